@@ -1,0 +1,69 @@
+/**
+ * The one table of error codes. Every error that leaves the server is one of these: a stable code, an HTTP
+ * status and a public message. Messages may name a field, never echo a value (see `AppError.field`).
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  SENSITIVE_DATA_IN_URL: {
+    status: 400,
+    message: 'Sensitive data must not be sent in the URL; send it in the body or a header',
+  },
+  PASSWORD_TOO_SHORT: { status: 400, message: 'The password is too short' },
+  PASSWORD_TOO_LONG: { status: 400, message: 'The password is too long' },
+  PASSWORD_TOO_COMMON: { status: 400, message: 'The password is too common or too easy to guess' },
+  INVALID_PASSWORD_HASH: { status: 400, message: 'The password hash is not a supported argon2id or bcrypt hash' },
+  AUTHENTICATION_REQUIRED: { status: 401, message: 'Authentication is required' },
+  INVALID_TOKEN: { status: 401, message: 'The credentials are invalid, expired or revoked' },
+  INVALID_CREDENTIALS: { status: 401, message: 'The username or password is incorrect' },
+  INVALID_REFRESH_TOKEN: { status: 401, message: 'The refresh token is invalid, expired or revoked' },
+  FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  USER_NOT_FOUND: { status: 404, message: 'The user does not exist' },
+  API_KEY_NOT_FOUND: { status: 404, message: 'The API key does not exist' },
+  USERNAME_TAKEN: { status: 409, message: 'The username is already taken' },
+  LAST_ADMIN: { status: 409, message: 'The last enabled admin cannot be removed or demoted' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json' },
+  HTTPS_REQUIRED: {
+    status: 426,
+    message: 'This API is served over HTTPS only; any credential sent here has been revoked',
+  },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts; retry later' },
+  INTERNAL_ERROR: { status: 500, message: 'internal error' },
+  NOT_READY: { status: 503, message: 'The service is not ready' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+interface AppErrorOptions {
+  /** Path of the offending field (e.g. `body.password`, `body.roles/0`); never its value. */
+  field?: string;
+  /** Overrides the table message; must never contain a submitted value. */
+  message?: string;
+  /** Seconds until a retry may succeed (429). */
+  retryAfter?: number;
+  cause?: unknown;
+}
+
+/** The only error class: carries a stable code; status and public message come from the table. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly field: string | undefined;
+  readonly retryAfter: number | undefined;
+
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+    super(options.message ?? ERRORS[code].message, options.cause === undefined ? {} : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.field = options.field;
+    this.retryAfter = options.retryAfter;
+  }
+}
+
+/** True when `value` is an AppError with the given code (or any code). */
+export function isAppError(value: unknown, code?: ErrorCode): value is AppError {
+  return value instanceof AppError && (code === undefined || value.code === code);
+}
