@@ -1,0 +1,194 @@
+/**
+ * The composition root: wires config → stores → services → auth → routes. Builds, never listens (see cli/serve).
+ * The app is always built with TLS material: there is no code path that serves the API over plain HTTP.
+ */
+import { hkdfSync, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { DestinationStream } from 'pino';
+import {
+  createAccessTokens,
+  createAuthenticator,
+  createExposedCredentialRevoker,
+  createLoginFlow,
+  createLoginThrottle,
+  createPasswordHasher,
+  createPasswordPolicy,
+  createSigningKeyring,
+  createVerifiedTokenCache,
+  isImportableHash,
+} from './auth/index.js';
+import type { Config } from './config.js';
+import { loadMasterKey } from './crypto/index.js';
+import { registerOpenApi } from './http/openapi.js';
+import authenticate from './http/plugins/authenticate.js';
+import errorHandler from './http/plugins/error-handler.js';
+import requestLog from './http/plugins/request-log.js';
+import securityHeaders from './http/plugins/security-headers.js';
+import transportGuard from './http/plugins/transport-guard.js';
+import urlGuard from './http/plugins/url-guard.js';
+import { apiKeyRoutes } from './http/routes/api-key-routes.js';
+import { authRoutes } from './http/routes/auth-routes.js';
+import { meRoutes } from './http/routes/me-routes.js';
+import { systemRoutes } from './http/routes/system-routes.js';
+import { userRoutes } from './http/routes/user-routes.js';
+import { errorResponse } from './http/schemas.js';
+import { createLogger, type Logger } from './log.js';
+import {
+  createApiKeyService,
+  createSecurityEventRecorder,
+  createSessionService,
+  createUserService,
+} from './services/index.js';
+import { createMemoryAttemptStore } from './state/index.js';
+import { createStores, migrateToLatest, openDatabase } from './storage/index.js';
+import { createTlsServerOptions } from './tls/index.js';
+import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from './setup/initial-admin.js';
+import { VERSION } from './version.js';
+
+export interface AppOptions {
+  tls: { cert: string | Buffer; key: string | Buffer };
+  logDestination?: DestinationStream;
+  logger?: Logger;
+  /** Milliseconds since the epoch; tests freeze or move time. */
+  clock?: () => number;
+}
+
+export async function buildApp(config: Readonly<Config>, options: AppOptions) {
+  const clock = options.clock ?? Date.now;
+  const logger =
+    options.logger ??
+    createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const masterKey = loadMasterKey({
+    masterKey: config.masterKey,
+    masterKeyFile: config.masterKeyFile,
+    isDefaultFile: config.masterKeyFile === path.join(config.dataDir, 'master.key'),
+  });
+  const database = await openDatabase(config);
+  await migrateToLatest(database.db as never);
+  const stores = createStores(database.db);
+
+  const events = createSecurityEventRecorder({
+    store: stores.securityEvents,
+    clock,
+    onError: (err, type) => logger.error({ err, type }, 'security event could not be recorded'),
+  });
+  const keyring = createSigningKeyring({
+    store: stores.signingKeys,
+    masterKey: masterKey.key,
+    clock,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    rotationSeconds: config.signingKeyRotationSeconds,
+  });
+  await keyring.refresh();
+  const accessTokens = createAccessTokens({
+    keyring,
+    cache: createVerifiedTokenCache({ maxEntries: config.verifiedTokenCacheSize, clock }),
+    clock,
+    issuer: config.issuer,
+    audience: config.audience,
+    ttlSeconds: config.accessTokenTtlSeconds,
+  });
+  const hasher = createPasswordHasher(config.argon2);
+  const throttle = createLoginThrottle({
+    store: createMemoryAttemptStore({ clock }),
+    account: config.throttle.account,
+    address: config.throttle.address,
+    hmacKey: Buffer.from(hkdfSync('sha256', masterKey.key, Buffer.alloc(0), 'strongroom/login-throttle/v1', 32)),
+    clock,
+  });
+  const sessions = createSessionService({
+    db: database.db,
+    store: stores.sessions,
+    clock,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+  });
+  const users = createUserService({
+    db: database.db,
+    users: stores.users,
+    hasher,
+    policy: createPasswordPolicy({ minLength: config.passwordMinLength }),
+    isImportableHash,
+    clock,
+  });
+  const apiKeys = createApiKeyService({ store: stores.apiKeys, clock });
+  const login = createLoginFlow({ users: stores.users, hasher, throttle, sessions, accessTokens, events, clock });
+  const authenticator = createAuthenticator({
+    accessTokens,
+    apiKeys,
+    sessions: stores.sessions,
+    users: stores.users,
+    clock,
+  });
+  const revoker = createExposedCredentialRevoker({ accessTokens, sessions, apiKeys, events });
+  // Warm the dummy hash so the first unknown-user login costs the same as any other.
+  await hasher.verifyDummy('warm-up');
+
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger,
+    // Fastify's own request lines would log raw URLs; request-log.ts writes a redacted line instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    https: createTlsServerOptions(options.tls),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  }) as unknown as FastifyInstance;
+  app.removeContentTypeParser('text/plain');
+  app.addSchema(errorResponse);
+  await app.register(errorHandler);
+  await app.register(securityHeaders);
+  await app.register(requestLog);
+  if (config.trustProxy !== false) await app.register(transportGuard, { revoker });
+  await app.register(urlGuard);
+  await app.register(authenticate, { authenticator });
+  await registerOpenApi(app, VERSION);
+
+  const initialPasswordFile = path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
+  await app.register(systemRoutes, {
+    isReady: async () => {
+      try {
+        await stores.users.count();
+        keyring.current();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    jwks: () => keyring.jwks(),
+  });
+  await app.register(authRoutes, { login });
+  await app.register(meRoutes, {
+    users,
+    login,
+    events,
+    onPasswordChanged: async (user) => {
+      if (user.username === INITIAL_ADMIN_USERNAME) await fs.rm(initialPasswordFile, { force: true });
+    },
+  });
+  await app.register(userRoutes, { users, events });
+  await app.register(apiKeyRoutes, { apiKeys, events });
+
+  // Picks up keys rotated by other nodes, rotates when due, and drops expired sessions.
+  const maintenance = setInterval(() => {
+    Promise.all([keyring.refresh(), stores.sessions.deleteExpired(clock())]).catch((err: unknown) =>
+      logger.error({ err }, 'maintenance failed'),
+    );
+  }, 60_000);
+  maintenance.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(maintenance);
+    await database.close();
+  });
+
+  return {
+    app,
+    logger,
+    masterKeySource: masterKey.source,
+    services: { users, apiKeys, sessions, login, keyring, accessTokens, revoker, events, hasher, stores, database },
+  };
+}
+
+export type StrongroomApp = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,75 @@
+/**
+ * Access tokens: JWTs signed with Ed25519 (`alg: EdDSA`, `typ: at+jwt`, RFC 9068), carrying iss, aud, sub, sid, iat,
+ * exp and jti. Verification pins the algorithm, requires exp, checks iss/aud/typ, and only uses keys from our own
+ * keyring: a token naming an unknown kid, or embedding its own key (`jwk`, `jku`, `x5c`, `x5u`), is rejected before
+ * any signature work. Every failure returns null so callers cannot learn why a token was refused.
+ */
+import { randomUUID } from 'node:crypto';
+import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import type { SigningKeyring } from './signing-keys.js';
+import type { VerifiedClaims, VerifiedTokenCache } from './verified-token-cache.js';
+
+const MAX_TOKEN_LENGTH = 4096;
+const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5c', 'x5u', 'crit'];
+const TYP = 'at+jwt';
+
+export function createAccessTokens(deps: {
+  keyring: Pick<SigningKeyring, 'current' | 'publicKey'>;
+  cache: VerifiedTokenCache;
+  clock: () => number;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}) {
+  return {
+    ttlSeconds: deps.ttlSeconds,
+
+    /** Signs a token for a user's session. */
+    async issue(input: { userId: string; sessionId: string }): Promise<string> {
+      const { kid, privateKey } = deps.keyring.current();
+      const now = Math.floor(deps.clock() / 1000);
+      return new SignJWT({ sid: input.sessionId })
+        .setProtectedHeader({ alg: 'EdDSA', kid, typ: TYP })
+        .setIssuer(deps.issuer)
+        .setAudience(deps.audience)
+        .setSubject(input.userId)
+        .setIssuedAt(now)
+        .setExpirationTime(now + deps.ttlSeconds)
+        .setJti(randomUUID())
+        .sign(privateKey);
+    },
+
+    /** Verifies signature and claims; null for any invalid, expired or foreign token. */
+    async verify(token: string): Promise<VerifiedClaims | null> {
+      if (token.length > MAX_TOKEN_LENGTH) return null;
+      const cached = deps.cache.get(token);
+      if (cached !== undefined) return cached;
+      try {
+        const header = decodeProtectedHeader(token);
+        if (header.alg !== 'EdDSA' || header.typ !== TYP || typeof header.kid !== 'string') return null;
+        if (FORBIDDEN_HEADERS.some((name) => name in header)) return null;
+        const key = deps.keyring.publicKey(header.kid);
+        if (key === undefined) return null;
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ['EdDSA'],
+          issuer: deps.issuer,
+          audience: deps.audience,
+          typ: TYP,
+          requiredClaims: ['exp', 'iat', 'sub', 'sid', 'jti'],
+          currentDate: new Date(deps.clock()),
+          maxTokenAge: deps.ttlSeconds + 60,
+        });
+        if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
+          return null;
+        }
+        const claims: VerifiedClaims = { sub: payload.sub, sid: payload.sid, exp: payload.exp };
+        deps.cache.set(token, claims);
+        return claims;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+export type AccessTokens = ReturnType<typeof createAccessTokens>;

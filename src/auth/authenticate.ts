@@ -1,0 +1,67 @@
+/**
+ * Turns request credentials into an Actor. Credentials come from headers only: `Authorization: Bearer <token>`
+ * (an access token or an API key) or `X-API-Key: <key>`; never from the URL or a cookie.
+ * Every request re-reads the session (or API key) and the user, so logout, revocation, disabling and deletion take
+ * effect on the very next request; only the signature check is cached.
+ */
+import { AppError } from '../errors.js';
+import type { ApiKeyService } from '../services/index.js';
+import type { SessionStore, UserStore } from '../storage/index.js';
+import type { AccessTokens } from './access-token.js';
+import type { Actor } from './actor.js';
+
+export interface PresentedCredentials {
+  authorization: string | undefined;
+  apiKey: string | undefined;
+}
+
+/** Extracts the single credential from headers; null when there is none; throws on an ambiguous or malformed one. */
+export function readCredential(headers: PresentedCredentials): string | null {
+  const { authorization, apiKey } = headers;
+  if (authorization !== undefined && apiKey !== undefined) throw new AppError('INVALID_TOKEN');
+  if (apiKey !== undefined) return apiKey.trim();
+  if (authorization === undefined) return null;
+  const match = /^Bearer +(\S+) *$/i.exec(authorization);
+  if (match?.[1] === undefined) throw new AppError('INVALID_TOKEN');
+  return match[1];
+}
+
+export function createAuthenticator(deps: {
+  accessTokens: Pick<AccessTokens, 'verify'>;
+  apiKeys: Pick<ApiKeyService, 'findActive'>;
+  sessions: Pick<SessionStore, 'findSession'>;
+  users: Pick<UserStore, 'findById'>;
+  clock: () => number;
+}) {
+  async function fromApiKey(key: string): Promise<Actor | null> {
+    const record = await deps.apiKeys.findActive(key);
+    if (record === null) return null;
+    const user = await deps.users.findById(record.userId);
+    if (user === null || user.disabled) return null;
+    return { kind: 'api_key', userId: user.id, username: user.username, roles: user.roles, apiKeyId: record.id };
+  }
+
+  async function fromAccessToken(token: string): Promise<Actor | null> {
+    const claims = await deps.accessTokens.verify(token);
+    if (claims === null) return null;
+    const session = await deps.sessions.findSession(claims.sid);
+    if (session === null || session.revokedAt !== null || session.userId !== claims.sub) return null;
+    if (session.expiresAt <= deps.clock()) return null;
+    const user = await deps.users.findById(claims.sub);
+    if (user === null || user.disabled) return null;
+    return { kind: 'session', userId: user.id, username: user.username, roles: user.roles, sessionId: session.id };
+  }
+
+  return {
+    /** The actor for the presented credential; throws AUTHENTICATION_REQUIRED or INVALID_TOKEN. */
+    async authenticate(headers: PresentedCredentials): Promise<Actor> {
+      const credential = readCredential(headers);
+      if (credential === null) throw new AppError('AUTHENTICATION_REQUIRED');
+      const actor = credential.startsWith('srk_') ? await fromApiKey(credential) : await fromAccessToken(credential);
+      if (actor === null) throw new AppError('INVALID_TOKEN');
+      return actor;
+    },
+  };
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;

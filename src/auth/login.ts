@@ -1,0 +1,100 @@
+/**
+ * Password login, token refresh and logout.
+ * Invariants:
+ * - every attempt that reaches the password check runs the hash function exactly once, whether the user exists,
+ *   is disabled or typed a wrong password: the response and its timing do not reveal which;
+ * - throttled attempts are refused before any hashing, identically for existing and unknown accounts;
+ * - hashes made with older parameters, and imported bcrypt hashes, are replaced with current argon2id on success.
+ */
+import { AppError } from '../errors.js';
+import type { SecurityEventRecorder, SessionService } from '../services/index.js';
+import type { UserRecord, UserStore } from '../storage/index.js';
+import type { AccessTokens } from './access-token.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { PasswordHasher } from './password-hash.js';
+
+export interface TokenPair {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+}
+
+export function createLoginFlow(deps: {
+  users: Pick<UserStore, 'findByUsername' | 'findById' | 'updatePasswordHash'>;
+  hasher: PasswordHasher;
+  throttle: LoginThrottle;
+  sessions: SessionService;
+  accessTokens: AccessTokens;
+  events: SecurityEventRecorder;
+  clock: () => number;
+}) {
+  async function pair(userId: string, sessionId: string, refreshToken: string): Promise<TokenPair> {
+    const accessToken = await deps.accessTokens.issue({ userId, sessionId });
+    return { accessToken, tokenType: 'Bearer', expiresIn: deps.accessTokens.ttlSeconds, refreshToken };
+  }
+
+  /** Checks a password for a known or unknown username under the throttle; the user when (and only when) it matched. */
+  async function checkPassword(username: string, password: string, clientAddress: string): Promise<UserRecord> {
+    const decision = await deps.throttle.begin(username, clientAddress);
+    if (!decision.allowed) {
+      await deps.events.record('login_throttled', { clientAddress });
+      throw new AppError('TOO_MANY_ATTEMPTS', { retryAfter: decision.retryAfterSeconds });
+    }
+    const user = await deps.users.findByUsername(username);
+    if (user === null) {
+      await deps.hasher.verifyDummy(password);
+      await deps.events.record('login_failed', { clientAddress, detail: { reason: 'unknown_user' } });
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    const result = await deps.hasher.verify(user.passwordHash, password);
+    if (!result.ok || user.disabled) {
+      const reason = result.ok ? 'disabled' : 'wrong_password';
+      await deps.events.record('login_failed', { userId: user.id, clientAddress, detail: { reason } });
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    await deps.throttle.succeeded(username, clientAddress);
+    if (result.needsRehash) {
+      await deps.users.updatePasswordHash(user.id, await deps.hasher.hash(password), deps.clock());
+    }
+    return user;
+  }
+
+  return {
+    checkPassword,
+
+    async login(input: { username: string; password: string; clientAddress: string }): Promise<TokenPair> {
+      const user = await checkPassword(input.username, input.password, input.clientAddress);
+      const { sessionId, refreshToken } = await deps.sessions.start(user.id);
+      await deps.events.record('login_succeeded', { userId: user.id, sessionId, clientAddress: input.clientAddress });
+      return pair(user.id, sessionId, refreshToken);
+    },
+
+    async refresh(input: { refreshToken: string; clientAddress: string }): Promise<TokenPair> {
+      const outcome = await deps.sessions.refresh(input.refreshToken);
+      if (!outcome.ok) {
+        if (outcome.reason === 'reused') {
+          await deps.events.record('refresh_token_reuse', {
+            userId: outcome.userId ?? null,
+            sessionId: outcome.sessionId ?? null,
+            clientAddress: input.clientAddress,
+          });
+        }
+        throw new AppError('INVALID_REFRESH_TOKEN');
+      }
+      const user = await deps.users.findById(outcome.userId);
+      if (user === null || user.disabled) {
+        await deps.sessions.revoke(outcome.sessionId, 'user_unavailable');
+        throw new AppError('INVALID_REFRESH_TOKEN');
+      }
+      return pair(outcome.userId, outcome.sessionId, outcome.refreshToken);
+    },
+
+    async logout(input: { userId: string; sessionId: string; clientAddress: string }): Promise<void> {
+      await deps.sessions.revoke(input.sessionId, 'logout');
+      await deps.events.record('logout', { userId: input.userId, sessionId: input.sessionId, clientAddress: input.clientAddress });
+    },
+  };
+}
+
+export type LoginFlow = ReturnType<typeof createLoginFlow>;

@@ -1,0 +1,197 @@
+/**
+ * Password hashing: argon2id for every new hash; argon2id and bcrypt hashes imported from other systems verify
+ * and are flagged for rehash.
+ *
+ * Protects: users' passwords at rest, against offline guessing after a database leak.
+ * Invariants:
+ * - new hashes are argon2id v=19 PHC strings: 16-byte salt from `crypto.randomBytes`, 32-byte tag, params never
+ *   below the OWASP minimum (m=19456 KiB, t=2, p=1);
+ * - passwords are NFKC-normalised before hashing and verifying (NIST SP 800-63B §5.1.1.2), so one password typed
+ *   on different keyboards or input methods gives the same bytes. Imported hashes were likely made from the raw
+ *   string, so when NFKC changes the password the raw form is tried too (it can only ever match an imported
+ *   hash: our own hashes are of NFKC-stable strings) and a match is flagged for rehash;
+ * - argon2 runs on the libuv pool, off the event loop; bcryptjs (pure JS) runs on it through its async API,
+ *   which yields at least every 100 ms, so a legacy bcrypt login stalls other requests briefly, never blocks them;
+ * - `verify` never throws and never logs: a malformed, unsupported or out-of-bounds stored hash is `{ ok: false }`;
+ * - the params of a stored hash are bounded before it is verified, so one imported hash cannot make every login
+ *   cost gigabytes or minutes;
+ * - `verifyDummy` costs what verifying a current-params argon2id hash costs, so an unknown username cannot be
+ *   told from a wrong password by timing.
+ * Not addressed: online guessing (rate limiting does that); a pepper (none is used); timing differences for users
+ * whose hash is bcrypt or has older params, until their next login rehashes it; bcrypt's 72-byte truncation for
+ * imported bcrypt hashes, until rehash; saturation of the libuv pool (size it with UV_THREADPOOL_SIZE).
+ */
+import { randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import bcrypt from 'bcryptjs';
+
+export interface PasswordHashParams {
+  /** Memory in KiB. */
+  memoryCost: number;
+  /** Passes over memory. */
+  timeCost: number;
+  /** Lanes. */
+  parallelism: number;
+}
+
+export interface PasswordVerifyResult {
+  ok: boolean;
+  /** True when the password matched but the stored hash should be replaced by `hash(password)`. */
+  needsRehash: boolean;
+}
+
+export interface PasswordHasher {
+  readonly params: Readonly<PasswordHashParams>;
+  /** argon2id PHC string of the NFKC-normalised password, with the current params. */
+  hash(password: string): Promise<string>;
+  /** Checks a password against a stored argon2id or bcrypt hash; never throws. */
+  verify(stored: string, password: string): Promise<PasswordVerifyResult>;
+  /** Burns the time of a real `verify`, for logins whose user does not exist; never throws. */
+  verifyDummy(password: string): Promise<void>;
+}
+
+/** OWASP Password Storage Cheat Sheet's first argon2id configuration. */
+export const DEFAULT_PASSWORD_HASH_PARAMS: Readonly<PasswordHashParams> = Object.freeze({
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+});
+
+const SALT_BYTES = 16;
+const TAG_BYTES = 32;
+// Upper bounds for our own params and for any stored hash we agree to verify: 2 GiB is RFC 9106's first
+// recommended configuration; beyond these a hash is refused rather than computed.
+const MAX_PARAMS: Readonly<PasswordHashParams> = { memoryCost: 2 ** 21, timeCost: 16, parallelism: 16 };
+
+// Params in any order (the reference encoder writes m,t,p; node-argon2 writes m,p,t), each exactly once.
+const ARGON2ID_PHC =
+  /^\$argon2id\$v=19\$([mtp]=[1-9][0-9]{0,9},[mtp]=[1-9][0-9]{0,9},[mtp]=[1-9][0-9]{0,9})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+const BCRYPT = /^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;
+// bcryptjs is pure JS: cost 31 would burn a core for days per login. Legacy systems use 10-14.
+const MAX_BCRYPT_COST = 16;
+
+/** NFKC, as applied to every password before it is hashed, verified or checked against policy. */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC');
+}
+
+/** Strict format check for a hash offered for import: argon2id v=19 PHC string or bcrypt `$2a$`/`$2b$`/`$2y$`. */
+export function isImportableHash(value: string): boolean {
+  return parseArgon2id(value) !== null || isSupportedBcrypt(value);
+}
+
+/** Creates the hasher; throws if a param is below the OWASP minimum or above the verification bounds. */
+export function createPasswordHasher(params: PasswordHashParams): PasswordHasher {
+  for (const name of ['memoryCost', 'timeCost', 'parallelism'] as const) {
+    const [value, min, max] = [params[name], DEFAULT_PASSWORD_HASH_PARAMS[name], MAX_PARAMS[name]];
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new Error(`${name} must be an integer from ${min} to ${max}`);
+    }
+  }
+  const current: Readonly<PasswordHashParams> = Object.freeze({
+    memoryCost: params.memoryCost,
+    timeCost: params.timeCost,
+    parallelism: params.parallelism,
+  });
+
+  const hashNormalized = (password: string | Buffer): Promise<string> =>
+    argon2.hash(password, {
+      type: argon2.argon2id,
+      ...current,
+      hashLength: TAG_BYTES,
+      salt: randomBytes(SALT_BYTES),
+    });
+
+  let dummy: Promise<string> | undefined;
+  const getDummyHash = (): Promise<string> => {
+    if (dummy === undefined) {
+      const pending = hashNormalized(randomBytes(32));
+      dummy = pending;
+      // A failed attempt is not cached: the next call tries again.
+      pending.catch(() => {
+        if (dummy === pending) dummy = undefined;
+      });
+    }
+    return dummy;
+  };
+
+  return {
+    params: current,
+
+    hash: (password) => hashNormalized(normalizePassword(password)),
+
+    async verify(stored, password) {
+      try {
+        const candidates = candidatesFor(password);
+        const parsed = parseArgon2id(stored);
+        if (parsed !== null) {
+          for (const [i, candidate] of candidates.entries()) {
+            if (await argon2.verify(stored, candidate)) {
+              const stale =
+                argon2.needsRehash(stored, current) ||
+                parsed.saltBytes !== SALT_BYTES ||
+                parsed.tagBytes !== TAG_BYTES;
+              return { ok: true, needsRehash: i > 0 || stale };
+            }
+          }
+        } else if (isSupportedBcrypt(stored)) {
+          for (const candidate of candidates) {
+            if (await bcrypt.compare(candidate, stored)) return { ok: true, needsRehash: true };
+          }
+        }
+      } catch {
+        // Deliberately silent: a bad stored hash is a failed verification, and logging could leak it.
+      }
+      return { ok: false, needsRehash: false };
+    },
+
+    async verifyDummy(password) {
+      try {
+        const digest = await getDummyHash();
+        // Same number of argon2 runs as `verify` would do for a wrong password.
+        for (const candidate of candidatesFor(password)) await argon2.verify(digest, candidate);
+      } catch {
+        // Nothing to report: the caller answers "invalid credentials" either way.
+      }
+    },
+  };
+}
+
+function candidatesFor(password: string): string[] {
+  const normalized = normalizePassword(password);
+  return normalized === password ? [normalized] : [normalized, password];
+}
+
+function parseArgon2id(value: string): { saltBytes: number; tagBytes: number } | null {
+  if (typeof value !== 'string' || value.length > 256) return null;
+  const match = ARGON2ID_PHC.exec(value);
+  if (match === null) return null;
+  const [, params = '', salt, tag] = match;
+  const values = new Map(params.split(',').map((pair) => [pair[0], Number(pair.slice(2))]));
+  const [m = 0, t = 0, p = 0] = ['m', 't', 'p'].map((key) => values.get(key));
+  const [saltBytes, tagBytes] = [decodedLength(salt), decodedLength(tag)];
+  const sane =
+    values.size === 3 &&
+    p <= MAX_PARAMS.parallelism &&
+    t <= MAX_PARAMS.timeCost &&
+    m >= 8 * p &&
+    m <= MAX_PARAMS.memoryCost &&
+    saltBytes >= 8 &&
+    saltBytes <= 64 &&
+    tagBytes >= 16 &&
+    tagBytes <= 64;
+  return sane ? { saltBytes, tagBytes } : null;
+}
+
+/** Length of canonical unpadded base64, or -1 (fails every bound) when it is not canonical. */
+function decodedLength(text: string | undefined): number {
+  if (text === undefined) return -1;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64').replace(/=+$/, '') === text ? bytes.length : -1;
+}
+
+function isSupportedBcrypt(value: string): boolean {
+  if (typeof value !== 'string') return false;
+  const match = BCRYPT.exec(value);
+  return match !== null && Number(match[1]) <= MAX_BCRYPT_COST;
+}

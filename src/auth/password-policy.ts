@@ -1,0 +1,94 @@
+/**
+ * Password policy for new passwords (NIST SP 800-63B §5.1.1.2, OWASP ASVS V2.1): length and guessability only.
+ *
+ * Protects: accounts against guessing, by refusing passwords an attacker would try early.
+ * Invariants:
+ * - lengths are measured on the NFKC-normalised password, the same string that is hashed: at least `minLength`
+ *   (≥ 8) Unicode code points, at most 1024 UTF-8 bytes;
+ * - no composition rules (NIST: they make passwords worse, not stronger); every character, spaces
+ *   included, is allowed;
+ * - refused: passwords zxcvbn scores below 3 (common-password and diceware lists, keyboard patterns, l33t, repeats,
+ *   sequences, dates) and passwords that equal or contain the username (case-insensitive);
+ * - errors carry a code and a field name, never the password.
+ * Not addressed: breached-password corpora beyond zxcvbn's lists (e.g. HIBP); passwords reused across sites.
+ * Cost: zxcvbn runs synchronously; it looks at the first 64 code points with at most 20 l33t substitutions,
+ * which bounds one check to tens of milliseconds. Longer passwords are judged by their first 64 code points.
+ */
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import { AppError } from '../errors.js';
+import { normalizePassword } from './password-hash.js';
+
+/** NIST SP 800-63B floor for the configurable minimum length. */
+export const MIN_PASSWORD_LENGTH_FLOOR = 8;
+/** Upper bound in UTF-8 bytes of the normalised password. */
+export const MAX_PASSWORD_BYTES = 1024;
+
+const MIN_SCORE = 3;
+// A one- or two-letter username would forbid most passwords; zxcvbn still weighs it as a user input.
+const MIN_USERNAME_CODE_POINTS_FOR_CONTAINMENT = 3;
+// Bounds the work of normalising hostile input. NFKC composition shrinks a string at most ~4× in UTF-16 units
+// (e.g. α + 3 combining marks → ᾇ), so nothing longer than this can normalise to 1024 bytes or fewer.
+const MAX_RAW_UTF16_UNITS = 8 * MAX_PASSWORD_BYTES;
+
+export interface PasswordPolicyOptions {
+  /** Minimum length in Unicode code points (config `passwordMinLength`); at least 8. */
+  minLength: number;
+}
+
+export interface PasswordCheckContext {
+  /** Refuses passwords equal to or containing it, and feeds it to zxcvbn. */
+  username?: string;
+  /** Field path reported in the AppError; `password` by default. */
+  field?: string;
+}
+
+export interface PasswordPolicy {
+  /** Throws AppError PASSWORD_TOO_SHORT, PASSWORD_TOO_LONG or PASSWORD_TOO_COMMON; returns if acceptable. */
+  check(password: string, context?: PasswordCheckContext): void;
+}
+
+/** Creates the policy; throws if `minLength` is below 8 or not an integer. */
+export function createPasswordPolicy(options: PasswordPolicyOptions): PasswordPolicy {
+  const { minLength } = options;
+  if (!Number.isSafeInteger(minLength) || minLength < MIN_PASSWORD_LENGTH_FLOOR || minLength > 256) {
+    throw new Error(`passwordMinLength must be an integer from ${MIN_PASSWORD_LENGTH_FLOOR} to 256`);
+  }
+  const zxcvbn = new ZxcvbnFactory({
+    dictionary: { ...dictionary },
+    graphs: adjacencyGraphs,
+    maxLength: 64,
+    l33tMaxSubstitutions: 20,
+  });
+
+  return {
+    check(password, context = {}) {
+      const field = context.field ?? 'password';
+      if (password.length > MAX_RAW_UTF16_UNITS) throw new AppError('PASSWORD_TOO_LONG', { field });
+      const normalized = normalizePassword(password);
+      if (Buffer.byteLength(normalized, 'utf8') > MAX_PASSWORD_BYTES) {
+        throw new AppError('PASSWORD_TOO_LONG', { field });
+      }
+      if (countCodePoints(normalized) < minLength) throw new AppError('PASSWORD_TOO_SHORT', { field });
+
+      const username = normalizePassword(context.username ?? '').toLowerCase();
+      if (username !== '' && containsUsername(normalized.toLowerCase(), username)) {
+        throw new AppError('PASSWORD_TOO_COMMON', { field });
+      }
+      if (zxcvbn.check(normalized, username === '' ? [] : [username]).score < MIN_SCORE) {
+        throw new AppError('PASSWORD_TOO_COMMON', { field });
+      }
+    },
+  };
+}
+
+function countCodePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
+function containsUsername(password: string, username: string): boolean {
+  if (password === username) return true;
+  return countCodePoints(username) >= MIN_USERNAME_CODE_POINTS_FOR_CONTAINMENT && password.includes(username);
+}

@@ -1,0 +1,111 @@
+/**
+ * Ed25519 keys that sign access tokens. Lifecycle: active (signs, published) → retired (no longer signs, still
+ * published until every token it signed has expired) → dropped from the JWKS and ignored.
+ * Invariants: private keys are stored only sealed with the master key (AAD = kid) and live in memory as KeyObjects;
+ * the JWKS carries public parameters only; a kid is the RFC 7638 thumbprint of its public key.
+ * Threats addressed: token forgery with a leaked database dump (keys are sealed), long-lived key compromise (rotation).
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { open, seal } from '../crypto/index.js';
+import type { SigningKeyStore } from '../storage/index.js';
+
+interface LoadedKey {
+  kid: string;
+  publicKey: KeyObject;
+  publicJwk: JWK;
+  createdAt: number;
+  retiredAt: number | null;
+}
+
+export interface SigningKeyring {
+  /** Loads keys from storage; creates the first key, or rotates when the active one is older than the rotation period. */
+  refresh(): Promise<void>;
+  /** Creates a new active key and retires the previous one. */
+  rotate(): Promise<string>;
+  current(): { kid: string; privateKey: KeyObject };
+  publicKey(kid: string): KeyObject | undefined;
+  jwks(): { keys: JWK[] };
+}
+
+export function createSigningKeyring(deps: {
+  store: Pick<SigningKeyStore, 'insert' | 'listUsable' | 'retireAllExcept'>;
+  masterKey: Buffer;
+  clock: () => number;
+  accessTokenTtlSeconds: number;
+  rotationSeconds: number;
+}): SigningKeyring {
+  let keys: LoadedKey[] = [];
+  let active: { kid: string; privateKey: KeyObject; createdAt: number } | null = null;
+  // Tokens live at most their TTL; a minute more covers clock skew between nodes.
+  const graceMs = (deps.accessTokenTtlSeconds + 60) * 1000;
+
+  async function createKey(): Promise<string> {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const publicJwk = publicKey.export({ format: 'jwk' }) as JWK;
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    const now = deps.clock();
+    await deps.store.insert({
+      kid,
+      publicJwk: JSON.stringify({ ...publicJwk, kid, alg: 'EdDSA', use: 'sig' }),
+      privateKeySealed: seal(deps.masterKey, der, `signing-key:${kid}`),
+      createdAt: now,
+      retiredAt: null,
+    });
+    await deps.store.retireAllExcept(kid, now);
+    return kid;
+  }
+
+  async function load(): Promise<void> {
+    const rows = await deps.store.listUsable(deps.clock() - graceMs);
+    keys = rows.map((row) => {
+      const publicJwk = JSON.parse(row.publicJwk) as JWK;
+      return {
+        kid: row.kid,
+        publicKey: createPublicKey({ key: publicJwk as never, format: 'jwk' }),
+        publicJwk,
+        createdAt: row.createdAt,
+        retiredAt: row.retiredAt,
+      };
+    });
+    const newest = rows.find((row) => row.retiredAt === null);
+    if (newest === undefined) {
+      active = null;
+      return;
+    }
+    if (active?.kid !== newest.kid) {
+      const der = open(deps.masterKey, newest.privateKeySealed, `signing-key:${newest.kid}`);
+      active = {
+        kid: newest.kid,
+        privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+        createdAt: newest.createdAt,
+      };
+    }
+  }
+
+  return {
+    async refresh() {
+      await load();
+      if (active === null || deps.clock() - active.createdAt >= deps.rotationSeconds * 1000) {
+        await createKey();
+        await load();
+      }
+    },
+    async rotate() {
+      const kid = await createKey();
+      await load();
+      return kid;
+    },
+    current() {
+      if (active === null) throw new Error('no active signing key; call refresh() first');
+      return { kid: active.kid, privateKey: active.privateKey };
+    },
+    publicKey(kid) {
+      return keys.find((k) => k.kid === kid)?.publicKey;
+    },
+    jwks() {
+      return { keys: keys.map((k) => k.publicJwk) };
+    },
+  };
+}

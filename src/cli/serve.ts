@@ -1,0 +1,49 @@
+import type { Config } from '../config.js';
+import { buildApp } from '../app.js';
+import { createPlainHttpServer } from '../http/plain-http-server.js';
+import { createLogger } from '../log.js';
+import { initialize } from '../setup/initialize.js';
+import { loadTlsFiles } from '../tls/index.js';
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `strongroom serve`: initializes if needed, then listens on HTTPS (and, if asked, the 426-only plain port). */
+export async function serve(config: Readonly<Config>, print: (line: string) => void): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const setup = await initialize(config);
+  const tls = await loadTlsFiles(setup.tls.certPath, setup.tls.keyPath);
+  const { app, masterKeySource, services } = await buildApp(config, { tls, logger });
+  if (masterKeySource === 'development-key-file') {
+    logger.warn(
+      { masterKeyFile: config.masterKeyFile },
+      'using the development master key file next to the data; set STRONGROOM_MASTER_KEY or STRONGROOM_MASTER_KEY_FILE in production',
+    );
+  }
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  print(`Strongroom listening on https://${hostForUrl(config.host)}:${port}`);
+  if (setup.tls.caCertPath !== null) print(`Local CA certificate: ${setup.tls.caCertPath} (curl --cacert …)`);
+  const initialPassword = setup.initialAdminPasswordFile;
+  if (initialPassword !== null) print(`Initial password for user "admin" is in ${initialPassword}`);
+
+  let plain: ReturnType<typeof createPlainHttpServer> | null = null;
+  if (config.httpPort !== null) {
+    plain = createPlainHttpServer({ revoker: services.revoker, logger });
+    await new Promise<void>((resolve) => plain?.listen(config.httpPort ?? 0, config.host, resolve));
+    print(`Plain HTTP on port ${config.httpPort} answers 426 HTTPS_REQUIRED only`);
+  }
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    plain?.close();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}

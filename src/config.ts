@@ -1,0 +1,182 @@
+/**
+ * The one configuration loader and the only reader of `process.env` (callers pass `env` in).
+ * Precedence: command-line flags, then `STRONGROOM_*` environment variables, then embedded defaults.
+ * Invalid values fail fast with a message naming the setting (never echoing a secret value).
+ */
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface ThrottleConfig {
+  /** Failures allowed before delays start. */
+  freeAttempts: number;
+  /** Failures after which the key is locked out for `lockoutSeconds`. */
+  lockoutAfter: number;
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+  lockoutSeconds: number;
+}
+
+export interface Config {
+  dataDir: string;
+  host: string;
+  port: number;
+  httpPort: number | null;
+  tlsCertPath: string | null;
+  tlsKeyPath: string | null;
+  logLevel: LogLevel;
+  trustProxy: boolean | string;
+  databaseUrl: string | null;
+  databaseSchema: string | null;
+  sqlitePath: string;
+  masterKeyFile: string;
+  masterKey: string | null;
+  redisUrl: string | null;
+  redisKeyPrefix: string;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  signingKeyRotationSeconds: number;
+  passwordMinLength: number;
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  throttle: { account: ThrottleConfig; address: ThrottleConfig };
+  bodyLimitBytes: number;
+  verifiedTokenCacheSize: number;
+}
+
+/** Settings given on the command line; undefined means "not given". */
+export type ConfigFlags = Partial<Record<string, string | number | boolean | undefined>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function envName(key: string): string {
+  return `STRONGROOM_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function createReader(flags: ConfigFlags, env: NodeJS.ProcessEnv) {
+  const raw = (key: string): string | undefined => {
+    const flag = flags[key];
+    if (flag !== undefined) return String(flag);
+    const fromEnv = env[envName(key)];
+    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+  };
+  const str = (key: string, fallback: string): string => raw(key) ?? fallback;
+  const optional = (key: string): string | null => raw(key) ?? null;
+  const int = (key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const value = raw(key);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value)) throw new ConfigError(`${key} (${envName(key)}) must be a whole number`);
+    const n = Number(value);
+    if (n < min || n > max) throw new ConfigError(`${key} (${envName(key)}) must be between ${min} and ${max}`);
+    return n;
+  };
+  return { raw, str, optional, int };
+}
+
+function readThrottle(
+  read: ReturnType<typeof createReader>,
+  prefix: string,
+  defaults: ThrottleConfig,
+): ThrottleConfig {
+  const freeAttempts = read.int(`${prefix}FreeAttempts`, defaults.freeAttempts, 1, 1000);
+  const lockoutAfter = read.int(`${prefix}LockoutAfter`, defaults.lockoutAfter, freeAttempts, 100_000);
+  return {
+    freeAttempts,
+    lockoutAfter,
+    baseDelaySeconds: read.int(`${prefix}BaseDelaySeconds`, defaults.baseDelaySeconds, 1, 3600),
+    maxDelaySeconds: read.int(`${prefix}MaxDelaySeconds`, defaults.maxDelaySeconds, 1, 86_400),
+    lockoutSeconds: read.int(`${prefix}LockoutSeconds`, defaults.lockoutSeconds, 1, 7 * 86_400),
+  };
+}
+
+/** Builds the frozen configuration from flags and environment. Throws ConfigError on any invalid setting. */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {}): Readonly<Config> {
+  const read = createReader(flags, env);
+  const dataDir = path.resolve(read.str('dataDir', './data'));
+  const logLevel = read.str('logLevel', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  const port = read.int('port', 8443, 0, 65_535);
+  const httpPortRaw = read.raw('httpPort');
+  const httpPort = httpPortRaw === undefined ? null : read.int('httpPort', 0, 0, 65_535);
+  const tlsCertPath = read.optional('tlsCert');
+  const tlsKeyPath = read.optional('tlsKey');
+  if ((tlsCertPath === null) !== (tlsKeyPath === null)) {
+    throw new ConfigError('tlsCert and tlsKey must be given together');
+  }
+  const trustProxyRaw = read.raw('trustProxy');
+  const trustProxy =
+    trustProxyRaw === undefined || trustProxyRaw === 'false'
+      ? false
+      : trustProxyRaw === 'true'
+        ? true
+        : trustProxyRaw;
+  const databaseUrl = read.optional('databaseUrl');
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('databaseUrl (STRONGROOM_DATABASE_URL) must be a postgres:// URL');
+  }
+  const databaseSchema = read.optional('databaseSchema');
+  if (databaseSchema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    throw new ConfigError('databaseSchema must be a lower-case SQL identifier');
+  }
+  const accessTokenTtlSeconds = read.int('accessTokenTtl', 900, 30, 3600);
+  const config: Config = {
+    dataDir,
+    host: read.str('host', '127.0.0.1'),
+    port,
+    httpPort,
+    tlsCertPath: tlsCertPath === null ? null : path.resolve(tlsCertPath),
+    tlsKeyPath: tlsKeyPath === null ? null : path.resolve(tlsKeyPath),
+    logLevel,
+    trustProxy,
+    databaseUrl,
+    databaseSchema,
+    sqlitePath: path.join(dataDir, 'strongroom.db'),
+    masterKeyFile: path.resolve(read.str('masterKeyFile', path.join(dataDir, 'master.key'))),
+    masterKey: read.optional('masterKey'),
+    redisUrl: read.optional('redisUrl'),
+    redisKeyPrefix: read.str('redisKeyPrefix', 'strongroom:'),
+    issuer: read.str('issuer', 'strongroom'),
+    audience: read.str('audience', 'strongroom-api'),
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: read.int('refreshTokenTtl', 30 * 86_400, 300, 365 * 86_400),
+    signingKeyRotationSeconds: read.int('signingKeyRotation', 30 * 86_400, accessTokenTtlSeconds * 2),
+    passwordMinLength: read.int('passwordMinLength', 12, 8, 256),
+    argon2: {
+      memoryCost: read.int('argon2MemoryCost', 19_456, 19_456, 4_194_304),
+      timeCost: read.int('argon2TimeCost', 2, 2, 100),
+      parallelism: read.int('argon2Parallelism', 1, 1, 64),
+    },
+    throttle: {
+      account: readThrottle(read, 'accountThrottle', {
+        freeAttempts: 5,
+        lockoutAfter: 20,
+        baseDelaySeconds: 1,
+        maxDelaySeconds: 300,
+        lockoutSeconds: 900,
+      }),
+      address: readThrottle(read, 'addressThrottle', {
+        freeAttempts: 20,
+        lockoutAfter: 100,
+        baseDelaySeconds: 1,
+        maxDelaySeconds: 300,
+        lockoutSeconds: 900,
+      }),
+    },
+    bodyLimitBytes: read.int('bodyLimit', 65_536, 1024, 10 * 1024 * 1024),
+    verifiedTokenCacheSize: read.int('verifiedTokenCacheSize', 10_000, 0, 1_000_000),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

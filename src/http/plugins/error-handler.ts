@@ -1,0 +1,89 @@
+/**
+ * Maps every error to the error table: `{error: {code, message, field?, request_id}}`.
+ * Invariants: a response never echoes a submitted value (validation errors name the field only; JSON syntax errors,
+ * whose text quotes the body, are replaced); a 5xx says "internal error" and the request id, nothing else; the
+ * logged error passes through the redacting logger.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, ERRORS, type ErrorCode } from '../../errors.js';
+
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', params: 'path', headers: 'headers', body: 'body' };
+
+function describeValidation(error: FastifyError): { field: string; message: string } {
+  const issue = error.validation?.[0] as ValidationIssue | undefined;
+  const context = CONTEXT_NAMES[error.validationContext ?? 'body'] ?? 'body';
+  if (issue === undefined) return { field: context, message: `${context} is not valid` };
+  let field = context + issue.instancePath.replace(/\//g, '.');
+  let problem = issue.message ?? 'is not valid';
+  if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
+    field = `${field}.${issue.params.missingProperty}`;
+    problem = 'is required';
+  } else if (issue.keyword === 'additionalProperties' && typeof issue.params.additionalProperty === 'string') {
+    field = `${field}.${issue.params.additionalProperty}`;
+    problem = 'is not an allowed field';
+  } else if (issue.keyword === 'pattern' || issue.keyword === 'format') {
+    problem = 'is not in the expected format';
+  }
+  return { field, message: `${field} ${problem}` };
+}
+
+function toAppError(error: FastifyError): AppError {
+  if (error instanceof AppError) return error;
+  if (error.validation !== undefined) {
+    const { field, message } = describeValidation(error);
+    return new AppError('VALIDATION_FAILED', { field, message });
+  }
+  const byFastifyCode: Record<string, ErrorCode> = {
+    FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+    FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+    FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  };
+  const mapped = byFastifyCode[error.code];
+  if (mapped !== undefined) return new AppError(mapped, { cause: error });
+  if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('INVALID_JSON', { cause: error });
+  if (error.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', { cause: error });
+  if (error.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', { cause: error });
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError('VALIDATION_FAILED', { cause: error });
+  }
+  return new AppError('INTERNAL_ERROR', { cause: error });
+}
+
+/** Sends an AppError in the one public error shape. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
+  const message = error.status >= 500 ? ERRORS.INTERNAL_ERROR.message : error.message;
+  return reply.code(error.status).send({
+    error: {
+      code: error.status >= 500 && error.code !== 'NOT_READY' ? 'INTERNAL_ERROR' : error.code,
+      message,
+      ...(error.field === undefined ? {} : { field: error.field }),
+      request_id: request.id,
+    },
+  });
+}
+
+async function errorHandler(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((raw: FastifyError, request, reply) => {
+    const error = toAppError(raw);
+    if (error.status >= 500) {
+      request.log.error({ err: error.cause ?? error, code: error.code }, 'request failed');
+    } else {
+      request.log.info({ code: error.code, field: error.field }, 'request refused');
+    }
+    return sendError(request, reply, error);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('NOT_FOUND')));
+}
+
+export default fp(errorHandler, { name: 'error-handler' });

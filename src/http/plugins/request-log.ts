@@ -1,0 +1,22 @@
+/**
+ * One structured log line per request: request id, method, route pattern (never the raw URL, which may carry data
+ * even after the URL guard), status and duration. Bodies and headers are never logged.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+async function requestLog(app: FastifyInstance): Promise<void> {
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? '(unmatched)',
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request completed',
+    );
+  });
+}
+
+export default fp(requestLog, { name: 'request-log' });

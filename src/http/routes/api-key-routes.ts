@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiKeyService, PublicApiKey, SecurityEventRecorder } from '../../services/index.js';
+import { actorOf } from '../plugins/authenticate.js';
+import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
+
+const keyProperties = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  created_at: timestamp,
+  expires_at: { type: ['string', 'null'], format: 'date-time' },
+  last_used_at: { type: ['string', 'null'], format: 'date-time' },
+} as const;
+
+const apiKey = {
+  type: 'object',
+  required: ['id', 'name', 'created_at', 'expires_at', 'last_used_at'],
+  additionalProperties: false,
+  properties: keyProperties,
+} as const;
+
+function toBody(key: PublicApiKey) {
+  return {
+    id: key.id,
+    name: key.name,
+    created_at: isoTime(key.createdAt),
+    expires_at: isoTime(key.expiresAt),
+    last_used_at: isoTime(key.lastUsedAt),
+  };
+}
+
+export async function apiKeyRoutes(
+  app: FastifyInstance,
+  options: { apiKeys: ApiKeyService; events: SecurityEventRecorder },
+): Promise<void> {
+  app.post<{ Body: { name: string; expires_in?: number } }>(
+    '/v1/api-keys',
+    {
+      // Minting keys needs an interactive session: a leaked key must not be able to mint its own successors.
+      config: { access: 'session' },
+      schema: {
+        tags: ['api-keys'],
+        summary: 'Create an API key; the key is shown in this response only',
+        security: [{ bearerAuth: [] }],
+        body: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f]+$' },
+            expires_in: { type: 'integer', minimum: 60, maximum: 31_536_000, description: 'Seconds (max one year)' },
+          },
+        },
+        response: responses({
+          201: {
+            type: 'object',
+            required: ['id', 'name', 'key', 'created_at', 'expires_at', 'last_used_at'],
+            additionalProperties: false,
+            properties: { ...keyProperties, key: { type: 'string', description: 'Shown once; store it now' } },
+          },
+        }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { name, expires_in } = request.body;
+      const created = await options.apiKeys.create(actor.userId, {
+        name,
+        ...(expires_in === undefined ? {} : { expiresInSeconds: expires_in }),
+      });
+      await options.events.record('api_key_created', {
+        userId: actor.userId,
+        apiKeyId: created.id,
+        clientAddress: request.ip,
+      });
+      return reply.code(201).send({ ...toBody(created), key: created.key });
+    },
+  );
+
+  app.get(
+    '/v1/api-keys',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['api-keys'],
+        summary: "The caller's live API keys (never the secret)",
+        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        response: responses({
+          200: {
+            type: 'object',
+            required: ['api_keys'],
+            additionalProperties: false,
+            properties: { api_keys: { type: 'array', items: apiKey } },
+          },
+        }),
+      },
+    },
+    async (request) => ({ api_keys: (await options.apiKeys.list(actorOf(request).userId)).map(toBody) }),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/api-keys/:id',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['api-keys'],
+        summary: 'Revoke one of your API keys',
+        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        params: uuidParam,
+        response: responses({ 204: { type: 'null' } }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      await options.apiKeys.revoke(actor.userId, request.params.id);
+      await options.events.record('api_key_revoked', {
+        userId: actor.userId,
+        apiKeyId: request.params.id,
+        clientAddress: request.ip,
+      });
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import type { LoginFlow, TokenPair } from '../../auth/index.js';
+import { actorOf } from '../plugins/authenticate.js';
+import { responses } from '../schemas.js';
+
+const tokenPair = {
+  type: 'object',
+  required: ['access_token', 'token_type', 'expires_in', 'refresh_token'],
+  additionalProperties: false,
+  properties: {
+    access_token: { type: 'string', description: 'Ed25519-signed JWT; send as `Authorization: Bearer …`' },
+    token_type: { type: 'string', enum: ['Bearer'] },
+    expires_in: { type: 'integer', description: 'Seconds until the access token expires' },
+    refresh_token: { type: 'string', description: 'Opaque, single-use' },
+  },
+} as const;
+
+function toBody(pair: TokenPair) {
+  return {
+    access_token: pair.accessToken,
+    token_type: pair.tokenType,
+    expires_in: pair.expiresIn,
+    refresh_token: pair.refreshToken,
+  };
+}
+
+export async function authRoutes(app: FastifyInstance, options: { login: LoginFlow }): Promise<void> {
+  app.post<{ Body: { username: string; password: string } }>(
+    '/v1/auth/login',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with a username and password',
+        body: {
+          type: 'object',
+          required: ['username', 'password'],
+          additionalProperties: false,
+          properties: {
+            username: { type: 'string', minLength: 1, maxLength: 64 },
+            password: { type: 'string', minLength: 1, maxLength: 1024 },
+          },
+        },
+        response: responses({ 200: tokenPair }),
+      },
+    },
+    async (request) => {
+      const { username, password } = request.body;
+      return toBody(await options.login.login({ username, password, clientAddress: request.ip }));
+    },
+  );
+
+  app.post<{ Body: { refresh_token: string } }>(
+    '/v1/auth/refresh',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange a refresh token for a new token pair (the old refresh token is spent)',
+        body: {
+          type: 'object',
+          required: ['refresh_token'],
+          additionalProperties: false,
+          properties: { refresh_token: { type: 'string', minLength: 1, maxLength: 256 } },
+        },
+        response: responses({ 200: tokenPair }),
+      },
+    },
+    async (request) =>
+      toBody(await options.login.refresh({ refreshToken: request.body.refresh_token, clientAddress: request.ip })),
+  );
+
+  app.post(
+    '/v1/auth/logout',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke the current session; its access and refresh tokens stop working at once',
+        security: [{ bearerAuth: [] }],
+        response: responses({ 204: { type: 'null' } }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      if (actor.kind === 'session') {
+        await options.login.logout({ userId: actor.userId, sessionId: actor.sessionId, clientAddress: request.ip });
+      }
+      return reply.code(204).send();
+    },
+  );
+}

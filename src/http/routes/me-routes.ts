@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify';
+import type { LoginFlow } from '../../auth/index.js';
+import { AppError, isAppError } from '../../errors.js';
+import type { SecurityEventRecorder, UserService } from '../../services/index.js';
+import { actorOf } from '../plugins/authenticate.js';
+import { isoTime, responses, timestamp } from '../schemas.js';
+
+const me = {
+  type: 'object',
+  required: ['id', 'username', 'roles', 'authenticated_by', 'created_at'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    username: { type: 'string' },
+    roles: { type: 'array', items: { type: 'string' } },
+    authenticated_by: { type: 'string', enum: ['session', 'api_key'] },
+    created_at: timestamp,
+  },
+} as const;
+
+export async function meRoutes(
+  app: FastifyInstance,
+  options: {
+    users: UserService;
+    login: Pick<LoginFlow, 'checkPassword'>;
+    events: SecurityEventRecorder;
+    onPasswordChanged: (user: { id: string; username: string }) => Promise<void>;
+  },
+): Promise<void> {
+  app.get(
+    '/v1/me',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['me'],
+        summary: 'The authenticated user',
+        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        response: responses({ 200: me }),
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const user = await options.users.get(actor.userId);
+      return {
+        id: user.id,
+        username: user.username,
+        roles: user.roles,
+        authenticated_by: actor.kind,
+        created_at: isoTime(user.createdAt),
+      };
+    },
+  );
+
+  app.put<{ Body: { current_password: string; new_password: string } }>(
+    '/v1/me/password',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags: ['me'],
+        summary: "Change the password; the user's other sessions are revoked",
+        security: [{ bearerAuth: [] }],
+        body: {
+          type: 'object',
+          required: ['current_password', 'new_password'],
+          additionalProperties: false,
+          properties: {
+            current_password: { type: 'string', minLength: 1, maxLength: 1024 },
+            new_password: { type: 'string', minLength: 1, maxLength: 4096 },
+          },
+        },
+        response: responses({ 204: { type: 'null' } }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      if (actor.kind !== 'session') throw new AppError('FORBIDDEN');
+      let user: Awaited<ReturnType<typeof options.login.checkPassword>>;
+      try {
+        user = await options.login.checkPassword(actor.username, request.body.current_password, request.ip);
+      } catch (error) {
+        if (isAppError(error, 'INVALID_CREDENTIALS')) {
+          throw new AppError('INVALID_CREDENTIALS', {
+            field: 'body.current_password',
+            message: 'body.current_password is incorrect',
+          });
+        }
+        throw error;
+      }
+      await options.users.setPassword(user, request.body.new_password, actor.sessionId);
+      await options.events.record('password_changed', {
+        userId: user.id,
+        sessionId: actor.sessionId,
+        clientAddress: request.ip,
+      });
+      await options.onPasswordChanged(user);
+      return reply.code(204).send();
+    },
+  );
+}

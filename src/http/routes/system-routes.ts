@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import { responses } from '../schemas.js';
+
+const status = {
+  type: 'object',
+  required: ['status'],
+  additionalProperties: false,
+  properties: { status: { type: 'string' } },
+} as const;
+
+export async function systemRoutes(
+  app: FastifyInstance,
+  options: { isReady: () => Promise<boolean>; jwks: () => { keys: object[] } },
+): Promise<void> {
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['system'], summary: 'Liveness', response: responses({ 200: status }) },
+    },
+    async () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'Readiness: the database answers and a signing key is usable',
+        response: responses({ 200: status }),
+      },
+    },
+    async () => {
+      if (!(await options.isReady())) throw new AppError('NOT_READY');
+      return { status: 'ready' };
+    },
+  );
+
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'Public keys that verify access tokens (current and recently retired)',
+        response: responses({
+          200: {
+            type: 'object',
+            required: ['keys'],
+            additionalProperties: false,
+            properties: {
+              keys: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['kty', 'crv', 'x', 'kid'],
+                  additionalProperties: false,
+                  properties: {
+                    kty: { type: 'string' },
+                    crv: { type: 'string' },
+                    x: { type: 'string' },
+                    kid: { type: 'string' },
+                    alg: { type: 'string' },
+                    use: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        }),
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=60');
+      return options.jwks();
+    },
+  );
+}

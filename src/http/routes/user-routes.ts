@@ -1,0 +1,152 @@
+import type { FastifyInstance } from 'fastify';
+import type { PublicUser, Role, SecurityEventRecorder, UserService } from '../../services/index.js';
+import { ROLES } from '../../services/index.js';
+import { actorOf } from '../plugins/authenticate.js';
+import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
+
+const user = {
+  type: 'object',
+  required: ['id', 'username', 'roles', 'disabled', 'created_at', 'updated_at'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    username: { type: 'string' },
+    roles: { type: 'array', items: { type: 'string' } },
+    disabled: { type: 'boolean' },
+    created_at: timestamp,
+    updated_at: timestamp,
+  },
+} as const;
+
+const roles = { type: 'array', items: { type: 'string', enum: ROLES }, minItems: 1, maxItems: 8 } as const;
+
+function toBody(u: PublicUser) {
+  return { ...u, created_at: isoTime(u.createdAt), updated_at: isoTime(u.updatedAt) };
+}
+
+export async function userRoutes(
+  app: FastifyInstance,
+  options: { users: UserService; events: SecurityEventRecorder },
+): Promise<void> {
+  const common = { config: { access: 'admin' as const } };
+  const security = [{ bearerAuth: [] }, { apiKey: [] }];
+
+  app.post<{ Body: { username: string; password?: string; password_hash?: string; roles?: Role[] } }>(
+    '/v1/users',
+    {
+      ...common,
+      schema: {
+        tags: ['users'],
+        summary: 'Create a user with a password, or import one with an argon2id/bcrypt hash',
+        security,
+        body: {
+          type: 'object',
+          required: ['username'],
+          additionalProperties: false,
+          properties: {
+            username: { type: 'string', minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]*$' },
+            password: { type: 'string', minLength: 1, maxLength: 4096 },
+            password_hash: { type: 'string', minLength: 1, maxLength: 512 },
+            roles,
+          },
+          oneOf: [{ required: ['password'] }, { required: ['password_hash'] }],
+        },
+        response: responses({ 201: user }),
+      },
+    },
+    async (request, reply) => {
+      const { username, password, password_hash, roles: given } = request.body;
+      const created = await options.users.create({
+        username,
+        roles: given ?? ['user'],
+        ...(password === undefined ? {} : { password }),
+        ...(password_hash === undefined ? {} : { passwordHash: password_hash }),
+      });
+      await options.events.record('user_created', { userId: actorOf(request).userId, detail: { target: created.id } });
+      return reply.code(201).send(toBody(created));
+    },
+  );
+
+  app.get<{ Querystring: { cursor?: string; limit?: string } }>(
+    '/v1/users',
+    {
+      ...common,
+      schema: {
+        tags: ['users'],
+        summary: 'List users (cursor pagination)',
+        security,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            cursor: { type: 'string', maxLength: 200 },
+            limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|100)$', description: '1–100, default 50' },
+          },
+        },
+        response: responses({
+          200: {
+            type: 'object',
+            required: ['users', 'next_cursor'],
+            additionalProperties: false,
+            properties: { users: { type: 'array', items: user }, next_cursor: { type: ['string', 'null'] } },
+          },
+        }),
+      },
+    },
+    async (request) => {
+      const { cursor, limit } = request.query;
+      const page = await options.users.list({ limit: Number(limit ?? 50), ...(cursor === undefined ? {} : { cursor }) });
+      return { users: page.users.map(toBody), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/users/:id',
+    { ...common, schema: { tags: ['users'], summary: 'One user', security, params: uuidParam, response: responses({ 200: user }) } },
+    async (request) => toBody(await options.users.get(request.params.id)),
+  );
+
+  app.patch<{ Params: { id: string }; Body: { roles?: Role[]; disabled?: boolean } }>(
+    '/v1/users/:id',
+    {
+      ...common,
+      schema: {
+        tags: ['users'],
+        summary: "Change a user's roles or disable them (disabling revokes their sessions)",
+        security,
+        params: uuidParam,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { roles, disabled: { type: 'boolean' } },
+        },
+        response: responses({ 200: user }),
+      },
+    },
+    async (request) => {
+      const updated = await options.users.update(request.params.id, request.body);
+      await options.events.record('user_updated', { userId: actorOf(request).userId, detail: { target: updated.id } });
+      return toBody(updated);
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/users/:id',
+    {
+      ...common,
+      schema: {
+        tags: ['users'],
+        summary: 'Delete a user with their sessions and API keys',
+        security,
+        params: uuidParam,
+        response: responses({ 204: { type: 'null' } }),
+      },
+    },
+    async (request, reply) => {
+      await options.users.delete(request.params.id);
+      await options.events.record('user_deleted', { userId: actorOf(request).userId, detail: { target: request.params.id } });
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,13 @@
+import type { Actor } from '../auth/index.js';
+
+/** Who may call a route. Every route must declare one; a route without it cannot be registered (deny by default). */
+export type Access = 'public' | 'authenticated' | 'session' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}

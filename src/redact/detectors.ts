@@ -1,0 +1,133 @@
+/**
+ * Detectors for secret-shaped values in free text: what the redactor hides from logs and the URL guard refuses.
+ *
+ * Each detector is a global pattern that finds candidates plus a validator that keeps only real matches (a JWT
+ * header that is JSON, a token checksum, a Luhn digit, an issuable SSN), so ordinary ids, timestamps and
+ * numbers are left alone.
+ * Invariants:
+ * - every pattern runs in time linear in the input (no nested unbounded quantifiers that can backtrack
+ *   against each other), so hostile input cannot stall logging or request handling;
+ * - `findSecrets` returns sorted, non-overlapping spans whose union covers every span any detector accepted:
+ *   hiding them all never leaves part of a secret visible.
+ * Not addressed: secrets with no recognisable shape (plain passwords, hex keys); those are hidden by key name
+ * (`isSensitiveKeyName`) or kept out of free text by the code that handles them.
+ */
+import { Buffer } from 'node:buffer';
+import { isOpaqueToken, OPAQUE_TOKEN_PATTERN } from '../crypto/opaque-token.js';
+import { CARD_CANDIDATE_PATTERN, findCardNumbersInRun, type Span } from './card-number.js';
+import { isValidPrintedSsn, SSN_PATTERN } from './ssn.js';
+
+export type { Span } from './card-number.js';
+
+export type DetectorName =
+  | 'private_key'
+  | 'jwt'
+  | 'strongroom_token'
+  | 'bearer'
+  | 'card_number'
+  | 'ssn'
+  | 'email';
+
+export interface Detector {
+  readonly name: DetectorName;
+  /** Finds candidates; global. Callers get a fresh copy per scan, so its `lastIndex` is never shared. */
+  readonly pattern: RegExp;
+  /** Spans, relative to a candidate, that are real secrets; empty to reject the whole candidate. */
+  readonly validate: (candidate: string) => readonly Span[];
+}
+
+export interface SecretMatch {
+  readonly detector: DetectorName;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** PEM private keys of any kind; an unterminated block runs to the end of the text (truncated logs). */
+const PRIVATE_KEY_PATTERN =
+  /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY(?: BLOCK)?-----|$)/g;
+
+/** JWE compact (5 segments) or JWS compact (3 segments, signature may be empty), header first. */
+const JWT_PATTERN = /(?<![\w-])eyJ[\w-]+\.(?:[\w-]*\.[\w-]*\.[\w-]+\.[\w-]*|[\w-]+\.[\w-]*)/g;
+
+/** RFC 6750 b64token after the scheme name, which is case-insensitive. */
+const BEARER_PATTERN = /\bbearer[ \t]+[A-Za-z0-9\-._~+/]+=*/gi;
+
+const EMAIL_PATTERN = /(?<![\w.%+-])[\w.%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}(?![A-Za-z0-9-])/g;
+
+const whole = (candidate: string): Span[] => [{ start: 0, end: candidate.length }];
+const wholeIf = (isSecret: boolean, candidate: string): Span[] => (isSecret ? whole(candidate) : []);
+
+function hasJsonObjectHeader(candidate: string): boolean {
+  const header = candidate.slice(0, candidate.indexOf('.'));
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
+}
+
+/** Only the credential is hidden; a plain word ("bearer of bad news", "Bearer token") is not a credential. */
+function bearerCredential(candidate: string): Span[] {
+  const credential = candidate.replace(/^bearer[ \t]+/i, '');
+  if (credential.length < 6 || /^[A-Za-z][a-z]*$/.test(credential)) return [];
+  return [{ start: candidate.length - credential.length, end: candidate.length }];
+}
+
+/** All detectors, most specific first: when spans tie, the earlier detector names the match. */
+export const DETECTORS: readonly Detector[] = Object.freeze(
+  [
+    { name: 'private_key', pattern: PRIVATE_KEY_PATTERN, validate: whole },
+    { name: 'jwt', pattern: JWT_PATTERN, validate: (c: string) => wholeIf(hasJsonObjectHeader(c), c) },
+    {
+      name: 'strongroom_token',
+      pattern: new RegExp(OPAQUE_TOKEN_PATTERN, 'g'),
+      validate: (c: string) => wholeIf(isOpaqueToken(c), c),
+    },
+    { name: 'bearer', pattern: BEARER_PATTERN, validate: bearerCredential },
+    { name: 'card_number', pattern: CARD_CANDIDATE_PATTERN, validate: findCardNumbersInRun },
+    { name: 'ssn', pattern: SSN_PATTERN, validate: (c: string) => wholeIf(isValidPrintedSsn(c), c) },
+    { name: 'email', pattern: EMAIL_PATTERN, validate: whole },
+  ].map((detector) => Object.freeze(detector as Detector)),
+);
+
+/** Finds secret-shaped values in `text`: sorted, non-overlapping spans (overlapping matches are merged). */
+export function findSecrets(text: string, detectors: readonly Detector[] = DETECTORS): SecretMatch[] {
+  const found: Array<SecretMatch & { rank: number }> = [];
+  for (const [rank, detector] of detectors.entries()) {
+    const flags = detector.pattern.flags.includes('g')
+      ? detector.pattern.flags
+      : `${detector.pattern.flags}g`;
+    const pattern = new RegExp(detector.pattern.source, flags);
+    let match = pattern.exec(text);
+    while (match !== null) {
+      for (const span of detector.validate(match[0])) {
+        if (span.end > span.start) {
+          found.push({
+            detector: detector.name,
+            start: match.index + span.start,
+            end: match.index + span.end,
+            rank,
+          });
+        }
+      }
+      if (match[0].length === 0) pattern.lastIndex++;
+      match = pattern.exec(text);
+    }
+  }
+  return mergeOverlapping(found);
+}
+
+function mergeOverlapping(found: Array<SecretMatch & { rank: number }>): SecretMatch[] {
+  found.sort((a, b) => a.start - b.start || b.end - a.end || a.rank - b.rank);
+  const merged: SecretMatch[] = [];
+  for (const { detector, start, end } of found) {
+    const previous = merged.at(-1);
+    if (previous !== undefined && start < previous.end) {
+      if (end > previous.end) merged[merged.length - 1] = { ...previous, end };
+      continue;
+    }
+    merged.push({ detector, start, end });
+  }
+  return merged;
+}

@@ -1,0 +1,15 @@
+export { isPlausibleCardNumber } from './card-number.js';
+export {
+  DETECTORS,
+  type Detector,
+  type DetectorName,
+  findSecrets,
+  type SecretMatch,
+  type Span,
+} from './detectors.js';
+export { passesLuhn } from './luhn.js';
+export { decodePercent, decodeQueryComponent } from './percent-decode.js';
+export { MAX_DEPTH, REDACTED, redactString, redactValue } from './redact-value.js';
+export { isSensitiveKeyName, isSensitiveParamName } from './sensitive-names.js';
+export { isValidSsn } from './ssn.js';
+export { inspectUrl, sanitizeUrl, type UrlInspection } from './url-guard.js';

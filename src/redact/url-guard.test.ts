@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateOpaqueToken } from '../crypto/opaque-token.js';
+import { inspectUrl, sanitizeUrl } from './url-guard.js';
+
+const JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+
+describe('inspectUrl', () => {
+  it.each([
+    ['/v1/me?password=x', 'query:password'],
+    ['/v1/users?Access-Token=abc', 'query:Access-Token'],
+    ['/v1/me?PassWord', 'query:PassWord'],
+    ['/v1/me?a=1&api-key=', 'query:api-key'],
+    ['/v1/me?pass%77ord=x', 'query:password'],
+    ['/v1/me?user[password]=x', 'query:user[password]'],
+    ['/v1/me?new_password=x', 'query:new_password'],
+  ])('refuses the credential parameter in %s', (url, location) => {
+    expect(inspectUrl(url)).toEqual({ ok: false, reason: 'sensitive_parameter', location });
+  });
+
+  it.each([
+    ['/v1/users/4242424242424242', 'path:2'],
+    ['/v1/users/4111%201111%201111%201111/x', 'path:2'],
+    ['/v1/x?q=123-45-6789', 'query:q'],
+    ['/v1/x?q=123+45+6789', 'query:q'],
+    ['/v1/users/123456789', 'path:2'],
+    [`/v1/x?next=${JWT}`, 'query:next'],
+    [`/v1/keys/${generateOpaqueToken('srk')}`, 'path:2'],
+    ['/v1/x?h=Bearer%20abc123def', 'query:h'],
+    ['/v1/x?q=4242424242424242%31', 'query:q'],
+  ])('refuses the secret in %s', (url, location) => {
+    expect(inspectUrl(url)).toEqual({ ok: false, reason: 'secret_value', location });
+  });
+
+  it('reports a secret-shaped parameter name by position, never by value', () => {
+    const key = generateOpaqueToken('srr');
+    expect(inspectUrl(`/v1/x?a=1&${key}=1`)).toEqual({
+      ok: false,
+      reason: 'secret_value',
+      location: 'query:#1',
+    });
+    expect(inspectUrl('/v1/x?a%0Ab=4242424242424242')).toEqual({
+      ok: false,
+      reason: 'secret_value',
+      location: 'query:#0',
+    });
+  });
+
+  it.each([
+    '/v1/users?limit=10&cursor=abc',
+    '/v1/users/3fa85f64-5717-4562-b3fc-2c963f66afa6',
+    '/v1/users/alice@example.com?email=bob%40example.com',
+    '/v1/x?page_token=abc&sort_key=name',
+    '/v1/x?since=2024-01-15T10:30:00Z&until=1700000000004',
+    '/v1/x?q=a+123456789',
+    '/v1/x?q=4242424242424241',
+    `/v1/keys/srk_${'A'.repeat(49)}`,
+    '/',
+    '',
+  ])('allows %s', (url) => {
+    expect(inspectUrl(url)).toEqual({ ok: true });
+  });
+
+  it('does not throw on malformed percent-encoding', () => {
+    expect(inspectUrl('/v1/x/%E0%A4%A?q=%E0%A4%A&%=%')).toEqual({ ok: true });
+    expect(inspectUrl('/v1/x?password=%E0%A4%A')).toMatchObject({ ok: false, reason: 'sensitive_parameter' });
+  });
+
+  it('decodes once only: a double-encoded name is not the name the application reads', () => {
+    expect(inspectUrl('/v1/x?%2570assword=x')).toEqual({ ok: true });
+    expect(inspectUrl('/v1/x?%70assword=x')).toMatchObject({ ok: false, reason: 'sensitive_parameter' });
+  });
+
+  it('never throws and never puts a value in the location', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string(), (path, value) => {
+        const result = inspectUrl(`/${path}?q=${value}`);
+        if (!result.ok && value.length > 3) expect(result.location).not.toContain(value);
+      }),
+    );
+  });
+});
+
+describe('sanitizeUrl', () => {
+  it('hides the values of credential parameters', () => {
+    expect(sanitizeUrl('/v1/me?password=hunter2&limit=5&Access-Token=abc&flag')).toBe(
+      '/v1/me?password=[REDACTED]&limit=5&Access-Token=[REDACTED]&flag',
+    );
+  });
+
+  it('hides secret-shaped values wherever they are', () => {
+    const key = generateOpaqueToken('srk');
+    expect(sanitizeUrl(`/v1/keys/${key}/cards/4242424242424242?q=123-45-6789&to=a@example.com`)).toBe(
+      '/v1/keys/[REDACTED:strongroom_token]/cards/[REDACTED:card_number]?q=[REDACTED:ssn]&to=[REDACTED:email]',
+    );
+    expect(sanitizeUrl('/v1/users/123456789')).toBe('/v1/users/[REDACTED:ssn]');
+  });
+
+  it('hides secrets that only appear once decoded, or that decoding would hide', () => {
+    expect(sanitizeUrl('/v1/x?q=4111+1111+1111+1111')).toBe('/v1/x?q=[REDACTED:card_number]');
+    expect(sanitizeUrl('/v1/x/4242%204242%204242%204242')).toBe('/v1/x/[REDACTED:card_number]');
+    expect(sanitizeUrl('/v1/x?q=4242424242424242%31')).toBe('/v1/x?q=[REDACTED:card_number]%31');
+    expect(sanitizeUrl('/v1/x?q=4242424242424242%31+4111%201111%201111%201111')).toBe('/v1/x?q=[REDACTED]');
+  });
+
+  it('leaves clean URLs untouched', () => {
+    for (const url of [
+      '/v1/users?limit=10&cursor=abc',
+      '/v1/x/%E0%A4%A?q=a+b',
+      '/v1/users/3fa85f64-5717-4562-b3fc-2c963f66afa6',
+    ]) {
+      expect(sanitizeUrl(url)).toBe(url);
+    }
+  });
+
+  it('never lets a generated token through, however it is encoded', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('srk' as const, 'srr' as const), fc.string(), (prefix, noise) => {
+        const key = generateOpaqueToken(prefix);
+        const url = `/v1/${encodeURIComponent(noise)}/${key}?q=${encodeURIComponent(`${noise} ${key}`)}`;
+        expect(sanitizeUrl(url)).not.toContain(key);
+        expect(inspectUrl(url)).toMatchObject({ ok: false });
+      }),
+    );
+  });
+});

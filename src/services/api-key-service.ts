@@ -1,0 +1,76 @@
+/**
+ * API keys: long-lived credentials for machines. The key (`srk_…`, with checksum) is shown once at creation; only its
+ * SHA-256 is stored. A user sees and revokes only their own keys: another user's key id answers 404, exactly like a
+ * key that does not exist, so ids cannot be probed.
+ */
+import { randomUUID } from 'node:crypto';
+import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from '../crypto/index.js';
+import { AppError } from '../errors.js';
+import type { ApiKeyRecord, ApiKeyStore } from '../storage/index.js';
+
+export interface PublicApiKey {
+  id: string;
+  name: string;
+  createdAt: number;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+function toPublic(key: ApiKeyRecord): PublicApiKey {
+  return { id: key.id, name: key.name, createdAt: key.createdAt, expiresAt: key.expiresAt, lastUsedAt: key.lastUsedAt };
+}
+
+// Writing last_used_at on every request would turn each read into a write; minute precision is enough.
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => number }) {
+  return {
+    async create(userId: string, input: { name: string; expiresInSeconds?: number }) {
+      const key = generateOpaqueToken('srk');
+      const now = deps.clock();
+      const record: ApiKeyRecord = {
+        id: randomUUID(),
+        userId,
+        name: input.name,
+        keyHash: hashOpaqueToken(key),
+        createdAt: now,
+        expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000,
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      await deps.store.insert(record);
+      return { ...toPublic(record), key };
+    },
+
+    async list(userId: string): Promise<PublicApiKey[]> {
+      return (await deps.store.listByUser(userId)).map(toPublic);
+    },
+
+    async revoke(userId: string, id: string): Promise<void> {
+      const key = await deps.store.findById(id);
+      if (key === null || key.userId !== userId || key.revokedAt !== null) throw new AppError('API_KEY_NOT_FOUND');
+      await deps.store.revoke(id, 'revoked_by_owner', deps.clock());
+    },
+
+    /** The live key record for a presented key, or null for any malformed, unknown, revoked or expired key. */
+    async findActive(key: string): Promise<ApiKeyRecord | null> {
+      if (!isOpaqueToken(key, 'srk')) return null;
+      const record = await deps.store.findByHash(hashOpaqueToken(key));
+      const now = deps.clock();
+      if (record === null || record.revokedAt !== null) return null;
+      if (record.expiresAt !== null && record.expiresAt <= now) return null;
+      if (record.lastUsedAt === null || now - record.lastUsedAt > TOUCH_INTERVAL_MS) await deps.store.touch(record.id, now);
+      return record;
+    },
+
+    /** Revokes a presented key (e.g. seen in clear text); returns its record when it was live. */
+    async revokeExposed(key: string): Promise<ApiKeyRecord | null> {
+      if (!isOpaqueToken(key, 'srk')) return null;
+      const record = await deps.store.findByHash(hashOpaqueToken(key));
+      if (record === null) return null;
+      return (await deps.store.revoke(record.id, 'exposed_over_http', deps.clock())) ? record : null;
+    },
+  };
+}
+
+export type ApiKeyService = ReturnType<typeof createApiKeyService>;

@@ -1,0 +1,149 @@
+/**
+ * Users: creation (with a password, or an imported argon2id/bcrypt hash), listing, role changes, disabling,
+ * deletion and password changes. Plaintext passwords pass through here only on their way to the hasher.
+ * Invariant: there is always at least one enabled admin (the last one cannot be deleted, disabled or demoted).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AppError } from '../errors.js';
+import { type Database, inTransaction, type Stores, type UserRecord, type UserStore } from '../storage/index.js';
+
+export type Role = 'admin' | 'user';
+export const ROLES: readonly Role[] = ['admin', 'user'];
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  roles: string[];
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function toPublicUser(user: UserRecord): PublicUser {
+  const { passwordHash: _omitted, ...rest } = user;
+  return rest;
+}
+
+interface Cursor {
+  createdAt: number;
+  id: string;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(value: string): Cursor {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
+  } catch {
+    // fall through to the typed error
+  }
+  throw new AppError('VALIDATION_FAILED', { field: 'query.cursor', message: 'query.cursor is not a valid cursor' });
+}
+
+export function createUserService(deps: {
+  db: Kysely<Database>;
+  users: UserStore;
+  hasher: { hash(password: string): Promise<string> };
+  policy: { check(password: string, context?: { username?: string; field?: string }): void };
+  isImportableHash: (value: string) => boolean;
+  clock: () => number;
+}) {
+  async function assertAdminRemains(stores: Stores, user: UserRecord, next: { roles: string[]; disabled: boolean } | null) {
+    const wasAdmin = user.roles.includes('admin') && !user.disabled;
+    const staysAdmin = next !== null && next.roles.includes('admin') && !next.disabled;
+    if (wasAdmin && !staysAdmin && (await stores.users.countEnabledAdmins()) <= 1) throw new AppError('LAST_ADMIN');
+  }
+
+  return {
+    async create(input: { username: string; password?: string; passwordHash?: string; roles: Role[] }) {
+      let passwordHash: string;
+      if (input.passwordHash !== undefined) {
+        if (!deps.isImportableHash(input.passwordHash)) {
+          throw new AppError('INVALID_PASSWORD_HASH', { field: 'body.password_hash' });
+        }
+        passwordHash = input.passwordHash;
+      } else if (input.password !== undefined) {
+        deps.policy.check(input.password, { username: input.username, field: 'body.password' });
+        passwordHash = await deps.hasher.hash(input.password);
+      } else {
+        throw new AppError('VALIDATION_FAILED', { field: 'body', message: 'body must have password or password_hash' });
+      }
+      if (await deps.users.existsByUsername(input.username)) throw new AppError('USERNAME_TAKEN', { field: 'body.username' });
+      const now = deps.clock();
+      const user: UserRecord = {
+        id: randomUUID(),
+        username: input.username,
+        passwordHash,
+        roles: [...new Set(input.roles)],
+        disabled: false,
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await deps.users.insert(user);
+      } catch (error) {
+        // A concurrent create of the same name loses on the unique index.
+        if (await deps.users.existsByUsername(input.username)) throw new AppError('USERNAME_TAKEN', { field: 'body.username' });
+        throw error;
+      }
+      return toPublicUser(user);
+    },
+
+    async get(id: string): Promise<PublicUser> {
+      const user = await deps.users.findById(id);
+      if (user === null) throw new AppError('USER_NOT_FOUND');
+      return toPublicUser(user);
+    },
+
+    async list(options: { cursor?: string; limit: number }) {
+      const after = options.cursor === undefined ? null : decodeCursor(options.cursor);
+      const rows = await deps.users.list({ after, limit: options.limit + 1 });
+      const page = rows.slice(0, options.limit);
+      const last = page.at(-1);
+      return {
+        users: page.map(toPublicUser),
+        nextCursor: rows.length > options.limit && last !== undefined ? encodeCursor(last) : null,
+      };
+    },
+
+    async update(id: string, changes: { roles?: Role[]; disabled?: boolean }): Promise<PublicUser> {
+      return inTransaction(deps.db, async (stores) => {
+        const user = await stores.users.findById(id);
+        if (user === null) throw new AppError('USER_NOT_FOUND');
+        const next = { roles: changes.roles === undefined ? user.roles : [...new Set(changes.roles)], disabled: changes.disabled ?? user.disabled };
+        await assertAdminRemains(stores, user, next);
+        const now = deps.clock();
+        await stores.users.update(id, { roles: next.roles, disabled: next.disabled }, now);
+        if (next.disabled && !user.disabled) await stores.sessions.revokeUserSessions(id, 'user_disabled', now);
+        return toPublicUser({ ...user, ...next, updatedAt: now });
+      });
+    },
+
+    async delete(id: string): Promise<void> {
+      await inTransaction(deps.db, async (stores) => {
+        const user = await stores.users.findById(id);
+        if (user === null) throw new AppError('USER_NOT_FOUND');
+        await assertAdminRemains(stores, user, null);
+        // Sessions and API keys go with the user (ON DELETE CASCADE); authentication re-reads both on every request.
+        await stores.users.delete(id);
+      });
+    },
+
+    /** Sets a new password (policy-checked) and revokes every other session of the user. */
+    async setPassword(user: UserRecord, newPassword: string, keepSessionId?: string): Promise<void> {
+      deps.policy.check(newPassword, { username: user.username, field: 'body.new_password' });
+      const hash = await deps.hasher.hash(newPassword);
+      await inTransaction(deps.db, async (stores) => {
+        const now = deps.clock();
+        await stores.users.updatePasswordHash(user.id, hash, now);
+        await stores.sessions.revokeUserSessions(user.id, 'password_changed', now, keepSessionId);
+      });
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

@@ -1,0 +1,1 @@
+export { type AttemptState, type AttemptStore, createMemoryAttemptStore } from './attempt-store.js';

@@ -1,0 +1,73 @@
+/**
+ * Opens the database: SQLite (embedded default, WAL, file mode 0600) or PostgreSQL when a URL is configured.
+ * A PostgreSQL schema may be given so that several instances (or test runs) share one database without sharing tables.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  databaseSchema: string | null;
+  sqlitePath: string;
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+
+function openSqlite(file: string): DatabaseHandle {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Create the file owner-only before SQLite opens it with the process umask.
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  fs.chmodSync(file, 0o600);
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  // Deleted rows (revoked credential hashes) are overwritten rather than left in free pages.
+  database.pragma('secure_delete = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, kind: 'sqlite', close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, schema: string | null): Promise<DatabaseHandle> {
+  if (schema !== null) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema === null ? {} : { options: `-c search_path="${schema}"` }),
+    // Timestamps are int8 milliseconds, well inside Number's safe range.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as never,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(db);
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+/** Opens the configured database. Does not migrate: call `migrateToLatest`. */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl !== null) return openPostgres(options.databaseUrl, options.databaseSchema);
+  return openSqlite(options.sqlitePath);
+}

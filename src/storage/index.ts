@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import { createApiKeyStore } from './api-key-store.js';
+import type { Database } from './schema.js';
+import { createSecurityEventStore } from './security-event-store.js';
+import { createSessionStore } from './session-store.js';
+import { createSigningKeyStore } from './signing-key-store.js';
+import { createUserStore } from './user-store.js';
+
+export type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+export { type DatabaseHandle, type DatabaseKind, type DatabaseOptions, openDatabase } from './database.js';
+export { migrateToLatest } from './migrate.js';
+export type { Database } from './schema.js';
+export type { SecurityEvent, SecurityEventStore } from './security-event-store.js';
+export type { RefreshTokenRecord, SessionRecord, SessionStore } from './session-store.js';
+export type { SigningKeyRecord, SigningKeyStore } from './signing-key-store.js';
+export { type UserRecord, type UserStore, usernameKey } from './user-store.js';
+
+/** Every store bound to one connection or transaction. */
+export function createStores(db: Kysely<Database>) {
+  return {
+    users: createUserStore(db),
+    sessions: createSessionStore(db),
+    apiKeys: createApiKeyStore(db),
+    signingKeys: createSigningKeyStore(db),
+    securityEvents: createSecurityEventStore(db),
+  };
+}
+
+export type Stores = ReturnType<typeof createStores>;
+
+/** Runs `work` in one transaction with stores bound to it: all of its writes commit together or none do. */
+export function inTransaction<T>(db: Kysely<Database>, work: (stores: Stores) => Promise<T>): Promise<T> {
+  return db.transaction().execute((trx) => work(createStores(trx)));
+}

@@ -1,0 +1,133 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  revokedReason: string | null;
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  sessionId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+function toSession(row: Database['sessions']): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    revokedReason: row.revoked_reason,
+  };
+}
+
+export function createSessionStore(db: Kysely<Database>) {
+  return {
+    async insertSession(session: SessionRecord): Promise<void> {
+      await db
+        .insertInto('sessions')
+        .values({
+          id: session.id,
+          user_id: session.userId,
+          created_at: session.createdAt,
+          expires_at: session.expiresAt,
+          revoked_at: session.revokedAt,
+          revoked_reason: session.revokedReason,
+        })
+        .execute();
+    },
+    async findSession(id: string): Promise<SessionRecord | null> {
+      const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : toSession(row);
+    },
+    async insertRefreshToken(token: RefreshTokenRecord): Promise<void> {
+      await db
+        .insertInto('refresh_tokens')
+        .values({
+          token_hash: token.tokenHash,
+          session_id: token.sessionId,
+          created_at: token.createdAt,
+          expires_at: token.expiresAt,
+          used_at: token.usedAt,
+        })
+        .execute();
+    },
+    async findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null> {
+      const row = await db
+        .selectFrom('refresh_tokens')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      return row === undefined
+        ? null
+        : {
+            tokenHash: row.token_hash,
+            sessionId: row.session_id,
+            createdAt: row.created_at,
+            expiresAt: row.expires_at,
+            usedAt: row.used_at,
+          };
+    },
+    /** Marks a refresh token used; false when it was already used (a concurrent or replayed use). */
+    async consumeRefreshToken(tokenHash: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('refresh_tokens')
+        .set({ used_at: now })
+        .where('token_hash', '=', tokenHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /** Revokes one session; returns false when it was already revoked or does not exist. */
+    async revokeSession(id: string, reason: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /** Revokes every live session of a user except `keep`; returns the ids revoked. */
+    async revokeUserSessions(userId: string, reason: string, now: number, keep?: string): Promise<string[]> {
+      let query = db
+        .selectFrom('sessions')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null);
+      if (keep !== undefined) query = query.where('id', '!=', keep);
+      const ids = (await query.execute()).map((r) => r.id);
+      if (ids.length > 0) {
+        await db
+          .updateTable('sessions')
+          .set({ revoked_at: now, revoked_reason: reason })
+          .where('id', 'in', ids)
+          .execute();
+      }
+      return ids;
+    },
+    /** Sessions revoked since `since` whose access tokens could still be unexpired. */
+    async listRevokedSince(since: number): Promise<Array<{ id: string; revokedAt: number }>> {
+      const rows = await db
+        .selectFrom('sessions')
+        .select(['id', 'revoked_at'])
+        .where('revoked_at', '>=', since)
+        .execute();
+      return rows.map((r) => ({ id: r.id, revokedAt: r.revoked_at ?? since }));
+    },
+    async deleteExpired(now: number): Promise<void> {
+      await db.deleteFrom('refresh_tokens').where('expires_at', '<', now).execute();
+      await db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  passwordHash: string;
+  roles: string[];
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+type UserRow = Database['users'];
+
+function toRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    roles: JSON.parse(row.roles) as string[],
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Case-folded form used for uniqueness and lookups, so `Alice` and `alice` are one account. */
+export function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase();
+}
+
+export function createUserStore(db: Kysely<Database>) {
+  return {
+    async insert(user: UserRecord): Promise<void> {
+      await db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          username: user.username,
+          username_key: usernameKey(user.username),
+          password_hash: user.passwordHash,
+          roles: JSON.stringify(user.roles),
+          disabled: user.disabled ? 1 : 0,
+          created_at: user.createdAt,
+          updated_at: user.updatedAt,
+        })
+        .execute();
+    },
+    async findById(id: string): Promise<UserRecord | null> {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : toRecord(row);
+    },
+    async findByUsername(username: string): Promise<UserRecord | null> {
+      const row = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('username_key', '=', usernameKey(username))
+        .executeTakeFirst();
+      return row === undefined ? null : toRecord(row);
+    },
+    async existsByUsername(username: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('users')
+        .select('id')
+        .where('username_key', '=', usernameKey(username))
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    /** Users in creation order, `limit` after the given id (keyset pagination). */
+    async list(options: { after: { createdAt: number; id: string } | null; limit: number }): Promise<UserRecord[]> {
+      let query = db.selectFrom('users').selectAll();
+      const after = options.after;
+      if (after !== null) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '>', after.createdAt),
+            eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
+          ]),
+        );
+      }
+      const rows = await query.orderBy('created_at').orderBy('id').limit(options.limit).execute();
+      return rows.map(toRecord);
+    },
+    async countEnabledAdmins(): Promise<number> {
+      const rows = await db.selectFrom('users').select('roles').where('disabled', '=', 0).execute();
+      return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes('admin')).length;
+    },
+    async count(): Promise<number> {
+      const row = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async updatePasswordHash(id: string, passwordHash: string, now: number): Promise<void> {
+      await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+    },
+    async update(id: string, changes: { roles?: string[]; disabled?: boolean }, now: number): Promise<void> {
+      await db
+        .updateTable('users')
+        .set({
+          updated_at: now,
+          ...(changes.roles === undefined ? {} : { roles: JSON.stringify(changes.roles) }),
+          ...(changes.disabled === undefined ? {} : { disabled: changes.disabled ? 1 : 0 }),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+    async delete(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}
+
+export type UserStore = ReturnType<typeof createUserStore>;

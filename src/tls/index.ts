@@ -1,0 +1,8 @@
+export {
+  type DevCertificateFiles,
+  type DevCertificateOptions,
+  ensureDevCertificates,
+  RENEW_BEFORE_DAYS,
+} from './dev-certificates.js';
+export { DEFAULT_DEV_HOSTS } from './san-hosts.js';
+export { createTlsServerOptions, loadTlsFiles, type TlsFiles } from './server-options.js';
