@@ -1,6 +1,7 @@
 /**
  * Builds a real Strongroom app for tests: its own temporary data directory, real TLS material, real argon2id, and
- * SQLite — or PostgreSQL in a schema of its own when STRONGROOM_DATABASE_URL is set (dropped on close).
+ * SQLite by default, or PostgreSQL (`database: 'postgres'`, needs STRONGROOM_DATABASE_URL) in a schema of its own
+ * that is dropped on close.
  * Logs are captured line by line so tests can scan them for leaked secrets.
  */
 import { randomBytes } from 'node:crypto';
@@ -33,7 +34,7 @@ export async function createTestApp(
   options: { flags?: ConfigFlags; env?: NodeJS.ProcessEnv; clock?: () => number; database?: 'sqlite' | 'postgres' } = {},
 ) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'strongroom-test-'));
-  const usePostgres = (options.database ?? (TEST_DATABASE_URL === null ? 'sqlite' : 'postgres')) === 'postgres';
+  const usePostgres = options.database === 'postgres';
   if (usePostgres && TEST_DATABASE_URL === null) throw new Error('STRONGROOM_DATABASE_URL is not set');
   const schema = usePostgres ? `test_${randomBytes(6).toString('hex')}` : null;
   const config = loadConfig(
