@@ -45,6 +45,7 @@ import { createMemoryAttemptStore } from './state/index.js';
 import { createStores, migrateToLatest, openDatabase } from './storage/index.js';
 import { createTlsServerOptions } from './tls/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from './setup/initial-admin.js';
+import { isDefaultMasterKeyFile } from './setup/initialize.js';
 import { VERSION } from './version.js';
 
 export interface AppOptions {
@@ -63,7 +64,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   const masterKey = loadMasterKey({
     masterKey: config.masterKey,
     masterKeyFile: config.masterKeyFile,
-    isDefaultFile: config.masterKeyFile === path.join(config.dataDir, 'master.key'),
+    isDefaultFile: isDefaultMasterKeyFile(config),
   });
   const database = await openDatabase(config);
   await migrateToLatest(database.db as never);

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../config.js';
 import { buildApp } from '../app.js';
 import { createPlainHttpServer } from '../http/plain-http-server.js';
 import { createLogger } from '../log.js';
+import { INITIAL_ADMIN_PASSWORD_FILE } from '../setup/initial-admin.js';
 import { initialize } from '../setup/initialize.js';
 import { loadTlsFiles } from '../tls/index.js';
 
@@ -17,7 +20,7 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   const { app, masterKeySource, services } = await buildApp(config, { tls, logger });
   if (masterKeySource === 'development-key-file') {
     logger.warn(
-      { masterKeyFile: config.masterKeyFile },
+      { path: config.masterKeyFile },
       'using the development master key file next to the data; set STRONGROOM_MASTER_KEY or STRONGROOM_MASTER_KEY_FILE in production',
     );
   }
@@ -26,8 +29,10 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   print(`Strongroom listening on https://${hostForUrl(config.host)}:${port}`);
   if (setup.tls.caCertPath !== null) print(`Local CA certificate: ${setup.tls.caCertPath} (curl --cacert …)`);
-  const initialPassword = setup.initialAdminPasswordFile;
-  if (initialPassword !== null) print(`Initial password for user "admin" is in ${initialPassword}`);
+  const initialPassword = path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
+  if (fs.existsSync(initialPassword)) {
+    print(`Initial password for user "admin" is in ${initialPassword} (deleted once admin changes it)`);
+  }
 
   let plain: ReturnType<typeof createPlainHttpServer> | null = null;
   if (config.httpPort !== null) {

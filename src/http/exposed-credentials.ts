@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { findSecrets } from '../redact/index.js';
+import { decodePercent, findSecrets } from '../redact/index.js';
 
 /** Every credential-shaped string a request carried in clear: Authorization, X-API-Key, and tokens in the URL. */
 export function collectExposedCredentials(headers: IncomingHttpHeaders, url: string): string[] {
@@ -9,12 +9,7 @@ export function collectExposedCredentials(headers: IncomingHttpHeaders, url: str
   if (bearer !== undefined) found.push(bearer);
   const apiKey = headers['x-api-key'];
   for (const value of Array.isArray(apiKey) ? apiKey : apiKey === undefined ? [] : [apiKey]) found.push(value.trim());
-  let decoded = url;
-  try {
-    decoded = decodeURIComponent(url);
-  } catch {
-    // keep the raw URL: malformed escapes cannot hide a token that is plainly there
-  }
+  const decoded = decodePercent(url);
   for (const match of findSecrets(decoded)) {
     if (match.detector === 'jwt' || match.detector === 'strongroom_token') {
       found.push(decoded.slice(match.start, match.end));

@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, ERRORS, type ErrorCode } from '../../errors.js';
+import { redactString } from '../../redact/index.js';
 
 interface ValidationIssue {
   keyword: string;
@@ -14,6 +15,10 @@ interface ValidationIssue {
   params: Record<string, unknown>;
   message?: string;
 }
+
+// An unknown property's name comes from the client and could itself be a secret: it is named only when it looks
+// like an ordinary identifier.
+const SAFE_PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
 
 const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', params: 'path', headers: 'headers', body: 'body' };
 
@@ -27,7 +32,8 @@ function describeValidation(error: FastifyError): { field: string; message: stri
     field = `${field}.${issue.params.missingProperty}`;
     problem = 'is required';
   } else if (issue.keyword === 'additionalProperties' && typeof issue.params.additionalProperty === 'string') {
-    field = `${field}.${issue.params.additionalProperty}`;
+    const name = issue.params.additionalProperty;
+    field = SAFE_PROPERTY_NAME.test(name) && redactString(name) === name ? `${field}.${name}` : `${field}.(unknown)`;
     problem = 'is not an allowed field';
   } else if (issue.keyword === 'pattern' || issue.keyword === 'format') {
     problem = 'is not in the expected format';

@@ -1,0 +1,43 @@
+/**
+ * Messages between the benchmark runner and its child processes (servers and the argon2 baseline).
+ * Every request carries an id; the child answers it exactly once, with a result or an error message.
+ */
+
+export interface TlsPaths {
+  certPath: string;
+  keyPath: string;
+}
+
+export interface BenchUser {
+  username: string;
+  password: string;
+}
+
+export interface EventLoopDelay {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export type ChildRequest =
+  | { kind: 'measure-argon2'; seconds: number; concurrency: number }
+  | { kind: 'start-strongroom'; dataDir: string; tls: TlsPaths; users: number }
+  | { kind: 'start-bare'; tls: TlsPaths }
+  | { kind: 'event-loop-start' }
+  | { kind: 'event-loop-stop' }
+  | { kind: 'stop' };
+
+export interface ChildResults {
+  'measure-argon2': { perSecond: number; completed: number; seconds: number; threadpoolSize: number };
+  'start-strongroom': { port: number; users: BenchUser[]; accessToken: string; threadpoolSize: number };
+  'start-bare': { port: number };
+  'event-loop-start': null;
+  'event-loop-stop': EventLoopDelay;
+  stop: null;
+}
+
+export type ChildKind = ChildRequest['kind'];
+
+export type ChildMessage = { id: number; request: ChildRequest };
+
+export type ChildReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

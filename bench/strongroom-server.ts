@@ -1,0 +1,53 @@
+/**
+ * A real Strongroom server for benchmarks: the production composition root (`buildApp`), real config, SQLite in a
+ * temporary data directory, the local CA's certificate, argon2id with the configured parameters. Only the login
+ * throttle is widened (see below) and log lines go to /dev/null instead of stdout.
+ */
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { loadTlsFiles } from '../src/tls/index.js';
+import type { BenchUser, TlsPaths } from './ipc.js';
+
+export interface BenchServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+// Each login reserves an attempt on its account and on its address *before* the password is checked, and only a
+// success gives it back; with hundreds of logins in flight from one loopback address, the default limits would
+// refuse correct passwords. The benchmark measures the login path, so the limits are raised out of the way.
+const WIDE_THROTTLE = {
+  accountThrottleFreeAttempts: 1000,
+  accountThrottleLockoutAfter: 100_000,
+  addressThrottleFreeAttempts: 1000,
+  addressThrottleLockoutAfter: 100_000,
+};
+
+/** Builds and starts Strongroom on an ephemeral loopback port, with `userCount` users and one access token. */
+export async function startStrongroom(options: {
+  dataDir: string;
+  tls: TlsPaths;
+  userCount: number;
+}): Promise<BenchServer & { users: BenchUser[]; accessToken: string }> {
+  // Log level stays at the default (info), so the per-request log line and its redaction are part of the cost.
+  const config = loadConfig({ dataDir: options.dataDir, port: 0, ...WIDE_THROTTLE }, {});
+  const tls = await loadTlsFiles(options.tls.certPath, options.tls.keyPath);
+  const logDestination = pino.destination({ dest: '/dev/null', sync: false });
+  const { app, services } = await buildApp(config, { tls, logDestination });
+
+  const users: BenchUser[] = Array.from({ length: options.userCount }, (_, i) => ({
+    username: `bench${String(i).padStart(4, '0')}`,
+    password: `Bench-${randomBytes(12).toString('base64url')}`,
+  }));
+  await Promise.all(users.map((user) => services.users.create({ ...user, roles: ['user'] })));
+  const [first] = users;
+  if (first === undefined) throw new Error('at least one benchmark user is needed');
+  const tokens = await services.login.login({ ...first, clientAddress: '127.0.0.1' });
+
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('server did not bind a TCP port');
+  return { port: address.port, users, accessToken: tokens.accessToken, close: () => app.close() };
+}
