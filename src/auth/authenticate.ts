@@ -19,7 +19,12 @@ export interface PresentedCredentials {
 export function readCredential(headers: PresentedCredentials): string | null {
   const { authorization, apiKey } = headers;
   if (authorization !== undefined && apiKey !== undefined) throw new AppError('INVALID_TOKEN');
-  if (apiKey !== undefined) return apiKey.trim();
+  if (apiKey !== undefined) {
+    // X-API-Key carries API keys only: an access token is accepted from Authorization alone.
+    const key = apiKey.trim();
+    if (!key.startsWith('srk_')) throw new AppError('INVALID_TOKEN');
+    return key;
+  }
   if (authorization === undefined) return null;
   const match = /^Bearer +(\S+) *$/i.exec(authorization);
   if (match?.[1] === undefined) throw new AppError('INVALID_TOKEN');

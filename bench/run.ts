@@ -1,0 +1,113 @@
+/**
+ * `npm run bench`: Strongroom's three performance checks, each reported as a ratio to a baseline measured in the
+ * same run on the same machine. Results are informational: the exit code is 0 unless a benchmark crashes.
+ *
+ * Process layout (2-core machines included): every server runs in a child process and the load generators run
+ * here. In one process, autocannon's own TLS and HTTP work would sit on the server's event loop and be counted
+ * against the server; split, the server's loop competes only for CPU, as it would with remote clients. The
+ * argon2 baseline runs in a child of its own with the same libuv threadpool size as the server child (one
+ * thread per core), so both sides of the login ratio use the same number of cores. The size is set in each
+ * child's environment at fork time because libuv reads UV_THREADPOOL_SIZE once, when the pool first starts.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureDevCertificates } from '../src/tls/index.js';
+import { type BenchChild, startChild } from './child-handle.js';
+import { benchLoginFlood } from './login-flood.js';
+import { benchLoginThroughput } from './login-throughput.js';
+import { benchMeVsBare } from './me-vs-bare.js';
+import { type BenchResult, formatTable, writeResults } from './report.js';
+
+const RESULTS_FILE = path.resolve('.bench', 'results.json');
+const SECONDS = 10;
+const LOGIN_USERS = 16;
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const cores = os.availableParallelism();
+  const threadpoolSize = cores;
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'strongroom-bench-'));
+  const children: BenchChild[] = [];
+  const spawn = () => {
+    const child = startChild(threadpoolSize);
+    children.push(child);
+    return child;
+  };
+  const results: BenchResult[] = [];
+  try {
+    const certs = await ensureDevCertificates(path.join(workDir, 'tls'));
+    const tls = { certPath: certs.certPath, keyPath: certs.keyPath };
+    const ca = await fs.readFile(certs.caCertPath);
+    log(`Strongroom benchmarks: ${cores} cores, UV_THREADPOOL_SIZE=${threadpoolSize} in server and baseline children`);
+
+    const strongroomChild = spawn();
+    const strongroom = await strongroomChild.call({
+      kind: 'start-strongroom',
+      dataDir: path.join(workDir, 'data'),
+      tls,
+      users: LOGIN_USERS,
+    });
+    const strongroomUrl = `https://127.0.0.1:${strongroom.port}`;
+
+    log('1/3 login throughput vs raw argon2id …');
+    const baselineChild = spawn();
+    results.push(
+      await benchLoginThroughput({
+        baselineChild,
+        baseUrl: strongroomUrl,
+        ca,
+        users: strongroom.users,
+        threadpoolSize: strongroom.threadpoolSize,
+        seconds: SECONDS,
+      }),
+    );
+    await baselineChild.close();
+
+    log('2/3 GET /v1/me vs bare Fastify …');
+    const bareChild = spawn();
+    const bare = await bareChild.call({ kind: 'start-bare', tls });
+    results.push(
+      await benchMeVsBare({
+        strongroomUrl,
+        bareUrl: `https://127.0.0.1:${bare.port}`,
+        ca,
+        accessToken: strongroom.accessToken,
+        seconds: SECONDS,
+      }),
+    );
+    await bareChild.close();
+
+    log('3/3 /healthz latency during a login flood …');
+    results.push(
+      await benchLoginFlood({
+        serverChild: strongroomChild,
+        baseUrl: strongroomUrl,
+        ca,
+        users: strongroom.users,
+        seconds: SECONDS,
+      }),
+    );
+  } finally {
+    await Promise.all(children.map((child) => child.close()));
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+
+  log('');
+  log(formatTable(results));
+  for (const result of results) {
+    log(`\n${result.name}`);
+    for (const [key, value] of Object.entries(result.details)) {
+      log(`  ${key}: ${typeof value === 'number' ? Number(value.toFixed(2)) : value}`);
+    }
+  }
+  const machine = { cores, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, threadpoolSize };
+  await writeResults(RESULTS_FILE, results, machine);
+  log(`\nResults written to ${path.relative(process.cwd(), RESULTS_FILE)} (informational: no pass/fail exit code)`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`benchmark crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

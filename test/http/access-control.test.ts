@@ -1,0 +1,659 @@
+/**
+ * Guarantee: every route declares who may call it (public, any authenticated caller, an interactive session, or an
+ * admin); roles are admin and user; a user sees and revokes only their own sessions and API keys; admins cannot
+ * remove the last enabled admin; deleting or disabling a user cuts off every credential they hold at once.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import Fastify, { type HTTPMethods, type InjectOptions, type LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/auth/index.js';
+import authenticate from '../../src/http/plugins/authenticate.js';
+import errorHandler from '../../src/http/plugins/error-handler.js';
+import type { Access } from '../../src/http/types.js';
+import { createTestApp, createUser, login, loggedInUser, strongPassword, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+// A real argon2id hash for throwaway users inserted straight into the store (no hashing per cell).
+let throwawayHash: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  throwawayHash = await t.services.hasher.hash(strongPassword());
+});
+afterAll(async () => {
+  await t.close();
+});
+
+type LoggedIn = Awaited<ReturnType<typeof loggedInUser>>;
+
+async function createKey(userId: string): Promise<{ id: string; key: string }> {
+  const created = await t.services.apiKeys.create(userId, { name: `key-${randomBytes(3).toString('hex')}` });
+  return { id: created.id, key: created.key };
+}
+
+async function insertThrowawayUser(): Promise<string> {
+  const id = randomUUID();
+  const now = Date.now();
+  await t.services.stores.users.insert({
+    id,
+    username: `x${randomBytes(6).toString('hex')}`,
+    passwordHash: throwawayHash,
+    roles: ['user'],
+    disabled: false,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return id;
+}
+
+function me(headers: Record<string, string>) {
+  return t.app.inject({ url: '/v1/me', headers });
+}
+
+function errorCode(response: LightMyRequestResponse): string | undefined {
+  return (response.json() as { error?: { code?: string } }).error?.code;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The matrix: every route × every kind of caller.
+// ---------------------------------------------------------------------------------------------------------------
+
+const ACTORS = ['anonymous', 'invalidToken', 'user', 'otherUser', 'admin', 'userKey', 'adminKey'] as const;
+type ActorName = (typeof ACTORS)[number];
+
+/** A fresh cast per route: the route under test may log out, change a password or revoke a key. */
+interface Cast {
+  user: LoggedIn;
+  otherUser: LoggedIn;
+  admin: LoggedIn;
+  userKey: string;
+  adminKey: string;
+}
+
+async function createCast(): Promise<Cast> {
+  const user = await loggedInUser(t, ['user']);
+  const otherUser = await loggedInUser(t, ['user']);
+  const admin = await loggedInUser(t, ['admin']);
+  return { user, otherUser, admin, userKey: (await createKey(user.id)).key, adminKey: (await createKey(admin.id)).key };
+}
+
+function headersOf(cast: Cast, actor: ActorName): Record<string, string> {
+  switch (actor) {
+    case 'anonymous':
+      return {};
+    case 'invalidToken':
+      return { authorization: 'Bearer not-a-token-this-server-issued' };
+    case 'userKey':
+      return { 'x-api-key': cast.userKey };
+    case 'adminKey':
+      return { 'x-api-key': cast.adminKey };
+    default:
+      return cast[actor].headers;
+  }
+}
+
+/** The user behind the credential (the target owner for anonymous callers). */
+function personOf(cast: Cast, actor: ActorName): LoggedIn {
+  if (actor === 'admin' || actor === 'adminKey') return cast.admin;
+  if (actor === 'otherUser') return cast.otherUser;
+  return cast.user;
+}
+
+interface Outcome {
+  status: number;
+  code?: string;
+}
+
+interface Cell {
+  cast: Cast;
+  actor: ActorName;
+  headers: Record<string, string>;
+  /** Whether the matrix expects this caller to get through. */
+  allowed: boolean;
+}
+
+interface RouteCase {
+  method: HTTPMethods;
+  /** The route pattern, as registered. */
+  url: string;
+  access: Access;
+  /** What a caller who gets through receives. */
+  success: Outcome;
+  /** Builds the request (concrete URL, body) and a check run after the response. */
+  prepare?: (cell: Cell) => Promise<{ url?: string; payload?: object; verify?: () => Promise<void> }>;
+}
+
+const FORBIDDEN: Outcome = { status: 403, code: 'FORBIDDEN' };
+
+function expectedOutcome(route: RouteCase, actor: ActorName): Outcome {
+  if (route.access === 'public') return route.success;
+  if (actor === 'anonymous') return { status: 401, code: 'AUTHENTICATION_REQUIRED' };
+  if (actor === 'invalidToken') return { status: 401, code: 'INVALID_TOKEN' };
+  const isApiKey = actor === 'userKey' || actor === 'adminKey';
+  const isAdmin = actor === 'admin' || actor === 'adminKey';
+  if (route.access === 'session' && isApiKey) return FORBIDDEN;
+  if (route.access === 'admin' && !isAdmin) return FORBIDDEN;
+  return route.success;
+}
+
+const EXPLICIT_ROUTES: RouteCase[] = [
+  { method: 'GET', url: '/healthz', access: 'public', success: { status: 200 } },
+  { method: 'GET', url: '/readyz', access: 'public', success: { status: 200 } },
+  { method: 'GET', url: '/.well-known/jwks.json', access: 'public', success: { status: 200 } },
+  { method: 'GET', url: '/openapi.json', access: 'public', success: { status: 200 } },
+  {
+    method: 'POST',
+    url: '/v1/auth/login',
+    access: 'public',
+    success: { status: 200 },
+    prepare: async ({ cast }) => ({ payload: { username: cast.otherUser.username, password: cast.otherUser.password } }),
+  },
+  {
+    method: 'POST',
+    url: '/v1/auth/refresh',
+    access: 'public',
+    success: { status: 200 },
+    prepare: async ({ cast }) => {
+      const pair = await login(t, cast.otherUser.username, cast.otherUser.password);
+      return { payload: { refresh_token: pair.refresh_token } };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/v1/auth/logout',
+    access: 'session',
+    success: { status: 204 },
+    prepare: async ({ headers, allowed }) => ({
+      verify: async () => {
+        // The caller's own session ends when (and only when) the logout went through.
+        if (allowed) expect((await me(headers)).statusCode).toBe(401);
+      },
+    }),
+  },
+  { method: 'GET', url: '/v1/me', access: 'authenticated', success: { status: 200 } },
+  {
+    method: 'PUT',
+    url: '/v1/me/password',
+    access: 'session',
+    success: { status: 204 },
+    prepare: async ({ cast, actor, allowed }) => {
+      const person = personOf(cast, actor);
+      const before = await t.services.stores.users.findById(person.id);
+      return {
+        payload: { current_password: person.password, new_password: strongPassword() },
+        verify: async () => {
+          const after = await t.services.stores.users.findById(person.id);
+          if (allowed) expect(after?.passwordHash).not.toBe(before?.passwordHash);
+          else expect(after?.passwordHash).toBe(before?.passwordHash);
+        },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/v1/users',
+    access: 'admin',
+    success: { status: 201 },
+    prepare: async ({ allowed }) => {
+      const username = `n${randomBytes(6).toString('hex')}`;
+      return {
+        payload: { username, password: strongPassword(), roles: ['admin'] },
+        verify: async () => {
+          expect(await t.services.stores.users.existsByUsername(username)).toBe(allowed);
+        },
+      };
+    },
+  },
+  { method: 'GET', url: '/v1/users', access: 'admin', success: { status: 200 } },
+  {
+    method: 'GET',
+    url: '/v1/users/:id',
+    access: 'admin',
+    success: { status: 200 },
+    prepare: async ({ cast }) => ({ url: `/v1/users/${cast.otherUser.id}` }),
+  },
+  {
+    method: 'PATCH',
+    url: '/v1/users/:id',
+    access: 'admin',
+    success: { status: 200 },
+    prepare: async ({ allowed }) => {
+      const target = await insertThrowawayUser();
+      return {
+        url: `/v1/users/${target}`,
+        payload: { roles: ['user', 'admin'] },
+        verify: async () => {
+          const roles = (await t.services.stores.users.findById(target))?.roles;
+          expect(roles).toEqual(allowed ? ['user', 'admin'] : ['user']);
+        },
+      };
+    },
+  },
+  {
+    method: 'DELETE',
+    url: '/v1/users/:id',
+    access: 'admin',
+    success: { status: 204 },
+    prepare: async ({ allowed }) => {
+      const target = await insertThrowawayUser();
+      return {
+        url: `/v1/users/${target}`,
+        verify: async () => {
+          expect((await t.services.stores.users.findById(target)) === null).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/v1/api-keys',
+    access: 'session',
+    success: { status: 201 },
+    prepare: async ({ cast, actor, allowed }) => {
+      const owner = personOf(cast, actor).id;
+      const before = (await t.services.apiKeys.list(owner)).length;
+      return {
+        payload: { name: 'matrix' },
+        verify: async () => {
+          expect((await t.services.apiKeys.list(owner)).length).toBe(before + (allowed ? 1 : 0));
+        },
+      };
+    },
+  },
+  { method: 'GET', url: '/v1/api-keys', access: 'authenticated', success: { status: 200 } },
+  {
+    method: 'DELETE',
+    url: '/v1/api-keys/:id',
+    access: 'authenticated',
+    success: { status: 204 },
+    prepare: async ({ cast, actor, allowed }) => {
+      // A key of the caller's own user: the only kind anyone may revoke.
+      const key = await createKey(personOf(cast, actor).id);
+      return {
+        url: `/v1/api-keys/${key.id}`,
+        verify: async () => {
+          const record = await t.services.stores.apiKeys.findById(key.id);
+          expect(record?.revokedAt === null).toBe(!allowed);
+        },
+      };
+    },
+  },
+];
+
+// Fastify answers HEAD for every GET route; each HEAD route must be guarded exactly like its GET.
+const ROUTES: RouteCase[] = [
+  ...EXPLICIT_ROUTES,
+  ...EXPLICIT_ROUTES.filter((r) => r.method === 'GET').map((r): RouteCase => ({ ...r, method: 'HEAD' })),
+];
+
+const routeKey = (method: string, url: string) => `${method.toUpperCase()} ${url}`;
+
+/** Every (method, url) the app serves, read from Fastify's route tree. */
+function registeredRoutes(): string[] {
+  const found: string[] = [];
+  const prefixes: string[] = [];
+  for (const line of t.app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^((?:│ {3}| {4})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (match === null) continue;
+    const depth = (match[1] ?? '').length / 4;
+    const url = (prefixes[depth - 1] ?? '') + (match[2] ?? '');
+    prefixes.length = depth;
+    prefixes.push(url);
+    for (const method of (match[3] ?? '').split(', ').filter(Boolean)) found.push(routeKey(method, url));
+  }
+  return found;
+}
+
+describe('the access matrix', () => {
+  it('lists every route the app registers and every operation it documents, and nothing else', async () => {
+    const table = ROUTES.map((r) => routeKey(r.method, r.url));
+    expect(new Set(table).size).toBe(table.length);
+    for (const r of ROUTES) expect(t.app.hasRoute({ method: r.method, url: r.url }), routeKey(r.method, r.url)).toBe(true);
+
+    // swagger-ui's static assets under /docs are public by design (see authenticate.ts).
+    const registered = registeredRoutes().filter((key) => !key.split(' ')[1]?.startsWith('/docs'));
+    expect(registered.length).toBeGreaterThan(20);
+    expect([...registered].sort()).toEqual([...table].sort());
+
+    const doc = (await t.app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, object> };
+    const documented = Object.entries(doc.paths).flatMap(([url, operations]) =>
+      Object.keys(operations).map((method) => routeKey(method, url.replace(/\{(\w+)\}/g, ':$1'))),
+    );
+    expect(documented.length).toBeGreaterThan(10);
+    for (const key of documented) expect(table).toContain(key);
+  });
+
+  it.each(ROUTES.map((r) => ({ ...r, name: routeKey(r.method, r.url) })))(
+    '$name ($access)',
+    async (route) => {
+      const cast = await createCast();
+      const actual: Record<string, Outcome> = {};
+      const expected: Record<string, Outcome> = {};
+      for (const actor of ACTORS) {
+        const want = expectedOutcome(route, actor);
+        const headers = headersOf(cast, actor);
+        const cell: Cell = { cast, actor, headers, allowed: want === route.success };
+        const prepared = (await route.prepare?.(cell)) ?? {};
+        const request: InjectOptions = { method: route.method, url: prepared.url ?? route.url, headers };
+        if (prepared.payload !== undefined) request.payload = prepared.payload;
+        const response = await t.app.inject(request);
+        // HEAD responses have no body, so only their status can be compared.
+        const hasCode = route.method !== 'HEAD' && want.code !== undefined;
+        expected[actor] = hasCode ? want : { status: want.status };
+        actual[actor] = hasCode ? { status: response.statusCode, code: errorCode(response) } : { status: response.statusCode };
+        await prepared.verify?.();
+      }
+      expect(actual).toEqual(expected);
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Object level: own sessions and keys only.
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('ownership of API keys and sessions', () => {
+  it("answers 404 to another user's key exactly like a missing one, and leaves the key working", async () => {
+    const a = await loggedInUser(t);
+    const b = await loggedInUser(t);
+    const aKey = await createKey(a.id);
+    const bKey = await createKey(b.id);
+
+    for (const headers of [b.headers, { 'x-api-key': bKey.key }]) {
+      const theirs = await t.app.inject({ method: 'DELETE', url: `/v1/api-keys/${aKey.id}`, headers });
+      expect(theirs.statusCode).toBe(404);
+      expect(errorCode(theirs)).toBe('API_KEY_NOT_FOUND');
+      const missing = await t.app.inject({ method: 'DELETE', url: `/v1/api-keys/${randomUUID()}`, headers });
+      const strip = (r: LightMyRequestResponse) => ({ ...r.json().error, request_id: undefined });
+      expect(strip(theirs)).toEqual(strip(missing));
+    }
+
+    const stillWorks = await me({ 'x-api-key': aKey.key });
+    expect(stillWorks.statusCode).toBe(200);
+    expect(stillWorks.json()).toMatchObject({ id: a.id, authenticated_by: 'api_key' });
+    expect((await t.services.stores.apiKeys.findById(aKey.id))?.revokedAt).toBeNull();
+
+    // An admin is no exception: API keys are personal.
+    const admin = await loggedInUser(t, ['admin']);
+    const byAdmin = await t.app.inject({ method: 'DELETE', url: `/v1/api-keys/${aKey.id}`, headers: admin.headers });
+    expect(byAdmin.statusCode).toBe(404);
+    expect(errorCode(byAdmin)).toBe('API_KEY_NOT_FOUND');
+    expect((await me({ 'x-api-key': aKey.key })).statusCode).toBe(200);
+
+    // The owner can revoke it, once.
+    const own = await t.app.inject({ method: 'DELETE', url: `/v1/api-keys/${aKey.id}`, headers: a.headers });
+    expect(own.statusCode).toBe(204);
+    const again = await t.app.inject({ method: 'DELETE', url: `/v1/api-keys/${aKey.id}`, headers: a.headers });
+    expect(again.statusCode).toBe(404);
+    expect(errorCode(again)).toBe('API_KEY_NOT_FOUND');
+    const revoked = await me({ 'x-api-key': aKey.key });
+    expect(revoked.statusCode).toBe(401);
+    expect(errorCode(revoked)).toBe('INVALID_TOKEN');
+  });
+
+  it('lists only the caller’s own keys, never a secret', async () => {
+    const a = await loggedInUser(t);
+    const b = await loggedInUser(t);
+    const admin = await loggedInUser(t, ['admin']);
+    const aKeys = [await createKey(a.id), await createKey(a.id)];
+    const bKeys = [await createKey(b.id)];
+
+    const listed = async (headers: Record<string, string>) => {
+      const response = await t.app.inject({ url: '/v1/api-keys', headers });
+      expect(response.statusCode).toBe(200);
+      for (const key of [...aKeys, ...bKeys]) expect(response.body).not.toContain(key.key);
+      return (response.json() as { api_keys: Array<{ id: string }> }).api_keys.map((k) => k.id).sort();
+    };
+    expect(await listed(a.headers)).toEqual(aKeys.map((k) => k.id).sort());
+    expect(await listed({ 'x-api-key': aKeys[0]?.key ?? '' })).toEqual(aKeys.map((k) => k.id).sort());
+    expect(await listed(b.headers)).toEqual(bKeys.map((k) => k.id));
+    expect(await listed(admin.headers)).toEqual([]);
+  });
+
+  it("logging out ends only the caller's own session", async () => {
+    const a = await loggedInUser(t);
+    const b = await loggedInUser(t);
+    const aSecond = await login(t, a.username, a.password);
+    const out = await t.app.inject({ method: 'POST', url: '/v1/auth/logout', headers: a.headers });
+    expect(out.statusCode).toBe(204);
+    expect((await me(a.headers)).statusCode).toBe(401);
+    expect((await me({ authorization: `Bearer ${aSecond.access_token}` })).statusCode).toBe(200);
+    expect((await me(b.headers)).statusCode).toBe(200);
+  });
+
+  it('refuses every user-management call from a non-admin, even about themselves', async () => {
+    const user = await loggedInUser(t);
+    const target = await createUser(t);
+    const key = await createKey(user.id);
+    for (const headers of [user.headers, { 'x-api-key': key.key }]) {
+      for (const id of [target.id, user.id]) {
+        const calls: InjectOptions[] = [
+          { method: 'GET', url: `/v1/users/${id}` },
+          { method: 'PATCH', url: `/v1/users/${id}`, payload: { roles: ['admin'] } },
+          { method: 'PATCH', url: `/v1/users/${id}`, payload: { disabled: true } },
+          { method: 'DELETE', url: `/v1/users/${id}` },
+        ];
+        for (const call of calls) {
+          const response = await t.app.inject({ ...call, headers });
+          expect(response.statusCode, `${call.method} ${call.url}`).toBe(403);
+          expect(errorCode(response)).toBe('FORBIDDEN');
+          expect(response.body).not.toContain(target.username);
+        }
+      }
+    }
+    for (const id of [target.id, user.id]) {
+      const record = await t.services.stores.users.findById(id);
+      expect(record).toMatchObject({ roles: ['user'], disabled: false });
+    }
+    expect((await me(user.headers)).json()).toMatchObject({ roles: ['user'] });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Admin operations and their effect on credentials.
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('the last enabled admin', () => {
+  let solo: TestApp;
+  beforeAll(async () => {
+    solo = await createTestApp();
+  });
+  afterAll(async () => {
+    await solo.close();
+  });
+
+  it('cannot be deleted, demoted or disabled, by session or API key', async () => {
+    expect(await solo.services.stores.users.count()).toBe(0);
+    const admin = await loggedInUser(solo, ['admin']);
+    const key = await solo.services.apiKeys.create(admin.id, { name: 'admin key' });
+    // A disabled admin does not count as a remaining admin.
+    const dormant = await createUser(solo, ['admin']);
+    await solo.services.users.update(dormant.id, { disabled: true });
+
+    const attempts: InjectOptions[] = [
+      { method: 'DELETE', url: `/v1/users/${admin.id}` },
+      { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { roles: ['user'] } },
+      { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { disabled: true } },
+      { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { roles: ['user'], disabled: false } },
+    ];
+    for (const headers of [admin.headers, { 'x-api-key': key.key }]) {
+      for (const attempt of attempts) {
+        const response = await solo.app.inject({ ...attempt, headers });
+        expect(response.statusCode, `${attempt.method} ${JSON.stringify(attempt.payload)}`).toBe(409);
+        expect(errorCode(response)).toBe('LAST_ADMIN');
+      }
+    }
+    expect(await solo.services.stores.users.findById(admin.id)).toMatchObject({ roles: ['admin'], disabled: false });
+    expect((await solo.app.inject({ url: '/v1/users', headers: admin.headers })).statusCode).toBe(200);
+
+    // Keeping the admin role while changing nothing else is fine.
+    const noop = await solo.app.inject({
+      method: 'PATCH',
+      url: `/v1/users/${admin.id}`,
+      headers: admin.headers,
+      payload: { roles: ['admin', 'user'] },
+    });
+    expect(noop.statusCode).toBe(200);
+
+    // With a second enabled admin, the first may be demoted; then the second is the last.
+    const second = await loggedInUser(solo, ['admin']);
+    const demote = await solo.app.inject({
+      method: 'PATCH',
+      url: `/v1/users/${admin.id}`,
+      headers: second.headers,
+      payload: { roles: ['user'] },
+    });
+    expect(demote.statusCode).toBe(200);
+    expect(demote.json()).toMatchObject({ id: admin.id, roles: ['user'] });
+    const lastNow = await solo.app.inject({ method: 'DELETE', url: `/v1/users/${second.id}`, headers: second.headers });
+    expect(lastNow.statusCode).toBe(409);
+    expect(errorCode(lastNow)).toBe('LAST_ADMIN');
+    // The demoted admin lost admin rights on their very next request.
+    const demoted = await solo.app.inject({ url: '/v1/users', headers: admin.headers });
+    expect(demoted.statusCode).toBe(403);
+    expect(errorCode(demoted)).toBe('FORBIDDEN');
+  });
+});
+
+describe('deleting and disabling users', () => {
+  it("cuts off a deleted user's access token, refresh token and API key at once", async () => {
+    const admin = await loggedInUser(t, ['admin']);
+    const victim = await loggedInUser(t);
+    const key = await createKey(victim.id);
+    expect((await me(victim.headers)).statusCode).toBe(200);
+    expect((await me({ 'x-api-key': key.key })).statusCode).toBe(200);
+
+    const deleted = await t.app.inject({ method: 'DELETE', url: `/v1/users/${victim.id}`, headers: admin.headers });
+    expect(deleted.statusCode).toBe(204);
+
+    for (const headers of [victim.headers, { 'x-api-key': key.key }, { authorization: `Bearer ${key.key}` }]) {
+      const response = await me(headers);
+      expect(response.statusCode).toBe(401);
+      expect(errorCode(response)).toBe('INVALID_TOKEN');
+    }
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/refresh',
+      payload: { refresh_token: victim.tokens.refresh_token },
+    });
+    expect(refresh.statusCode).toBe(401);
+    expect(errorCode(refresh)).toBe('INVALID_REFRESH_TOKEN');
+    const relogin = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { username: victim.username, password: victim.password },
+    });
+    expect(relogin.statusCode).toBe(401);
+    expect(errorCode(relogin)).toBe('INVALID_CREDENTIALS');
+    const gone = await t.app.inject({ url: `/v1/users/${victim.id}`, headers: admin.headers });
+    expect(gone.statusCode).toBe(404);
+    expect(errorCode(gone)).toBe('USER_NOT_FOUND');
+  });
+
+  it('disabling revokes sessions, suspends API keys and refuses login; re-enabling allows login again', async () => {
+    const admin = await loggedInUser(t, ['admin']);
+    const victim = await loggedInUser(t);
+    const key = await createKey(victim.id);
+
+    const disable = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/users/${victim.id}`,
+      headers: admin.headers,
+      payload: { disabled: true },
+    });
+    expect(disable.statusCode).toBe(200);
+    expect(disable.json()).toMatchObject({ id: victim.id, disabled: true });
+
+    for (const headers of [victim.headers, { 'x-api-key': key.key }]) {
+      const response = await me(headers);
+      expect(response.statusCode).toBe(401);
+      expect(errorCode(response)).toBe('INVALID_TOKEN');
+    }
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/refresh',
+      payload: { refresh_token: victim.tokens.refresh_token },
+    });
+    expect(refresh.statusCode).toBe(401);
+    expect(errorCode(refresh)).toBe('INVALID_REFRESH_TOKEN');
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { username: victim.username, password: victim.password },
+    });
+    expect(refused.statusCode).toBe(401);
+    expect(errorCode(refused)).toBe('INVALID_CREDENTIALS');
+
+    const enable = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/users/${victim.id}`,
+      headers: admin.headers,
+      payload: { disabled: false },
+    });
+    expect(enable.statusCode).toBe(200);
+    const fresh = await login(t, victim.username, victim.password);
+    expect((await me({ authorization: `Bearer ${fresh.access_token}` })).statusCode).toBe(200);
+    // Sessions revoked by the disable stay revoked.
+    expect((await me(victim.headers)).statusCode).toBe(401);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deny by default at registration time.
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('the authenticate plugin', () => {
+  const actor: Actor = { kind: 'api_key', userId: 'u1', username: 'someone', roles: ['user'], apiKeyId: 'k1' };
+  const authenticator = { authenticate: async () => actor };
+
+  async function bareApp() {
+    const app = Fastify();
+    await app.register(errorHandler);
+    await app.register(authenticate, { authenticator });
+    return app;
+  }
+
+  async function registrationError(add: (app: Awaited<ReturnType<typeof bareApp>>) => void): Promise<unknown> {
+    const app = await bareApp();
+    try {
+      add(app);
+      await app.ready();
+      return null;
+    } catch (error) {
+      return error;
+    } finally {
+      await app.close().catch(() => undefined);
+    }
+  }
+
+  it('refuses a route without an access declaration, at the root or in a child plugin', async () => {
+    const atRoot = await registrationError((app) => app.get('/open', async () => ({ ok: true })));
+    expect(atRoot).toBeInstanceOf(Error);
+    expect((atRoot as Error).message).toMatch(/declares no access level/);
+
+    const inChild = await registrationError((app) =>
+      app.register(async (child) => {
+        child.post('/v1/child', { config: {} }, async () => ({ ok: true }));
+      }),
+    );
+    expect(inChild).toBeInstanceOf(Error);
+    expect((inChild as Error).message).toMatch(/declares no access level/);
+  });
+
+  it('enforces the declared level on routes that have one', async () => {
+    const app = await bareApp();
+    app.get('/public', { config: { access: 'public' } }, async () => ({ ok: true }));
+    app.get('/any', { config: { access: 'authenticated' } }, async () => ({ ok: true }));
+    app.get('/session', { config: { access: 'session' } }, async () => ({ ok: true }));
+    app.get('/admin', { config: { access: 'admin' } }, async () => ({ ok: true }));
+    await app.ready();
+    const status = async (url: string) => (await app.inject({ url })).statusCode;
+    expect({
+      public: await status('/public'),
+      any: await status('/any'),
+      session: await status('/session'),
+      admin: await status('/admin'),
+    }).toEqual({ public: 200, any: 200, session: 403, admin: 403 });
+    await app.close();
+  });
+});
