@@ -41,11 +41,11 @@ import {
   createSessionService,
   createUserService,
 } from './services/index.js';
+import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from './setup/initial-admin.js';
+import { isDefaultMasterKeyFile } from './setup/initialize.js';
 import { createMemoryAttemptStore } from './state/index.js';
 import { createStores, migrateToLatest, openDatabase } from './storage/index.js';
 import { createTlsServerOptions } from './tls/index.js';
-import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from './setup/initial-admin.js';
-import { isDefaultMasterKeyFile } from './setup/initialize.js';
 import { VERSION } from './version.js';
 
 export interface AppOptions {
@@ -60,7 +60,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   const clock = options.clock ?? Date.now;
   const logger =
     options.logger ??
-    createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+    createLogger({
+      level: config.logLevel,
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
+    });
   const masterKey = loadMasterKey({
     masterKey: config.masterKey,
     masterKeyFile: config.masterKeyFile,
@@ -96,7 +99,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     store: createMemoryAttemptStore({ clock }),
     account: config.throttle.account,
     address: config.throttle.address,
-    hmacKey: Buffer.from(hkdfSync('sha256', masterKey.key, Buffer.alloc(0), 'strongroom/login-throttle/v1', 32)),
+    hmacKey: Buffer.from(
+      hkdfSync('sha256', masterKey.key, Buffer.alloc(0), 'strongroom/login-throttle/v1', 32),
+    ),
     clock,
   });
   const sessions = createSessionService({
@@ -114,7 +119,15 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     clock,
   });
   const apiKeys = createApiKeyService({ store: stores.apiKeys, clock });
-  const login = createLoginFlow({ users: stores.users, hasher, throttle, sessions, accessTokens, events, clock });
+  const login = createLoginFlow({
+    users: stores.users,
+    hasher,
+    throttle,
+    sessions,
+    accessTokens,
+    events,
+    clock,
+  });
   const authenticator = createAuthenticator({
     accessTokens,
     apiKeys,
@@ -135,7 +148,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     https: createTlsServerOptions(options.tls),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
+    },
   }) as unknown as FastifyInstance;
   app.removeContentTypeParser('text/plain');
   app.addSchema(errorResponse);
@@ -188,7 +203,19 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     app,
     logger,
     masterKeySource: masterKey.source,
-    services: { users, apiKeys, sessions, login, keyring, accessTokens, revoker, events, hasher, stores, database },
+    services: {
+      users,
+      apiKeys,
+      sessions,
+      login,
+      keyring,
+      accessTokens,
+      revoker,
+      events,
+      hasher,
+      stores,
+      database,
+    },
   };
 }
 

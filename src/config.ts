@@ -72,7 +72,8 @@ function createReader(flags: ConfigFlags, env: NodeJS.ProcessEnv) {
     if (value === undefined) return fallback;
     if (!/^\d+$/.test(value)) throw new ConfigError(`${key} (${envName(key)}) must be a whole number`);
     const n = Number(value);
-    if (n < min || n > max) throw new ConfigError(`${key} (${envName(key)}) must be between ${min} and ${max}`);
+    if (n < min || n > max)
+      throw new ConfigError(`${key} (${envName(key)}) must be between ${min} and ${max}`);
     return n;
   };
   return { raw, str, optional, int };
@@ -99,7 +100,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
   const read = createReader(flags, env);
   const dataDir = path.resolve(read.str('dataDir', './data'));
   const logLevel = read.str('logLevel', 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
   const port = read.int('port', 8443, 0, 65_535);
   const httpPortRaw = read.raw('httpPort');
   const httpPort = httpPortRaw === undefined ? null : read.int('httpPort', 0, 0, 65_535);

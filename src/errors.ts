@@ -12,7 +12,10 @@ export const ERRORS = {
   PASSWORD_TOO_SHORT: { status: 400, message: 'The password is too short' },
   PASSWORD_TOO_LONG: { status: 400, message: 'The password is too long' },
   PASSWORD_TOO_COMMON: { status: 400, message: 'The password is too common or too easy to guess' },
-  INVALID_PASSWORD_HASH: { status: 400, message: 'The password hash is not a supported argon2id or bcrypt hash' },
+  INVALID_PASSWORD_HASH: {
+    status: 400,
+    message: 'The password hash is not a supported argon2id or bcrypt hash',
+  },
   AUTHENTICATION_REQUIRED: { status: 401, message: 'Authentication is required' },
   INVALID_TOKEN: { status: 401, message: 'The credentials are invalid, expired or revoked' },
   INVALID_CREDENTIALS: { status: 401, message: 'The username or password is incorrect' },
@@ -54,7 +57,10 @@ export class AppError extends Error {
   readonly retryAfter: number | undefined;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
-    super(options.message ?? ERRORS[code].message, options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      options.message ?? ERRORS[code].message,
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.name = 'AppError';
     this.code = code;
     this.status = ERRORS[code].status;

@@ -59,7 +59,11 @@ export function createAccessTokens(deps: {
           currentDate: new Date(deps.clock()),
           maxTokenAge: deps.ttlSeconds + 60,
         });
-        if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
+        if (
+          typeof payload.sid !== 'string' ||
+          typeof payload.sub !== 'string' ||
+          typeof payload.exp !== 'number'
+        ) {
           return null;
         }
         const claims: VerifiedClaims = { sub: payload.sub, sid: payload.sid, exp: payload.exp };

@@ -43,7 +43,13 @@ export function createAuthenticator(deps: {
     if (record === null) return null;
     const user = await deps.users.findById(record.userId);
     if (user === null || user.disabled) return null;
-    return { kind: 'api_key', userId: user.id, username: user.username, roles: user.roles, apiKeyId: record.id };
+    return {
+      kind: 'api_key',
+      userId: user.id,
+      username: user.username,
+      roles: user.roles,
+      apiKeyId: record.id,
+    };
   }
 
   async function fromAccessToken(token: string): Promise<Actor | null> {
@@ -54,7 +60,13 @@ export function createAuthenticator(deps: {
     if (session.expiresAt <= deps.clock()) return null;
     const user = await deps.users.findById(claims.sub);
     if (user === null || user.disabled) return null;
-    return { kind: 'session', userId: user.id, username: user.username, roles: user.roles, sessionId: session.id };
+    return {
+      kind: 'session',
+      userId: user.id,
+      username: user.username,
+      roles: user.roles,
+      sessionId: session.id,
+    };
   }
 
   return {
@@ -62,7 +74,9 @@ export function createAuthenticator(deps: {
     async authenticate(headers: PresentedCredentials): Promise<Actor> {
       const credential = readCredential(headers);
       if (credential === null) throw new AppError('AUTHENTICATION_REQUIRED');
-      const actor = credential.startsWith('srk_') ? await fromApiKey(credential) : await fromAccessToken(credential);
+      const actor = credential.startsWith('srk_')
+        ? await fromApiKey(credential)
+        : await fromAccessToken(credential);
       if (actor === null) throw new AppError('INVALID_TOKEN');
       return actor;
     },

@@ -1,10 +1,19 @@
 export { type AccessTokens, createAccessTokens } from './access-token.js';
 export type { Actor } from './actor.js';
-export { type Authenticator, createAuthenticator, type PresentedCredentials, readCredential } from './authenticate.js';
+export {
+  type Authenticator,
+  createAuthenticator,
+  type PresentedCredentials,
+  readCredential,
+} from './authenticate.js';
 export { createExposedCredentialRevoker, type ExposedCredentialRevoker } from './exposed-credentials.js';
 export { createLoginFlow, type LoginFlow, type TokenPair } from './login.js';
 export { createLoginThrottle, type LoginThrottle, type ThrottleDecision } from './login-throttle.js';
 export { createPasswordHasher, isImportableHash, type PasswordHasher } from './password-hash.js';
 export { createPasswordPolicy } from './password-policy.js';
 export { createSigningKeyring, type SigningKeyring } from './signing-keys.js';
-export { createVerifiedTokenCache, type VerifiedClaims, type VerifiedTokenCache } from './verified-token-cache.js';
+export {
+  createVerifiedTokenCache,
+  type VerifiedClaims,
+  type VerifiedTokenCache,
+} from './verified-token-cache.js';

@@ -43,7 +43,10 @@ export function createLoginThrottle(deps: {
       }
       const failures = state.failures + 1;
       const blockedUntil = now + delayMs(config, failures);
-      return { state: { failures, blockedUntil }, expiresAt: Math.max(blockedUntil, now + retentionMs(config)) };
+      return {
+        state: { failures, blockedUntil },
+        expiresAt: Math.max(blockedUntil, now + retentionMs(config)),
+      };
     });
     return refusedUntil;
   }

@@ -35,7 +35,11 @@ export function createLoginFlow(deps: {
   }
 
   /** Checks a password for a known or unknown username under the throttle; the user when (and only when) it matched. */
-  async function checkPassword(username: string, password: string, clientAddress: string): Promise<UserRecord> {
+  async function checkPassword(
+    username: string,
+    password: string,
+    clientAddress: string,
+  ): Promise<UserRecord> {
     const decision = await deps.throttle.begin(username, clientAddress);
     if (!decision.allowed) {
       await deps.events.record('login_throttled', { clientAddress });
@@ -66,7 +70,11 @@ export function createLoginFlow(deps: {
     async login(input: { username: string; password: string; clientAddress: string }): Promise<TokenPair> {
       const user = await checkPassword(input.username, input.password, input.clientAddress);
       const { sessionId, refreshToken } = await deps.sessions.start(user.id);
-      await deps.events.record('login_succeeded', { userId: user.id, sessionId, clientAddress: input.clientAddress });
+      await deps.events.record('login_succeeded', {
+        userId: user.id,
+        sessionId,
+        clientAddress: input.clientAddress,
+      });
       return pair(user.id, sessionId, refreshToken);
     },
 
@@ -92,7 +100,11 @@ export function createLoginFlow(deps: {
 
     async logout(input: { userId: string; sessionId: string; clientAddress: string }): Promise<void> {
       await deps.sessions.revoke(input.sessionId, 'logout');
-      await deps.events.record('logout', { userId: input.userId, sessionId: input.sessionId, clientAddress: input.clientAddress });
+      await deps.events.record('logout', {
+        userId: input.userId,
+        sessionId: input.sessionId,
+        clientAddress: input.clientAddress,
+      });
     },
   };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config.js';
 import { buildApp } from '../app.js';
+import type { Config } from '../config.js';
 import { createPlainHttpServer } from '../http/plain-http-server.js';
 import { createLogger } from '../log.js';
 import { INITIAL_ADMIN_PASSWORD_FILE } from '../setup/initial-admin.js';

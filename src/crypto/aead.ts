@@ -30,14 +30,20 @@ export function seal(key: Buffer, plaintext: Buffer, aad: string): string {
 export function open(key: Buffer, sealed: string, aad: string): Buffer {
   assertKey(key);
   const [version, encoded, extra] = sealed.split('.');
-  if (version !== VERSION || encoded === undefined || extra !== undefined) throw new Error('unsupported sealed value');
+  if (version !== VERSION || encoded === undefined || extra !== undefined)
+    throw new Error('unsupported sealed value');
   const body = Buffer.from(encoded, 'base64url');
   if (body.length < NONCE_BYTES + TAG_BYTES) throw new Error('sealed value is truncated');
-  const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, NONCE_BYTES), { authTagLength: TAG_BYTES });
+  const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, NONCE_BYTES), {
+    authTagLength: TAG_BYTES,
+  });
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(body.subarray(NONCE_BYTES, body.length - TAG_BYTES)), decipher.final()]);
+    return Buffer.concat([
+      decipher.update(body.subarray(NONCE_BYTES, body.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
   } catch {
     throw new Error('sealed value failed authentication');
   }

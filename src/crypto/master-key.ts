@@ -41,7 +41,11 @@ export function loadMasterKey(options: {
   isDefaultFile: boolean;
 }): MasterKey {
   if (options.masterKey !== null) {
-    return { key: decodeKey(options.masterKey, 'STRONGROOM_MASTER_KEY'), source: 'configured', created: false };
+    return {
+      key: decodeKey(options.masterKey, 'STRONGROOM_MASTER_KEY'),
+      source: 'configured',
+      created: false,
+    };
   }
   const source: MasterKeySource = options.isDefaultFile ? 'development-key-file' : 'key-file';
   if (fs.existsSync(options.masterKeyFile)) {

@@ -8,7 +8,8 @@ export function collectExposedCredentials(headers: IncomingHttpHeaders, url: str
   const bearer = typeof authorization === 'string' ? /^Bearer +(\S+)/i.exec(authorization)?.[1] : undefined;
   if (bearer !== undefined) found.push(bearer);
   const apiKey = headers['x-api-key'];
-  for (const value of Array.isArray(apiKey) ? apiKey : apiKey === undefined ? [] : [apiKey]) found.push(value.trim());
+  for (const value of Array.isArray(apiKey) ? apiKey : apiKey === undefined ? [] : [apiKey])
+    found.push(value.trim());
   const decoded = decodePercent(url);
   for (const match of findSecrets(decoded)) {
     if (match.detector === 'jwt' || match.detector === 'strongroom_token') {

@@ -10,7 +10,10 @@ import { ERRORS } from '../errors.js';
 import type { Logger } from '../log.js';
 import { collectExposedCredentials } from './exposed-credentials.js';
 
-export function createPlainHttpServer(deps: { revoker: ExposedCredentialRevoker; logger: Logger }): http.Server {
+export function createPlainHttpServer(deps: {
+  revoker: ExposedCredentialRevoker;
+  logger: Logger;
+}): http.Server {
   return http.createServer((request, response) => {
     const requestId = randomUUID();
     const credentials = collectExposedCredentials(request.headers, request.url ?? '/');
@@ -22,7 +25,8 @@ export function createPlainHttpServer(deps: { revoker: ExposedCredentialRevoker;
         return 0;
       })
       .then((revoked) => {
-        if (revoked > 0) deps.logger.warn({ requestId, revoked }, 'credential received over plain HTTP was revoked');
+        if (revoked > 0)
+          deps.logger.warn({ requestId, revoked }, 'credential received over plain HTTP was revoked');
         const body = JSON.stringify({
           error: { code: 'HTTPS_REQUIRED', message: ERRORS.HTTPS_REQUIRED.message, request_id: requestId },
         });

@@ -17,7 +17,13 @@ export interface PublicApiKey {
 }
 
 function toPublic(key: ApiKeyRecord): PublicApiKey {
-  return { id: key.id, name: key.name, createdAt: key.createdAt, expiresAt: key.expiresAt, lastUsedAt: key.lastUsedAt };
+  return {
+    id: key.id,
+    name: key.name,
+    createdAt: key.createdAt,
+    expiresAt: key.expiresAt,
+    lastUsedAt: key.lastUsedAt,
+  };
 }
 
 // Writing last_used_at on every request would turn each read into a write; minute precision is enough.
@@ -48,7 +54,8 @@ export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => num
 
     async revoke(userId: string, id: string): Promise<void> {
       const key = await deps.store.findById(id);
-      if (key === null || key.userId !== userId || key.revokedAt !== null) throw new AppError('API_KEY_NOT_FOUND');
+      if (key === null || key.userId !== userId || key.revokedAt !== null)
+        throw new AppError('API_KEY_NOT_FOUND');
       await deps.store.revoke(id, 'revoked_by_owner', deps.clock());
     },
 
@@ -59,7 +66,8 @@ export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => num
       const now = deps.clock();
       if (record === null || record.revokedAt !== null) return null;
       if (record.expiresAt !== null && record.expiresAt <= now) return null;
-      if (record.lastUsedAt === null || now - record.lastUsedAt > TOUCH_INTERVAL_MS) await deps.store.touch(record.id, now);
+      if (record.lastUsedAt === null || now - record.lastUsedAt > TOUCH_INTERVAL_MS)
+        await deps.store.touch(record.id, now);
       return record;
     },
 

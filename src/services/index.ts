@@ -5,4 +5,11 @@ export {
   type SecurityEventType,
 } from './security-events.js';
 export { createSessionService, type RefreshOutcome, type SessionService } from './session-service.js';
-export { createUserService, type PublicUser, ROLES, type Role, toPublicUser, type UserService } from './user-service.js';
+export {
+  createUserService,
+  type PublicUser,
+  ROLES,
+  type Role,
+  toPublicUser,
+  type UserService,
+} from './user-service.js';

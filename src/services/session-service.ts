@@ -18,7 +18,11 @@ export function createSessionService(deps: {
   clock: () => number;
   refreshTokenTtlSeconds: number;
 }) {
-  async function issueRefreshToken(store: SessionStore, sessionId: string, expiresAt: number): Promise<string> {
+  async function issueRefreshToken(
+    store: SessionStore,
+    sessionId: string,
+    expiresAt: number,
+  ): Promise<string> {
     const token = generateOpaqueToken('srr');
     await store.insertRefreshToken({
       tokenHash: hashOpaqueToken(token),

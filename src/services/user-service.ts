@@ -6,7 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
-import { type Database, inTransaction, type Stores, type UserRecord, type UserStore } from '../storage/index.js';
+import {
+  type Database,
+  inTransaction,
+  type Stores,
+  type UserRecord,
+  type UserStore,
+} from '../storage/index.js';
 
 export type Role = 'admin' | 'user';
 export const ROLES: readonly Role[] = ['admin', 'user'];
@@ -41,7 +47,10 @@ function decodeCursor(value: string): Cursor {
   } catch {
     // fall through to the typed error
   }
-  throw new AppError('VALIDATION_FAILED', { field: 'query.cursor', message: 'query.cursor is not a valid cursor' });
+  throw new AppError('VALIDATION_FAILED', {
+    field: 'query.cursor',
+    message: 'query.cursor is not a valid cursor',
+  });
 }
 
 export function createUserService(deps: {
@@ -52,10 +61,15 @@ export function createUserService(deps: {
   isImportableHash: (value: string) => boolean;
   clock: () => number;
 }) {
-  async function assertAdminRemains(stores: Stores, user: UserRecord, next: { roles: string[]; disabled: boolean } | null) {
+  async function assertAdminRemains(
+    stores: Stores,
+    user: UserRecord,
+    next: { roles: string[]; disabled: boolean } | null,
+  ) {
     const wasAdmin = user.roles.includes('admin') && !user.disabled;
-    const staysAdmin = next !== null && next.roles.includes('admin') && !next.disabled;
-    if (wasAdmin && !staysAdmin && (await stores.users.countEnabledAdmins()) <= 1) throw new AppError('LAST_ADMIN');
+    const staysAdmin = next?.roles.includes('admin') === true && !next.disabled;
+    if (wasAdmin && !staysAdmin && (await stores.users.countEnabledAdmins()) <= 1)
+      throw new AppError('LAST_ADMIN');
   }
 
   return {
@@ -70,9 +84,13 @@ export function createUserService(deps: {
         deps.policy.check(input.password, { username: input.username, field: 'body.password' });
         passwordHash = await deps.hasher.hash(input.password);
       } else {
-        throw new AppError('VALIDATION_FAILED', { field: 'body', message: 'body must have password or password_hash' });
+        throw new AppError('VALIDATION_FAILED', {
+          field: 'body',
+          message: 'body must have password or password_hash',
+        });
       }
-      if (await deps.users.existsByUsername(input.username)) throw new AppError('USERNAME_TAKEN', { field: 'body.username' });
+      if (await deps.users.existsByUsername(input.username))
+        throw new AppError('USERNAME_TAKEN', { field: 'body.username' });
       const now = deps.clock();
       const user: UserRecord = {
         id: randomUUID(),
@@ -87,7 +105,8 @@ export function createUserService(deps: {
         await deps.users.insert(user);
       } catch (error) {
         // A concurrent create of the same name loses on the unique index.
-        if (await deps.users.existsByUsername(input.username)) throw new AppError('USERNAME_TAKEN', { field: 'body.username' });
+        if (await deps.users.existsByUsername(input.username))
+          throw new AppError('USERNAME_TAKEN', { field: 'body.username' });
         throw error;
       }
       return toPublicUser(user);
@@ -114,11 +133,15 @@ export function createUserService(deps: {
       return inTransaction(deps.db, async (stores) => {
         const user = await stores.users.findById(id);
         if (user === null) throw new AppError('USER_NOT_FOUND');
-        const next = { roles: changes.roles === undefined ? user.roles : [...new Set(changes.roles)], disabled: changes.disabled ?? user.disabled };
+        const next = {
+          roles: changes.roles === undefined ? user.roles : [...new Set(changes.roles)],
+          disabled: changes.disabled ?? user.disabled,
+        };
         await assertAdminRemains(stores, user, next);
         const now = deps.clock();
         await stores.users.update(id, { roles: next.roles, disabled: next.disabled }, now);
-        if (next.disabled && !user.disabled) await stores.sessions.revokeUserSessions(id, 'user_disabled', now);
+        if (next.disabled && !user.disabled)
+          await stores.sessions.revokeUserSessions(id, 'user_disabled', now);
         return toPublicUser({ ...user, ...next, updatedAt: now });
       });
     },

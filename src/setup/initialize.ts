@@ -24,7 +24,10 @@ export function isDefaultMasterKeyFile(config: Readonly<Config>): boolean {
   return config.masterKeyFile === path.join(config.dataDir, 'master.key');
 }
 
-export async function initialize(config: Readonly<Config>, clock: () => number = Date.now): Promise<InitializeResult> {
+export async function initialize(
+  config: Readonly<Config>,
+  clock: () => number = Date.now,
+): Promise<InitializeResult> {
   await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const masterKey = loadMasterKey({
     masterKey: config.masterKey,

@@ -17,7 +17,10 @@ export interface AttemptStore {
   ): Promise<AttemptState | null>;
 }
 
-export function createMemoryAttemptStore(options: { clock: () => number; maxEntries?: number }): AttemptStore {
+export function createMemoryAttemptStore(options: {
+  clock: () => number;
+  maxEntries?: number;
+}): AttemptStore {
   const maxEntries = options.maxEntries ?? 100_000;
   const entries = new Map<string, { state: AttemptState; expiresAt: number }>();
 

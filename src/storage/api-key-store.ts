@@ -44,7 +44,11 @@ export function createApiKeyStore(db: Kysely<Database>) {
         .execute();
     },
     async findByHash(keyHash: string): Promise<ApiKeyRecord | null> {
-      const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+      const row = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('key_hash', '=', keyHash)
+        .executeTakeFirst();
       return row === undefined ? null : toRecord(row);
     },
     async findById(id: string): Promise<ApiKeyRecord | null> {

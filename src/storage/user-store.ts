@@ -68,7 +68,10 @@ export function createUserStore(db: Kysely<Database>) {
       return row !== undefined;
     },
     /** Users in creation order, `limit` after the given id (keyset pagination). */
-    async list(options: { after: { createdAt: number; id: string } | null; limit: number }): Promise<UserRecord[]> {
+    async list(options: {
+      after: { createdAt: number; id: string } | null;
+      limit: number;
+    }): Promise<UserRecord[]> {
       let query = db.selectFrom('users').selectAll();
       const after = options.after;
       if (after !== null) {

@@ -64,7 +64,13 @@ describe('strongroom CLI', () => {
     const password = fs.readFileSync(passwordFile, 'utf8').trim();
     expect(password.length).toBeGreaterThanOrEqual(32);
     expect(first.stdout + first.stderr).not.toContain(password);
-    for (const file of ['initial-admin-password', 'master.key', 'strongroom.db', 'tls/ca-key.pem', 'tls/server-key.pem']) {
+    for (const file of [
+      'initial-admin-password',
+      'master.key',
+      'strongroom.db',
+      'tls/ca-key.pem',
+      'tls/server-key.pem',
+    ]) {
       expect(fs.statSync(path.join(dataDir, file)).mode & 0o077, file).toBe(0);
     }
     expect(fs.existsSync(path.join(dataDir, 'tls/ca.pem'))).toBe(true);

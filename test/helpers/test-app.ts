@@ -31,7 +31,12 @@ export function createTestClock(start = Date.now()): TestClock {
 }
 
 export async function createTestApp(
-  options: { flags?: ConfigFlags; env?: NodeJS.ProcessEnv; clock?: () => number; database?: 'sqlite' | 'postgres' } = {},
+  options: {
+    flags?: ConfigFlags;
+    env?: NodeJS.ProcessEnv;
+    clock?: () => number;
+    database?: 'sqlite' | 'postgres';
+  } = {},
 ) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'strongroom-test-'));
   const usePostgres = options.database === 'postgres';
@@ -105,7 +110,12 @@ export async function login(t: TestApp, username: string, password: string) {
     payload: { username, password },
   });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
-  return response.json() as { access_token: string; refresh_token: string; expires_in: number; token_type: string };
+  return response.json() as {
+    access_token: string;
+    refresh_token: string;
+    expires_in: number;
+    token_type: string;
+  };
 }
 
 /** A user, logged in, with a bearer header ready to use. */

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createUser, login, loggedInUser, strongPassword, type TestApp } from '../helpers/test-app.js';
+import {
+  createTestApp,
+  createUser,
+  loggedInUser,
+  login,
+  strongPassword,
+  type TestApp,
+} from '../helpers/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -19,9 +26,17 @@ describe('login', () => {
     expect(tokens.expires_in).toBe(900);
     expect(tokens.refresh_token).toMatch(/^srr_/);
     expect(tokens.access_token.split('.')).toHaveLength(3);
-    const me = await t.app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const me = await t.app.inject({
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ id: user.id, username: user.username, roles: ['user'], authenticated_by: 'session' });
+    expect(me.json()).toMatchObject({
+      id: user.id,
+      username: user.username,
+      roles: ['user'],
+      authenticated_by: 'session',
+    });
   });
 
   it('answers a wrong password and an unknown user identically', async () => {
@@ -46,7 +61,9 @@ describe('login', () => {
 
   it('logs in case-insensitively on the username', async () => {
     const user = await createUser(t);
-    await expect(login(t, user.username.toUpperCase(), user.password)).resolves.toHaveProperty('access_token');
+    await expect(login(t, user.username.toUpperCase(), user.password)).resolves.toHaveProperty(
+      'access_token',
+    );
   });
 });
 
@@ -87,7 +104,11 @@ describe('refresh tokens', () => {
 
   it('rejects malformed and unknown refresh tokens the same way', async () => {
     for (const refresh_token of ['garbage', 'srr_' + 'a'.repeat(49)]) {
-      const response = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token } });
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/v1/auth/refresh',
+        payload: { refresh_token },
+      });
       expect(response.statusCode).toBe(401);
       expect(response.json().error.code).toBe('INVALID_REFRESH_TOKEN');
     }
@@ -145,7 +166,10 @@ describe('password change', () => {
     });
     expect(ok.statusCode).toBe(204);
     expect((await t.app.inject({ url: '/v1/me', headers })).statusCode).toBe(200);
-    const other = await t.app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${b.access_token}` } });
+    const other = await t.app.inject({
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${b.access_token}` },
+    });
     expect(other.statusCode).toBe(401);
     await expect(login(t, user.username, user.password)).rejects.toThrow();
     await expect(login(t, user.username, newPassword)).resolves.toHaveProperty('access_token');

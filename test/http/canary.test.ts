@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
@@ -16,7 +17,7 @@ async function exercise(t: TestApp) {
   const secrets: string[] = [];
   const responses: string[] = [];
   // Responses that hand a credential out (login, refresh, key creation) are the only ones allowed to carry one.
-  const inject = async (options: Parameters<TestApp['app']['inject']>[0]) => {
+  const inject = async (options: InjectOptions) => {
     const response = await t.app.inject(options);
     const handsOut = /"(access_token|key)":"/.test(response.body);
     if (!handsOut) responses.push(JSON.stringify(response.headers) + response.body);

@@ -36,7 +36,10 @@ export function actorOf(request: FastifyRequest): Actor {
   return request.actor;
 }
 
-async function authenticatePlugin(app: FastifyInstance, options: { authenticator: Authenticator }): Promise<void> {
+async function authenticatePlugin(
+  app: FastifyInstance,
+  options: { authenticator: Authenticator },
+): Promise<void> {
   app.decorateRequest('actor', null);
 
   const hookFor =
@@ -54,7 +57,12 @@ async function authenticatePlugin(app: FastifyInstance, options: { authenticator
     const access = route.config?.access ?? (route.url.startsWith(DOCS_PREFIX) ? 'public' : undefined);
     if (access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access level`);
     if (access === 'public') return;
-    const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    const existing =
+      route.onRequest === undefined
+        ? []
+        : Array.isArray(route.onRequest)
+          ? route.onRequest
+          : [route.onRequest];
     route.onRequest = [hookFor(access), ...existing];
   });
 }

@@ -20,7 +20,12 @@ interface ValidationIssue {
 // like an ordinary identifier.
 const SAFE_PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
 
-const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', params: 'path', headers: 'headers', body: 'body' };
+const CONTEXT_NAMES: Record<string, string> = {
+  querystring: 'query',
+  params: 'path',
+  headers: 'headers',
+  body: 'body',
+};
 
 function describeValidation(error: FastifyError): { field: string; message: string } {
   const issue = error.validation?.[0] as ValidationIssue | undefined;
@@ -31,9 +36,15 @@ function describeValidation(error: FastifyError): { field: string; message: stri
   if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
     field = `${field}.${issue.params.missingProperty}`;
     problem = 'is required';
-  } else if (issue.keyword === 'additionalProperties' && typeof issue.params.additionalProperty === 'string') {
+  } else if (
+    issue.keyword === 'additionalProperties' &&
+    typeof issue.params.additionalProperty === 'string'
+  ) {
     const name = issue.params.additionalProperty;
-    field = SAFE_PROPERTY_NAME.test(name) && redactString(name) === name ? `${field}.${name}` : `${field}.(unknown)`;
+    field =
+      SAFE_PROPERTY_NAME.test(name) && redactString(name) === name
+        ? `${field}.${name}`
+        : `${field}.(unknown)`;
     problem = 'is not an allowed field';
   } else if (issue.keyword === 'pattern' || issue.keyword === 'format') {
     problem = 'is not in the expected format';
@@ -56,7 +67,8 @@ function toAppError(error: FastifyError): AppError {
   };
   const mapped = byFastifyCode[error.code];
   if (mapped !== undefined) return new AppError(mapped, { cause: error });
-  if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('INVALID_JSON', { cause: error });
+  if (error instanceof SyntaxError && error.statusCode === 400)
+    return new AppError('INVALID_JSON', { cause: error });
   if (error.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', { cause: error });
   if (error.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', { cause: error });
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {

@@ -9,7 +9,10 @@ import type { ExposedCredentialRevoker } from '../../auth/index.js';
 import { AppError } from '../../errors.js';
 import { collectExposedCredentials } from '../exposed-credentials.js';
 
-async function transportGuard(app: FastifyInstance, options: { revoker: ExposedCredentialRevoker }): Promise<void> {
+async function transportGuard(
+  app: FastifyInstance,
+  options: { revoker: ExposedCredentialRevoker },
+): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
     if (request.protocol === 'https') return;
     const credentials = collectExposedCredentials(request.headers, request.raw.url ?? '/');

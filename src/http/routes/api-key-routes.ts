@@ -47,7 +47,12 @@ export async function apiKeyRoutes(
           additionalProperties: false,
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f]+$' },
-            expires_in: { type: 'integer', minimum: 60, maximum: 31_536_000, description: 'Seconds (max one year)' },
+            expires_in: {
+              type: 'integer',
+              minimum: 60,
+              maximum: 31_536_000,
+              description: 'Seconds (max one year)',
+            },
           },
         },
         response: responses({
@@ -55,7 +60,10 @@ export async function apiKeyRoutes(
             type: 'object',
             required: ['id', 'name', 'key', 'created_at', 'expires_at', 'last_used_at'],
             additionalProperties: false,
-            properties: { ...keyProperties, key: { type: 'string', description: 'Shown once; store it now' } },
+            properties: {
+              ...keyProperties,
+              key: { type: 'string', description: 'Shown once; store it now' },
+            },
           },
         }),
       },

@@ -67,7 +67,9 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
       },
     },
     async (request) =>
-      toBody(await options.login.refresh({ refreshToken: request.body.refresh_token, clientAddress: request.ip })),
+      toBody(
+        await options.login.refresh({ refreshToken: request.body.refresh_token, clientAddress: request.ip }),
+      ),
   );
 
   app.post(
@@ -84,7 +86,11 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
     async (request, reply) => {
       const actor = actorOf(request);
       if (actor.kind === 'session') {
-        await options.login.logout({ userId: actor.userId, sessionId: actor.sessionId, clientAddress: request.ip });
+        await options.login.logout({
+          userId: actor.userId,
+          sessionId: actor.sessionId,
+          clientAddress: request.ip,
+        });
       }
       return reply.code(204).send();
     },

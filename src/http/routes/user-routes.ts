@@ -44,7 +44,12 @@ export async function userRoutes(
           required: ['username'],
           additionalProperties: false,
           properties: {
-            username: { type: 'string', minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]*$' },
+            username: {
+              type: 'string',
+              minLength: 3,
+              maxLength: 64,
+              pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]*$',
+            },
             password: { type: 'string', minLength: 1, maxLength: 4096 },
             password_hash: { type: 'string', minLength: 1, maxLength: 512 },
             roles,
@@ -62,7 +67,10 @@ export async function userRoutes(
         ...(password === undefined ? {} : { password }),
         ...(password_hash === undefined ? {} : { passwordHash: password_hash }),
       });
-      await options.events.record('user_created', { userId: actorOf(request).userId, detail: { target: created.id } });
+      await options.events.record('user_created', {
+        userId: actorOf(request).userId,
+        detail: { target: created.id },
+      });
       return reply.code(201).send(toBody(created));
     },
   );
@@ -95,14 +103,26 @@ export async function userRoutes(
     },
     async (request) => {
       const { cursor, limit } = request.query;
-      const page = await options.users.list({ limit: Number(limit ?? 50), ...(cursor === undefined ? {} : { cursor }) });
+      const page = await options.users.list({
+        limit: Number(limit ?? 50),
+        ...(cursor === undefined ? {} : { cursor }),
+      });
       return { users: page.users.map(toBody), next_cursor: page.nextCursor };
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/users/:id',
-    { ...common, schema: { tags: ['users'], summary: 'One user', security, params: uuidParam, response: responses({ 200: user }) } },
+    {
+      ...common,
+      schema: {
+        tags: ['users'],
+        summary: 'One user',
+        security,
+        params: uuidParam,
+        response: responses({ 200: user }),
+      },
+    },
     async (request) => toBody(await options.users.get(request.params.id)),
   );
 
@@ -126,7 +146,10 @@ export async function userRoutes(
     },
     async (request) => {
       const updated = await options.users.update(request.params.id, request.body);
-      await options.events.record('user_updated', { userId: actorOf(request).userId, detail: { target: updated.id } });
+      await options.events.record('user_updated', {
+        userId: actorOf(request).userId,
+        detail: { target: updated.id },
+      });
       return toBody(updated);
     },
   );
@@ -145,7 +168,10 @@ export async function userRoutes(
     },
     async (request, reply) => {
       await options.users.delete(request.params.id);
-      await options.events.record('user_deleted', { userId: actorOf(request).userId, detail: { target: request.params.id } });
+      await options.events.record('user_deleted', {
+        userId: actorOf(request).userId,
+        detail: { target: request.params.id },
+      });
       return reply.code(204).send();
     },
   );

@@ -34,7 +34,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('used_at', 'bigint')
     .execute();
-  await db.schema.createIndex('refresh_tokens_session_idx').on('refresh_tokens').column('session_id').execute();
+  await db.schema
+    .createIndex('refresh_tokens_session_idx')
+    .on('refresh_tokens')
+    .column('session_id')
+    .execute();
 
   await db.schema
     .createTable('api_keys')
@@ -70,11 +74,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('client_address', 'varchar(64)')
     .addColumn('detail', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('security_events_time_idx').on('security_events').column('occurred_at').execute();
+  await db.schema
+    .createIndex('security_events_time_idx')
+    .on('security_events')
+    .column('occurred_at')
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['security_events', 'signing_keys', 'api_keys', 'refresh_tokens', 'sessions', 'users']) {
+  for (const table of [
+    'security_events',
+    'signing_keys',
+    'api_keys',
+    'refresh_tokens',
+    'sessions',
+    'users',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

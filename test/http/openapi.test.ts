@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERRORS } from '../../src/errors.js';
+import { VERSION } from '../../src/version.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface Operation {
+  security?: unknown[];
+  responses: Record<string, unknown>;
+}
+
+describe('OpenAPI document', () => {
+  it('is OpenAPI 3.1 and documents every route with success and error responses', async () => {
+    const response = await t.app.inject({ url: '/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    const doc = response.json() as {
+      openapi: string;
+      info: { version: string };
+      paths: Record<string, Record<string, Operation>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.version).toBe(VERSION);
+    const expected = [
+      'post /v1/auth/login',
+      'post /v1/auth/refresh',
+      'post /v1/auth/logout',
+      'get /v1/me',
+      'put /v1/me/password',
+      'post /v1/users',
+      'get /v1/users',
+      'get /v1/users/{id}',
+      'patch /v1/users/{id}',
+      'delete /v1/users/{id}',
+      'post /v1/api-keys',
+      'get /v1/api-keys',
+      'delete /v1/api-keys/{id}',
+      'get /.well-known/jwks.json',
+      'get /healthz',
+      'get /readyz',
+    ];
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops)
+        .filter((m) => m !== 'head')
+        .map((m) => `${m} ${p}`),
+    );
+    expect(documented.sort()).toEqual([...expected].sort());
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const codes = Object.keys(op.responses);
+        expect(
+          codes.some((c) => /^2\d\d$/.test(c)),
+          `${method} ${p} success`,
+        ).toBe(true);
+        expect(codes, `${method} ${p} errors`).toEqual(expect.arrayContaining(['4XX', '5XX']));
+        const isPublic = !p.startsWith('/v1') || p === '/v1/auth/login' || p === '/v1/auth/refresh';
+        if (!isPublic) expect(op.security, `${method} ${p} declares its credentials`).toBeDefined();
+      }
+    }
+  });
+
+  it('is rendered at /docs', async () => {
+    const response = await t.app.inject({ url: '/docs/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/html');
+  });
+
+  it('documents every error code, as does the README', async () => {
+    const doc = (await t.app.inject({ url: '/openapi.json' })).json() as { info: { description: string } };
+    const readme = fs.readFileSync('README.md', 'utf8');
+    for (const code of Object.keys(ERRORS)) {
+      expect(doc.info.description).toContain(`\`${code}\``);
+      expect(readme, `README documents ${code}`).toContain(
+        `| \`${code}\` | ${ERRORS[code as keyof typeof ERRORS].status} |`,
+      );
+    }
+  });
+
+  it('keeps the version in step with package.json', () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+  });
+});
