@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPasswordHasher, DEFAULT_PASSWORD_HASH_PARAMS, isImportableHash } from './password-hash.js';
 

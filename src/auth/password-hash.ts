@@ -10,8 +10,7 @@
  *   on different keyboards or input methods gives the same bytes. Imported hashes were likely made from the raw
  *   string, so when NFKC changes the password the raw form is tried too (it can only ever match an imported
  *   hash: our own hashes are of NFKC-stable strings) and a match is flagged for rehash;
- * - argon2 runs on the libuv pool, off the event loop; bcryptjs (pure JS) runs on it through its async API,
- *   which yields at least every 100 ms, so a legacy bcrypt login stalls other requests briefly, never blocks them;
+ * - argon2 and bcrypt (both native bindings) run on the libuv pool, off the event loop;
  * - `verify` never throws and never logs: a malformed, unsupported or out-of-bounds stored hash is `{ ok: false }`;
  * - the params of a stored hash are bounded before it is verified, so one imported hash cannot make every login
  *   cost gigabytes or minutes;
@@ -23,7 +22,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 
 export interface PasswordHashParams {
   /** Memory in KiB. */
@@ -67,7 +66,7 @@ const MAX_PARAMS: Readonly<PasswordHashParams> = { memoryCost: 2 ** 21, timeCost
 const ARGON2ID_PHC =
   /^\$argon2id\$v=19\$([mtp]=[1-9][0-9]{0,9},[mtp]=[1-9][0-9]{0,9},[mtp]=[1-9][0-9]{0,9})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 const BCRYPT = /^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;
-// bcryptjs is pure JS: cost 31 would burn a core for days per login. Legacy systems use 10-14.
+// An imported hash sets the cost of every login: cost 31 would take days. Legacy systems use 10-14.
 const MAX_BCRYPT_COST = 16;
 
 /** NFKC, as applied to every password before it is hashed, verified or checked against policy. */
@@ -136,7 +135,8 @@ export function createPasswordHasher(params: PasswordHashParams): PasswordHasher
           }
         } else if (isSupportedBcrypt(stored)) {
           for (const candidate of candidates) {
-            if (await bcrypt.compare(candidate, stored)) return { ok: true, needsRehash: true };
+            // $2y$ (PHP) is the same algorithm as $2b$; the native binding only knows $2a$/$2b$.
+            if (await bcrypt.compare(candidate, stored.replace(/^\$2y\$/, '$2b$'))) return { ok: true, needsRehash: true };
           }
         }
       } catch {
