@@ -14,7 +14,7 @@ const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5c', 'x5u', 'crit'];
 const TYP = 'at+jwt';
 
 export function createAccessTokens(deps: {
-  keyring: Pick<SigningKeyring, 'current' | 'publicKey'>;
+  keyring: Pick<SigningKeyring, 'current' | 'findPublicKey'>;
   cache: VerifiedTokenCache;
   clock: () => number;
   issuer: string;
@@ -48,7 +48,7 @@ export function createAccessTokens(deps: {
         const header = decodeProtectedHeader(token);
         if (header.alg !== 'EdDSA' || header.typ !== TYP || typeof header.kid !== 'string') return null;
         if (FORBIDDEN_HEADERS.some((name) => name in header)) return null;
-        const key = deps.keyring.publicKey(header.kid);
+        const key = await deps.keyring.findPublicKey(header.kid);
         if (key === undefined) return null;
         const { payload } = await jwtVerify(token, key, {
           algorithms: ['EdDSA'],

@@ -25,6 +25,11 @@ export interface SigningKeyring {
   rotate(): Promise<string>;
   current(): { kid: string; privateKey: KeyObject };
   publicKey(kid: string): KeyObject | undefined;
+  /**
+   * Like `publicKey`, but on a miss reloads from storage (another node may have rotated) at most once per
+   * `reloadIntervalMs`, so tokens with made-up kids cannot turn into a database load.
+   */
+  findPublicKey(kid: string): Promise<KeyObject | undefined>;
   jwks(): { keys: JWK[] };
 }
 
@@ -34,7 +39,10 @@ export function createSigningKeyring(deps: {
   clock: () => number;
   accessTokenTtlSeconds: number;
   rotationSeconds: number;
+  reloadIntervalMs?: number;
 }): SigningKeyring {
+  const reloadIntervalMs = deps.reloadIntervalMs ?? 5000;
+  let lastReload = Number.NEGATIVE_INFINITY;
   let keys: LoadedKey[] = [];
   let active: { kid: string; privateKey: KeyObject; createdAt: number } | null = null;
   // Tokens live at most their TTL; a minute more covers clock skew between nodes.
@@ -102,6 +110,13 @@ export function createSigningKeyring(deps: {
       return { kid: active.kid, privateKey: active.privateKey };
     },
     publicKey(kid) {
+      return keys.find((k) => k.kid === kid)?.publicKey;
+    },
+    async findPublicKey(kid) {
+      const known = keys.find((k) => k.kid === kid)?.publicKey;
+      if (known !== undefined || deps.clock() - lastReload < reloadIntervalMs) return known;
+      lastReload = deps.clock();
+      await load();
       return keys.find((k) => k.kid === kid)?.publicKey;
     },
     jwks() {

@@ -17,17 +17,17 @@ function assertKey(key: Buffer): void {
 }
 
 /** Encrypts and authenticates `plaintext`, binding it to `aad`. */
-export function seal(key: Buffer, plaintext: Buffer, aad: string): string {
+export function seal(key: Buffer, plaintext: Buffer, aad: string | Buffer): string {
   assertKey(key);
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
-  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  cipher.setAAD(typeof aad === 'string' ? Buffer.from(aad, 'utf8') : aad);
   const body = Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
   return `${VERSION}.${body.toString('base64url')}`;
 }
 
 /** Decrypts a value made by `seal`; throws on any tampering, wrong key or wrong AAD (without saying which). */
-export function open(key: Buffer, sealed: string, aad: string): Buffer {
+export function open(key: Buffer, sealed: string, aad: string | Buffer): Buffer {
   assertKey(key);
   const [version, encoded, extra] = sealed.split('.');
   if (version !== VERSION || encoded === undefined || extra !== undefined)
@@ -37,7 +37,7 @@ export function open(key: Buffer, sealed: string, aad: string): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, NONCE_BYTES), {
     authTagLength: TAG_BYTES,
   });
-  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAAD(typeof aad === 'string' ? Buffer.from(aad, 'utf8') : aad);
   decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
   try {
     return Buffer.concat([
