@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has safe embedded defaults', () => {
+    const config = loadConfig();
+    expect(config).toMatchObject({
+      dataDir: path.resolve('data'),
+      host: '127.0.0.1',
+      port: 8443,
+      httpPort: null,
+      trustProxy: false,
+      databaseUrl: null,
+      accessTokenTtlSeconds: 900,
+      passwordMinLength: 12,
+      argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.argon2)).toBe(true);
+  });
+
+  it('takes flags over STRONGROOM_* variables over defaults', () => {
+    const env = {
+      STRONGROOM_PORT: '9443',
+      STRONGROOM_HOST: '0.0.0.0',
+      STRONGROOM_ACCOUNT_THROTTLE_FREE_ATTEMPTS: '3',
+    };
+    const config = loadConfig({ port: '10443' }, env);
+    expect(config.port).toBe(10_443);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.throttle.account.freeAttempts).toBe(3);
+  });
+
+  it.each([
+    [{ port: 'abc' }, 'port'],
+    [{ port: '70000' }, 'port'],
+    [{ passwordMinLength: '7' }, 'passwordMinLength'],
+    [{ argon2MemoryCost: '4096' }, 'argon2MemoryCost'],
+    [{ logLevel: 'loud' }, 'logLevel'],
+    [{ tlsCert: 'cert.pem' }, 'tlsCert and tlsKey'],
+    [{ databaseUrl: 'mysql://x' }, 'databaseUrl'],
+    [{ databaseSchema: 'Robert"; drop' }, 'databaseSchema'],
+  ])('refuses %o naming the setting', (flags, name) => {
+    expect(() => loadConfig(flags)).toThrow(ConfigError);
+    expect(() => loadConfig(flags)).toThrow(name);
+  });
+
+  it('never echoes a refused value', () => {
+    try {
+      loadConfig({ databaseUrl: 'mysql://user:hunter2@db' });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).not.toContain('hunter2');
+    }
+  });
+});
