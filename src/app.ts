@@ -43,7 +43,7 @@ import {
 } from './services/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from './setup/initial-admin.js';
 import { isDefaultMasterKeyFile } from './setup/initialize.js';
-import { createMemoryAttemptStore } from './state/index.js';
+import { createMemoryAttemptStore, createRedisAttemptStore } from './state/index.js';
 import { createStores, migrateToLatest, openDatabase } from './storage/index.js';
 import { createTlsServerOptions } from './tls/index.js';
 import { VERSION } from './version.js';
@@ -95,8 +95,13 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     ttlSeconds: config.accessTokenTtlSeconds,
   });
   const hasher = createPasswordHasher(config.argon2);
+  // Counters shared by all nodes when Redis is configured; one node's memory otherwise.
+  const attempts =
+    config.redisUrl === null
+      ? createMemoryAttemptStore()
+      : createRedisAttemptStore({ url: config.redisUrl, prefix: config.redisKeyPrefix });
   const throttle = createLoginThrottle({
-    store: createMemoryAttemptStore({ clock }),
+    store: attempts,
     account: config.throttle.account,
     address: config.throttle.address,
     hmacKey: Buffer.from(
@@ -168,7 +173,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
       try {
         await stores.users.count();
         keyring.current();
-        return true;
+        return await attempts.ping();
       } catch {
         return false;
       }
@@ -196,6 +201,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   maintenance.unref();
   app.addHook('onClose', async () => {
     clearInterval(maintenance);
+    await attempts.close();
     await database.close();
   });
 

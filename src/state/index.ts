@@ -1,1 +1,7 @@
-export { type AttemptState, type AttemptStore, createMemoryAttemptStore } from './attempt-store.js';
+export {
+  type AttemptPolicy,
+  type AttemptStore,
+  blockDelayMs,
+  createMemoryAttemptStore,
+} from './attempt-store.js';
+export { createRedisAttemptStore } from './redis-attempt-store.js';

@@ -28,7 +28,7 @@ export async function systemRoutes(
       config: { access: 'public' },
       schema: {
         tags: ['system'],
-        summary: 'Readiness: the database answers and a signing key is usable',
+        summary: 'Readiness: the database answers, a signing key is usable and Redis (if configured) answers',
         response: responses({ 200: status }),
       },
     },
