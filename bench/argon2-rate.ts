@@ -6,41 +6,44 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import argon2 from 'argon2';
 import type { Config } from '../src/config.js';
+import { type RateWindow, windowOf } from './rate.js';
 
-export interface Argon2Rate {
-  perSecond: number;
+export interface Argon2Window extends RateWindow {
   completed: number;
-  seconds: number;
 }
 
-/** Runs `concurrency` back-to-back verify loops for `seconds`; counts the verifications that finish in time. */
+const password = `bench-${randomBytes(9).toString('base64url')}`;
+let stored: Promise<string> | undefined;
+
+async function verifyLoops(concurrency: number, seconds: number): Promise<number[]> {
+  const digest = await stored;
+  if (digest === undefined) throw new Error('argon2 baseline: no hash');
+  const times: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  const loop = async () => {
+    while (performance.now() < deadline) {
+      if (!(await argon2.verify(digest, password))) throw new Error('argon2 baseline: verification failed');
+      times.push(performance.now());
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return times;
+}
+
+/** Runs `concurrency` back-to-back verify loops for `seconds` (after an untimed warm-up); returns the window. */
 export async function measureArgon2Rate(options: {
   params: Readonly<Config['argon2']>;
   seconds: number;
+  warmupSeconds: number;
   concurrency: number;
-}): Promise<Argon2Rate> {
-  const password = `bench-${randomBytes(9).toString('base64url')}`;
-  const stored = await argon2.hash(password, {
+}): Promise<Argon2Window> {
+  stored ??= argon2.hash(password, {
     type: argon2.argon2id,
     ...options.params,
     hashLength: 32,
     salt: randomBytes(16),
   });
-  const loop = async (deadline: number, onDone: () => void) => {
-    while (performance.now() < deadline) {
-      if (!(await argon2.verify(stored, password))) throw new Error('argon2 baseline: verification failed');
-      if (performance.now() <= deadline) onDone();
-    }
-  };
-  const runFor = async (seconds: number) => {
-    let completed = 0;
-    const start = performance.now();
-    const deadline = start + seconds * 1000;
-    await Promise.all(Array.from({ length: options.concurrency }, () => loop(deadline, () => completed++)));
-    return { completed, seconds };
-  };
-
-  await runFor(1); // warm-up: first allocations of the 19 MiB blocks, page faults, CPU frequency ramp
-  const { completed, seconds } = await runFor(options.seconds);
-  return { perSecond: completed / seconds, completed, seconds };
+  if (options.warmupSeconds > 0) await verifyLoops(options.concurrency, options.warmupSeconds);
+  const times = await verifyLoops(options.concurrency, options.seconds);
+  return { ...windowOf(times), completed: times.length };
 }

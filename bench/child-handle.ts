@@ -33,7 +33,8 @@ export function startChild(threadpoolSize: number): BenchChild {
     else waiter.reject(new Error(`benchmark child failed: ${message.error}`));
   });
   child.once('exit', (code, signal) => {
-    for (const waiter of pending.values()) waiter.reject(new Error(`benchmark child exited (${code ?? signal})`));
+    for (const waiter of pending.values())
+      waiter.reject(new Error(`benchmark child exited (${code ?? signal})`));
     pending.clear();
   });
 

@@ -24,7 +24,11 @@ function stopMonitor(): EventLoopDelay {
   monitor.disable();
   // The histogram records whole timer intervals; what exceeds the interval is the delay.
   const toMs = (ns: number) => Math.max(0, ns / 1e6 - MONITOR_RESOLUTION_MS);
-  const delay = { p50Ms: toMs(monitor.percentile(50)), p99Ms: toMs(monitor.percentile(99)), maxMs: toMs(monitor.max) };
+  const delay = {
+    p50Ms: toMs(monitor.percentile(50)),
+    p99Ms: toMs(monitor.percentile(99)),
+    maxMs: toMs(monitor.max),
+  };
   monitor = null;
   return delay;
 }
@@ -36,9 +40,18 @@ async function handle(request: ChildRequest): Promise<ChildResults[ChildRequest[
       return { ...rate, threadpoolSize: threadpoolSize() };
     }
     case 'start-strongroom': {
-      const server = await startStrongroom({ dataDir: request.dataDir, tls: request.tls, userCount: request.users });
+      const server = await startStrongroom({
+        dataDir: request.dataDir,
+        tls: request.tls,
+        userCount: request.users,
+      });
       servers.push(server);
-      return { port: server.port, users: server.users, accessToken: server.accessToken, threadpoolSize: threadpoolSize() };
+      return {
+        port: server.port,
+        users: server.users,
+        accessToken: server.accessToken,
+        threadpoolSize: threadpoolSize(),
+      };
     }
     case 'start-bare': {
       const server = await startBareServer(request.tls);
@@ -64,7 +77,8 @@ process.on('message', (message: ChildMessage) => {
     });
   handle(message.request).then(
     (result) => reply({ id: message.id, ok: true, result }),
-    (error: unknown) => reply({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      reply({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
   );
 });
 // The runner went away (crashed or was interrupted): do not linger as an orphan server.

@@ -2,6 +2,7 @@
  * Messages between the benchmark runner and its child processes (servers and the argon2 baseline).
  * Every request carries an id; the child answers it exactly once, with a result or an error message.
  */
+import type { Argon2Window } from './argon2-rate.js';
 
 export interface TlsPaths {
   certPath: string;
@@ -20,7 +21,7 @@ export interface EventLoopDelay {
 }
 
 export type ChildRequest =
-  | { kind: 'measure-argon2'; seconds: number; concurrency: number }
+  | { kind: 'measure-argon2'; seconds: number; warmupSeconds: number; concurrency: number }
   | { kind: 'start-strongroom'; dataDir: string; tls: TlsPaths; users: number }
   | { kind: 'start-bare'; tls: TlsPaths }
   | { kind: 'event-loop-start' }
@@ -28,7 +29,7 @@ export type ChildRequest =
   | { kind: 'stop' };
 
 export interface ChildResults {
-  'measure-argon2': { perSecond: number; completed: number; seconds: number; threadpoolSize: number };
+  'measure-argon2': Argon2Window & { threadpoolSize: number };
   'start-strongroom': { port: number; users: BenchUser[]; accessToken: string; threadpoolSize: number };
   'start-bare': { port: number };
   'event-loop-start': null;

@@ -32,7 +32,11 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Makes one request with full certificate verification against `ca`; throws unless it answers 200. */
-export async function checkServer(url: string, ca: Buffer, headers: Record<string, string> = {}): Promise<void> {
+export async function checkServer(
+  url: string,
+  ca: Buffer,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const status = await new Promise<number>((resolve, reject) => {
     https
       .get(url, { ca, headers, agent: false }, (response) => {

@@ -3,10 +3,12 @@
  *
  * TLS: autocannon 9 always connects with `rejectUnauthorized: false` (lib/httpClient.js spreads `tlsOptions` and
  * then overrides it), so the CA passed here cannot make it verify the certificate. That is acceptable only
- * because the target is a server this process started on 127.0.0.1; `checkServer` (latency-probe.ts) makes one
+ * because the target is a server this benchmark started on 127.0.0.1; `checkServer` (latency-probe.ts) makes one
  * fully verified request against the same port before each load run.
  */
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { type RateWindow, windowOf } from './rate.js';
 
 export interface LoadOptions {
   url: string;
@@ -19,11 +21,15 @@ export interface LoadOptions {
   bodies?: readonly string[];
   /** Seconds of untimed load first, so JIT warm-up and TLS handshakes are not measured. */
   warmupSeconds?: number;
+  /** Seconds before a request is abandoned (autocannon's default is 10). */
+  timeoutSeconds?: number;
 }
 
 export interface LoadResult {
   /** 2xx responses per second over the measured run. */
   okPerSecond: number;
+  /** First to last 2xx response: see rate.ts. */
+  window: RateWindow;
   ok: number;
   non2xx: number;
   errors: number;
@@ -32,30 +38,43 @@ export interface LoadResult {
   latencyP99Ms: number;
 }
 
-function cannon(options: LoadOptions, seconds: number): Promise<autocannon.Result> {
+function cannon(options: LoadOptions, seconds: number, okTimes: number[]): Promise<autocannon.Result> {
   const bodies = options.bodies ?? [];
   let nextBody = 0;
-  return autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: seconds,
-    pipelining: 1,
-    method: options.method ?? 'GET',
-    headers: options.headers ?? {},
-    tlsOptions: { ca: options.ca },
-    setupClient: (client) => {
-      const body = bodies[nextBody++ % Math.max(bodies.length, 1)];
-      if (body !== undefined) client.setBody(body);
-    },
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: seconds,
+        pipelining: 1,
+        timeout: options.timeoutSeconds ?? 10,
+        method: options.method ?? 'GET',
+        headers: options.headers ?? {},
+        tlsOptions: { ca: options.ca },
+        setupClient: (client) => {
+          const body = bodies[nextBody++ % Math.max(bodies.length, 1)];
+          if (body !== undefined) client.setBody(body);
+        },
+      },
+      (error: unknown, result) => (error ? reject(error) : resolve(result)),
+    );
+    instance.on('response', (_client, statusCode) => {
+      if (statusCode >= 200 && statusCode < 300) okTimes.push(performance.now());
+    });
   });
 }
 
 /** Runs an optional warm-up and then the measured load; reports successful responses per second. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  if (options.warmupSeconds !== undefined && options.warmupSeconds > 0) await cannon(options, options.warmupSeconds);
-  const result = await cannon(options, options.seconds);
+  if (options.warmupSeconds !== undefined && options.warmupSeconds > 0) {
+    await cannon(options, options.warmupSeconds, []);
+  }
+  const okTimes: number[] = [];
+  const result = await cannon(options, options.seconds, okTimes);
   return {
     okPerSecond: result['2xx'] / result.duration,
+    window: windowOf(okTimes),
     ok: result['2xx'],
     non2xx: result.non2xx,
     errors: result.errors,

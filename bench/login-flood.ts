@@ -15,7 +15,12 @@ const FLOOD_CONNECTIONS = 200;
 const PROBE_INTERVAL_MS = 20;
 
 async function probeFor(url: string, ca: Buffer, seconds: number) {
-  return probeLatency({ url, ca, intervalMs: PROBE_INTERVAL_MS, signal: AbortSignal.timeout(seconds * 1000) });
+  return probeLatency({
+    url,
+    ca,
+    intervalMs: PROBE_INTERVAL_MS,
+    signal: AbortSignal.timeout(seconds * 1000),
+  });
 }
 
 export async function benchLoginFlood(options: {
@@ -31,7 +36,12 @@ export async function benchLoginFlood(options: {
   const bodies = loginBodies(options.users);
   await options.serverChild.call({ kind: 'event-loop-start' });
   const probeStop = new AbortController();
-  const probe = probeLatency({ url: healthUrl, ca: options.ca, intervalMs: PROBE_INTERVAL_MS, signal: probeStop.signal });
+  const probe = probeLatency({
+    url: healthUrl,
+    ca: options.ca,
+    intervalMs: PROBE_INTERVAL_MS,
+    signal: probeStop.signal,
+  });
   const flood = await runLoad({
     url: `${options.baseUrl}/v1/auth/login`,
     ca: options.ca,

@@ -37,13 +37,21 @@ export function formatTable(results: readonly BenchResult[]): string {
     r.pass ? 'pass' : 'FAIL',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
 /** Writes the results, with the machine they ran on, to `file` (directories created as needed). */
-export async function writeResults(file: string, results: readonly BenchResult[], machine: object): Promise<void> {
+export async function writeResults(
+  file: string,
+  results: readonly BenchResult[],
+  machine: object,
+): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const document = { date: new Date().toISOString(), machine, results };
   await fs.writeFile(file, `${JSON.stringify(document, null, 2)}\n`);

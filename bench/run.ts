@@ -20,13 +20,17 @@ import { benchMeVsBare } from './me-vs-bare.js';
 import { type BenchResult, formatTable, writeResults } from './report.js';
 
 const RESULTS_FILE = path.resolve('.bench', 'results.json');
-const SECONDS = 10;
+// Each side of a comparison gets ROUNDS × SECONDS_PER_ROUND measured seconds (10 s), in alternating rounds.
+const ROUNDS = 4;
+const SECONDS_PER_ROUND = 2.5;
+const FLOOD_SECONDS = 10;
 const LOGIN_USERS = 16;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const cores = os.availableParallelism();
+  const loadBefore = os.loadavg();
   const threadpoolSize = cores;
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'strongroom-bench-'));
   const children: BenchChild[] = [];
@@ -40,7 +44,9 @@ async function main(): Promise<void> {
     const certs = await ensureDevCertificates(path.join(workDir, 'tls'));
     const tls = { certPath: certs.certPath, keyPath: certs.keyPath };
     const ca = await fs.readFile(certs.caCertPath);
-    log(`Strongroom benchmarks: ${cores} cores, UV_THREADPOOL_SIZE=${threadpoolSize} in server and baseline children`);
+    log(
+      `Strongroom benchmarks: ${cores} cores, UV_THREADPOOL_SIZE=${threadpoolSize} in server and baseline children`,
+    );
 
     const strongroomChild = spawn();
     const strongroom = await strongroomChild.call({
@@ -60,7 +66,8 @@ async function main(): Promise<void> {
         ca,
         users: strongroom.users,
         threadpoolSize: strongroom.threadpoolSize,
-        seconds: SECONDS,
+        rounds: ROUNDS,
+        secondsPerRound: SECONDS_PER_ROUND,
       }),
     );
     await baselineChild.close();
@@ -74,7 +81,8 @@ async function main(): Promise<void> {
         bareUrl: `https://127.0.0.1:${bare.port}`,
         ca,
         accessToken: strongroom.accessToken,
-        seconds: SECONDS,
+        rounds: ROUNDS,
+        secondsPerRound: SECONDS_PER_ROUND,
       }),
     );
     await bareChild.close();
@@ -86,7 +94,7 @@ async function main(): Promise<void> {
         baseUrl: strongroomUrl,
         ca,
         users: strongroom.users,
-        seconds: SECONDS,
+        seconds: FLOOD_SECONDS,
       }),
     );
   } finally {
@@ -102,12 +110,23 @@ async function main(): Promise<void> {
       log(`  ${key}: ${typeof value === 'number' ? Number(value.toFixed(2)) : value}`);
     }
   }
-  const machine = { cores, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, threadpoolSize };
+  const machine = {
+    cores,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    threadpoolSize,
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: os.loadavg(),
+  };
   await writeResults(RESULTS_FILE, results, machine);
-  log(`\nResults written to ${path.relative(process.cwd(), RESULTS_FILE)} (informational: no pass/fail exit code)`);
+  log(
+    `\nResults written to ${path.relative(process.cwd(), RESULTS_FILE)} (informational: no pass/fail exit code)`,
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`benchmark crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `benchmark crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

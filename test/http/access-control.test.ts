@@ -10,40 +10,63 @@ import type { Actor } from '../../src/auth/index.js';
 import authenticate from '../../src/http/plugins/authenticate.js';
 import errorHandler from '../../src/http/plugins/error-handler.js';
 import type { Access } from '../../src/http/types.js';
-import { createTestApp, createUser, login, loggedInUser, strongPassword, type TestApp } from '../helpers/test-app.js';
+import {
+  createTestApp,
+  createUser,
+  loggedInUser,
+  login,
+  strongPassword,
+  type TestApp,
+} from '../helpers/test-app.js';
 
 let t: TestApp;
-// A real argon2id hash for throwaway users inserted straight into the store (no hashing per cell).
-let throwawayHash: string;
+// Matrix users share one password, hashed once, so the matrix does not run argon2 for every cell.
+const MATRIX_PASSWORD = strongPassword();
+let matrixHash: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  throwawayHash = await t.services.hasher.hash(strongPassword());
+  matrixHash = await t.services.hasher.hash(MATRIX_PASSWORD);
 });
 afterAll(async () => {
   await t.close();
 });
 
-type LoggedIn = Awaited<ReturnType<typeof loggedInUser>>;
+interface LoggedIn {
+  id: string;
+  username: string;
+  password: string;
+  headers: Record<string, string>;
+}
 
 async function createKey(userId: string): Promise<{ id: string; key: string }> {
   const created = await t.services.apiKeys.create(userId, { name: `key-${randomBytes(3).toString('hex')}` });
   return { id: created.id, key: created.key };
 }
 
-async function insertThrowawayUser(): Promise<string> {
+/** A user inserted straight into the store, with the matrix password. */
+async function insertUser(roles: string[] = ['user']): Promise<{ id: string; username: string }> {
   const id = randomUUID();
+  const username = `x${randomBytes(6).toString('hex')}`;
   const now = Date.now();
   await t.services.stores.users.insert({
     id,
-    username: `x${randomBytes(6).toString('hex')}`,
-    passwordHash: throwawayHash,
-    roles: ['user'],
+    username,
+    passwordHash: matrixHash,
+    roles,
     disabled: false,
     createdAt: now,
     updatedAt: now,
   });
-  return id;
+  return { id, username };
+}
+
+/** A matrix user with a live session, started without a password check (login itself is tested elsewhere). */
+async function sessionUser(roles: string[]): Promise<LoggedIn> {
+  const user = await insertUser(roles);
+  const { sessionId } = await t.services.sessions.start(user.id);
+  const token = await t.services.accessTokens.issue({ userId: user.id, sessionId });
+  return { ...user, password: MATRIX_PASSWORD, headers: { authorization: `Bearer ${token}` } };
 }
 
 function me(headers: Record<string, string>) {
@@ -71,10 +94,16 @@ interface Cast {
 }
 
 async function createCast(): Promise<Cast> {
-  const user = await loggedInUser(t, ['user']);
-  const otherUser = await loggedInUser(t, ['user']);
-  const admin = await loggedInUser(t, ['admin']);
-  return { user, otherUser, admin, userKey: (await createKey(user.id)).key, adminKey: (await createKey(admin.id)).key };
+  const user = await sessionUser(['user']);
+  const otherUser = await sessionUser(['user']);
+  const admin = await sessionUser(['admin']);
+  return {
+    user,
+    otherUser,
+    admin,
+    userKey: (await createKey(user.id)).key,
+    adminKey: (await createKey(admin.id)).key,
+  };
 }
 
 function headersOf(cast: Cast, actor: ActorName): Record<string, string> {
@@ -101,7 +130,7 @@ function personOf(cast: Cast, actor: ActorName): LoggedIn {
 
 interface Outcome {
   status: number;
-  code?: string;
+  code?: string | undefined;
 }
 
 interface Cell {
@@ -146,7 +175,9 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     url: '/v1/auth/login',
     access: 'public',
     success: { status: 200 },
-    prepare: async ({ cast }) => ({ payload: { username: cast.otherUser.username, password: cast.otherUser.password } }),
+    prepare: async ({ cast }) => ({
+      payload: { username: cast.otherUser.username, password: cast.otherUser.password },
+    }),
   },
   {
     method: 'POST',
@@ -218,7 +249,7 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     access: 'admin',
     success: { status: 200 },
     prepare: async ({ allowed }) => {
-      const target = await insertThrowawayUser();
+      const target = (await insertUser()).id;
       return {
         url: `/v1/users/${target}`,
         payload: { roles: ['user', 'admin'] },
@@ -235,7 +266,7 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     access: 'admin',
     success: { status: 204 },
     prepare: async ({ allowed }) => {
-      const target = await insertThrowawayUser();
+      const target = (await insertUser()).id;
       return {
         url: `/v1/users/${target}`,
         verify: async () => {
@@ -308,7 +339,8 @@ describe('the access matrix', () => {
   it('lists every route the app registers and every operation it documents, and nothing else', async () => {
     const table = ROUTES.map((r) => routeKey(r.method, r.url));
     expect(new Set(table).size).toBe(table.length);
-    for (const r of ROUTES) expect(t.app.hasRoute({ method: r.method, url: r.url }), routeKey(r.method, r.url)).toBe(true);
+    for (const r of ROUTES)
+      expect(t.app.hasRoute({ method: r.method, url: r.url }), routeKey(r.method, r.url)).toBe(true);
 
     // swagger-ui's static assets under /docs are public by design (see authenticate.ts).
     const registered = registeredRoutes().filter((key) => !key.split(' ')[1]?.startsWith('/docs'));
@@ -340,7 +372,9 @@ describe('the access matrix', () => {
         // HEAD responses have no body, so only their status can be compared.
         const hasCode = route.method !== 'HEAD' && want.code !== undefined;
         expected[actor] = hasCode ? want : { status: want.status };
-        actual[actor] = hasCode ? { status: response.statusCode, code: errorCode(response) } : { status: response.statusCode };
+        actual[actor] = hasCode
+          ? { status: response.statusCode, code: errorCode(response) }
+          : { status: response.statusCode };
         await prepared.verify?.();
       }
       expect(actual).toEqual(expected);
@@ -375,7 +409,11 @@ describe('ownership of API keys and sessions', () => {
 
     // An admin is no exception: API keys are personal.
     const admin = await loggedInUser(t, ['admin']);
-    const byAdmin = await t.app.inject({ method: 'DELETE', url: `/v1/api-keys/${aKey.id}`, headers: admin.headers });
+    const byAdmin = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/api-keys/${aKey.id}`,
+      headers: admin.headers,
+    });
     expect(byAdmin.statusCode).toBe(404);
     expect(errorCode(byAdmin)).toBe('API_KEY_NOT_FOUND');
     expect((await me({ 'x-api-key': aKey.key })).statusCode).toBe(200);
@@ -383,7 +421,11 @@ describe('ownership of API keys and sessions', () => {
     // The owner can revoke it, once.
     const own = await t.app.inject({ method: 'DELETE', url: `/v1/api-keys/${aKey.id}`, headers: a.headers });
     expect(own.statusCode).toBe(204);
-    const again = await t.app.inject({ method: 'DELETE', url: `/v1/api-keys/${aKey.id}`, headers: a.headers });
+    const again = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/api-keys/${aKey.id}`,
+      headers: a.headers,
+    });
     expect(again.statusCode).toBe(404);
     expect(errorCode(again)).toBe('API_KEY_NOT_FOUND');
     const revoked = await me({ 'x-api-key': aKey.key });
@@ -483,7 +525,10 @@ describe('the last enabled admin', () => {
         expect(errorCode(response)).toBe('LAST_ADMIN');
       }
     }
-    expect(await solo.services.stores.users.findById(admin.id)).toMatchObject({ roles: ['admin'], disabled: false });
+    expect(await solo.services.stores.users.findById(admin.id)).toMatchObject({
+      roles: ['admin'],
+      disabled: false,
+    });
     expect((await solo.app.inject({ url: '/v1/users', headers: admin.headers })).statusCode).toBe(200);
 
     // Keeping the admin role while changing nothing else is fine.
@@ -505,7 +550,11 @@ describe('the last enabled admin', () => {
     });
     expect(demote.statusCode).toBe(200);
     expect(demote.json()).toMatchObject({ id: admin.id, roles: ['user'] });
-    const lastNow = await solo.app.inject({ method: 'DELETE', url: `/v1/users/${second.id}`, headers: second.headers });
+    const lastNow = await solo.app.inject({
+      method: 'DELETE',
+      url: `/v1/users/${second.id}`,
+      headers: second.headers,
+    });
     expect(lastNow.statusCode).toBe(409);
     expect(errorCode(lastNow)).toBe('LAST_ADMIN');
     // The demoted admin lost admin rights on their very next request.
@@ -523,10 +572,18 @@ describe('deleting and disabling users', () => {
     expect((await me(victim.headers)).statusCode).toBe(200);
     expect((await me({ 'x-api-key': key.key })).statusCode).toBe(200);
 
-    const deleted = await t.app.inject({ method: 'DELETE', url: `/v1/users/${victim.id}`, headers: admin.headers });
+    const deleted = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/users/${victim.id}`,
+      headers: admin.headers,
+    });
     expect(deleted.statusCode).toBe(204);
 
-    for (const headers of [victim.headers, { 'x-api-key': key.key }, { authorization: `Bearer ${key.key}` }]) {
+    for (const headers of [
+      victim.headers,
+      { 'x-api-key': key.key },
+      { authorization: `Bearer ${key.key}` },
+    ]) {
       const response = await me(headers);
       expect(response.statusCode).toBe(401);
       expect(errorCode(response)).toBe('INVALID_TOKEN');
@@ -553,6 +610,8 @@ describe('deleting and disabling users', () => {
   it('disabling revokes sessions, suspends API keys and refuses login; re-enabling allows login again', async () => {
     const admin = await loggedInUser(t, ['admin']);
     const victim = await loggedInUser(t);
+    // A second session left untouched while disabled: only the disable itself can have revoked it.
+    const untouched = await login(t, victim.username, victim.password);
     const key = await createKey(victim.id);
 
     const disable = await t.app.inject({
@@ -593,8 +652,12 @@ describe('deleting and disabling users', () => {
     expect(enable.statusCode).toBe(200);
     const fresh = await login(t, victim.username, victim.password);
     expect((await me({ authorization: `Bearer ${fresh.access_token}` })).statusCode).toBe(200);
-    // Sessions revoked by the disable stay revoked.
+    // Sessions revoked by the disable stay revoked; API keys were only suspended.
+    const revoked = await me({ authorization: `Bearer ${untouched.access_token}` });
+    expect(revoked.statusCode).toBe(401);
+    expect(errorCode(revoked)).toBe('INVALID_TOKEN');
     expect((await me(victim.headers)).statusCode).toBe(401);
+    expect((await me({ 'x-api-key': key.key })).statusCode).toBe(200);
   });
 });
 
@@ -603,7 +666,13 @@ describe('deleting and disabling users', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('the authenticate plugin', () => {
-  const actor: Actor = { kind: 'api_key', userId: 'u1', username: 'someone', roles: ['user'], apiKeyId: 'k1' };
+  const actor: Actor = {
+    kind: 'api_key',
+    userId: 'u1',
+    username: 'someone',
+    roles: ['user'],
+    apiKeyId: 'k1',
+  };
   const authenticator = { authenticate: async () => actor };
 
   async function bareApp() {
@@ -613,7 +682,9 @@ describe('the authenticate plugin', () => {
     return app;
   }
 
-  async function registrationError(add: (app: Awaited<ReturnType<typeof bareApp>>) => void): Promise<unknown> {
+  async function registrationError(
+    add: (app: Awaited<ReturnType<typeof bareApp>>) => void,
+  ): Promise<unknown> {
     const app = await bareApp();
     try {
       add(app);

@@ -99,7 +99,13 @@ function sendPartialBody(
         method: 'POST',
         path,
         agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': announced, ...headers },
+        // Keep-alive asked for, so the `connection: close` in the answer is the server's own decision.
+        headers: {
+          'content-type': 'application/json',
+          'content-length': announced,
+          connection: 'keep-alive',
+          ...headers,
+        },
       },
       (response) => {
         answered = true;
@@ -262,7 +268,7 @@ describe('plain-HTTP port', () => {
 
     const reply = await new Promise<Reply>((resolve, reject) => {
       http
-        .get({ host: '127.0.0.1', port: plainPort, path: `/v1/me?api_key=${key}`, agent: false }, (response) =>
+        .get({ host: '127.0.0.1', port: plainPort, path: `/v1/me?api_key=${key}`, agent: false, headers: { connection: 'keep-alive' } }, (response) =>
           collect(response).then(resolve, reject),
         )
         .on('error', reject);
