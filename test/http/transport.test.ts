@@ -4,9 +4,10 @@
  * and revokes any credential that reached it; behind a trusted proxy, a request forwarded as plain http is refused
  * and its credential revoked the same way.
  */
-import type { AddressInfo } from 'node:net';
+
 import http from 'node:http';
 import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,17 +47,32 @@ function collect(response: http.IncomingMessage): Promise<Reply> {
     const chunks: Buffer[] = [];
     response.on('data', (chunk: Buffer) => chunks.push(chunk));
     response.on('end', () =>
-      resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString() }),
+      resolve({
+        status: response.statusCode ?? 0,
+        headers: response.headers,
+        body: Buffer.concat(chunks).toString(),
+      }),
     );
     response.on('error', reject);
   });
 }
 
 /** One request over TLS to the app, trusting only the development CA. */
-function httpsRequest(path: string, headers: http.OutgoingHttpHeaders = {}): Promise<Reply & { cipher: string }> {
+function httpsRequest(
+  path: string,
+  headers: http.OutgoingHttpHeaders = {},
+): Promise<Reply & { cipher: string }> {
   return new Promise((resolve, reject) => {
     const request = https.request(
-      { host: '127.0.0.1', port: httpsPort, path, headers, ca: t.caCert, servername: 'localhost', agent: false },
+      {
+        host: '127.0.0.1',
+        port: httpsPort,
+        path,
+        headers,
+        ca: t.caCert,
+        servername: 'localhost',
+        agent: false,
+      },
       (response) => {
         const cipher = (response.socket as tls.TLSSocket).getCipher().name;
         collect(response).then((reply) => resolve({ ...reply, cipher }), reject);
@@ -175,10 +191,13 @@ describe('HTTPS listener', () => {
     expect(raw).not.toContain('"status"');
 
     const viaClient = await new Promise<number | Error>((resolve) => {
-      const request = http.get({ host: '127.0.0.1', port: httpsPort, path: '/healthz', agent: false }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const request = http.get(
+        { host: '127.0.0.1', port: httpsPort, path: '/healthz', agent: false },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       request.on('error', resolve);
     });
     if (typeof viaClient === 'number') expect(viaClient).toBe(400);
@@ -202,7 +221,11 @@ describe('HTTPS listener', () => {
 
   it('refuses TLS 1.2 clients that offer only CBC or non-forward-secret suites', async () => {
     // ECDHE-ECDSA CBC suites match the server's EC certificate: only the cipher policy can refuse them.
-    for (const ciphers of ['ECDHE-ECDSA-AES128-SHA256', 'ECDHE-ECDSA-AES256-SHA', 'AES128-GCM-SHA256:AES256-SHA']) {
+    for (const ciphers of [
+      'ECDHE-ECDSA-AES128-SHA256',
+      'ECDHE-ECDSA-AES256-SHA',
+      'AES128-GCM-SHA256:AES256-SHA',
+    ]) {
       await expect(handshake({ ca: t.caCert, maxVersion: 'TLSv1.2', ciphers })).rejects.toMatchObject({
         code: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
       });
@@ -268,8 +291,15 @@ describe('plain-HTTP port', () => {
 
     const reply = await new Promise<Reply>((resolve, reject) => {
       http
-        .get({ host: '127.0.0.1', port: plainPort, path: `/v1/me?api_key=${key}`, agent: false, headers: { connection: 'keep-alive' } }, (response) =>
-          collect(response).then(resolve, reject),
+        .get(
+          {
+            host: '127.0.0.1',
+            port: plainPort,
+            path: `/v1/me?api_key=${key}`,
+            agent: false,
+            headers: { connection: 'keep-alive' },
+          },
+          (response) => collect(response).then(resolve, reject),
         )
         .on('error', reject);
     });
@@ -344,7 +374,9 @@ describe('behind a TLS-terminating proxy (--trust-proxy)', () => {
     expect(refused.headers['strict-transport-security']).toBe(HSTS);
 
     expect((await proxied.app.inject({ url: '/v1/me', headers: forwarded })).statusCode).toBe(401);
-    const events = await proxied.services.stores.securityEvents.list({ type: 'credential_exposed_over_http' });
+    const events = await proxied.services.stores.securityEvents.list({
+      type: 'credential_exposed_over_http',
+    });
     expect(events.some((e) => e.userId === user.id)).toBe(true);
     expect(proxied.logs.join('\n')).not.toContain(user.token);
   });
@@ -356,7 +388,9 @@ describe('behind a TLS-terminating proxy (--trust-proxy)', () => {
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ id: user.id });
     expect((await proxied.app.inject({ url: '/v1/me', headers })).statusCode).toBe(200);
-    const events = await proxied.services.stores.securityEvents.list({ type: 'credential_exposed_over_http' });
+    const events = await proxied.services.stores.securityEvents.list({
+      type: 'credential_exposed_over_http',
+    });
     expect(events.some((e) => e.userId === user.id)).toBe(false);
   });
 

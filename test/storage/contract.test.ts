@@ -105,7 +105,9 @@ function securityEvent(overrides: Partial<SecurityEvent> = {}): SecurityEvent {
   };
 }
 
-const UNIQUE_VIOLATION = { code: expect.stringMatching(/^(SQLITE_CONSTRAINT_UNIQUE|SQLITE_CONSTRAINT_PRIMARYKEY|23505)$/) };
+const UNIQUE_VIOLATION = {
+  code: expect.stringMatching(/^(SQLITE_CONSTRAINT_UNIQUE|SQLITE_CONSTRAINT_PRIMARYKEY|23505)$/),
+};
 
 /** Every store method, against the database `open` returns (migrated here). */
 function describeStorageContract(name: string, open: () => Promise<OpenedDatabase>): void {
@@ -228,7 +230,11 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         await stores.users.insert(other);
 
         await stores.users.update(user.id, { roles: ['admin'] }, NOW + 10);
-        expect(await stores.users.findById(user.id)).toEqual({ ...user, roles: ['admin'], updatedAt: NOW + 10 });
+        expect(await stores.users.findById(user.id)).toEqual({
+          ...user,
+          roles: ['admin'],
+          updatedAt: NOW + 10,
+        });
         await stores.users.update(user.id, { disabled: true }, NOW + 20);
         expect(await stores.users.findById(user.id)).toEqual({
           ...user,
@@ -237,9 +243,16 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
           updatedAt: NOW + 20,
         });
         await stores.users.update(user.id, { disabled: false, roles: [] }, NOW + 30);
-        expect(await stores.users.findById(user.id)).toMatchObject({ roles: [], disabled: false, updatedAt: NOW + 30 });
+        expect(await stores.users.findById(user.id)).toMatchObject({
+          roles: [],
+          disabled: false,
+          updatedAt: NOW + 30,
+        });
         await stores.users.updatePasswordHash(user.id, '$2b$12$newhash', NOW + 40);
-        expect(await stores.users.findById(user.id)).toMatchObject({ passwordHash: '$2b$12$newhash', updatedAt: NOW + 40 });
+        expect(await stores.users.findById(user.id)).toMatchObject({
+          passwordHash: '$2b$12$newhash',
+          updatedAt: NOW + 40,
+        });
 
         expect(await stores.users.findById(other.id)).toEqual(other);
       });
@@ -301,7 +314,13 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         expect(found?.expiresAt).toBeTypeOf('number');
         expect(await stores.sessions.findSession(randomUUID())).toBeNull();
 
-        const token = { tokenHash: hash(), sessionId: session.id, createdAt: NOW, expiresAt: NOW + HOUR, usedAt: null };
+        const token = {
+          tokenHash: hash(),
+          sessionId: session.id,
+          createdAt: NOW,
+          expiresAt: NOW + HOUR,
+          usedAt: null,
+        };
         await stores.sessions.insertRefreshToken(token);
         const foundToken = await stores.sessions.findRefreshToken(token.tokenHash);
         expect(foundToken).toEqual(token);
@@ -356,7 +375,12 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         const foreign = sessionRecord(other.id);
         for (const s of [keep, a, b, old, foreign]) await stores.sessions.insertSession(s);
 
-        const revoked = await stores.sessions.revokeUserSessions(owner.id, 'password_changed', NOW + 3, keep.id);
+        const revoked = await stores.sessions.revokeUserSessions(
+          owner.id,
+          'password_changed',
+          NOW + 3,
+          keep.id,
+        );
         expect([...revoked].sort()).toEqual([a.id, b.id].sort());
         for (const s of [a, b]) {
           expect(await stores.sessions.findSession(s.id)).toMatchObject({
@@ -369,7 +393,10 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         expect(await stores.sessions.findSession(foreign.id)).toEqual(foreign);
 
         expect(await stores.sessions.revokeUserSessions(owner.id, 'disabled', NOW + 4)).toEqual([keep.id]);
-        expect(await stores.sessions.findSession(keep.id)).toMatchObject({ revokedAt: NOW + 4, revokedReason: 'disabled' });
+        expect(await stores.sessions.findSession(keep.id)).toMatchObject({
+          revokedAt: NOW + 4,
+          revokedReason: 'disabled',
+        });
         expect(await stores.sessions.revokeUserSessions(owner.id, 'disabled', NOW + 5)).toEqual([]);
         expect(await stores.sessions.findSession(foreign.id)).toEqual(foreign);
       });
@@ -442,9 +469,9 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         expect(await stores.apiKeys.findById(key.id)).toEqual(key);
         expect(await stores.apiKeys.findByHash(hash())).toBeNull();
         expect(await stores.apiKeys.findById(randomUUID())).toBeNull();
-        await expect(stores.apiKeys.insert(apiKeyRecord(user.id, { keyHash: key.keyHash }))).rejects.toMatchObject(
-          UNIQUE_VIOLATION,
-        );
+        await expect(
+          stores.apiKeys.insert(apiKeyRecord(user.id, { keyHash: key.keyHash })),
+        ).rejects.toMatchObject(UNIQUE_VIOLATION);
       });
 
       it('lists one user’s live keys, newest first', async () => {
@@ -489,7 +516,8 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         const retiredRecently = signingKeyRecord({ createdAt: NOW - 2 * HOUR, retiredAt: NOW - 10 });
         const previous = signingKeyRecord({ createdAt: NOW - HOUR });
         const current = signingKeyRecord({ createdAt: NOW });
-        for (const k of [retiredLongAgo, retiredRecently, previous, current]) await stores.signingKeys.insert(k);
+        for (const k of [retiredLongAgo, retiredRecently, previous, current])
+          await stores.signingKeys.insert(k);
         await expect(stores.signingKeys.insert(signingKeyRecord({ kid: current.kid }))).rejects.toMatchObject(
           UNIQUE_VIOLATION,
         );
@@ -499,10 +527,16 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         expect(usable[0]?.createdAt).toBeTypeOf('number');
         expect(usable[2]?.retiredAt).toBeTypeOf('number');
         // Retired exactly at the cut-off: its tokens have all expired.
-        expect((await stores.signingKeys.listUsable(NOW - 10)).map((k) => k.kid)).toEqual([current.kid, previous.kid]);
+        expect((await stores.signingKeys.listUsable(NOW - 10)).map((k) => k.kid)).toEqual([
+          current.kid,
+          previous.kid,
+        ]);
 
         await stores.signingKeys.retireAllExcept(current.kid, NOW + 5);
-        expect(await stores.signingKeys.listUsable(NOW + 4)).toEqual([current, { ...previous, retiredAt: NOW + 5 }]);
+        expect(await stores.signingKeys.listUsable(NOW + 4)).toEqual([
+          current,
+          { ...previous, retiredAt: NOW + 5 },
+        ]);
         // An already retired key keeps its original retirement time.
         expect(await stores.signingKeys.listUsable(NOW - HOUR)).toEqual([
           current,
@@ -681,7 +715,14 @@ describe.skipIf(DATABASE_URL === null)('PostgreSQL adapter', () => {
           [schema],
         );
         expect(after.rows.map((r) => r.table_name)).toEqual(
-          expect.arrayContaining(['api_keys', 'refresh_tokens', 'security_events', 'sessions', 'signing_keys', 'users']),
+          expect.arrayContaining([
+            'api_keys',
+            'refresh_tokens',
+            'security_events',
+            'sessions',
+            'signing_keys',
+            'users',
+          ]),
         );
       } finally {
         await handle.close();
