@@ -68,8 +68,9 @@ export function createUserService(deps: {
   ) {
     const wasAdmin = user.roles.includes('admin') && !user.disabled;
     const staysAdmin = next?.roles.includes('admin') === true && !next.disabled;
-    if (wasAdmin && !staysAdmin && (await stores.users.countEnabledAdmins()) <= 1)
-      throw new AppError('LAST_ADMIN');
+    if (!wasAdmin || staysAdmin) return;
+    await stores.users.lockEnabledAdmins();
+    if ((await stores.users.countEnabledAdmins()) <= 1) throw new AppError('LAST_ADMIN');
   }
 
   return {

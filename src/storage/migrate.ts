@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 
 // Migrations are bundled in code (not read from a directory) so the compiled build and the tests run the same set.
@@ -8,9 +8,25 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/**
+ * The PostgreSQL schema this connection works in (from its search_path). Kysely's migrator, given no schema, takes
+ * its bookkeeping tables in *any* schema of the database for its own, so one instance's tables would stop another
+ * instance (or test run) in a schema of its own from migrating.
+ */
+async function currentPostgresSchema(db: Kysely<unknown>): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
+}
+
 /** Brings the schema to the latest version; throws (with the failing migration's name) if any step fails. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  const schema = await currentPostgresSchema(db);
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined) {

@@ -85,6 +85,20 @@ export function createUserStore(db: Kysely<Database>) {
       const rows = await query.orderBy('created_at').orderBy('id').limit(options.limit).execute();
       return rows.map(toRecord);
     },
+    /**
+     * Locks the enabled admins' rows until the transaction ends, so that concurrent demotions, disables and
+     * deletions of admins run one after the other: under PostgreSQL's READ COMMITTED each would otherwise count the
+     * other admin as remaining and both would commit, leaving none. A no-op UPDATE takes the row locks on
+     * PostgreSQL and the write lock on SQLite with the same SQL.
+     */
+    async lockEnabledAdmins(): Promise<void> {
+      await db
+        .updateTable('users')
+        .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+        .where('disabled', '=', 0)
+        .where('roles', 'like', '%"admin"%')
+        .execute();
+    },
     async countEnabledAdmins(): Promise<number> {
       const rows = await db.selectFrom('users').select('roles').where('disabled', '=', 0).execute();
       return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes('admin')).length;

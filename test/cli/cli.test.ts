@@ -10,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CLI = path.resolve('dist/src/cli/main.js');
 const built = fs.existsSync(CLI);
+// The CLI must run on its embedded defaults, whatever STRONGROOM_* variables the test run itself has (CI sets some).
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !name.startsWith('STRONGROOM_')),
+);
 
 function request(
   url: string,
@@ -57,7 +61,7 @@ describe('strongroom CLI', () => {
 
   it('init creates everything owner-only and is idempotent', () => {
     const dataDir = path.join(dir, 'data');
-    const first = spawnSync('node', [CLI, 'init', '--data-dir', dataDir], { encoding: 'utf8' });
+    const first = spawnSync('node', [CLI, 'init', '--data-dir', dataDir], { encoding: 'utf8', env });
     expect(first.status).toBe(0);
     const passwordFile = path.join(dataDir, 'initial-admin-password');
     expect(first.stdout).toContain(passwordFile);
@@ -74,7 +78,7 @@ describe('strongroom CLI', () => {
       expect(fs.statSync(path.join(dataDir, file)).mode & 0o077, file).toBe(0);
     }
     expect(fs.existsSync(path.join(dataDir, 'tls/ca.pem'))).toBe(true);
-    const second = spawnSync('node', [CLI, 'init', '--data-dir', dataDir], { encoding: 'utf8' });
+    const second = spawnSync('node', [CLI, 'init', '--data-dir', dataDir], { encoding: 'utf8', env });
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('no initial admin created');
     expect(fs.readFileSync(passwordFile, 'utf8').trim()).toBe(password);
@@ -83,6 +87,7 @@ describe('strongroom CLI', () => {
   it('refuses bad configuration with a message naming the setting', () => {
     const result = spawnSync('node', [CLI, 'serve', '--data-dir', path.join(dir, 'x'), '--port', 'abc'], {
       encoding: 'utf8',
+      env,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('port');
@@ -92,6 +97,7 @@ describe('strongroom CLI', () => {
     const dataDir = path.join(dir, 'data');
     server = spawn('node', [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--log-level', 'warn'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env,
     });
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 20_000);

@@ -16,6 +16,7 @@ import {
   loggedInUser,
   login,
   strongPassword,
+  TEST_DATABASE_URL,
   type TestApp,
 } from '../helpers/test-app.js';
 
@@ -495,74 +496,135 @@ describe('ownership of API keys and sessions', () => {
 // Admin operations and their effect on credentials.
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('the last enabled admin', () => {
-  let solo: TestApp;
-  beforeAll(async () => {
-    solo = await createTestApp();
-  });
-  afterAll(async () => {
-    await solo.close();
-  });
+for (const database of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(database === 'postgres' && TEST_DATABASE_URL === null)(
+    `the last enabled admin (${database})`,
+    () => {
+      let solo: TestApp;
+      beforeAll(async () => {
+        solo = await createTestApp({ database });
+      });
+      afterAll(async () => {
+        await solo.close();
+      });
 
-  it('cannot be deleted, demoted or disabled, by session or API key', async () => {
-    expect(await solo.services.stores.users.count()).toBe(0);
-    const admin = await loggedInUser(solo, ['admin']);
-    const key = await solo.services.apiKeys.create(admin.id, { name: 'admin key' });
-    // A disabled admin does not count as a remaining admin.
-    const dormant = await createUser(solo, ['admin']);
-    await solo.services.users.update(dormant.id, { disabled: true });
+      it('cannot be deleted, demoted or disabled, by session or API key', async () => {
+        expect(await solo.services.stores.users.count()).toBe(0);
+        const admin = await loggedInUser(solo, ['admin']);
+        const key = await solo.services.apiKeys.create(admin.id, { name: 'admin key' });
+        // A disabled admin does not count as a remaining admin.
+        const dormant = await createUser(solo, ['admin']);
+        await solo.services.users.update(dormant.id, { disabled: true });
 
-    const attempts: InjectOptions[] = [
-      { method: 'DELETE', url: `/v1/users/${admin.id}` },
-      { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { roles: ['user'] } },
-      { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { disabled: true } },
-      { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { roles: ['user'], disabled: false } },
-    ];
-    for (const headers of [admin.headers, { 'x-api-key': key.key }]) {
-      for (const attempt of attempts) {
-        const response = await solo.app.inject({ ...attempt, headers });
-        expect(response.statusCode, `${attempt.method} ${JSON.stringify(attempt.payload)}`).toBe(409);
-        expect(errorCode(response)).toBe('LAST_ADMIN');
-      }
-    }
-    expect(await solo.services.stores.users.findById(admin.id)).toMatchObject({
-      roles: ['admin'],
-      disabled: false,
-    });
-    expect((await solo.app.inject({ url: '/v1/users', headers: admin.headers })).statusCode).toBe(200);
+        const attempts: InjectOptions[] = [
+          { method: 'DELETE', url: `/v1/users/${admin.id}` },
+          { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { roles: ['user'] } },
+          { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { disabled: true } },
+          { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { roles: ['user'], disabled: false } },
+        ];
+        for (const headers of [admin.headers, { 'x-api-key': key.key }]) {
+          for (const attempt of attempts) {
+            const response = await solo.app.inject({ ...attempt, headers });
+            expect(response.statusCode, `${attempt.method} ${JSON.stringify(attempt.payload)}`).toBe(409);
+            expect(errorCode(response)).toBe('LAST_ADMIN');
+          }
+        }
+        expect(await solo.services.stores.users.findById(admin.id)).toMatchObject({
+          roles: ['admin'],
+          disabled: false,
+        });
+        expect((await solo.app.inject({ url: '/v1/users', headers: admin.headers })).statusCode).toBe(200);
 
-    // Keeping the admin role while changing nothing else is fine.
-    const noop = await solo.app.inject({
-      method: 'PATCH',
-      url: `/v1/users/${admin.id}`,
-      headers: admin.headers,
-      payload: { roles: ['admin', 'user'] },
-    });
-    expect(noop.statusCode).toBe(200);
+        // Keeping the admin role while changing nothing else is fine.
+        const noop = await solo.app.inject({
+          method: 'PATCH',
+          url: `/v1/users/${admin.id}`,
+          headers: admin.headers,
+          payload: { roles: ['admin', 'user'] },
+        });
+        expect(noop.statusCode).toBe(200);
 
-    // With a second enabled admin, the first may be demoted; then the second is the last.
-    const second = await loggedInUser(solo, ['admin']);
-    const demote = await solo.app.inject({
-      method: 'PATCH',
-      url: `/v1/users/${admin.id}`,
-      headers: second.headers,
-      payload: { roles: ['user'] },
-    });
-    expect(demote.statusCode).toBe(200);
-    expect(demote.json()).toMatchObject({ id: admin.id, roles: ['user'] });
-    const lastNow = await solo.app.inject({
-      method: 'DELETE',
-      url: `/v1/users/${second.id}`,
-      headers: second.headers,
-    });
-    expect(lastNow.statusCode).toBe(409);
-    expect(errorCode(lastNow)).toBe('LAST_ADMIN');
-    // The demoted admin lost admin rights on their very next request.
-    const demoted = await solo.app.inject({ url: '/v1/users', headers: admin.headers });
-    expect(demoted.statusCode).toBe(403);
-    expect(errorCode(demoted)).toBe('FORBIDDEN');
-  });
-});
+        // With a second enabled admin, the first may be demoted; then the second is the last.
+        const second = await loggedInUser(solo, ['admin']);
+        const demote = await solo.app.inject({
+          method: 'PATCH',
+          url: `/v1/users/${admin.id}`,
+          headers: second.headers,
+          payload: { roles: ['user'] },
+        });
+        expect(demote.statusCode).toBe(200);
+        expect(demote.json()).toMatchObject({ id: admin.id, roles: ['user'] });
+        const lastNow = await solo.app.inject({
+          method: 'DELETE',
+          url: `/v1/users/${second.id}`,
+          headers: second.headers,
+        });
+        expect(lastNow.statusCode).toBe(409);
+        expect(errorCode(lastNow)).toBe('LAST_ADMIN');
+        // The demoted admin lost admin rights on their very next request.
+        const demoted = await solo.app.inject({ url: '/v1/users', headers: admin.headers });
+        expect(demoted.statusCode).toBe(403);
+        expect(errorCode(demoted)).toBe('FORBIDDEN');
+      });
+
+      it('keeps one enabled admin when two admins demote each other at the same moment', async () => {
+        const a = await createUser(solo, ['admin']);
+        const b = await createUser(solo, ['admin']);
+        for (const other of await solo.services.stores.users.list({ after: null, limit: 1000 })) {
+          if (other.id !== a.id && other.id !== b.id) await solo.services.stores.users.delete(other.id);
+        }
+        // API keys, not sessions: the service race below disables b, which ends b's sessions.
+        const aHeaders = { 'x-api-key': (await solo.services.apiKeys.create(a.id, { name: 'a' })).key };
+        const bHeaders = { 'x-api-key': (await solo.services.apiKeys.create(b.id, { name: 'b' })).key };
+        const restore = async () => {
+          for (const id of [a.id, b.id])
+            await solo.services.stores.users.update(id, { roles: ['admin'] }, Date.now());
+          expect(await solo.services.stores.users.countEnabledAdmins()).toBe(2);
+        };
+        for (let round = 0; round < 5; round += 1) {
+          await restore();
+          const responses = await Promise.all([
+            solo.app.inject({
+              method: 'PATCH',
+              url: `/v1/users/${b.id}`,
+              headers: aHeaders,
+              payload: { roles: ['user'] },
+            }),
+            solo.app.inject({
+              method: 'PATCH',
+              url: `/v1/users/${a.id}`,
+              headers: bHeaders,
+              payload: { roles: ['user'] },
+            }),
+          ]);
+          // The loser is refused either by the invariant or, if it authenticates after the winner commits, as a
+          // non-admin; never do both go through.
+          const outcomes = responses
+            .map((r) => (r.statusCode === 200 ? 'ok' : `${r.statusCode} ${errorCode(r)}`))
+            .sort();
+          expect([
+            ['409 LAST_ADMIN', 'ok'],
+            ['403 FORBIDDEN', 'ok'],
+          ]).toContainEqual(outcomes);
+          expect(await solo.services.stores.users.countEnabledAdmins()).toBe(1);
+
+          // The same race straight at the service, where both transactions surely overlap.
+          await restore();
+          const settled = await Promise.allSettled([
+            solo.services.users.update(a.id, { roles: ['user'] }),
+            solo.services.users.update(b.id, { disabled: true }),
+          ]);
+          const refused = settled
+            .filter((r) => r.status === 'rejected')
+            .map((r) => (r.reason as { code?: string }).code);
+          expect(refused).toEqual(['LAST_ADMIN']);
+          expect(await solo.services.stores.users.countEnabledAdmins()).toBe(1);
+          await solo.services.stores.users.update(b.id, { disabled: false }, Date.now());
+        }
+      });
+    },
+  );
+}
 
 describe('deleting and disabling users', () => {
   it("cuts off a deleted user's access token, refresh token and API key at once", async () => {

@@ -731,4 +731,25 @@ describe.skipIf(DATABASE_URL === null)('PostgreSQL adapter', () => {
       await client.end();
     }
   });
+
+  it('migrates a schema of its own while another schema of the database already holds a Strongroom', async () => {
+    const other = `${schema}_other`;
+    await dropSchema();
+    const first = await openDatabase({ databaseUrl: url, databaseSchema: other, sqlitePath: '' });
+    const second = await openDatabase({ databaseUrl: url, databaseSchema: schema, sqlitePath: '' });
+    try {
+      expect(await migrateToLatest(first.db as never)).toEqual(['0001-initial']);
+      // Kysely would take the other schema's bookkeeping tables for this one's unless told which schema is ours.
+      expect(await migrateToLatest(second.db as never)).toEqual(['0001-initial']);
+      await createStores(second.db).users.count();
+    } finally {
+      await first.close();
+      await second.close();
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${other}" CASCADE`);
+      await client.end();
+      await dropSchema();
+    }
+  });
 });
