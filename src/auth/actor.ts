@@ -1,4 +1,14 @@
-/** Who is making a request, as established by authentication. */
+/**
+ * Who is making a request, as established by authentication: a snapshot of the user read during this request
+ * (authentication re-reads the user on every request, so the snapshot is never older than the request).
+ */
+interface ActorUser {
+  userId: string;
+  username: string;
+  roles: string[];
+  userCreatedAt: number;
+}
+
 export type Actor =
-  | { kind: 'session'; userId: string; username: string; roles: string[]; sessionId: string }
-  | { kind: 'api_key'; userId: string; username: string; roles: string[]; apiKeyId: string };
+  | (ActorUser & { kind: 'session'; sessionId: string })
+  | (ActorUser & { kind: 'api_key'; apiKeyId: string });

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../errors.js';
 import type { ApiKeyService } from '../services/index.js';
-import type { SessionStore, UserStore } from '../storage/index.js';
+import type { SessionStore, UserRecord, UserStore } from '../storage/index.js';
 import type { AccessTokens } from './access-token.js';
 import type { Actor } from './actor.js';
 
@@ -31,6 +31,10 @@ export function readCredential(headers: PresentedCredentials): string | null {
   return match[1];
 }
 
+function snapshot(user: UserRecord) {
+  return { userId: user.id, username: user.username, roles: user.roles, userCreatedAt: user.createdAt };
+}
+
 export function createAuthenticator(deps: {
   accessTokens: Pick<AccessTokens, 'verify'>;
   apiKeys: Pick<ApiKeyService, 'findActive'>;
@@ -43,13 +47,7 @@ export function createAuthenticator(deps: {
     if (record === null) return null;
     const user = await deps.users.findById(record.userId);
     if (user === null || user.disabled) return null;
-    return {
-      kind: 'api_key',
-      userId: user.id,
-      username: user.username,
-      roles: user.roles,
-      apiKeyId: record.id,
-    };
+    return { kind: 'api_key', ...snapshot(user), apiKeyId: record.id };
   }
 
   async function fromAccessToken(token: string): Promise<Actor | null> {
@@ -60,13 +58,7 @@ export function createAuthenticator(deps: {
     if (session.expiresAt <= deps.clock()) return null;
     const user = await deps.users.findById(claims.sub);
     if (user === null || user.disabled) return null;
-    return {
-      kind: 'session',
-      userId: user.id,
-      username: user.username,
-      roles: user.roles,
-      sessionId: session.id,
-    };
+    return { kind: 'session', ...snapshot(user), sessionId: session.id };
   }
 
   return {

@@ -42,7 +42,8 @@ export function createLoginThrottle(deps: {
     async begin(username: string, address: string): Promise<ThrottleDecision> {
       const now = deps.clock();
       const byAddress = await deps.store.reserve(addressKey(address), addressPolicy, now);
-      const byAccount = byAddress > 0 ? 0 : await deps.store.reserve(accountKey(username), accountPolicy, now);
+      const byAccount =
+        byAddress > 0 ? 0 : await deps.store.reserve(accountKey(username), accountPolicy, now);
       const until = Math.max(byAddress, byAccount);
       if (until === 0) return { allowed: true };
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };

@@ -136,7 +136,8 @@ export function createPasswordHasher(params: PasswordHashParams): PasswordHasher
         } else if (isSupportedBcrypt(stored)) {
           for (const candidate of candidates) {
             // $2y$ (PHP) is the same algorithm as $2b$; the native binding only knows $2a$/$2b$.
-            if (await bcrypt.compare(candidate, stored.replace(/^\$2y\$/, '$2b$'))) return { ok: true, needsRehash: true };
+            if (await bcrypt.compare(candidate, stored.replace(/^\$2y\$/, '$2b$')))
+              return { ok: true, needsRehash: true };
           }
         }
       } catch {

@@ -91,14 +91,28 @@ export const DETECTORS: readonly Detector[] = Object.freeze(
   ].map((detector) => Object.freeze(detector as Detector)),
 );
 
+// One private global copy per detector, compiled once: this runs on every string of every log line. Scans are
+// synchronous and validators never scan, so resetting `lastIndex` before each use is enough.
+const scanners = new WeakMap<Detector, RegExp>();
+
+function scannerFor(detector: Detector): RegExp {
+  let scanner = scanners.get(detector);
+  if (scanner === undefined) {
+    const flags = detector.pattern.flags.includes('g')
+      ? detector.pattern.flags
+      : `${detector.pattern.flags}g`;
+    scanner = new RegExp(detector.pattern.source, flags);
+    scanners.set(detector, scanner);
+  }
+  return scanner;
+}
+
 /** Finds secret-shaped values in `text`: sorted, non-overlapping spans (overlapping matches are merged). */
 export function findSecrets(text: string, detectors: readonly Detector[] = DETECTORS): SecretMatch[] {
   const found: Array<SecretMatch & { rank: number }> = [];
   for (const [rank, detector] of detectors.entries()) {
-    const flags = detector.pattern.flags.includes('g')
-      ? detector.pattern.flags
-      : `${detector.pattern.flags}g`;
-    const pattern = new RegExp(detector.pattern.source, flags);
+    const pattern = scannerFor(detector);
+    pattern.lastIndex = 0;
     let match = pattern.exec(text);
     while (match !== null) {
       for (const span of detector.validate(match[0])) {

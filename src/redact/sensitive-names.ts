@@ -69,9 +69,19 @@ const PARAM_RULES = rules(
     'client_secret private_key session_id card_number ssn cvv jwt bearer',
 );
 
+// Log lines repeat the same few field names; remembering the verdicts keeps redaction off the request hot path.
+const keyVerdicts = new Map<string, boolean>();
+const MAX_REMEMBERED_KEYS = 10_000;
+
 /** True when a field named `name` holds a secret and its value must be hidden whatever it looks like. */
 export function isSensitiveKeyName(name: string): boolean {
-  return matches(name, KEY_RULES);
+  let verdict = keyVerdicts.get(name);
+  if (verdict === undefined) {
+    verdict = matches(name, KEY_RULES);
+    if (keyVerdicts.size >= MAX_REMEMBERED_KEYS) keyVerdicts.clear();
+    keyVerdicts.set(name, verdict);
+  }
+  return verdict;
 }
 
 /** True when a query parameter named `name` (or any `[bracketed]` part of it) must never be sent in a URL. */

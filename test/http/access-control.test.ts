@@ -733,6 +733,7 @@ describe('the authenticate plugin', () => {
     userId: 'u1',
     username: 'someone',
     roles: ['user'],
+    userCreatedAt: 0,
     apiKeyId: 'k1',
   };
   const authenticator = { authenticate: async () => actor };

@@ -38,15 +38,15 @@ export async function meRoutes(
         response: responses({ 200: me }),
       },
     },
+    // Authentication read the user in this very request; no second read is needed.
     async (request) => {
       const actor = actorOf(request);
-      const user = await options.users.get(actor.userId);
       return {
-        id: user.id,
-        username: user.username,
-        roles: user.roles,
+        id: actor.userId,
+        username: actor.username,
+        roles: actor.roles,
         authenticated_by: actor.kind,
-        created_at: isoTime(user.createdAt),
+        created_at: isoTime(actor.userCreatedAt),
       };
     },
   );
