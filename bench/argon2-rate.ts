@@ -6,10 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import argon2 from 'argon2';
 import type { Config } from '../src/config.js';
+import { type CpuWindow, cpuWindowOf, sampleCpu } from './cpu-sampler.js';
 import { type RateWindow, windowOf } from './rate.js';
 
 export interface Argon2Window extends RateWindow {
   completed: number;
+  /** CPU time of this process and the verifications it covers, in steady state. */
+  cpu: CpuWindow;
 }
 
 const password = `bench-${randomBytes(9).toString('base64url')}`;
@@ -36,6 +39,7 @@ export async function measureArgon2Rate(options: {
   seconds: number;
   warmupSeconds: number;
   concurrency: number;
+  readCpuMs: () => number;
 }): Promise<Argon2Window> {
   stored ??= argon2.hash(password, {
     type: argon2.argon2id,
@@ -44,6 +48,12 @@ export async function measureArgon2Rate(options: {
     salt: randomBytes(16),
   });
   if (options.warmupSeconds > 0) await verifyLoops(options.concurrency, options.warmupSeconds);
-  const times = await verifyLoops(options.concurrency, options.seconds);
-  return { ...windowOf(times), completed: times.length };
+  const stopSampling = new AbortController();
+  const samples = sampleCpu(options.readCpuMs, 200, stopSampling.signal);
+  const times = await verifyLoops(options.concurrency, options.seconds).finally(() => stopSampling.abort());
+  return {
+    ...windowOf(times),
+    completed: times.length,
+    cpu: cpuWindowOf(await samples, times),
+  };
 }

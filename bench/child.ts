@@ -19,6 +19,11 @@ function threadpoolSize(): number {
   return Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4;
 }
 
+function processCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 function stopMonitor(): EventLoopDelay {
   if (monitor === null) throw new Error('event-loop monitor was not started');
   monitor.disable();
@@ -36,7 +41,11 @@ function stopMonitor(): EventLoopDelay {
 async function handle(request: ChildRequest): Promise<ChildResults[ChildRequest['kind']]> {
   switch (request.kind) {
     case 'measure-argon2': {
-      const rate = await measureArgon2Rate({ params: loadConfig({}, {}).argon2, ...request });
+      const rate = await measureArgon2Rate({
+        params: loadConfig({}, {}).argon2,
+        ...request,
+        readCpuMs: processCpuMs,
+      });
       return { ...rate, threadpoolSize: threadpoolSize() };
     }
     case 'start-strongroom': {
@@ -58,6 +67,8 @@ async function handle(request: ChildRequest): Promise<ChildResults[ChildRequest[
       servers.push(server);
       return { port: server.port };
     }
+    case 'cpu-usage':
+      return { cpuMs: processCpuMs() };
     case 'event-loop-start':
       monitor = monitorEventLoopDelay({ resolution: MONITOR_RESOLUTION_MS });
       monitor.enable();

@@ -24,6 +24,7 @@ export type ChildRequest =
   | { kind: 'measure-argon2'; seconds: number; warmupSeconds: number; concurrency: number }
   | { kind: 'start-strongroom'; dataDir: string; tls: TlsPaths; users: number }
   | { kind: 'start-bare'; tls: TlsPaths }
+  | { kind: 'cpu-usage' }
   | { kind: 'event-loop-start' }
   | { kind: 'event-loop-stop' }
   | { kind: 'stop' };
@@ -32,6 +33,8 @@ export interface ChildResults {
   'measure-argon2': Argon2Window & { threadpoolSize: number };
   'start-strongroom': { port: number; users: BenchUser[]; accessToken: string; threadpoolSize: number };
   'start-bare': { port: number };
+  /** CPU time used so far by the child process, all threads. */
+  'cpu-usage': { cpuMs: number };
   'event-loop-start': null;
   'event-loop-stop': EventLoopDelay;
   stop: null;

@@ -30,6 +30,8 @@ export interface LoadResult {
   okPerSecond: number;
   /** First to last 2xx response: see rate.ts. */
   window: RateWindow;
+  /** `performance.now()` of each 2xx response. */
+  okTimes: number[];
   ok: number;
   non2xx: number;
   errors: number;
@@ -75,6 +77,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   return {
     okPerSecond: result['2xx'] / result.duration,
     window: windowOf(okTimes),
+    okTimes,
     ok: result['2xx'],
     non2xx: result.non2xx,
     errors: result.errors,

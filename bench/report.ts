@@ -15,6 +15,8 @@ export interface BenchResult {
   measured: Figure;
   baseline: Figure;
   ratio: number;
+  /** Baseline CPU time per operation ÷ measured CPU time per operation, where both are known. */
+  cpuRatio?: number;
   target: string;
   pass: boolean;
   details: Record<string, number | string>;
@@ -27,12 +29,13 @@ function formatFigure(figure: Figure): string {
 
 /** Renders the results as a fixed-width text table. */
 export function formatTable(results: readonly BenchResult[]): string {
-  const header = ['benchmark', 'measured', 'baseline', 'ratio', 'target', 'result'];
+  const header = ['benchmark', 'measured', 'baseline', 'ratio', 'cpu ratio', 'target', 'result'];
   const rows = results.map((r) => [
     r.name,
     formatFigure(r.measured),
     formatFigure(r.baseline),
     r.ratio.toFixed(3),
+    r.cpuRatio === undefined ? '-' : r.cpuRatio.toFixed(3),
     r.target,
     r.pass ? 'pass' : 'FAIL',
   ]);

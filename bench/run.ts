@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     results.push(
       await benchLoginThroughput({
         baselineChild,
+        serverChild: strongroomChild,
         baseUrl: strongroomUrl,
         ca,
         users: strongroom.users,
@@ -77,8 +78,8 @@ async function main(): Promise<void> {
     const bare = await bareChild.call({ kind: 'start-bare', tls });
     results.push(
       await benchMeVsBare({
-        strongroomUrl,
-        bareUrl: `https://127.0.0.1:${bare.port}`,
+        strongroom: { child: strongroomChild, url: `${strongroomUrl}/v1/me` },
+        bare: { child: bareChild, url: `https://127.0.0.1:${bare.port}/v1/me` },
         ca,
         accessToken: strongroom.accessToken,
         rounds: ROUNDS,
@@ -104,6 +105,10 @@ async function main(): Promise<void> {
 
   log('');
   log(formatTable(results));
+  log(
+    'cpu ratio: baseline CPU time per operation ÷ server CPU time per operation (all threads), measured beside the\n' +
+      'rates; it predicts the rate ratio on an otherwise idle machine and holds when other processes take CPU.',
+  );
   for (const result of results) {
     log(`\n${result.name}`);
     for (const [key, value] of Object.entries(result.details)) {
