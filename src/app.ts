@@ -18,6 +18,7 @@ import {
   createSigningKeyring,
   createVerifiedTokenCache,
   isImportableHash,
+  limitHashing,
 } from './auth/index.js';
 import type { Config } from './config.js';
 import { loadMasterKey } from './crypto/index.js';
@@ -94,7 +95,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     audience: config.audience,
     ttlSeconds: config.accessTokenTtlSeconds,
   });
-  const hasher = createPasswordHasher(config.argon2);
+  const hasher = limitHashing(createPasswordHasher(config.argon2), {
+    concurrency: config.hashConcurrency,
+    maxQueued: config.hashQueueLimit,
+  });
   // Counters shared by all nodes when Redis is configured; one node's memory otherwise.
   const attempts =
     config.redisUrl === null

@@ -3,6 +3,7 @@
  * Precedence: command-line flags, then `STRONGROOM_*` environment variables, then embedded defaults.
  * Invalid values fail fast with a message naming the setting (never echoing a secret value).
  */
+import os from 'node:os';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -43,6 +44,9 @@ export interface Config {
   throttle: { account: ThrottleConfig; address: ThrottleConfig };
   bodyLimitBytes: number;
   verifiedTokenCacheSize: number;
+  /** Password hashes computed at once (default: one per core) and allowed to wait (beyond: 503 SERVICE_BUSY). */
+  hashConcurrency: number;
+  hashQueueLimit: number;
 }
 
 /** Settings given on the command line; undefined means "not given". */
@@ -171,6 +175,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     },
     bodyLimitBytes: read.int('bodyLimit', 65_536, 1024, 10 * 1024 * 1024),
     verifiedTokenCacheSize: read.int('verifiedTokenCacheSize', 10_000, 0, 1_000_000),
+    hashConcurrency: read.int('hashConcurrency', os.availableParallelism(), 1, 256),
+    hashQueueLimit: read.int('hashQueueLimit', 64, 0, 100_000),
   };
   return deepFreeze(config);
 }

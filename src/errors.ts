@@ -35,9 +35,13 @@ export const ERRORS = {
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts; retry later' },
   INTERNAL_ERROR: { status: 500, message: 'internal error' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
+  SERVICE_BUSY: { status: 503, message: 'The server is busy; retry after the time in Retry-After' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/** 5xx codes that may be shown as they are; every other 5xx is reported as INTERNAL_ERROR. */
+export const PUBLIC_SERVER_ERRORS: ReadonlySet<ErrorCode> = new Set(['NOT_READY', 'SERVICE_BUSY']);
 
 interface AppErrorOptions {
   /** Path of the offending field (e.g. `body.password`, `body.roles/0`); never its value. */

@@ -7,6 +7,7 @@ export {
   readCredential,
 } from './authenticate.js';
 export { createExposedCredentialRevoker, type ExposedCredentialRevoker } from './exposed-credentials.js';
+export { limitHashing } from './hash-limiter.js';
 export { createLoginFlow, type LoginFlow, type TokenPair } from './login.js';
 export { createLoginThrottle, type LoginThrottle, type ThrottleDecision } from './login-throttle.js';
 export { createPasswordHasher, isImportableHash, type PasswordHasher } from './password-hash.js';

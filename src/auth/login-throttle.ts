@@ -49,6 +49,12 @@ export function createLoginThrottle(deps: {
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
     },
 
+    /** The attempt was never checked (the server was too busy): give both reservations back. */
+    async cancel(username: string, address: string): Promise<void> {
+      await deps.store.release(accountKey(username));
+      await deps.store.release(addressKey(address));
+    },
+
     /** The password was right: forget the account's failures and give back the address reservation. */
     async succeeded(username: string, address: string): Promise<void> {
       await deps.store.reset(accountKey(username));

@@ -6,7 +6,7 @@
  * - throttled attempts are refused before any hashing, identically for existing and unknown accounts;
  * - hashes made with older parameters, and imported bcrypt hashes, are replaced with current argon2id on success.
  */
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { SecurityEventRecorder, SessionService } from '../services/index.js';
 import type { UserRecord, UserStore } from '../storage/index.js';
 import type { AccessTokens } from './access-token.js';
@@ -46,12 +46,22 @@ export function createLoginFlow(deps: {
       throw new AppError('TOO_MANY_ATTEMPTS', { retryAfter: decision.retryAfterSeconds });
     }
     const user = await deps.users.findByUsername(username);
+    let result: Awaited<ReturnType<PasswordHasher['verify']>>;
+    try {
+      if (user === null) await deps.hasher.verifyDummy(password);
+      result =
+        user === null
+          ? { ok: false, needsRehash: false }
+          : await deps.hasher.verify(user.passwordHash, password);
+    } catch (error) {
+      // Refused for load before any hashing: this attempt tells nothing about the password, so it does not count.
+      if (isAppError(error, 'SERVICE_BUSY')) await deps.throttle.cancel(username, clientAddress);
+      throw error;
+    }
     if (user === null) {
-      await deps.hasher.verifyDummy(password);
       await deps.events.record('login_failed', { clientAddress, detail: { reason: 'unknown_user' } });
       throw new AppError('INVALID_CREDENTIALS');
     }
-    const result = await deps.hasher.verify(user.passwordHash, password);
     if (!result.ok || user.disabled) {
       const reason = result.ok ? 'disabled' : 'wrong_password';
       await deps.events.record('login_failed', { userId: user.id, clientAddress, detail: { reason } });

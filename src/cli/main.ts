@@ -3,6 +3,7 @@
  * The `strongroom` command. Flags become configuration through `loadConfig` (the only reader of the environment);
  * errors print a message naming the setting, never a secret value.
  */
+import './threadpool.js';
 import { Command, Option } from 'commander';
 import { ConfigError, type ConfigFlags, loadConfig } from '../config.js';
 import { initialize } from '../setup/initialize.js';

@@ -415,3 +415,37 @@ describe('configuration', () => {
     expect(() => loadConfig({ accountThrottleLockoutSeconds: 'soon' })).toThrow(ConfigError);
   });
 });
+
+describe('load shedding', () => {
+  it('refuses logins beyond the hash queue with 503 SERVICE_BUSY, without counting them against the account', async () => {
+    const busy = await createTestApp({ flags: { ...FLAGS, hashConcurrency: '1', hashQueueLimit: '1' } });
+    try {
+      // Distinct accounts and addresses, so that only the hash queue can refuse.
+      const tries = Array.from({ length: 8 }, () => ({ username: unknownName(), address: freshAddress() }));
+      const responses = await Promise.all(
+        tries.map((x) => attempt(busy, x.username, 'wrong-password-here', x.address)),
+      );
+      // One hashing, one queued; the other six are shed at once.
+      expect(responses.filter((r) => r.statusCode === 401)).toHaveLength(2);
+      const shedIndex = responses.findIndex((r) => r.statusCode === 503);
+      const shed = responses.filter((r) => r.statusCode === 503);
+      expect(shed).toHaveLength(6);
+      for (const r of shed) {
+        expectError(r, 503, 'SERVICE_BUSY');
+        expect(retryAfter(r)).toBe(1);
+      }
+      // The shed attempt gave its reservation back: all three free failures are still there.
+      const { username, address } = tries[shedIndex] ?? { username: '', address: '' };
+      for (let i = 0; i < ACCOUNT.free; i++) {
+        expectError(
+          await attempt(busy, username, 'wrong-password-here', address),
+          401,
+          'INVALID_CREDENTIALS',
+        );
+      }
+      expectError(await attempt(busy, username, 'wrong-password-here', address), 429, 'TOO_MANY_ATTEMPTS');
+    } finally {
+      await busy.close();
+    }
+  });
+});

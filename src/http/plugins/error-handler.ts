@@ -6,7 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, ERRORS, type ErrorCode } from '../../errors.js';
+import { AppError, ERRORS, type ErrorCode, PUBLIC_SERVER_ERRORS } from '../../errors.js';
 import { redactString } from '../../redact/index.js';
 
 interface ValidationIssue {
@@ -80,11 +80,11 @@ function toAppError(error: FastifyError): AppError {
 /** Sends an AppError in the one public error shape. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
-  const message = error.status >= 500 ? ERRORS.INTERNAL_ERROR.message : error.message;
+  const hidden = error.status >= 500 && !PUBLIC_SERVER_ERRORS.has(error.code);
   return reply.code(error.status).send({
     error: {
-      code: error.status >= 500 && error.code !== 'NOT_READY' ? 'INTERNAL_ERROR' : error.code,
-      message,
+      code: hidden ? 'INTERNAL_ERROR' : error.code,
+      message: hidden ? ERRORS.INTERNAL_ERROR.message : error.message,
       ...(error.field === undefined ? {} : { field: error.field }),
       request_id: request.id,
     },
@@ -94,7 +94,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 async function errorHandler(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((raw: FastifyError, request, reply) => {
     const error = toAppError(raw);
-    if (error.status >= 500) {
+    if (error.status >= 500 && !PUBLIC_SERVER_ERRORS.has(error.code)) {
       request.log.error({ err: error.cause ?? error, code: error.code }, 'request failed');
     } else {
       request.log.info({ code: error.code, field: error.field }, 'request refused');
