@@ -116,6 +116,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   const sessions = createSessionService({
     db: database.db,
     store: stores.sessions,
+    apiKeys: stores.apiKeys,
     clock,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
   });
@@ -124,7 +125,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     users: stores.users,
     hasher,
     policy: createPasswordPolicy({ minLength: config.passwordMinLength }),
-    isImportableHash,
+    isImportableHash: (value) => isImportableHash(value, hasher.params),
     clock,
   });
   const apiKeys = createApiKeyService({ store: stores.apiKeys, clock });

@@ -57,7 +57,8 @@ export function createAuthenticator(deps: {
     if (session === null || session.revokedAt !== null || session.userId !== claims.sub) return null;
     if (session.expiresAt <= deps.clock()) return null;
     const user = await deps.users.findById(claims.sub);
-    if (user === null || user.disabled) return null;
+    // A session from before the last password change (or from a check of the old password) is dead.
+    if (user === null || user.disabled || user.credentialVersion !== session.credentialVersion) return null;
     return { kind: 'session', ...snapshot(user), sessionId: session.id };
   }
 

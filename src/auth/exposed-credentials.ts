@@ -9,11 +9,21 @@ import type { AccessTokens } from './access-token.js';
 
 export function createExposedCredentialRevoker(deps: {
   accessTokens: Pick<AccessTokens, 'verify'>;
-  sessions: Pick<SessionService, 'revoke'>;
+  sessions: Pick<SessionService, 'revoke' | 'revokeByRefreshToken'>;
   apiKeys: Pick<ApiKeyService, 'revokeExposed'>;
   events: SecurityEventRecorder;
 }) {
   async function revokeOne(credential: string, clientAddress: string): Promise<boolean> {
+    if (credential.startsWith('srr_')) {
+      const session = await deps.sessions.revokeByRefreshToken(credential, 'exposed_over_http');
+      if (session === null) return false;
+      await deps.events.record('credential_exposed_over_http', {
+        ...session,
+        clientAddress,
+        detail: { credential: 'refresh_token' },
+      });
+      return true;
+    }
     if (credential.startsWith('srk_')) {
       const key = await deps.apiKeys.revokeExposed(credential);
       if (key === null) return false;

@@ -53,6 +53,8 @@ describe('limitHashing', () => {
   });
 
   it('keeps the wrapped params', () => {
-    expect(limitHashing(slowHasher().hasher, { concurrency: 1, maxQueued: 0 }).params.memoryCost).toBe(19_456);
+    expect(limitHashing(slowHasher().hasher, { concurrency: 1, maxQueued: 0 }).params.memoryCost).toBe(
+      19_456,
+    );
   });
 });

@@ -21,7 +21,7 @@ export interface TokenPair {
 }
 
 export function createLoginFlow(deps: {
-  users: Pick<UserStore, 'findByUsername' | 'findById' | 'updatePasswordHash'>;
+  users: Pick<UserStore, 'findByUsername' | 'findById' | 'rehashPassword'>;
   hasher: PasswordHasher;
   throttle: LoginThrottle;
   sessions: SessionService;
@@ -69,7 +69,13 @@ export function createLoginFlow(deps: {
     }
     await deps.throttle.succeeded(username, clientAddress);
     if (result.needsRehash) {
-      await deps.users.updatePasswordHash(user.id, await deps.hasher.hash(password), deps.clock());
+      // Conditional: if the password changed meanwhile, the old password's rehash must not overwrite it.
+      await deps.users.rehashPassword(
+        user.id,
+        user.passwordHash,
+        await deps.hasher.hash(password),
+        deps.clock(),
+      );
     }
     return user;
   }
@@ -79,7 +85,7 @@ export function createLoginFlow(deps: {
 
     async login(input: { username: string; password: string; clientAddress: string }): Promise<TokenPair> {
       const user = await checkPassword(input.username, input.password, input.clientAddress);
-      const { sessionId, refreshToken } = await deps.sessions.start(user.id);
+      const { sessionId, refreshToken } = await deps.sessions.start(user.id, user.credentialVersion);
       await deps.events.record('login_succeeded', {
         userId: user.id,
         sessionId,
@@ -101,7 +107,7 @@ export function createLoginFlow(deps: {
         throw new AppError('INVALID_REFRESH_TOKEN');
       }
       const user = await deps.users.findById(outcome.userId);
-      if (user === null || user.disabled) {
+      if (user === null || user.disabled || user.credentialVersion !== outcome.credentialVersion) {
         await deps.sessions.revoke(outcome.sessionId, 'user_unavailable');
         throw new AppError('INVALID_REFRESH_TOKEN');
       }

@@ -98,6 +98,59 @@ describe('createPasswordHasher', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  it('refuses a stored hash above the import caps without computing it', async () => {
+    const salt = 'c29tZXNhbHRzb21lc2FsdA';
+    const tag = 'A'.repeat(43);
+    const abusive = [
+      `$argon2id$v=19$m=2097152,t=2,p=16$${salt}$${tag}`,
+      `$argon2id$v=19$m=262145,t=1,p=1$${salt}$${tag}`,
+      `$argon2id$v=19$m=19456,t=9,p=1$${salt}$${tag}`,
+      `$argon2id$v=19$m=19456,t=2,p=17$${salt}$${tag}`,
+      `$argon2id$v=19$m=262144,t=5,p=1$${salt}$${tag}`,
+    ];
+    const bcryptCost4 = await bcrypt.hash(PASSWORD, 4);
+    const bcryptCost15 = bcryptCost4.replace('$04$', '$15$');
+    const argon2Cheap = await hasher.hash(PASSWORD);
+    const argon2Verify = vi.spyOn(argon2, 'verify');
+    const bcryptCompare = vi.spyOn(bcrypt, 'compare');
+    const started = performance.now();
+    for (const stored of [...abusive, bcryptCost15]) {
+      expect(isImportableHash(stored), stored).toBe(false);
+      expect(await hasher.verify(stored, PASSWORD), stored).toEqual({ ok: false, needsRehash: false });
+    }
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(argon2Verify).not.toHaveBeenCalled();
+    expect(bcryptCompare).not.toHaveBeenCalled();
+    // The spies do see the calls a hash within the caps makes.
+    await hasher.verify(argon2Cheap, 'wrong password');
+    await hasher.verify(bcryptCost4, 'wrong password');
+    expect(argon2Verify).toHaveBeenCalledTimes(1);
+    expect(bcryptCompare).toHaveBeenCalledTimes(1);
+  });
+
+  it('verifies imported RFC 9106 second-option hashes (m=64 MiB, t=3, p=4)', async () => {
+    const stored = await argon2.hash(PASSWORD, {
+      type: argon2.argon2id,
+      memoryCost: 65_536,
+      timeCost: 3,
+      parallelism: 4,
+    });
+    expect(isImportableHash(stored)).toBe(true);
+    expect(await hasher.verify(stored, PASSWORD)).toEqual({ ok: true, needsRehash: true });
+    expect(await hasher.verify(stored, 'wrong password')).toEqual({ ok: false, needsRehash: false });
+  });
+
+  it('always verifies hashes with its own params, even above the import caps', async () => {
+    const strong = createPasswordHasher({ memoryCost: 19_456, timeCost: 10, parallelism: 1 });
+    const stored = await strong.hash(PASSWORD);
+    expect(await strong.verify(stored, PASSWORD)).toEqual({ ok: true, needsRehash: false });
+    expect(isImportableHash(stored, strong.params)).toBe(true);
+    // Above the caps and above the default hasher's params: neither imported nor computed there.
+    expect(isImportableHash(stored)).toBe(false);
+    expect(isImportableHash(stored, hasher.params)).toBe(false);
+    expect(await hasher.verify(stored, PASSWORD)).toEqual({ ok: false, needsRehash: false });
+  });
+
   it('normalises with NFKC: the ligature "ﬁ" and "fi" are the same password', async () => {
     expect((await hasher.verify(await hasher.hash('ﬁle cabinet zebra'), 'file cabinet zebra')).ok).toBe(true);
     expect((await hasher.verify(await hasher.hash('file cabinet zebra'), 'ﬁle cabinet zebra')).ok).toBe(true);
@@ -141,7 +194,9 @@ describe('createPasswordHasher', () => {
 
   it.each([
     [{ memoryCost: 19_455, timeCost: 2, parallelism: 1 }, /memoryCost/],
-    [{ memoryCost: 2 ** 21 + 1, timeCost: 2, parallelism: 1 }, /memoryCost/],
+    [{ memoryCost: 2 ** 22 + 1, timeCost: 2, parallelism: 1 }, /memoryCost/],
+    [{ memoryCost: 19_456, timeCost: 101, parallelism: 1 }, /timeCost/],
+    [{ memoryCost: 19_456 * 64, timeCost: 2, parallelism: 65 }, /parallelism/],
     [{ memoryCost: 19_456, timeCost: 1, parallelism: 1 }, /timeCost/],
     [{ memoryCost: 19_456, timeCost: 2.5, parallelism: 1 }, /timeCost/],
     [{ memoryCost: 19_456, timeCost: 2, parallelism: 0 }, /parallelism/],
@@ -165,6 +220,35 @@ describe('isImportableHash', () => {
     expect(isImportableHash(`$2a$${bcryptHash.slice(4)}`)).toBe(true);
     expect(isImportableHash(`$2y$${bcryptHash.slice(4)}`)).toBe(true);
     expect(isImportableHash(bcryptHash.replace('$04$', '$12$'))).toBe(true);
+    expect(isImportableHash(bcryptHash.replace('$04$', '$14$'))).toBe(true);
+  });
+
+  it.each([
+    ['RFC 9106 second option', 'm=65536,t=3,p=4'],
+    ['OWASP 1', 'm=47104,t=1,p=1'],
+    ['OWASP 2 (our default)', 'm=19456,t=2,p=1'],
+    ['OWASP 3', 'm=12288,t=3,p=1'],
+    ['OWASP 4', 'm=9216,t=4,p=1'],
+    ['OWASP 5', 'm=7168,t=5,p=1'],
+    ['libsodium INTERACTIVE', 'm=65536,t=2,p=1'],
+    ['libsodium MODERATE', 'm=262144,t=3,p=1'],
+    ['PHP password_hash', 'm=65536,t=4,p=1'],
+    ['Django / old argon2-cffi', 'm=102400,t=2,p=8'],
+    ['at every cap', 'm=131072,t=8,p=16'],
+  ])('accepts the %s configuration (%s)', async (_name, params) => {
+    const own = await hasher.hash(PASSWORD);
+    expect(isImportableHash(own.replace('m=19456,p=1,t=2', params))).toBe(true);
+  });
+
+  it('accepts, given current params, hashes no costlier than them in any param', async () => {
+    const own = await hasher.hash(PASSWORD);
+    const current = { memoryCost: 2 ** 20, timeCost: 12, parallelism: 32 };
+    const at = (params: string) => own.replace('m=19456,p=1,t=2', params);
+    expect(isImportableHash(at('m=1048576,t=12,p=32'), current)).toBe(true);
+    expect(isImportableHash(at('m=524288,t=10,p=1'), current)).toBe(true);
+    expect(isImportableHash(at('m=1048577,t=12,p=32'), current)).toBe(false);
+    expect(isImportableHash(at('m=524288,t=13,p=1'), current)).toBe(false);
+    expect(isImportableHash(at('m=524288,t=2,p=33'), current)).toBe(false);
   });
 
   it('rejects anything else', async () => {
@@ -185,6 +269,12 @@ describe('isImportableHash', () => {
       own.replace('m=19456,p=1,t=2', 'm=19456,t=2'),
       own.replace('t=2', 't=0'),
       own.replace('m=19456', `m=${2 ** 22}`),
+      own.replace('m=19456', 'm=262145'),
+      own.replace('t=2', 't=9'),
+      own.replace('p=1', 'p=17'),
+      own.replace('m=19456,p=1,t=2', 'm=262144,p=1,t=5'),
+      own.replace('m=19456,p=1,t=2', 'm=2097152,p=4,t=1'),
+      own.replace('m=19456,p=1,t=2', 'm=8,p=2,t=2'),
       own.replace(`${params}`, `${params},data=YWJj`),
       `$argon2id$v=19$${params}$${salt}=$${tag}`,
       `$argon2id$v=19$${params}$${nonCanonical(salt ?? '')}$${tag}`,
@@ -195,6 +285,7 @@ describe('isImportableHash', () => {
       `$2$${bcryptHash.slice(4)}`,
       bcryptHash.replace('$04$', '$03$'),
       bcryptHash.replace('$04$', '$32$'),
+      bcryptHash.replace('$04$', '$15$'),
       bcryptHash.replace('$04$', '$17$'),
       bcryptHash.slice(0, -1),
       `${bcryptHash}A`,

@@ -13,7 +13,11 @@
  * - argon2 and bcrypt (both native bindings) run on the libuv pool, off the event loop;
  * - `verify` never throws and never logs: a malformed, unsupported or out-of-bounds stored hash is `{ ok: false }`;
  * - the params of a stored hash are bounded before it is verified, so one imported hash cannot make every login
- *   cost gigabytes or minutes;
+ *   cost gigabytes or seconds: argon2id m ≤ 256 MiB, t ≤ 8, p ≤ 16, m×t ≤ 1 GiB-pass (libsodium's MODERATE,
+ *   RFC 9106's second option, PHP's, Django's and OWASP's configurations fit; RFC 9106's 2 GiB first option does
+ *   not) and bcrypt cost ≤ 14 — or, for argon2id, params no higher than our own current ones (the operator's
+ *   choice, which may exceed these caps). Anything else is refused without being computed, and
+ *   `isImportableHash(value, hasher.params)` accepts exactly what `hasher.verify` will compute;
  * - `verifyDummy` costs what verifying a current-params argon2id hash costs, so an unknown username cannot be
  *   told from a wrong password by timing.
  * Not addressed: online guessing (rate limiting does that); a pepper (none is used); timing differences for users
@@ -58,31 +62,44 @@ export const DEFAULT_PASSWORD_HASH_PARAMS: Readonly<PasswordHashParams> = Object
 
 const SALT_BYTES = 16;
 const TAG_BYTES = 32;
-// Upper bounds for our own params and for any stored hash we agree to verify: 2 GiB is RFC 9106's first
-// recommended configuration; beyond these a hash is refused rather than computed.
-const MAX_PARAMS: Readonly<PasswordHashParams> = { memoryCost: 2 ** 21, timeCost: 16, parallelism: 16 };
+// Bounds for our own params: the same range the config accepts (src/config.ts), so any configured value works.
+const MAX_OWN_PARAMS: Readonly<PasswordHashParams> = { memoryCost: 2 ** 22, timeCost: 100, parallelism: 64 };
+// Bounds for an imported hash, independent of config: real-world legacy configurations fit, while one login
+// stays near a second and 256 MiB (2 GiB, t=2, p=16 took 6.8 s and 2.2 GiB).
+const MAX_IMPORTED_PARAMS: Readonly<PasswordHashParams> = {
+  memoryCost: 2 ** 18,
+  timeCost: 8,
+  parallelism: 16,
+};
+// m·t in KiB-passes: the CPU time of one verification (256 MiB × 4 passes ≈ 1-2 s).
+const MAX_IMPORTED_WORK = 2 ** 20;
 
 // Params in any order (the reference encoder writes m,t,p; node-argon2 writes m,p,t), each exactly once.
 const ARGON2ID_PHC =
   /^\$argon2id\$v=19\$([mtp]=[1-9][0-9]{0,9},[mtp]=[1-9][0-9]{0,9},[mtp]=[1-9][0-9]{0,9})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 const BCRYPT = /^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;
-// An imported hash sets the cost of every login: cost 31 would take days. Legacy systems use 10-14.
-const MAX_BCRYPT_COST = 16;
+// An imported hash sets the cost of every login: cost 31 would take days, 14 about a second. Common use is 10-13.
+const MAX_BCRYPT_COST = 14;
 
 /** NFKC, as applied to every password before it is hashed, verified or checked against policy. */
 export function normalizePassword(password: string): string {
   return password.normalize('NFKC');
 }
 
-/** Strict format check for a hash offered for import: argon2id v=19 PHC string or bcrypt `$2a$`/`$2b$`/`$2y$`. */
-export function isImportableHash(value: string): boolean {
-  return parseArgon2id(value) !== null || isSupportedBcrypt(value);
+/**
+ * Strict check of a hash offered for import: argon2id v=19 PHC string or bcrypt `$2a$`/`$2b$`/`$2y$`, within the
+ * import caps or, given the hasher's `current` params, no costlier than them. True exactly when `verify` of a
+ * hasher with those params would compute it.
+ */
+export function isImportableHash(value: string, current?: Readonly<PasswordHashParams>): boolean {
+  const parsed = parseArgon2id(value);
+  return parsed !== null ? isAffordable(parsed, current) : isSupportedBcrypt(value);
 }
 
-/** Creates the hasher; throws if a param is below the OWASP minimum or above the verification bounds. */
+/** Creates the hasher; throws if a param is below the OWASP minimum or above the range the config accepts. */
 export function createPasswordHasher(params: PasswordHashParams): PasswordHasher {
   for (const name of ['memoryCost', 'timeCost', 'parallelism'] as const) {
-    const [value, min, max] = [params[name], DEFAULT_PASSWORD_HASH_PARAMS[name], MAX_PARAMS[name]];
+    const [value, min, max] = [params[name], DEFAULT_PASSWORD_HASH_PARAMS[name], MAX_OWN_PARAMS[name]];
     if (!Number.isSafeInteger(value) || value < min || value > max) {
       throw new Error(`${name} must be an integer from ${min} to ${max}`);
     }
@@ -124,6 +141,7 @@ export function createPasswordHasher(params: PasswordHashParams): PasswordHasher
         const candidates = candidatesFor(password);
         const parsed = parseArgon2id(stored);
         if (parsed !== null) {
+          if (!isAffordable(parsed, current)) return { ok: false, needsRehash: false };
           for (const [i, candidate] of candidates.entries()) {
             if (await argon2.verify(stored, candidate)) {
               const stale =
@@ -163,7 +181,26 @@ function candidatesFor(password: string): string[] {
   return normalized === password ? [normalized] : [normalized, password];
 }
 
-function parseArgon2id(value: string): { saltBytes: number; tagBytes: number } | null {
+interface ParsedArgon2id extends PasswordHashParams {
+  saltBytes: number;
+  tagBytes: number;
+}
+
+/** Within the import caps, or no costlier in any param than `current`. */
+function isAffordable(hash: PasswordHashParams, current: Readonly<PasswordHashParams> | undefined): boolean {
+  const { memoryCost: m, timeCost: t, parallelism: p } = hash;
+  const withinCaps =
+    m <= MAX_IMPORTED_PARAMS.memoryCost &&
+    t <= MAX_IMPORTED_PARAMS.timeCost &&
+    p <= MAX_IMPORTED_PARAMS.parallelism &&
+    m * t <= MAX_IMPORTED_WORK;
+  const withinCurrent =
+    current !== undefined && m <= current.memoryCost && t <= current.timeCost && p <= current.parallelism;
+  return withinCaps || withinCurrent;
+}
+
+/** Structural parse of an argon2id v=19 PHC string; the params are only bounded by `isAffordable`. */
+function parseArgon2id(value: string): ParsedArgon2id | null {
   if (typeof value !== 'string' || value.length > 256) return null;
   const match = ARGON2ID_PHC.exec(value);
   if (match === null) return null;
@@ -172,16 +209,8 @@ function parseArgon2id(value: string): { saltBytes: number; tagBytes: number } |
   const [m = 0, t = 0, p = 0] = ['m', 't', 'p'].map((key) => values.get(key));
   const [saltBytes, tagBytes] = [decodedLength(salt), decodedLength(tag)];
   const sane =
-    values.size === 3 &&
-    p <= MAX_PARAMS.parallelism &&
-    t <= MAX_PARAMS.timeCost &&
-    m >= 8 * p &&
-    m <= MAX_PARAMS.memoryCost &&
-    saltBytes >= 8 &&
-    saltBytes <= 64 &&
-    tagBytes >= 16 &&
-    tagBytes <= 64;
-  return sane ? { saltBytes, tagBytes } : null;
+    values.size === 3 && m >= 8 * p && saltBytes >= 8 && saltBytes <= 64 && tagBytes >= 16 && tagBytes <= 64;
+  return sane ? { memoryCost: m, timeCost: t, parallelism: p, saltBytes, tagBytes } : null;
 }
 
 /** Length of canonical unpadded base64, or -1 (fails every bound) when it is not canonical. */

@@ -12,6 +12,7 @@ export function collectExposedCredentials(headers: IncomingHttpHeaders, url: str
     found.push(value.trim());
   const decoded = decodePercent(url);
   for (const match of findSecrets(decoded)) {
+    // Refresh tokens, API keys and JWTs: whichever of them is ours gets revoked.
     if (match.detector === 'jwt' || match.detector === 'strongroom_token') {
       found.push(decoded.slice(match.start, match.end));
     }

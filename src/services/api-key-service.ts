@@ -26,12 +26,16 @@ function toPublic(key: ApiKeyRecord): PublicApiKey {
   };
 }
 
+/** Keys always expire: 90 days unless asked otherwise (at most a year, enforced by the route schema). */
+export const DEFAULT_API_KEY_TTL_SECONDS = 90 * 86_400;
+
 // Writing last_used_at on every request would turn each read into a write; minute precision is enough.
 const TOUCH_INTERVAL_MS = 60_000;
 
 export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => number }) {
   return {
-    async create(userId: string, input: { name: string; expiresInSeconds?: number }) {
+    /** Mints a key for a user, remembering the session it was minted in (see session-service COMPROMISE_REASONS). */
+    async create(userId: string, sessionId: string, input: { name: string; expiresInSeconds?: number }) {
       const key = generateOpaqueToken('srk');
       const now = deps.clock();
       const record: ApiKeyRecord = {
@@ -39,8 +43,9 @@ export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => num
         userId,
         name: input.name,
         keyHash: hashOpaqueToken(key),
+        sessionId,
         createdAt: now,
-        expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000,
+        expiresAt: now + (input.expiresInSeconds ?? DEFAULT_API_KEY_TTL_SECONDS) * 1000,
         lastUsedAt: null,
         revokedAt: null,
       };

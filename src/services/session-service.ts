@@ -2,22 +2,42 @@
  * Sessions and their refresh tokens. A session is one login; each refresh hands out a new single-use refresh token
  * in the same session (the "family"). A refresh token presented twice means it was copied: the whole session is
  * revoked. Only SHA-256 hashes of refresh tokens are stored.
+ * A session records the user's credential version at login; authentication and refresh accept it only while that
+ * is still the user's version, so a login that checked the old password just before a password change cannot
+ * produce a session that outlives the change.
+ * Revoking a session for a security reason (a copied refresh token, a token seen in clear text, a password
+ * change) also revokes the API keys minted in it: a stolen access token must not leave a long-lived key behind.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from '../crypto/index.js';
-import { type Database, inTransaction, type SessionStore } from '../storage/index.js';
+import { type ApiKeyStore, type Database, inTransaction, type SessionStore } from '../storage/index.js';
+
+/** Revocation reasons that mean the session's credentials may be in someone else's hands. */
+export const COMPROMISE_REASONS: ReadonlySet<string> = new Set([
+  'refresh_token_reuse',
+  'exposed_over_http',
+  'password_changed',
+]);
 
 export type RefreshOutcome =
-  | { ok: true; userId: string; sessionId: string; refreshToken: string }
+  | { ok: true; userId: string; sessionId: string; credentialVersion: number; refreshToken: string }
   | { ok: false; reason: 'invalid' | 'reused'; userId?: string; sessionId?: string };
 
 export function createSessionService(deps: {
   db: Kysely<Database>;
   store: SessionStore;
+  apiKeys: Pick<ApiKeyStore, 'revokeMintedBy'>;
   clock: () => number;
   refreshTokenTtlSeconds: number;
 }) {
+  async function revoke(sessionId: string, reason: string): Promise<boolean> {
+    const now = deps.clock();
+    const revoked = await deps.store.revokeSession(sessionId, reason, now);
+    if (COMPROMISE_REASONS.has(reason)) await deps.apiKeys.revokeMintedBy([sessionId], reason, now);
+    return revoked;
+  }
+
   async function issueRefreshToken(
     store: SessionStore,
     sessionId: string,
@@ -36,7 +56,10 @@ export function createSessionService(deps: {
 
   return {
     /** Starts a session for a user who just proved their password. */
-    async start(userId: string): Promise<{ sessionId: string; refreshToken: string }> {
+    async start(
+      userId: string,
+      credentialVersion: number,
+    ): Promise<{ sessionId: string; refreshToken: string }> {
       const now = deps.clock();
       const sessionId = randomUUID();
       const expiresAt = now + deps.refreshTokenTtlSeconds * 1000;
@@ -44,6 +67,7 @@ export function createSessionService(deps: {
         await stores.sessions.insertSession({
           id: sessionId,
           userId,
+          credentialVersion,
           createdAt: now,
           expiresAt,
           revokedAt: null,
@@ -66,7 +90,7 @@ export function createSessionService(deps: {
       }
       const ids = { userId: session.userId, sessionId: session.id };
       if (record.usedAt !== null) {
-        await deps.store.revokeSession(session.id, 'refresh_token_reuse', now);
+        await revoke(session.id, 'refresh_token_reuse');
         return { ok: false, reason: 'reused', ...ids };
       }
       if (record.expiresAt <= now) return { ok: false, reason: 'invalid' };
@@ -76,18 +100,25 @@ export function createSessionService(deps: {
         return issueRefreshToken(stores.sessions, session.id, session.expiresAt);
       });
       if (next === null) {
-        await deps.store.revokeSession(session.id, 'refresh_token_reuse', now);
+        await revoke(session.id, 'refresh_token_reuse');
         return { ok: false, reason: 'reused', ...ids };
       }
-      return { ok: true, ...ids, refreshToken: next };
+      return { ok: true, ...ids, credentialVersion: session.credentialVersion, refreshToken: next };
     },
 
-    revoke(sessionId: string, reason: string): Promise<boolean> {
-      return deps.store.revokeSession(sessionId, reason, deps.clock());
-    },
+    /** Revokes one session (and, for a compromise reason, the API keys minted in it). */
+    revoke,
 
-    revokeAllForUser(userId: string, reason: string, keep?: string): Promise<string[]> {
-      return deps.store.revokeUserSessions(userId, reason, deps.clock(), keep);
+    /** Revokes the session a refresh token belongs to, e.g. one seen in clear text; its user and session ids. */
+    async revokeByRefreshToken(
+      token: string,
+      reason: string,
+    ): Promise<{ userId: string; sessionId: string } | null> {
+      if (!isOpaqueToken(token, 'srr')) return null;
+      const record = await deps.store.findRefreshToken(hashOpaqueToken(token));
+      const session = record === null ? null : await deps.store.findSession(record.sessionId);
+      if (session === null || !(await revoke(session.id, reason))) return null;
+      return { userId: session.userId, sessionId: session.id };
     },
   };
 }

@@ -99,6 +99,7 @@ export function createUserService(deps: {
         passwordHash,
         roles: [...new Set(input.roles)],
         disabled: false,
+        credentialVersion: 0,
         createdAt: now,
         updatedAt: now,
       };
@@ -140,7 +141,15 @@ export function createUserService(deps: {
         };
         await assertAdminRemains(stores, user, next);
         const now = deps.clock();
-        await stores.users.update(id, { roles: next.roles, disabled: next.disabled }, now);
+        // Only the given columns are written: a concurrent change of the other one must not be overwritten.
+        await stores.users.update(
+          id,
+          {
+            ...(changes.roles === undefined ? {} : { roles: next.roles }),
+            ...(changes.disabled === undefined ? {} : { disabled: next.disabled }),
+          },
+          now,
+        );
         if (next.disabled && !user.disabled)
           await stores.sessions.revokeUserSessions(id, 'user_disabled', now);
         return toPublicUser({ ...user, ...next, updatedAt: now });
@@ -157,14 +166,25 @@ export function createUserService(deps: {
       });
     },
 
-    /** Sets a new password (policy-checked) and revokes every other session of the user. */
+    /**
+     * Sets a new password (policy-checked), bumps the credential version so that no session from before the change
+     * (nor one being created from a check of the old password) stays valid except `keepSessionId`, revokes the
+     * other sessions and the API keys minted in them.
+     */
     async setPassword(user: UserRecord, newPassword: string, keepSessionId?: string): Promise<void> {
       deps.policy.check(newPassword, { username: user.username, field: 'body.new_password' });
       const hash = await deps.hasher.hash(newPassword);
       await inTransaction(deps.db, async (stores) => {
         const now = deps.clock();
-        await stores.users.updatePasswordHash(user.id, hash, now);
-        await stores.sessions.revokeUserSessions(user.id, 'password_changed', now, keepSessionId);
+        const version = await stores.users.changePassword(user.id, hash, now);
+        const revoked = await stores.sessions.revokeUserSessions(
+          user.id,
+          'password_changed',
+          now,
+          keepSessionId,
+        );
+        await stores.apiKeys.revokeMintedBy(revoked, 'password_changed', now);
+        if (keepSessionId !== undefined) await stores.sessions.setCredentialVersion(keepSessionId, version);
       });
     },
   };

@@ -33,6 +33,7 @@ export async function ensureInitialAdmin(deps: {
       passwordHash: await deps.hasher.hash(password),
       roles: ['admin'],
       disabled: false,
+      credentialVersion: 0,
       createdAt: now,
       updatedAt: now,
     });

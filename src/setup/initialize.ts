@@ -2,6 +2,8 @@
  * `strongroom init`: everything a first start needs, idempotently: the data directory (0700), the development master
  * key (0600), the local CA and server certificate (unless a real certificate is configured), the migrated database
  * and the initial admin. Returns paths only: never a key or password.
+ * Like ssh with ~/.ssh, it refuses (POSIX only) an existing data or `tls/` directory that another user owns or that
+ * group or others may read, write or enter: they could read the database and keys, or swap in their own master key.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -24,11 +26,12 @@ export function isDefaultMasterKeyFile(config: Readonly<Config>): boolean {
   return config.masterKeyFile === path.join(config.dataDir, 'master.key');
 }
 
+/** Prepares the data directory, master key, TLS files, database and initial admin; safe to run again. */
 export async function initialize(
   config: Readonly<Config>,
   clock: () => number = Date.now,
 ): Promise<InitializeResult> {
-  await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDirectory(config.dataDir);
   const masterKey = loadMasterKey({
     masterKey: config.masterKey,
     masterKeyFile: config.masterKeyFile,
@@ -38,7 +41,9 @@ export async function initialize(
   if (config.tlsCertPath !== null && config.tlsKeyPath !== null) {
     tls = { certPath: config.tlsCertPath, keyPath: config.tlsKeyPath, caCertPath: null };
   } else {
-    const certs = await ensureDevCertificates(path.join(config.dataDir, 'tls'));
+    const tlsDir = path.join(config.dataDir, 'tls');
+    await ensurePrivateDirectory(tlsDir);
+    const certs = await ensureDevCertificates(tlsDir);
     tls = { certPath: certs.certPath, keyPath: certs.keyPath, caCertPath: certs.caCertPath };
   }
   const database = await openDatabase(config);
@@ -59,5 +64,27 @@ export async function initialize(
     };
   } finally {
     await database.close();
+  }
+}
+
+/** Creates `dir` with mode 0700 if missing; throws if it is not a directory private to the current user. */
+async function ensurePrivateDirectory(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const stats = await fs.stat(dir);
+  if (!stats.isDirectory()) throw new Error(`data directory ${dir} is not a directory`);
+  // Ownership and mode bits mean nothing on platforms without getuid (Windows).
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  if (stats.uid !== uid) {
+    throw new Error(
+      `data directory ${dir} is owned by uid ${stats.uid}, not by the user running Strongroom (uid ${uid}); ` +
+        `run Strongroom as its owner, or: chown ${uid} ${dir}`,
+    );
+  }
+  if ((stats.mode & 0o077) !== 0) {
+    const mode = (stats.mode & 0o777).toString(8).padStart(3, '0');
+    throw new Error(
+      `data directory ${dir} is accessible by other users (mode ${mode}); run: chmod 700 ${dir}`,
+    );
   }
 }

@@ -6,6 +6,7 @@ export interface ApiKeyRecord {
   userId: string;
   name: string;
   keyHash: string;
+  sessionId: string | null;
   createdAt: number;
   expiresAt: number | null;
   lastUsedAt: number | null;
@@ -18,6 +19,7 @@ function toRecord(row: Database['api_keys']): ApiKeyRecord {
     userId: row.user_id,
     name: row.name,
     keyHash: row.key_hash,
+    sessionId: row.session_id,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
@@ -35,6 +37,7 @@ export function createApiKeyStore(db: Kysely<Database>) {
           user_id: key.userId,
           name: key.name,
           key_hash: key.keyHash,
+          session_id: key.sessionId,
           created_at: key.createdAt,
           expires_at: key.expiresAt,
           last_used_at: key.lastUsedAt,
@@ -75,6 +78,27 @@ export function createApiKeyStore(db: Kysely<Database>) {
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
+    },
+    /** Revokes every live key minted by one of `sessionIds`; returns the ids revoked. */
+    async revokeMintedBy(sessionIds: string[], reason: string, now: number): Promise<string[]> {
+      if (sessionIds.length === 0) return [];
+      const ids = (
+        await db
+          .selectFrom('api_keys')
+          .select('id')
+          .where('session_id', 'in', sessionIds)
+          .where('revoked_at', 'is', null)
+          .execute()
+      ).map((r) => r.id);
+      if (ids.length > 0) {
+        await db
+          .updateTable('api_keys')
+          .set({ revoked_at: now, revoked_reason: reason })
+          .where('id', 'in', ids)
+          .where('revoked_at', 'is', null)
+          .execute();
+      }
+      return ids;
     },
     async touch(id: string, now: number): Promise<void> {
       await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();

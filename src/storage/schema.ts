@@ -11,6 +11,8 @@ export interface UsersTable {
   password_hash: string;
   roles: string;
   disabled: number;
+  /** Bumped on every password change; a session is valid only while it carries the current version. */
+  credential_version: number;
   created_at: number;
   updated_at: number;
 }
@@ -18,6 +20,8 @@ export interface UsersTable {
 export interface SessionsTable {
   id: string;
   user_id: string;
+  /** The user's credential version when the password was checked for this session. */
+  credential_version: number;
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
@@ -37,6 +41,8 @@ export interface ApiKeysTable {
   user_id: string;
   name: string;
   key_hash: string;
+  /** The session that minted the key: revoking that session for a security reason revokes the key too. */
+  session_id: string | null;
   created_at: number;
   expires_at: number | null;
   last_used_at: number | null;

@@ -4,6 +4,7 @@ import type { Database } from './schema.js';
 export interface SessionRecord {
   id: string;
   userId: string;
+  credentialVersion: number;
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
@@ -22,6 +23,7 @@ function toSession(row: Database['sessions']): SessionRecord {
   return {
     id: row.id,
     userId: row.user_id,
+    credentialVersion: row.credential_version,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
@@ -37,6 +39,7 @@ export function createSessionStore(db: Kysely<Database>) {
         .values({
           id: session.id,
           user_id: session.userId,
+          credential_version: session.credentialVersion,
           created_at: session.createdAt,
           expires_at: session.expiresAt,
           revoked_at: session.revokedAt,
@@ -113,6 +116,10 @@ export function createSessionStore(db: Kysely<Database>) {
           .execute();
       }
       return ids;
+    },
+    /** Moves a session to a new credential version (the session that changed the password stays valid). */
+    async setCredentialVersion(id: string, version: number): Promise<void> {
+      await db.updateTable('sessions').set({ credential_version: version }).where('id', '=', id).execute();
     },
     /** Sessions revoked since `since` whose access tokens could still be unexpired. */
     async listRevokedSince(since: number): Promise<Array<{ id: string; revokedAt: number }>> {

@@ -7,6 +7,7 @@ export interface UserRecord {
   passwordHash: string;
   roles: string[];
   disabled: boolean;
+  credentialVersion: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -20,6 +21,7 @@ function toRecord(row: UserRow): UserRecord {
     passwordHash: row.password_hash,
     roles: JSON.parse(row.roles) as string[],
     disabled: row.disabled === 1,
+    credentialVersion: row.credential_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -42,6 +44,7 @@ export function createUserStore(db: Kysely<Database>) {
           password_hash: user.passwordHash,
           roles: JSON.stringify(user.roles),
           disabled: user.disabled ? 1 : 0,
+          credential_version: user.credentialVersion,
           created_at: user.createdAt,
           updated_at: user.updatedAt,
         })
@@ -110,12 +113,36 @@ export function createUserStore(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async updatePasswordHash(id: string, passwordHash: string, now: number): Promise<void> {
+    /** Sets a new password hash and bumps the credential version; returns the new version. */
+    async changePassword(id: string, passwordHash: string, now: number): Promise<number> {
       await db
         .updateTable('users')
-        .set({ password_hash: passwordHash, updated_at: now })
+        .set((eb) => ({
+          password_hash: passwordHash,
+          credential_version: eb('credential_version', '+', 1),
+          updated_at: now,
+        }))
         .where('id', '=', id)
         .execute();
+      const row = await db
+        .selectFrom('users')
+        .select('credential_version')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.credential_version ?? 0;
+    },
+    /**
+     * Replaces the hash of the *same* password with a stronger one (rehash at login), only if the stored hash is
+     * still the one that was verified: a password change in the meantime must not be undone.
+     */
+    async rehashPassword(id: string, verifiedHash: string, newHash: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('users')
+        .set({ password_hash: newHash, updated_at: now })
+        .where('id', '=', id)
+        .where('password_hash', '=', verifiedHash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
     async update(id: string, changes: { roles?: string[]; disabled?: boolean }, now: number): Promise<void> {
       await db

@@ -41,7 +41,9 @@ interface LoggedIn {
 }
 
 async function createKey(userId: string): Promise<{ id: string; key: string }> {
-  const created = await t.services.apiKeys.create(userId, { name: `key-${randomBytes(3).toString('hex')}` });
+  const created = await t.services.apiKeys.create(userId, randomUUID(), {
+    name: `key-${randomBytes(3).toString('hex')}`,
+  });
   return { id: created.id, key: created.key };
 }
 
@@ -56,6 +58,7 @@ async function insertUser(roles: string[] = ['user']): Promise<{ id: string; use
     passwordHash: matrixHash,
     roles,
     disabled: false,
+    credentialVersion: 0,
     createdAt: now,
     updatedAt: now,
   });
@@ -65,7 +68,7 @@ async function insertUser(roles: string[] = ['user']): Promise<{ id: string; use
 /** A matrix user with a live session, started without a password check (login itself is tested elsewhere). */
 async function sessionUser(roles: string[]): Promise<LoggedIn> {
   const user = await insertUser(roles);
-  const { sessionId } = await t.services.sessions.start(user.id);
+  const { sessionId } = await t.services.sessions.start(user.id, 0);
   const token = await t.services.accessTokens.issue({ userId: user.id, sessionId });
   return { ...user, password: MATRIX_PASSWORD, headers: { authorization: `Bearer ${token}` } };
 }
@@ -229,7 +232,7 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     prepare: async ({ allowed }) => {
       const username = `n${randomBytes(6).toString('hex')}`;
       return {
-        payload: { username, password: strongPassword(), roles: ['admin'] },
+        payload: { username, password: strongPassword(), roles: ['user'] },
         verify: async () => {
           expect(await t.services.stores.users.existsByUsername(username)).toBe(allowed);
         },
@@ -253,10 +256,10 @@ const EXPLICIT_ROUTES: RouteCase[] = [
       const target = (await insertUser()).id;
       return {
         url: `/v1/users/${target}`,
-        payload: { roles: ['user', 'admin'] },
+        payload: { disabled: true },
         verify: async () => {
-          const roles = (await t.services.stores.users.findById(target))?.roles;
-          expect(roles).toEqual(allowed ? ['user', 'admin'] : ['user']);
+          const disabled = (await t.services.stores.users.findById(target))?.disabled;
+          expect(disabled).toBe(allowed);
         },
       };
     },
@@ -511,7 +514,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
       it('cannot be deleted, demoted or disabled, by session or API key', async () => {
         expect(await solo.services.stores.users.count()).toBe(0);
         const admin = await loggedInUser(solo, ['admin']);
-        const key = await solo.services.apiKeys.create(admin.id, { name: 'admin key' });
+        const key = await solo.services.apiKeys.create(admin.id, randomUUID(), { name: 'admin key' });
         // A disabled admin does not count as a remaining admin.
         const dormant = await createUser(solo, ['admin']);
         await solo.services.users.update(dormant.id, { disabled: true });
@@ -574,8 +577,12 @@ for (const database of ['sqlite', 'postgres'] as const) {
           if (other.id !== a.id && other.id !== b.id) await solo.services.stores.users.delete(other.id);
         }
         // API keys, not sessions: the service race below disables b, which ends b's sessions.
-        const aHeaders = { 'x-api-key': (await solo.services.apiKeys.create(a.id, { name: 'a' })).key };
-        const bHeaders = { 'x-api-key': (await solo.services.apiKeys.create(b.id, { name: 'b' })).key };
+        const aHeaders = {
+          'x-api-key': (await solo.services.apiKeys.create(a.id, randomUUID(), { name: 'a' })).key,
+        };
+        const bHeaders = {
+          'x-api-key': (await solo.services.apiKeys.create(b.id, randomUUID(), { name: 'b' })).key,
+        };
         const restore = async () => {
           for (const id of [a.id, b.id])
             await solo.services.stores.users.update(id, { roles: ['admin'] }, Date.now());
@@ -789,5 +796,43 @@ describe('the authenticate plugin', () => {
       admin: await status('/admin'),
     }).toEqual({ public: 200, any: 200, session: 403, admin: 403 });
     await app.close();
+  });
+});
+
+describe('granting the admin role', () => {
+  it('needs an interactive admin session: an admin API key cannot create or promote an admin', async () => {
+    const admin = await loggedInUser(t, ['admin']);
+    const key = await createKey(admin.id);
+    const keyHeaders = { 'x-api-key': key.key };
+    const username = `p${randomBytes(6).toString('hex')}`;
+    const create = (headers: Record<string, string>, roles: string[]) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/users',
+        headers,
+        payload: {
+          username: `${username}${roles.length}${headers['x-api-key'] ? 'k' : 's'}`,
+          password: strongPassword(),
+          roles,
+        },
+      });
+    const refused = await create(keyHeaders, ['admin']);
+    expect(refused.statusCode).toBe(403);
+    expect(errorCode(refused)).toBe('FORBIDDEN');
+    expect(await t.services.stores.users.existsByUsername(`${username}1k`)).toBe(false);
+    expect((await create(keyHeaders, ['user'])).statusCode).toBe(201);
+    expect((await create(admin.headers, ['admin'])).statusCode).toBe(201);
+
+    const target = await insertUser();
+    const promote = (headers: Record<string, string>) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: `/v1/users/${target.id}`,
+        headers,
+        payload: { roles: ['admin'] },
+      });
+    expect((await promote(keyHeaders)).statusCode).toBe(403);
+    expect((await t.services.stores.users.findById(target.id))?.roles).toEqual(['user']);
+    expect((await promote(admin.headers)).statusCode).toBe(200);
   });
 });

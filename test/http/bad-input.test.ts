@@ -394,11 +394,11 @@ describe('paths, queries and routes', () => {
 
 describe('internal errors', () => {
   it('say "internal error" and the request id only, and log the request id', async () => {
-    const user = await loggedInUser(t);
+    const user = await loggedInUser(t, ['admin']);
     const spy = vi
       .spyOn(t.services.users, 'get')
       .mockRejectedValueOnce(new Error('boom SECRET-CANARY at /srv/x.ts:1'));
-    const response = await t.app.inject({ url: '/v1/me', headers: user.headers });
+    const response = await t.app.inject({ url: `/v1/users/${user.id}`, headers: user.headers });
     expect(spy).toHaveBeenCalledOnce();
     expect(response.statusCode).toBe(500);
     const requestId = response.headers['x-request-id'];
@@ -415,18 +415,18 @@ describe('internal errors', () => {
     expect(lines.some((line) => line.reqId === requestId && (line.level ?? 0) >= 50)).toBe(true);
 
     // The next request is served normally.
-    expect((await t.app.inject({ url: '/v1/me', headers: user.headers })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: `/v1/users/${user.id}`, headers: user.headers })).statusCode).toBe(200);
   });
 
   it('hide errors that carry their own status and message too', async () => {
-    const user = await loggedInUser(t);
+    const user = await loggedInUser(t, ['admin']);
     const rude = Object.assign(new Error('db password is SECRET-CANARY'), {
       statusCode: 502,
       code: 'ECONNRESET',
     });
     for (const failure of [rude, 'a thrown string SECRET-CANARY']) {
       vi.spyOn(t.services.users, 'get').mockRejectedValueOnce(failure);
-      const response = await t.app.inject({ url: '/v1/me', headers: user.headers });
+      const response = await t.app.inject({ url: `/v1/users/${user.id}`, headers: user.headers });
       expect(response.statusCode).toBe(500);
       expect(response.json()).toEqual({
         error: {

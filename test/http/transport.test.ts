@@ -5,6 +5,7 @@
  * and its credential revoked the same way.
  */
 
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -267,7 +268,7 @@ describe('plain-HTTP port', () => {
 
   it('revokes an API key sent in X-API-Key', async () => {
     const user = await loggedInUser(t);
-    const { key, id } = await t.services.apiKeys.create(user.id, { name: 'exposed' });
+    const { key, id } = await t.services.apiKeys.create(user.id, randomUUID(), { name: 'exposed' });
     secrets.push(key);
     expect(await meStatus({ 'x-api-key': key })).toBe(200);
 
@@ -285,7 +286,7 @@ describe('plain-HTTP port', () => {
 
   it('revokes an API key sent in the URL query', async () => {
     const user = await loggedInUser(t);
-    const { key, id } = await t.services.apiKeys.create(user.id, { name: 'in-url' });
+    const { key, id } = await t.services.apiKeys.create(user.id, randomUUID(), { name: 'in-url' });
     secrets.push(key);
     expect(await meStatus({ 'x-api-key': key })).toBe(200);
 

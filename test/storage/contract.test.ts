@@ -48,6 +48,7 @@ function userRecord(overrides: Partial<UserRecord> = {}): UserRecord {
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA',
     roles: ['user'],
     disabled: false,
+    credentialVersion: 0,
     createdAt: NOW,
     updatedAt: NOW,
     ...overrides,
@@ -58,6 +59,7 @@ function sessionRecord(userId: string, overrides: Partial<SessionRecord> = {}): 
   return {
     id: randomUUID(),
     userId,
+    credentialVersion: 0,
     createdAt: NOW,
     expiresAt: NOW + HOUR,
     revokedAt: null,
@@ -72,6 +74,7 @@ function apiKeyRecord(userId: string, overrides: Partial<ApiKeyRecord> = {}): Ap
     userId,
     name: 'ci',
     keyHash: hash(),
+    sessionId: null,
     createdAt: NOW,
     expiresAt: null,
     lastUsedAt: null,
@@ -248,11 +251,16 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
           disabled: false,
           updatedAt: NOW + 30,
         });
-        await stores.users.updatePasswordHash(user.id, '$2b$12$newhash', NOW + 40);
+        expect(await stores.users.changePassword(user.id, '$2b$12$newhash', NOW + 40)).toBe(1);
         expect(await stores.users.findById(user.id)).toMatchObject({
           passwordHash: '$2b$12$newhash',
+          credentialVersion: 1,
           updatedAt: NOW + 40,
         });
+        // A rehash applies only while the stored hash is still the one that was verified.
+        expect(await stores.users.rehashPassword(user.id, 'stale-hash', '$argon2id$x', NOW + 50)).toBe(false);
+        expect(await stores.users.rehashPassword(user.id, '$2b$12$newhash', '$argon2id$y', NOW + 50)).toBe(true);
+        expect(await stores.users.findById(user.id)).toMatchObject({ passwordHash: '$argon2id$y', credentialVersion: 1 });
 
         expect(await stores.users.findById(other.id)).toEqual(other);
       });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
 import type { ApiKeyService, PublicApiKey, SecurityEventRecorder } from '../../services/index.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
@@ -51,7 +52,7 @@ export async function apiKeyRoutes(
               type: 'integer',
               minimum: 60,
               maximum: 31_536_000,
-              description: 'Seconds (max one year)',
+              description: 'Seconds until the key expires: default 90 days, at most one year',
             },
           },
         },
@@ -70,8 +71,9 @@ export async function apiKeyRoutes(
     },
     async (request, reply) => {
       const actor = actorOf(request);
+      if (actor.kind !== 'session') throw new AppError('FORBIDDEN');
       const { name, expires_in } = request.body;
-      const created = await options.apiKeys.create(actor.userId, {
+      const created = await options.apiKeys.create(actor.userId, actor.sessionId, {
         name,
         ...(expires_in === undefined ? {} : { expiresInSeconds: expires_in }),
       });

@@ -10,6 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('roles', 'text', (c) => c.notNull())
     .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('credential_version', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
@@ -18,6 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('sessions')
     .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
     .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('credential_version', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('revoked_at', 'bigint')
@@ -46,6 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('name', 'varchar(100)', (c) => c.notNull())
     .addColumn('key_hash', 'varchar(64)', (c) => c.notNull().unique())
+    .addColumn('session_id', 'varchar(36)')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint')
     .addColumn('last_used_at', 'bigint')
@@ -53,6 +56,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('revoked_reason', 'varchar(64)')
     .execute();
   await db.schema.createIndex('api_keys_user_idx').on('api_keys').column('user_id').execute();
+  await db.schema.createIndex('api_keys_session_idx').on('api_keys').column('session_id').execute();
 
   await db.schema
     .createTable('signing_keys')

@@ -1,0 +1,159 @@
+/**
+ * Revocation holds against races and leftovers: a login racing a password change, a rehash racing a password
+ * change, API keys minted in a compromised session, and refresh tokens seen in clear text.
+ */
+import bcrypt from 'bcrypt';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  createTestApp,
+  createUser,
+  loggedInUser,
+  login,
+  strongPassword,
+  type TestApp,
+} from '../helpers/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const me = (headers: Record<string, string>) => t.app.inject({ url: '/v1/me', headers });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function changePassword(headers: Record<string, string>, current: string, next: string) {
+  const response = await t.app.inject({
+    method: 'PUT',
+    url: '/v1/me/password',
+    headers,
+    payload: { current_password: current, new_password: next },
+  });
+  expect(response.statusCode).toBe(204);
+}
+
+describe('a password change', () => {
+  it('kills a session started from a check of the old password that finished just before the change', async () => {
+    const owner = await loggedInUser(t);
+    // The attacker's login has checked the old password...
+    const checked = await t.services.login.checkPassword(owner.username, owner.password, '203.0.113.9');
+    // ...the owner changes the password...
+    await changePassword(owner.headers, owner.password, strongPassword());
+    // ...and only then does the attacker's session get created.
+    const { sessionId, refreshToken } = await t.services.sessions.start(
+      checked.id,
+      checked.credentialVersion,
+    );
+    const token = await t.services.accessTokens.issue({ userId: checked.id, sessionId });
+    expect((await me(bearer(token))).statusCode).toBe(401);
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/refresh',
+      payload: { refresh_token: refreshToken },
+    });
+    expect(refresh.statusCode).toBe(401);
+    // The owner's own session survives the change.
+    expect((await me(owner.headers)).statusCode).toBe(200);
+  });
+
+  it('is not undone by the rehash of a login that checked the old password', async () => {
+    const oldPassword = strongPassword();
+    const created = await t.services.users.create({
+      username: `legacy${Date.now()}`,
+      passwordHash: await bcrypt.hash(oldPassword, 4),
+      roles: ['user'],
+    });
+    const newPassword = strongPassword();
+    const user = await t.services.stores.users.findById(created.id);
+    // While the login computes the argon2id rehash of the old password, the password is changed.
+    const realHash = t.services.hasher.hash.bind(t.services.hasher);
+    const spy = vi.spyOn(t.services.hasher, 'hash').mockImplementationOnce(async (password) => {
+      if (user !== null) await t.services.users.setPassword(user, newPassword);
+      return realHash(password);
+    });
+    await login(t, created.username, oldPassword);
+    spy.mockRestore();
+    await expect(login(t, created.username, oldPassword)).rejects.toThrow('401');
+    await expect(login(t, created.username, newPassword)).resolves.toHaveProperty('access_token');
+  });
+
+  it('revokes the API keys minted in the other sessions, not in the one that changed it', async () => {
+    const user = await createUser(t);
+    const mine = await login(t, user.username, user.password);
+    const stolen = await login(t, user.username, user.password);
+    const mint = async (token: string) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/api-keys',
+          headers: bearer(token),
+          payload: { name: 'k' },
+        })
+      ).json().key as string;
+    const myKey = await mint(mine.access_token);
+    const attackerKey = await mint(stolen.access_token);
+    await changePassword(bearer(mine.access_token), user.password, strongPassword());
+    expect((await me({ 'x-api-key': attackerKey })).statusCode).toBe(401);
+    expect((await me({ 'x-api-key': myKey })).statusCode).toBe(200);
+  });
+});
+
+describe('API keys', () => {
+  it('expire after 90 days by default', async () => {
+    const user = await loggedInUser(t);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: user.headers,
+      payload: { name: 'default expiry' },
+    });
+    const body = response.json();
+    const days = (Date.parse(body.expires_at) - Date.parse(body.created_at)) / 86_400_000;
+    expect(days).toBe(90);
+  });
+
+  it('die with the session they were minted in when its refresh token is reused', async () => {
+    const user = await loggedInUser(t);
+    const key = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/api-keys',
+        headers: user.headers,
+        payload: { name: 'k' },
+      })
+    ).json().key as string;
+    const refresh = (refresh_token: string) =>
+      t.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token } });
+    expect((await refresh(user.tokens.refresh_token)).statusCode).toBe(200);
+    expect((await refresh(user.tokens.refresh_token)).statusCode).toBe(401);
+    expect((await me({ 'x-api-key': key })).statusCode).toBe(401);
+  });
+
+  it('survive an ordinary logout', async () => {
+    const user = await loggedInUser(t);
+    const key = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/api-keys',
+        headers: user.headers,
+        payload: { name: 'k' },
+      })
+    ).json().key as string;
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/v1/auth/logout', headers: user.headers })).statusCode,
+    ).toBe(204);
+    expect((await me({ 'x-api-key': key })).statusCode).toBe(200);
+  });
+});
+
+describe('a refresh token seen in clear text', () => {
+  it('is revoked with its session', async () => {
+    const user = await loggedInUser(t);
+    expect(await t.services.revoker.revoke([user.tokens.refresh_token], '198.51.100.7')).toBe(1);
+    expect((await me(user.headers)).statusCode).toBe(401);
+    const events = await t.services.stores.securityEvents.list({ type: 'credential_exposed_over_http' });
+    expect(events.some((e) => e.userId === user.id && e.detail.credential === 'refresh_token')).toBe(true);
+  });
+});
