@@ -41,10 +41,10 @@ export function createLoginFlow(deps: {
     clientAddress: string,
   ): Promise<UserRecord> {
     const decision = await deps.throttle.begin(username, clientAddress);
-    if (!decision.allowed) {
-      await deps.events.record('login_throttled', { clientAddress });
+    // Refusals are not stored as security events: an attacker could fill the table at no cost. The request log
+    // line (code TOO_MANY_ATTEMPTS) records them.
+    if (!decision.allowed)
       throw new AppError('TOO_MANY_ATTEMPTS', { retryAfter: decision.retryAfterSeconds });
-    }
     const user = await deps.users.findByUsername(username);
     let result: Awaited<ReturnType<PasswordHasher['verify']>>;
     try {

@@ -5,12 +5,12 @@
  * replaces this later).
  */
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { SecurityEvent, SecurityEventStore } from '../storage/index.js';
 
 export type SecurityEventType =
   | 'login_succeeded'
   | 'login_failed'
-  | 'login_throttled'
   | 'refresh_token_reuse'
   | 'logout'
   | 'password_changed'
@@ -38,7 +38,9 @@ export function createSecurityEventRecorder(deps: {
           userId: input.userId ?? null,
           sessionId: input.sessionId ?? null,
           apiKeyId: input.apiKeyId ?? null,
-          clientAddress: input.clientAddress ?? null,
+          // Behind a trusted proxy the address comes from a header: keep only what is really an IP address.
+          clientAddress:
+            input.clientAddress == null ? null : isIP(input.clientAddress) ? input.clientAddress : 'invalid',
           detail: input.detail ?? {},
         });
       } catch (error) {

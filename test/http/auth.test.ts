@@ -197,3 +197,25 @@ describe('password change', () => {
     expect(fs.existsSync(file as string)).toBe(false);
   });
 });
+
+describe('security events', () => {
+  it('keep only real IP addresses, even from a spoofed X-Forwarded-For behind a trusted proxy', async () => {
+    const proxied = await createTestApp({ flags: { trustProxy: 'true' } });
+    try {
+      const user = await createUser(proxied);
+      for (const forwarded of ['x'.repeat(70), '203.0.113.5']) {
+        const response = await proxied.app.inject({
+          method: 'POST',
+          url: '/v1/auth/login',
+          headers: { 'x-forwarded-for': forwarded, 'x-forwarded-proto': 'https' },
+          payload: { username: user.username, password: 'wrong-password-here' },
+        });
+        expect(response.statusCode).toBe(401);
+      }
+      const events = await proxied.services.stores.securityEvents.list({ type: 'login_failed' });
+      expect(events.map((e) => e.clientAddress)).toEqual(['invalid', '203.0.113.5']);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
