@@ -38,7 +38,7 @@ function snapshot(user: UserRecord) {
 export function createAuthenticator(deps: {
   accessTokens: Pick<AccessTokens, 'verify'>;
   apiKeys: Pick<ApiKeyService, 'findActive'>;
-  sessions: Pick<SessionStore, 'findSession'>;
+  sessions: Pick<SessionStore, 'findSessionWithUser'>;
   users: Pick<UserStore, 'findById'>;
   clock: () => number;
 }) {
@@ -53,12 +53,13 @@ export function createAuthenticator(deps: {
   async function fromAccessToken(token: string): Promise<Actor | null> {
     const claims = await deps.accessTokens.verify(token);
     if (claims === null) return null;
-    const session = await deps.sessions.findSession(claims.sid);
-    if (session === null || session.revokedAt !== null || session.userId !== claims.sub) return null;
-    if (session.expiresAt <= deps.clock()) return null;
-    const user = await deps.users.findById(claims.sub);
+    const found = await deps.sessions.findSessionWithUser(claims.sid);
+    if (found === null) return null;
+    const { session, user } = found;
+    if (session.revokedAt !== null || session.userId !== claims.sub || session.expiresAt <= deps.clock())
+      return null;
     // A session from before the last password change (or from a check of the old password) is dead.
-    if (user === null || user.disabled || user.credentialVersion !== session.credentialVersion) return null;
+    if (user.disabled || user.credentialVersion !== session.credentialVersion) return null;
     return { kind: 'session', ...snapshot(user), sessionId: session.id };
   }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { toUserRecord, type UserRecord } from './user-store.js';
 
 export interface SessionRecord {
   id: string;
@@ -46,6 +47,34 @@ export function createSessionStore(db: Kysely<Database>) {
           revoked_reason: session.revokedReason,
         })
         .execute();
+    },
+    /** A session with its user, in one query: authentication needs both on every request. */
+    async findSessionWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+      const row = await db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('users')
+        .select([
+          'sessions.id as session_id',
+          'sessions.credential_version as session_credential_version',
+          'sessions.created_at as session_created_at',
+          'sessions.expires_at as session_expires_at',
+          'sessions.revoked_at as session_revoked_at',
+          'sessions.revoked_reason as session_revoked_reason',
+        ])
+        .where('sessions.id', '=', id)
+        .executeTakeFirst();
+      if (row === undefined) return null;
+      const session: SessionRecord = {
+        id: row.session_id,
+        userId: row.id,
+        credentialVersion: row.session_credential_version,
+        createdAt: row.session_created_at,
+        expiresAt: row.session_expires_at,
+        revokedAt: row.session_revoked_at,
+        revokedReason: row.session_revoked_reason,
+      };
+      return { session, user: toUserRecord(row) };
     },
     async findSession(id: string): Promise<SessionRecord | null> {
       const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();

@@ -14,7 +14,7 @@ export interface UserRecord {
 
 type UserRow = Database['users'];
 
-function toRecord(row: UserRow): UserRecord {
+export function toUserRecord(row: UserRow): UserRecord {
   return {
     id: row.id,
     username: row.username,
@@ -52,7 +52,7 @@ export function createUserStore(db: Kysely<Database>) {
     },
     async findById(id: string): Promise<UserRecord | null> {
       const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
+      return row === undefined ? null : toUserRecord(row);
     },
     async findByUsername(username: string): Promise<UserRecord | null> {
       const row = await db
@@ -60,7 +60,7 @@ export function createUserStore(db: Kysely<Database>) {
         .selectAll()
         .where('username_key', '=', usernameKey(username))
         .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
+      return row === undefined ? null : toUserRecord(row);
     },
     async existsByUsername(username: string): Promise<boolean> {
       const row = await db
@@ -86,7 +86,7 @@ export function createUserStore(db: Kysely<Database>) {
         );
       }
       const rows = await query.orderBy('created_at').orderBy('id').limit(options.limit).execute();
-      return rows.map(toRecord);
+      return rows.map(toUserRecord);
     },
     /**
      * Locks the enabled admins' rows until the transaction ends, so that concurrent demotions, disables and

@@ -259,8 +259,13 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         });
         // A rehash applies only while the stored hash is still the one that was verified.
         expect(await stores.users.rehashPassword(user.id, 'stale-hash', '$argon2id$x', NOW + 50)).toBe(false);
-        expect(await stores.users.rehashPassword(user.id, '$2b$12$newhash', '$argon2id$y', NOW + 50)).toBe(true);
-        expect(await stores.users.findById(user.id)).toMatchObject({ passwordHash: '$argon2id$y', credentialVersion: 1 });
+        expect(await stores.users.rehashPassword(user.id, '$2b$12$newhash', '$argon2id$y', NOW + 50)).toBe(
+          true,
+        );
+        expect(await stores.users.findById(user.id)).toMatchObject({
+          passwordHash: '$argon2id$y',
+          credentialVersion: 1,
+        });
 
         expect(await stores.users.findById(other.id)).toEqual(other);
       });
@@ -321,6 +326,9 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         expect(found?.createdAt).toBeTypeOf('number');
         expect(found?.expiresAt).toBeTypeOf('number');
         expect(await stores.sessions.findSession(randomUUID())).toBeNull();
+        // With its user, in one query (authentication's hot path).
+        expect(await stores.sessions.findSessionWithUser(session.id)).toEqual({ session, user });
+        expect(await stores.sessions.findSessionWithUser(randomUUID())).toBeNull();
 
         const token = {
           tokenHash: hash(),
