@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { deprioritizeWorkerThreads } from '../src/setup/thread-priority.js';
 import { loadTlsFiles } from '../src/tls/index.js';
 import type { BenchUser, TlsPaths } from './ipc.js';
 
@@ -36,6 +37,8 @@ export async function startStrongroom(options: {
   const tls = await loadTlsFiles(options.tls.certPath, options.tls.keyPath);
   const logDestination = pino.destination({ dest: '/dev/null', sync: false });
   const { app, services } = await buildApp(config, { tls, logDestination });
+  // As `strongroom serve` does (src/cli/serve.ts).
+  deprioritizeWorkerThreads();
 
   const users: BenchUser[] = Array.from({ length: options.userCount }, (_, i) => ({
     username: `bench${String(i).padStart(4, '0')}`,

@@ -176,7 +176,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     bodyLimitBytes: read.int('bodyLimit', 65_536, 1024, 10 * 1024 * 1024),
     verifiedTokenCacheSize: read.int('verifiedTokenCacheSize', 10_000, 0, 1_000_000),
     hashConcurrency: read.int('hashConcurrency', os.availableParallelism(), 1, 256),
-    hashQueueLimit: read.int('hashQueueLimit', 64, 0, 100_000),
+    hashQueueLimit: read.int('hashQueueLimit', 256, 0, 100_000),
   };
   return deepFreeze(config);
 }

@@ -6,6 +6,7 @@ import { createPlainHttpServer } from '../http/plain-http-server.js';
 import { createLogger } from '../log.js';
 import { INITIAL_ADMIN_PASSWORD_FILE } from '../setup/initial-admin.js';
 import { initialize } from '../setup/initialize.js';
+import { deprioritizeWorkerThreads } from '../setup/thread-priority.js';
 import { loadTlsFiles } from '../tls/index.js';
 
 function hostForUrl(host: string): string {
@@ -18,6 +19,8 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   const setup = await initialize(config);
   const tls = await loadTlsFiles(setup.tls.certPath, setup.tls.keyPath);
   const { app, masterKeySource, services } = await buildApp(config, { tls, logger });
+  // buildApp has hashed once, so the libuv pool exists: hashing threads yield the CPU to the event loop.
+  deprioritizeWorkerThreads();
   if (masterKeySource === 'development-key-file') {
     logger.warn(
       { path: config.masterKeyFile },
