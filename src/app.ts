@@ -24,7 +24,9 @@ import type { Config } from './config.js';
 import { loadMasterKey } from './crypto/index.js';
 import { registerOpenApi } from './http/openapi.js';
 import authenticate from './http/plugins/authenticate.js';
+import { createClientErrorHandler } from './http/plugins/client-errors.js';
 import errorHandler from './http/plugins/error-handler.js';
+import { createFrameworkErrorHandler } from './http/plugins/framework-errors.js';
 import requestLog from './http/plugins/request-log.js';
 import securityHeaders from './http/plugins/security-headers.js';
 import transportGuard from './http/plugins/transport-guard.js';
@@ -158,6 +160,13 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     https: createTlsServerOptions(options.tls),
+    // Node's defaults (0) let a client that trickles its request hold a connection forever. Constants, not config:
+    // 30 s to receive a whole request (headers included), 60 s of socket inactivity.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    // Errors raised before any hook runs: answered in our shape with the transport and URL checks and the headers.
+    frameworkErrors: createFrameworkErrorHandler({ revoker, isBehindProxy: config.trustProxy !== false }),
+    clientErrorHandler: createClientErrorHandler({ logger }),
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
     },

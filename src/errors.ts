@@ -5,6 +5,8 @@
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid' },
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  MALFORMED_URL: { status: 400, message: 'The request URL is not valid' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP' },
   SENSITIVE_DATA_IN_URL: {
     status: 400,
     message: 'Sensitive data must not be sent in the URL; send it in the body or a header',
@@ -24,15 +26,18 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, message: 'Not found' },
   USER_NOT_FOUND: { status: 404, message: 'The user does not exist' },
   API_KEY_NOT_FOUND: { status: 404, message: 'The API key does not exist' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
   USERNAME_TAKEN: { status: 409, message: 'The username is already taken' },
   LAST_ADMIN: { status: 409, message: 'The last enabled admin cannot be removed or demoted' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  URL_TOO_LONG: { status: 414, message: 'The request URL is too long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json' },
   HTTPS_REQUIRED: {
     status: 426,
     message: 'This API is served over HTTPS only; any credential sent here has been revoked',
   },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts; retry later' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large' },
   INTERNAL_ERROR: { status: 500, message: 'internal error' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
   SERVICE_BUSY: { status: 503, message: 'The server is busy; retry after the time in Retry-After' },

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { generateOpaqueToken } from '../crypto/opaque-token.js';
 import { DETECTORS, type DetectorName, findSecrets } from './detectors.js';
+import { redactString } from './redact-value.js';
 
 // The example token from jwt.io (HS256, secret "your-256-bit-secret").
 const JWT =
@@ -32,6 +33,7 @@ describe('detectors', () => {
       'jwt',
       'strongroom_token',
       'bearer',
+      'basic',
       'card_number',
       'ssn',
       'email',
@@ -131,6 +133,23 @@ describe('detectors', () => {
     });
   });
 
+  describe('basic', () => {
+    it('hides only the credential when it decodes to user-id:password', () => {
+      expect(found('Authorization: Basic dXNlcjpwYXNz', 'basic')).toEqual(['dXNlcjpwYXNz']);
+      expect(found('basic YWxpY2U6aHVudGVyMg== sent', 'basic')).toEqual(['YWxpY2U6aHVudGVyMg==']);
+      expect(found('h=BASIC\tYTpi', 'basic')).toEqual(['YTpi']);
+      expect(redactString('Basic dXNlcjpwYXNz')).toBe('Basic [REDACTED:basic]');
+    });
+
+    it('ignores prose and base64 that is not a user-id:password pair', () => {
+      expect(found('Basic setup is easy', 'basic')).toEqual([]);
+      expect(found('use basic auth', 'basic')).toEqual([]);
+      expect(found('Basic dGhpcyBpcyBhIHRva2Vu', 'basic')).toEqual([]);
+      expect(found('Basic information', 'basic')).toEqual([]);
+      expect(found('Basic AAAAOgAA', 'basic')).toEqual([]);
+    });
+  });
+
   describe('private_key', () => {
     it('finds PEM private keys of any kind, including truncated ones', () => {
       for (const label of ['', 'RSA ', 'EC ', 'ENCRYPTED ', 'OPENSSH ']) {
@@ -186,6 +205,8 @@ describe('findSecrets', () => {
       `eyJ${'a.'.repeat(100_000)}`,
       '-----BEGIN PRIVATE KEY-----'.repeat(10_000),
       'Bearer '.repeat(30_000),
+      'Basic '.repeat(30_000),
+      `Basic ${'YTpi'.repeat(50_000)}`,
       `${'123-45-'.repeat(30_000)}6789`,
       'srk_'.repeat(50_000),
     ];

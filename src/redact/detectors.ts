@@ -24,6 +24,7 @@ export type DetectorName =
   | 'jwt'
   | 'strongroom_token'
   | 'bearer'
+  | 'basic'
   | 'card_number'
   | 'ssn'
   | 'email';
@@ -52,6 +53,9 @@ const JWT_PATTERN = /(?<![\w-])eyJ[\w-]+\.(?:[\w-]*\.[\w-]*\.[\w-]+\.[\w-]*|[\w-
 /** RFC 6750 b64token after the scheme name, which is case-insensitive. */
 const BEARER_PATTERN = /\bbearer[ \t]+[A-Za-z0-9\-._~+/]+=*/gi;
 
+/** RFC 7617 credentials after the scheme name: base64 of `user-id:password`. */
+const BASIC_PATTERN = /\bbasic[ \t]+[A-Za-z0-9+/]+=*/gi;
+
 const EMAIL_PATTERN = /(?<![\w.%+-])[\w.%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}(?![A-Za-z0-9-])/g;
 
 const whole = (candidate: string): Span[] => [{ start: 0, end: candidate.length }];
@@ -74,6 +78,21 @@ function bearerCredential(candidate: string): Span[] {
   return [{ start: candidate.length - credential.length, end: candidate.length }];
 }
 
+/**
+ * Only the credential is hidden, and only when it is canonical base64 of printable text holding a colon, as
+ * every client sends it: "Basic setup" or "basic auth" is prose, not a credential.
+ */
+function basicCredential(candidate: string): Span[] {
+  const credential = candidate.replace(/^basic[ \t]+/i, '');
+  const unpadded = credential.replace(/=+$/, '');
+  if (unpadded.length < 4) return [];
+  const decoded = Buffer.from(unpadded, 'base64');
+  if (decoded.toString('base64').replace(/=+$/, '') !== unpadded) return [];
+  const text = decoded.toString('utf8');
+  if (!text.includes(':') || /[\p{Cc}\uFFFD]/u.test(text)) return [];
+  return [{ start: candidate.length - credential.length, end: candidate.length }];
+}
+
 /** All detectors, most specific first: when spans tie, the earlier detector names the match. */
 export const DETECTORS: readonly Detector[] = Object.freeze(
   [
@@ -85,6 +104,7 @@ export const DETECTORS: readonly Detector[] = Object.freeze(
       validate: (c: string) => wholeIf(isOpaqueToken(c), c),
     },
     { name: 'bearer', pattern: BEARER_PATTERN, validate: bearerCredential },
+    { name: 'basic', pattern: BASIC_PATTERN, validate: basicCredential },
     { name: 'card_number', pattern: CARD_CANDIDATE_PATTERN, validate: findCardNumbersInRun },
     { name: 'ssn', pattern: SSN_PATTERN, validate: (c: string) => wholeIf(isValidPrintedSsn(c), c) },
     { name: 'email', pattern: EMAIL_PATTERN, validate: whole },

@@ -1,7 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateOpaqueToken } from '../crypto/opaque-token.js';
-import { inspectUrl, sanitizeUrl } from './url-guard.js';
+import { inspectUrl, MAX_URL_LENGTH, sanitizeUrl } from './url-guard.js';
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
@@ -72,6 +73,105 @@ describe('inspectUrl', () => {
     expect(inspectUrl('/v1/x?%70assword=x')).toMatchObject({ ok: false, reason: 'sensitive_parameter' });
   });
 
+  it.each([
+    'auth_token',
+    'AuthToken',
+    'x-auth-token',
+    'X_AUTH_TOKEN',
+    'session_token',
+    'sessionToken',
+    'secret_key',
+    'app_secret',
+    'access_key',
+    'accessKey',
+    'apiToken',
+    'api-token',
+    'X-Amz-Security-Token',
+    'X-Amz-Signature',
+    'signature',
+    'otp',
+    'TOTP',
+    'pin',
+    'passcode',
+    'pw',
+    'cvc',
+    'security_code',
+    'credit_card',
+    'ccnum',
+    'social_security_number',
+  ])('refuses the credential parameter %s whatever its value', (name) => {
+    for (const value of ['', 'x', '123456', 'abc%20def']) {
+      expect(inspectUrl(`/v1/x?a=1&${name}=${value}`)).toEqual({
+        ok: false,
+        reason: 'sensitive_parameter',
+        location: `query:${name}`,
+      });
+    }
+    const encoded = name.replace(/[-_]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
+    expect(inspectUrl(`/v1/x?${encoded}=1`)).toMatchObject({ ok: false, reason: 'sensitive_parameter' });
+  });
+
+  it('allows pagination and search parameters', () => {
+    expect(inspectUrl('/v1/x?page_token=a&next_page_token=b&sort_key=c&cursor=d&limit=5&q=e')).toEqual({
+      ok: true,
+    });
+  });
+
+  it.each([
+    '/v1/x?h=Basic%20dXNlcjpwYXNz',
+    '/v1/x?h=Basic+dXNlcjpwYXNz',
+    '/v1/x?h=basic%09YWxpY2U6aHVudGVyMg%3D%3D',
+  ])('refuses HTTP Basic credentials in %s', (url) => {
+    expect(inspectUrl(url)).toEqual({ ok: false, reason: 'secret_value', location: 'query:h' });
+  });
+
+  it('refuses absurdly long targets unread', () => {
+    expect(inspectUrl(`/v1/x?q=${'a'.repeat(MAX_URL_LENGTH)}`)).toEqual({
+      ok: false,
+      reason: 'too_long',
+      location: 'url',
+    });
+    const longest = `/v1/x?q=${'a'.repeat(MAX_URL_LENGTH - 8)}`;
+    expect(longest).toHaveLength(MAX_URL_LENGTH);
+    expect(inspectUrl(longest)).toEqual({ ok: true });
+  });
+
+  // Each of these once cost tens to hundreds of milliseconds at this length; linear work takes a few each.
+  it('runs in linear time on hostile targets', () => {
+    const fill = (unit: string, prefix = '/v1/x?') =>
+      prefix + unit.repeat(Math.floor((MAX_URL_LENGTH - prefix.length) / unit.length));
+    const hostile = [
+      fill('A'),
+      `${fill('A')}=1`.slice(0, MAX_URL_LENGTH),
+      fill('A', '/'),
+      fill('%'),
+      fill('%', '/'),
+      fill('%2'),
+      fill('%E0%A4%A'),
+      fill('['),
+      fill('a['),
+      fill('A]'),
+      fill('='),
+      fill('&'),
+      fill('a=1&'),
+      fill('/', '/'),
+      fill('+'),
+      fill('aB'),
+      fill('ABc'),
+      fill('1 '),
+      fill('Basic%20'),
+      fill('eyJa.'),
+      fill('a%40'),
+      `/v1/x?${'A'.repeat(64_000)}=1`,
+    ];
+    const started = performance.now();
+    for (const url of hostile) {
+      inspectUrl(url);
+      sanitizeUrl(url.slice(0, MAX_URL_LENGTH));
+    }
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('never throws and never puts a value in the location', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.string(), (path, value) => {
@@ -95,6 +195,9 @@ describe('sanitizeUrl', () => {
       '/v1/keys/[REDACTED:strongroom_token]/cards/[REDACTED:card_number]?q=[REDACTED:ssn]&to=[REDACTED:email]',
     );
     expect(sanitizeUrl('/v1/users/123456789')).toBe('/v1/users/[REDACTED:ssn]');
+    expect(sanitizeUrl('/v1/x?h=Basic%20dXNlcjpwYXNz&limit=5')).toBe(
+      '/v1/x?h=Basic [REDACTED:basic]&limit=5',
+    );
   });
 
   it('hides secrets that only appear once decoded, or that decoding would hide', () => {

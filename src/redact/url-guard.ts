@@ -5,8 +5,10 @@
  * Invariants:
  * - a query parameter with a credential-like name (`isSensitiveParamName`) is refused whatever its value;
  * - a path segment, query name or query value is refused when it holds a JWT, a Strongroom token with a valid
- *   checksum, a card number, an SSN (a bare 9-digit SSN only as the whole segment or value) or a bearer
+ *   checksum, a card number, an SSN (a bare 9-digit SSN only as the whole segment or value), a bearer or Basic
  *   credential, in its raw form or once percent-decoded; email addresses are allowed;
+ * - a target longer than `MAX_URL_LENGTH` is refused unread (`too_long`), and every step is linear in the length
+ *   of the target: this runs before authentication on every request;
  * - nothing here throws on malformed input (see `decodePercent`), and the reported `location` is a parameter
  *   name or segment index, never a value; a name that is not a plain identifier is reported by position.
  * Choice: components are decoded exactly once, like the router and query parser do. `%2570assword` reaches the
@@ -24,7 +26,7 @@ export type UrlInspection =
   | { readonly ok: true }
   | {
       readonly ok: false;
-      readonly reason: 'sensitive_parameter' | 'secret_value';
+      readonly reason: 'sensitive_parameter' | 'secret_value' | 'too_long';
       readonly location: string;
     };
 
@@ -32,6 +34,13 @@ export type UrlInspection =
 const INSPECT_DETECTORS = DETECTORS.filter((detector) => detector.name !== 'email');
 const PLAIN_NAME = /^[\w.\-[\]]{1,64}$/;
 const OK: UrlInspection = Object.freeze({ ok: true });
+const TOO_LONG: UrlInspection = Object.freeze({ ok: false, reason: 'too_long', location: 'url' });
+
+/**
+ * Longest request target inspected, in UTF-16 code units. Common proxies and servers cap the request line near
+ * 8 KiB; Node's own 16 KiB header limit would still let a URL cost tens of milliseconds to inspect.
+ */
+export const MAX_URL_LENGTH = 8192;
 
 interface QueryParam {
   readonly index: number;
@@ -64,6 +73,7 @@ function isBareSsn(text: string): boolean {
 }
 
 function hasSecretIn(text: string, detectors: readonly Detector[]): boolean {
+  if (text.length === 0) return false;
   return isBareSsn(text) || findSecrets(text, detectors).length > 0;
 }
 
@@ -80,6 +90,7 @@ function describeParam({ index, name }: QueryParam): string {
 
 /** Decides whether a request target (`/path?query`) may be served: no credentials or secrets in the URL. */
 export function inspectUrl(rawUrl: string): UrlInspection {
+  if (rawUrl.length > MAX_URL_LENGTH) return TOO_LONG;
   const { path, query } = splitTarget(rawUrl);
   for (const [index, segment] of pathSegments(path).entries()) {
     if (hasSecret(segment, decodePercent, INSPECT_DETECTORS)) {
@@ -87,7 +98,11 @@ export function inspectUrl(rawUrl: string): UrlInspection {
     }
   }
   for (const param of query === null ? [] : queryParams(query)) {
-    if (isSensitiveParamName(param.name) || isSensitiveParamName(decodeQueryComponent(param.name))) {
+    const decodedName = decodeQueryComponent(param.name);
+    if (
+      isSensitiveParamName(param.name) ||
+      (decodedName !== param.name && isSensitiveParamName(decodedName))
+    ) {
       return { ok: false, reason: 'sensitive_parameter', location: describeParam(param) };
     }
     const hasSecretValue =

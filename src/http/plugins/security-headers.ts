@@ -2,13 +2,14 @@
  * Security headers on every response, errors and 404s included: HSTS (this API is HTTPS-only), no caching of API
  * responses (they carry credentials and personal data), no sniffing, no framing, no referrer, a deny-all CSP.
  * Routes that serve public, cacheable or HTML content (JWKS, /docs) set their own Cache-Control / CSP first.
+ * Answers written without hooks (framework-errors.ts, client-errors.ts) take their headers from here too.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 
 export const HSTS = 'max-age=63072000; includeSubDomains';
 
-const FIXED: Record<string, string> = {
+const FIXED: Readonly<Record<string, string>> = {
   'strict-transport-security': HSTS,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -17,14 +18,27 @@ const FIXED: Record<string, string> = {
   'permissions-policy': 'interest-cohort=()',
 };
 
+// Set only when the route has not chosen its own.
+const DEFAULTS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+/** Every security header with its default value, for answers written straight to a socket. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...FIXED, ...DEFAULTS });
+
+/** Sets the security headers and the request id on `reply`, keeping a route's own Cache-Control and CSP. */
+export function applySecurityHeaders(reply: FastifyReply, requestId: string): void {
+  for (const [name, value] of Object.entries(FIXED)) reply.header(name, value);
+  for (const [name, value] of Object.entries(DEFAULTS)) {
+    if (!reply.hasHeader(name)) reply.header(name, value);
+  }
+  reply.header('x-request-id', requestId);
+}
+
 async function securityHeaders(app: FastifyInstance): Promise<void> {
   app.addHook('onSend', async (request, reply, payload) => {
-    for (const [name, value] of Object.entries(FIXED)) reply.header(name, value);
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    if (!reply.hasHeader('content-security-policy')) {
-      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-    }
-    reply.header('x-request-id', request.id);
+    applySecurityHeaders(reply, request.id);
     return payload;
   });
 }
