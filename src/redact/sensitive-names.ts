@@ -6,10 +6,10 @@
  * digits and brackets, plural "s" dropped) contain one of a shorter list of unambiguous words: `newPassword`,
  * `user[password]`, `db_password_2`. The word rule is stricter for URLs than for log fields: refusing a
  * request over `page_token` would break pagination, while hiding `nextPageToken` in a log costs little.
- * Names longer than `MAX_WORD_RULE_LENGTH` characters get the whole-name check only: it is one linear pass, while
- * the word rules allocate per word, and no real field or parameter name is that long. The values under such names
- * are still scanned for secret shapes by the callers, and the URL guard refuses absurdly long URLs outright.
  * Every step is linear in the length of the name: this runs before authentication on every query parameter name.
+ * Choice: names longer than `MAX_WORD_RULE_LENGTH` get the whole-name check only (one linear pass; the word rules
+ * allocate per word) and their verdicts are not remembered. No real field or parameter name is that long, so
+ * `<300 characters>_password` is let through by name; its value is still scanned for secret shapes.
  * Not addressed: names in other languages, or secrets under innocuous names; string values are still scanned
  * for secret shapes by the callers.
  */
