@@ -5,7 +5,7 @@
  * Process layout (2-core machines included): every server runs in a child process and the load generators run
  * here. In one process, autocannon's own TLS and HTTP work would sit on the server's event loop and be counted
  * against the server; split, the server's loop competes only for CPU, as it would with remote clients. The
- * argon2 baseline runs in a child of its own with the same libuv threadpool size as the server child (cores + 2,
+ * argon2 baseline runs in a child of its own with the same libuv threadpool size as the server child (cores + 3,
  * as `strongroom` sets it), so both sides of the login ratio can use every core. The size is set in each
  * child's environment at fork time because libuv reads UV_THREADPOOL_SIZE once, when the pool first starts.
  */
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const cores = os.availableParallelism();
   const loadBefore = os.loadavg();
   // As `strongroom` sets it (src/cli/threadpool.ts): hashing uses one thread per core, the rest stay free.
-  const threadpoolSize = Math.max(4, cores + 2);
+  const threadpoolSize = Math.max(4, cores + 3);
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'strongroom-bench-'));
   const children: BenchChild[] = [];
   const spawn = () => {

@@ -44,7 +44,7 @@ export interface Config {
   throttle: { account: ThrottleConfig; address: ThrottleConfig };
   bodyLimitBytes: number;
   verifiedTokenCacheSize: number;
-  /** Password hashes computed at once (default: one per core) and allowed to wait (beyond: 503 SERVICE_BUSY). */
+  /** Password hashes computed at once (default: cores + 1) and allowed to wait (beyond: 503 SERVICE_BUSY). */
   hashConcurrency: number;
   hashQueueLimit: number;
 }
@@ -175,7 +175,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     },
     bodyLimitBytes: read.int('bodyLimit', 65_536, 1024, 10 * 1024 * 1024),
     verifiedTokenCacheSize: read.int('verifiedTokenCacheSize', 10_000, 0, 1_000_000),
-    hashConcurrency: read.int('hashConcurrency', os.availableParallelism(), 1, 256),
+    hashConcurrency: read.int('hashConcurrency', os.availableParallelism() + 1, 1, 256),
     hashQueueLimit: read.int('hashQueueLimit', 256, 0, 100_000),
   };
   return deepFreeze(config);

@@ -66,10 +66,14 @@ export class AppError extends Error {
   readonly retryAfter: number | undefined;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+    // A refusal (4xx) needs no stack: capturing one is the costliest part of answering a flood of bad requests.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (ERRORS[code].status < 500) Error.stackTraceLimit = 0;
     super(
       options.message ?? ERRORS[code].message,
       options.cause === undefined ? {} : { cause: options.cause },
     );
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'AppError';
     this.code = code;
     this.status = ERRORS[code].status;

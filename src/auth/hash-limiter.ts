@@ -1,6 +1,6 @@
 /**
- * Bounds password hashing: at most `concurrency` hashes run at once (one per core saturates the CPU; more only
- * queues inside libuv), and at most `maxQueued` wait. Beyond that a request is refused at once with
+ * Bounds password hashing: at most `concurrency` hashes run at once (cores + 1 by default: one per core leaves
+ * a core idle while the event loop hands the next job over; many more only queue inside libuv), and at most `maxQueued` wait. Beyond that a request is refused at once with
  * 503 SERVICE_BUSY and Retry-After instead of waiting behind a backlog it would time out in.
  * Why it matters: argon2 runs on the libuv thread pool, which WebCrypto (token signing and verification), file
  * and DNS work share. Keeping hashing below the pool size leaves threads free for them, so a login flood cannot
