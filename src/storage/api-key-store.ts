@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepareLookup } from './prepared-query.js';
 import type { Database } from './schema.js';
 
 export interface ApiKeyRecord {
@@ -28,6 +29,9 @@ function toRecord(row: Database['api_keys']): ApiKeyRecord {
 }
 
 export function createApiKeyStore(db: Kysely<Database>) {
+  const findRowByHash = prepareLookup(db, (keyHash) =>
+    db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash),
+  );
   return {
     async insert(key: ApiKeyRecord): Promise<void> {
       await db
@@ -47,11 +51,7 @@ export function createApiKeyStore(db: Kysely<Database>) {
         .execute();
     },
     async findByHash(keyHash: string): Promise<ApiKeyRecord | null> {
-      const row = await db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('key_hash', '=', keyHash)
-        .executeTakeFirst();
+      const row = await findRowByHash(keyHash);
       return row === undefined ? null : toRecord(row);
     },
     async findById(id: string): Promise<ApiKeyRecord | null> {

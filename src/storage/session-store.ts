@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepareLookup } from './prepared-query.js';
 import type { Database } from './schema.js';
 import { toUserRecord, type UserRecord } from './user-store.js';
 
@@ -33,6 +34,21 @@ function toSession(row: Database['sessions']): SessionRecord {
 }
 
 export function createSessionStore(db: Kysely<Database>) {
+  const findSessionWithUserRow = prepareLookup(db, (id) =>
+    db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('users')
+      .select([
+        'sessions.id as session_id',
+        'sessions.credential_version as session_credential_version',
+        'sessions.created_at as session_created_at',
+        'sessions.expires_at as session_expires_at',
+        'sessions.revoked_at as session_revoked_at',
+        'sessions.revoked_reason as session_revoked_reason',
+      ])
+      .where('sessions.id', '=', id),
+  );
   return {
     async insertSession(session: SessionRecord): Promise<void> {
       await db
@@ -50,20 +66,7 @@ export function createSessionStore(db: Kysely<Database>) {
     },
     /** A session with its user, in one query: authentication needs both on every request. */
     async findSessionWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
-      const row = await db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .selectAll('users')
-        .select([
-          'sessions.id as session_id',
-          'sessions.credential_version as session_credential_version',
-          'sessions.created_at as session_created_at',
-          'sessions.expires_at as session_expires_at',
-          'sessions.revoked_at as session_revoked_at',
-          'sessions.revoked_reason as session_revoked_reason',
-        ])
-        .where('sessions.id', '=', id)
-        .executeTakeFirst();
+      const row = await findSessionWithUserRow(id);
       if (row === undefined) return null;
       const session: SessionRecord = {
         id: row.session_id,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepareLookup } from './prepared-query.js';
 import type { Database } from './schema.js';
 
 export interface UserRecord {
@@ -33,6 +34,7 @@ export function usernameKey(username: string): string {
 }
 
 export function createUserStore(db: Kysely<Database>) {
+  const findRowById = prepareLookup(db, (id) => db.selectFrom('users').selectAll().where('id', '=', id));
   return {
     async insert(user: UserRecord): Promise<void> {
       await db
@@ -51,7 +53,7 @@ export function createUserStore(db: Kysely<Database>) {
         .execute();
     },
     async findById(id: string): Promise<UserRecord | null> {
-      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await findRowById(id);
       return row === undefined ? null : toUserRecord(row);
     },
     async findByUsername(username: string): Promise<UserRecord | null> {
