@@ -35,6 +35,11 @@ export interface Detector {
   readonly pattern: RegExp;
   /** Spans, relative to a candidate, that are real secrets; empty to reject the whole candidate. */
   readonly validate: (candidate: string) => readonly Span[];
+  /**
+   * A cheap test every match must pass (not global): text without it is not scanned. Redaction runs on every
+   * string of every log line, and most strings hold no digit run, no `@` and no token prefix.
+   */
+  readonly hint?: RegExp;
 }
 
 export interface SecretMatch {
@@ -96,18 +101,30 @@ function basicCredential(candidate: string): Span[] {
 /** All detectors, most specific first: when spans tie, the earlier detector names the match. */
 export const DETECTORS: readonly Detector[] = Object.freeze(
   [
-    { name: 'private_key', pattern: PRIVATE_KEY_PATTERN, validate: whole },
-    { name: 'jwt', pattern: JWT_PATTERN, validate: (c: string) => wholeIf(hasJsonObjectHeader(c), c) },
+    { name: 'private_key', pattern: PRIVATE_KEY_PATTERN, validate: whole, hint: /-----BEGIN / },
+    {
+      name: 'jwt',
+      pattern: JWT_PATTERN,
+      validate: (c: string) => wholeIf(hasJsonObjectHeader(c), c),
+      hint: /eyJ/,
+    },
     {
       name: 'strongroom_token',
       pattern: new RegExp(OPAQUE_TOKEN_PATTERN, 'g'),
       validate: (c: string) => wholeIf(isOpaqueToken(c), c),
+      hint: /sr[kr]_/,
     },
-    { name: 'bearer', pattern: BEARER_PATTERN, validate: bearerCredential },
-    { name: 'basic', pattern: BASIC_PATTERN, validate: basicCredential },
-    { name: 'card_number', pattern: CARD_CANDIDATE_PATTERN, validate: findCardNumbersInRun },
-    { name: 'ssn', pattern: SSN_PATTERN, validate: (c: string) => wholeIf(isValidPrintedSsn(c), c) },
-    { name: 'email', pattern: EMAIL_PATTERN, validate: whole },
+    { name: 'bearer', pattern: BEARER_PATTERN, validate: bearerCredential, hint: /bearer/i },
+    { name: 'basic', pattern: BASIC_PATTERN, validate: basicCredential, hint: /basic/i },
+    // Every card number (ungrouped, or grouped with a 4-digit first group) and every SSN holds 4 digits in a row.
+    { name: 'card_number', pattern: CARD_CANDIDATE_PATTERN, validate: findCardNumbersInRun, hint: /\d{4}/ },
+    {
+      name: 'ssn',
+      pattern: SSN_PATTERN,
+      validate: (c: string) => wholeIf(isValidPrintedSsn(c), c),
+      hint: /\d{4}/,
+    },
+    { name: 'email', pattern: EMAIL_PATTERN, validate: whole, hint: /@/ },
   ].map((detector) => Object.freeze(detector as Detector)),
 );
 
@@ -131,6 +148,7 @@ function scannerFor(detector: Detector): RegExp {
 export function findSecrets(text: string, detectors: readonly Detector[] = DETECTORS): SecretMatch[] {
   const found: Array<SecretMatch & { rank: number }> = [];
   for (const [rank, detector] of detectors.entries()) {
+    if (detector.hint !== undefined && !detector.hint.test(text)) continue;
     const pattern = scannerFor(detector);
     pattern.lastIndex = 0;
     let match = pattern.exec(text);

@@ -172,3 +172,21 @@ describe('redactValue', () => {
     );
   });
 });
+
+describe('redactValue fast path', () => {
+  it('returns a flat object with nothing to redact as it is, and copies one that needs redaction', () => {
+    const clean = { method: 'GET', route: '/v1/me', status: 200, durationMs: 1.5, ok: true, none: null };
+    expect(redactValue(clean)).toBe(clean);
+    const dirty = { method: 'GET', note: 'card 4242 4242 4242 4242' };
+    const out = redactValue(dirty) as Record<string, unknown>;
+    expect(out).not.toBe(dirty);
+    expect(out.note).toBe('card [REDACTED:card_number]');
+    expect(dirty.note).toBe('card 4242 4242 4242 4242');
+    const sensitiveKey = { password: 'x' };
+    expect(redactValue(sensitiveKey)).toEqual({ password: '[REDACTED]' });
+    const nested = { outer: { password: 'x' } };
+    expect(redactValue(nested)).toEqual({ outer: { password: '[REDACTED]' } });
+    const withGetter = Object.defineProperty({}, 'token', { get: () => 'srk_x', enumerable: true });
+    expect(redactValue(withGetter)).toEqual({ token: '[REDACTED]' });
+  });
+});

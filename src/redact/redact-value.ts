@@ -35,9 +35,32 @@ export function redactString(text: string): string {
   return out + text.slice(last);
 }
 
-/** Returns a redacted deep copy of `value`, safe to log; see the invariants above. */
+/**
+ * Returns a redacted deep copy of `value`, safe to log; see the invariants above. A flat plain object that holds
+ * nothing to redact (the typical log line) is returned as it is, uncopied: it is already safe, and copying every
+ * log line's fields costs more than logging them.
+ */
 export function redactValue(value: unknown): unknown {
+  if (isCleanFlatObject(value)) return value;
   return redactNode(value, 0, new Set());
+}
+
+function isCleanFlatObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key of Object.keys(value)) {
+    if (isSensitiveKeyName(key) || findSecrets(key).length > 0) return false;
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (descriptor === undefined || !('value' in descriptor)) return false;
+    const item: unknown = descriptor.value;
+    if (typeof item === 'string') {
+      if (findSecrets(item).length > 0) return false;
+    } else if (typeof item === 'object' || typeof item === 'function') {
+      if (item !== null) return false;
+    }
+  }
+  return true;
 }
 
 function redactNode(value: unknown, depth: number, ancestors: Set<object>): unknown {
