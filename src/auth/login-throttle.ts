@@ -9,6 +9,7 @@
 import { createHmac } from 'node:crypto';
 import type { ThrottleConfig } from '../config.js';
 import type { AttemptPolicy, AttemptStore } from '../state/index.js';
+import { throttleAddressKey } from './address-prefix.js';
 
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -35,7 +36,7 @@ export function createLoginThrottle(deps: {
   const addressPolicy = toPolicy(deps.address);
   const accountKey = (username: string) =>
     `acct:${createHmac('sha256', deps.hmacKey).update(username.normalize('NFKC').toLowerCase()).digest('base64url')}`;
-  const addressKey = (address: string) => `addr:${address}`;
+  const addressKey = (address: string) => `addr:${throttleAddressKey(address)}`;
 
   return {
     /** Counts an attempt; refuses it (before any password work) when a delay or lockout is in force. */

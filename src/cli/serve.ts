@@ -27,6 +27,11 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
       'using the development master key file next to the data; set STRONGROOM_MASTER_KEY or STRONGROOM_MASTER_KEY_FILE in production',
     );
   }
+  if (config.trustProxy === true) {
+    logger.warn(
+      'trust-proxy is "true": any client can set X-Forwarded-For and dodge per-address throttling; list the proxy addresses instead',
+    );
+  }
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
