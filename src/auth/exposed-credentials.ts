@@ -13,35 +13,31 @@ export function createExposedCredentialRevoker(deps: {
   apiKeys: Pick<ApiKeyService, 'revokeExposed'>;
   events: SecurityEventRecorder;
 }) {
-  async function revokeOne(credential: string, clientAddress: string): Promise<boolean> {
+  type Revoked = { userId: string; sessionId?: string; apiKeyId?: string };
+
+  /** Revokes what a credential gives access to; what was revoked, or null for an invalid or unknown credential. */
+  async function revokeBehind(credential: string): Promise<(Revoked & { kind: string }) | null> {
     if (credential.startsWith('srr_')) {
       const session = await deps.sessions.revokeByRefreshToken(credential, 'exposed_over_http');
-      if (session === null) return false;
-      await deps.events.record('credential_exposed_over_http', {
-        ...session,
-        clientAddress,
-        detail: { credential: 'refresh_token' },
-      });
-      return true;
+      return session === null ? null : { kind: 'refresh_token', ...session };
     }
     if (credential.startsWith('srk_')) {
       const key = await deps.apiKeys.revokeExposed(credential);
-      if (key === null) return false;
-      await deps.events.record('credential_exposed_over_http', {
-        userId: key.userId,
-        apiKeyId: key.id,
-        clientAddress,
-        detail: { credential: 'api_key' },
-      });
-      return true;
+      return key === null ? null : { kind: 'api_key', userId: key.userId, apiKeyId: key.id };
     }
     const claims = await deps.accessTokens.verify(credential);
-    if (claims === null || !(await deps.sessions.revoke(claims.sid, 'exposed_over_http'))) return false;
+    if (claims === null || !(await deps.sessions.revoke(claims.sid, 'exposed_over_http'))) return null;
+    return { kind: 'access_token', userId: claims.sub, sessionId: claims.sid };
+  }
+
+  async function revokeOne(credential: string, clientAddress: string): Promise<boolean> {
+    const revoked = await revokeBehind(credential);
+    if (revoked === null) return false;
+    const { kind, ...ids } = revoked;
     await deps.events.record('credential_exposed_over_http', {
-      userId: claims.sub,
-      sessionId: claims.sid,
+      ...ids,
       clientAddress,
-      detail: { credential: 'access_token' },
+      detail: { credential: kind },
     });
     return true;
   }
