@@ -124,3 +124,17 @@ export async function loggedInUser(t: TestApp, roles: Array<'admin' | 'user'> = 
   const tokens = await login(t, user.username, user.password);
   return { ...user, tokens, headers: { authorization: `Bearer ${tokens.access_token}` } };
 }
+
+/** Logs a new user in through a trusted TLS-terminating proxy (the app must run with trustProxy), as an https client. */
+export async function loginThroughProxy(t: TestApp) {
+  const user = await createUser(t);
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/v1/auth/login',
+    headers: { 'x-forwarded-proto': 'https' },
+    payload: { username: user.username, password: user.password },
+  });
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode}`);
+  const token = (response.json() as { access_token: string }).access_token;
+  return { id: user.id, token, headers: { authorization: `Bearer ${token}` } };
+}

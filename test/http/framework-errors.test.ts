@@ -10,7 +10,7 @@ import type { ConnectionError } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
 import { createClientErrorHandler } from '../../src/http/plugins/client-errors.js';
-import { createTestApp, createUser, loggedInUser, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, loggedInUser, loginThroughProxy, type TestApp } from '../helpers/test-app.js';
 
 const HSTS = 'max-age=63072000; includeSubDomains';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -167,19 +167,7 @@ describe('router errors behind a trusted proxy', () => {
     await proxied.close();
   });
 
-  /** Logs a new user in through the proxy, as a client that used https. */
-  async function proxiedLogin() {
-    const user = await createUser(proxied);
-    const response = await proxied.app.inject({
-      method: 'POST',
-      url: '/v1/auth/login',
-      headers: { 'x-forwarded-proto': 'https' },
-      payload: { username: user.username, password: user.password },
-    });
-    expect(response.statusCode).toBe(200);
-    const token = (response.json() as { access_token: string }).access_token;
-    return { id: user.id, token, headers: { authorization: `Bearer ${token}` } };
-  }
+  const proxiedLogin = () => loginThroughProxy(proxied);
 
   it.each([
     ['malformed percent-encoding', '/v1/me/%ZZ'],

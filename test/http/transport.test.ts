@@ -13,7 +13,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlainHttpServer } from '../../src/http/plain-http-server.js';
-import { createTestApp, createUser, loggedInUser, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, loggedInUser, loginThroughProxy, type TestApp } from '../helpers/test-app.js';
 
 const HSTS = 'max-age=63072000; includeSubDomains';
 const AEAD = /GCM|CHACHA20-POLY1305/;
@@ -343,19 +343,7 @@ describe('behind a TLS-terminating proxy (--trust-proxy)', () => {
     await proxied.close();
   });
 
-  /** Logs a new user in through the proxy, as a client that used https. */
-  async function proxiedLogin() {
-    const user = await createUser(proxied);
-    const response = await proxied.app.inject({
-      method: 'POST',
-      url: '/v1/auth/login',
-      headers: { 'x-forwarded-proto': 'https' },
-      payload: { username: user.username, password: user.password },
-    });
-    expect(response.statusCode).toBe(200);
-    const token = (response.json() as { access_token: string }).access_token;
-    return { id: user.id, token, headers: { authorization: `Bearer ${token}` } };
-  }
+  const proxiedLogin = () => loginThroughProxy(proxied);
 
   it('refuses a request forwarded as plain http before reading its body, and revokes its token', async () => {
     const user = await proxiedLogin();
