@@ -9,5 +9,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** The error code the request was answered with, for its one log line (request-log.ts). */
+    errorCode: string | null;
   }
 }

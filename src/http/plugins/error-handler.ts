@@ -92,16 +92,20 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 }
 
 async function errorHandler(app: FastifyInstance): Promise<void> {
+  app.decorateRequest('errorCode', null);
   app.setErrorHandler((raw: FastifyError, request, reply) => {
     const error = toAppError(raw);
+    // Refusals are reported by the request's one log line (request-log.ts); failures also log their cause.
+    request.errorCode = error.code;
     if (error.status >= 500 && !PUBLIC_SERVER_ERRORS.has(error.code)) {
       request.log.error({ err: error.cause ?? error, code: error.code }, 'request failed');
-    } else {
-      request.log.info({ code: error.code, field: error.field }, 'request refused');
     }
     return sendError(request, reply, error);
   });
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('NOT_FOUND')));
+  app.setNotFoundHandler((request, reply) => {
+    request.errorCode = 'NOT_FOUND';
+    return sendError(request, reply, new AppError('NOT_FOUND'));
+  });
 }
 
 export default fp(errorHandler, { name: 'error-handler' });
