@@ -58,3 +58,15 @@ describe('limitHashing', () => {
     );
   });
 });
+
+describe('limitHashing with no queue', () => {
+  it('still runs work while a slot is free', async () => {
+    const hasher: PasswordHasher = {
+      params: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
+      hash: async () => 'h',
+      verify: async () => ({ ok: true, needsRehash: false }),
+      verifyDummy: async () => undefined,
+    };
+    await expect(limitHashing(hasher, { concurrency: 2, maxQueued: 0 }).hash('x')).resolves.toBe('h');
+  });
+});

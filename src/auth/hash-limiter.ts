@@ -17,7 +17,7 @@ export function limitHashing(
 ): PasswordHasher {
   const limit = pLimit(options.concurrency);
   const run = <T>(work: () => Promise<T>): Promise<T> => {
-    if (limit.pendingCount >= options.maxQueued) {
+    if (limit.activeCount >= options.concurrency && limit.pendingCount >= options.maxQueued) {
       return Promise.reject(new AppError('SERVICE_BUSY', { retryAfter: 1 }));
     }
     return limit(work);

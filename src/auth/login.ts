@@ -69,13 +69,14 @@ export function createLoginFlow(deps: {
     }
     await deps.throttle.succeeded(username, clientAddress);
     if (result.needsRehash) {
-      // Conditional: if the password changed meanwhile, the old password's rehash must not overwrite it.
-      await deps.users.rehashPassword(
-        user.id,
-        user.passwordHash,
-        await deps.hasher.hash(password),
-        deps.clock(),
-      );
+      // Best effort (a busy server skips it; the next login retries) and conditional: if the password changed
+      // meanwhile, the old password's rehash must not overwrite it.
+      try {
+        const stronger = await deps.hasher.hash(password);
+        await deps.users.rehashPassword(user.id, user.passwordHash, stronger, deps.clock());
+      } catch (error) {
+        if (!isAppError(error, 'SERVICE_BUSY')) throw error;
+      }
     }
     return user;
   }

@@ -6,6 +6,7 @@ export {
 } from './security-events.js';
 export { createSessionService, type RefreshOutcome, type SessionService } from './session-service.js';
 export {
+  assertNoAdminPower,
   createUserService,
   type PublicUser,
   ROLES,

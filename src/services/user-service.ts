@@ -53,6 +53,21 @@ function decodeCursor(value: string): Cursor {
   });
 }
 
+/**
+ * Admin accounts, and grants of the admin role, are changed only from an interactive admin session: a leaked admin
+ * API key must not be able to create, re-enable, demote, disable or delete admins (to take over or lock out).
+ */
+export function assertNoAdminPower(
+  currentRoles: readonly string[],
+  requestedRoles: readonly string[] | undefined,
+) {
+  if (currentRoles.includes('admin') || requestedRoles?.includes('admin') === true) {
+    throw new AppError('FORBIDDEN', {
+      message: 'Admin accounts and the admin role need an interactive admin session',
+    });
+  }
+}
+
 export function createUserService(deps: {
   db: Kysely<Database>;
   users: UserStore;
@@ -131,10 +146,19 @@ export function createUserService(deps: {
       };
     },
 
-    async update(id: string, changes: { roles?: Role[]; disabled?: boolean }): Promise<PublicUser> {
+    /**
+     * Changes roles or disabled; `byAdminSession` false (an API key) may not touch an admin account nor grant the
+     * admin role — checked inside the transaction, against the row it changes.
+     */
+    async update(
+      id: string,
+      changes: { roles?: Role[]; disabled?: boolean },
+      options: { byAdminSession: boolean },
+    ): Promise<PublicUser> {
       return inTransaction(deps.db, async (stores) => {
         const user = await stores.users.findById(id);
         if (user === null) throw new AppError('USER_NOT_FOUND');
+        if (!options.byAdminSession) assertNoAdminPower(user.roles, changes.roles);
         const next = {
           roles: changes.roles === undefined ? user.roles : [...new Set(changes.roles)],
           disabled: changes.disabled ?? user.disabled,
@@ -156,10 +180,11 @@ export function createUserService(deps: {
       });
     },
 
-    async delete(id: string): Promise<void> {
+    async delete(id: string, options: { byAdminSession: boolean }): Promise<void> {
       await inTransaction(deps.db, async (stores) => {
         const user = await stores.users.findById(id);
         if (user === null) throw new AppError('USER_NOT_FOUND');
+        if (!options.byAdminSession) assertNoAdminPower(user.roles, undefined);
         await assertAdminRemains(stores, user, null);
         // Sessions and API keys go with the user (ON DELETE CASCADE); authentication re-reads both on every request.
         await stores.users.delete(id);
@@ -176,7 +201,19 @@ export function createUserService(deps: {
       const hash = await deps.hasher.hash(newPassword);
       await inTransaction(deps.db, async (stores) => {
         const now = deps.clock();
-        const version = await stores.users.changePassword(user.id, hash, now);
+        const version = await stores.users.changePassword(user.id, hash, now, user.credentialVersion);
+        // The password changed since this caller's check of it (a racing change): this one must not win.
+        if (version === null) {
+          throw new AppError('INVALID_CREDENTIALS', {
+            field: 'body.current_password',
+            message: 'body.current_password is no longer the current password',
+          });
+        }
+        // The session asking for the change must still be live (not revoked a moment ago, e.g. by a racing change).
+        if (keepSessionId !== undefined) {
+          const keep = await stores.sessions.findSession(keepSessionId);
+          if (keep === null || keep.revokedAt !== null) throw new AppError('INVALID_TOKEN');
+        }
         const revoked = await stores.sessions.revokeUserSessions(
           user.id,
           'password_changed',

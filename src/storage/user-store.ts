@@ -115,23 +115,24 @@ export function createUserStore(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    /** Sets a new password hash and bumps the credential version; returns the new version. */
-    async changePassword(id: string, passwordHash: string, now: number): Promise<number> {
-      await db
+    /**
+     * Sets a new password hash and bumps the credential version, only if the version is still `expectedVersion`
+     * (the one the caller's password check read): of two racing changes, the later one fails. Returns the new
+     * version, or null when the version had moved on.
+     */
+    async changePassword(
+      id: string,
+      passwordHash: string,
+      now: number,
+      expectedVersion: number,
+    ): Promise<number | null> {
+      const result = await db
         .updateTable('users')
-        .set((eb) => ({
-          password_hash: passwordHash,
-          credential_version: eb('credential_version', '+', 1),
-          updated_at: now,
-        }))
+        .set({ password_hash: passwordHash, credential_version: expectedVersion + 1, updated_at: now })
         .where('id', '=', id)
-        .execute();
-      const row = await db
-        .selectFrom('users')
-        .select('credential_version')
-        .where('id', '=', id)
+        .where('credential_version', '=', expectedVersion)
         .executeTakeFirst();
-      return row?.credential_version ?? 0;
+      return Number(result.numUpdatedRows) === 1 ? expectedVersion + 1 : null;
     },
     /**
      * Replaces the hash of the *same* password with a stronger one (rehash at login), only if the stored hash is

@@ -517,7 +517,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
         const key = await solo.services.apiKeys.create(admin.id, randomUUID(), { name: 'admin key' });
         // A disabled admin does not count as a remaining admin.
         const dormant = await createUser(solo, ['admin']);
-        await solo.services.users.update(dormant.id, { disabled: true });
+        await solo.services.users.update(dormant.id, { disabled: true }, { byAdminSession: true });
 
         const attempts: InjectOptions[] = [
           { method: 'DELETE', url: `/v1/users/${admin.id}` },
@@ -525,12 +525,14 @@ for (const database of ['sqlite', 'postgres'] as const) {
           { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { disabled: true } },
           { method: 'PATCH', url: `/v1/users/${admin.id}`, payload: { roles: ['user'], disabled: false } },
         ];
-        for (const headers of [admin.headers, { 'x-api-key': key.key }]) {
-          for (const attempt of attempts) {
-            const response = await solo.app.inject({ ...attempt, headers });
-            expect(response.statusCode, `${attempt.method} ${JSON.stringify(attempt.payload)}`).toBe(409);
-            expect(errorCode(response)).toBe('LAST_ADMIN');
-          }
+        for (const attempt of attempts) {
+          const response = await solo.app.inject({ ...attempt, headers: admin.headers });
+          expect(response.statusCode, `${attempt.method} ${JSON.stringify(attempt.payload)}`).toBe(409);
+          expect(errorCode(response)).toBe('LAST_ADMIN');
+          // An admin API key may not touch an admin account at all.
+          const byKey = await solo.app.inject({ ...attempt, headers: { 'x-api-key': key.key } });
+          expect(byKey.statusCode).toBe(403);
+          expect(errorCode(byKey)).toBe('FORBIDDEN');
         }
         expect(await solo.services.stores.users.findById(admin.id)).toMatchObject({
           roles: ['admin'],
@@ -576,12 +578,14 @@ for (const database of ['sqlite', 'postgres'] as const) {
         for (const other of await solo.services.stores.users.list({ after: null, limit: 1000 })) {
           if (other.id !== a.id && other.id !== b.id) await solo.services.stores.users.delete(other.id);
         }
-        // API keys, not sessions: the service race below disables b, which ends b's sessions.
-        const aHeaders = {
-          'x-api-key': (await solo.services.apiKeys.create(a.id, randomUUID(), { name: 'a' })).key,
-        };
-        const bHeaders = {
-          'x-api-key': (await solo.services.apiKeys.create(b.id, randomUUID(), { name: 'b' })).key,
+        // Admin accounts are changed from admin sessions only; fresh ones each round, since the service race below
+        // disables b, which ends b's sessions.
+        const headersFor = async (id: string) => {
+          const user = await solo.services.stores.users.findById(id);
+          const { sessionId } = await solo.services.sessions.start(id, user?.credentialVersion ?? 0);
+          return {
+            authorization: `Bearer ${await solo.services.accessTokens.issue({ userId: id, sessionId })}`,
+          };
         };
         const restore = async () => {
           for (const id of [a.id, b.id])
@@ -590,6 +594,8 @@ for (const database of ['sqlite', 'postgres'] as const) {
         };
         for (let round = 0; round < 5; round += 1) {
           await restore();
+          const aHeaders = await headersFor(a.id);
+          const bHeaders = await headersFor(b.id);
           const responses = await Promise.all([
             solo.app.inject({
               method: 'PATCH',
@@ -618,8 +624,8 @@ for (const database of ['sqlite', 'postgres'] as const) {
           // The same race straight at the service, where both transactions surely overlap.
           await restore();
           const settled = await Promise.allSettled([
-            solo.services.users.update(a.id, { roles: ['user'] }),
-            solo.services.users.update(b.id, { disabled: true }),
+            solo.services.users.update(a.id, { roles: ['user'] }, { byAdminSession: true }),
+            solo.services.users.update(b.id, { disabled: true }, { byAdminSession: true }),
           ]);
           const refused = settled
             .filter((r) => r.status === 'rejected')
@@ -834,5 +840,20 @@ describe('granting the admin role', () => {
     expect((await promote(keyHeaders)).statusCode).toBe(403);
     expect((await t.services.stores.users.findById(target.id))?.roles).toEqual(['user']);
     expect((await promote(admin.headers)).statusCode).toBe(200);
+
+    // Nor touch an existing admin: re-enable, demote or delete (take-over or lock-out).
+    await t.services.users.update(target.id, { disabled: true }, { byAdminSession: true });
+    for (const attempt of [
+      { method: 'PATCH' as const, payload: { disabled: false } },
+      { method: 'PATCH' as const, payload: { roles: ['user'] } },
+      { method: 'DELETE' as const },
+    ]) {
+      const response = await t.app.inject({ ...attempt, url: `/v1/users/${target.id}`, headers: keyHeaders });
+      expect(response.statusCode).toBe(403);
+    }
+    expect(await t.services.stores.users.findById(target.id)).toMatchObject({
+      roles: ['admin'],
+      disabled: true,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createTestApp,
   createUser,
@@ -217,5 +217,24 @@ describe('security events', () => {
     } finally {
       await proxied.close();
     }
+  });
+});
+
+describe('upgrading an old hash at login', () => {
+  it('is best effort: a busy server still lets the right password in and upgrades it next time', async () => {
+    const { default: bcrypt } = await import('bcrypt');
+    const { AppError } = await import('../../src/errors.js');
+    const password = strongPassword();
+    const created = await t.services.users.create({
+      username: `old${Date.now()}`,
+      passwordHash: await bcrypt.hash(password, 4),
+      roles: ['user'],
+    });
+    const spy = vi.spyOn(t.services.hasher, 'hash').mockRejectedValueOnce(new AppError('SERVICE_BUSY'));
+    await expect(login(t, created.username, password)).resolves.toHaveProperty('access_token');
+    spy.mockRestore();
+    expect((await t.services.stores.users.findById(created.id))?.passwordHash).toMatch(/^\$2b\$/);
+    await login(t, created.username, password);
+    expect((await t.services.stores.users.findById(created.id))?.passwordHash).toMatch(/^\$argon2id\$/);
   });
 });

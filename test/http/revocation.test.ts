@@ -58,6 +58,26 @@ describe('a password change', () => {
     expect((await me(owner.headers)).statusCode).toBe(200);
   });
 
+  it('of two racing changes, lets only the first win', async () => {
+    const victim = await loggedInUser(t);
+    const attacker = await login(t, victim.username, victim.password);
+    // The attacker's change has checked the old password...
+    const checked = await t.services.login.checkPassword(victim.username, victim.password, '203.0.113.10');
+    // ...the victim's change commits first...
+    const victimPassword = strongPassword();
+    await changePassword(victim.headers, victim.password, victimPassword);
+    // ...and the attacker's, based on the stale check, is refused.
+    const attackerPassword = strongPassword();
+    const sid = JSON.parse(
+      Buffer.from(attacker.access_token.split('.')[1] ?? '', 'base64url').toString(),
+    ).sid;
+    await expect(t.services.users.setPassword(checked, attackerPassword, sid)).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
+    await expect(login(t, victim.username, victimPassword)).resolves.toHaveProperty('access_token');
+    await expect(login(t, victim.username, attackerPassword)).rejects.toThrow('401');
+  });
+
   it('is not undone by the rehash of a login that checked the old password', async () => {
     const oldPassword = strongPassword();
     const created = await t.services.users.create({

@@ -251,7 +251,9 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
           disabled: false,
           updatedAt: NOW + 30,
         });
-        expect(await stores.users.changePassword(user.id, '$2b$12$newhash', NOW + 40)).toBe(1);
+        expect(await stores.users.changePassword(user.id, '$2b$12$newhash', NOW + 40, 0)).toBe(1);
+        // A change based on a stale version (a racing change got there first) writes nothing.
+        expect(await stores.users.changePassword(user.id, '$2b$12$other', NOW + 45, 0)).toBeNull();
         expect(await stores.users.findById(user.id)).toMatchObject({
           passwordHash: '$2b$12$newhash',
           credentialVersion: 1,

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../../auth/index.js';
-import { AppError } from '../../errors.js';
 import type { PublicUser, Role, SecurityEventRecorder, UserService } from '../../services/index.js';
-import { ROLES } from '../../services/index.js';
+import { assertNoAdminPower, ROLES } from '../../services/index.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
 
@@ -22,22 +21,8 @@ const user = {
 
 const roles = { type: 'array', items: { type: 'string', enum: ROLES }, minItems: 1, maxItems: 8 } as const;
 
-/**
- * Granting the admin role needs an interactive admin session: a leaked admin API key must not be able to create
- * the admin accounts (with passwords of its choosing) that would outlive the key's revocation.
- */
-function assertMayGrantAdmin(
-  actor: Actor,
-  requested: readonly string[] | undefined,
-  current: readonly string[],
-) {
-  const grants = requested?.includes('admin') === true && !current.includes('admin');
-  if (grants && actor.kind !== 'session') {
-    throw new AppError('FORBIDDEN', {
-      message: 'Granting the admin role needs an interactive admin session',
-    });
-  }
-}
+/** Admin accounts and the admin role are managed from interactive admin sessions only (see assertNoAdminPower). */
+const byAdminSession = (actor: Actor) => actor.kind === 'session';
 
 function toBody(u: PublicUser) {
   return { ...u, created_at: isoTime(u.createdAt), updated_at: isoTime(u.updatedAt) };
@@ -80,7 +65,7 @@ export async function userRoutes(
     },
     async (request, reply) => {
       const { username, password, password_hash, roles: given } = request.body;
-      assertMayGrantAdmin(actorOf(request), given, []);
+      if (!byAdminSession(actorOf(request))) assertNoAdminPower([], given);
       const created = await options.users.create({
         username,
         roles: given ?? ['user'],
@@ -165,9 +150,9 @@ export async function userRoutes(
       },
     },
     async (request) => {
-      const target = await options.users.get(request.params.id);
-      assertMayGrantAdmin(actorOf(request), request.body.roles, target.roles);
-      const updated = await options.users.update(request.params.id, request.body);
+      const updated = await options.users.update(request.params.id, request.body, {
+        byAdminSession: byAdminSession(actorOf(request)),
+      });
       await options.events.record('user_updated', {
         userId: actorOf(request).userId,
         detail: { target: updated.id },
@@ -189,7 +174,7 @@ export async function userRoutes(
       },
     },
     async (request, reply) => {
-      await options.users.delete(request.params.id);
+      await options.users.delete(request.params.id, { byAdminSession: byAdminSession(actorOf(request)) });
       await options.events.record('user_deleted', {
         userId: actorOf(request).userId,
         detail: { target: request.params.id },
