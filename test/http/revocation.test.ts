@@ -22,6 +22,18 @@ afterAll(async () => {
 });
 
 const me = (headers: Record<string, string>) => t.app.inject({ url: '/v1/me', headers });
+
+/** Mints an API key over HTTP with the given session headers; returns the key. */
+async function mintKey(headers: Record<string, string>): Promise<string> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/v1/api-keys',
+    headers,
+    payload: { name: 'k' },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json().key as string;
+}
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function changePassword(headers: Record<string, string>, current: string, next: string) {
@@ -103,17 +115,8 @@ describe('a password change', () => {
     const user = await createUser(t);
     const mine = await login(t, user.username, user.password);
     const stolen = await login(t, user.username, user.password);
-    const mint = async (token: string) =>
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: '/v1/api-keys',
-          headers: bearer(token),
-          payload: { name: 'k' },
-        })
-      ).json().key as string;
-    const myKey = await mint(mine.access_token);
-    const attackerKey = await mint(stolen.access_token);
+    const myKey = await mintKey(bearer(mine.access_token));
+    const attackerKey = await mintKey(bearer(stolen.access_token));
     await changePassword(bearer(mine.access_token), user.password, strongPassword());
     expect((await me({ 'x-api-key': attackerKey })).statusCode).toBe(401);
     expect((await me({ 'x-api-key': myKey })).statusCode).toBe(200);
@@ -136,14 +139,7 @@ describe('API keys', () => {
 
   it('die with the session they were minted in when its refresh token is reused', async () => {
     const user = await loggedInUser(t);
-    const key = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/v1/api-keys',
-        headers: user.headers,
-        payload: { name: 'k' },
-      })
-    ).json().key as string;
+    const key = await mintKey(user.headers);
     const refresh = (refresh_token: string) =>
       t.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token } });
     expect((await refresh(user.tokens.refresh_token)).statusCode).toBe(200);
@@ -153,14 +149,7 @@ describe('API keys', () => {
 
   it('survive an ordinary logout', async () => {
     const user = await loggedInUser(t);
-    const key = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/v1/api-keys',
-        headers: user.headers,
-        payload: { name: 'k' },
-      })
-    ).json().key as string;
+    const key = await mintKey(user.headers);
     expect(
       (await t.app.inject({ method: 'POST', url: '/v1/auth/logout', headers: user.headers })).statusCode,
     ).toBe(204);
