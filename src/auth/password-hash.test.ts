@@ -118,7 +118,8 @@ describe('createPasswordHasher', () => {
       expect(isImportableHash(stored), stored).toBe(false);
       expect(await hasher.verify(stored, PASSWORD), stored).toEqual({ ok: false, needsRehash: false });
     }
-    expect(performance.now() - started).toBeLessThan(100);
+    // Refused before any hashing (the spies prove it); the bound only catches a refusal that got expensive.
+    expect(performance.now() - started).toBeLessThan(1_000);
     expect(argon2Verify).not.toHaveBeenCalled();
     expect(bcryptCompare).not.toHaveBeenCalled();
     // The spies do see the calls a hash within the caps makes.

@@ -200,13 +200,14 @@ describe('wordsOf', () => {
 });
 
 describe('hostile names', () => {
-  // A backtracking split of a run of capitals is quadratic: 64 000 of them took seconds. Linear work takes ~1 ms.
+  // A backtracking split of a run of capitals is quadratic: 64 000 of them took 5–9 s. Linear work takes a few ms;
+  // the bound is generous so a busy CI machine cannot fail it, and still far below the quadratic cost.
   it('are split in linear time', () => {
     const started = performance.now();
     wordsOf('A'.repeat(64_000));
     wordsOf(`${'Ab'.repeat(32_000)}`);
     wordsOf(`${'AB1'.repeat(21_000)}`);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('are checked in linear time', () => {
@@ -215,7 +216,7 @@ describe('hostile names', () => {
       isSensitiveParamName(name);
       isSensitiveKeyName(name);
     }
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it(`get only the whole-name check beyond ${MAX_WORD_RULE_LENGTH} characters`, () => {
