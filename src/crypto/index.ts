@@ -1,4 +1,23 @@
 export { open, seal } from './aead.js';
+export { type BlindIndexScope, blindIndexKey, computeBlindIndex } from './blind-index.js';
+export {
+  createDataKey,
+  decryptField,
+  encryptField,
+  type FieldContext,
+  fieldAad,
+  unwrapDataKey,
+  wrapDataKey,
+} from './envelope.js';
+export {
+  FIELD_CIPHERTEXT_PREFIX,
+  type FieldCiphertext,
+  formatFieldCiphertext,
+  parseFieldCiphertext,
+} from './field-ciphertext.js';
+export { FieldCryptoError, type FieldCryptoErrorCode } from './field-crypto-error.js';
+export { deriveKey, hmacSha256 } from './kdf.js';
+export { isKeyId, isKeyVersion, type KeyRef } from './key-ref.js';
 export { loadMasterKey, type MasterKey, type MasterKeySource } from './master-key.js';
 export {
   generateOpaqueToken,
