@@ -27,3 +27,5 @@ export {
   TOKEN_PREFIXES,
   type TokenPrefix,
 } from './opaque-token.js';
+export { combineShares, splitSecret } from './shamir.js';
+export { ShamirError, type ShamirErrorCode } from './shamir-error.js';

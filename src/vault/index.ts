@@ -6,3 +6,4 @@ export {
   normalizeFieldValue,
 } from './field-types.js';
 export { FULL_MASK, maskFieldValue } from './masking.js';
+export * from './tokens/index.js';
