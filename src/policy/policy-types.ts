@@ -1,0 +1,61 @@
+/**
+ * The vocabulary of the policy engine: actions, redaction levels, the inputs `decide` reads and the decision it
+ * returns. Types only plus the two closed lists; no behaviour.
+ */
+
+/** Every action a rule can grant or deny. Closed: an unknown action in a document or a request is refused. */
+export const ACTIONS = [
+  'read',
+  'write',
+  'delete',
+  'search',
+  'tokenize',
+  'detokenize',
+  'erase',
+  'manage_keys',
+  'manage_users',
+  'read_audit',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** Actions that reveal stored values; on a sensitive resource they must state a configured purpose. */
+export const REVEALING_ACTIONS: ReadonlySet<Action> = new Set<Action>(['read', 'search', 'detokenize']);
+
+/** Redaction levels, ordered from least to most revealing. */
+export const REDACTIONS = ['redacted', 'masked', 'plain'] as const;
+export type Redaction = (typeof REDACTIONS)[number];
+
+/** A value a condition can compare: conditions never look inside objects or arrays. */
+export type Scalar = string | number | boolean;
+
+/** Who asks, reduced to what the policy reads. `attributes` holds non-secret claims such as `tenant_id`. */
+export interface PolicyActor {
+  subject: string;
+  roles: readonly string[];
+  attributes?: Readonly<Record<string, Scalar>>;
+}
+
+/**
+ * What is acted on: a `/`-separated path such as `collections/patients/fields/ssn`, whether it holds sensitive
+ * data (from the collection schema, not from the caller), and the record's non-sensitive attributes that
+ * conditions may compare (`subject`, `tenant_id`). No `record` means every condition fails.
+ */
+export interface PolicyResource {
+  path: string;
+  sensitive: boolean;
+  record?: Readonly<Record<string, Scalar>>;
+}
+
+/** Per-request context: the stated purpose of the access, if any. */
+export interface DecideContext {
+  purpose?: string;
+}
+
+export type DenyReason =
+  | 'INVALID_REQUEST'
+  | 'PURPOSE_UNKNOWN'
+  | 'DENIED_BY_RULE'
+  | 'PURPOSE_REQUIRED'
+  | 'NO_MATCHING_RULE';
+
+export type Decision = { allow: true; redaction: Redaction } | { allow: false; reason: DenyReason };
