@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../errors.js';
+import { expectFieldRejected } from '../../test/helpers/expect-field-rejected.js';
 import { normalizeEmail } from './email-field.js';
 
 const FIELD = 'body.fields/email';
 
-function expectRejected(value: unknown): void {
-  try {
-    normalizeEmail(value, FIELD);
-  } catch (error) {
-    expect(isAppError(error, 'VALIDATION_FAILED')).toBe(true);
-    expect((error as { field?: string }).field).toBe(FIELD);
-    expect((error as Error).message).not.toContain(String(value));
-    return;
-  }
-  expect.fail('expected VALIDATION_FAILED');
-}
+const expectRejected = (value: unknown) => expectFieldRejected(normalizeEmail, value, FIELD);
 
 describe('normalizeEmail', () => {
   it('trims and lower-cases the domain, keeping the local part', () => {

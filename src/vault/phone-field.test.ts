@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../errors.js';
+import { expectFieldRejected } from '../../test/helpers/expect-field-rejected.js';
 import { normalizePhone } from './phone-field.js';
 
 const FIELD = 'body.fields/phone';
 
-function expectRejected(value: unknown): void {
-  try {
-    normalizePhone(value, FIELD);
-  } catch (error) {
-    expect(isAppError(error, 'VALIDATION_FAILED')).toBe(true);
-    expect((error as { field?: string }).field).toBe(FIELD);
-    expect((error as Error).message).not.toContain(String(value).trim());
-    return;
-  }
-  expect.fail('expected VALIDATION_FAILED');
-}
+const expectRejected = (value: unknown) =>
+  expectFieldRejected(normalizePhone, value, FIELD, { echo: String(value).trim() });
 
 describe('normalizePhone', () => {
   it('normalizes international numbers to E.164', () => {

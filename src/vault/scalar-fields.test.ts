@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../errors.js';
+import { expectFieldRejected } from '../../test/helpers/expect-field-rejected.js';
 import { normalizeBoolean, normalizeDate, normalizeInteger } from './scalar-fields.js';
 
 const FIELD = 'body.fields/born';
 
-function expectRejected(normalize: (value: unknown, field: string) => unknown, value: unknown): void {
-  try {
-    normalize(value, FIELD);
-  } catch (error) {
-    expect(isAppError(error, 'VALIDATION_FAILED')).toBe(true);
-    expect((error as { field?: string }).field).toBe(FIELD);
-    expect((error as Error).message).not.toContain(String(value));
-    return;
-  }
-  expect.fail('expected VALIDATION_FAILED');
-}
+const expectRejected = (normalize: (value: unknown, field: string) => unknown, value: unknown) =>
+  expectFieldRejected(normalize, value, FIELD);
 
 describe('normalizeInteger', () => {
   it('accepts safe integers and turns -0 into 0', () => {

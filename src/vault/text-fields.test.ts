@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../errors.js';
+import { expectFieldRejected } from '../../test/helpers/expect-field-rejected.js';
 import {
   countCodePoints,
   normalizeAddress,
@@ -11,19 +11,8 @@ import {
 
 const FIELD = 'body.fields/notes';
 
-function expectRejected(normalize: (value: unknown, field: string) => unknown, value: unknown): void {
-  try {
-    normalize(value, FIELD);
-  } catch (error) {
-    expect(isAppError(error, 'VALIDATION_FAILED')).toBe(true);
-    expect((error as { field?: string }).field).toBe(FIELD);
-    if (typeof value === 'string' && value.trim().length > 0) {
-      expect((error as Error).message).not.toContain(value.trim());
-    }
-    return;
-  }
-  expect.fail('expected VALIDATION_FAILED');
-}
+const expectRejected = (normalize: (value: unknown, field: string) => unknown, value: unknown) =>
+  expectFieldRejected(normalize, value, FIELD, { echo: typeof value === 'string' ? value.trim() : '' });
 
 describe('normalizeString', () => {
   it('trims and NFC-normalizes', () => {
