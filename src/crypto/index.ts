@@ -27,5 +27,6 @@ export {
   TOKEN_PREFIXES,
   type TokenPrefix,
 } from './opaque-token.js';
+export { BASE62_ALPHABET, randomBase62 } from './random-base62.js';
 export { combineShares, splitSecret } from './shamir.js';
 export { ShamirError, type ShamirErrorCode } from './shamir-error.js';

@@ -8,10 +8,10 @@
  *   and lets the server reject a mistyped token without a database lookup. It is not a MAC: it proves nothing.
  * - only a hash of the token is ever stored (see `hashOpaqueToken`); 256 bits of entropy make a fast hash safe.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { BASE62_ALPHABET, randomBase62 } from './random-base62.js';
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BODY_LENGTH = 43;
 const CHECKSUM_LENGTH = 6;
 
@@ -22,22 +22,11 @@ export type TokenPrefix = (typeof TOKEN_PREFIXES)[keyof typeof TOKEN_PREFIXES];
 /** A regular expression source matching the shape (not yet the checksum) of any Strongroom opaque token. */
 export const OPAQUE_TOKEN_PATTERN = `(?:srk|srr)_[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH}}`;
 
-function randomBase62(length: number): string {
-  let out = '';
-  while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      // 248 = 4 * 62: bytes at or above it would bias the distribution.
-      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
-    }
-  }
-  return out;
-}
-
 function encodeChecksum(value: number): string {
   let n = value;
   let out = '';
   for (let i = 0; i < CHECKSUM_LENGTH; i++) {
-    out = ALPHABET[n % 62] + out;
+    out = BASE62_ALPHABET[n % 62] + out;
     n = Math.floor(n / 62);
   }
   return out;

@@ -6,9 +6,8 @@
  * call is fresh, so equal values get different tokens). Not addressed: a token is a reference, not a secret — who
  * may resolve it is the vault's access control, not this format.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBase62 } from '../../crypto/index.js';
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 // 22 × log2(62) ≈ 131 bits ≥ 128.
 const BODY_LENGTH = 22;
 
@@ -17,17 +16,6 @@ export const RANDOM_TOKEN_PREFIX = 'tok_';
 
 /** Shape of a random token. */
 export const RANDOM_TOKEN_PATTERN = /^tok_[0-9A-Za-z]{22}$/;
-
-function randomBase62(length: number): string {
-  let out = '';
-  while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      // 248 = 4 × 62: bytes at or above it would bias the distribution.
-      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
-    }
-  }
-  return out;
-}
 
 /** Creates a fresh opaque token; equal values tokenized twice get unrelated tokens. */
 export function randomToken(): string {
