@@ -2,7 +2,7 @@
  * The composition root: wires config → stores → services → auth → routes. Builds, never listens (see cli/serve).
  * The app is always built with TLS material: there is no code path that serves the API over plain HTTP.
  */
-import { hkdfSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -21,7 +21,7 @@ import {
   limitHashing,
 } from './auth/index.js';
 import type { Config } from './config.js';
-import { loadMasterKey } from './crypto/index.js';
+import { createRootKeyHolder, loadMasterKey } from './crypto/index.js';
 import { registerOpenApi } from './http/openapi.js';
 import authenticate from './http/plugins/authenticate.js';
 import { createClientErrorHandler } from './http/plugins/client-errors.js';
@@ -72,6 +72,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     masterKeyFile: config.masterKeyFile,
     isDefaultFile: isDefaultMasterKeyFile(config),
   });
+  const rootKey = createRootKeyHolder(masterKey.source);
   const database = await openDatabase(config);
   await migrateToLatest(database.db as never);
   const stores = createStores(database.db);
@@ -83,12 +84,12 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   });
   const keyring = createSigningKeyring({
     store: stores.signingKeys,
-    masterKey: masterKey.key,
+    rootKey,
     clock,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     rotationSeconds: config.signingKeyRotationSeconds,
   });
-  await keyring.refresh();
+  rootKey.onUnseal(() => keyring.refresh());
   const accessTokens = createAccessTokens({
     keyring,
     cache: createVerifiedTokenCache({ maxEntries: config.verifiedTokenCacheSize, clock }),
@@ -110,9 +111,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     store: attempts,
     account: config.throttle.account,
     address: config.throttle.address,
-    hmacKey: Buffer.from(
-      hkdfSync('sha256', masterKey.key, Buffer.alloc(0), 'strongroom/login-throttle/v1', 32),
-    ),
+    hmacKey: () => rootKey.derive('login-throttle/v1'),
     clock,
   });
   const sessions = createSessionService({
@@ -148,6 +147,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     clock,
   });
   const revoker = createExposedCredentialRevoker({ accessTokens, sessions, apiKeys, events });
+  await rootKey.unseal(masterKey.key);
   // Warm the dummy hash so the first unknown-user login costs the same as any other.
   await hasher.verifyDummy('warm-up');
 
@@ -223,6 +223,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     app,
     logger,
     masterKeySource: masterKey.source,
+    rootKey,
     services: {
       users,
       apiKeys,

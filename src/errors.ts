@@ -11,6 +11,17 @@ export const ERRORS = {
     status: 400,
     message: 'Sensitive data must not be sent in the URL; send it in the body or a header',
   },
+  UNKNOWN_FIELD: { status: 400, message: 'The field is not declared in the collection' },
+  FIELD_REQUIRED: { status: 400, message: 'A required field is missing' },
+  FIELD_NOT_SEARCHABLE: { status: 400, message: 'The field is not a searchable sensitive field' },
+  FIELD_NOT_FILTERABLE: {
+    status: 400,
+    message: 'Only non-sensitive fields can be filtered on; search sensitive fields in the body',
+  },
+  UNSEAL_FAILED: {
+    status: 400,
+    message: 'The shares do not recover the root key; unseal progress was reset',
+  },
   PASSWORD_TOO_SHORT: { status: 400, message: 'The password is too short' },
   PASSWORD_TOO_LONG: { status: 400, message: 'The password is too long' },
   PASSWORD_TOO_COMMON: { status: 400, message: 'The password is too common or too easy to guess' },
@@ -24,10 +35,19 @@ export const ERRORS = {
   INVALID_REFRESH_TOKEN: { status: 401, message: 'The refresh token is invalid, expired or revoked' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
   NOT_FOUND: { status: 404, message: 'Not found' },
+  COLLECTION_NOT_FOUND: { status: 404, message: 'The collection does not exist' },
+  RECORD_NOT_FOUND: { status: 404, message: 'The record does not exist' },
+  TOKEN_NOT_FOUND: { status: 404, message: 'The token does not exist' },
+  KEY_JOB_NOT_FOUND: { status: 404, message: 'The key job does not exist' },
   USER_NOT_FOUND: { status: 404, message: 'The user does not exist' },
   API_KEY_NOT_FOUND: { status: 404, message: 'The API key does not exist' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
   USERNAME_TAKEN: { status: 409, message: 'The username is already taken' },
+  COLLECTION_EXISTS: { status: 409, message: 'A collection with this name already exists' },
+  RECORD_CHANGED: { status: 409, message: 'The record was changed by another request; read it and retry' },
+  KEY_JOB_RUNNING: { status: 409, message: 'A key job is already running for this key' },
+  ALREADY_UNSEALED: { status: 409, message: 'The vault is already unsealed' },
+  SUBJECT_ERASED: { status: 410, message: "The subject's data has been erased" },
   LAST_ADMIN: { status: 409, message: 'The last enabled admin cannot be removed or demoted' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   URL_TOO_LONG: { status: 414, message: 'The request URL is too long' },
@@ -39,6 +59,7 @@ export const ERRORS = {
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts; retry later' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large' },
   INTERNAL_ERROR: { status: 500, message: 'internal error' },
+  SEALED: { status: 503, message: 'The vault is sealed; operators must unseal it with their key shares' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
   SERVICE_BUSY: { status: 503, message: 'The server is busy; retry after the time in Retry-After' },
 } as const satisfies Record<string, { status: number; message: string }>;
@@ -46,7 +67,7 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 
 /** 5xx codes that may be shown as they are; every other 5xx is reported as INTERNAL_ERROR. */
-export const PUBLIC_SERVER_ERRORS: ReadonlySet<ErrorCode> = new Set(['NOT_READY', 'SERVICE_BUSY']);
+export const PUBLIC_SERVER_ERRORS: ReadonlySet<ErrorCode> = new Set(['NOT_READY', 'SERVICE_BUSY', 'SEALED']);
 
 interface AppErrorOptions {
   /** Path of the offending field (e.g. `body.password`, `body.roles/0`); never its value. */

@@ -29,13 +29,14 @@ export function createLoginThrottle(deps: {
   store: AttemptStore;
   account: ThrottleConfig;
   address: ThrottleConfig;
-  hmacKey: Buffer;
+  /** Keys the account HMAC; read at each use (the root key may be sealed when the throttle is built). */
+  hmacKey: () => Buffer;
   clock: () => number;
 }) {
   const accountPolicy = toPolicy(deps.account);
   const addressPolicy = toPolicy(deps.address);
   const accountKey = (username: string) =>
-    `acct:${createHmac('sha256', deps.hmacKey).update(username.normalize('NFKC').toLowerCase()).digest('base64url')}`;
+    `acct:${createHmac('sha256', deps.hmacKey()).update(username.normalize('NFKC').toLowerCase()).digest('base64url')}`;
   const addressKey = (address: string) => `addr:${throttleAddressKey(address)}`;
 
   return {

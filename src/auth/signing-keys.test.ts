@@ -17,7 +17,7 @@ const masterKey = randomBytes(32);
 function keyringOn(key = masterKey) {
   return createSigningKeyring({
     store: createStores(handle.db).signingKeys,
-    masterKey: key,
+    rootKey: { get: () => key },
     clock,
     accessTokenTtlSeconds: 900,
     rotationSeconds: 86_400,

@@ -1,13 +1,13 @@
 /**
  * Ed25519 keys that sign access tokens. Lifecycle: active (signs, published) → retired (no longer signs, still
  * published until every token it signed has expired) → dropped from the JWKS and ignored.
- * Invariants: private keys are stored only sealed with the master key (AAD = kid) and live in memory as KeyObjects;
+ * Invariants: private keys are stored only sealed with the root key (AAD = kid) and live in memory as KeyObjects;
  * the JWKS carries public parameters only; a kid is the RFC 7638 thumbprint of its public key.
  * Threats addressed: token forgery with a leaked database dump (keys are sealed), long-lived key compromise (rotation).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { open, seal } from '../crypto/index.js';
+import { open, type RootKey, seal } from '../crypto/index.js';
 import type { SigningKeyStore } from '../storage/index.js';
 
 interface LoadedKey {
@@ -35,7 +35,8 @@ export interface SigningKeyring {
 
 export function createSigningKeyring(deps: {
   store: Pick<SigningKeyStore, 'insert' | 'listUsable' | 'retireAllExcept'>;
-  masterKey: Buffer;
+  /** Seals the private keys; read at each use, so a sealed vault cannot sign. */
+  rootKey: Pick<RootKey, 'get'>;
   clock: () => number;
   accessTokenTtlSeconds: number;
   rotationSeconds: number;
@@ -57,7 +58,7 @@ export function createSigningKeyring(deps: {
     await deps.store.insert({
       kid,
       publicJwk: JSON.stringify({ ...publicJwk, kid, alg: 'EdDSA', use: 'sig' }),
-      privateKeySealed: seal(deps.masterKey, der, `signing-key:${kid}`),
+      privateKeySealed: seal(deps.rootKey.get(), der, `signing-key:${kid}`),
       createdAt: now,
       retiredAt: null,
     });
@@ -83,7 +84,7 @@ export function createSigningKeyring(deps: {
       return;
     }
     if (active?.kid !== newest.kid) {
-      const der = open(deps.masterKey, newest.privateKeySealed, `signing-key:${newest.kid}`);
+      const der = open(deps.rootKey.get(), newest.privateKeySealed, `signing-key:${newest.kid}`);
       active = {
         kid: newest.kid,
         privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),

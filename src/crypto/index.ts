@@ -28,5 +28,11 @@ export {
   type TokenPrefix,
 } from './opaque-token.js';
 export { BASE62_ALPHABET, randomBase62 } from './random-base62.js';
+export {
+  createRootKeyHolder,
+  type RootKey,
+  type RootKeyHolder,
+  type RootKeySource,
+} from './root-key.js';
 export { combineShares, splitSecret } from './shamir.js';
 export { ShamirError, type ShamirErrorCode } from './shamir-error.js';

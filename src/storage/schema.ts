@@ -71,6 +71,130 @@ export interface SecurityEventsTable {
   detail: string;
 }
 
+export interface MasterKeysTable {
+  version: number;
+  /** The master key sealed with the root key (aead.ts, AAD binds the version); '' once retired. */
+  wrapped: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export type DataKeyPurpose = 'collection' | 'subject' | 'index' | 'token';
+
+export interface DataKeysTable {
+  key_id: string;
+  version: number;
+  purpose: DataKeyPurpose;
+  /** The data key wrapped by master key `master_version`; '' once retired or destroyed. */
+  wrapped: string;
+  master_version: number;
+  created_at: number;
+  retired_at: number | null;
+  destroyed_at: number | null;
+}
+
+export interface CollectionsTable {
+  id: string;
+  name: string;
+  /** JSON array of field definitions. */
+  fields: string;
+  key_id: string;
+  index_key_id: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface SubjectsTable {
+  /** Keyed HMAC of the application's subject id: the id itself is never stored in clear. */
+  subject_hash: string;
+  key_id: string;
+  created_at: number;
+  erased_at: number | null;
+  erased_by: string | null;
+}
+
+export interface RecordsTable {
+  id: string;
+  collection_id: string;
+  subject_hash: string | null;
+  /** The subject id encrypted under the record's data key (field `$subject`). */
+  subject_sealed: string | null;
+  key_id: string;
+  key_version: number;
+  /** JSON object of non-sensitive normalized values. */
+  plain_fields: string;
+  /** JSON object of `sr1:` ciphertexts. */
+  sealed_fields: string;
+  /** Bumped on every change, so a background re-encryption never overwrites a newer write. */
+  revision: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  erased_at: number | null;
+}
+
+export interface RecordAttributesTable {
+  record_id: string;
+  collection_id: string;
+  field: string;
+  /** Canonical JSON of the normalized non-sensitive value. */
+  value: string;
+}
+
+export interface BlindIndexesTable {
+  record_id: string;
+  collection_id: string;
+  field: string;
+  index_version: number;
+  value: string;
+}
+
+export interface TokensTable {
+  id: string;
+  /** SHA-256 of the token: the token itself is what callers hold, not what we keep. */
+  token_hash: string;
+  kind: string;
+  type: string;
+  key_id: string;
+  key_version: number;
+  sealed_value: string;
+  subject_hash: string | null;
+  collection_id: string | null;
+  record_id: string | null;
+  field: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface KeyJobsTable {
+  id: string;
+  kind: string;
+  key_id: string | null;
+  from_version: number;
+  to_version: number;
+  status: string;
+  /** The last record (or key) id finished, committed with the batch that finished it. */
+  cursor: string | null;
+  total: number;
+  done: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+  error: string | null;
+}
+
+export interface ErasuresTable {
+  id: string;
+  subject_hash: string;
+  erased_at: number;
+  erased_by: string | null;
+  records: number;
+  tokens: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -78,4 +202,14 @@ export interface Database {
   api_keys: ApiKeysTable;
   signing_keys: SigningKeysTable;
   security_events: SecurityEventsTable;
+  master_keys: MasterKeysTable;
+  data_keys: DataKeysTable;
+  collections: CollectionsTable;
+  subjects: SubjectsTable;
+  records: RecordsTable;
+  record_attributes: RecordAttributesTable;
+  blind_indexes: BlindIndexesTable;
+  tokens: TokensTable;
+  key_jobs: KeyJobsTable;
+  erasures: ErasuresTable;
 }

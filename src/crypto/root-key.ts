@@ -1,0 +1,84 @@
+/**
+ * The root key: the one secret that comes from outside the database (development key file, configured key, or a
+ * sealed keyring unsealed with Shamir shares). It seals the signing keys and the master key versions, and keys
+ * derived from it (HKDF, one label per use) key the login throttle and the subject-id HMAC.
+ * Invariants: the key never leaves this holder except to the crypto that uses it; while sealed, `get()` throws
+ * SEALED, so no code path can fall back to a weaker key; unseal listeners run once, in order, before the holder
+ * reports itself unsealed (so nothing serves data before the keyrings that depend on the key are loaded).
+ * Threats addressed: data endpoints serving before the keys exist. Not addressed: a root key read from memory.
+ */
+import { AppError } from '../errors.js';
+import { deriveKey } from './kdf.js';
+
+export type RootKeySource = 'development-key-file' | 'key-file' | 'configured' | 'sealed-keyring';
+
+export interface RootKey {
+  readonly source: RootKeySource;
+  isSealed(): boolean;
+  /** The 32-byte root key; throws AppError SEALED while sealed. */
+  get(): Buffer;
+  /** A 32-byte key for one purpose, derived from the root key (HKDF-SHA-256, `label` as info); throws SEALED. */
+  derive(label: string): Buffer;
+  /** Registers work to run once the key is available (at once, awaited by `ready()`, when it already is). */
+  onUnseal(listener: () => Promise<void>): void;
+  /** Resolves when every unseal listener registered so far has finished (immediately while sealed). */
+  ready(): Promise<void>;
+}
+
+/** Mutable holder behind `RootKey`; `unseal` is called by the source (at once, or after enough shares). */
+export interface RootKeyHolder extends RootKey {
+  unseal(key: Buffer): Promise<void>;
+}
+
+export function createRootKeyHolder(source: RootKeySource): RootKeyHolder {
+  let key: Buffer | null = null;
+  let unsealing = false;
+  const listeners: Array<() => Promise<void>> = [];
+  const derived = new Map<string, Buffer>();
+  let pending: Promise<void> = Promise.resolve();
+
+  const current = (): Buffer => {
+    if (key === null || unsealing) throw new AppError('SEALED');
+    return key;
+  };
+  const internal = (): Buffer => {
+    if (key === null) throw new AppError('SEALED');
+    return key;
+  };
+
+  return {
+    source,
+    isSealed: () => key === null || unsealing,
+    // Listeners run while `unsealing`: they may use the key (through `get` on this holder's internal path).
+    get: () => (unsealing ? internal() : current()),
+    derive(label) {
+      const root = unsealing ? internal() : current();
+      let value = derived.get(label);
+      if (value === undefined) {
+        value = deriveKey(root, `strongroom/${label}`, 32);
+        derived.set(label, value);
+      }
+      return value;
+    },
+    onUnseal(listener) {
+      listeners.push(listener);
+      if (key !== null && !unsealing) pending = pending.then(listener);
+    },
+    ready: () => pending,
+    async unseal(newKey) {
+      if (newKey.length !== 32) throw new Error('root key must be 32 bytes');
+      if (key !== null) throw new AppError('ALREADY_UNSEALED');
+      key = newKey;
+      unsealing = true;
+      try {
+        for (const listener of listeners) await listener();
+      } catch (err) {
+        key = null;
+        derived.clear();
+        throw err;
+      } finally {
+        unsealing = false;
+      }
+    },
+  };
+}
