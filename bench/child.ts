@@ -1,11 +1,12 @@
 /**
  * Entry point of a benchmark child process (forked by child-handle.ts with UV_THREADPOOL_SIZE set): runs the
- * argon2 baseline or a server, and samples its own event-loop delay on request.
+ * argon2 baseline, the in-process field crypto comparison or a server, and samples its own event-loop delay on request.
  */
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../src/config.js';
 import { measureArgon2Rate } from './argon2-rate.js';
 import { startBareServer } from './bare-server.js';
+import { measureFieldCrypto } from './field-crypto-rate.js';
 import type { ChildMessage, ChildReply, ChildRequest, ChildResults, EventLoopDelay } from './ipc.js';
 import { type BenchServer, startStrongroom } from './strongroom-server.js';
 
@@ -48,6 +49,8 @@ async function handle(request: ChildRequest): Promise<ChildResults[ChildRequest[
       });
       return { ...rate, threadpoolSize: threadpoolSize() };
     }
+    case 'measure-field-crypto':
+      return measureFieldCrypto(request);
     case 'start-strongroom': {
       const server = await startStrongroom({
         dataDir: request.dataDir,

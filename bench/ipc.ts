@@ -3,6 +3,7 @@
  * Every request carries an id; the child answers it exactly once, with a result or an error message.
  */
 import type { Argon2Window } from './argon2-rate.js';
+import type { FieldCryptoOp, FieldCryptoSide, FieldCryptoWindow } from './field-crypto-rate.js';
 
 export interface TlsPaths {
   certPath: string;
@@ -22,6 +23,13 @@ export interface EventLoopDelay {
 
 export type ChildRequest =
   | { kind: 'measure-argon2'; seconds: number; warmupSeconds: number; concurrency: number }
+  | {
+      kind: 'measure-field-crypto';
+      side: FieldCryptoSide;
+      op: FieldCryptoOp;
+      seconds: number;
+      warmupSeconds: number;
+    }
   | { kind: 'start-strongroom'; dataDir: string; tls: TlsPaths; users: number }
   | { kind: 'start-bare'; tls: TlsPaths }
   | { kind: 'cpu-usage' }
@@ -31,6 +39,7 @@ export type ChildRequest =
 
 export interface ChildResults {
   'measure-argon2': Argon2Window & { threadpoolSize: number };
+  'measure-field-crypto': FieldCryptoWindow;
   'start-strongroom': { port: number; users: BenchUser[]; accessToken: string; threadpoolSize: number };
   'start-bare': { port: number };
   /** CPU time used so far by the child process, all threads. */

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: Strongroom's three performance checks, each reported as a ratio to a baseline measured in the
+ * `npm run bench`: Strongroom's four performance checks, each reported as a ratio to a baseline measured in the
  * same run on the same machine. Results are informational: the exit code is 0 unless a benchmark crashes.
+ * `npm run bench -- field-crypto` (or any of login, me, flood, field-crypto) runs only the named ones.
  *
  * Process layout (2-core machines included): every server runs in a child process and the load generators run
  * here. In one process, autocannon's own TLS and HTTP work would sit on the server's event loop and be counted
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureDevCertificates } from '../src/tls/index.js';
 import { type BenchChild, startChild } from './child-handle.js';
+import { benchFieldCrypto } from './field-crypto.js';
 import { benchLoginFlood } from './login-flood.js';
 import { benchLoginThroughput } from './login-throughput.js';
 import { benchMeVsBare } from './me-vs-bare.js';
@@ -25,10 +27,26 @@ const ROUNDS = 4;
 const SECONDS_PER_ROUND = 2.5;
 const FLOOD_SECONDS = 10;
 const LOGIN_USERS = 16;
+// In-process field crypto: 5 alternating rounds of 1 s writes and 0.5 s reads per side, ~18 s with warm-up.
+const FIELD_CRYPTO_ROUNDS = 5;
+const BENCHMARKS = ['login', 'me', 'flood', 'field-crypto'] as const;
+type BenchmarkName = (typeof BENCHMARKS)[number];
+
+/** The benchmarks named on the command line, or all of them; throws on an unknown name. */
+function selectedBenchmarks(args: readonly string[]): BenchmarkName[] {
+  if (args.length === 0) return [...BENCHMARKS];
+  for (const arg of args) {
+    if (!(BENCHMARKS as readonly string[]).includes(arg)) {
+      throw new Error(`unknown benchmark "${arg}" (choose from ${BENCHMARKS.join(', ')})`);
+    }
+  }
+  return BENCHMARKS.filter((name) => args.includes(name));
+}
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
+  const selected = selectedBenchmarks(process.argv.slice(2));
   const cores = os.availableParallelism();
   const loadBefore = os.loadavg();
   // As `strongroom` sets it (src/cli/threadpool.ts): hashing uses one thread per core, the rest stay free.
@@ -49,56 +67,84 @@ async function main(): Promise<void> {
       `Strongroom benchmarks: ${cores} cores, UV_THREADPOOL_SIZE=${threadpoolSize} in server and baseline children`,
     );
 
-    const strongroomChild = spawn();
-    const strongroom = await strongroomChild.call({
-      kind: 'start-strongroom',
-      dataDir: path.join(workDir, 'data'),
-      tls,
-      users: LOGIN_USERS,
-    });
-    const strongroomUrl = `https://127.0.0.1:${strongroom.port}`;
+    const step = (name: BenchmarkName, title: string) =>
+      log(`${selected.indexOf(name) + 1}/${selected.length} ${title} …`);
 
-    log('1/3 login throughput vs raw argon2id …');
-    const baselineChild = spawn();
-    results.push(
-      await benchLoginThroughput({
-        baselineChild,
-        serverChild: strongroomChild,
-        baseUrl: strongroomUrl,
-        ca,
-        users: strongroom.users,
-        threadpoolSize: strongroom.threadpoolSize,
-        rounds: ROUNDS,
-        secondsPerRound: SECONDS_PER_ROUND,
-      }),
-    );
-    await baselineChild.close();
+    if (selected.some((name) => name !== 'field-crypto')) {
+      const strongroomChild = spawn();
+      const strongroom = await strongroomChild.call({
+        kind: 'start-strongroom',
+        dataDir: path.join(workDir, 'data'),
+        tls,
+        users: LOGIN_USERS,
+      });
+      const strongroomUrl = `https://127.0.0.1:${strongroom.port}`;
 
-    log('2/3 GET /v1/me vs bare Fastify …');
-    const bareChild = spawn();
-    const bare = await bareChild.call({ kind: 'start-bare', tls });
-    results.push(
-      await benchMeVsBare({
-        strongroom: { child: strongroomChild, url: `${strongroomUrl}/v1/me` },
-        bare: { child: bareChild, url: `https://127.0.0.1:${bare.port}/v1/me` },
-        ca,
-        accessToken: strongroom.accessToken,
-        rounds: ROUNDS,
-        secondsPerRound: SECONDS_PER_ROUND,
-      }),
-    );
-    await bareChild.close();
+      if (selected.includes('login')) {
+        step('login', 'login throughput vs raw argon2id');
+        const baselineChild = spawn();
+        results.push(
+          await benchLoginThroughput({
+            baselineChild,
+            serverChild: strongroomChild,
+            baseUrl: strongroomUrl,
+            ca,
+            users: strongroom.users,
+            threadpoolSize: strongroom.threadpoolSize,
+            rounds: ROUNDS,
+            secondsPerRound: SECONDS_PER_ROUND,
+          }),
+        );
+        await baselineChild.close();
+      }
 
-    log('3/3 /healthz latency during a login flood …');
-    results.push(
-      await benchLoginFlood({
-        serverChild: strongroomChild,
-        baseUrl: strongroomUrl,
-        ca,
-        users: strongroom.users,
-        seconds: FLOOD_SECONDS,
-      }),
-    );
+      if (selected.includes('me')) {
+        step('me', 'GET /v1/me vs bare Fastify');
+        const bareChild = spawn();
+        const bare = await bareChild.call({ kind: 'start-bare', tls });
+        results.push(
+          await benchMeVsBare({
+            strongroom: { child: strongroomChild, url: `${strongroomUrl}/v1/me` },
+            bare: { child: bareChild, url: `https://127.0.0.1:${bare.port}/v1/me` },
+            ca,
+            accessToken: strongroom.accessToken,
+            rounds: ROUNDS,
+            secondsPerRound: SECONDS_PER_ROUND,
+          }),
+        );
+        await bareChild.close();
+      }
+
+      if (selected.includes('flood')) {
+        step('flood', '/healthz latency during a login flood');
+        results.push(
+          await benchLoginFlood({
+            serverChild: strongroomChild,
+            baseUrl: strongroomUrl,
+            ca,
+            users: strongroom.users,
+            seconds: FLOOD_SECONDS,
+          }),
+        );
+      }
+      await strongroomChild.close();
+    }
+
+    if (selected.includes('field-crypto')) {
+      step('field-crypto', 'field encryption + blind index per row vs ciphersweet-js (in-process)');
+      // A fresh child, so neither side inherits a server's heap or JIT state.
+      const cryptoChild = spawn();
+      results.push(
+        await benchFieldCrypto({
+          child: cryptoChild,
+          rounds: FIELD_CRYPTO_ROUNDS,
+          writeSecondsPerRound: 1,
+          readSecondsPerRound: 0.5,
+          warmupSeconds: 1,
+        }),
+      );
+      await cryptoChild.close();
+    }
   } finally {
     await Promise.all(children.map((child) => child.close()));
     await fs.rm(workDir, { recursive: true, force: true });
