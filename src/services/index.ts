@@ -1,10 +1,34 @@
 export { type ApiKeyService, createApiKeyService, type PublicApiKey } from './api-key-service.js';
 export {
+  type Collection,
+  type CollectionInput,
+  type CollectionService,
+  createCollectionService,
+} from './collection-service.js';
+export { createKeyService, type DataKeyRef, type KeyService } from './key-service.js';
+export { createRecordCrypto, type RecordCrypto, SUBJECT_FIELD } from './record-crypto.js';
+export {
+  createRecordReader,
+  MAX_PAGE,
+  type ReadOptions,
+  type RecordPage,
+  type RecordReader,
+  type RecordView,
+  type RedactionLevel,
+} from './record-reader.js';
+export {
+  assertOwnerOrAdmin,
+  type Caller,
+  createRecordService,
+  type RecordService,
+} from './record-service.js';
+export {
   createSecurityEventRecorder,
   type SecurityEventRecorder,
   type SecurityEventType,
 } from './security-events.js';
 export { createSessionService, type RefreshOutcome, type SessionService } from './session-service.js';
+export { createSubjectService, type ErasureResult, type SubjectService } from './subject-service.js';
 export {
   assertNoAdminPower,
   createUserService,

@@ -19,7 +19,9 @@ export type SecurityEventType =
   | 'user_created'
   | 'user_updated'
   | 'user_deleted'
-  | 'credential_exposed_over_http';
+  | 'credential_exposed_over_http'
+  | 'subject_erased'
+  | 'key_rotation_started';
 
 export type SecurityEventInput = Partial<Omit<SecurityEvent, 'id' | 'occurredAt' | 'type'>>;
 

@@ -1,18 +1,28 @@
 import type { Kysely } from 'kysely';
 import { createApiKeyStore } from './api-key-store.js';
+import { createCollectionStore } from './collection-store.js';
+import { createKeyStore } from './key-store.js';
+import { createRecordQueryStore } from './record-query-store.js';
+import { createRecordStore } from './record-store.js';
 import type { Database } from './schema.js';
 import { createSecurityEventStore } from './security-event-store.js';
 import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
+import { createSubjectStore } from './subject-store.js';
 import { createUserStore } from './user-store.js';
 
 export type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+export type { CollectionRow, CollectionStore } from './collection-store.js';
 export { type DatabaseHandle, type DatabaseKind, type DatabaseOptions, openDatabase } from './database.js';
+export type { DataKeyRow, KeyStore, MasterKeyRow } from './key-store.js';
 export { migrateToLatest } from './migrate.js';
-export type { Database } from './schema.js';
+export type { AttributeFilter, IndexFilter, RecordQueryStore } from './record-query-store.js';
+export type { AttributeRow, BlindIndexRow, RecordChange, RecordRow, RecordStore } from './record-store.js';
+export type { Database, DataKeyPurpose } from './schema.js';
 export type { SecurityEvent, SecurityEventStore } from './security-event-store.js';
 export type { RefreshTokenRecord, SessionRecord, SessionStore } from './session-store.js';
 export type { SigningKeyRecord, SigningKeyStore } from './signing-key-store.js';
+export type { ErasureRow, SubjectRow, SubjectStore } from './subject-store.js';
 export { type UserRecord, type UserStore, usernameKey } from './user-store.js';
 
 /** Every store bound to one connection or transaction. */
@@ -23,6 +33,11 @@ export function createStores(db: Kysely<Database>) {
     apiKeys: createApiKeyStore(db),
     signingKeys: createSigningKeyStore(db),
     securityEvents: createSecurityEventStore(db),
+    keys: createKeyStore(db),
+    collections: createCollectionStore(db),
+    records: createRecordStore(db),
+    recordQueries: createRecordQueryStore(db),
+    subjects: createSubjectStore(db),
   };
 }
 

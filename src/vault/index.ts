@@ -1,4 +1,15 @@
 export {
+  type CheckedValues,
+  COLLECTION_NAME_PATTERN,
+  checkFieldDefinitions,
+  checkRecordValues,
+  FIELD_NAME_PATTERN,
+  type FieldDefinition,
+  fieldNamed,
+  MAX_FIELDS,
+  unknownField,
+} from './collection-schema.js';
+export {
   FIELD_TYPES,
   type FieldType,
   type FieldValue,

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import type { Collection, CollectionInput, CollectionService } from '../../services/index.js';
+import { actorOf } from '../plugins/authenticate.js';
+import { isoTime, responses } from '../schemas.js';
+import { collectionBody, collectionParam, newCollection } from '../vault-schemas.js';
+
+const security = [{ bearerAuth: [] }, { apiKey: [] }];
+
+function toBody(collection: Collection) {
+  return {
+    id: collection.id,
+    name: collection.name,
+    fields: collection.fields,
+    created_at: isoTime(collection.createdAt),
+  };
+}
+
+export async function collectionRoutes(
+  app: FastifyInstance,
+  options: { collections: CollectionService },
+): Promise<void> {
+  app.post<{ Body: CollectionInput }>(
+    '/v1/collections',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['records'],
+        summary: 'Declare a collection and its fields (admin)',
+        security,
+        body: newCollection,
+        response: responses({ 201: collectionBody }),
+      },
+    },
+    async (request, reply) => {
+      const created = await options.collections.create(actorOf(request).userId, request.body);
+      return reply.code(201).send(toBody(created));
+    },
+  );
+
+  app.get(
+    '/v1/collections',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['records'],
+        summary: 'Every collection and its fields',
+        security,
+        response: responses({
+          200: {
+            type: 'object',
+            required: ['collections'],
+            additionalProperties: false,
+            properties: { collections: { type: 'array', items: collectionBody } },
+          },
+        }),
+      },
+    },
+    async () => ({ collections: (await options.collections.list()).map(toBody) }),
+  );
+
+  app.get<{ Params: { collection: string } }>(
+    '/v1/collections/:collection',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['records'],
+        summary: 'One collection and its fields',
+        security,
+        params: collectionParam,
+        response: responses({ 200: collectionBody }),
+      },
+    },
+    async (request) => toBody(await options.collections.get(request.params.collection)),
+  );
+}

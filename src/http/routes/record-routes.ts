@@ -1,0 +1,233 @@
+import type { FastifyInstance } from 'fastify';
+import type { CollectionService, RecordReader, RecordService } from '../../services/index.js';
+import { isoTime, responses } from '../schemas.js';
+import {
+  callerOf,
+  collectionParam,
+  fieldValues,
+  pageQuery,
+  parseReveal,
+  readQuery,
+  recordBody,
+  recordPage,
+  recordParams,
+  toRecordBody,
+} from '../vault-schemas.js';
+
+const security = [{ bearerAuth: [] }, { apiKey: [] }];
+const access = { access: 'authenticated' } as const;
+
+interface ReadQuery {
+  reveal?: string;
+  redaction?: 'masked' | 'redacted';
+}
+
+const written = {
+  type: 'object',
+  required: ['id', 'revision'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    revision: { type: 'integer' },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export async function recordRoutes(
+  app: FastifyInstance,
+  options: { collections: CollectionService; records: RecordService; reader: RecordReader },
+): Promise<void> {
+  const { collections, records, reader } = options;
+
+  app.post<{ Params: { collection: string }; Body: { subject?: string; fields: Record<string, unknown> } }>(
+    '/v1/collections/:collection/records',
+    {
+      config: access,
+      schema: {
+        tags: ['records'],
+        summary: 'Store a record; sensitive fields are encrypted before they are written',
+        security,
+        params: collectionParam,
+        body: {
+          type: 'object',
+          required: ['fields'],
+          additionalProperties: false,
+          properties: {
+            subject: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 256,
+              pattern: '^[^\\u0000-\\u001f]+$',
+              description: "The application's id of the person the record is about; erasable as a whole",
+            },
+            fields: fieldValues,
+          },
+        },
+        response: responses({ 201: written }),
+      },
+    },
+    async (request, reply) => {
+      const collection = await collections.get(request.params.collection);
+      const created = await records.create(callerOf(request), collection, request.body);
+      return reply
+        .code(201)
+        .send({ id: created.id, revision: created.revision, created_at: isoTime(created.createdAt) });
+    },
+  );
+
+  app.get<{ Params: { collection: string }; Querystring: ReadQuery & Record<string, string> }>(
+    '/v1/collections/:collection/records',
+    {
+      config: access,
+      schema: {
+        tags: ['records'],
+        summary: 'List records (cursor pagination); `filter.<field>=value` filters on non-sensitive fields',
+        security,
+        params: collectionParam,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...pageQuery, ...readQuery },
+          patternProperties: { '^filter\\.[a-z][a-z0-9_]{0,63}$': { type: 'string', maxLength: 1024 } },
+        },
+        response: responses({ 200: recordPage }),
+      },
+    },
+    async (request) => {
+      const { cursor, limit, reveal, redaction, ...rest } = request.query;
+      const filters = Object.fromEntries(
+        Object.entries(rest).map(([key, value]) => [key.slice('filter.'.length), value]),
+      );
+      const collection = await collections.get(request.params.collection);
+      const page = await reader.list(callerOf(request), collection, {
+        ...(cursor === undefined ? {} : { cursor }),
+        limit: Number(limit ?? 50),
+        filters,
+        reveal: parseReveal(reveal),
+        redaction: redaction ?? 'masked',
+      });
+      return {
+        records: page.records.map((r) => toRecordBody(collection.name, r)),
+        next_cursor: page.nextCursor,
+      };
+    },
+  );
+
+  app.post<{
+    Params: { collection: string };
+    Body: {
+      where: Record<string, unknown>;
+      cursor?: string;
+      limit?: number;
+      reveal?: string[];
+      redaction?: 'masked' | 'redacted';
+    };
+  }>(
+    '/v1/collections/:collection/records/search',
+    {
+      config: access,
+      schema: {
+        tags: ['records'],
+        summary: 'Find records by exact value (blind index for sensitive fields); values travel in the body',
+        security,
+        params: collectionParam,
+        body: {
+          type: 'object',
+          required: ['where'],
+          additionalProperties: false,
+          properties: {
+            where: { ...fieldValues, minProperties: 1, maxProperties: 16 },
+            cursor: pageQuery.cursor,
+            limit: { type: 'integer', minimum: 1, maximum: 200 },
+            reveal: { type: 'array', maxItems: 64, items: { type: 'string', pattern: '^[a-z0-9_]{1,64}$' } },
+            redaction: readQuery.redaction,
+          },
+        },
+        response: responses({ 200: recordPage }),
+      },
+    },
+    async (request) => {
+      const { where, cursor, limit, reveal, redaction } = request.body;
+      const collection = await collections.get(request.params.collection);
+      const page = await reader.search(callerOf(request), collection, {
+        where,
+        ...(cursor === undefined ? {} : { cursor }),
+        limit: limit ?? 50,
+        reveal: [...new Set(reveal ?? [])],
+        redaction: redaction ?? 'masked',
+      });
+      return {
+        records: page.records.map((r) => toRecordBody(collection.name, r)),
+        next_cursor: page.nextCursor,
+      };
+    },
+  );
+
+  app.get<{ Params: { collection: string; id: string }; Querystring: ReadQuery }>(
+    '/v1/collections/:collection/records/:id',
+    {
+      config: access,
+      schema: {
+        tags: ['records'],
+        summary: 'Read a record; sensitive fields are masked unless revealed (and allowed)',
+        security,
+        params: recordParams,
+        querystring: { type: 'object', additionalProperties: false, properties: readQuery },
+        response: responses({ 200: recordBody }),
+      },
+    },
+    async (request) => {
+      const collection = await collections.get(request.params.collection);
+      const view = await reader.get(callerOf(request), collection, request.params.id, {
+        reveal: parseReveal(request.query.reveal),
+        redaction: request.query.redaction ?? 'masked',
+      });
+      return toRecordBody(collection.name, view);
+    },
+  );
+
+  app.patch<{ Params: { collection: string; id: string }; Body: { fields: Record<string, unknown> } }>(
+    '/v1/collections/:collection/records/:id',
+    {
+      config: access,
+      schema: {
+        tags: ['records'],
+        summary: 'Change some fields (null clears an optional field); creator or admin',
+        security,
+        params: recordParams,
+        body: {
+          type: 'object',
+          required: ['fields'],
+          additionalProperties: false,
+          properties: { fields: { ...fieldValues, minProperties: 1 } },
+        },
+        response: responses({ 200: written }),
+      },
+    },
+    async (request) => {
+      const collection = await collections.get(request.params.collection);
+      const updated = await records.update(callerOf(request), collection, request.params.id, request.body);
+      return { id: request.params.id, revision: updated.revision, updated_at: isoTime(updated.updatedAt) };
+    },
+  );
+
+  app.delete<{ Params: { collection: string; id: string } }>(
+    '/v1/collections/:collection/records/:id',
+    {
+      config: access,
+      schema: {
+        tags: ['records'],
+        summary: 'Delete a record with its indexes and tokens; creator or admin',
+        security,
+        params: recordParams,
+        response: responses({ 204: { type: 'null' } }),
+      },
+    },
+    async (request, reply) => {
+      const collection = await collections.get(request.params.collection);
+      await records.delete(callerOf(request), collection, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * Collections: named sets of declared fields, each collection with its own data key (for records without a
+ * subject) and its own blind index key. Definitions cannot change after creation, so they are cached per node.
+ * Invariants: creating a collection and its two keys is one transaction (no orphan keys, no keyless collection).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AppError } from '../errors.js';
+import { type CollectionRow, type Database, inTransaction, type Stores } from '../storage/index.js';
+import { checkFieldDefinitions, type FieldDefinition } from '../vault/index.js';
+import type { KeyService } from './key-service.js';
+
+export interface Collection {
+  id: string;
+  name: string;
+  fields: FieldDefinition[];
+  keyId: string;
+  indexKeyId: string;
+  createdAt: number;
+}
+
+export interface CollectionInput {
+  name: string;
+  fields: Array<{
+    name: string;
+    type: string;
+    sensitive?: boolean;
+    searchable?: boolean;
+    required?: boolean;
+  }>;
+}
+
+function toCollection(row: CollectionRow): Collection {
+  return {
+    id: row.id,
+    name: row.name,
+    fields: JSON.parse(row.fields) as FieldDefinition[],
+    keyId: row.keyId,
+    indexKeyId: row.indexKeyId,
+    createdAt: row.createdAt,
+  };
+}
+
+export function createCollectionService(deps: {
+  db: Kysely<Database>;
+  stores: Stores;
+  keys: KeyService;
+  clock: () => number;
+}) {
+  const cache = new Map<string, Collection>();
+
+  return {
+    async create(createdBy: string, input: CollectionInput): Promise<Collection> {
+      const fields = checkFieldDefinitions(input.fields);
+      const id = randomUUID();
+      const compact = id.replaceAll('-', '');
+      const row: CollectionRow = {
+        id,
+        name: input.name,
+        fields: JSON.stringify(fields),
+        keyId: `c_${compact}`,
+        indexKeyId: `i_${compact}`,
+        createdBy,
+        createdAt: deps.clock(),
+      };
+      await inTransaction(deps.db, async (stores) => {
+        if (!(await stores.collections.insert(row)))
+          throw new AppError('COLLECTION_EXISTS', { field: 'body.name' });
+        await deps.keys.createDataKey(stores.keys, row.keyId, 'collection');
+        await deps.keys.createDataKey(stores.keys, row.indexKeyId, 'index');
+      });
+      return toCollection(row);
+    },
+    /** The collection named `name`; COLLECTION_NOT_FOUND otherwise. */
+    async get(name: string): Promise<Collection> {
+      const cached = cache.get(name);
+      if (cached !== undefined) return cached;
+      const row = await deps.stores.collections.findByName(name);
+      if (row === null) throw new AppError('COLLECTION_NOT_FOUND');
+      const collection = toCollection(row);
+      if (cache.size >= 1000) cache.clear();
+      cache.set(name, collection);
+      return collection;
+    },
+    async list(): Promise<Collection[]> {
+      return (await deps.stores.collections.list()).map(toCollection);
+    },
+  };
+}
+
+export type CollectionService = ReturnType<typeof createCollectionService>;

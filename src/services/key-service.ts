@@ -1,0 +1,164 @@
+/**
+ * The key hierarchy: root key (from the configured source) → master key versions (sealed with the root key, in
+ * `master_keys`) → data keys (wrapped by one master version, in `data_keys`) → field ciphertexts.
+ * Invariants:
+ * - Plaintext keys exist only in memory: master keys in a small map, data keys in a bounded LRU cache; storage sees
+ *   wrapped keys only. A master key version is bound to its number, a data key to its id and version (AAD), so
+ *   wrapped keys cannot be relabelled or swapped.
+ * - New data keys are always wrapped by the newest master version; older versions stay until a rewrap job has moved
+ *   every data key off them (see key-jobs), so no key is ever unreadable during a rotation.
+ * - A destroyed data key (subject erasure) is refused even if its plaintext is still cached on this node.
+ * Threats addressed: database or backup disclosure without the root key. Not addressed: a compromised process.
+ */
+import { randomBytes } from 'node:crypto';
+import { createDataKey, open, type RootKey, seal, unwrapDataKey, wrapDataKey } from '../crypto/index.js';
+import { AppError } from '../errors.js';
+import type { DataKeyPurpose, KeyStore } from '../storage/index.js';
+
+const MASTER_KEY_BYTES = 32;
+
+export interface DataKeyRef {
+  keyId: string;
+  keyVersion: number;
+}
+
+export interface KeyService {
+  /** Loads the master key versions, creating the first one on a new database. Runs when the root key arrives. */
+  init(): Promise<void>;
+  currentMasterVersion(): number;
+  /** Creates a new master version (newest wins for new wraps); returns its number. */
+  rotateMaster(): Promise<number>;
+  /** Re-reads master versions (another node may have rotated). */
+  reloadMasters(): Promise<void>;
+  /** Creates `keyId` version `version` (1 for a new key), wrapped by the newest master version. */
+  createDataKey(
+    store: KeyStore,
+    keyId: string,
+    purpose: DataKeyPurpose,
+    version?: number,
+  ): Promise<DataKeyRef>;
+  /** The newest version of `keyId`: new values are always written under it. */
+  currentVersion(store: KeyStore, keyId: string): Promise<number>;
+  /** The plaintext data key; SUBJECT_ERASED when destroyed. */
+  dataKey(store: KeyStore, ref: DataKeyRef): Promise<Buffer>;
+  /** Rewraps one data key version under the newest master version. */
+  rewrap(store: KeyStore, ref: DataKeyRef): Promise<void>;
+  /** Drops `keyId` (every version) from this node's cache. */
+  forget(keyId: string): void;
+}
+
+export function createKeyService(deps: {
+  store: KeyStore;
+  rootKey: Pick<RootKey, 'get'>;
+  clock: () => number;
+  cacheSize: number;
+}): KeyService {
+  const masters = new Map<number, Buffer>();
+  let newestMaster = 0;
+  const cache = new Map<string, Buffer>();
+  const cacheKey = (ref: DataKeyRef) => `${ref.keyId}\u0000${ref.keyVersion}`;
+  const masterAad = (version: number) => `strongroom.master-key.v1:${version}`;
+
+  async function reloadMasters(): Promise<void> {
+    const rows = await deps.store.listMasterKeys();
+    for (const row of rows) {
+      if (row.retiredAt !== null) {
+        masters.delete(row.version);
+        continue;
+      }
+      if (!masters.has(row.version)) {
+        masters.set(row.version, open(deps.rootKey.get(), row.wrapped, masterAad(row.version)));
+      }
+      newestMaster = Math.max(newestMaster, row.version);
+    }
+  }
+
+  async function master(version: number): Promise<Buffer> {
+    let key = masters.get(version);
+    if (key === undefined) {
+      await reloadMasters();
+      key = masters.get(version);
+    }
+    if (key === undefined) throw new Error(`master key version ${version} is not available`);
+    return key;
+  }
+
+  async function insertMaster(version: number): Promise<void> {
+    const key = randomBytes(MASTER_KEY_BYTES);
+    await deps.store.insertMasterKey({
+      version,
+      wrapped: seal(deps.rootKey.get(), key, masterAad(version)),
+      createdAt: deps.clock(),
+      retiredAt: null,
+    });
+    // Whether this node's insert won or another node's did, the stored row is the truth.
+    await reloadMasters();
+  }
+
+  function remember(ref: DataKeyRef, key: Buffer): void {
+    const id = cacheKey(ref);
+    cache.delete(id);
+    cache.set(id, key);
+    if (cache.size > deps.cacheSize) cache.delete(cache.keys().next().value as string);
+  }
+
+  return {
+    async init() {
+      await reloadMasters();
+      if (newestMaster === 0) await insertMaster(1);
+    },
+    currentMasterVersion: () => {
+      if (newestMaster === 0) throw new AppError('SEALED');
+      return newestMaster;
+    },
+    async rotateMaster() {
+      await reloadMasters();
+      await insertMaster(newestMaster + 1);
+      return newestMaster;
+    },
+    reloadMasters,
+    async createDataKey(store, keyId, purpose, version = 1) {
+      const masterVersion = newestMaster;
+      const ref = { keyId, keyVersion: version };
+      const dataKey = createDataKey();
+      await store.insertDataKey({
+        keyId,
+        version,
+        purpose,
+        wrapped: wrapDataKey(await master(masterVersion), dataKey, ref),
+        masterVersion,
+        createdAt: deps.clock(),
+        retiredAt: null,
+        destroyedAt: null,
+      });
+      remember(ref, dataKey);
+      return ref;
+    },
+    async currentVersion(store, keyId) {
+      const version = await store.newestVersion(keyId);
+      if (version === null) throw new Error('data key does not exist');
+      return version;
+    },
+    async dataKey(store, ref) {
+      const cached = cache.get(cacheKey(ref));
+      if (cached !== undefined) return cached;
+      const row = await store.findDataKey(ref.keyId, ref.keyVersion);
+      if (row === null) throw new Error('data key does not exist');
+      if (row.destroyedAt !== null) throw new AppError('SUBJECT_ERASED');
+      if (row.wrapped === '') throw new Error('data key version was retired while still in use');
+      const key = unwrapDataKey(await master(row.masterVersion), row.wrapped, ref);
+      remember(ref, key);
+      return key;
+    },
+    async rewrap(store, ref) {
+      const row = await store.findDataKey(ref.keyId, ref.keyVersion);
+      if (row === null || row.wrapped === '' || row.masterVersion === newestMaster) return;
+      const key = unwrapDataKey(await master(row.masterVersion), row.wrapped, ref);
+      const wrapped = wrapDataKey(await master(newestMaster), key, ref);
+      await store.rewrapDataKey(ref.keyId, ref.keyVersion, wrapped, newestMaster);
+    },
+    forget(keyId) {
+      for (const id of [...cache.keys()]) if (id.startsWith(`${keyId}\u0000`)) cache.delete(id);
+    },
+  };
+}

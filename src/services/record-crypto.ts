@@ -1,0 +1,130 @@
+/**
+ * Encryption of record values and their blind indexes.
+ * Invariants: every sensitive value (and the subject id) is encrypted with AES-256-GCM under the record's data key
+ * version, bound by AAD to collection id, record id, field name, key id and version (crypto/envelope.ts), so a
+ * ciphertext moved to another record or field fails; values are JSON-encoded first, so types survive the round trip.
+ * Blind indexes use one key per collection, field and index-key version (crypto/blind-index.ts, which documents
+ * what an index leaks); searches compute a candidate for every live index version, so a search during an index
+ * rotation finds records on either version.
+ * Threats addressed: a dump of the records table revealing values or allowing ciphertexts to be swapped.
+ */
+import { blindIndexKey, computeBlindIndex, decryptField, encryptField } from '../crypto/index.js';
+import type { BlindIndexRow, KeyStore } from '../storage/index.js';
+import type { FieldDefinition, FieldValue } from '../vault/index.js';
+import type { DataKeyRef, KeyService } from './key-service.js';
+
+/** The `field` name under which a record's subject id is encrypted (not a valid field name, so no clash). */
+export const SUBJECT_FIELD = '$subject';
+
+export interface RecordLocation extends DataKeyRef {
+  collectionId: string;
+  recordId: string;
+}
+
+/** The text blind-indexed and compared for a normalized value: canonical JSON, identical on write and search. */
+export function indexedText(value: FieldValue): string {
+  return JSON.stringify(value);
+}
+
+export function createRecordCrypto(deps: { keys: KeyService }) {
+  const fieldIndexKeys = new Map<string, Buffer>();
+
+  async function indexKey(
+    store: KeyStore,
+    indexKeyId: string,
+    version: number,
+    collectionId: string,
+    field: string,
+  ) {
+    const id = `${indexKeyId}\u0000${version}\u0000${field}`;
+    let key = fieldIndexKeys.get(id);
+    if (key === undefined) {
+      const root = await deps.keys.dataKey(store, { keyId: indexKeyId, keyVersion: version });
+      key = blindIndexKey(root, { collection: collectionId, field, version });
+      if (fieldIndexKeys.size >= 10_000) fieldIndexKeys.clear();
+      fieldIndexKeys.set(id, key);
+    }
+    return key;
+  }
+
+  return {
+    async seal(
+      store: KeyStore,
+      at: RecordLocation,
+      values: Record<string, FieldValue>,
+    ): Promise<Record<string, string>> {
+      const dataKey = await deps.keys.dataKey(store, at);
+      const sealed: Record<string, string> = {};
+      for (const [field, value] of Object.entries(values)) {
+        sealed[field] = encryptField(dataKey, JSON.stringify(value), {
+          collection: at.collectionId,
+          recordId: at.recordId,
+          field,
+          keyId: at.keyId,
+          keyVersion: at.keyVersion,
+        });
+      }
+      return sealed;
+    },
+    /** Decrypts the named fields (all when `only` is undefined). Throws on any tampered or misplaced value. */
+    async open(
+      store: KeyStore,
+      at: RecordLocation,
+      sealed: Record<string, string>,
+      only?: ReadonlySet<string>,
+    ): Promise<Record<string, FieldValue>> {
+      const dataKey = await deps.keys.dataKey(store, at);
+      const values: Record<string, FieldValue> = {};
+      for (const [field, ciphertext] of Object.entries(sealed)) {
+        if (only !== undefined && !only.has(field)) continue;
+        const text = decryptField(dataKey, ciphertext, {
+          collection: at.collectionId,
+          recordId: at.recordId,
+          field,
+          keyId: at.keyId,
+          keyVersion: at.keyVersion,
+        });
+        values[field] = JSON.parse(text) as FieldValue;
+      }
+      return values;
+    },
+    /** Blind index rows for the searchable fields among `values`, under index version `version`. */
+    async indexes(
+      store: KeyStore,
+      collection: { id: string; indexKeyId: string },
+      version: number,
+      definitions: readonly FieldDefinition[],
+      values: Record<string, FieldValue>,
+    ): Promise<BlindIndexRow[]> {
+      const rows: BlindIndexRow[] = [];
+      for (const definition of definitions) {
+        const value = values[definition.name];
+        if (!definition.searchable || value === undefined) continue;
+        const key = await indexKey(store, collection.indexKeyId, version, collection.id, definition.name);
+        rows.push({
+          field: definition.name,
+          indexVersion: version,
+          value: computeBlindIndex(key, indexedText(value)),
+        });
+      }
+      return rows;
+    },
+    /** The index value of `value` under each of `versions` (the live index key versions). */
+    async candidates(
+      store: KeyStore,
+      collection: { id: string; indexKeyId: string },
+      versions: readonly number[],
+      field: string,
+      value: FieldValue,
+    ): Promise<Array<{ indexVersion: number; value: string }>> {
+      const out: Array<{ indexVersion: number; value: string }> = [];
+      for (const version of versions) {
+        const key = await indexKey(store, collection.indexKeyId, version, collection.id, field);
+        out.push({ indexVersion: version, value: computeBlindIndex(key, indexedText(value)) });
+      }
+      return out;
+    },
+  };
+}
+
+export type RecordCrypto = ReturnType<typeof createRecordCrypto>;

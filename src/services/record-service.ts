@@ -1,0 +1,204 @@
+/**
+ * Writing records: create, partial update, delete. Values are checked against the collection (vault/), sensitive
+ * ones encrypted under the newest version of the record's data key (the subject's, else the collection's), and the
+ * record, its filter attributes and blind indexes are written in one transaction.
+ * Invariants: bad input changes nothing (all checks run before the transaction); a write never uses a data key
+ * version older than the newest, so a running rotation only ever has old records left to move; an update that
+ * finds its record on an older key version re-encrypts every value, so a record is always on exactly one version;
+ * concurrent writers (and the rotation job) cannot overwrite each other (revision check, bounded retries, then 409).
+ * Threats addressed: lost updates, values left under retired keys, half-written records.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AppError } from '../errors.js';
+import {
+  type AttributeRow,
+  type Database,
+  inTransaction,
+  type RecordRow,
+  type Stores,
+} from '../storage/index.js';
+import { checkRecordValues, type FieldValue } from '../vault/index.js';
+import type { Collection } from './collection-service.js';
+import type { KeyService } from './key-service.js';
+import { indexedText, type RecordCrypto, SUBJECT_FIELD } from './record-crypto.js';
+import type { SubjectService } from './subject-service.js';
+
+/** Who is asking: enough to apply the owner-or-admin rule until the policy engine decides instead. */
+export interface Caller {
+  userId: string;
+  isAdmin: boolean;
+}
+
+const MAX_UPDATE_ATTEMPTS = 3;
+
+export function assertOwnerOrAdmin(caller: Caller, record: Pick<RecordRow, 'createdBy'>): void {
+  if (!caller.isAdmin && record.createdBy !== caller.userId) throw new AppError('FORBIDDEN');
+}
+
+function attributeRows(values: Record<string, FieldValue>): AttributeRow[] {
+  return Object.entries(values).map(([field, value]) => ({ field, value: indexedText(value) }));
+}
+
+export function createRecordService(deps: {
+  db: Kysely<Database>;
+  keys: KeyService;
+  crypto: RecordCrypto;
+  subjects: SubjectService;
+  clock: () => number;
+}) {
+  return {
+    async create(
+      caller: Caller,
+      collection: Collection,
+      input: { subject?: string; fields: Record<string, unknown> },
+    ): Promise<{ id: string; revision: number; createdAt: number }> {
+      const values = checkRecordValues(collection.fields, input.fields, {
+        partial: false,
+        path: 'body.fields',
+      });
+      const subjectHash = input.subject === undefined ? null : deps.subjects.hash(input.subject);
+      const id = randomUUID();
+      const now = deps.clock();
+      await inTransaction(deps.db, async (stores) => {
+        const keyId =
+          subjectHash === null ? collection.keyId : await deps.subjects.keyFor(stores, subjectHash);
+        const keyVersion = await deps.keys.currentVersion(stores.keys, keyId);
+        const at = { collectionId: collection.id, recordId: id, keyId, keyVersion };
+        const sealed = await deps.crypto.seal(stores.keys, at, values.sensitive);
+        const subjectSealed =
+          input.subject === undefined
+            ? null
+            : ((await deps.crypto.seal(stores.keys, at, { [SUBJECT_FIELD]: input.subject }))[SUBJECT_FIELD] ??
+              null);
+        const indexVersion = await deps.keys.currentVersion(stores.keys, collection.indexKeyId);
+        const indexes = await deps.crypto.indexes(
+          stores.keys,
+          collection,
+          indexVersion,
+          collection.fields,
+          values.sensitive,
+        );
+        await stores.records.insert(
+          {
+            id,
+            collectionId: collection.id,
+            subjectHash,
+            subjectSealed,
+            keyId,
+            keyVersion,
+            plainFields: JSON.stringify(values.plain),
+            sealedFields: JSON.stringify(sealed),
+            revision: 1,
+            createdBy: caller.userId,
+            createdAt: now,
+            updatedAt: now,
+            erasedAt: null,
+          },
+          attributeRows(values.plain),
+          indexes,
+        );
+      });
+      return { id, revision: 1, createdAt: now };
+    },
+
+    async update(
+      caller: Caller,
+      collection: Collection,
+      id: string,
+      input: { fields: Record<string, unknown> },
+    ): Promise<{ revision: number; updatedAt: number }> {
+      const values = checkRecordValues(collection.fields, input.fields, {
+        partial: true,
+        path: 'body.fields',
+      });
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await inTransaction(deps.db, (stores) =>
+          applyUpdate(stores, caller, collection, id, values),
+        );
+        if (outcome !== null) return outcome;
+        if (attempt >= MAX_UPDATE_ATTEMPTS) throw new AppError('RECORD_CHANGED');
+      }
+    },
+
+    async delete(caller: Caller, collection: Collection, id: string): Promise<void> {
+      await inTransaction(deps.db, async (stores) => {
+        const record = await stores.records.find(collection.id, id);
+        if (record === null) throw new AppError('RECORD_NOT_FOUND');
+        assertOwnerOrAdmin(caller, record);
+        await stores.records.delete(collection.id, id);
+      });
+    },
+  };
+
+  /** One attempt at an update; null when a concurrent write changed the record first. */
+  async function applyUpdate(
+    stores: Stores,
+    caller: Caller,
+    collection: Collection,
+    id: string,
+    values: ReturnType<typeof checkRecordValues>,
+  ): Promise<{ revision: number; updatedAt: number } | null> {
+    const record = await stores.records.find(collection.id, id);
+    if (record === null) throw new AppError('RECORD_NOT_FOUND');
+    if (record.erasedAt !== null) throw new AppError('SUBJECT_ERASED');
+    assertOwnerOrAdmin(caller, record);
+    const keyVersion = await deps.keys.currentVersion(stores.keys, record.keyId);
+    const from = {
+      collectionId: collection.id,
+      recordId: id,
+      keyId: record.keyId,
+      keyVersion: record.keyVersion,
+    };
+    const to = { ...from, keyVersion };
+    const oldSealed = JSON.parse(record.sealedFields) as Record<string, string>;
+    const cleared = new Set(values.cleared);
+    let sealed: Record<string, string>;
+    let subjectSealed = record.subjectSealed;
+    if (keyVersion === record.keyVersion) {
+      sealed = { ...oldSealed, ...(await deps.crypto.seal(stores.keys, to, values.sensitive)) };
+    } else {
+      // The record is on an older key version: move every value to the newest, as the rotation job would.
+      const kept = await deps.crypto.open(stores.keys, from, oldSealed);
+      sealed = await deps.crypto.seal(stores.keys, to, { ...kept, ...values.sensitive });
+      if (subjectSealed !== null) {
+        const subject = await deps.crypto.open(stores.keys, from, { [SUBJECT_FIELD]: subjectSealed });
+        subjectSealed = (await deps.crypto.seal(stores.keys, to, subject))[SUBJECT_FIELD] ?? null;
+      }
+    }
+    for (const name of cleared) delete sealed[name];
+    const plain = { ...(JSON.parse(record.plainFields) as Record<string, FieldValue>), ...values.plain };
+    for (const name of cleared) delete plain[name];
+    const now = deps.clock();
+    const updated = await stores.records.update(id, record.revision, {
+      subjectSealed,
+      keyId: record.keyId,
+      keyVersion,
+      plainFields: JSON.stringify(plain),
+      sealedFields: JSON.stringify(sealed),
+      updatedAt: now,
+    });
+    if (!updated) return null;
+    const indexedFields = collection.fields
+      .filter((f) => f.searchable && (f.name in values.sensitive || cleared.has(f.name)))
+      .map((f) => f.name);
+    const indexVersion = await deps.keys.currentVersion(stores.keys, collection.indexKeyId);
+    const indexed = Object.fromEntries(
+      indexedFields.flatMap((n) => (n in values.sensitive ? [[n, values.sensitive[n] as FieldValue]] : [])),
+    );
+    await stores.records.replaceSideTables(
+      { id, collectionId: collection.id },
+      {
+        fields: collection.fields
+          .filter((f) => !f.sensitive && (f.name in values.plain || cleared.has(f.name)))
+          .map((f) => f.name),
+        attributes: attributeRows(values.plain),
+        indexedFields,
+        indexes: await deps.crypto.indexes(stores.keys, collection, indexVersion, collection.fields, indexed),
+      },
+    );
+    return { revision: record.revision + 1, updatedAt: now };
+  }
+}
+
+export type RecordService = ReturnType<typeof createRecordService>;

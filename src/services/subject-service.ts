@@ -1,0 +1,103 @@
+/**
+ * Subjects: the people records are about. Each subject has its own data key, so erasing a person is destroying one
+ * key (crypto-shredding): every copy of their ciphertexts, in any table, replica or backup that does not also hold
+ * the key, becomes noise at once.
+ * Invariants:
+ * - A subject id is stored only as a keyed HMAC (HKDF label `subject-id/v1` from the root key), never in clear.
+ * - Erasure is one transaction: key destroyed (wrapped bytes overwritten), records emptied to tombstones, their
+ *   attributes, blind indexes and tokens deleted, and the erasure recorded. An erased subject cannot get new data.
+ * Not addressed: a backup that also holds the wrapped subject key and the root key that unwraps it (see README,
+ * "Erasure and backups"); process memory of a node that cached the key (entries are evicted here, and erased
+ * records no longer have ciphertexts to decrypt in the live database).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { hmacSha256, type RootKey, randomBase62 } from '../crypto/index.js';
+import { AppError } from '../errors.js';
+import { type Database, inTransaction, type Stores } from '../storage/index.js';
+import type { KeyService } from './key-service.js';
+
+export interface ErasureResult {
+  erasedAt: number;
+  records: number;
+  tokens: number;
+  alreadyErased: boolean;
+}
+
+export function createSubjectService(deps: {
+  db: Kysely<Database>;
+  keys: KeyService;
+  rootKey: Pick<RootKey, 'derive'>;
+  clock: () => number;
+}) {
+  const hash = (subject: string) =>
+    hmacSha256(deps.rootKey.derive('subject-id/v1'), subject).toString('base64url');
+
+  return {
+    hash,
+    /** The subject's data key id, created on first use; SUBJECT_ERASED for an erased subject. Call inside a transaction. */
+    async keyFor(stores: Stores, subjectHash: string): Promise<string> {
+      let subject = await stores.subjects.find(subjectHash);
+      if (subject === null) {
+        const keyId = `s_${randomBase62(22)}`;
+        if (await stores.subjects.insert({ subjectHash, keyId, createdAt: deps.clock(), erasedAt: null })) {
+          await deps.keys.createDataKey(stores.keys, keyId, 'subject');
+          return keyId;
+        }
+        subject = await stores.subjects.find(subjectHash);
+      }
+      if (subject === null) throw new Error('subject vanished while being created');
+      if (subject.erasedAt !== null) throw new AppError('SUBJECT_ERASED', { field: 'body.subject' });
+      return subject.keyId;
+    },
+    /** Erases every value of `subject` in every collection. Idempotent; an unknown subject is recorded as erased. */
+    async erase(subject: string, erasedBy: string | null): Promise<ErasureResult> {
+      const subjectHash = hash(subject);
+      const now = deps.clock();
+      const result = await inTransaction(deps.db, async (stores) => {
+        const existing = await stores.subjects.find(subjectHash);
+        if (existing?.erasedAt != null) {
+          return {
+            erasedAt: existing.erasedAt,
+            records: 0,
+            tokens: 0,
+            alreadyErased: true,
+            keyId: existing.keyId,
+          };
+        }
+        if (existing === null) {
+          // Recorded so that later writes for this subject are refused, as for any erased subject.
+          await stores.subjects.insert({
+            subjectHash,
+            keyId: `s_${randomBase62(22)}`,
+            createdAt: now,
+            erasedAt: now,
+          });
+        }
+        await stores.subjects.markErased(subjectHash, now, erasedBy);
+        const keyId = existing?.keyId ?? null;
+        if (keyId !== null) await stores.keys.destroyDataKey(keyId, now);
+        const records = await stores.recordQueries.eraseSubject(subjectHash, now);
+        const tokens = await stores.subjects.deleteTokens(subjectHash);
+        await stores.subjects.insertErasure({
+          id: randomUUID(),
+          subjectHash,
+          erasedAt: now,
+          erasedBy,
+          records,
+          tokens,
+        });
+        return { erasedAt: now, records, tokens, alreadyErased: false, keyId };
+      });
+      if (result.keyId !== null) deps.keys.forget(result.keyId);
+      return {
+        erasedAt: result.erasedAt,
+        records: result.records,
+        tokens: result.tokens,
+        alreadyErased: result.alreadyErased,
+      };
+    },
+  };
+}
+
+export type SubjectService = ReturnType<typeof createSubjectService>;

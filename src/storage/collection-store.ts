@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface CollectionRow {
+  id: string;
+  name: string;
+  /** JSON array of field definitions (vault/collection-schema.ts). */
+  fields: string;
+  keyId: string;
+  indexKeyId: string;
+  createdBy: string | null;
+  createdAt: number;
+}
+
+function toRow(r: Database['collections']): CollectionRow {
+  return {
+    id: r.id,
+    name: r.name,
+    fields: r.fields,
+    keyId: r.key_id,
+    indexKeyId: r.index_key_id,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
+}
+
+export function createCollectionStore(db: Kysely<Database>) {
+  return {
+    /** Inserts a collection; false when the name is taken. */
+    async insert(c: CollectionRow): Promise<boolean> {
+      const result = await db
+        .insertInto('collections')
+        .values({
+          id: c.id,
+          name: c.name,
+          fields: c.fields,
+          key_id: c.keyId,
+          index_key_id: c.indexKeyId,
+          created_by: c.createdBy,
+          created_at: c.createdAt,
+        })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    },
+    async findByName(name: string): Promise<CollectionRow | null> {
+      const row = await db.selectFrom('collections').selectAll().where('name', '=', name).executeTakeFirst();
+      return row === undefined ? null : toRow(row);
+    },
+    async findByKeyId(keyId: string): Promise<CollectionRow | null> {
+      const row = await db
+        .selectFrom('collections')
+        .selectAll()
+        .where((eb) => eb.or([eb('key_id', '=', keyId), eb('index_key_id', '=', keyId)]))
+        .executeTakeFirst();
+      return row === undefined ? null : toRow(row);
+    },
+    async findById(id: string): Promise<CollectionRow | null> {
+      const row = await db.selectFrom('collections').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : toRow(row);
+    },
+    async list(): Promise<CollectionRow[]> {
+      const rows = await db.selectFrom('collections').selectAll().orderBy('name').execute();
+      return rows.map(toRow);
+    },
+  };
+}
+
+export type CollectionStore = ReturnType<typeof createCollectionStore>;
