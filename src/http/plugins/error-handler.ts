@@ -20,6 +20,10 @@ interface ValidationIssue {
 // like an ordinary identifier.
 const SAFE_PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
 
+function isSafeName(name: string): boolean {
+  return SAFE_PROPERTY_NAME.test(name) && redactString(name) === name;
+}
+
 const CONTEXT_NAMES: Record<string, string> = {
   querystring: 'query',
   params: 'path',
@@ -31,7 +35,11 @@ function describeValidation(error: FastifyError): { field: string; message: stri
   const issue = error.validation?.[0] as ValidationIssue | undefined;
   const context = CONTEXT_NAMES[error.validationContext ?? 'body'] ?? 'body';
   if (issue === undefined) return { field: context, message: `${context} is not valid` };
-  let field = context + issue.instancePath.replace(/\//g, '.');
+  // Path segments can be client-chosen keys (record field names): only identifier-like ones are named.
+  const segments = issue.instancePath.split('/').slice(1);
+  let field = [context, ...segments.map((s) => (/^\d+$/.test(s) || isSafeName(s) ? s : '(unknown)'))].join(
+    '.',
+  );
   let problem = issue.message ?? 'is not valid';
   if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
     field = `${field}.${issue.params.missingProperty}`;
@@ -41,10 +49,7 @@ function describeValidation(error: FastifyError): { field: string; message: stri
     typeof issue.params.additionalProperty === 'string'
   ) {
     const name = issue.params.additionalProperty;
-    field =
-      SAFE_PROPERTY_NAME.test(name) && redactString(name) === name
-        ? `${field}.${name}`
-        : `${field}.(unknown)`;
+    field = isSafeName(name) ? `${field}.${name}` : `${field}.(unknown)`;
     problem = 'is not an allowed field';
   } else if (issue.keyword === 'pattern' || issue.keyword === 'format') {
     problem = 'is not in the expected format';
