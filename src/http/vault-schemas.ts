@@ -85,7 +85,10 @@ export const recordBody = {
   properties: {
     id: { type: 'string' },
     collection: { type: 'string' },
-    subject: { type: ['string', 'null'], description: 'Shown to admins and the record creator only' },
+    subject: {
+      type: ['string', 'null'],
+      description: "The subject id: `***` unless `reveal` names `subject` (and the caller may see it)",
+    },
     fields: { type: 'object', additionalProperties: { type: ['string', 'integer', 'boolean', 'null'] } },
     redaction: {
       type: 'object',

@@ -2,6 +2,7 @@
  * Reading records: by id, as a filtered page, or by exact value of searchable sensitive fields (blind index).
  * Every sensitive field leaves at a redaction level: `masked` (type-aware, vault/masking.ts) by default,
  * `redacted` (null, not even decrypted), or `plain` for the fields named in `reveal` when the caller may see them.
+ * The subject id is treated like a sensitive value: `***` unless `reveal` names `subject`.
  * Invariants: a field is decrypted only when it will be shown masked or plain; a reveal that is not allowed is
  * refused as a whole (403), never silently downgraded; filters on sensitive fields are refused (their values must
  * travel in a body, through the blind index); blind index matches are confirmed by decrypting, so truncation
@@ -39,6 +40,9 @@ export interface RecordPage {
 }
 
 export const MAX_PAGE = 200;
+/** The `reveal` entry that asks for the subject id in plain (a reserved field name). */
+export const REVEAL_SUBJECT = 'subject';
+const SUBJECT_MASK = '***';
 
 function encodeCursor(id: string): string {
   return Buffer.from(JSON.stringify({ after: id }), 'utf8').toString('base64url');
@@ -60,6 +64,7 @@ export function createRecordReader(deps: { stores: Stores; crypto: RecordCrypto 
 
   function checkReveal(collection: Collection, reveal: readonly string[]): void {
     for (const name of reveal) {
+      if (name === REVEAL_SUBJECT) continue;
       if (!fieldNamed(collection.fields, name, 'query.reveal').sensitive) {
         throw new AppError('VALIDATION_FAILED', {
           field: 'query.reveal',
@@ -90,7 +95,7 @@ export function createRecordReader(deps: { stores: Stores; crypto: RecordCrypto 
         .filter((f) => f.sensitive && (revealed.has(f.name) || options.redaction === 'masked'))
         .map((f) => f.name),
     );
-    if (mayReveal && row.subjectSealed !== null) needed.add(SUBJECT_FIELD);
+    if (revealed.has(REVEAL_SUBJECT) && row.subjectSealed !== null) needed.add(SUBJECT_FIELD);
     const at = {
       collectionId: collection.id,
       recordId: row.id,
@@ -120,7 +125,7 @@ export function createRecordReader(deps: { stores: Stores; crypto: RecordCrypto 
     const subject = opened[SUBJECT_FIELD];
     return {
       id: row.id,
-      subject: typeof subject === 'string' ? subject : null,
+      subject: typeof subject === 'string' ? subject : row.subjectSealed === null ? null : SUBJECT_MASK,
       fields,
       redaction,
       revision: row.revision,

@@ -19,6 +19,8 @@ export interface FieldDefinition {
 export const COLLECTION_NAME_PATTERN = '^[a-z][a-z0-9_-]{0,63}$';
 export const FIELD_NAME_PATTERN = '^[a-z][a-z0-9_]{0,63}$';
 export const MAX_FIELDS = 64;
+/** Names a field cannot take: `subject` names the record's subject id in `reveal`. */
+export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set(['subject']);
 const FIELD_NAME = new RegExp(FIELD_NAME_PATTERN);
 
 /** Checks a declared field list (already shaped by the route schema); returns it with defaults filled in. */
@@ -37,6 +39,7 @@ export function checkFieldDefinitions(
     const at = `${path}/${i}`;
     if (!FIELD_NAME.test(field.name)) throw invalidField(`${at}/name`, `must match ${FIELD_NAME_PATTERN}`);
     if (seen.has(field.name)) throw invalidField(`${at}/name`, 'repeats a field name');
+    if (RESERVED_FIELD_NAMES.has(field.name)) throw invalidField(`${at}/name`, 'is reserved');
     seen.add(field.name);
     if (!isFieldType(field.type)) throw invalidField(`${at}/type`, 'is not a supported field type');
     const sensitive = field.sensitive ?? false;

@@ -7,6 +7,7 @@ export {
   type FieldDefinition,
   fieldNamed,
   MAX_FIELDS,
+  RESERVED_FIELD_NAMES,
   unknownField,
 } from './collection-schema.js';
 export {

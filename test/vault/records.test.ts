@@ -88,8 +88,9 @@ describe('encrypted records API', () => {
     expect((await admin.create('patients', patient(7), 'subject-a')).json().error.code).toBe(
       'SUBJECT_ERASED',
     );
-    const kept = (await admin.read('patients', b.id, '?reveal=ssn')).json();
+    const kept = (await admin.read('patients', b.id, '?reveal=ssn,subject')).json();
     expect(kept).toMatchObject({ subject: 'subject-b', fields: { ssn: '123-45-0006' } });
+    expect((await admin.read('patients', b.id)).json().subject).toBe('***');
   });
 
   it('refuses bad input with a typed error naming the field, never the value, and writes nothing', async () => {
