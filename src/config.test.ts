@@ -41,6 +41,7 @@ describe('loadConfig', () => {
     [{ tlsCert: 'cert.pem' }, 'tlsCert and tlsKey'],
     [{ databaseUrl: 'mysql://x' }, 'databaseUrl'],
     [{ databaseSchema: 'Robert"; drop' }, 'databaseSchema'],
+    [{ keyring: 'hsm' }, 'keyring'],
   ])('refuses %o naming the setting', (flags, name) => {
     expect(() => loadConfig(flags)).toThrow(ConfigError);
     expect(() => loadConfig(flags)).toThrow(name);
@@ -52,6 +53,25 @@ describe('loadConfig', () => {
       expect.unreachable();
     } catch (error) {
       expect(String(error)).not.toContain('hunter2');
+    }
+  });
+
+  it('defaults to the auto keyring with the keyring file in the data directory', () => {
+    const config = loadConfig({ dataDir: '/srv/sr' });
+    expect(config.keyring).toBe('auto');
+    expect(config.keyringFile).toBe(path.resolve('/srv/sr/keyring.json'));
+    expect(loadConfig({}, { STRONGROOM_KEYRING: 'sealed' }).keyring).toBe('sealed');
+  });
+
+  it('refuses a sealed keyring together with a master key from env or a file, without echoing the key', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    for (const env of [{ STRONGROOM_MASTER_KEY: key }, { STRONGROOM_MASTER_KEY_FILE: '/run/secrets/k' }]) {
+      expect(() => loadConfig({ keyring: 'sealed' }, env)).toThrow(ConfigError);
+      try {
+        loadConfig({ keyring: 'sealed' }, env);
+      } catch (error) {
+        expect(String(error)).not.toContain(key);
+      }
     }
   });
 });

@@ -8,6 +8,9 @@ import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** Where the root key comes from: `auto` (configured key, key file or development key file) or a sealed keyring. */
+export type KeyringMode = 'auto' | 'sealed';
+
 export interface ThrottleConfig {
   /** Failures allowed before delays start. */
   freeAttempts: number;
@@ -32,6 +35,9 @@ export interface Config {
   sqlitePath: string;
   masterKeyFile: string;
   masterKey: string | null;
+  /** `sealed`: the root key is recovered from Shamir shares at run time, never read from env or a file. */
+  keyring: KeyringMode;
+  keyringFile: string;
   redisUrl: string | null;
   redisKeyPrefix: string;
   issuer: string;
@@ -130,6 +136,19 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     throw new ConfigError('databaseSchema must be a lower-case SQL identifier');
   }
   const accessTokenTtlSeconds = read.int('accessTokenTtl', 900, 30, 3600);
+  const keyring = read.str('keyring', 'auto') as KeyringMode;
+  if (keyring !== 'auto' && keyring !== 'sealed') {
+    throw new ConfigError('keyring (STRONGROOM_KEYRING) must be auto or sealed');
+  }
+  // A sealed keyring must not silently fall back to, or be shadowed by, a key read from env or a file.
+  if (
+    keyring === 'sealed' &&
+    (read.raw('masterKey') !== undefined || read.raw('masterKeyFile') !== undefined)
+  ) {
+    throw new ConfigError(
+      'keyring sealed cannot be combined with STRONGROOM_MASTER_KEY or STRONGROOM_MASTER_KEY_FILE; configure one key source',
+    );
+  }
   const config: Config = {
     dataDir,
     host: read.str('host', '127.0.0.1'),
@@ -144,6 +163,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     sqlitePath: path.join(dataDir, 'strongroom.db'),
     masterKeyFile: path.resolve(read.str('masterKeyFile', path.join(dataDir, 'master.key'))),
     masterKey: read.optional('masterKey'),
+    keyring,
+    keyringFile: path.resolve(read.str('keyringFile', path.join(dataDir, 'keyring.json'))),
     redisUrl: read.optional('redisUrl'),
     redisKeyPrefix: read.str('redisKeyPrefix', 'strongroom:'),
     issuer: read.str('issuer', 'strongroom'),

@@ -34,5 +34,13 @@ export {
   type RootKeyHolder,
   type RootKeySource,
 } from './root-key.js';
+export {
+  initSealedKeyring,
+  isKeyringRootKey,
+  parseSealedKeyring,
+  readSealedKeyring,
+  type SealedKeyring,
+} from './sealed-keyring.js';
 export { combineShares, splitSecret } from './shamir.js';
 export { ShamirError, type ShamirErrorCode } from './shamir-error.js';
+export { createUnsealSession, type UnsealSession, type UnsealStatus } from './unseal-session.js';

@@ -1,8 +1,9 @@
 import { Buffer } from 'node:buffer';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { generateOpaqueToken } from '../crypto/opaque-token.js';
+import { splitSecret } from '../crypto/shamir.js';
 import { DETECTORS, type DetectorName, findSecrets } from './detectors.js';
 import { redactString } from './redact-value.js';
 
@@ -32,6 +33,7 @@ describe('detectors', () => {
       'private_key',
       'jwt',
       'strongroom_token',
+      'shamir_share',
       'bearer',
       'basic',
       'card_number',
@@ -71,6 +73,16 @@ describe('detectors', () => {
       const last = key.at(-1) === 'a' ? 'b' : 'a';
       expect(found(`${key.slice(0, -1)}${last}`, 'strongroom_token')).toEqual([]);
       expect(found(`srk_${'A'.repeat(49)}`, 'strongroom_token')).toEqual([]);
+    });
+  });
+
+  describe('shamir_share', () => {
+    it('finds key shares, even mistyped or glued to other text', async () => {
+      const [share = ''] = await splitSecret(randomBytes(32), 3, 2);
+      expect(found(`share=${share}&x`, 'shamir_share')).toEqual([share]);
+      const typo = `${share.slice(0, 20)}${share[20] === 'A' ? 'B' : 'A'}${share.slice(21)}`;
+      expect(found(`"${typo}"`, 'shamir_share')).toEqual([typo]);
+      expect(found('srs1-1-2-short-00000000', 'shamir_share')).toEqual([]);
     });
   });
 

@@ -23,6 +23,7 @@ export type DetectorName =
   | 'private_key'
   | 'jwt'
   | 'strongroom_token'
+  | 'shamir_share'
   | 'bearer'
   | 'basic'
   | 'card_number'
@@ -54,6 +55,12 @@ const PRIVATE_KEY_PATTERN =
 
 /** JWE compact (5 segments) or JWS compact (3 segments, signature may be empty), header first. */
 const JWT_PATTERN = /(?<![\w-])eyJ[\w-]+\.(?:[\w-]*\.[\w-]*\.[\w-]+\.[\w-]*|[\w-]+\.[\w-]*)/g;
+
+/**
+ * Strongroom Shamir key shares (`shamir-share.ts`). Hidden even with a bad checksum: a mistyped share is still
+ * almost all of a share.
+ */
+const SHAMIR_SHARE_PATTERN = /srs1-[1-9]\d{0,2}-[1-9]\d{0,2}-[A-Za-z0-9_-]{55}-[0-9a-f]{8}/g;
 
 /** RFC 6750 b64token after the scheme name, which is case-insensitive. */
 const BEARER_PATTERN = /\bbearer[ \t]+[A-Za-z0-9\-._~+/]+=*/gi;
@@ -114,6 +121,7 @@ export const DETECTORS: readonly Detector[] = Object.freeze(
       validate: (c: string) => wholeIf(isOpaqueToken(c), c),
       hint: /sr[kr]_/,
     },
+    { name: 'shamir_share', pattern: SHAMIR_SHARE_PATTERN, validate: whole, hint: /srs1-/ },
     { name: 'bearer', pattern: BEARER_PATTERN, validate: bearerCredential, hint: /bearer/i },
     { name: 'basic', pattern: BASIC_PATTERN, validate: basicCredential, hint: /basic/i },
     // Every card number (ungrouped, or grouped with a 4-digit first group) and every SSN holds 4 digits in a row.

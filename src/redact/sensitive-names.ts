@@ -71,11 +71,11 @@ const KEY_RULES = rules(
   'password passwd pwd new_password current_password password_hash passphrase token ' +
     'access_token refresh_token id_token secret client_secret api_key apikey key authorization ' +
     'cookie set-cookie x-api-key credential credentials ssn card_number private_key master_key ' +
-    'otp totp passcode cvv cvc security_code',
+    'otp totp passcode cvv cvc security_code share shares key_share unseal_key',
   // Words anywhere in a name. `key` alone is absent on purpose: `primaryKey` and `sortKey` are not secrets.
   'password passwd pwd passphrase token secret api_key apikey authorization cookie credential ' +
     'ssn card_number private_key master_key access_key secret_key passcode cvv cvc security_code ' +
-    'credit_card social_security',
+    'credit_card social_security key_share unseal_key',
 );
 
 const PARAM_RULES = rules(
