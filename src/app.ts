@@ -21,19 +21,26 @@ import {
   limitHashing,
 } from './auth/index.js';
 import type { Config } from './config.js';
-import { createRootKeyHolder, loadMasterKey } from './crypto/index.js';
+import {
+  createRootKeyHolder,
+  createUnsealSession,
+  loadMasterKey,
+  readSealedKeyring,
+} from './crypto/index.js';
 import { registerOpenApi } from './http/openapi.js';
 import authenticate from './http/plugins/authenticate.js';
 import { createClientErrorHandler } from './http/plugins/client-errors.js';
 import errorHandler from './http/plugins/error-handler.js';
 import { createFrameworkErrorHandler } from './http/plugins/framework-errors.js';
 import requestLog from './http/plugins/request-log.js';
+import sealGate from './http/plugins/seal-gate.js';
 import securityHeaders from './http/plugins/security-headers.js';
 import transportGuard from './http/plugins/transport-guard.js';
 import urlGuard from './http/plugins/url-guard.js';
 import { apiKeyRoutes } from './http/routes/api-key-routes.js';
 import { authRoutes } from './http/routes/auth-routes.js';
 import { meRoutes } from './http/routes/me-routes.js';
+import { sealRoutes } from './http/routes/seal-routes.js';
 import { systemRoutes } from './http/routes/system-routes.js';
 import { userRoutes } from './http/routes/user-routes.js';
 import { errorResponse } from './http/schemas.js';
@@ -67,12 +74,19 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
       level: config.logLevel,
       ...(options.logDestination ? { destination: options.logDestination } : {}),
     });
-  const masterKey = loadMasterKey({
-    masterKey: config.masterKey,
-    masterKeyFile: config.masterKeyFile,
-    isDefaultFile: isDefaultMasterKeyFile(config),
-  });
-  const rootKey = createRootKeyHolder(masterKey.source);
+  // A sealed keyring starts sealed: the root key arrives later, as Shamir shares (POST /v1/sys/unseal).
+  const sealedKeyring = config.keyring === 'sealed' ? await readSealedKeyring(config.keyringFile) : null;
+  const masterKey =
+    sealedKeyring === null
+      ? loadMasterKey({
+          masterKey: config.masterKey,
+          masterKeyFile: config.masterKeyFile,
+          isDefaultFile: isDefaultMasterKeyFile(config),
+        })
+      : null;
+  const rootKey = createRootKeyHolder(masterKey?.source ?? 'sealed-keyring');
+  const unsealSession =
+    sealedKeyring === null ? null : createUnsealSession({ keyring: sealedKeyring, holder: rootKey, clock });
   const database = await openDatabase(config);
   await migrateToLatest(database.db as never);
   const stores = createStores(database.db);
@@ -147,7 +161,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     clock,
   });
   const revoker = createExposedCredentialRevoker({ accessTokens, sessions, apiKeys, events });
-  await rootKey.unseal(masterKey.key);
+  if (masterKey !== null) await rootKey.unseal(masterKey.key);
   // Warm the dummy hash so the first unknown-user login costs the same as any other.
   await hasher.verifyDummy('warm-up');
 
@@ -178,6 +192,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   await app.register(requestLog);
   if (config.trustProxy !== false) await app.register(transportGuard, { revoker });
   await app.register(urlGuard);
+  await app.register(sealGate, { rootKey });
   await app.register(authenticate, { authenticator });
   await registerOpenApi(app, VERSION);
 
@@ -192,8 +207,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
         return false;
       }
     },
+    isSealed: () => rootKey.isSealed(),
     jwks: () => keyring.jwks(),
   });
+  await app.register(sealRoutes, { rootKey, session: unsealSession, clock });
   await app.register(authRoutes, { login });
   await app.register(meRoutes, {
     users,
@@ -208,7 +225,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
 
   // Picks up keys rotated by other nodes, rotates when due, and drops expired sessions.
   const maintenance = setInterval(() => {
-    Promise.all([keyring.refresh(), stores.sessions.deleteExpired(clock())]).catch((err: unknown) =>
+    // While sealed the signing keys cannot be opened; they are loaded by the unseal listener.
+    const refresh = rootKey.isSealed() ? Promise.resolve() : keyring.refresh();
+    Promise.all([refresh, stores.sessions.deleteExpired(clock())]).catch((err: unknown) =>
       logger.error({ err }, 'maintenance failed'),
     );
   }, 60_000);
@@ -222,8 +241,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   return {
     app,
     logger,
-    masterKeySource: masterKey.source,
+    masterKeySource: rootKey.source,
     rootKey,
+    sealedKeyring,
     services: {
       users,
       apiKeys,

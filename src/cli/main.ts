@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, type ConfigFlags, loadConfig } from '../config.js';
 import { initialize } from '../setup/initialize.js';
 import { VERSION } from '../version.js';
+import { operatorInit, operatorUnseal } from './operator.js';
 import { serve } from './serve.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -17,7 +18,49 @@ function commonOptions(command: Command): Command {
     .addOption(new Option('--data-dir <dir>', 'data directory (SQLite database, keys, certificates)'))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent'))
     .addOption(new Option('--tls-cert <file>', 'PEM certificate (chain) to serve instead of the local CA'))
-    .addOption(new Option('--tls-key <file>', 'PEM private key of --tls-cert'));
+    .addOption(new Option('--tls-key <file>', 'PEM private key of --tls-cert'))
+    .addOption(
+      new Option('--keyring <mode>', 'root key source: auto (key file or env) or sealed (Shamir shares)'),
+    )
+    .addOption(new Option('--keyring-file <file>', 'sealed keyring file (default <data-dir>/keyring.json)'));
+}
+
+function operatorCommands(program: Command): void {
+  const operator = program
+    .command('operator')
+    .description('sealed keyring: create it, unseal a running server');
+  commonOptions(
+    operator.command('init').description('create a sealed keyring and print its key shares, once'),
+  )
+    .addOption(new Option('--shares <n>', 'number of key shares to create (default 5)'))
+    .addOption(new Option('--threshold <k>', 'shares needed to unseal (default 3)'))
+    .action(async (flags: ConfigFlags & { shares?: string; threshold?: string }) => {
+      const { shares, threshold, ...settings } = flags;
+      await operatorInit(
+        loadConfig(settings, process.env),
+        { ...(shares === undefined ? {} : { shares }), ...(threshold === undefined ? {} : { threshold }) },
+        print,
+        (line) => process.stderr.write(`${line}\n`),
+      );
+    });
+  commonOptions(
+    operator
+      .command('unseal')
+      .description('read one key share from stdin (hidden on a terminal) and submit it to the server'),
+  )
+    .addOption(new Option('--url <url>', 'server URL (default https://127.0.0.1:<port>)'))
+    .addOption(new Option('--port <port>', 'server port for the default URL (default 8443)'))
+    .addOption(
+      new Option('--ca <file>', 'CA certificate to verify the server (default <data-dir>/tls/ca.pem)'),
+    )
+    .action(async (flags: ConfigFlags & { url?: string; ca?: string }) => {
+      const { url, ca, ...settings } = flags;
+      await operatorUnseal(
+        loadConfig(settings, process.env),
+        { ...(url === undefined ? {} : { url }), ...(ca === undefined ? {} : { ca }) },
+        print,
+      );
+    });
 }
 
 async function run(argv: string[]): Promise<void> {
@@ -56,6 +99,7 @@ async function run(argv: string[]): Promise<void> {
     );
   });
 
+  operatorCommands(program);
   await program.parseAsync(argv);
 }
 

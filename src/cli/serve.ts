@@ -18,13 +18,19 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   const logger = createLogger({ level: config.logLevel });
   const setup = await initialize(config);
   const tls = await loadTlsFiles(setup.tls.certPath, setup.tls.keyPath);
-  const { app, masterKeySource, services } = await buildApp(config, { tls, logger });
+  const { app, masterKeySource, rootKey, sealedKeyring, services } = await buildApp(config, { tls, logger });
   // buildApp has hashed once, so the libuv pool exists: hashing threads yield the CPU to the event loop.
   deprioritizeWorkerThreads();
   if (masterKeySource === 'development-key-file') {
     logger.warn(
       { path: config.masterKeyFile },
       'using the development master key file next to the data; set STRONGROOM_MASTER_KEY or STRONGROOM_MASTER_KEY_FILE in production',
+    );
+  }
+  if (sealedKeyring !== null && rootKey.isSealed()) {
+    logger.warn(
+      { path: sealedKeyring.file, threshold: sealedKeyring.threshold, shareCount: sealedKeyring.shares },
+      'started sealed: data endpoints answer 503 SEALED until operators unseal with `strongroom operator unseal`',
     );
   }
   if (config.trustProxy === true) {
@@ -36,6 +42,11 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   print(`Strongroom listening on https://${hostForUrl(config.host)}:${port}`);
+  if (sealedKeyring !== null && rootKey.isSealed()) {
+    print(
+      `Sealed: ${sealedKeyring.threshold} of ${sealedKeyring.shares} operators must run \`strongroom operator unseal\``,
+    );
+  }
   if (setup.tls.caCertPath !== null) print(`Local CA certificate: ${setup.tls.caCertPath} (curl --cacert …)`);
   const initialPassword = path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
   if (fs.existsSync(initialPassword)) {

@@ -44,6 +44,14 @@ describe.skipIf(process.getuid === undefined)('initialize', () => {
     expect(second.tls).toEqual(first.tls);
   });
 
+  it('creates no master key file when the root key comes from a sealed keyring', async () => {
+    const dataDir = path.join(root, 'data');
+    const config = loadConfig({ dataDir, keyring: 'sealed' });
+    const result = await initialize(config);
+    expect(result).toMatchObject({ masterKeySource: 'sealed-keyring', masterKeyCreated: false });
+    expect(fs.existsSync(config.masterKeyFile)).toBe(false);
+  });
+
   it.each(['755', '750', '710', '707', '701'])(
     'refuses an existing data directory with mode %s, touching nothing in it',
     async (mode) => {

@@ -1,7 +1,8 @@
 /**
  * `strongroom init`: everything a first start needs, idempotently: the data directory (0700), the development master
- * key (0600), the local CA and server certificate (unless a real certificate is configured), the migrated database
- * and the initial admin. Returns paths only: never a key or password.
+ * key (0600; not with a sealed keyring, which `strongroom operator init` creates), the local CA and server
+ * certificate (unless a real certificate is configured), the migrated database and the initial admin. Returns
+ * paths only: never a key or password.
  * Like ssh with ~/.ssh, it refuses (POSIX only) an existing data or `tls/` directory that another user owns or that
  * group or others may read, write or enter: they could read the database and keys, or swap in their own master key.
  */
@@ -9,14 +10,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createPasswordHasher } from '../auth/index.js';
 import type { Config } from '../config.js';
-import { loadMasterKey, type MasterKeySource } from '../crypto/index.js';
+import { loadMasterKey, type RootKeySource } from '../crypto/index.js';
 import { createStores, migrateToLatest, openDatabase } from '../storage/index.js';
 import { ensureDevCertificates } from '../tls/index.js';
 import { ensureInitialAdmin } from './initial-admin.js';
 
 export interface InitializeResult {
   dataDir: string;
-  masterKeySource: MasterKeySource;
+  masterKeySource: RootKeySource;
   masterKeyCreated: boolean;
   tls: { certPath: string; keyPath: string; caCertPath: string | null };
   initialAdminPasswordFile: string | null;
@@ -32,11 +33,15 @@ export async function initialize(
   clock: () => number = Date.now,
 ): Promise<InitializeResult> {
   await ensurePrivateDirectory(config.dataDir);
-  const masterKey = loadMasterKey({
-    masterKey: config.masterKey,
-    masterKeyFile: config.masterKeyFile,
-    isDefaultFile: isDefaultMasterKeyFile(config),
-  });
+  // A sealed keyring is created by `strongroom operator init`; no key file may appear beside it.
+  const masterKey =
+    config.keyring === 'sealed'
+      ? { source: 'sealed-keyring' as const, created: false }
+      : loadMasterKey({
+          masterKey: config.masterKey,
+          masterKeyFile: config.masterKeyFile,
+          isDefaultFile: isDefaultMasterKeyFile(config),
+        });
   let tls: InitializeResult['tls'];
   if (config.tlsCertPath !== null && config.tlsKeyPath !== null) {
     tls = { certPath: config.tlsCertPath, keyPath: config.tlsKeyPath, caCertPath: null };
@@ -68,7 +73,7 @@ export async function initialize(
 }
 
 /** Creates `dir` with mode 0700 if missing; throws if it is not a directory private to the current user. */
-async function ensurePrivateDirectory(dir: string): Promise<void> {
+export async function ensurePrivateDirectory(dir: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const stats = await fs.stat(dir);
   if (!stats.isDirectory()) throw new Error(`data directory ${dir} is not a directory`);

@@ -110,6 +110,7 @@ describe('strongroom CLI', () => {
         }
       });
     });
+    expect(stdout).toContain('using the development master key file');
     const ca = fs.readFileSync(path.join(dataDir, 'tls/ca.pem'));
     const health = await request(`${url}/healthz`, ca);
     expect(health.status).toBe(200);

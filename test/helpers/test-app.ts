@@ -36,9 +36,12 @@ export async function createTestApp(
     env?: NodeJS.ProcessEnv;
     clock?: () => number;
     database?: 'sqlite' | 'postgres';
+    /** Runs on the fresh data directory before the app is built (e.g. to write a sealed keyring into it). */
+    seedDataDir?: (dataDir: string) => Promise<void>;
   } = {},
 ) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'strongroom-test-'));
+  await options.seedDataDir?.(dataDir);
   const usePostgres = options.database === 'postgres';
   if (usePostgres && TEST_DATABASE_URL === null) throw new Error('STRONGROOM_DATABASE_URL is not set');
   const schema = usePostgres ? `test_${randomBytes(6).toString('hex')}` : null;

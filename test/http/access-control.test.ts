@@ -174,6 +174,15 @@ const EXPLICIT_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/readyz', access: 'public', success: { status: 200 } },
   { method: 'GET', url: '/.well-known/jwks.json', access: 'public', success: { status: 200 } },
   { method: 'GET', url: '/openapi.json', access: 'public', success: { status: 200 } },
+  { method: 'GET', url: '/v1/sys/seal-status', access: 'public', success: { status: 200 } },
+  {
+    method: 'POST',
+    url: '/v1/sys/unseal',
+    access: 'public',
+    // This app's key is not a sealed keyring: it is unsealed from the start.
+    success: { status: 409, code: 'ALREADY_UNSEALED' },
+    prepare: async () => ({ payload: { share: 'srs1-not-a-share' } }),
+  },
   {
     method: 'POST',
     url: '/v1/auth/login',

@@ -162,7 +162,7 @@ describe('HTTPS listener', () => {
   it('serves /healthz over TLS with HSTS and an AEAD suite', async () => {
     const reply = await httpsRequest('/healthz');
     expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toEqual({ status: 'ok' });
+    expect(JSON.parse(reply.body)).toEqual({ status: 'ok', sealed: false });
     expect(reply.headers['strict-transport-security']).toBe(HSTS);
     expect(reply.cipher).toMatch(AEAD);
   });

@@ -9,17 +9,34 @@ const status = {
   properties: { status: { type: 'string' } },
 } as const;
 
+const health = {
+  type: 'object',
+  required: ['status', 'sealed'],
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string' },
+    sealed: {
+      type: 'boolean',
+      description: 'True until operators unseal the root key (see /v1/sys/seal-status)',
+    },
+  },
+} as const;
+
 export async function systemRoutes(
   app: FastifyInstance,
-  options: { isReady: () => Promise<boolean>; jwks: () => { keys: object[] } },
+  options: { isReady: () => Promise<boolean>; isSealed: () => boolean; jwks: () => { keys: object[] } },
 ): Promise<void> {
   app.get(
     '/healthz',
     {
       config: { access: 'public' },
-      schema: { tags: ['system'], summary: 'Liveness', response: responses({ 200: status }) },
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness (alive even while sealed)',
+        response: responses({ 200: health }),
+      },
     },
-    async () => ({ status: 'ok' }),
+    async () => ({ status: 'ok', sealed: options.isSealed() }),
   );
 
   app.get(
@@ -28,11 +45,13 @@ export async function systemRoutes(
       config: { access: 'public' },
       schema: {
         tags: ['system'],
-        summary: 'Readiness: the database answers, a signing key is usable and Redis (if configured) answers',
+        summary:
+          'Readiness: unsealed, the database answers, a signing key is usable and Redis (if configured) answers',
         response: responses({ 200: status }),
       },
     },
     async () => {
+      if (options.isSealed()) throw new AppError('SEALED');
       if (!(await options.isReady())) throw new AppError('NOT_READY');
       return { status: 'ready' };
     },
