@@ -62,6 +62,7 @@ async function handle(request: ChildRequest): Promise<ChildResults[ChildRequest[
         port: server.port,
         users: server.users,
         accessToken: server.accessToken,
+        adminAccessToken: server.adminAccessToken,
         threadpoolSize: threadpoolSize(),
       };
     }

@@ -40,7 +40,14 @@ export type ChildRequest =
 export interface ChildResults {
   'measure-argon2': Argon2Window & { threadpoolSize: number };
   'measure-field-crypto': FieldCryptoWindow;
-  'start-strongroom': { port: number; users: BenchUser[]; accessToken: string; threadpoolSize: number };
+  'start-strongroom': {
+    port: number;
+    users: BenchUser[];
+    accessToken: string;
+    /** An admin's access token (the admin is not among `users`). */
+    adminAccessToken: string;
+    threadpoolSize: number;
+  };
   'start-bare': { port: number };
   /** CPU time used so far by the child process, all threads. */
   'cpu-usage': { cpuMs: number };

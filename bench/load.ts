@@ -19,6 +19,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** One body per connection, assigned round-robin; every request on a connection sends the same body. */
   bodies?: readonly string[];
+  /** Called for every request: its path (default: the URL's) and body (default: `bodies`); for distinct requests. */
+  nextRequest?: () => { path?: string; body?: string };
   /** Seconds of untimed load first, so JIT warm-up and TLS handshakes are not measured. */
   warmupSeconds?: number;
   /** Seconds before a request is abandoned (autocannon's default is 10). */
@@ -43,6 +45,12 @@ export interface LoadResult {
 function cannon(options: LoadOptions, seconds: number, okTimes: number[]): Promise<autocannon.Result> {
   const bodies = options.bodies ?? [];
   let nextBody = 0;
+  const { nextRequest } = options;
+  // autocannon rebuilds a request whose `setupRequest` is a function before each send, and reuses it otherwise.
+  const requests =
+    nextRequest === undefined
+      ? {}
+      : { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, ...nextRequest() }) }] };
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -54,6 +62,7 @@ function cannon(options: LoadOptions, seconds: number, okTimes: number[]): Promi
         method: options.method ?? 'GET',
         headers: options.headers ?? {},
         tlsOptions: { ca: options.ca },
+        ...requests,
         setupClient: (client) => {
           const body = bodies[nextBody++ % Math.max(bodies.length, 1)];
           if (body !== undefined) client.setBody(body);

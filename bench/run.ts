@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: Strongroom's four performance checks, each reported as a ratio to a baseline measured in the
+ * `npm run bench`: Strongroom's five performance checks, each reported as a ratio to a baseline measured in the
  * same run on the same machine. Results are informational: the exit code is 0 unless a benchmark crashes.
- * `npm run bench -- field-crypto` (or any of login, me, flood, field-crypto) runs only the named ones.
+ * `npm run bench -- field-crypto` (or any of login, me, records, flood, field-crypto) runs only the named ones.
  *
  * Process layout (2-core machines included): every server runs in a child process and the load generators run
  * here. In one process, autocannon's own TLS and HTTP work would sit on the server's event loop and be counted
@@ -19,6 +19,7 @@ import { benchFieldCrypto } from './field-crypto.js';
 import { benchLoginFlood } from './login-flood.js';
 import { benchLoginThroughput } from './login-throughput.js';
 import { benchMeVsBare } from './me-vs-bare.js';
+import { benchRecords } from './records.js';
 import { type BenchResult, formatTable, writeResults } from './report.js';
 
 const RESULTS_FILE = path.resolve('.bench', 'results.json');
@@ -29,7 +30,7 @@ const FLOOD_SECONDS = 10;
 const LOGIN_USERS = 16;
 // In-process field crypto: 5 alternating rounds of 1 s writes and 0.5 s reads per side, ~18 s with warm-up.
 const FIELD_CRYPTO_ROUNDS = 5;
-const BENCHMARKS = ['login', 'me', 'flood', 'field-crypto'] as const;
+const BENCHMARKS = ['login', 'me', 'records', 'flood', 'field-crypto'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** The benchmarks named on the command line, or all of them; throws on an unknown name. */
@@ -113,6 +114,20 @@ async function main(): Promise<void> {
           }),
         );
         await bareChild.close();
+      }
+
+      if (selected.includes('records')) {
+        step('records', 'record write/read: 5 sensitive fields vs none, same API');
+        results.push(
+          ...(await benchRecords({
+            child: strongroomChild,
+            baseUrl: strongroomUrl,
+            ca,
+            adminAccessToken: strongroom.adminAccessToken,
+            rounds: ROUNDS,
+            secondsPerRound: SECONDS_PER_ROUND,
+          })),
+        );
       }
 
       if (selected.includes('flood')) {

@@ -26,12 +26,15 @@ const WIDE_THROTTLE = {
   addressThrottleLockoutAfter: 100_000,
 };
 
-/** Builds and starts Strongroom on an ephemeral loopback port, with `userCount` users and one access token. */
+/**
+ * Builds and starts Strongroom on an ephemeral loopback port, with `userCount` users and one access token, plus
+ * one admin (not among `users`) and its access token, for the admin-only routes (collections).
+ */
 export async function startStrongroom(options: {
   dataDir: string;
   tls: TlsPaths;
   userCount: number;
-}): Promise<BenchServer & { users: BenchUser[]; accessToken: string }> {
+}): Promise<BenchServer & { users: BenchUser[]; accessToken: string; adminAccessToken: string }> {
   // Log level stays at the default (info), so the per-request log line and its redaction are part of the cost.
   const config = loadConfig({ dataDir: options.dataDir, port: 0, ...WIDE_THROTTLE }, {});
   const tls = await loadTlsFiles(options.tls.certPath, options.tls.keyPath);
@@ -48,9 +51,18 @@ export async function startStrongroom(options: {
   const [first] = users;
   if (first === undefined) throw new Error('at least one benchmark user is needed');
   const tokens = await services.login.login({ ...first, clientAddress: '127.0.0.1' });
+  const admin = { username: 'benchadmin', password: `Bench-${randomBytes(12).toString('base64url')}` };
+  await services.users.create({ ...admin, roles: ['admin'] });
+  const adminTokens = await services.login.login({ ...admin, clientAddress: '127.0.0.1' });
 
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('server did not bind a TCP port');
-  return { port: address.port, users, accessToken: tokens.accessToken, close: () => app.close() };
+  return {
+    port: address.port,
+    users,
+    accessToken: tokens.accessToken,
+    adminAccessToken: adminTokens.accessToken,
+    close: () => app.close(),
+  };
 }
