@@ -18,6 +18,12 @@ export const ERRORS = {
     status: 400,
     message: 'Only non-sensitive fields can be filtered on; search sensitive fields in the body',
   },
+  FIELD_NOT_SENSITIVE: { status: 400, message: 'Only sensitive fields can be tokenized' },
+  FIELD_EMPTY: { status: 400, message: 'The field has no value in this record' },
+  TOKEN_FORMAT_UNSUPPORTED: {
+    status: 400,
+    message: 'Format-preserving tokens exist only for card_number values',
+  },
   UNSEAL_FAILED: {
     status: 400,
     message: 'The shares do not recover the root key; unseal progress was reset',
@@ -45,6 +51,10 @@ export const ERRORS = {
   USERNAME_TAKEN: { status: 409, message: 'The username is already taken' },
   COLLECTION_EXISTS: { status: 409, message: 'A collection with this name already exists' },
   RECORD_CHANGED: { status: 409, message: 'The record was changed by another request; read it and retry' },
+  TOKEN_COLLISION: {
+    status: 409,
+    message: 'Another card already has this format-preserving token; use a random token for this card',
+  },
   KEY_JOB_RUNNING: { status: 409, message: 'A key job is already running for this key' },
   ALREADY_UNSEALED: { status: 409, message: 'The vault is already unsealed' },
   SUBJECT_ERASED: { status: 410, message: "The subject's data has been erased" },

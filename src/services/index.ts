@@ -29,6 +29,16 @@ export {
 } from './security-events.js';
 export { createSessionService, type RefreshOutcome, type SessionService } from './session-service.js';
 export { createSubjectService, type ErasureResult, type SubjectService } from './subject-service.js';
+export { createTokenKeys, TOKEN_KEY_ID, type TokenKeys } from './token-keys.js';
+export {
+  createTokenService,
+  type DetokenizedValue,
+  hashToken,
+  TOKEN_AAD_COLLECTION,
+  type TokenizeInput,
+  type TokenService,
+  type TokenSource,
+} from './token-service.js';
 export {
   assertNoAdminPower,
   createUserService,

@@ -9,6 +9,7 @@ import { createSecurityEventStore } from './security-event-store.js';
 import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createSubjectStore } from './subject-store.js';
+import { createTokenStore } from './token-store.js';
 import { createUserStore } from './user-store.js';
 
 export type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
@@ -23,6 +24,7 @@ export type { SecurityEvent, SecurityEventStore } from './security-event-store.j
 export type { RefreshTokenRecord, SessionRecord, SessionStore } from './session-store.js';
 export type { SigningKeyRecord, SigningKeyStore } from './signing-key-store.js';
 export type { ErasureRow, SubjectRow, SubjectStore } from './subject-store.js';
+export type { TokenKind, TokenOrigin, TokenRow, TokenStore } from './token-store.js';
 export { type UserRecord, type UserStore, usernameKey } from './user-store.js';
 
 /** Every store bound to one connection or transaction. */
@@ -38,6 +40,7 @@ export function createStores(db: Kysely<Database>) {
     records: createRecordStore(db),
     recordQueries: createRecordQueryStore(db),
     subjects: createSubjectStore(db),
+    tokens: createTokenStore(db),
   };
 }
 

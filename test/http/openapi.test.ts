@@ -57,6 +57,9 @@ describe('OpenAPI document', () => {
       'patch /v1/collections/{collection}/records/{id}',
       'delete /v1/collections/{collection}/records/{id}',
       'post /v1/subjects/{subject}/erase',
+      'post /v1/tokens',
+      'post /v1/tokens/detokenize',
+      'delete /v1/tokens/{token}',
     ];
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.keys(ops)
