@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Strongroom's five performance checks, each reported as a ratio to a baseline measured in the
  * same run on the same machine. Results are informational: the exit code is 0 unless a benchmark crashes.
- * `npm run bench -- field-crypto` (or any of login, me, records, flood, field-crypto) runs only the named ones.
+ * `npm run bench -- field-crypto` (or any of login, me, records, flood, field-crypto, audit-verify) runs only the named ones.
  *
  * Process layout (2-core machines included): every server runs in a child process and the load generators run
  * here. In one process, autocannon's own TLS and HTTP work would sit on the server's event loop and be counted
@@ -14,6 +14,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDevCertificates } from '../src/tls/index.js';
+import { benchAuditVerify } from './audit-verify.js';
 import { type BenchChild, startChild } from './child-handle.js';
 import { benchFieldCrypto } from './field-crypto.js';
 import { benchLoginFlood } from './login-flood.js';
@@ -30,7 +31,7 @@ const FLOOD_SECONDS = 10;
 const LOGIN_USERS = 16;
 // In-process field crypto: 5 alternating rounds of 1 s writes and 0.5 s reads per side, ~18 s with warm-up.
 const FIELD_CRYPTO_ROUNDS = 5;
-const BENCHMARKS = ['login', 'me', 'records', 'flood', 'field-crypto'] as const;
+const BENCHMARKS = ['login', 'me', 'records', 'flood', 'field-crypto', 'audit-verify'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** The benchmarks named on the command line, or all of them; throws on an unknown name. */
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     const step = (name: BenchmarkName, title: string) =>
       log(`${selected.indexOf(name) + 1}/${selected.length} ${title} …`);
 
-    if (selected.some((name) => name !== 'field-crypto')) {
+    if (selected.some((name) => name !== 'field-crypto' && name !== 'audit-verify')) {
       const strongroomChild = spawn();
       const strongroom = await strongroomChild.call({
         kind: 'start-strongroom',
@@ -159,6 +160,14 @@ async function main(): Promise<void> {
         }),
       );
       await cryptoChild.close();
+    }
+
+    if (selected.includes('audit-verify')) {
+      step(
+        'audit-verify',
+        '`strongroom audit verify` over 1,000,000 events: events/s and peak RSS vs 100,000',
+      );
+      results.push(await benchAuditVerify({ workDir, smallEvents: 100_000, largeEvents: 1_000_000, log }));
     }
   } finally {
     await Promise.all(children.map((child) => child.close()));

@@ -38,6 +38,7 @@ import securityHeaders from './http/plugins/security-headers.js';
 import transportGuard from './http/plugins/transport-guard.js';
 import urlGuard from './http/plugins/url-guard.js';
 import { apiKeyRoutes } from './http/routes/api-key-routes.js';
+import { auditRoutes } from './http/routes/audit-routes.js';
 import { authRoutes } from './http/routes/auth-routes.js';
 import { meRoutes } from './http/routes/me-routes.js';
 import { sealRoutes } from './http/routes/seal-routes.js';
@@ -45,6 +46,7 @@ import { systemRoutes } from './http/routes/system-routes.js';
 import { userRoutes } from './http/routes/user-routes.js';
 import { errorResponse } from './http/schemas.js';
 import { createLogger, type Logger } from './log.js';
+import { createAuditTrail } from './services/audit/index.js';
 import {
   createApiKeyService,
   createSecurityEventRecorder,
@@ -96,6 +98,16 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     clock,
     onError: (err, type) => logger.error({ err, type }, 'security event could not be recorded'),
   });
+  // The audit trail signs checkpoints with a key sealed by the root key: it starts once unsealed.
+  const audit = createAuditTrail({
+    db: database.db,
+    kind: database.kind,
+    rootKey,
+    clock,
+    logger,
+    settings: config.audit,
+  });
+  rootKey.onUnseal(() => audit.start());
   const keyring = createSigningKeyring({
     store: stores.signingKeys,
     rootKey,
@@ -202,6 +214,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
       try {
         await stores.users.count();
         keyring.current();
+        if (!audit.isHealthy()) return false;
         return await attempts.ping();
       } catch {
         return false;
@@ -222,6 +235,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   });
   await app.register(userRoutes, { users, events });
   await app.register(apiKeyRoutes, { apiKeys, events });
+  await app.register(auditRoutes, { audit });
 
   // Picks up keys rotated by other nodes, rotates when due, and drops expired sessions.
   const maintenance = setInterval(() => {
@@ -235,6 +249,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   app.addHook('onClose', async () => {
     clearInterval(maintenance);
     await attempts.close();
+    await audit.close();
     await database.close();
   });
 
@@ -256,6 +271,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
       hasher,
       stores,
       database,
+      audit,
     },
   };
 }

@@ -21,6 +21,19 @@ export interface ThrottleConfig {
   lockoutSeconds: number;
 }
 
+/** The audit trail (src/services/audit): group commit, checkpoints, mirror and retention. */
+export interface AuditConfig {
+  batchSize: number;
+  flushDelayMs: number;
+  queueLimit: number;
+  checkpointEvents: number;
+  checkpointSeconds: number;
+  /** JSONL copy of every committed event, or null. */
+  mirrorFile: string | null;
+  /** 0 keeps every event; otherwise events older than this, behind a signed checkpoint, are pruned. */
+  retentionDays: number;
+}
+
 export interface Config {
   dataDir: string;
   host: string;
@@ -53,6 +66,7 @@ export interface Config {
   /** Password hashes computed at once (default: cores + 1) and allowed to wait (beyond: 503 SERVICE_BUSY). */
   hashConcurrency: number;
   hashQueueLimit: number;
+  audit: AuditConfig;
 }
 
 /** Settings given on the command line; undefined means "not given". */
@@ -102,6 +116,19 @@ function readThrottle(
     baseDelaySeconds: read.int(`${prefix}BaseDelaySeconds`, defaults.baseDelaySeconds, 1, 3600),
     maxDelaySeconds: read.int(`${prefix}MaxDelaySeconds`, defaults.maxDelaySeconds, 1, 86_400),
     lockoutSeconds: read.int(`${prefix}LockoutSeconds`, defaults.lockoutSeconds, 1, 7 * 86_400),
+  };
+}
+
+function readAudit(read: ReturnType<typeof createReader>): AuditConfig {
+  const mirrorFile = read.optional('auditMirrorFile');
+  return {
+    batchSize: read.int('auditBatchSize', 256, 1, 10_000),
+    flushDelayMs: read.int('auditFlushDelayMs', 0, 0, 1000),
+    queueLimit: read.int('auditQueueLimit', 10_000, 1, 1_000_000),
+    checkpointEvents: read.int('auditCheckpointEvents', 10_000, 1, 100_000_000),
+    checkpointSeconds: read.int('auditCheckpointSeconds', 300, 1, 86_400),
+    mirrorFile: mirrorFile === null ? null : path.resolve(mirrorFile),
+    retentionDays: read.int('auditRetentionDays', 0, 0, 36_500),
   };
 }
 
@@ -198,6 +225,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     verifiedTokenCacheSize: read.int('verifiedTokenCacheSize', 10_000, 0, 1_000_000),
     hashConcurrency: read.int('hashConcurrency', os.availableParallelism() + 1, 1, 256),
     hashQueueLimit: read.int('hashQueueLimit', 256, 0, 100_000),
+    audit: readAudit(read),
   };
   return deepFreeze(config);
 }

@@ -71,13 +71,22 @@ export const ERRORS = {
   INTERNAL_ERROR: { status: 500, message: 'internal error' },
   SEALED: { status: 503, message: 'The vault is sealed; operators must unseal it with their key shares' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
+  AUDIT_UNAVAILABLE: {
+    status: 503,
+    message: 'The audit trail cannot be written, so the request was not served; retry later',
+  },
   SERVICE_BUSY: { status: 503, message: 'The server is busy; retry after the time in Retry-After' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
 /** 5xx codes that may be shown as they are; every other 5xx is reported as INTERNAL_ERROR. */
-export const PUBLIC_SERVER_ERRORS: ReadonlySet<ErrorCode> = new Set(['NOT_READY', 'SERVICE_BUSY', 'SEALED']);
+export const PUBLIC_SERVER_ERRORS: ReadonlySet<ErrorCode> = new Set([
+  'NOT_READY',
+  'SERVICE_BUSY',
+  'SEALED',
+  'AUDIT_UNAVAILABLE',
+]);
 
 interface AppErrorOptions {
   /** Path of the offending field (e.g. `body.password`, `body.roles/0`); never its value. */

@@ -13,6 +13,9 @@
  * - truncated: the chain ends before the newest checkpoint's seq, or the event at a checkpointed seq does not
  *   carry the signed hash (history up to there was replaced); firstBadSeq is the first missing or that seq.
  * - bad_checkpoint: a checkpoint's signature does not verify, or two checkpoints disagree (firstBadSeq null).
+ * - start (after retention pruning): the chain resumes after `start.seq` on `start.hash` instead of GENESIS_HASH;
+ *   checkpoints below `start.seq` are ignored and one at `start.seq` must carry `start.hash`. The caller decides
+ *   whether the start itself is trusted (e.g. it equals a signed checkpoint).
  * Threats not addressed: without a checkpoint past them, trailing events can be dropped or the whole chain
  * rebuilt by anyone with write access to the store.
  */
@@ -32,6 +35,8 @@ export interface VerifyChainOptions {
   checkpoints?: readonly Checkpoint[];
   /** Required when `checkpoints` is non-empty. */
   publicKey?: KeyObject;
+  /** Where a pruned chain resumes: the seq and hash of the last removed event. */
+  start?: { seq: number; hash: string };
 }
 
 type Failure = Extract<ChainVerdict, { ok: false }>;
@@ -43,8 +48,12 @@ export async function verifyChain(
 ): Promise<ChainVerdict> {
   const anchors = loadAnchors(options);
   if (anchors === null) return fail(null, 'bad_checkpoint');
-  let lastSeq = 0;
-  let lastHash = GENESIS_HASH;
+  const startSeq = options.start?.seq ?? 0;
+  const startHash = options.start?.hash ?? GENESIS_HASH;
+  const atStart = anchors.hashes.get(startSeq);
+  if (startSeq > 0 && atStart !== undefined && atStart !== startHash) return fail(startSeq, 'truncated');
+  let lastSeq = startSeq;
+  let lastHash = startHash;
   let count = 0;
   // A skip ahead in seq: a deletion, unless a missing seq turns up later (then a reordering).
   let gap: { from: number; to: number } | null = null;
@@ -53,7 +62,7 @@ export async function verifyChain(
   let brokenAfter = 0;
 
   for await (const event of events) {
-    if (broken !== null) return judgeBrokenLink(broken, brokenAfter, event);
+    if (broken !== null) return judgeBrokenLink(broken, brokenAfter, startSeq, event);
     if (!isIntactEvent(event)) {
       return gap ? fail(gap.from, 'deleted') : fail(readSeq(event) ?? lastSeq + 1, 'changed');
     }
@@ -80,18 +89,23 @@ export async function verifyChain(
     count++;
   }
 
-  if (broken !== null) return fail(brokenAfter === 0 ? broken.seq : brokenAfter, 'changed');
+  if (broken !== null) return fail(brokenAfter === startSeq ? broken.seq : brokenAfter, 'changed');
   if (gap !== null) return fail(gap.from, 'deleted');
   if (anchors.maxSeq > lastSeq) return fail(lastSeq + 1, 'truncated');
   return { ok: true, count, headHash: lastHash };
 }
 
-function judgeBrokenLink(broken: ChainedEvent, before: number, next: ChainedEvent): Failure {
+function judgeBrokenLink(
+  broken: ChainedEvent,
+  before: number,
+  startSeq: number,
+  next: ChainedEvent,
+): Failure {
   if (readSeq(next) === broken.seq) return fail(broken.seq, 'inserted');
   // The later event still links onward from the odd one, so the odd one is genuine and its predecessor was
   // rewritten; otherwise the odd one itself is the rewrite.
   const linksOnward = isIntactEvent(next) && next.seq === broken.seq + 1 && next.prevHash === broken.hash;
-  return fail(linksOnward && before > 0 ? before : broken.seq, 'changed');
+  return fail(linksOnward && before > startSeq ? before : broken.seq, 'changed');
 }
 
 function loadAnchors(options: VerifyChainOptions): { hashes: Map<number, string>; maxSeq: number } | null {

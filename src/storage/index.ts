@@ -13,6 +13,15 @@ import { createTokenStore } from './token-store.js';
 import { createUserStore } from './user-store.js';
 
 export type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+export {
+  type AuditCheckpointRow,
+  type AuditEventFilter,
+  type AuditEventRow,
+  type AuditHead,
+  type AuditSigningKeyRow,
+  type AuditStore,
+  createAuditStore,
+} from './audit-store.js';
 export type { CollectionRow, CollectionStore } from './collection-store.js';
 export { type DatabaseHandle, type DatabaseKind, type DatabaseOptions, openDatabase } from './database.js';
 export type { DataKeyRow, KeyStore, MasterKeyRow } from './key-store.js';

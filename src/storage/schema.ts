@@ -195,6 +195,63 @@ export interface ErasuresTable {
   tokens: number;
 }
 
+export interface AuditEventsTable {
+  seq: number;
+  /** RFC 3339, as hashed. */
+  time: string;
+  /** `time` in milliseconds since the epoch, for range queries and retention. */
+  occurred_at: number;
+  actor: string | null;
+  action: string;
+  /** Canonical JSON of the event's resource (identifiers only). */
+  resource: string;
+  /** Copies of resource.collection / resource.recordId, for filtering. */
+  collection: string | null;
+  record_id: string | null;
+  purpose: string | null;
+  outcome: string;
+  request_id: string | null;
+  client_address: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+  /** The last event removed by retention (0 / GENESIS before any pruning): where verification resumes. */
+  anchor_seq: number;
+  anchor_hash: string;
+}
+
+export interface AuditCheckpointsTable {
+  seq: number;
+  hash: string;
+  time: string;
+  kid: string;
+  signature: string;
+  created_at: number;
+}
+
+export interface AuditSigningKeysTable {
+  kid: string;
+  public_jwk: string;
+  /** PKCS#8 DER sealed with the root key (AES-256-GCM, AAD binds the kid). */
+  private_key_sealed: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface PoliciesTable {
+  version: number;
+  /** The policy document as JSON (policy/compile-policy.ts). */
+  document: string;
+  source: 'default' | 'file' | 'api';
+  created_by: string | null;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -212,4 +269,8 @@ export interface Database {
   tokens: TokensTable;
   key_jobs: KeyJobsTable;
   erasures: ErasuresTable;
+  audit_events: AuditEventsTable;
+  audit_chain_head: AuditChainHeadTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_signing_keys: AuditSigningKeysTable;
 }

@@ -1,0 +1,259 @@
+/**
+ * The audit trail over HTTP: query events, compute the HMAC of a known sensitive identifier, export checkpoints.
+ * Every call is itself audited before it is answered (fail closed: 503 AUDIT_UNAVAILABLE when it cannot be).
+ * Access is decided in one place, `AUDIT_ACCESS` (admin today; the policy engine maps it to `read_audit`).
+ * The value to hash travels in the body, never in the URL, and is never echoed, logged or stored.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ChainedEvent } from '../../audit/index.js';
+import { AppError } from '../../errors.js';
+import { AUDIT_ACTIONS, type AuditTrail } from '../../services/audit/index.js';
+import { auditContext } from '../audit-context.js';
+import { responses } from '../schemas.js';
+import type { Access } from '../types.js';
+
+/** Who may read the audit trail. */
+export const AUDIT_ACCESS: Access = 'admin';
+
+const identifier = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[A-Za-z0-9_$][A-Za-z0-9_.:$-]*$',
+} as const;
+const hash = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
+
+const eventSchema = {
+  type: 'object',
+  required: ['seq', 'time', 'actor', 'action', 'resource', 'outcome', 'prev_hash', 'hash'],
+  additionalProperties: false,
+  properties: {
+    seq: { type: 'integer' },
+    time: { type: 'string', format: 'date-time' },
+    actor: { type: ['string', 'null'] },
+    action: { type: 'string' },
+    resource: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        collection: { type: 'string' },
+        record_id: { type: 'string' },
+        fields: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    purpose: { type: 'string' },
+    outcome: { type: 'string', enum: ['allowed', 'denied', 'rate_limited', 'failed'] },
+    request_id: { type: 'string' },
+    client_address: { type: 'string' },
+    prev_hash: hash,
+    hash,
+  },
+} as const;
+
+const checkpointSchema = {
+  type: 'object',
+  required: ['seq', 'hash', 'time', 'kid', 'signature'],
+  additionalProperties: false,
+  properties: {
+    seq: { type: 'integer' },
+    hash,
+    time: { type: 'string' },
+    kid: { type: 'string' },
+    signature: { type: 'string', description: 'Ed25519, base64url (see src/audit/checkpoint.ts)' },
+  },
+} as const;
+
+interface EventQuery {
+  actor?: string;
+  action?: string;
+  collection?: string;
+  record_id?: string;
+  outcome?: string;
+  since?: string;
+  until?: string;
+  cursor?: string;
+  limit?: string;
+}
+
+function toBody(event: ChainedEvent) {
+  const { collection, recordId, fields } = event.resource;
+  return {
+    seq: event.seq,
+    time: event.time,
+    actor: event.actor,
+    action: event.action,
+    resource: {
+      ...(collection === undefined ? {} : { collection }),
+      ...(recordId === undefined ? {} : { record_id: recordId }),
+      ...(fields === undefined ? {} : { fields }),
+    },
+    ...(event.purpose === undefined ? {} : { purpose: event.purpose }),
+    outcome: event.outcome,
+    ...(event.requestId === undefined ? {} : { request_id: event.requestId }),
+    ...(event.clientAddress === undefined ? {} : { client_address: event.clientAddress }),
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+function parseTime(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new AppError('VALIDATION_FAILED', { field: `querystring.${field}` });
+  return ms;
+}
+
+export async function auditRoutes(app: FastifyInstance, options: { audit: AuditTrail }): Promise<void> {
+  const { audit } = options;
+
+  app.get<{ Querystring: EventQuery }>(
+    '/v1/audit/events',
+    {
+      config: { access: AUDIT_ACCESS },
+      schema: {
+        tags: ['audit'],
+        summary: 'Audit events in seq order, filtered, with cursor pagination',
+        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            actor: identifier,
+            action: { type: 'string', enum: [...AUDIT_ACTIONS] },
+            collection: identifier,
+            record_id: identifier,
+            outcome: { type: 'string', enum: ['allowed', 'denied', 'rate_limited', 'failed'] },
+            since: { type: 'string', format: 'date-time', description: 'Inclusive' },
+            until: { type: 'string', format: 'date-time', description: 'Exclusive' },
+            cursor: {
+              type: 'string',
+              pattern: '^[0-9]{1,15}$',
+              description: 'next_cursor of the previous page',
+            },
+            limit: {
+              type: 'string',
+              pattern: '^(?:[1-9][0-9]?|[1-4][0-9]{2}|500)$',
+              description: '1–500, default 100',
+            },
+          },
+        },
+        response: responses({
+          200: {
+            type: 'object',
+            required: ['events', 'next_cursor'],
+            additionalProperties: false,
+            properties: {
+              events: { type: 'array', items: eventSchema },
+              next_cursor: nullable({ type: 'string' }),
+            },
+          },
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const since = parseTime(q.since, 'since');
+      const until = parseTime(q.until, 'until');
+      await audit.record({ ...auditContext(request), action: 'audit.query', outcome: 'allowed' });
+      const page = await audit.query(
+        {
+          ...(q.actor === undefined ? {} : { actor: q.actor }),
+          ...(q.action === undefined ? {} : { action: q.action }),
+          ...(q.collection === undefined ? {} : { collection: q.collection }),
+          ...(q.record_id === undefined ? {} : { recordId: q.record_id }),
+          ...(q.outcome === undefined ? {} : { outcome: q.outcome }),
+          ...(since === undefined ? {} : { since }),
+          ...(until === undefined ? {} : { until }),
+          ...(q.cursor === undefined ? {} : { afterSeq: Number(q.cursor) }),
+        },
+        Number(q.limit ?? 100),
+      );
+      return {
+        events: page.events.map(toBody),
+        next_cursor: page.nextCursor === null ? null : String(page.nextCursor),
+      };
+    },
+  );
+
+  app.post<{ Body: { value: string } }>(
+    '/v1/audit/hash',
+    {
+      config: { access: AUDIT_ACCESS },
+      schema: {
+        tags: ['audit'],
+        summary:
+          'The keyed HMAC under which the trail stores a sensitive identifier (e.g. an email searched for)',
+        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        body: {
+          type: 'object',
+          required: ['value'],
+          additionalProperties: false,
+          properties: { value: { type: 'string', minLength: 1, maxLength: 1024 } },
+        },
+        response: responses({
+          200: {
+            type: 'object',
+            required: ['hmac'],
+            additionalProperties: false,
+            properties: { hmac: { type: 'string', description: 'Use as the actor or record_id filter' } },
+          },
+        }),
+      },
+    },
+    async (request) => {
+      const hmac = audit.hmacIdentifier(request.body.value);
+      await audit.record({ ...auditContext(request), action: 'audit.hash', outcome: 'allowed' });
+      return { hmac };
+    },
+  );
+
+  app.get(
+    '/v1/audit/checkpoints',
+    {
+      config: { access: AUDIT_ACCESS },
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Signed checkpoints and their public keys, to keep off the host for `strongroom audit verify`',
+        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        response: responses({
+          200: {
+            type: 'object',
+            required: ['format', 'keys', 'checkpoints', 'anchor'],
+            additionalProperties: false,
+            properties: {
+              format: { type: 'string' },
+              keys: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['kty', 'crv', 'x', 'kid'],
+                  additionalProperties: false,
+                  properties: {
+                    kty: { type: 'string' },
+                    crv: { type: 'string' },
+                    x: { type: 'string' },
+                    kid: { type: 'string' },
+                  },
+                },
+              },
+              checkpoints: { type: 'array', items: checkpointSchema },
+              anchor: {
+                type: 'object',
+                required: ['seq', 'hash'],
+                additionalProperties: false,
+                description: 'Events up to this seq were removed by retention; verification resumes after it',
+                properties: { seq: { type: 'integer' }, hash },
+              },
+            },
+          },
+        }),
+      },
+    },
+    async (request) => {
+      await audit.record({ ...auditContext(request), action: 'audit.checkpoints', outcome: 'allowed' });
+      return audit.exportCheckpoints();
+    },
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * What callers hand the audit trail, and the rules that keep values out of it.
+ * Invariants: an event carries identifiers only. `action` comes from a closed list; every other string must look
+ * like an identifier (no spaces, no `@`, at most 200 characters) and must not look like a secret (our tokens and
+ * keys, JWTs, card numbers, SSNs: the log redaction detectors); a client address that is not an IP becomes
+ * `invalid`. A violation is a programming error: it throws TypeError before anything is queued or written.
+ * Threats addressed: a caller passing a field value, a searched email or a typed-in username into the trail.
+ * Sensitive identifiers must be passed through `hmacIdentifier` first; the trail cannot tell a rare username from
+ * a record id, so that rule stays the caller's.
+ */
+import { isIP } from 'node:net';
+import { type AuditEvent, type AuditOutcome, isAuditEvent } from '../../audit/index.js';
+import { findSecrets } from '../../redact/index.js';
+
+/** Every action an audit event may name. */
+export const AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.lockout',
+  'auth.refresh',
+  'auth.refresh_reuse',
+  'auth.logout',
+  'auth.password_change',
+  'auth.credential_exposed',
+  'api_key.create',
+  'api_key.revoke',
+  'user.create',
+  'user.update',
+  'user.delete',
+  'collection.create',
+  'collection.read',
+  'record.create',
+  'record.read',
+  'record.list',
+  'record.search',
+  'record.update',
+  'record.delete',
+  'record.tokenize',
+  'record.detokenize',
+  'subject.erase',
+  'key.rotate',
+  'audit.query',
+  'audit.hash',
+  'audit.export',
+  'audit.checkpoints',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One event as a caller describes it; the trail adds seq and time. */
+export interface AuditInput {
+  /** `user:<id>`, `api_key:<id>`, an `hmacIdentifier` result for an unknown username, or null (anonymous). */
+  actor: string | null;
+  action: AuditAction;
+  resource?: { collection?: string; recordId?: string; fields?: readonly string[] };
+  purpose?: string;
+  outcome: AuditOutcome;
+  requestId?: string;
+  clientAddress?: string;
+}
+
+const ACTIONS: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
+const IDENTIFIER = /^[A-Za-z0-9_$][A-Za-z0-9_.:$-]{0,199}$/;
+
+function checkIdentifier(value: string, name: string): string {
+  if (!IDENTIFIER.test(value) || findSecrets(value).length > 0) {
+    throw new TypeError(`audit event: ${name} is not an identifier`);
+  }
+  return value;
+}
+
+/** Builds the event stored at `seq`; throws TypeError when the input could carry a value. */
+export function toAuditEvent(input: AuditInput, seq: number, time: string): AuditEvent {
+  if (!ACTIONS.has(input.action)) throw new TypeError('audit event: unknown action');
+  const resource: AuditEvent['resource'] = {};
+  const { collection, recordId, fields } = input.resource ?? {};
+  if (collection !== undefined) resource.collection = checkIdentifier(collection, 'collection');
+  if (recordId !== undefined) resource.recordId = checkIdentifier(recordId, 'recordId');
+  if (fields !== undefined) resource.fields = fields.map((f) => checkIdentifier(f, 'field'));
+  const event: AuditEvent = {
+    seq,
+    time,
+    actor: input.actor === null ? null : checkIdentifier(input.actor, 'actor'),
+    action: input.action,
+    resource,
+    outcome: input.outcome,
+  };
+  if (input.purpose !== undefined) event.purpose = checkIdentifier(input.purpose, 'purpose');
+  if (input.requestId !== undefined) event.requestId = checkIdentifier(input.requestId, 'requestId');
+  if (input.clientAddress !== undefined) {
+    // Behind a trusted proxy the address comes from a header: keep only what really is an IP address.
+    event.clientAddress = isIP(input.clientAddress) === 0 ? 'invalid' : input.clientAddress;
+  }
+  if (!isAuditEvent(event)) throw new TypeError('audit event: malformed');
+  return event;
+}

@@ -1,0 +1,51 @@
+/** Conversion between chained audit events and their stored rows (the row adds filter copies only). */
+import { type AuditEvent, type ChainedEvent, canonicalJson } from '../../audit/index.js';
+import type { AuditEventRow } from '../../storage/index.js';
+
+/** The row that stores `event`. */
+export function toEventRow(event: ChainedEvent): AuditEventRow {
+  return {
+    seq: event.seq,
+    time: event.time,
+    occurred_at: Date.parse(event.time),
+    actor: event.actor,
+    action: event.action,
+    resource: canonicalJson(event.resource),
+    collection: event.resource.collection ?? null,
+    record_id: event.resource.recordId ?? null,
+    purpose: event.purpose ?? null,
+    outcome: event.outcome,
+    request_id: event.requestId ?? null,
+    client_address: event.clientAddress ?? null,
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+/**
+ * The chained event a row holds. Not validated here: a tampered row comes back as it is, and the chain
+ * verifier (or `isIntactEvent`) judges it. An unparseable resource becomes an empty-string marker the
+ * verifier rejects.
+ */
+export function fromEventRow(row: AuditEventRow): ChainedEvent {
+  let resource: unknown;
+  try {
+    resource = JSON.parse(row.resource);
+  } catch {
+    resource = '';
+  }
+  const event = {
+    seq: Number(row.seq),
+    time: row.time,
+    actor: row.actor,
+    action: row.action,
+    resource: resource as AuditEvent['resource'],
+    outcome: row.outcome as AuditEvent['outcome'],
+  } as ChainedEvent;
+  if (row.purpose !== null) event.purpose = row.purpose;
+  if (row.request_id !== null) event.requestId = row.request_id;
+  if (row.client_address !== null) event.clientAddress = row.client_address;
+  event.prevHash = row.prev_hash;
+  event.hash = row.hash;
+  return event;
+}

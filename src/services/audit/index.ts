@@ -1,0 +1,14 @@
+export { AUDIT_ACTIONS, type AuditAction, type AuditInput } from './audit-input.js';
+export { type AuditSettings, type AuditTrail, createAuditTrail } from './audit-trail.js';
+export { type CheckpointPublicKey, fromPublicJwk } from './checkpoint-signer.js';
+export { fromEventRow } from './event-row.js';
+export { IDENTIFIER_HMAC_LABEL } from './identifier-hmac.js';
+export { toJsonlLine } from './jsonl-mirror.js';
+export {
+  type CheckpointExport,
+  exportStoredCheckpoints,
+  parseCheckpointExport,
+  readStoredChain,
+  type StoredChainVerdict,
+  verifyStoredChain,
+} from './stored-chain.js';
