@@ -230,3 +230,47 @@ describe('verifyChain', () => {
     expect(produced).toBe(total);
   }, 60_000);
 });
+
+describe('verifyChain from a pruning anchor', () => {
+  const chain: ChainedEvent[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= 10; seq++) {
+    const event = chainEvent(prev, {
+      seq,
+      time: TIME,
+      actor: null,
+      action: 'a',
+      resource: {},
+      outcome: 'allowed',
+    });
+    chain.push(event);
+    prev = event.hash;
+  }
+  const anchor = chain[4] as ChainedEvent;
+  const rest = chain.slice(5);
+
+  it('resumes after the anchor and checks later checkpoints', async () => {
+    const checkpoint = signCheckpoint(privateKey, { seq: 10, hash: prev, time: TIME });
+    const start = { seq: 5, hash: anchor.hash };
+    expect(await verifyChain(rest, { start, checkpoints: [checkpoint], publicKey })).toEqual({
+      ok: true,
+      count: 5,
+      headHash: prev,
+    });
+    expect(await verifyChain(rest.slice(1), { start })).toEqual({
+      ok: false,
+      firstBadSeq: 6,
+      problem: 'deleted',
+    });
+    expect(await verifyChain(rest, { start: { seq: 5, hash: GENESIS_HASH } })).toMatchObject({
+      ok: false,
+      firstBadSeq: 6,
+    });
+    const atAnchor = signCheckpoint(privateKey, { seq: 5, hash: chain[3]?.hash ?? '', time: TIME });
+    expect(await verifyChain(rest, { start, checkpoints: [atAnchor], publicKey })).toEqual({
+      ok: false,
+      firstBadSeq: 5,
+      problem: 'truncated',
+    });
+  });
+});
