@@ -66,6 +66,12 @@ export interface Config {
   /** Password hashes computed at once (default: cores + 1) and allowed to wait (beyond: 503 SERVICE_BUSY). */
   hashConcurrency: number;
   hashQueueLimit: number;
+  /** Key rotation jobs: records per batch (one transaction), pause between batches, lease, and the wait before
+   * old versions are retired (at least as long as any write transaction may last). */
+  keyJobBatchSize: number;
+  keyJobPauseMs: number;
+  keyJobLeaseMs: number;
+  keyJobSettleMs: number;
   audit: AuditConfig;
 }
 
@@ -225,9 +231,19 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     verifiedTokenCacheSize: read.int('verifiedTokenCacheSize', 10_000, 0, 1_000_000),
     hashConcurrency: read.int('hashConcurrency', os.availableParallelism() + 1, 1, 256),
     hashQueueLimit: read.int('hashQueueLimit', 256, 0, 100_000),
+    keyJobBatchSize: read.int('keyJobBatchSize', 200, 1, 10_000),
+    keyJobPauseMs: read.int('keyJobPauseMs', 25, 0, 60_000),
+    keyJobLeaseMs: read.int('keyJobLeaseMs', 30_000, 1000, 3_600_000),
+    keyJobSettleMs: read.int('keyJobSettleMs', 30_000, 0, 3_600_000),
     audit: readAudit(read),
   };
   return deepFreeze(config);
+}
+
+/** The admin credential for the CLI's client commands (STRONGROOM_TOKEN), or null: then it is read from stdin. */
+export function cliCredential(env: NodeJS.ProcessEnv): string | null {
+  const value = env.STRONGROOM_TOKEN?.trim();
+  return value === undefined || value === '' ? null : value;
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

@@ -5,10 +5,11 @@
  */
 import './threadpool.js';
 import { Command, Option } from 'commander';
-import { ConfigError, type ConfigFlags, loadConfig } from '../config.js';
+import { ConfigError, type ConfigFlags, cliCredential, loadConfig } from '../config.js';
 import { initialize } from '../setup/initialize.js';
 import { VERSION } from '../version.js';
 import { auditCheckpoints, auditExport, auditVerify } from './audit.js';
+import { keysJob, keysRotate } from './keys.js';
 import { operatorInit, operatorUnseal } from './operator.js';
 import { serve } from './serve.js';
 
@@ -108,6 +109,113 @@ function auditCommands(program: Command): void {
     });
 }
 
+function keysCommands(program: Command): void {
+  const keys = program.command('keys').description('key rotation on a running server (admin)');
+  const client = (command: Command) =>
+    commonOptions(command)
+      .addOption(new Option('--url <url>', 'server URL (default https://127.0.0.1:<port>)'))
+      .addOption(new Option('--port <port>', 'server port for the default URL (default 8443)'))
+      .addOption(
+        new Option('--ca <file>', 'CA certificate to verify the server (default <data-dir>/tls/ca.pem)'),
+      );
+  const progress = {
+    isTTY: process.stderr.isTTY === true,
+    write: (text: string) => process.stderr.write(text),
+  };
+  client(
+    keys
+      .command('rotate')
+      .description(
+        'rotate the master key or a collection key and follow the job (token: STRONGROOM_TOKEN or stdin)',
+      ),
+  )
+    .addOption(new Option('--master', 'rotate the master key (rewraps data keys)'))
+    .addOption(new Option('--collection <name>', "rotate a collection's data key (re-encrypts its values)"))
+    .addOption(new Option('--index', 'with --collection: rotate its blind index key instead'))
+    .action(
+      async (
+        flags: ConfigFlags & {
+          url?: string;
+          ca?: string;
+          master?: boolean;
+          collection?: string;
+          index?: boolean;
+        },
+      ) => {
+        const { url, ca, master, collection, index, ...settings } = flags;
+        await keysRotate(
+          loadConfig(settings, process.env),
+          {
+            ...(url === undefined ? {} : { url }),
+            ...(ca === undefined ? {} : { ca }),
+            ...(master === undefined ? {} : { master }),
+            ...(collection === undefined ? {} : { collection }),
+            ...(index === undefined ? {} : { index }),
+          },
+          cliCredential(process.env),
+          print,
+          progress,
+        );
+      },
+    );
+  client(keys.command('job').argument('<id>').description('follow a key rotation job to its end')).action(
+    async (id: string, flags: ConfigFlags & { url?: string; ca?: string }) => {
+      const { url, ca, ...settings } = flags;
+      await keysJob(
+        loadConfig(settings, process.env),
+        id,
+        { ...(url === undefined ? {} : { url }), ...(ca === undefined ? {} : { ca }) },
+        cliCredential(process.env),
+        progress,
+      );
+    },
+  );
+}
+
+function auditCommands(program: Command): void {
+  const audit = program
+    .command('audit')
+    .description('audit trail: verify, export, export checkpoints (offline)');
+  commonOptions(
+    audit
+      .command('verify')
+      .description('check the hash chain and signed checkpoints; names the first bad seq'),
+  )
+    .addOption(
+      new Option('--checkpoints <file>', 'checkpoint export kept off the host (default: the database)'),
+    )
+    .action(async (flags: ConfigFlags & { checkpoints?: string }) => {
+      const { checkpoints, ...settings } = flags;
+      const options = checkpoints === undefined ? {} : { checkpoints };
+      process.exitCode = await auditVerify(loadConfig(settings, process.env), options, print);
+    });
+  commonOptions(audit.command('export').description('events in a time range as JSONL on stdout'))
+    .addOption(new Option('--since <time>', 'ISO 8601, inclusive').makeOptionMandatory())
+    .addOption(new Option('--until <time>', 'ISO 8601, exclusive'))
+    .addOption(new Option('--format <format>', 'jsonl').default('jsonl'))
+    .action(async (flags: ConfigFlags & { since?: string; until?: string; format?: string }) => {
+      const { since, until, format, ...settings } = flags;
+      await auditExport(
+        loadConfig(settings, process.env),
+        {
+          ...(since === undefined ? {} : { since }),
+          ...(until === undefined ? {} : { until }),
+          ...(format === undefined ? {} : { format }),
+        },
+        process.stdout,
+      );
+    });
+  commonOptions(
+    audit.command('checkpoints').description('write signed checkpoints and public keys to a file'),
+  )
+    .addOption(new Option('--out <file>', 'where to write them').makeOptionMandatory())
+    .action(async (flags: ConfigFlags & { out: string }) => {
+      const { out, ...settings } = flags;
+      const count = await auditCheckpoints(loadConfig(settings, process.env), out);
+      print(`${count} signed checkpoints written to ${out}`);
+    });
+}
+
 async function run(argv: string[]): Promise<void> {
   const program = new Command('strongroom')
     .version(VERSION)
@@ -145,6 +253,7 @@ async function run(argv: string[]): Promise<void> {
   });
 
   operatorCommands(program);
+  keysCommands(program);
   auditCommands(program);
   await program.parseAsync(argv);
 }

@@ -5,6 +5,14 @@ export {
   type CollectionService,
   createCollectionService,
 } from './collection-service.js';
+export {
+  createKeyJobHandlers,
+  createKeyJobRunner,
+  createKeyRotation,
+  type KeyJobRunner,
+  type KeyRotation,
+  type RotationTarget,
+} from './key-jobs/index.js';
 export { createKeyService, type DataKeyRef, type KeyService } from './key-service.js';
 export { createRecordCrypto, type RecordCrypto, SUBJECT_FIELD } from './record-crypto.js';
 export {

@@ -26,8 +26,11 @@ export interface KeyService {
   /** Loads the master key versions, creating the first one on a new database. Runs when the root key arrives. */
   init(): Promise<void>;
   currentMasterVersion(): number;
-  /** Creates a new master version (newest wins for new wraps); returns its number. */
-  rotateMaster(): Promise<number>;
+  /**
+   * Inserts the next master version through `store` (a transaction's, so it commits with its rotation job);
+   * null when another node inserted that version first. Call `reloadMasters` after the commit to start using it.
+   */
+  rotateMaster(store: KeyStore): Promise<number | null>;
   /** Re-reads master versions (another node may have rotated). */
   reloadMasters(): Promise<void>;
   /** Creates `keyId` version `version` (1 for a new key), wrapped by the newest master version. */
@@ -83,16 +86,14 @@ export function createKeyService(deps: {
     return key;
   }
 
-  async function insertMaster(version: number): Promise<void> {
+  async function insertMaster(store: KeyStore, version: number): Promise<boolean> {
     const key = randomBytes(MASTER_KEY_BYTES);
-    await deps.store.insertMasterKey({
+    return store.insertMasterKey({
       version,
       wrapped: seal(deps.rootKey.get(), key, masterAad(version)),
       createdAt: deps.clock(),
       retiredAt: null,
     });
-    // Whether this node's insert won or another node's did, the stored row is the truth.
-    await reloadMasters();
   }
 
   function remember(ref: DataKeyRef, key: Buffer): void {
@@ -105,16 +106,20 @@ export function createKeyService(deps: {
   return {
     async init() {
       await reloadMasters();
-      if (newestMaster === 0) await insertMaster(1);
+      if (newestMaster === 0) {
+        await insertMaster(deps.store, 1);
+        // Whether this node's insert won or another node's did, the stored row is the truth.
+        await reloadMasters();
+      }
     },
     currentMasterVersion: () => {
       if (newestMaster === 0) throw new AppError('SEALED');
       return newestMaster;
     },
-    async rotateMaster() {
-      await reloadMasters();
-      await insertMaster(newestMaster + 1);
-      return newestMaster;
+    async rotateMaster(store) {
+      const rows = await store.listMasterKeys();
+      const version = rows.reduce((max, row) => Math.max(max, row.version), 0) + 1;
+      return (await insertMaster(store, version)) ? version : null;
     },
     reloadMasters,
     async createDataKey(store, keyId, purpose, version = 1) {

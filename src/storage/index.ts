@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { createApiKeyStore } from './api-key-store.js';
 import { createCollectionStore } from './collection-store.js';
+import { createKeyJobStore } from './key-job-store.js';
 import { createKeyStore } from './key-store.js';
 import { createRecordQueryStore } from './record-query-store.js';
 import { createRecordStore } from './record-store.js';
@@ -24,6 +25,13 @@ export {
 } from './audit-store.js';
 export type { CollectionRow, CollectionStore } from './collection-store.js';
 export { type DatabaseHandle, type DatabaseKind, type DatabaseOptions, openDatabase } from './database.js';
+export type {
+  KeyJobKind,
+  KeyJobProgress,
+  KeyJobRow,
+  KeyJobStatus,
+  KeyJobStore,
+} from './key-job-store.js';
 export type { DataKeyRow, KeyStore, MasterKeyRow } from './key-store.js';
 export { migrateToLatest } from './migrate.js';
 export type { AttributeFilter, IndexFilter, RecordQueryStore } from './record-query-store.js';
@@ -45,6 +53,7 @@ export function createStores(db: Kysely<Database>) {
     signingKeys: createSigningKeyStore(db),
     securityEvents: createSecurityEventStore(db),
     keys: createKeyStore(db),
+    keyJobs: createKeyJobStore(db),
     collections: createCollectionStore(db),
     records: createRecordStore(db),
     recordQueries: createRecordQueryStore(db),

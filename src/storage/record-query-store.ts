@@ -120,6 +120,16 @@ export function createRecordQueryStore(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
+    /** Records of a collection that still have a blind index row below `belowVersion` (a rotation's progress). */
+    async countRecordsWithOldIndex(collectionId: string, belowVersion: number): Promise<number> {
+      const row = await db
+        .selectFrom('blind_indexes')
+        .select((eb) => eb.fn.count<number>('record_id').distinct().as('n'))
+        .where('collection_id', '=', collectionId)
+        .where('index_version', '<', belowVersion)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
     /** Ids of the live records of a subject. */
     async idsOfSubject(subjectHash: string): Promise<string[]> {
       const rows = await db

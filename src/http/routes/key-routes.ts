@@ -1,0 +1,152 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import type { KeyRotation } from '../../services/index.js';
+import type { KeyJobRow } from '../../storage/index.js';
+import { COLLECTION_NAME_PATTERN } from '../../vault/index.js';
+import { actorOf } from '../plugins/authenticate.js';
+import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
+
+const security = [{ bearerAuth: [] }, { apiKey: [] }];
+
+const jobBody = {
+  type: 'object',
+  required: [
+    'id',
+    'kind',
+    'status',
+    'total',
+    'done',
+    'from_version',
+    'to_version',
+    'created_at',
+    'updated_at',
+    'finished_at',
+  ],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string', enum: ['master', 'collection', 'index'] },
+    status: { type: 'string', enum: ['running', 'completed', 'failed'] },
+    total: { type: 'integer', description: 'Items (records, or data keys for the master key) to move' },
+    done: { type: 'integer', description: 'Items moved so far; never goes backwards' },
+    from_version: { type: 'integer' },
+    to_version: { type: 'integer' },
+    created_at: timestamp,
+    updated_at: timestamp,
+    finished_at: { ...timestamp, type: ['string', 'null'] },
+  },
+} as const;
+
+const rotateBody = {
+  type: 'object',
+  required: ['target'],
+  additionalProperties: false,
+  properties: {
+    target: { type: 'string', enum: ['master', 'collection'] },
+    collection: { type: 'string', pattern: COLLECTION_NAME_PATTERN },
+    index: {
+      type: 'boolean',
+      description: "Rotate the collection's blind index key instead of its data key",
+    },
+  },
+} as const;
+
+interface RotateBody {
+  target: 'master' | 'collection';
+  collection?: string;
+  index?: boolean;
+}
+
+function toBody(job: KeyJobRow) {
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    total: job.total,
+    done: job.done,
+    from_version: job.fromVersion,
+    to_version: job.toVersion,
+    created_at: isoTime(job.createdAt),
+    updated_at: isoTime(job.updatedAt),
+    finished_at: isoTime(job.finishedAt),
+  };
+}
+
+export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRotation }): Promise<void> {
+  app.post<{ Body: RotateBody }>(
+    '/v1/keys/rotate',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['keys'],
+        summary: "Rotate the master key or a collection's data (or blind index) key (admin)",
+        description:
+          'New writes use the new version at once; a background job moves existing values onto it and retires ' +
+          'the old version once nothing depends on it. Follow it with GET /v1/keys/jobs/{id}.',
+        security,
+        body: rotateBody,
+        response: responses({
+          202: {
+            type: 'object',
+            required: ['job'],
+            additionalProperties: false,
+            properties: { job: jobBody },
+          },
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { target, collection, index } = request.body;
+      if (
+        (target === 'collection') !== (collection !== undefined) ||
+        (target === 'master' && index !== undefined)
+      ) {
+        throw new AppError('VALIDATION_FAILED', {
+          field: 'body.collection',
+          message: 'body.collection is required with target collection and refused with target master',
+        });
+      }
+      const job = await options.rotation.rotate(
+        actorOf(request).userId,
+        target === 'master' ? { target } : { target, collection: collection ?? '', index: index === true },
+      );
+      return reply.code(202).send({ job: toBody(job) });
+    },
+  );
+
+  app.get(
+    '/v1/keys/jobs',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['keys'],
+        summary: 'The newest key rotation jobs (admin)',
+        security,
+        response: responses({
+          200: {
+            type: 'object',
+            required: ['jobs'],
+            additionalProperties: false,
+            properties: { jobs: { type: 'array', items: jobBody } },
+          },
+        }),
+      },
+    },
+    async () => ({ jobs: (await options.rotation.list()).map(toBody) }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/keys/jobs/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['keys'],
+        summary: 'Progress of one key rotation job (admin)',
+        security,
+        params: uuidParam,
+        response: responses({ 200: jobBody }),
+      },
+    },
+    async (request) => toBody(await options.rotation.get(request.params.id)),
+  );
+}
