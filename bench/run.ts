@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Strongroom's five performance checks, each reported as a ratio to a baseline measured in the
  * same run on the same machine. Results are informational: the exit code is 0 unless a benchmark crashes.
- * `npm run bench -- field-crypto` (or any of login, me, records, flood, field-crypto, audit-verify) runs only the named ones.
+ * `npm run bench -- field-crypto` (or any of login, me, records, flood, field-crypto, audit-verify, rotation) runs only the named ones.
  *
  * Process layout (2-core machines included): every server runs in a child process and the load generators run
  * here. In one process, autocannon's own TLS and HTTP work would sit on the server's event loop and be counted
@@ -17,6 +17,7 @@ import { ensureDevCertificates } from '../src/tls/index.js';
 import { benchAuditVerify } from './audit-verify.js';
 import { type BenchChild, startChild } from './child-handle.js';
 import { benchFieldCrypto } from './field-crypto.js';
+import { benchKeyRotation } from './key-rotation.js';
 import { benchLoginFlood } from './login-flood.js';
 import { benchLoginThroughput } from './login-throughput.js';
 import { benchMeVsBare } from './me-vs-bare.js';
@@ -31,7 +32,7 @@ const FLOOD_SECONDS = 10;
 const LOGIN_USERS = 16;
 // In-process field crypto: 5 alternating rounds of 1 s writes and 0.5 s reads per side, ~18 s with warm-up.
 const FIELD_CRYPTO_ROUNDS = 5;
-const BENCHMARKS = ['login', 'me', 'records', 'flood', 'field-crypto', 'audit-verify'] as const;
+const BENCHMARKS = ['login', 'me', 'records', 'flood', 'field-crypto', 'audit-verify', 'rotation'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** The benchmarks named on the command line, or all of them; throws on an unknown name. */
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
     const step = (name: BenchmarkName, title: string) =>
       log(`${selected.indexOf(name) + 1}/${selected.length} ${title} …`);
 
-    if (selected.some((name) => name !== 'field-crypto' && name !== 'audit-verify')) {
+    if (selected.some((name) => name !== 'field-crypto' && name !== 'rotation' && name !== 'audit-verify')) {
       const strongroomChild = spawn();
       const strongroom = await strongroomChild.call({
         kind: 'start-strongroom',
@@ -168,6 +169,11 @@ async function main(): Promise<void> {
         '`strongroom audit verify` over 1,000,000 events: events/s and peak RSS vs 100,000',
       );
       results.push(await benchAuditVerify({ workDir, smallEvents: 100_000, largeEvents: 1_000_000, log }));
+    }
+
+    if (selected.includes('rotation')) {
+      step('rotation', 'collection key rotation with reads: records/s and peak RSS at 200k vs 20k records');
+      results.push(await benchKeyRotation({ workDir, small: 20_000, large: 200_000, log }));
     }
   } finally {
     await Promise.all(children.map((child) => child.close()));
