@@ -65,50 +65,6 @@ function operatorCommands(program: Command): void {
     });
 }
 
-function auditCommands(program: Command): void {
-  const audit = program
-    .command('audit')
-    .description('audit trail: verify, export, export checkpoints (offline)');
-  commonOptions(
-    audit
-      .command('verify')
-      .description('check the hash chain and signed checkpoints; names the first bad seq'),
-  )
-    .addOption(
-      new Option('--checkpoints <file>', 'checkpoint export kept off the host (default: the database)'),
-    )
-    .action(async (flags: ConfigFlags & { checkpoints?: string }) => {
-      const { checkpoints, ...settings } = flags;
-      const options = checkpoints === undefined ? {} : { checkpoints };
-      process.exitCode = await auditVerify(loadConfig(settings, process.env), options, print);
-    });
-  commonOptions(audit.command('export').description('events in a time range as JSONL on stdout'))
-    .addOption(new Option('--since <time>', 'ISO 8601, inclusive').makeOptionMandatory())
-    .addOption(new Option('--until <time>', 'ISO 8601, exclusive'))
-    .addOption(new Option('--format <format>', 'jsonl').default('jsonl'))
-    .action(async (flags: ConfigFlags & { since?: string; until?: string; format?: string }) => {
-      const { since, until, format, ...settings } = flags;
-      await auditExport(
-        loadConfig(settings, process.env),
-        {
-          ...(since === undefined ? {} : { since }),
-          ...(until === undefined ? {} : { until }),
-          ...(format === undefined ? {} : { format }),
-        },
-        process.stdout,
-      );
-    });
-  commonOptions(
-    audit.command('checkpoints').description('write signed checkpoints and public keys to a file'),
-  )
-    .addOption(new Option('--out <file>', 'where to write them').makeOptionMandatory())
-    .action(async (flags: ConfigFlags & { out: string }) => {
-      const { out, ...settings } = flags;
-      const count = await auditCheckpoints(loadConfig(settings, process.env), out);
-      print(`${count} signed checkpoints written to ${out}`);
-    });
-}
-
 function keysCommands(program: Command): void {
   const keys = program.command('keys').description('key rotation on a running server (admin)');
   const client = (command: Command) =>
@@ -253,8 +209,8 @@ async function run(argv: string[]): Promise<void> {
   });
 
   operatorCommands(program);
-  keysCommands(program);
   auditCommands(program);
+  keysCommands(program);
   await program.parseAsync(argv);
 }
 
