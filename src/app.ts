@@ -28,6 +28,7 @@ import {
   readSealedKeyring,
 } from './crypto/index.js';
 import { registerOpenApi } from './http/openapi.js';
+import accessPurpose from './http/plugins/access-purpose.js';
 import authenticate from './http/plugins/authenticate.js';
 import { createClientErrorHandler } from './http/plugins/client-errors.js';
 import errorHandler from './http/plugins/error-handler.js';
@@ -41,6 +42,7 @@ import { apiKeyRoutes } from './http/routes/api-key-routes.js';
 import { auditRoutes } from './http/routes/audit-routes.js';
 import { authRoutes } from './http/routes/auth-routes.js';
 import { meRoutes } from './http/routes/me-routes.js';
+import { policyRoutes } from './http/routes/policy-routes.js';
 import { sealRoutes } from './http/routes/seal-routes.js';
 import { systemRoutes } from './http/routes/system-routes.js';
 import { userRoutes } from './http/routes/user-routes.js';
@@ -49,6 +51,8 @@ import { createLogger, type Logger } from './log.js';
 import { createAuditTrail } from './services/audit/index.js';
 import {
   createApiKeyService,
+  createAuthorizer,
+  createPolicyService,
   createSecurityEventRecorder,
   createSessionService,
   createUserService,
@@ -98,6 +102,15 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     clock,
     onError: (err, type) => logger.error({ err, type }, 'security event could not be recorded'),
   });
+  // The access policy: from the policy file, else the latest stored version, else the built-in default.
+  const policies = createPolicyService({ store: stores.policies, events, clock });
+  try {
+    await policies.init({ policyFile: config.policyFile });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const authorizer = createAuthorizer({ policies });
   // The audit trail signs checkpoints with a key sealed by the root key: it starts once unsealed.
   const audit = createAuditTrail({
     db: database.db,
@@ -150,6 +163,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   const users = createUserService({
     db: database.db,
     users: stores.users,
+    definedRoles: () => authorizer.roles(),
     hasher,
     policy: createPasswordPolicy({ minLength: config.passwordMinLength }),
     isImportableHash: (value) => isImportableHash(value, hasher.params),
@@ -206,6 +220,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   await app.register(urlGuard);
   await app.register(sealGate, { rootKey });
   await app.register(authenticate, { authenticator });
+  await app.register(accessPurpose, { purposes: () => authorizer.purposes() });
   await registerOpenApi(app, VERSION);
 
   const initialPasswordFile = path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
@@ -235,6 +250,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   });
   await app.register(userRoutes, { users, events });
   await app.register(apiKeyRoutes, { apiKeys, events });
+  await app.register(policyRoutes, { policies });
   await app.register(auditRoutes, { audit });
 
   // Picks up keys rotated by other nodes, rotates when due, and drops expired sessions.
@@ -246,8 +262,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     );
   }, 60_000);
   maintenance.unref();
+  // Picks up policy versions stored by other nodes: one MAX(version) query every few seconds.
+  const policyRefresh = setInterval(() => {
+    policies.refresh().catch((err: unknown) => logger.error({ err }, 'policy refresh failed'));
+  }, 5_000);
+  policyRefresh.unref();
   app.addHook('onClose', async () => {
     clearInterval(maintenance);
+    clearInterval(policyRefresh);
     await attempts.close();
     await audit.close();
     await database.close();
@@ -272,6 +294,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
       stores,
       database,
       audit,
+      policies,
+      authorizer,
     },
   };
 }

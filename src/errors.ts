@@ -24,6 +24,10 @@ export const ERRORS = {
     status: 400,
     message: 'Format-preserving tokens exist only for card_number values',
   },
+  PURPOSE_UNKNOWN: {
+    status: 400,
+    message: 'The X-Access-Purpose header names a purpose the policy does not configure',
+  },
   UNSEAL_FAILED: {
     status: 400,
     message: 'The shares do not recover the root key; unseal progress was reset',
@@ -40,6 +44,10 @@ export const ERRORS = {
   INVALID_CREDENTIALS: { status: 401, message: 'The username or password is incorrect' },
   INVALID_REFRESH_TOKEN: { status: 401, message: 'The refresh token is invalid, expired or revoked' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
+  PURPOSE_REQUIRED: {
+    status: 403,
+    message: 'Access to sensitive data must state its purpose in the X-Access-Purpose header',
+  },
   NOT_FOUND: { status: 404, message: 'Not found' },
   COLLECTION_NOT_FOUND: { status: 404, message: 'The collection does not exist' },
   RECORD_NOT_FOUND: { status: 404, message: 'The record does not exist' },

@@ -5,8 +5,13 @@
 interface ActorUser {
   userId: string;
   username: string;
+  /** The roles this credential acts with: the user's, narrowed to the API key's own list when it has one. */
   roles: string[];
   userCreatedAt: number;
+  /** The application's id of the person this user is (policy `$actor.subject`), null when not set. */
+  subject: string | null;
+  /** Non-secret claims compared by policy conditions (`$actor.attributes.<name>`). */
+  attributes: Readonly<Record<string, string | number | boolean>>;
 }
 
 export type Actor =

@@ -1,8 +1,9 @@
 /**
  * Turns request credentials into an Actor. Credentials come from headers only: `Authorization: Bearer <token>`
  * (an access token or an API key) or `X-API-Key: <key>`; never from the URL or a cookie.
- * Every request re-reads the session (or API key) and the user, so logout, revocation, disabling and deletion take
- * effect on the very next request; only the signature check is cached.
+ * Every request re-reads the session (or API key) and the user, so logout, revocation, disabling, deletion and role
+ * changes take effect on the very next request; only the signature check is cached. An API key with its own role
+ * list acts with the intersection of that list and its user's current roles.
  */
 import { AppError } from '../errors.js';
 import type { ApiKeyService } from '../services/index.js';
@@ -32,7 +33,14 @@ export function readCredential(headers: PresentedCredentials): string | null {
 }
 
 function snapshot(user: UserRecord) {
-  return { userId: user.id, username: user.username, roles: user.roles, userCreatedAt: user.createdAt };
+  return {
+    userId: user.id,
+    username: user.username,
+    roles: user.roles,
+    userCreatedAt: user.createdAt,
+    subject: user.subject,
+    attributes: user.attributes,
+  };
 }
 
 export function createAuthenticator(deps: {
@@ -47,7 +55,10 @@ export function createAuthenticator(deps: {
     if (record === null) return null;
     const user = await deps.users.findById(record.userId);
     if (user === null || user.disabled) return null;
-    return { kind: 'api_key', ...snapshot(user), apiKeyId: record.id };
+    // A key restricted to some roles acts with those the user still holds now, never with more than the user.
+    const keyRoles = record.roles;
+    const roles = keyRoles === null ? user.roles : user.roles.filter((role) => keyRoles.includes(role));
+    return { kind: 'api_key', ...snapshot(user), roles, apiKeyId: record.id };
   }
 
   async function fromAccessToken(token: string): Promise<Actor | null> {

@@ -9,6 +9,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** The purpose stated in `X-Access-Purpose` (validated against the policy), null when none or not authenticated. */
+    purpose: string | null;
     /** The error code the request was answered with, for its one log line (request-log.ts). */
     errorCode: string | null;
   }

@@ -3,12 +3,20 @@ import { isAppError } from '../errors.js';
 import { compileCondition, evaluateCondition } from './condition.js';
 import type { PolicyActor } from './policy-types.js';
 
-const actor: PolicyActor = { subject: 'u1', roles: [], attributes: { tenant_id: 't1', level: 3, blank: '' } };
+const actor: PolicyActor = {
+  id: 'user-1',
+  subject: 'u1',
+  roles: [],
+  attributes: { tenant_id: 't1', level: 3, blank: '' },
+};
 
 describe('evaluateCondition', () => {
   it.each([
     ['own subject', { subject: { equals: '$actor.subject' } }, { subject: 'u1' }, true],
     ['other subject', { subject: { equals: '$actor.subject' } }, { subject: 'u2' }, false],
+    ['own record by user id', { created_by: { equals: '$actor.id' } }, { created_by: 'user-1' }, true],
+    ["another user's record", { created_by: { equals: '$actor.id' } }, { created_by: 'user-2' }, false],
+    ['user id is not the subject', { created_by: { equals: '$actor.id' } }, { created_by: 'u1' }, false],
     ['missing record attribute', { subject: { equals: '$actor.subject' } }, {}, false],
     ['no record', { subject: { equals: '$actor.subject' } }, undefined, false],
     ['same tenant', { tenant_id: { equals: '$actor.attributes.tenant_id' } }, { tenant_id: 't1' }, true],
@@ -37,6 +45,13 @@ describe('evaluateCondition', () => {
     ).toBe(expected);
   });
 
+  it('fails an $actor.id condition for an actor without an id (or an empty one)', () => {
+    const condition = compileCondition({ created_by: { equals: '$actor.id' } }, 'c');
+    const { id: _id, ...anonymous } = actor;
+    expect(evaluateCondition(condition, anonymous, { created_by: 'user-1' })).toBe(false);
+    expect(evaluateCondition(condition, { ...actor, id: '' }, { created_by: '' })).toBe(false);
+  });
+
   it('never reads inherited properties of the record or actor attributes', () => {
     const condition = compileCondition({ toString: { equals: '$actor.attributes.toString' } }, 'c');
     expect(evaluateCondition(condition, actor, {})).toBe(false);
@@ -53,7 +68,7 @@ describe('compileCondition', () => {
     ['no operator', { subject: {} }, 'c.subject'],
     ['test not an object', { subject: 'x' }, 'c.subject'],
     ['bad attribute name', { 'a.b': { equals: 'x' } }, 'c'],
-    ['unknown actor reference', { subject: { equals: '$actor.id' } }, 'c.subject.equals'],
+    ['unknown actor reference', { subject: { equals: '$actor.name' } }, 'c.subject.equals'],
     ['reserved $ string', { subject: { equals: '$other' } }, 'c.subject.equals'],
     ['bad attribute reference', { subject: { equals: '$actor.attributes.' } }, 'c.subject.equals'],
     ['null operand', { subject: { equals: null } }, 'c.subject.equals'],

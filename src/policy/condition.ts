@@ -3,8 +3,8 @@
  *
  *   { "<record attribute>": { "equals": <operand> }, ... }     every entry must hold (all-of)
  *
- * An operand is a literal (string, finite number, boolean) or a reference to the actor: `$actor.subject` or
- * `$actor.attributes.<name>`. Any other string starting with `$` is reserved and invalid, as is any operator
+ * An operand is a literal (string, finite number, boolean) or a reference to the actor: `$actor.id` (the
+ * authenticated user's id, e.g. for `created_by`), `$actor.subject` or `$actor.attributes.<name>`. Any other string starting with `$` is reserved and invalid, as is any operator
  * other than `equals`, an empty condition, or an attribute name outside `[A-Za-z_][A-Za-z0-9_]{0,63}`. All of
  * this is checked at load time, so evaluation cannot meet an unknown construct.
  *
@@ -18,7 +18,11 @@
 import { describeKey, invalidPolicy } from './policy-error.js';
 import type { PolicyActor, Scalar } from './policy-types.js';
 
-type Operand = { kind: 'literal'; value: Scalar } | { kind: 'subject' } | { kind: 'attribute'; name: string };
+type Operand =
+  | { kind: 'literal'; value: Scalar }
+  | { kind: 'id' }
+  | { kind: 'subject' }
+  | { kind: 'attribute'; name: string };
 
 export type Condition = readonly { readonly attribute: string; readonly equals: Operand }[];
 
@@ -39,10 +43,11 @@ function isScalar(value: unknown): value is Scalar {
 
 function compileOperand(raw: unknown, path: string): Operand {
   if (typeof raw === 'string' && raw.startsWith('$')) {
+    if (raw === '$actor.id') return { kind: 'id' };
     if (raw === '$actor.subject') return { kind: 'subject' };
     const name = raw.startsWith(ATTRIBUTE_REFERENCE) ? raw.slice(ATTRIBUTE_REFERENCE.length) : '';
     if (NAME.test(name)) return { kind: 'attribute', name };
-    throw invalidPolicy(path, 'must reference $actor.subject or $actor.attributes.<name>');
+    throw invalidPolicy(path, 'must reference $actor.id, $actor.subject or $actor.attributes.<name>');
   }
   if (!isScalar(raw))
     throw invalidPolicy(path, 'must be a string, a finite number, a boolean or an actor reference');
@@ -77,7 +82,12 @@ function ownScalar(bag: Readonly<Record<string, unknown>> | undefined, key: stri
 
 function resolveOperand(operand: Operand, actor: PolicyActor): Scalar | undefined {
   if (operand.kind === 'literal') return operand.value;
-  const value = operand.kind === 'subject' ? actor.subject : ownScalar(actor.attributes, operand.name);
+  const value =
+    operand.kind === 'id'
+      ? actor.id
+      : operand.kind === 'subject'
+        ? actor.subject
+        : ownScalar(actor.attributes, operand.name);
   return value === '' || !isScalar(value) ? undefined : value;
 }
 

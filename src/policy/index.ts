@@ -1,5 +1,6 @@
 export { compilePolicy, type Policy, type PolicyRule } from './compile-policy.js';
 export { decide } from './decide.js';
+export { DEFAULT_PURPOSES, defaultPolicyDocument } from './default-policy.js';
 export {
   ACTIONS,
   type Action,
@@ -13,3 +14,4 @@ export {
   type Redaction,
   type Scalar,
 } from './policy-types.js';
+export { resourcePaths } from './resource-paths.js';

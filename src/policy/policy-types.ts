@@ -28,8 +28,13 @@ export type Redaction = (typeof REDACTIONS)[number];
 /** A value a condition can compare: conditions never look inside objects or arrays. */
 export type Scalar = string | number | boolean;
 
-/** Who asks, reduced to what the policy reads. `attributes` holds non-secret claims such as `tenant_id`. */
+/**
+ * Who asks, reduced to what the policy reads: `id` is the authenticated user's id (`$actor.id`, compared with
+ * e.g. a record's `created_by`), `subject` the application's id of the person (`$actor.subject`; '' when none),
+ * `attributes` non-secret claims such as `tenant_id`.
+ */
 export interface PolicyActor {
+  id?: string;
   subject: string;
   roles: readonly string[];
   attributes?: Readonly<Record<string, Scalar>>;

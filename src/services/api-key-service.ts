@@ -11,6 +11,8 @@ import type { ApiKeyRecord, ApiKeyStore } from '../storage/index.js';
 export interface PublicApiKey {
   id: string;
   name: string;
+  /** The roles of its user the key acts with; null: all of them. */
+  roles: string[] | null;
   createdAt: number;
   expiresAt: number | null;
   lastUsedAt: number | null;
@@ -20,6 +22,7 @@ function toPublic(key: ApiKeyRecord): PublicApiKey {
   return {
     id: key.id,
     name: key.name,
+    roles: key.roles,
     createdAt: key.createdAt,
     expiresAt: key.expiresAt,
     lastUsedAt: key.lastUsedAt,
@@ -34,8 +37,16 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => number }) {
   return {
-    /** Mints a key for a user, remembering the session it was minted in (see session-service COMPROMISE_REASONS). */
-    async create(userId: string, sessionId: string, input: { name: string; expiresInSeconds?: number }) {
+    /**
+     * Mints a key for a user, remembering the session it was minted in (see session-service COMPROMISE_REASONS).
+     * `roles` restricts the key to some of the user's roles (the caller checks they are the user's); authentication
+     * intersects them with the user's roles at every use, so a key never outgrows its user.
+     */
+    async create(
+      userId: string,
+      sessionId: string,
+      input: { name: string; expiresInSeconds?: number; roles?: string[] },
+    ) {
       const key = generateOpaqueToken('srk');
       const now = deps.clock();
       const record: ApiKeyRecord = {
@@ -48,6 +59,7 @@ export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => num
         expiresAt: now + (input.expiresInSeconds ?? DEFAULT_API_KEY_TTL_SECONDS) * 1000,
         lastUsedAt: null,
         revokedAt: null,
+        roles: input.roles === undefined ? null : [...new Set(input.roles)],
       };
       await deps.store.insert(record);
       return { ...toPublic(record), key };

@@ -1,5 +1,12 @@
 export { type ApiKeyService, createApiKeyService, type PublicApiKey } from './api-key-service.js';
 export {
+  type Authorizer,
+  createAuthorizer,
+  denialError,
+  PURPOSE_HEADER,
+  policyActorOf,
+} from './authorizer.js';
+export {
   type Collection,
   type CollectionInput,
   type CollectionService,
@@ -14,6 +21,7 @@ export {
   type RotationTarget,
 } from './key-jobs/index.js';
 export { createKeyService, type DataKeyRef, type KeyService } from './key-service.js';
+export { createPolicyService, type PolicyService, type PolicyVersion } from './policy-service.js';
 export { createRecordCrypto, type RecordCrypto, SUBJECT_FIELD } from './record-crypto.js';
 export {
   createRecordReader,

@@ -21,7 +21,8 @@ export type SecurityEventType =
   | 'user_deleted'
   | 'credential_exposed_over_http'
   | 'subject_erased'
-  | 'key_rotation_started';
+  | 'key_rotation_started'
+  | 'policy_changed';
 
 export type SecurityEventInput = Partial<Omit<SecurityEvent, 'id' | 'occurredAt' | 'type'>>;
 

@@ -1,7 +1,10 @@
 /**
  * Users: creation (with a password, or an imported argon2id/bcrypt hash), listing, role changes, disabling,
  * deletion and password changes. Plaintext passwords pass through here only on their way to the hasher.
- * Invariant: there is always at least one enabled admin (the last one cannot be deleted, disabled or demoted).
+ * Invariants: there is always at least one enabled admin (the last one cannot be deleted, disabled or demoted);
+ * a user holds only roles the current policy defines (or the built-in admin/user), so a typo cannot create a
+ * role that silently grants nothing; `subject` and `attributes` are what policy conditions compare, set by admins
+ * only, never by the user themselves.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -10,6 +13,7 @@ import {
   type Database,
   inTransaction,
   type Stores,
+  type UserAttributes,
   type UserRecord,
   type UserStore,
 } from '../storage/index.js';
@@ -24,6 +28,8 @@ export interface PublicUser {
   disabled: boolean;
   createdAt: number;
   updatedAt: number;
+  subject: string | null;
+  attributes: UserAttributes;
 }
 
 export function toPublicUser(user: UserRecord): PublicUser {
@@ -68,9 +74,23 @@ export function assertNoAdminPower(
   }
 }
 
+/** Throws VALIDATION_FAILED naming `body.roles.<i>` for a role neither built in nor defined by the policy. */
+function assertKnownRoles(roles: readonly string[] | undefined, defined: ReadonlySet<string>): void {
+  roles?.forEach((role, i) => {
+    if (!defined.has(role) && !ROLES.some((builtIn) => builtIn === role)) {
+      throw new AppError('VALIDATION_FAILED', {
+        field: `body.roles.${i}`,
+        message: `body.roles.${i} is not a role the current policy defines`,
+      });
+    }
+  });
+}
+
 export function createUserService(deps: {
   db: Kysely<Database>;
   users: UserStore;
+  /** The roles the policy in force defines. */
+  definedRoles: () => ReadonlySet<string>;
   hasher: { hash(password: string): Promise<string> };
   policy: { check(password: string, context?: { username?: string; field?: string }): void };
   isImportableHash: (value: string) => boolean;
@@ -89,7 +109,15 @@ export function createUserService(deps: {
   }
 
   return {
-    async create(input: { username: string; password?: string; passwordHash?: string; roles: Role[] }) {
+    async create(input: {
+      username: string;
+      password?: string;
+      passwordHash?: string;
+      roles: string[];
+      subject?: string | null;
+      attributes?: UserAttributes;
+    }) {
+      assertKnownRoles(input.roles, deps.definedRoles());
       let passwordHash: string;
       if (input.passwordHash !== undefined) {
         if (!deps.isImportableHash(input.passwordHash)) {
@@ -117,6 +145,8 @@ export function createUserService(deps: {
         credentialVersion: 0,
         createdAt: now,
         updatedAt: now,
+        subject: input.subject ?? null,
+        attributes: input.attributes ?? {},
       };
       try {
         await deps.users.insert(user);
@@ -147,14 +177,15 @@ export function createUserService(deps: {
     },
 
     /**
-     * Changes roles or disabled; `byAdminSession` false (an API key) may not touch an admin account nor grant the
-     * admin role — checked inside the transaction, against the row it changes.
+     * Changes roles, disabled, subject or attributes; `byAdminSession` false (an API key) may not touch an admin
+     * account nor grant the admin role — checked inside the transaction, against the row it changes.
      */
     async update(
       id: string,
-      changes: { roles?: Role[]; disabled?: boolean },
+      changes: { roles?: string[]; disabled?: boolean; subject?: string | null; attributes?: UserAttributes },
       options: { byAdminSession: boolean },
     ): Promise<PublicUser> {
+      assertKnownRoles(changes.roles, deps.definedRoles());
       return inTransaction(deps.db, async (stores) => {
         const user = await stores.users.findById(id);
         if (user === null) throw new AppError('USER_NOT_FOUND');
@@ -162,15 +193,19 @@ export function createUserService(deps: {
         const next = {
           roles: changes.roles === undefined ? user.roles : [...new Set(changes.roles)],
           disabled: changes.disabled ?? user.disabled,
+          subject: changes.subject === undefined ? user.subject : changes.subject,
+          attributes: changes.attributes ?? user.attributes,
         };
         await assertAdminRemains(stores, user, next);
         const now = deps.clock();
-        // Only the given columns are written: a concurrent change of the other one must not be overwritten.
+        // Only the given columns are written: a concurrent change of another one must not be overwritten.
         await stores.users.update(
           id,
           {
             ...(changes.roles === undefined ? {} : { roles: next.roles }),
             ...(changes.disabled === undefined ? {} : { disabled: next.disabled }),
+            ...(changes.subject === undefined ? {} : { subject: next.subject }),
+            ...(changes.attributes === undefined ? {} : { attributes: next.attributes }),
           },
           now,
         );

@@ -12,6 +12,8 @@ export interface ApiKeyRecord {
   expiresAt: number | null;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** The roles of its user this key may act with (intersected with the user's roles at use time); null = all. */
+  roles: string[] | null;
 }
 
 function toRecord(row: Database['api_keys']): ApiKeyRecord {
@@ -25,6 +27,7 @@ function toRecord(row: Database['api_keys']): ApiKeyRecord {
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
+    roles: row.roles === null ? null : (JSON.parse(row.roles) as string[]),
   };
 }
 
@@ -33,7 +36,7 @@ export function createApiKeyStore(db: Kysely<Database>) {
     db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash),
   );
   return {
-    async insert(key: ApiKeyRecord): Promise<void> {
+    async insert(key: Omit<ApiKeyRecord, 'roles'> & { roles?: string[] | null }): Promise<void> {
       await db
         .insertInto('api_keys')
         .values({
@@ -47,6 +50,7 @@ export function createApiKeyStore(db: Kysely<Database>) {
           last_used_at: key.lastUsedAt,
           revoked_at: key.revokedAt,
           revoked_reason: null,
+          roles: key.roles == null ? null : JSON.stringify(key.roles),
         })
         .execute();
     },

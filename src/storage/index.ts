@@ -3,6 +3,7 @@ import { createApiKeyStore } from './api-key-store.js';
 import { createCollectionStore } from './collection-store.js';
 import { createKeyJobStore } from './key-job-store.js';
 import { createKeyStore } from './key-store.js';
+import { createPolicyStore } from './policy-store.js';
 import { createRecordQueryStore } from './record-query-store.js';
 import { createRecordStore } from './record-store.js';
 import type { Database } from './schema.js';
@@ -34,6 +35,7 @@ export type {
 } from './key-job-store.js';
 export type { DataKeyRow, KeyStore, MasterKeyRow } from './key-store.js';
 export { migrateToLatest } from './migrate.js';
+export type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from './policy-store.js';
 export type { AttributeFilter, IndexFilter, RecordQueryStore } from './record-query-store.js';
 export type { AttributeRow, BlindIndexRow, RecordChange, RecordRow, RecordStore } from './record-store.js';
 export type { Database, DataKeyPurpose } from './schema.js';
@@ -42,7 +44,13 @@ export type { RefreshTokenRecord, SessionRecord, SessionStore } from './session-
 export type { SigningKeyRecord, SigningKeyStore } from './signing-key-store.js';
 export type { ErasureRow, SubjectRow, SubjectStore } from './subject-store.js';
 export type { TokenKind, TokenOrigin, TokenRow, TokenStore } from './token-store.js';
-export { type UserRecord, type UserStore, usernameKey } from './user-store.js';
+export {
+  type NewUserRecord,
+  type UserAttributes,
+  type UserRecord,
+  type UserStore,
+  usernameKey,
+} from './user-store.js';
 
 /** Every store bound to one connection or transaction. */
 export function createStores(db: Kysely<Database>) {
@@ -53,6 +61,7 @@ export function createStores(db: Kysely<Database>) {
     signingKeys: createSigningKeyStore(db),
     securityEvents: createSecurityEventStore(db),
     keys: createKeyStore(db),
+    policies: createPolicyStore(db),
     keyJobs: createKeyJobStore(db),
     collections: createCollectionStore(db),
     records: createRecordStore(db),

@@ -3,6 +3,8 @@
  * same migrations run on SQLite and PostgreSQL. No column holds a plaintext password, token or key: credentials are
  * stored as argon2id/bcrypt hashes (passwords) or SHA-256 (high-entropy tokens), signing keys wrapped by the master key.
  */
+import type { ColumnType } from 'kysely';
+
 export interface UsersTable {
   id: string;
   username: string;
@@ -15,6 +17,10 @@ export interface UsersTable {
   credential_version: number;
   created_at: number;
   updated_at: number;
+  /** The application's id of the person this user is (policy conditions); not a credential. */
+  subject: string | null;
+  /** JSON object of non-secret scalar claims (e.g. tenant_id) read by policy conditions; '{}' by default. */
+  attributes: ColumnType<string, string | undefined, string>;
 }
 
 export interface SessionsTable {
@@ -48,6 +54,8 @@ export interface ApiKeysTable {
   last_used_at: number | null;
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** JSON array: the key acts with these of its user's roles only (intersected at use time); NULL = all. */
+  roles: string | null;
 }
 
 export interface SigningKeysTable {
@@ -269,6 +277,7 @@ export interface Database {
   tokens: TokensTable;
   key_jobs: KeyJobsTable;
   erasures: ErasuresTable;
+  policies: PoliciesTable;
   audit_events: AuditEventsTable;
   audit_chain_head: AuditChainHeadTable;
   audit_checkpoints: AuditCheckpointsTable;

@@ -1,6 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { prepareLookup } from './prepared-query.js';
 import type { Database } from './schema.js';
+
+/** Non-secret claims about a user that policy conditions may compare (`$actor.attributes.<name>`). */
+export type UserAttributes = Readonly<Record<string, string | number | boolean>>;
 
 export interface UserRecord {
   id: string;
@@ -11,9 +14,23 @@ export interface UserRecord {
   credentialVersion: number;
   createdAt: number;
   updatedAt: number;
+  /** The application's id of the person this user is (`$actor.subject`); null when not set. */
+  subject: string | null;
+  attributes: UserAttributes;
 }
 
-type UserRow = Database['users'];
+/** A user to insert: subject and attributes may be left out (none). */
+export type NewUserRecord = Omit<UserRecord, 'subject' | 'attributes'> &
+  Partial<Pick<UserRecord, 'subject' | 'attributes'>>;
+
+function parseAttributes(text: string): UserAttributes {
+  const parsed: unknown = JSON.parse(text);
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as UserAttributes)
+    : {};
+}
+
+type UserRow = Selectable<Database['users']>;
 
 export function toUserRecord(row: UserRow): UserRecord {
   return {
@@ -25,6 +42,8 @@ export function toUserRecord(row: UserRow): UserRecord {
     credentialVersion: row.credential_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    subject: row.subject,
+    attributes: parseAttributes(row.attributes),
   };
 }
 
@@ -36,7 +55,7 @@ export function usernameKey(username: string): string {
 export function createUserStore(db: Kysely<Database>) {
   const findRowById = prepareLookup(db, (id) => db.selectFrom('users').selectAll().where('id', '=', id));
   return {
-    async insert(user: UserRecord): Promise<void> {
+    async insert(user: NewUserRecord): Promise<void> {
       await db
         .insertInto('users')
         .values({
@@ -49,6 +68,8 @@ export function createUserStore(db: Kysely<Database>) {
           credential_version: user.credentialVersion,
           created_at: user.createdAt,
           updated_at: user.updatedAt,
+          subject: user.subject ?? null,
+          attributes: JSON.stringify(user.attributes ?? {}),
         })
         .execute();
     },
@@ -147,13 +168,24 @@ export function createUserStore(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async update(id: string, changes: { roles?: string[]; disabled?: boolean }, now: number): Promise<void> {
+    async update(
+      id: string,
+      changes: {
+        roles?: string[];
+        disabled?: boolean;
+        subject?: string | null;
+        attributes?: UserAttributes;
+      },
+      now: number,
+    ): Promise<void> {
       await db
         .updateTable('users')
         .set({
           updated_at: now,
           ...(changes.roles === undefined ? {} : { roles: JSON.stringify(changes.roles) }),
           ...(changes.disabled === undefined ? {} : { disabled: changes.disabled ? 1 : 0 }),
+          ...(changes.subject === undefined ? {} : { subject: changes.subject }),
+          ...(changes.attributes === undefined ? {} : { attributes: JSON.stringify(changes.attributes) }),
         })
         .where('id', '=', id)
         .execute();

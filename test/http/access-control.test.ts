@@ -150,6 +150,8 @@ interface RouteCase {
   /** The route pattern, as registered. */
   url: string;
   access: Access;
+  /** An admin route that also refuses API keys (an interactive admin session only). */
+  adminSession?: true;
   /** What a caller who gets through receives. */
   success: Outcome;
   /** Builds the request (concrete URL, body) and a check run after the response. */
@@ -166,6 +168,7 @@ function expectedOutcome(route: RouteCase, actor: ActorName): Outcome {
   const isAdmin = actor === 'admin' || actor === 'adminKey';
   if (route.access === 'session' && isApiKey) return FORBIDDEN;
   if (route.access === 'admin' && !isAdmin) return FORBIDDEN;
+  if (route.adminSession === true && isApiKey) return FORBIDDEN;
   return route.success;
 }
 
@@ -305,6 +308,24 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     },
   },
   { method: 'GET', url: '/v1/api-keys', access: 'authenticated', success: { status: 200 } },
+  { method: 'GET', url: '/v1/policies/current', access: 'admin', success: { status: 200 } },
+  { method: 'GET', url: '/v1/policies', access: 'admin', success: { status: 200 } },
+  {
+    method: 'PUT',
+    url: '/v1/policies',
+    access: 'admin',
+    adminSession: true,
+    success: { status: 200 },
+    prepare: async ({ allowed }) => {
+      const before = t.services.policies.current();
+      return {
+        payload: before.document as object,
+        verify: async () => {
+          expect(t.services.policies.current().version).toBe(before.version + (allowed ? 1 : 0));
+        },
+      };
+    },
+  },
   {
     method: 'DELETE',
     url: '/v1/api-keys/:id',
@@ -756,6 +777,8 @@ describe('the authenticate plugin', () => {
     username: 'someone',
     roles: ['user'],
     userCreatedAt: 0,
+    subject: null,
+    attributes: {},
     apiKeyId: 'k1',
   };
   const authenticator = { authenticate: async () => actor };

@@ -51,6 +51,8 @@ function userRecord(overrides: Partial<UserRecord> = {}): UserRecord {
     credentialVersion: 0,
     createdAt: NOW,
     updatedAt: NOW,
+    subject: null,
+    attributes: {},
     ...overrides,
   };
 }
@@ -79,6 +81,7 @@ function apiKeyRecord(userId: string, overrides: Partial<ApiKeyRecord> = {}): Ap
     expiresAt: null,
     lastUsedAt: null,
     revokedAt: null,
+    roles: null,
     ...overrides,
   };
 }

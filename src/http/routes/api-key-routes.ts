@@ -7,6 +7,11 @@ import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
 const keyProperties = {
   id: { type: 'string' },
   name: { type: 'string' },
+  roles: {
+    type: ['array', 'null'],
+    items: { type: 'string' },
+    description: "The owner's roles this key acts with; null: all of them",
+  },
   created_at: timestamp,
   expires_at: { type: ['string', 'null'], format: 'date-time' },
   last_used_at: { type: ['string', 'null'], format: 'date-time' },
@@ -14,7 +19,7 @@ const keyProperties = {
 
 const apiKey = {
   type: 'object',
-  required: ['id', 'name', 'created_at', 'expires_at', 'last_used_at'],
+  required: ['id', 'name', 'roles', 'created_at', 'expires_at', 'last_used_at'],
   additionalProperties: false,
   properties: keyProperties,
 } as const;
@@ -23,6 +28,7 @@ function toBody(key: PublicApiKey) {
   return {
     id: key.id,
     name: key.name,
+    roles: key.roles,
     created_at: isoTime(key.createdAt),
     expires_at: isoTime(key.expiresAt),
     last_used_at: isoTime(key.lastUsedAt),
@@ -33,7 +39,7 @@ export async function apiKeyRoutes(
   app: FastifyInstance,
   options: { apiKeys: ApiKeyService; events: SecurityEventRecorder },
 ): Promise<void> {
-  app.post<{ Body: { name: string; expires_in?: number } }>(
+  app.post<{ Body: { name: string; expires_in?: number; roles?: string[] } }>(
     '/v1/api-keys',
     {
       // Minting keys needs an interactive session: a leaked key must not be able to mint its own successors.
@@ -54,12 +60,20 @@ export async function apiKeyRoutes(
               maximum: 31_536_000,
               description: 'Seconds until the key expires: default 90 days, at most one year',
             },
+            roles: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 8,
+              items: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
+              description:
+                'Restrict the key to some of your roles (default: all of them, as they are at each use)',
+            },
           },
         },
         response: responses({
           201: {
             type: 'object',
-            required: ['id', 'name', 'key', 'created_at', 'expires_at', 'last_used_at'],
+            required: ['id', 'name', 'roles', 'key', 'created_at', 'expires_at', 'last_used_at'],
             additionalProperties: false,
             properties: {
               ...keyProperties,
@@ -72,10 +86,20 @@ export async function apiKeyRoutes(
     async (request, reply) => {
       const actor = actorOf(request);
       if (actor.kind !== 'session') throw new AppError('FORBIDDEN');
-      const { name, expires_in } = request.body;
+      const { name, expires_in, roles } = request.body;
+      // A key can only narrow its owner's power: every role it names must be one the owner holds now.
+      roles?.forEach((role, i) => {
+        if (!actor.roles.includes(role)) {
+          throw new AppError('FORBIDDEN', {
+            field: `body.roles.${i}`,
+            message: `body.roles.${i} is not one of your roles`,
+          });
+        }
+      });
       const created = await options.apiKeys.create(actor.userId, actor.sessionId, {
         name,
         ...(expires_in === undefined ? {} : { expiresInSeconds: expires_in }),
+        ...(roles === undefined ? {} : { roles }),
       });
       await options.events.record('api_key_created', {
         userId: actor.userId,

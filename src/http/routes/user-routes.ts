@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../../auth/index.js';
-import type { PublicUser, Role, SecurityEventRecorder, UserService } from '../../services/index.js';
-import { assertNoAdminPower, ROLES } from '../../services/index.js';
+import type { PublicUser, SecurityEventRecorder, UserService } from '../../services/index.js';
+import { assertNoAdminPower } from '../../services/index.js';
+import type { UserAttributes } from '../../storage/index.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
 
@@ -16,10 +17,43 @@ const user = {
     disabled: { type: 'boolean' },
     created_at: timestamp,
     updated_at: timestamp,
+    subject: { type: ['string', 'null'] },
+    attributes: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
   },
 } as const;
 
-const roles = { type: 'array', items: { type: 'string', enum: ROLES }, minItems: 1, maxItems: 8 } as const;
+/** Role names: admin, user, or any role the policy in force defines (checked by the user service). */
+const roles = {
+  type: 'array',
+  items: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
+  minItems: 1,
+  maxItems: 8,
+} as const;
+
+/** The application's id of the person this user is (policy `$actor.subject`); null clears it. */
+const subject = {
+  anyOf: [
+    { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f]+$' },
+    { type: 'null' },
+  ],
+} as const;
+
+/** Non-secret scalar claims compared by policy conditions (`$actor.attributes.<name>`), e.g. tenant_id. */
+const attributes = {
+  type: 'object',
+  maxProperties: 32,
+  propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+  additionalProperties: {
+    anyOf: [{ type: 'string', maxLength: 256 }, { type: 'number' }, { type: 'boolean' }],
+  },
+} as const;
+
+interface UserChanges {
+  roles?: string[];
+  disabled?: boolean;
+  subject?: string | null;
+  attributes?: UserAttributes;
+}
 
 /** Admin accounts and the admin role are managed from interactive admin sessions only (see assertNoAdminPower). */
 const byAdminSession = (actor: Actor) => actor.kind === 'session';
@@ -35,7 +69,9 @@ export async function userRoutes(
   const common = { config: { access: 'admin' as const } };
   const security = [{ bearerAuth: [] }, { apiKey: [] }];
 
-  app.post<{ Body: { username: string; password?: string; password_hash?: string; roles?: Role[] } }>(
+  app.post<{
+    Body: { username: string; password?: string; password_hash?: string } & Omit<UserChanges, 'disabled'>;
+  }>(
     '/v1/users',
     {
       ...common,
@@ -57,6 +93,8 @@ export async function userRoutes(
             password: { type: 'string', minLength: 1, maxLength: 4096 },
             password_hash: { type: 'string', minLength: 1, maxLength: 512 },
             roles,
+            subject,
+            attributes,
           },
           oneOf: [{ required: ['password'] }, { required: ['password_hash'] }],
         },
@@ -64,11 +102,20 @@ export async function userRoutes(
       },
     },
     async (request, reply) => {
-      const { username, password, password_hash, roles: given } = request.body;
+      const {
+        username,
+        password,
+        password_hash,
+        roles: given,
+        subject: who,
+        attributes: claims,
+      } = request.body;
       if (!byAdminSession(actorOf(request))) assertNoAdminPower([], given);
       const created = await options.users.create({
         username,
         roles: given ?? ['user'],
+        ...(who === undefined ? {} : { subject: who }),
+        ...(claims === undefined ? {} : { attributes: claims }),
         ...(password === undefined ? {} : { password }),
         ...(password_hash === undefined ? {} : { passwordHash: password_hash }),
       });
@@ -131,20 +178,21 @@ export async function userRoutes(
     async (request) => toBody(await options.users.get(request.params.id)),
   );
 
-  app.patch<{ Params: { id: string }; Body: { roles?: Role[]; disabled?: boolean } }>(
+  app.patch<{ Params: { id: string }; Body: UserChanges }>(
     '/v1/users/:id',
     {
       ...common,
       schema: {
         tags: ['users'],
-        summary: "Change a user's roles or disable them (disabling revokes their sessions)",
+        summary:
+          "Change a user's roles, subject or attributes, or disable them (disabling revokes their sessions)",
         security,
         params: uuidParam,
         body: {
           type: 'object',
           additionalProperties: false,
           minProperties: 1,
-          properties: { roles, disabled: { type: 'boolean' } },
+          properties: { roles, disabled: { type: 'boolean' }, subject, attributes },
         },
         response: responses({ 200: user }),
       },

@@ -1,0 +1,192 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError, isAppError } from '../../errors.js';
+import { ACTIONS, REDACTIONS } from '../../policy/index.js';
+import type { PolicyService, PolicyVersion } from '../../services/index.js';
+import { actorOf } from '../plugins/authenticate.js';
+import { isoTime, responses, timestamp } from '../schemas.js';
+
+const condition = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    required: ['equals'],
+    additionalProperties: false,
+    properties: { equals: { type: ['string', 'number', 'boolean'] } },
+  },
+} as const;
+
+const rule = {
+  type: 'object',
+  required: ['effect', 'actions', 'resources'],
+  additionalProperties: false,
+  properties: {
+    effect: { type: 'string', enum: ['allow', 'deny'] },
+    actions: { type: 'array', items: { type: 'string', enum: ACTIONS } },
+    resources: { type: 'array', items: { type: 'string' } },
+    redaction: { type: 'string', enum: REDACTIONS },
+    purposes: { type: 'array', items: { type: 'string' } },
+    condition,
+  },
+} as const;
+
+/** The policy document format (policy/compile-policy.ts); documents are checked by compilePolicy, not here. */
+const documentSchema = {
+  type: 'object',
+  required: ['version', 'purposes', 'roles'],
+  additionalProperties: false,
+  properties: {
+    version: { type: 'integer', enum: [1] },
+    purposes: { type: 'array', items: { type: 'string' } },
+    roles: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['rules'],
+        additionalProperties: false,
+        properties: { rules: { type: 'array', items: rule } },
+      },
+    },
+  },
+} as const;
+
+const summaryProperties = {
+  version: { type: 'integer' },
+  source: { type: 'string', enum: ['default', 'file', 'api'] },
+  created_by: {
+    type: ['string', 'null'],
+    description: 'The admin user id; null for default and file versions',
+  },
+  created_at: timestamp,
+} as const;
+
+const versionSchema = {
+  type: 'object',
+  required: ['version', 'source', 'created_by', 'created_at', 'document'],
+  additionalProperties: false,
+  properties: { ...summaryProperties, document: documentSchema },
+} as const;
+
+function toBody(v: PolicyVersion) {
+  return {
+    version: v.version,
+    source: v.source,
+    created_by: v.createdBy,
+    created_at: isoTime(v.createdAt),
+    document: v.document,
+  };
+}
+
+/** compilePolicy names paths from the document root (`$.roles…`); over HTTP the document is the body. */
+function asBodyError(error: unknown): unknown {
+  if (!isAppError(error, 'VALIDATION_FAILED') || !error.field?.startsWith('$')) return error;
+  const rebase = (text: string) => `body${text.slice(1)}`;
+  return new AppError('VALIDATION_FAILED', { field: rebase(error.field), message: rebase(error.message) });
+}
+
+export async function policyRoutes(
+  app: FastifyInstance,
+  options: { policies: PolicyService },
+): Promise<void> {
+  const security = [{ bearerAuth: [] }, { apiKey: [] }];
+
+  app.get(
+    '/v1/policies/current',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['policies'],
+        summary: 'The access policy in force, with its version',
+        security,
+        response: responses({ 200: versionSchema }),
+      },
+    },
+    async () => {
+      // Another node may have stored a newer version since the last periodic check.
+      await options.policies.refresh();
+      return toBody(options.policies.current());
+    },
+  );
+
+  app.put<{ Body: unknown }>(
+    '/v1/policies',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['policies'],
+        summary:
+          'Replace the access policy: stored as a new version and in force at once (other nodes within seconds)',
+        description:
+          'The body is a policy document ({version: 1, purposes, roles}); an invalid one is refused with ' +
+          'VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive admin session.',
+        security: [{ bearerAuth: [] }],
+        body: { type: 'object' },
+        response: responses({ 200: versionSchema }),
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      // A policy can grant any role anything: like granting admin, it needs an interactive admin session.
+      if (actor.kind !== 'session') {
+        throw new AppError('FORBIDDEN', { message: 'Policy changes need an interactive admin session' });
+      }
+      try {
+        return toBody(await options.policies.put(request.body, { userId: actor.userId }));
+      } catch (error) {
+        throw asBodyError(error);
+      }
+    },
+  );
+
+  app.get<{ Querystring: { before?: string; limit?: string } }>(
+    '/v1/policies',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['policies'],
+        summary: 'Policy version history, newest first (without documents)',
+        security,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            before: { type: 'string', pattern: '^[1-9][0-9]{0,9}$', description: 'Versions below this one' },
+            limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|100)$', description: '1–100, default 50' },
+          },
+        },
+        response: responses({
+          200: {
+            type: 'object',
+            required: ['policies'],
+            additionalProperties: false,
+            properties: {
+              policies: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['version', 'source', 'created_by', 'created_at'],
+                  additionalProperties: false,
+                  properties: summaryProperties,
+                },
+              },
+            },
+          },
+        }),
+      },
+    },
+    async (request) => {
+      const { before, limit } = request.query;
+      const versions = await options.policies.history({
+        limit: Number(limit ?? 50),
+        ...(before === undefined ? {} : { before: Number(before) }),
+      });
+      return {
+        policies: versions.map((v) => ({
+          version: v.version,
+          source: v.source,
+          created_by: v.createdBy,
+          created_at: isoTime(v.createdAt),
+        })),
+      };
+    },
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * The built-in policy, installed (as version 1, source `default`) when no policy is stored and no policy file is
+ * configured. It keeps the behaviour Strongroom had before policies existed:
+ * - `admin` may do everything, in plain, whatever the purpose;
+ * - `user` may read and search every collection masked; create records (`write` on `collections/<name>`, where
+ *   no record exists yet) and tokenize free values (`tokenize` on `tokens/<type>`); and read in plain, write,
+ *   delete, tokenize and detokenize what it created itself (`created_by` equal to `$actor.id`).
+ * Reading sensitive fields still needs a stated purpose (decide.ts): any of the default purposes will do.
+ */
+import { ACTIONS } from './policy-types.js';
+
+export const DEFAULT_PURPOSES = ['support', 'billing', 'fraud_prevention', 'data_subject_request'] as const;
+
+const OWN = { created_by: { equals: '$actor.id' } };
+
+/** The default policy document (a fresh copy each call, so callers may not alter the shared one). */
+export function defaultPolicyDocument() {
+  return {
+    version: 1,
+    purposes: [...DEFAULT_PURPOSES],
+    roles: {
+      admin: {
+        rules: [{ effect: 'allow', actions: [...ACTIONS], resources: ['**'], redaction: 'plain' }],
+      },
+      user: {
+        rules: [
+          {
+            effect: 'allow',
+            actions: ['read', 'search'],
+            resources: ['collections/**'],
+            redaction: 'masked',
+          },
+          { effect: 'allow', actions: ['write'], resources: ['collections/*'] },
+          { effect: 'allow', actions: ['tokenize'], resources: ['tokens/*'] },
+          {
+            effect: 'allow',
+            actions: ['read', 'write', 'delete', 'tokenize', 'detokenize'],
+            resources: ['collections/**', 'tokens/**'],
+            redaction: 'plain',
+            condition: OWN,
+          },
+        ],
+      },
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The bridge from a request to the pure policy decision (policy/decide.ts): builds the PolicyActor from the
+ * authenticated Actor, asks the policy in force, and turns a denial into the public error.
+ *
+ * Invariants: the actor's roles, id, subject and attributes come from authentication (re-read from storage on
+ * every request), never from the request body; an API key acts with its role subset (already applied by
+ * authentication); a denial maps to FORBIDDEN (by rule, no rule, or a malformed request), PURPOSE_REQUIRED (403)
+ * or PURPOSE_UNKNOWN (400), and its message names the reason, never a value, a resource path or a record
+ * attribute; the decision is taken against one policy version, read once per call.
+ * Not addressed: that callers ask at all, and that the resource's sensitivity and record attributes they pass are
+ * read from storage (see policy/resource-paths.ts for the paths to ask about).
+ */
+import type { Actor } from '../auth/index.js';
+import { AppError } from '../errors.js';
+import {
+  type Action,
+  type DecideContext,
+  type Decision,
+  type DenyReason,
+  decide,
+  type PolicyActor,
+  type PolicyResource,
+  type Redaction,
+} from '../policy/index.js';
+import type { PolicyService } from './policy-service.js';
+
+/** The header a caller states the purpose of an access in. */
+export const PURPOSE_HEADER = 'x-access-purpose';
+
+const FORBIDDEN_MESSAGES: Record<Exclude<DenyReason, 'PURPOSE_REQUIRED' | 'PURPOSE_UNKNOWN'>, string> = {
+  DENIED_BY_RULE: 'You are not allowed to do this: a policy rule denies it',
+  NO_MATCHING_RULE: 'You are not allowed to do this: no policy rule allows it',
+  INVALID_REQUEST: 'You are not allowed to do this',
+};
+
+/** The PolicyActor of an authenticated actor: its roles (an API key's subset), user id, subject and attributes. */
+export function policyActorOf(actor: Actor): PolicyActor {
+  return {
+    id: actor.userId,
+    subject: actor.subject ?? '',
+    roles: actor.roles,
+    attributes: actor.attributes,
+  };
+}
+
+/** The public error for a denial: FORBIDDEN, PURPOSE_REQUIRED or PURPOSE_UNKNOWN, naming the reason only. */
+export function denialError(reason: DenyReason): AppError {
+  switch (reason) {
+    case 'PURPOSE_REQUIRED':
+      return new AppError('PURPOSE_REQUIRED');
+    case 'PURPOSE_UNKNOWN':
+      return new AppError('PURPOSE_UNKNOWN', { field: `headers.${PURPOSE_HEADER}` });
+    default:
+      return new AppError('FORBIDDEN', { message: FORBIDDEN_MESSAGES[reason] });
+  }
+}
+
+export function createAuthorizer(deps: { policies: Pick<PolicyService, 'policy'> }) {
+  function decideFor(
+    actor: Actor | PolicyActor,
+    action: Action,
+    resource: PolicyResource,
+    context: DecideContext = {},
+  ): Decision {
+    const policyActor = 'userId' in actor ? policyActorOf(actor) : actor;
+    return decide(deps.policies.policy(), policyActor, action, resource, context);
+  }
+
+  return {
+    /** The decision for this request, against the policy in force; never throws. */
+    decide: decideFor,
+
+    /** The redaction level the actor may see `resource` at; throws the denial's AppError otherwise. */
+    authorize(
+      actor: Actor | PolicyActor,
+      action: Action,
+      resource: PolicyResource,
+      context: DecideContext = {},
+    ): Redaction {
+      const decision = decideFor(actor, action, resource, context);
+      if (!decision.allow) throw denialError(decision.reason);
+      return decision.redaction;
+    },
+
+    /** The purposes the policy in force configures. */
+    purposes(): ReadonlySet<string> {
+      return deps.policies.policy().purposes;
+    },
+
+    /** The roles the policy in force defines. */
+    roles(): ReadonlySet<string> {
+      return new Set(deps.policies.policy().roles.keys());
+    },
+  };
+}
+
+export type Authorizer = ReturnType<typeof createAuthorizer>;

@@ -1,0 +1,52 @@
+/**
+ * Reads a policy document from a JSON (`.json`) or YAML (`.yaml`, `.yml`) file for loading at start.
+ * Errors name the file and, for an invalid document, the path inside it (`$.roles.nurse.rules[0].effect`) —
+ * never a value from the file. YAML is parsed as one document with unique keys and a cap on alias expansion,
+ * so a crafted file cannot blow up memory ("billion laughs").
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../config.js';
+import { isAppError } from '../errors.js';
+import { compilePolicy, type Policy } from '../policy/index.js';
+
+function parseDocument(file: string, text: string): unknown {
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.json') {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new ConfigError(`policyFile ${file} is not valid JSON`);
+    }
+  }
+  if (extension === '.yaml' || extension === '.yml') {
+    try {
+      return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100, logLevel: 'error' }) as unknown;
+    } catch (error) {
+      const position = (error as { linePos?: [{ line: number; col: number }] }).linePos?.[0];
+      const where = position === undefined ? '' : ` (line ${position.line}, column ${position.col})`;
+      throw new ConfigError(`policyFile ${file} is not valid YAML${where}`);
+    }
+  }
+  throw new ConfigError(`policyFile ${file} must end in .json, .yaml or .yml`);
+}
+
+/** Reads and compiles a policy file; throws ConfigError naming the file (and the path of an invalid part). */
+export async function readPolicyFile(file: string): Promise<{ document: unknown; policy: Policy }> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `policyFile ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  const document = parseDocument(file, text);
+  try {
+    return { document, policy: compilePolicy(document) };
+  } catch (error) {
+    if (isAppError(error, 'VALIDATION_FAILED')) throw new ConfigError(`policyFile ${file}: ${error.message}`);
+    throw error;
+  }
+}

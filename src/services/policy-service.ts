@@ -1,0 +1,149 @@
+/**
+ * The access policy in force: one compiled, frozen `Policy` in memory, backed by the append-only `policies` table.
+ *
+ * - start (`init`): a configured policy file is compiled and stored as a new version when it differs from the
+ *   latest stored one; otherwise the latest stored version is used; otherwise the built-in default is installed;
+ * - change (`put`): the document is compiled first (VALIDATION_FAILED naming the path, nothing stored on error),
+ *   stored as the next version, then swapped in;
+ * - other nodes: `refresh` compares the latest stored version number (one indexed MAX) with the one in memory and
+ *   reloads when it moved on; the app calls it every few seconds and before answering policy reads.
+ *
+ * Invariants: only a document that compiled is ever stored or served; versions only grow (a slower node never
+ * swaps an older policy over a newer one); every stored version is recorded as a `policy_changed` security event
+ * with who and where from; a stored document that no longer compiles stops the start (fail closed) rather than
+ * falling back to anything more permissive.
+ * Not addressed: nodes may decide with the previous version for up to the refresh interval after a change.
+ */
+import type { Policy } from '../policy/index.js';
+import { compilePolicy, defaultPolicyDocument } from '../policy/index.js';
+import type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from '../storage/index.js';
+import { readPolicyFile } from './policy-file.js';
+import type { SecurityEventRecorder } from './security-events.js';
+
+export interface PolicyVersion {
+  version: number;
+  source: PolicySource;
+  createdBy: string | null;
+  createdAt: number;
+  /** The document as stored (parsed JSON). */
+  document: unknown;
+  policy: Policy;
+}
+
+// Concurrent writers (nodes starting together, two admins) race for the next version on the primary key.
+const MAX_WRITE_ATTEMPTS = 5;
+
+function load(row: PolicyVersionRow): PolicyVersion {
+  const document: unknown = JSON.parse(row.document);
+  return {
+    version: row.version,
+    source: row.source,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    document,
+    policy: compilePolicy(document),
+  };
+}
+
+export function createPolicyService(deps: {
+  store: Pick<PolicyStore, 'insert' | 'latest' | 'latestVersion' | 'list'>;
+  events: Pick<SecurityEventRecorder, 'record'>;
+  clock: () => number;
+}) {
+  let current: PolicyVersion | null = null;
+
+  function swap(next: PolicyVersion): void {
+    if (current === null || next.version > current.version) current = next;
+  }
+
+  function currentVersion(): PolicyVersion {
+    if (current === null) throw new Error('the policy service was not initialised');
+    return current;
+  }
+
+  /**
+   * Stores `document` (already compiled as `policy`) as the next version, retrying when another writer wins;
+   * when `keep(latest)` holds, the latest stored version is kept instead (checked again on every attempt).
+   */
+  async function store(
+    document: unknown,
+    policy: Policy,
+    source: PolicySource,
+    createdBy: string | null,
+    keep: (latest: PolicyVersionRow) => boolean = () => false,
+  ): Promise<PolicyVersion> {
+    const text = JSON.stringify(document);
+    for (let attempt = 1; ; attempt++) {
+      const latest = await deps.store.latest();
+      if (latest !== null && keep(latest)) return load(latest);
+      const row: PolicyVersionRow = {
+        version: (latest?.version ?? 0) + 1,
+        document: text,
+        source,
+        createdBy,
+        createdAt: deps.clock(),
+      };
+      try {
+        await deps.store.insert(row);
+      } catch (error) {
+        const taken = (await deps.store.latestVersion()) >= row.version;
+        if (taken && attempt < MAX_WRITE_ATTEMPTS) continue;
+        throw error;
+      }
+      await deps.events.record('policy_changed', {
+        userId: createdBy,
+        detail: { version: row.version, source, previous_version: latest?.version ?? null },
+      });
+      return { ...row, document, policy };
+    }
+  }
+
+  return {
+    /** Loads the policy at start (see the header); throws ConfigError for an unusable policy file. */
+    async init(options: { policyFile: string | null }): Promise<PolicyVersion> {
+      if (options.policyFile !== null) {
+        const { document, policy } = await readPolicyFile(options.policyFile);
+        const text = JSON.stringify(document);
+        swap(await store(document, policy, 'file', null, (latest) => latest.document === text));
+      } else {
+        // Whatever is stored wins over the default, also when another node stores it while this one starts.
+        const document = defaultPolicyDocument();
+        swap(await store(document, compilePolicy(document), 'default', null, () => true));
+      }
+      return currentVersion();
+    },
+
+    /** The version in force on this node. */
+    current: currentVersion,
+
+    /** The compiled policy in force on this node (what `decide` takes). */
+    policy(): Policy {
+      return currentVersion().policy;
+    },
+
+    /** Compiles and stores a new version, then puts it in force; throws VALIDATION_FAILED (`$…` path) first. */
+    async put(document: unknown, by: { userId: string }): Promise<PolicyVersion> {
+      const policy = compilePolicy(document);
+      const stored = await store(document, policy, 'api', by.userId);
+      swap(stored);
+      return stored;
+    },
+
+    /** Stored versions, newest first, without their documents. */
+    async history(options: { before?: number; limit: number }): Promise<PolicyVersionSummary[]> {
+      return deps.store.list({ before: options.before ?? null, limit: options.limit });
+    },
+
+    /** Reloads when another node stored a newer version; true when the policy in force changed. */
+    async refresh(): Promise<boolean> {
+      const known = current?.version ?? 0;
+      if ((await deps.store.latestVersion()) <= known) return false;
+      const latest = await deps.store.latest();
+      if (latest === null || latest.version <= known) return false;
+      swap(load(latest));
+      return true;
+    },
+  };
+}
+
+export type PolicyService = ReturnType<typeof createPolicyService>;
