@@ -41,10 +41,15 @@ import urlGuard from './http/plugins/url-guard.js';
 import { apiKeyRoutes } from './http/routes/api-key-routes.js';
 import { auditRoutes } from './http/routes/audit-routes.js';
 import { authRoutes } from './http/routes/auth-routes.js';
+import { collectionRoutes } from './http/routes/collection-routes.js';
+import { keyRoutes } from './http/routes/key-routes.js';
 import { meRoutes } from './http/routes/me-routes.js';
 import { policyRoutes } from './http/routes/policy-routes.js';
+import { recordRoutes } from './http/routes/record-routes.js';
 import { sealRoutes } from './http/routes/seal-routes.js';
+import { subjectRoutes } from './http/routes/subject-routes.js';
 import { systemRoutes } from './http/routes/system-routes.js';
+import { tokenRoutes } from './http/routes/token-routes.js';
 import { userRoutes } from './http/routes/user-routes.js';
 import { errorResponse } from './http/schemas.js';
 import { createLogger, type Logger } from './log.js';
@@ -52,9 +57,20 @@ import { createAuditTrail } from './services/audit/index.js';
 import {
   createApiKeyService,
   createAuthorizer,
+  createCollectionService,
+  createKeyJobHandlers,
+  createKeyJobRunner,
+  createKeyRotation,
+  createKeyService,
   createPolicyService,
+  createRecordCrypto,
+  createRecordReader,
+  createRecordService,
   createSecurityEventRecorder,
   createSessionService,
+  createSubjectService,
+  createTokenKeys,
+  createTokenService,
   createUserService,
 } from './services/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from './setup/initial-admin.js';
@@ -187,6 +203,56 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     clock,
   });
   const revoker = createExposedCredentialRevoker({ accessTokens, sessions, apiKeys, events });
+  // Encrypted records: keys load when the root key is available (at once, or after unsealing).
+  const keyService = createKeyService({
+    store: stores.keys,
+    rootKey,
+    clock,
+    cacheSize: config.dataKeyCacheSize,
+  });
+  rootKey.onUnseal(() => keyService.init());
+  const recordCrypto = createRecordCrypto({ keys: keyService });
+  const collections = createCollectionService({ db: database.db, stores, keys: keyService, clock });
+  const subjects = createSubjectService({ db: database.db, keys: keyService, rootKey, clock });
+  const records = createRecordService({
+    db: database.db,
+    keys: keyService,
+    crypto: recordCrypto,
+    subjects,
+    clock,
+  });
+  const recordReader = createRecordReader({ stores, crypto: recordCrypto });
+  // Key rotation: jobs run in the background once the root key is available, one process per job (lease).
+  const keyJobs = createKeyJobRunner({
+    db: database.db,
+    stores,
+    handlers: createKeyJobHandlers({ db: database.db, stores, keys: keyService, crypto: recordCrypto }),
+    isSealed: () => rootKey.isSealed(),
+    clock,
+    logger,
+    batchSize: config.keyJobBatchSize,
+    pauseMs: config.keyJobPauseMs,
+    leaseMs: config.keyJobLeaseMs,
+    settleMs: config.keyJobSettleMs,
+  });
+  rootKey.onUnseal(async () => keyJobs.start());
+  const keyRotation = createKeyRotation({
+    db: database.db,
+    stores,
+    keys: keyService,
+    collections,
+    clock,
+    onJobCreated: () => keyJobs.wake(),
+  });
+  const tokens = createTokenService({
+    db: database.db,
+    stores,
+    keys: keyService,
+    tokenKeys: createTokenKeys({ keys: keyService, store: stores.keys }),
+    crypto: recordCrypto,
+    collections,
+    clock,
+  });
   if (masterKey !== null) await rootKey.unseal(masterKey.key);
   // Warm the dummy hash so the first unknown-user login costs the same as any other.
   await hasher.verifyDummy('warm-up');
@@ -251,7 +317,12 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   await app.register(userRoutes, { users, events });
   await app.register(apiKeyRoutes, { apiKeys, events });
   await app.register(policyRoutes, { policies });
+  await app.register(collectionRoutes, { collections });
+  await app.register(recordRoutes, { collections, records, reader: recordReader });
+  await app.register(tokenRoutes, { tokens });
+  await app.register(subjectRoutes, { subjects, events });
   await app.register(auditRoutes, { audit });
+  await app.register(keyRoutes, { rotation: keyRotation });
 
   // Picks up keys rotated by other nodes, rotates when due, and drops expired sessions.
   const maintenance = setInterval(() => {
@@ -267,6 +338,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     policies.refresh().catch((err: unknown) => logger.error({ err }, 'policy refresh failed'));
   }, 5_000);
   policyRefresh.unref();
+  app.addHook('preClose', () => keyJobs.stop());
   app.addHook('onClose', async () => {
     clearInterval(maintenance);
     clearInterval(policyRefresh);
@@ -293,7 +365,15 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
       hasher,
       stores,
       database,
+      keyService,
+      collections,
+      records,
+      recordReader,
+      subjects,
       audit,
+      keyJobs,
+      keyRotation,
+      tokens,
       policies,
       authorizer,
     },

@@ -66,14 +66,16 @@ export interface Config {
   /** Password hashes computed at once (default: cores + 1) and allowed to wait (beyond: 503 SERVICE_BUSY). */
   hashConcurrency: number;
   hashQueueLimit: number;
-  /** A policy document (JSON or YAML) installed at start when it differs from the stored one; null: none. */
-  policyFile: string | null;
   /** Key rotation jobs: records per batch (one transaction), pause between batches, lease, and the wait before
    * old versions are retired (at least as long as any write transaction may last). */
   keyJobBatchSize: number;
   keyJobPauseMs: number;
   keyJobLeaseMs: number;
   keyJobSettleMs: number;
+  /** A policy document (JSON or YAML) installed at start when it differs from the stored one; null: none. */
+  policyFile: string | null;
+  /** Plaintext data keys kept in memory (LRU); beyond, keys are unwrapped again on use. */
+  dataKeyCacheSize: number;
   audit: AuditConfig;
 }
 
@@ -234,11 +236,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     verifiedTokenCacheSize: read.int('verifiedTokenCacheSize', 10_000, 0, 1_000_000),
     hashConcurrency: read.int('hashConcurrency', os.availableParallelism() + 1, 1, 256),
     hashQueueLimit: read.int('hashQueueLimit', 256, 0, 100_000),
-    policyFile: policyFile === null ? null : path.resolve(policyFile),
     keyJobBatchSize: read.int('keyJobBatchSize', 200, 1, 10_000),
     keyJobPauseMs: read.int('keyJobPauseMs', 25, 0, 60_000),
     keyJobLeaseMs: read.int('keyJobLeaseMs', 30_000, 1000, 3_600_000),
     keyJobSettleMs: read.int('keyJobSettleMs', 30_000, 0, 3_600_000),
+    policyFile: policyFile === null ? null : path.resolve(policyFile),
+    dataKeyCacheSize: read.int('dataKeyCacheSize', 10_000, 1, 1_000_000),
     audit: readAudit(read),
   };
   return deepFreeze(config);

@@ -63,12 +63,12 @@ describe('OpenAPI document', () => {
       'post /v1/keys/rotate',
       'get /v1/keys/jobs',
       'get /v1/keys/jobs/{id}',
-      'get /v1/audit/events',
-      'post /v1/audit/hash',
-      'get /v1/audit/checkpoints',
       'post /v1/tokens',
       'post /v1/tokens/detokenize',
       'delete /v1/tokens/{token}',
+      'get /v1/audit/events',
+      'post /v1/audit/hash',
+      'get /v1/audit/checkpoints',
     ];
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.keys(ops)
