@@ -113,20 +113,6 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   await migrateToLatest(database.db as never);
   const stores = createStores(database.db);
 
-  const events = createSecurityEventRecorder({
-    store: stores.securityEvents,
-    clock,
-    onError: (err, type) => logger.error({ err, type }, 'security event could not be recorded'),
-  });
-  // The access policy: from the policy file, else the latest stored version, else the built-in default.
-  const policies = createPolicyService({ store: stores.policies, events, clock });
-  try {
-    await policies.init({ policyFile: config.policyFile });
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  const authorizer = createAuthorizer({ policies });
   // The audit trail signs checkpoints with a key sealed by the root key: it starts once unsealed.
   const audit = createAuditTrail({
     db: database.db,
@@ -137,6 +123,23 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     settings: config.audit,
   });
   rootKey.onUnseal(() => audit.start());
+  // Security events go to security_events and, best effort, to the audit trail (login works while it is down).
+  const events = createSecurityEventRecorder({
+    store: stores.securityEvents,
+    audit,
+    clock,
+    onError: (err, type) => logger.error({ err, type }, 'security event could not be recorded'),
+    onAuditError: (err, action) => logger.error({ err, action }, 'audit event could not be recorded'),
+  });
+  // The access policy: from the policy file, else the latest stored version, else the built-in default.
+  const policies = createPolicyService({ store: stores.policies, events, clock });
+  try {
+    await policies.init({ policyFile: config.policyFile });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const authorizer = createAuthorizer({ policies });
   const keyring = createSigningKeyring({
     store: stores.signingKeys,
     rootKey,

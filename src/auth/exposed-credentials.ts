@@ -30,13 +30,14 @@ export function createExposedCredentialRevoker(deps: {
     return { kind: 'access_token', userId: claims.sub, sessionId: claims.sid };
   }
 
-  async function revokeOne(credential: string, clientAddress: string): Promise<boolean> {
+  async function revokeOne(credential: string, clientAddress: string, requestId?: string): Promise<boolean> {
     const revoked = await revokeBehind(credential);
     if (revoked === null) return false;
     const { kind, ...ids } = revoked;
     await deps.events.record('credential_exposed_over_http', {
       ...ids,
       clientAddress,
+      ...(requestId === undefined ? {} : { requestId }),
       detail: { credential: kind },
     });
     return true;
@@ -44,10 +45,10 @@ export function createExposedCredentialRevoker(deps: {
 
   return {
     /** Revokes every valid credential among `candidates`; returns how many were revoked. */
-    async revoke(candidates: string[], clientAddress: string): Promise<number> {
+    async revoke(candidates: string[], clientAddress: string, requestId?: string): Promise<number> {
       let revoked = 0;
       for (const candidate of new Set(candidates)) {
-        if (await revokeOne(candidate, clientAddress)) revoked++;
+        if (await revokeOne(candidate, clientAddress, requestId)) revoked++;
       }
       return revoked;
     },

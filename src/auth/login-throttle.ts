@@ -11,7 +11,14 @@ import type { ThrottleConfig } from '../config.js';
 import type { AttemptPolicy, AttemptStore } from '../state/index.js';
 import { throttleAddressKey } from './address-prefix.js';
 
-export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/**
+ * `lockout` is true when the remaining block is longer than the longest delay of the policy that blocked (account
+ * or address): only a lockout lasts that long. A lockout no longer than the maximum delay (when configured so), or
+ * in its last `maxDelaySeconds`, is reported as a delay.
+ */
+export type ThrottleDecision =
+  | { allowed: true }
+  | { allowed: false; retryAfterSeconds: number; lockout: boolean };
 
 function toPolicy(config: ThrottleConfig): AttemptPolicy {
   return {
@@ -48,7 +55,9 @@ export function createLoginThrottle(deps: {
         byAddress > 0 ? 0 : await deps.store.reserve(accountKey(username), accountPolicy, now);
       const until = Math.max(byAddress, byAccount);
       if (until === 0) return { allowed: true };
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
+      const lockout =
+        byAddress - now > addressPolicy.maxDelayMs || byAccount - now > accountPolicy.maxDelayMs;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)), lockout };
     },
 
     /** The attempt was never checked (the server was too busy): give both reservations back. */

@@ -3,7 +3,10 @@
  * Invariants:
  * - every attempt that reaches the password check runs the hash function exactly once, whether the user exists,
  *   is disabled or typed a wrong password: the response and its timing do not reveal which;
- * - throttled attempts are refused before any hashing, identically for existing and unknown accounts;
+ * - throttled attempts are refused before any hashing, identically for existing and unknown accounts (both look the
+ *   username up once, to name the audit actor);
+ * - every outcome is an audit event (through `events`, best effort): allowed, denied, or rate_limited for throttle
+ *   refusals (`auth.lockout` when the block is a lockout); an unknown username appears there only as its HMAC;
  * - hashes made with older parameters, and imported bcrypt hashes, are replaced with current argon2id on success.
  */
 import { AppError, isAppError } from '../errors.js';
@@ -39,12 +42,23 @@ export function createLoginFlow(deps: {
     username: string,
     password: string,
     clientAddress: string,
+    requestId?: string,
   ): Promise<UserRecord> {
+    const context = { clientAddress, ...(requestId === undefined ? {} : { requestId }) };
     const decision = await deps.throttle.begin(username, clientAddress);
-    // Refusals are not stored as security events: an attacker could fill the table at no cost. The request log
-    // line (code TOO_MANY_ATTEMPTS) records them.
-    if (!decision.allowed)
+    // Refusals are audit events only, not security events: that table has no retention and an attacker decides
+    // how many refusals there are (the trail grows at most at the rate the throttle lets attempts through plus
+    // the refusals; see README, Audit trail).
+    if (!decision.allowed) {
+      // Best effort like the event itself: a failed lookup names the actor by the username's HMAC instead.
+      const known = await deps.users.findByUsername(username).catch(() => null);
+      await deps.events.rateLimited({
+        action: decision.lockout ? 'auth.lockout' : 'auth.login',
+        ...(known === null ? { unknownUsername: username } : { userId: known.id }),
+        ...context,
+      });
       throw new AppError('TOO_MANY_ATTEMPTS', { retryAfter: decision.retryAfterSeconds });
+    }
     const user = await deps.users.findByUsername(username);
     let result: Awaited<ReturnType<PasswordHasher['verify']>>;
     try {
@@ -59,12 +73,17 @@ export function createLoginFlow(deps: {
       throw error;
     }
     if (user === null) {
-      await deps.events.record('login_failed', { clientAddress, detail: { reason: 'unknown_user' } });
+      // The username goes to the audit trail as its HMAC only (the actor), never into security_events.
+      await deps.events.record('login_failed', {
+        ...context,
+        unknownUsername: username,
+        detail: { reason: 'unknown_user' },
+      });
       throw new AppError('INVALID_CREDENTIALS');
     }
     if (!result.ok || user.disabled) {
       const reason = result.ok ? 'disabled' : 'wrong_password';
-      await deps.events.record('login_failed', { userId: user.id, clientAddress, detail: { reason } });
+      await deps.events.record('login_failed', { userId: user.id, ...context, detail: { reason } });
       throw new AppError('INVALID_CREDENTIALS');
     }
     await deps.throttle.succeeded(username, clientAddress);
@@ -84,18 +103,28 @@ export function createLoginFlow(deps: {
   return {
     checkPassword,
 
-    async login(input: { username: string; password: string; clientAddress: string }): Promise<TokenPair> {
-      const user = await checkPassword(input.username, input.password, input.clientAddress);
+    async login(input: {
+      username: string;
+      password: string;
+      clientAddress: string;
+      requestId?: string;
+    }): Promise<TokenPair> {
+      const user = await checkPassword(input.username, input.password, input.clientAddress, input.requestId);
       const { sessionId, refreshToken } = await deps.sessions.start(user.id, user.credentialVersion);
       await deps.events.record('login_succeeded', {
         userId: user.id,
         sessionId,
         clientAddress: input.clientAddress,
+        ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
       });
       return pair(user.id, sessionId, refreshToken);
     },
 
-    async refresh(input: { refreshToken: string; clientAddress: string }): Promise<TokenPair> {
+    async refresh(input: {
+      refreshToken: string;
+      clientAddress: string;
+      requestId?: string;
+    }): Promise<TokenPair> {
       const outcome = await deps.sessions.refresh(input.refreshToken);
       if (!outcome.ok) {
         if (outcome.reason === 'reused') {
@@ -103,6 +132,7 @@ export function createLoginFlow(deps: {
             userId: outcome.userId ?? null,
             sessionId: outcome.sessionId ?? null,
             clientAddress: input.clientAddress,
+            ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
           });
         }
         throw new AppError('INVALID_REFRESH_TOKEN');
@@ -115,12 +145,18 @@ export function createLoginFlow(deps: {
       return pair(outcome.userId, outcome.sessionId, outcome.refreshToken);
     },
 
-    async logout(input: { userId: string; sessionId: string; clientAddress: string }): Promise<void> {
+    async logout(input: {
+      userId: string;
+      sessionId: string;
+      clientAddress: string;
+      requestId?: string;
+    }): Promise<void> {
       await deps.sessions.revoke(input.sessionId, 'logout');
       await deps.events.record('logout', {
         userId: input.userId,
         sessionId: input.sessionId,
         clientAddress: input.clientAddress,
+        ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
       });
     },
   };

@@ -18,7 +18,8 @@ export function createPlainHttpServer(deps: {
     const requestId = randomUUID();
     const credentials = collectExposedCredentials(request.headers, request.url ?? '/');
     const address = request.socket.remoteAddress ?? 'unknown';
-    const revoking = credentials.length > 0 ? deps.revoker.revoke(credentials, address) : Promise.resolve(0);
+    const revoking =
+      credentials.length > 0 ? deps.revoker.revoke(credentials, address, requestId) : Promise.resolve(0);
     revoking
       .catch((err: unknown) => {
         deps.logger.error({ err, requestId }, 'revoking a credential seen over plain HTTP failed');

@@ -10,7 +10,7 @@
  *
  * Invariants: only a document that compiled is ever stored or served; versions only grow (a slower node never
  * swaps an older policy over a newer one); every stored version is recorded as a `policy_changed` security event
- * with who and where from; a stored document that no longer compiles stops the start (fail closed) rather than
+ * (and a `policy.update` audit event) with who and where from; a stored document that no longer compiles stops the start (fail closed) rather than
  * falling back to anything more permissive.
  * Not addressed: nodes may decide with the previous version for up to the refresh interval after a change.
  */
@@ -28,6 +28,13 @@ export interface PolicyVersion {
   /** The document as stored (parsed JSON). */
   document: unknown;
   policy: Policy;
+}
+
+/** Who changed the policy through the API, and the request (for the audit trail). */
+export interface ChangedBy {
+  userId: string;
+  clientAddress?: string;
+  requestId?: string;
 }
 
 // Concurrent writers (nodes starting together, two admins) race for the next version on the primary key.
@@ -69,9 +76,10 @@ export function createPolicyService(deps: {
     document: unknown,
     policy: Policy,
     source: PolicySource,
-    createdBy: string | null,
+    by: ChangedBy | null,
     keep: (latest: PolicyVersionRow) => boolean = () => false,
   ): Promise<PolicyVersion> {
+    const createdBy = by?.userId ?? null;
     const text = JSON.stringify(document);
     for (let attempt = 1; ; attempt++) {
       const latest = await deps.store.latest();
@@ -92,6 +100,8 @@ export function createPolicyService(deps: {
       }
       await deps.events.record('policy_changed', {
         userId: createdBy,
+        ...(by?.clientAddress === undefined ? {} : { clientAddress: by.clientAddress }),
+        ...(by?.requestId === undefined ? {} : { requestId: by.requestId }),
         detail: { version: row.version, source, previous_version: latest?.version ?? null },
       });
       return { ...row, document, policy };
@@ -122,9 +132,9 @@ export function createPolicyService(deps: {
     },
 
     /** Compiles and stores a new version, then puts it in force; throws VALIDATION_FAILED (`$…` path) first. */
-    async put(document: unknown, by: { userId: string }): Promise<PolicyVersion> {
+    async put(document: unknown, by: ChangedBy): Promise<PolicyVersion> {
       const policy = compilePolicy(document);
-      const stored = await store(document, policy, 'api', by.userId);
+      const stored = await store(document, policy, 'api', by);
       swap(stored);
       return stored;
     },

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordMany } from '../audit/helpers.js';
+import { recordMany, resetTrail } from '../audit/helpers.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const CLI = path.resolve('dist/src/cli/main.js');
@@ -24,6 +24,8 @@ beforeAll(async () => {
   if (!fs.existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
   t = await createTestApp();
   dataDir = t.dataDir;
+  // Start from an empty trail: the app records the default policy it installs at start (policy.update).
+  await resetTrail(t);
   await recordMany(t, 40);
   await t.services.audit.checkpointNow();
   await recordMany(t, 5, 41);

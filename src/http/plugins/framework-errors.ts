@@ -44,7 +44,7 @@ export function createFrameworkErrorHandler(deps: {
     const url = request.raw.url ?? '/';
     if (deps.isBehindProxy && isForwardedAsPlainHttp(request.headers)) {
       const refusal = await refuseClearTextRequest(
-        { headers: request.headers, url, ip: request.ip },
+        { headers: request.headers, url, ip: request.ip, id: request.id },
         deps.revoker,
       );
       reply.header('connection', 'close');

@@ -25,11 +25,11 @@ export function isForwardedAsPlainHttp(headers: IncomingHttpHeaders): boolean {
 
 /** Revokes every credential a clear-text request carried and returns the error to answer it with. */
 export async function refuseClearTextRequest(
-  request: { headers: IncomingHttpHeaders; url: string; ip: string },
+  request: { headers: IncomingHttpHeaders; url: string; ip: string; id?: string },
   revoker: Pick<ExposedCredentialRevoker, 'revoke'>,
 ): Promise<AppError> {
   const credentials = collectExposedCredentials(request.headers, request.url);
-  if (credentials.length > 0) await revoker.revoke(credentials, request.ip);
+  if (credentials.length > 0) await revoker.revoke(credentials, request.ip, request.id);
   return new AppError('HTTPS_REQUIRED');
 }
 
@@ -40,7 +40,7 @@ async function transportGuard(
   app.addHook('onRequest', async (request, reply) => {
     if (request.protocol === 'https') return;
     const error = await refuseClearTextRequest(
-      { headers: request.headers, url: request.raw.url ?? '/', ip: request.ip },
+      { headers: request.headers, url: request.raw.url ?? '/', ip: request.ip, id: request.id },
       options.revoker,
     );
     reply.header('connection', 'close');

@@ -105,6 +105,7 @@ export async function apiKeyRoutes(
         userId: actor.userId,
         apiKeyId: created.id,
         clientAddress: request.ip,
+        requestId: request.id,
       });
       return reply.code(201).send({ ...toBody(created), key: created.key });
     },
@@ -150,6 +151,7 @@ export async function apiKeyRoutes(
         userId: actor.userId,
         apiKeyId: request.params.id,
         clientAddress: request.ip,
+        requestId: request.id,
       });
       return reply.code(204).send();
     },

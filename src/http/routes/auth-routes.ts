@@ -46,7 +46,9 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
     },
     async (request) => {
       const { username, password } = request.body;
-      return toBody(await options.login.login({ username, password, clientAddress: request.ip }));
+      return toBody(
+        await options.login.login({ username, password, clientAddress: request.ip, requestId: request.id }),
+      );
     },
   );
 
@@ -68,7 +70,11 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
     },
     async (request) =>
       toBody(
-        await options.login.refresh({ refreshToken: request.body.refresh_token, clientAddress: request.ip }),
+        await options.login.refresh({
+          refreshToken: request.body.refresh_token,
+          clientAddress: request.ip,
+          requestId: request.id,
+        }),
       ),
   );
 
@@ -90,6 +96,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
           userId: actor.userId,
           sessionId: actor.sessionId,
           clientAddress: request.ip,
+          requestId: request.id,
         });
       }
       return reply.code(204).send();

@@ -76,7 +76,12 @@ export async function meRoutes(
       if (actor.kind !== 'session') throw new AppError('FORBIDDEN');
       let user: Awaited<ReturnType<typeof options.login.checkPassword>>;
       try {
-        user = await options.login.checkPassword(actor.username, request.body.current_password, request.ip);
+        user = await options.login.checkPassword(
+          actor.username,
+          request.body.current_password,
+          request.ip,
+          request.id,
+        );
       } catch (error) {
         if (isAppError(error, 'INVALID_CREDENTIALS')) {
           throw new AppError('INVALID_CREDENTIALS', {
@@ -91,6 +96,7 @@ export async function meRoutes(
         userId: user.id,
         sessionId: actor.sessionId,
         clientAddress: request.ip,
+        requestId: request.id,
       });
       await options.onPasswordChanged(user);
       return reply.code(204).send();

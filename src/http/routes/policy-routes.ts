@@ -130,7 +130,13 @@ export async function policyRoutes(
         throw new AppError('FORBIDDEN', { message: 'Policy changes need an interactive admin session' });
       }
       try {
-        return toBody(await options.policies.put(request.body, { userId: actor.userId }));
+        return toBody(
+          await options.policies.put(request.body, {
+            userId: actor.userId,
+            clientAddress: request.ip,
+            requestId: request.id,
+          }),
+        );
       } catch (error) {
         throw asBodyError(error);
       }

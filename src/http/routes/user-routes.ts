@@ -121,6 +121,8 @@ export async function userRoutes(
       });
       await options.events.record('user_created', {
         userId: actorOf(request).userId,
+        clientAddress: request.ip,
+        requestId: request.id,
         detail: { target: created.id },
       });
       return reply.code(201).send(toBody(created));
@@ -203,6 +205,8 @@ export async function userRoutes(
       });
       await options.events.record('user_updated', {
         userId: actorOf(request).userId,
+        clientAddress: request.ip,
+        requestId: request.id,
         detail: { target: updated.id },
       });
       return toBody(updated);
@@ -225,6 +229,8 @@ export async function userRoutes(
       await options.users.delete(request.params.id, { byAdminSession: byAdminSession(actorOf(request)) });
       await options.events.record('user_deleted', {
         userId: actorOf(request).userId,
+        clientAddress: request.ip,
+        requestId: request.id,
         detail: { target: request.params.id },
       });
       return reply.code(204).send();

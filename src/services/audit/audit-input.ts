@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'user.create',
   'user.update',
   'user.delete',
+  'policy.update',
   'collection.create',
   'collection.read',
   'record.create',
