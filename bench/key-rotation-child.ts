@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { createRecordCrypto } from '../src/services/index.js';
+import { createRecordCrypto, systemCaller } from '../src/services/index.js';
 import { initialize } from '../src/setup/initialize.js';
 import { inTransaction } from '../src/storage/index.js';
 import { loadTlsFiles } from '../src/tls/index.js';
@@ -85,13 +85,17 @@ async function main(): Promise<void> {
     peakHeap = Math.max(peakHeap, usage.heapUsed);
   }, 20);
 
-  const caller = { userId: 'bench', isAdmin: true };
+  const caller = systemCaller('bench', ['admin'], 'support');
   const started = performance.now();
-  const job = await services.keyRotation.rotate('bench', {
-    target: 'collection',
-    collection: 'patients',
-    index: false,
-  });
+  const job = await services.keyRotation.rotate(
+    'bench',
+    {
+      target: 'collection',
+      collection: 'patients',
+      index: false,
+    },
+    { actor: 'user:bench' },
+  );
   let reads = 0;
   let running = true;
   const reader = (async () => {

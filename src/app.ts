@@ -27,6 +27,7 @@ import {
   loadMasterKey,
   readSealedKeyring,
 } from './crypto/index.js';
+import { auditContext } from './http/audit-context.js';
 import { registerOpenApi } from './http/openapi.js';
 import accessPurpose from './http/plugins/access-purpose.js';
 import authenticate from './http/plugins/authenticate.js';
@@ -63,6 +64,7 @@ import {
   createKeyRotation,
   createKeyService,
   createPolicyService,
+  createRecordAccess,
   createRecordCrypto,
   createRecordReader,
   createRecordService,
@@ -216,15 +218,18 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   rootKey.onUnseal(() => keyService.init());
   const recordCrypto = createRecordCrypto({ keys: keyService });
   const collections = createCollectionService({ db: database.db, stores, keys: keyService, clock });
-  const subjects = createSubjectService({ db: database.db, keys: keyService, rootKey, clock });
+  const subjects = createSubjectService({ db: database.db, keys: keyService, rootKey, audit, clock });
+  const recordAccess = createRecordAccess({ authorizer, hashSubject: (subject) => subjects.hash(subject) });
   const records = createRecordService({
     db: database.db,
     keys: keyService,
     crypto: recordCrypto,
     subjects,
+    access: recordAccess,
+    audit,
     clock,
   });
-  const recordReader = createRecordReader({ stores, crypto: recordCrypto });
+  const recordReader = createRecordReader({ stores, crypto: recordCrypto, access: recordAccess, audit });
   // Key rotation: jobs run in the background once the root key is available, one process per job (lease).
   const keyJobs = createKeyJobRunner({
     db: database.db,
@@ -244,6 +249,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     stores,
     keys: keyService,
     collections,
+    audit,
     clock,
     onJobCreated: () => keyJobs.wake(),
   });
@@ -254,6 +260,8 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     tokenKeys: createTokenKeys({ keys: keyService, store: stores.keys }),
     crypto: recordCrypto,
     collections,
+    access: recordAccess,
+    audit,
     clock,
   });
   if (masterKey !== null) await rootKey.unseal(masterKey.key);
@@ -282,7 +290,23 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   }) as unknown as FastifyInstance;
   app.removeContentTypeParser('text/plain');
   app.addSchema(errorResponse);
-  await app.register(errorHandler);
+  await app.register(errorHandler, {
+    onRefused: async (request, error) => {
+      const action = request.routeOptions.config.audit;
+      if (action === undefined) return;
+      const params = (request.params ?? {}) as { collection?: string; id?: string };
+      await audit.record({
+        ...auditContext(request),
+        ...(request.purpose === null ? {} : { purpose: request.purpose }),
+        action,
+        resource: {
+          ...(params.collection === undefined ? {} : { collection: params.collection }),
+          ...(params.id === undefined ? {} : { recordId: params.id }),
+        },
+        outcome: error.code === 'TOO_MANY_ATTEMPTS' ? 'rate_limited' : 'denied',
+      });
+    },
+  });
   await app.register(securityHeaders);
   await app.register(requestLog);
   if (config.trustProxy !== false) await app.register(transportGuard, { revoker });
@@ -323,9 +347,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   await app.register(collectionRoutes, { collections });
   await app.register(recordRoutes, { collections, records, reader: recordReader });
   await app.register(tokenRoutes, { tokens });
-  await app.register(subjectRoutes, { subjects, events });
-  await app.register(auditRoutes, { audit });
-  await app.register(keyRoutes, { rotation: keyRotation });
+  await app.register(subjectRoutes, { subjects, authorizer });
+  await app.register(auditRoutes, { audit, authorizer });
+  await app.register(keyRoutes, { rotation: keyRotation, authorizer });
 
   // Picks up keys rotated by other nodes, rotates when due, and drops expired sessions.
   const maintenance = setInterval(() => {

@@ -2,13 +2,17 @@
 import type { FastifyRequest } from 'fastify';
 import type { Caller, RecordView } from '../services/index.js';
 import { COLLECTION_NAME_PATTERN, FIELD_NAME_PATTERN, FIELD_TYPES, MAX_FIELDS } from '../vault/index.js';
+import { auditContext } from './audit-context.js';
 import { actorOf } from './plugins/authenticate.js';
 import { isoTime, timestamp, uuidParam } from './schemas.js';
 
 /** The caller as the record services see it. */
 export function callerOf(request: FastifyRequest): Caller {
-  const actor = actorOf(request);
-  return { userId: actor.userId, isAdmin: actor.roles.includes('admin') };
+  return {
+    actor: actorOf(request),
+    ...(request.purpose === null ? {} : { purpose: request.purpose }),
+    audit: auditContext(request),
+  };
 }
 
 export const collectionParam = {
@@ -80,20 +84,35 @@ const redactionLevel = { type: 'string', enum: ['plain', 'masked', 'redacted'] }
 
 export const recordBody = {
   type: 'object',
-  required: ['id', 'collection', 'subject', 'fields', 'redaction', 'revision', 'created_at', 'updated_at'],
+  required: [
+    'id',
+    'collection',
+    'subject',
+    'fields',
+    'redaction',
+    'withheld',
+    'revision',
+    'created_at',
+    'updated_at',
+  ],
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
     collection: { type: 'string' },
     subject: {
       type: ['string', 'null'],
-      description: "The subject id: `***` unless `reveal` names `subject` (and the caller may see it)",
+      description: 'The subject id: `***` unless `reveal` names `subject` (and the caller may see it)',
     },
     fields: { type: 'object', additionalProperties: { type: ['string', 'integer', 'boolean', 'null'] } },
     redaction: {
       type: 'object',
       description: 'The level at which each sensitive field is shown',
       additionalProperties: redactionLevel,
+    },
+    withheld: {
+      type: 'object',
+      description: 'Fields the policy does not let the caller see, with the reason (e.g. PURPOSE_REQUIRED)',
+      additionalProperties: { type: 'string' },
     },
     revision: { type: 'integer' },
     created_at: timestamp,
@@ -139,6 +158,7 @@ export function toRecordBody(collection: string, view: RecordView) {
     subject: view.subject,
     fields: view.fields,
     redaction: view.redaction,
+    withheld: view.withheld,
     revision: view.revision,
     created_at: isoTime(view.createdAt),
     updated_at: isoTime(view.updatedAt),

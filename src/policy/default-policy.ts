@@ -4,7 +4,8 @@
  * - `admin` may do everything, in plain, whatever the purpose;
  * - `user` may read and search every collection masked; create records (`write` on `collections/<name>`, where
  *   no record exists yet) and tokenize free values (`tokenize` on `tokens/<type>`); and read in plain, write,
- *   delete, tokenize and detokenize what it created itself (`created_by` equal to `$actor.id`).
+ *   delete, tokenize and detokenize what it created itself (`created_by` equal to `$actor.id`), whole records
+ *   (`collections/<name>`: delete, the subject id) and their fields alike.
  * Reading sensitive fields still needs a stated purpose (decide.ts): any of the default purposes will do.
  */
 import { ACTIONS } from './policy-types.js';
@@ -35,7 +36,7 @@ export function defaultPolicyDocument() {
           {
             effect: 'allow',
             actions: ['read', 'write', 'delete', 'tokenize', 'detokenize'],
-            resources: ['collections/**', 'tokens/**'],
+            resources: ['collections/*', 'collections/**', 'tokens/**'],
             redaction: 'plain',
             condition: OWN,
           },

@@ -82,6 +82,12 @@ export function createCollectionService(deps: {
       cache.set(name, collection);
       return collection;
     },
+    /** The collection with this id, or null. */
+    async getById(id: string): Promise<Collection | null> {
+      for (const cached of cache.values()) if (cached.id === id) return cached;
+      const row = await deps.stores.collections.findById(id);
+      return row === null ? null : toCollection(row);
+    },
     async list(): Promise<Collection[]> {
       return (await deps.stores.collections.list()).map(toCollection);
     },

@@ -22,6 +22,13 @@ export {
 } from './key-jobs/index.js';
 export { createKeyService, type DataKeyRef, type KeyService } from './key-service.js';
 export { createPolicyService, type PolicyService, type PolicyVersion } from './policy-service.js';
+export {
+  type Caller,
+  createRecordAccess,
+  type RecordAccess,
+  type RecordFacts,
+  systemCaller,
+} from './record-access.js';
 export { createRecordCrypto, type RecordCrypto, SUBJECT_FIELD } from './record-crypto.js';
 export {
   createRecordReader,
@@ -32,12 +39,7 @@ export {
   type RecordView,
   type RedactionLevel,
 } from './record-reader.js';
-export {
-  assertOwnerOrAdmin,
-  type Caller,
-  createRecordService,
-  type RecordService,
-} from './record-service.js';
+export { createRecordService, factsOf, type RecordService } from './record-service.js';
 export {
   createSecurityEventRecorder,
   type SecurityEventRecorder,

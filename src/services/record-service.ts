@@ -1,43 +1,42 @@
 /**
- * Writing records: create, partial update, delete. Values are checked against the collection (vault/), sensitive
- * ones encrypted under the newest version of the record's data key (the subject's, else the collection's), and the
- * record, its filter attributes and blind indexes are written in one transaction.
- * Invariants: bad input changes nothing (all checks run before the transaction); a write never uses a data key
- * version older than the newest, so a running rotation only ever has old records left to move; an update that
- * finds its record on an older key version re-encrypts every value, so a record is always on exactly one version;
- * concurrent writers (and the rotation job) cannot overwrite each other (revision check, bounded retries, then 409).
- * Threats addressed: lost updates, values left under retired keys, half-written records.
+ * Writing records: create, partial update, delete. Values are checked against the collection (vault/), the policy
+ * decides on the collection and on every written field, sensitive values are encrypted under the newest version of
+ * the record's data key (the subject's, else the collection's), and the record, its filter attributes, blind
+ * indexes and its audit event are written in one transaction.
+ * Invariants: bad input and denials change nothing (all checks run before anything is written); a data change
+ * commits with its audit event or not at all; a write never uses a data key version older than the newest, so a
+ * running rotation only ever has old records left to move; an update that finds its record on an older key
+ * version re-encrypts every value, so a record is always on exactly one version; concurrent writers (and the
+ * rotation job) cannot overwrite each other (revision check, bounded retries, then 409).
+ * Threats addressed: lost updates, values left under retired keys, half-written records, unaudited changes.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
-import {
-  type AttributeRow,
-  type Database,
-  inTransaction,
-  type RecordRow,
-  type Stores,
-} from '../storage/index.js';
+import type { AttributeRow, Database, RecordRow, Stores } from '../storage/index.js';
 import { checkRecordValues, type FieldValue } from '../vault/index.js';
+import type { AuditTrail } from './audit/index.js';
+import { denialError } from './authorizer.js';
 import type { Collection } from './collection-service.js';
 import type { KeyService } from './key-service.js';
+import type { Caller, RecordAccess, RecordFacts } from './record-access.js';
 import { indexedText, type RecordCrypto, SUBJECT_FIELD } from './record-crypto.js';
+import { inAuditedTransaction } from './record-transaction.js';
 import type { SubjectService } from './subject-service.js';
-
-/** Who is asking: enough to apply the owner-or-admin rule until the policy engine decides instead. */
-export interface Caller {
-  userId: string;
-  isAdmin: boolean;
-}
 
 const MAX_UPDATE_ATTEMPTS = 3;
 
-export function assertOwnerOrAdmin(caller: Caller, record: Pick<RecordRow, 'createdBy'>): void {
-  if (!caller.isAdmin && record.createdBy !== caller.userId) throw new AppError('FORBIDDEN');
-}
-
 function attributeRows(values: Record<string, FieldValue>): AttributeRow[] {
   return Object.entries(values).map(([field, value]) => ({ field, value: indexedText(value) }));
+}
+
+/** The facts the policy compares about a stored record. */
+export function factsOf(row: Pick<RecordRow, 'createdBy' | 'subjectHash' | 'plainFields'>): RecordFacts {
+  return {
+    createdBy: row.createdBy,
+    subjectHash: row.subjectHash,
+    plain: JSON.parse(row.plainFields) as Record<string, FieldValue>,
+  };
 }
 
 export function createRecordService(deps: {
@@ -45,8 +44,37 @@ export function createRecordService(deps: {
   keys: KeyService;
   crypto: RecordCrypto;
   subjects: SubjectService;
+  access: RecordAccess;
+  audit: AuditTrail;
   clock: () => number;
 }) {
+  /** Throws the denial of the first written field the policy refuses (collection-level first). */
+  function assertWritable(
+    caller: Caller,
+    collection: Collection,
+    facts: RecordFacts,
+    fields: readonly string[],
+  ) {
+    const whole = deps.access.collection(caller, 'write', collection, facts);
+    const decisions = deps.access.fields(caller, 'write', collection, facts, fields);
+    for (const decision of [whole, ...decisions.values()])
+      if (!decision.allow) throw denialError(decision.reason);
+  }
+
+  const event = (
+    caller: Caller,
+    action: 'record.create' | 'record.update' | 'record.delete',
+    collection: Collection,
+    id: string,
+    fields: string[],
+  ) => ({
+    ...caller.audit,
+    ...(caller.purpose === undefined ? {} : { purpose: caller.purpose }),
+    action,
+    resource: { collection: collection.name, recordId: id, fields },
+    outcome: 'allowed' as const,
+  });
+
   return {
     async create(
       caller: Caller,
@@ -58,9 +86,18 @@ export function createRecordService(deps: {
         path: 'body.fields',
       });
       const subjectHash = input.subject === undefined ? null : deps.subjects.hash(input.subject);
+      const given = Object.keys({ ...values.plain, ...values.sensitive });
+      const newCollectionRecord = deps.access.collection(caller, 'write', collection);
+      if (!newCollectionRecord.allow) throw denialError(newCollectionRecord.reason);
+      assertWritable(
+        caller,
+        collection,
+        { createdBy: caller.actor.userId, subjectHash, plain: values.plain },
+        given,
+      );
       const id = randomUUID();
       const now = deps.clock();
-      await inTransaction(deps.db, async (stores) => {
+      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
         const keyId =
           subjectHash === null ? collection.keyId : await deps.subjects.keyFor(stores, subjectHash);
         const keyVersion = await deps.keys.currentVersion(stores.keys, keyId);
@@ -90,7 +127,7 @@ export function createRecordService(deps: {
             plainFields: JSON.stringify(values.plain),
             sealedFields: JSON.stringify(sealed),
             revision: 1,
-            createdBy: caller.userId,
+            createdBy: caller.actor.userId,
             createdAt: now,
             updatedAt: now,
             erasedAt: null,
@@ -98,6 +135,7 @@ export function createRecordService(deps: {
           attributeRows(values.plain),
           indexes,
         );
+        return [event(caller, 'record.create', collection, id, given)];
       });
       return { id, revision: 1, createdAt: now };
     },
@@ -113,20 +151,25 @@ export function createRecordService(deps: {
         path: 'body.fields',
       });
       for (let attempt = 1; ; attempt++) {
-        const outcome = await inTransaction(deps.db, (stores) =>
-          applyUpdate(stores, caller, collection, id, values),
-        );
+        let outcome: { revision: number; updatedAt: number } | null = null;
+        await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
+          outcome = await applyUpdate(stores, caller, collection, id, values);
+          const fields = [...Object.keys(values.plain), ...Object.keys(values.sensitive), ...values.cleared];
+          return outcome === null ? [] : [event(caller, 'record.update', collection, id, fields)];
+        });
         if (outcome !== null) return outcome;
         if (attempt >= MAX_UPDATE_ATTEMPTS) throw new AppError('RECORD_CHANGED');
       }
     },
 
     async delete(caller: Caller, collection: Collection, id: string): Promise<void> {
-      await inTransaction(deps.db, async (stores) => {
+      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
         const record = await stores.records.find(collection.id, id);
         if (record === null) throw new AppError('RECORD_NOT_FOUND');
-        assertOwnerOrAdmin(caller, record);
+        const decision = deps.access.collection(caller, 'delete', collection, factsOf(record));
+        if (!decision.allow) throw denialError(decision.reason);
         await stores.records.delete(collection.id, id);
+        return [event(caller, 'record.delete', collection, id, [])];
       });
     },
   };
@@ -142,7 +185,12 @@ export function createRecordService(deps: {
     const record = await stores.records.find(collection.id, id);
     if (record === null) throw new AppError('RECORD_NOT_FOUND');
     if (record.erasedAt !== null) throw new AppError('SUBJECT_ERASED');
-    assertOwnerOrAdmin(caller, record);
+    const facts = factsOf(record);
+    assertWritable(caller, collection, facts, [
+      ...Object.keys(values.plain),
+      ...Object.keys(values.sensitive),
+      ...values.cleared,
+    ]);
     const keyVersion = await deps.keys.currentVersion(stores.keys, record.keyId);
     const from = {
       collectionId: collection.id,
@@ -167,7 +215,7 @@ export function createRecordService(deps: {
       }
     }
     for (const name of cleared) delete sealed[name];
-    const plain = { ...(JSON.parse(record.plainFields) as Record<string, FieldValue>), ...values.plain };
+    const plain = { ...facts.plain, ...values.plain };
     for (const name of cleared) delete plain[name];
     const now = deps.clock();
     const updated = await stores.records.update(id, record.revision, {

@@ -14,8 +14,10 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { hmacSha256, type RootKey, randomBase62 } from '../crypto/index.js';
 import { AppError } from '../errors.js';
-import { type Database, inTransaction, type Stores } from '../storage/index.js';
+import type { Database, Stores } from '../storage/index.js';
+import type { AuditTrail } from './audit/index.js';
 import type { KeyService } from './key-service.js';
+import { inAuditedTransaction } from './record-transaction.js';
 
 export interface ErasureResult {
   erasedAt: number;
@@ -28,6 +30,7 @@ export function createSubjectService(deps: {
   db: Kysely<Database>;
   keys: KeyService;
   rootKey: Pick<RootKey, 'derive'>;
+  audit: Pick<AuditTrail, 'appendInTransaction'>;
   clock: () => number;
 }) {
   const hash = (subject: string) =>
@@ -50,20 +53,29 @@ export function createSubjectService(deps: {
       if (subject.erasedAt !== null) throw new AppError('SUBJECT_ERASED', { field: 'body.subject' });
       return subject.keyId;
     },
-    /** Erases every value of `subject` in every collection. Idempotent; an unknown subject is recorded as erased. */
-    async erase(subject: string, erasedBy: string | null): Promise<ErasureResult> {
+    /**
+     * Erases every value of `subject` in every collection. Idempotent; an unknown subject is recorded as erased.
+     * The erasure commits with its audit event (`audit` names who asked), never without it.
+     */
+    async erase(
+      subject: string,
+      erasedBy: string | null,
+      audit: { actor: string | null; requestId?: string; clientAddress?: string; purpose?: string },
+    ): Promise<ErasureResult> {
       const subjectHash = hash(subject);
       const now = deps.clock();
-      const result = await inTransaction(deps.db, async (stores) => {
+      let result: (ErasureResult & { keyId: string | null }) | undefined;
+      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
         const existing = await stores.subjects.find(subjectHash);
         if (existing?.erasedAt != null) {
-          return {
+          result = {
             erasedAt: existing.erasedAt,
             records: 0,
             tokens: 0,
             alreadyErased: true,
             keyId: existing.keyId,
           };
+          return [];
         }
         if (existing === null) {
           // Recorded so that later writes for this subject are refused, as for any erased subject.
@@ -87,8 +99,18 @@ export function createSubjectService(deps: {
           records,
           tokens,
         });
-        return { erasedAt: now, records, tokens, alreadyErased: false, keyId };
+        result = { erasedAt: now, records, tokens, alreadyErased: false, keyId };
+        // The subject id itself is personal data: the event names its keyed HMAC, never the id.
+        return [
+          {
+            ...audit,
+            action: 'subject.erase',
+            resource: { recordId: `subject:${subjectHash}` },
+            outcome: 'allowed',
+          },
+        ];
       });
+      if (result === undefined) throw new Error('erasure did not run');
       if (result.keyId !== null) deps.keys.forget(result.keyId);
       return {
         erasedAt: result.erasedAt,

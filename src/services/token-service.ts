@@ -7,10 +7,13 @@
  *   record's subject key when it has a subject (erasing the subject destroys the key and deletes the row), else
  *   under the vault-wide token key; the AAD binds it to collection `$tokens`, record = token row id, field = type,
  *   and the key id and version, so a sealed value cannot be moved to another row or relabelled.
- * - Tokenizing a stored field needs the right to see it plain (admin or the record's creator, until the policy
- *   engine decides); the field must be sensitive; format-preserving tokens are for `card_number` only.
- * - Detokenizing and deleting look only at rows the caller may read (all for admins, their own otherwise), so an
- *   unknown token and someone else's token give the same per-token TOKEN_NOT_FOUND: no existence oracle.
+ * - The policy decides: `tokenize` on the source field (with the record's facts) or on `tokens/<type>` for a free
+ *   value; `detokenize` on the source field (with the record's facts) or on `tokens/<type>` (with the token's
+ *   creator as `created_by`), which, being a revealing action, needs a stated purpose; `delete` on
+ *   `tokens/<type>`. The field must be sensitive; format-preserving tokens are for `card_number` only.
+ * - Detokenizing and deleting act only on rows the policy lets the caller use, so an unknown token and someone
+ *   else's token give the same per-token TOKEN_NOT_FOUND: no existence oracle. Every detokenized token is an audit
+ *   event written before the values are returned; every new token row commits with its audit event.
  * - A row whose subject was erased or whose source record is gone never yields a value, even if a concurrent
  *   tokenization wrote it after the erasure or deletion removed the others.
  * - One format-preserving token stands for one card: a card whose token collides with another card's is refused.
@@ -22,13 +25,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { decryptField, encryptField } from '../crypto/index.js';
 import { AppError, isAppError } from '../errors.js';
-import {
-  type Database,
-  inTransaction,
-  type Stores,
-  type TokenKind,
-  type TokenRow,
-} from '../storage/index.js';
+import type { Database, Stores, TokenKind, TokenRow } from '../storage/index.js';
 import {
   deterministicToken,
   type FieldType,
@@ -38,10 +35,14 @@ import {
   randomToken,
   TokenError,
 } from '../vault/index.js';
+import type { AuditInput, AuditTrail } from './audit/index.js';
+import { denialError } from './authorizer.js';
 import type { Collection, CollectionService } from './collection-service.js';
 import type { KeyService } from './key-service.js';
+import type { Caller, RecordAccess } from './record-access.js';
 import type { RecordCrypto } from './record-crypto.js';
-import { assertOwnerOrAdmin, type Caller } from './record-service.js';
+import { factsOf } from './record-service.js';
+import { inAuditedTransaction } from './record-transaction.js';
 import { TOKEN_KEY_ID, type TokenHmacKeys, type TokenKeys } from './token-keys.js';
 
 /** The `collection` in the AAD of every sealed token value (not a valid collection name, so no clash). */
@@ -83,7 +84,9 @@ export function createTokenService(deps: {
   keys: KeyService;
   tokenKeys: TokenKeys;
   crypto: RecordCrypto;
-  collections: Pick<CollectionService, 'get'>;
+  collections: Pick<CollectionService, 'get' | 'getById'>;
+  access: RecordAccess;
+  audit: AuditTrail;
   clock: () => number;
 }) {
   const aad = (row: Pick<TokenRow, 'id' | 'type' | 'keyId' | 'keyVersion'>) => ({
@@ -127,7 +130,10 @@ export function createTokenService(deps: {
     const record = await stores.records.find(collection.id, source.record);
     if (record === null) throw new AppError('RECORD_NOT_FOUND', { field: 'body.source.record' });
     if (record.erasedAt !== null) throw new AppError('SUBJECT_ERASED', { field: 'body.source.record' });
-    assertOwnerOrAdmin(caller, record);
+    const decision = deps.access
+      .fields(caller, 'tokenize', collection, factsOf(record), [definition.name])
+      .get(definition.name);
+    if (decision === undefined || !decision.allow) throw denialError(decision?.reason ?? 'NO_MATCHING_RULE');
     const sealed = (JSON.parse(record.sealedFields) as Record<string, string>)[definition.name];
     if (sealed === undefined) throw new AppError('FIELD_EMPTY', { field: 'body.source.field' });
     const at = {
@@ -201,6 +207,8 @@ export function createTokenService(deps: {
       if ('type' in input) {
         assertKindFits(input.kind, input.type, 'body.type');
         const value = normalizeFieldValue(input.type, input.value, 'body.value');
+        const decision = deps.access.token(caller, 'tokenize', input.type, caller.actor.userId);
+        if (!decision.allow) throw denialError(decision.reason);
         const origin = { subjectHash: null, collectionId: null, recordId: null, field: null };
         resolve = async () => ({ type: input.type, value, origin, keyId: null });
       } else {
@@ -211,7 +219,8 @@ export function createTokenService(deps: {
       // Root-connection work first: SQLite has one connection, which the transaction below holds.
       await deps.tokenKeys.ensure();
       const hmacKeys = await deps.tokenKeys.hmac();
-      return inTransaction(deps.db, async (stores) => {
+      let result: { token: string; kind: TokenKind; type: FieldType } | undefined;
+      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
         const resolved = await resolve(stores);
         const token = computeToken(
           input.kind,
@@ -219,16 +228,30 @@ export function createTokenService(deps: {
           hmacKeys,
           'type' in input ? 'body.value' : 'body.source.field',
         );
+        result = { token, kind: input.kind, type: resolved.type };
+        const event: AuditInput = {
+          ...caller.audit,
+          ...(caller.purpose === undefined ? {} : { purpose: caller.purpose }),
+          action: 'record.tokenize',
+          resource:
+            'type' in input
+              ? { fields: [resolved.type] }
+              : {
+                  collection: input.source.collection,
+                  recordId: input.source.record,
+                  fields: [input.source.field],
+                },
+          outcome: 'allowed',
+        };
         const origin = {
           tokenHash: hashToken(token),
           kind: input.kind,
           type: resolved.type,
           ...resolved.origin,
-          createdBy: caller.userId,
+          createdBy: caller.actor.userId,
         };
         if (input.kind !== 'random') {
-          if ((await stores.tokens.findSame(origin)) !== null)
-            return { token, kind: input.kind, type: resolved.type };
+          if ((await stores.tokens.findSame(origin)) !== null) return [event];
           if (input.kind === 'format_preserving') {
             for (const row of await stores.tokens.find(origin.tokenHash, null, MAX_ROWS_PER_TOKEN)) {
               const other = await openRow(stores, row);
@@ -256,41 +279,77 @@ export function createTokenService(deps: {
           sealedValue,
           createdAt: deps.clock(),
         });
-        return { token, kind: input.kind, type: resolved.type };
+        return [event];
       });
+      if (result === undefined) throw new Error('tokenization did not run');
+      return result;
     },
 
     /** The value behind each token, in order; TOKEN_NOT_FOUND for a token the caller has no readable row of. */
     async detokenize(caller: Caller, tokens: readonly string[]): Promise<DetokenizedValue[]> {
+      // Detokenizing always reveals a sensitive value: without a purpose nothing could be returned anyway.
+      if (caller.purpose === undefined) throw denialError('PURPOSE_REQUIRED');
       const results: DetokenizedValue[] = [];
+      const events: AuditInput[] = [];
       for (const token of tokens) {
-        const rows = await deps.stores.tokens.find(
-          hashToken(token),
-          caller.isAdmin ? null : caller.userId,
-          MAX_ROWS_PER_TOKEN,
-        );
+        const rows = await deps.stores.tokens.find(hashToken(token), null, MAX_ROWS_PER_TOKEN);
         let found: DetokenizedValue = { token, error: 'TOKEN_NOT_FOUND' };
         for (const row of rows) {
+          if (!(await mayUse(caller, 'detokenize', row))) continue;
           const value = await openRow(deps.stores, row);
           if (value !== null) {
             found = { token, type: row.type, value };
+            events.push(detokenizeEvent(caller, row));
             break;
           }
         }
+        if ('error' in found) events.push({ ...detokenizeEvent(caller, null), outcome: 'denied' });
         results.push(found);
       }
+      // Written durably before any value is returned.
+      await Promise.all(events.map((event) => deps.audit.record(event)));
       return results;
     },
 
-    /** Deletes the caller's rows of `token` (every row for an admin); TOKEN_NOT_FOUND when there were none. */
+    /** Deletes the rows of `token` the caller may delete; TOKEN_NOT_FOUND when there were none. */
     async delete(caller: Caller, token: string): Promise<void> {
-      const deleted = await deps.stores.tokens.delete(
-        hashToken(token),
-        caller.isAdmin ? null : caller.userId,
-      );
-      if (deleted === 0) throw new AppError('TOKEN_NOT_FOUND');
+      const rows = await deps.stores.tokens.find(hashToken(token), null, MAX_ROWS_PER_TOKEN);
+      const allowed: TokenRow[] = [];
+      for (const row of rows)
+        if (deps.access.token(caller, 'delete', row.type, row.createdBy).allow) allowed.push(row);
+      if (allowed.length === 0) throw new AppError('TOKEN_NOT_FOUND');
+      await deps.stores.tokens.deleteRows(allowed.map((row) => row.id));
     },
   };
+
+  /** Whether the policy lets `caller` act on `row`: on its source field (with the record's facts) or its type. */
+  async function mayUse(caller: Caller, action: 'detokenize', row: TokenRow): Promise<boolean> {
+    if (row.collectionId === null || row.recordId === null || row.field === null) {
+      return deps.access.token(caller, action, row.type, row.createdBy).allow;
+    }
+    const collection = await deps.collections.getById(row.collectionId);
+    const record = collection === null ? null : await deps.stores.records.find(collection.id, row.recordId);
+    if (collection === null || record === null) return false;
+    return (
+      deps.access.fields(caller, action, collection, factsOf(record), [row.field]).get(row.field)?.allow ===
+      true
+    );
+  }
+
+  function detokenizeEvent(caller: Caller, row: TokenRow | null): AuditInput {
+    return {
+      ...caller.audit,
+      ...(caller.purpose === undefined ? {} : { purpose: caller.purpose }),
+      action: 'record.detokenize',
+      resource:
+        row === null
+          ? {}
+          : row.recordId === null || row.field === null
+            ? { fields: [row.type] }
+            : { recordId: row.recordId, fields: [row.field] },
+      outcome: 'allowed',
+    };
+  }
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;

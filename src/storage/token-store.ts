@@ -97,11 +97,10 @@ export function createTokenStore(db: Kysely<Database>) {
         .executeTakeFirst();
       return row === undefined ? null : toRow(row);
     },
-    /** Deletes a token's rows (only those created by `createdBy` unless it is null); returns how many. */
-    async delete(tokenHash: string, createdBy: string | null): Promise<number> {
-      let query = db.deleteFrom('tokens').where('token_hash', '=', tokenHash);
-      if (createdBy !== null) query = query.where('created_by', '=', createdBy);
-      const result = await query.executeTakeFirst();
+    /** Deletes the token rows with these ids; returns how many. */
+    async deleteRows(ids: readonly string[]): Promise<number> {
+      if (ids.length === 0) return 0;
+      const result = await db.deleteFrom('tokens').where('id', 'in', ids).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };

@@ -26,7 +26,12 @@ export function patient(n = 1) {
 
 type Headers = Record<string, string>;
 
-export function vaultApi(t: TestApp, headers: Headers) {
+/**
+ * Typed calls as the caller behind `headers`. Reads of sensitive data must state a purpose (X-Access-Purpose):
+ * these calls state `support` unless `purpose` is null.
+ */
+export function vaultApi(t: TestApp, credentials: Headers, purpose: string | null = 'support') {
+  const headers = purpose === null ? credentials : { ...credentials, 'x-access-purpose': purpose };
   const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
     t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
   return {

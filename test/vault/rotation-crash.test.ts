@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { systemCaller } from '../../src/services/index.js';
 import { initialize } from '../../src/setup/initialize.js';
 import { loadTlsFiles } from '../../src/tls/index.js';
 import { strongPassword } from '../helpers/test-app.js';
@@ -130,7 +131,7 @@ describe('key rotation across a SIGKILL', () => {
         { name: 'tenant_id', type: 'string' },
       ],
     });
-    const caller = { userId: 'seed', isAdmin: true };
+    const caller = systemCaller('seed', ['admin'], 'support');
     for (let n = 0; n < RECORDS; n += 500) {
       const chunk = Array.from({ length: 500 }, (_, i) => {
         const { name, email, ssn, tenant_id } = patient(n + i + 1);

@@ -2,7 +2,9 @@
  * Key rotation through the API: a collection's data key, its blind index key and the master key, with reads and
  * writes during the job, on SQLite and (when STRONGROOM_DATABASE_URL is set) PostgreSQL.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemCaller } from '../../src/services/index.js';
 import { createTestApp, loggedInUser, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
 import { patient, vaultApi } from '../helpers/vault.js';
 
@@ -46,7 +48,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
       admin = vaultApi(t, (await loggedInUser(t, ['admin'])).headers);
       expect((await admin.createCollection('patients')).statusCode).toBe(201);
       const collection = await t.services.collections.get('patients');
-      const caller = { userId: 'seed', isAdmin: true };
+      const caller = systemCaller('seed', ['admin'], 'support');
       for (let n = 1; n <= RECORDS; n++) {
         ids.push((await t.services.records.create(caller, collection, { fields: patient(n) })).id);
       }

@@ -96,14 +96,35 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
   });
 }
 
-async function errorHandler(app: FastifyInstance): Promise<void> {
+/** Refusals that are audited on routes that declare an audit action: who was refused what, and why. */
+const AUDITED_REFUSALS: ReadonlySet<string> = new Set([
+  'FORBIDDEN',
+  'PURPOSE_REQUIRED',
+  'PURPOSE_UNKNOWN',
+  'TOO_MANY_ATTEMPTS',
+]);
+
+async function errorHandler(
+  app: FastifyInstance,
+  options: { onRefused?: (request: FastifyRequest, error: AppError) => Promise<void> },
+): Promise<void> {
   app.decorateRequest('errorCode', null);
-  app.setErrorHandler((raw: FastifyError, request, reply) => {
+  app.setErrorHandler(async (raw: FastifyError, request, reply) => {
     const error = toAppError(raw);
     // Refusals are reported by the request's one log line (request-log.ts); failures also log their cause.
     request.errorCode = error.code;
     if (error.status >= 500 && !PUBLIC_SERVER_ERRORS.has(error.code)) {
       request.log.error({ err: error.cause ?? error, code: error.code }, 'request failed');
+    }
+    if (
+      options.onRefused !== undefined &&
+      AUDITED_REFUSALS.has(error.code) &&
+      request.routeOptions.config.audit
+    ) {
+      // The refusal itself leaks nothing, so it is sent even if the trail cannot take its event (reported there).
+      await options.onRefused(request, error).catch((err: unknown) => {
+        request.log.error({ err }, 'refusal could not be audited');
+      });
     }
     return sendError(request, reply, error);
   });

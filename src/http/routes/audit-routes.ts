@@ -1,19 +1,23 @@
 /**
  * The audit trail over HTTP: query events, compute the HMAC of a known sensitive identifier, export checkpoints.
  * Every call is itself audited before it is answered (fail closed: 503 AUDIT_UNAVAILABLE when it cannot be).
- * Access is decided in one place, `AUDIT_ACCESS` (admin today; the policy engine maps it to `read_audit`).
+ * Access is decided in one place: every audit route needs the policy's `read_audit` on `audit` (`readAudit`).
  * The value to hash travels in the body, never in the URL, and is never echoed, logged or stored.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ChainedEvent } from '../../audit/index.js';
 import { AppError } from '../../errors.js';
+import { resourcePaths } from '../../policy/index.js';
 import { AUDIT_ACTIONS, type AuditTrail } from '../../services/audit/index.js';
+import type { Authorizer } from '../../services/index.js';
 import { auditContext } from '../audit-context.js';
+import { purposeContext } from '../plugins/access-purpose.js';
+import { actorOf } from '../plugins/authenticate.js';
 import { responses } from '../schemas.js';
 import type { Access } from '../types.js';
 
 /** Who may read the audit trail. */
-export const AUDIT_ACCESS: Access = 'admin';
+export const AUDIT_ACCESS: Access = 'authenticated';
 
 const identifier = {
   type: 'string',
@@ -104,8 +108,19 @@ function parseTime(value: string | undefined, field: string): number | undefined
   return ms;
 }
 
-export async function auditRoutes(app: FastifyInstance, options: { audit: AuditTrail }): Promise<void> {
+export async function auditRoutes(
+  app: FastifyInstance,
+  options: { audit: AuditTrail; authorizer: Authorizer },
+): Promise<void> {
   const { audit } = options;
+  app.addHook('preHandler', async (request) => {
+    options.authorizer.authorize(
+      actorOf(request),
+      'read_audit',
+      { path: resourcePaths.audit(), sensitive: false },
+      purposeContext(request),
+    );
+  });
 
   app.get<{ Querystring: EventQuery }>(
     '/v1/audit/events',

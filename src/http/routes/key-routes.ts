@@ -1,8 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import type { KeyRotation } from '../../services/index.js';
+import { resourcePaths } from '../../policy/index.js';
+import type { Authorizer, KeyRotation } from '../../services/index.js';
 import type { KeyJobRow } from '../../storage/index.js';
 import { COLLECTION_NAME_PATTERN } from '../../vault/index.js';
+import { auditContext } from '../audit-context.js';
+import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
 
@@ -72,14 +75,25 @@ function toBody(job: KeyJobRow) {
   };
 }
 
-export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRotation }): Promise<void> {
+export async function keyRoutes(
+  app: FastifyInstance,
+  options: { rotation: KeyRotation; authorizer: Authorizer },
+): Promise<void> {
+  // Function-level authorization: the policy's `manage_keys` on `system/keys`, for every key route.
+  const manageKeys = (request: FastifyRequest) =>
+    options.authorizer.authorize(
+      actorOf(request),
+      'manage_keys',
+      { path: resourcePaths.system('keys'), sensitive: false },
+      purposeContext(request),
+    );
   app.post<{ Body: RotateBody }>(
     '/v1/keys/rotate',
     {
-      config: { access: 'admin' },
+      config: { access: 'authenticated', audit: 'key.rotate' },
       schema: {
         tags: ['keys'],
-        summary: "Rotate the master key or a collection's data (or blind index) key (admin)",
+        summary: "Rotate the master key or a collection's data (or blind index) key (policy: `manage_keys`)",
         description:
           'New writes use the new version at once; a background job moves existing values onto it and retires ' +
           'the old version once nothing depends on it. Follow it with GET /v1/keys/jobs/{id}.',
@@ -96,6 +110,7 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
       },
     },
     async (request, reply) => {
+      manageKeys(request);
       const { target, collection, index } = request.body;
       if (
         (target === 'collection') !== (collection !== undefined) ||
@@ -109,6 +124,7 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
       const job = await options.rotation.rotate(
         actorOf(request).userId,
         target === 'master' ? { target } : { target, collection: collection ?? '', index: index === true },
+        { ...auditContext(request), ...purposeContext(request) },
       );
       return reply.code(202).send({ job: toBody(job) });
     },
@@ -117,10 +133,10 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
   app.get(
     '/v1/keys/jobs',
     {
-      config: { access: 'admin' },
+      config: { access: 'authenticated' },
       schema: {
         tags: ['keys'],
-        summary: 'The newest key rotation jobs (admin)',
+        summary: 'The newest key rotation jobs (policy: `manage_keys`)',
         security,
         response: responses({
           200: {
@@ -132,21 +148,27 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
         }),
       },
     },
-    async () => ({ jobs: (await options.rotation.list()).map(toBody) }),
+    async (request) => {
+      manageKeys(request);
+      return { jobs: (await options.rotation.list()).map(toBody) };
+    },
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/keys/jobs/:id',
     {
-      config: { access: 'admin' },
+      config: { access: 'authenticated' },
       schema: {
         tags: ['keys'],
-        summary: 'Progress of one key rotation job (admin)',
+        summary: 'Progress of one key rotation job (policy: `manage_keys`)',
         security,
         params: uuidParam,
         response: responses({ 200: jobBody }),
       },
     },
-    async (request) => toBody(await options.rotation.get(request.params.id)),
+    async (request) => {
+      manageKeys(request);
+      return toBody(await options.rotation.get(request.params.id));
+    },
   );
 }

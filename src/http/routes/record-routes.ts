@@ -15,7 +15,15 @@ import {
 } from '../vault-schemas.js';
 
 const security = [{ bearerAuth: [] }, { apiKey: [] }];
-const access = { access: 'authenticated' } as const;
+const audited = (
+  audit:
+    | 'record.create'
+    | 'record.list'
+    | 'record.search'
+    | 'record.read'
+    | 'record.update'
+    | 'record.delete',
+) => ({ access: 'authenticated', audit }) as const;
 
 interface ReadQuery {
   reveal?: string;
@@ -43,7 +51,7 @@ export async function recordRoutes(
   app.post<{ Params: { collection: string }; Body: { subject?: string; fields: Record<string, unknown> } }>(
     '/v1/collections/:collection/records',
     {
-      config: access,
+      config: audited('record.create'),
       schema: {
         tags: ['records'],
         summary: 'Store a record; sensitive fields are encrypted before they are written',
@@ -79,7 +87,7 @@ export async function recordRoutes(
   app.get<{ Params: { collection: string }; Querystring: ReadQuery & Record<string, string> }>(
     '/v1/collections/:collection/records',
     {
-      config: access,
+      config: audited('record.list'),
       schema: {
         tags: ['records'],
         summary: 'List records (cursor pagination); `filter.<field>=value` filters on non-sensitive fields',
@@ -126,7 +134,7 @@ export async function recordRoutes(
   }>(
     '/v1/collections/:collection/records/search',
     {
-      config: access,
+      config: audited('record.search'),
       schema: {
         tags: ['records'],
         summary: 'Find records by exact value (blind index for sensitive fields); values travel in the body',
@@ -167,7 +175,7 @@ export async function recordRoutes(
   app.get<{ Params: { collection: string; id: string }; Querystring: ReadQuery }>(
     '/v1/collections/:collection/records/:id',
     {
-      config: access,
+      config: audited('record.read'),
       schema: {
         tags: ['records'],
         summary: 'Read a record; sensitive fields are masked unless revealed (and allowed)',
@@ -190,7 +198,7 @@ export async function recordRoutes(
   app.patch<{ Params: { collection: string; id: string }; Body: { fields: Record<string, unknown> } }>(
     '/v1/collections/:collection/records/:id',
     {
-      config: access,
+      config: audited('record.update'),
       schema: {
         tags: ['records'],
         summary: 'Change some fields (null clears an optional field); creator or admin',
@@ -215,7 +223,7 @@ export async function recordRoutes(
   app.delete<{ Params: { collection: string; id: string } }>(
     '/v1/collections/:collection/records/:id',
     {
-      config: access,
+      config: audited('record.delete'),
       schema: {
         tags: ['records'],
         summary: 'Delete a record with its indexes and tokens; creator or admin',

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { SecurityEventRecorder, SubjectService } from '../../services/index.js';
+import { resourcePaths } from '../../policy/index.js';
+import type { Authorizer, SubjectService } from '../../services/index.js';
+import { auditContext } from '../audit-context.js';
+import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses, timestamp } from '../schemas.js';
 
 export async function subjectRoutes(
   app: FastifyInstance,
-  options: { subjects: SubjectService; events: SecurityEventRecorder },
+  options: { subjects: SubjectService; authorizer: Authorizer },
 ): Promise<void> {
   app.post<{ Params: { subject: string } }>(
     '/v1/subjects/:subject/erase',
@@ -44,14 +47,17 @@ export async function subjectRoutes(
     },
     async (request) => {
       const actor = actorOf(request);
-      const result = await options.subjects.erase(request.params.subject, actor.userId);
-      if (!result.alreadyErased) {
-        await options.events.record('subject_erased', {
-          userId: actor.userId,
-          clientAddress: request.ip,
-          detail: { records: result.records, tokens: result.tokens },
-        });
-      }
+      const context = purposeContext(request);
+      options.authorizer.authorize(
+        actor,
+        'erase',
+        { path: resourcePaths.subjects(), sensitive: false },
+        context,
+      );
+      const result = await options.subjects.erase(request.params.subject, actor.userId, {
+        ...auditContext(request),
+        ...context,
+      });
       return {
         erased_at: isoTime(result.erasedAt),
         records: result.records,

@@ -63,7 +63,7 @@ export async function tokenRoutes(app: FastifyInstance, options: { tokens: Token
   app.post<{ Body: TokenizeInput }>(
     '/v1/tokens',
     {
-      config: access,
+      config: { ...access, audit: 'record.tokenize' },
       schema: {
         tags: ['tokens'],
         summary: 'Turn a stored sensitive field, or a value of a field type, into a token',
@@ -91,7 +91,7 @@ export async function tokenRoutes(app: FastifyInstance, options: { tokens: Token
   app.post<{ Body: { tokens: string[] } }>(
     '/v1/tokens/detokenize',
     {
-      config: access,
+      config: { ...access, audit: 'record.detokenize' },
       schema: {
         tags: ['tokens'],
         summary: 'The values behind tokens (admins and the token creator), one result per token, in order',
@@ -121,7 +121,7 @@ export async function tokenRoutes(app: FastifyInstance, options: { tokens: Token
       config: access,
       schema: {
         tags: ['tokens'],
-        summary: 'Delete your rows of a token (every row for an admin)',
+        summary: 'Delete the rows of a token the policy lets you delete (`delete` on `tokens/<type>`)',
         security,
         params: {
           type: 'object',

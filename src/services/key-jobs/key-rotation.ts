@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../errors.js';
-import { type Database, inTransaction, type KeyJobRow, type Stores } from '../../storage/index.js';
+import { createStores, type Database, type KeyJobRow, type Stores } from '../../storage/index.js';
+import type { AuditInput, AuditTrail } from '../audit/index.js';
 import type { CollectionService } from '../collection-service.js';
 import type { KeyService } from '../key-service.js';
 
@@ -28,6 +29,7 @@ export function createKeyRotation(deps: {
   stores: Pick<Stores, 'keyJobs'>;
   keys: KeyService;
   collections: Pick<CollectionService, 'get'>;
+  audit: Pick<AuditTrail, 'appendInTransaction'>;
   clock: () => number;
   onJobCreated: () => void;
 }) {
@@ -87,17 +89,41 @@ export function createKeyRotation(deps: {
 
   return {
     /** Creates the new key version and its job; the job runner picks the job up at once. */
-    async rotate(createdBy: string, target: RotationTarget): Promise<KeyJobRow> {
+    async rotate(
+      createdBy: string,
+      target: RotationTarget,
+      event: Omit<AuditInput, 'action' | 'outcome' | 'resource'>,
+    ): Promise<KeyJobRow> {
       const collection =
         target.target === 'collection' ? await deps.collections.get(target.collection) : null;
       if (collection === null) await deps.keys.reloadMasters();
       let job: KeyJobRow;
       try {
-        job = await inTransaction(deps.db, (stores) =>
-          collection === null
-            ? rotateMaster(createdBy, stores)
-            : rotateCollection(createdBy, stores, collection, target.target === 'collection' && target.index),
-        );
+        // The new version, its job and the audit event commit together.
+        job = await deps.db.transaction().execute(async (trx) => {
+          const stores = createStores(trx);
+          const created =
+            collection === null
+              ? await rotateMaster(createdBy, stores)
+              : await rotateCollection(
+                  createdBy,
+                  stores,
+                  collection,
+                  target.target === 'collection' && target.index,
+                );
+          await deps.audit.appendInTransaction(trx, [
+            {
+              ...event,
+              action: 'key.rotate',
+              resource: {
+                ...(collection === null ? {} : { collection: collection.name }),
+                recordId: `job:${created.id}`,
+              },
+              outcome: 'allowed',
+            },
+          ]);
+          return created;
+        });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('KEY_JOB_RUNNING', { cause: err });
         throw err;

@@ -76,7 +76,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('records')
     .columns(['collection_id', 'id'])
     .execute();
-  await db.schema.createIndex('records_key_idx').on('records').columns(['key_id', 'key_version']).execute();
+  // Rotation scans records on an old version in id order: the index covers the scan and its order.
+  await db.schema
+    .createIndex('records_key_idx')
+    .on('records')
+    .columns(['key_id', 'key_version', 'id'])
+    .execute();
   await db.schema.createIndex('records_subject_idx').on('records').column('subject_hash').execute();
 
   await db.schema

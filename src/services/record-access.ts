@@ -1,0 +1,139 @@
+/**
+ * Record-level and field-level authorization: asks the policy (policy/decide.ts through the authorizer) about a
+ * collection, a record and each of its fields, with the facts conditions may compare.
+ * Invariants:
+ * - Facts come from storage, never from the request: `created_by`, the record's `subject` (its keyed HMAC; the
+ *   actor's subject is HMAC'd with the same key before comparison, so neither is ever compared in clear) and the
+ *   record's non-sensitive values (e.g. `tenant_id`).
+ * - Every field is decided on its own (`collections/<c>/fields/<f>`, sensitive or not per the schema), so a field
+ *   the caller may not see is never decrypted for output nor serialized; a denial keeps its reason.
+ * Threats addressed: broken object- and field-level authorization (OWASP API1/API3/API5).
+ */
+import type { Actor } from '../auth/index.js';
+import { type Action, type Decision, type PolicyActor, resourcePaths, type Scalar } from '../policy/index.js';
+import type { FieldValue } from '../vault/index.js';
+import { type Authorizer, policyActorOf } from './authorizer.js';
+import type { Collection } from './collection-service.js';
+
+/** Who asks, with the stated purpose and the request's audit identity. */
+export interface Caller {
+  actor: Actor;
+  purpose?: string;
+  /** `user:<id>`, the request id and client address, for audit events. */
+  audit: { actor: string | null; requestId?: string; clientAddress?: string };
+}
+
+/**
+ * A caller acting with `roles` outside any request (seeding, maintenance, benchmarks): the policy still decides,
+ * and its audit events name `user:<userId>`.
+ */
+export function systemCaller(userId: string, roles: string[], purpose?: string): Caller {
+  return {
+    actor: {
+      kind: 'session',
+      sessionId: 'system',
+      userId,
+      username: userId,
+      roles,
+      userCreatedAt: 0,
+      subject: null,
+      attributes: {},
+    },
+    ...(purpose === undefined ? {} : { purpose }),
+    audit: { actor: `user:${userId}` },
+  };
+}
+
+/** What conditions may compare about a record. */
+export interface RecordFacts {
+  createdBy: string | null;
+  subjectHash: string | null;
+  plain: Readonly<Record<string, FieldValue>>;
+}
+
+export function createRecordAccess(deps: {
+  authorizer: Authorizer;
+  hashSubject: (subject: string) => string;
+}) {
+  function policyActor(caller: Caller): PolicyActor {
+    const base = policyActorOf(caller.actor);
+    return { ...base, subject: caller.actor.subject ? deps.hashSubject(caller.actor.subject) : '' };
+  }
+
+  function record(facts: RecordFacts | undefined): Record<string, Scalar> | undefined {
+    if (facts === undefined) return undefined;
+    const out: Record<string, Scalar> = { ...facts.plain };
+    if (facts.createdBy !== null) out.created_by = facts.createdBy;
+    if (facts.subjectHash !== null) out.subject = facts.subjectHash;
+    return out;
+  }
+
+  function context(caller: Caller) {
+    return caller.purpose === undefined ? {} : { purpose: caller.purpose };
+  }
+
+  return {
+    /** The decision on the collection itself (create in it, delete or erase a whole record, its subject id). */
+    collection(
+      caller: Caller,
+      action: Action,
+      collection: Collection,
+      facts?: RecordFacts,
+      sensitive = false,
+    ): Decision {
+      const resource = { path: resourcePaths.collection(collection.name), sensitive };
+      const withRecord = record(facts);
+      return deps.authorizer.decide(
+        policyActor(caller),
+        action,
+        withRecord === undefined ? resource : { ...resource, record: withRecord },
+        context(caller),
+      );
+    },
+    /** The decision on free-standing tokens of `type` (tokenize a value, detokenize or delete its token). */
+    token(caller: Caller, action: Action, type: string, createdBy: string | null): Decision {
+      return deps.authorizer.decide(
+        policyActor(caller),
+        action,
+        {
+          path: resourcePaths.token(type),
+          sensitive: true,
+          ...(createdBy === null ? {} : { record: { created_by: createdBy } }),
+        },
+        context(caller),
+      );
+    },
+    /** The decision for each named field of the collection (all declared fields when `names` is undefined). */
+    fields(
+      caller: Caller,
+      action: Action,
+      collection: Collection,
+      facts: RecordFacts | undefined,
+      names?: readonly string[],
+    ): Map<string, Decision> {
+      const actor = policyActor(caller);
+      const withRecord = record(facts);
+      const wanted = names === undefined ? null : new Set(names);
+      const decisions = new Map<string, Decision>();
+      for (const field of collection.fields) {
+        if (wanted !== null && !wanted.has(field.name)) continue;
+        const resource = {
+          path: resourcePaths.field(collection.name, field.name),
+          sensitive: field.sensitive,
+        };
+        decisions.set(
+          field.name,
+          deps.authorizer.decide(
+            actor,
+            action,
+            withRecord === undefined ? resource : { ...resource, record: withRecord },
+            context(caller),
+          ),
+        );
+      }
+      return decisions;
+    },
+  };
+}
+
+export type RecordAccess = ReturnType<typeof createRecordAccess>;
