@@ -7,7 +7,9 @@
  *   wrapped keys cannot be relabelled or swapped.
  * - New data keys are always wrapped by the newest master version; older versions stay until a rewrap job has moved
  *   every data key off them (see key-jobs), so no key is ever unreadable during a rotation.
- * - A destroyed data key (subject erasure) is refused even if its plaintext is still cached on this node.
+ * - A destroyed data key (subject erasure) is refused from storage and evicted from this node's cache at once.
+ *   Another node may keep it cached until evicted, but erasure removes every ciphertext it could open from the
+ *   live database in the same transaction (records emptied, tokens deleted), so there is nothing left to decrypt.
  * Threats addressed: database or backup disclosure without the root key. Not addressed: a compromised process.
  */
 import { randomBytes } from 'node:crypto';
