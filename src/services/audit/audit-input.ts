@@ -37,8 +37,10 @@ export const AUDIT_ACTIONS = [
   'record.delete',
   'record.tokenize',
   'record.detokenize',
+  'token.delete',
   'subject.erase',
   'key.rotate',
+  'key.read',
   'audit.query',
   'audit.hash',
   'audit.export',
@@ -61,11 +63,20 @@ export interface AuditInput {
 
 const ACTIONS: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
 const IDENTIFIER = /^[A-Za-z0-9_$][A-Za-z0-9_.:$-]{0,199}$/;
+/**
+ * Strings that passed the check (it is a pure function of the string): field and collection names, actors and
+ * purposes repeat in every event, so their secret scan runs once. Bounded: cleared when full.
+ */
+const checked = new Set<string>();
+const CHECKED_LIMIT = 4096;
 
 function checkIdentifier(value: string, name: string): string {
+  if (checked.has(value)) return value;
   if (!IDENTIFIER.test(value) || findSecrets(value).length > 0) {
     throw new TypeError(`audit event: ${name} is not an identifier`);
   }
+  if (checked.size >= CHECKED_LIMIT) checked.clear();
+  checked.add(value);
   return value;
 }
 

@@ -17,7 +17,7 @@
  * can be dropped by someone who can rewrite the database (export checkpoints off the host often).
  */
 import { type Kysely, sql } from 'kysely';
-import { type ChainedEvent, type Checkpoint, chainEvent } from '../../audit/index.js';
+import { type AuditEvent, type ChainedEvent, type Checkpoint, chainEvent } from '../../audit/index.js';
 import type { RootKey } from '../../crypto/index.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -51,10 +51,8 @@ export interface AuditSettings {
   retentionDays: number;
 }
 
-interface Queued {
-  input: AuditInput;
-  time: string;
-}
+/** An event checked and built by `toAuditEvent` when submitted; `append` gives it its seq. */
+type Queued = AuditEvent;
 
 const TICK_MS = 1000;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -100,8 +98,8 @@ export function createAuditTrail(deps: {
     const trxStore = createAuditStore(trx, kind);
     const head = await trxStore.lockHead();
     let prev = head.hash;
-    const chained = inputs.map(({ input, time }, i) => {
-      const event = chainEvent(prev, toAuditEvent(input, head.seq + i + 1, time));
+    const chained = inputs.map((built, i) => {
+      const event = chainEvent(prev, { ...built, seq: head.seq + i + 1 });
       prev = event.hash;
       return event;
     });
@@ -229,12 +227,13 @@ export function createAuditTrail(deps: {
      * carry a value.
      */
     record(input: AuditInput): Promise<void> {
+      let built: Queued;
       try {
-        toAuditEvent(input, 1, new Date(clock()).toISOString());
+        built = toAuditEvent(input, 1, new Date(clock()).toISOString());
       } catch (error) {
         return Promise.reject(error);
       }
-      return queue.submit({ input, time: new Date(clock()).toISOString() });
+      return queue.submit(built);
     },
     /**
      * Appends events in the caller's transaction (data changes): they commit or roll back with it. Throws
@@ -242,8 +241,7 @@ export function createAuditTrail(deps: {
      */
     async appendInTransaction(trx: Kysely<Database>, inputs: readonly AuditInput[]): Promise<ChainedEvent[]> {
       const time = new Date(clock()).toISOString();
-      const queued = inputs.map((input) => ({ input, time }));
-      for (const { input } of queued) toAuditEvent(input, 1, time);
+      const queued = inputs.map((input) => toAuditEvent(input, 1, time));
       try {
         return await append(trx, queued);
       } catch (error) {
