@@ -54,8 +54,10 @@ import { tokenRoutes } from './http/routes/token-routes.js';
 import { userRoutes } from './http/routes/user-routes.js';
 import { errorResponse } from './http/schemas.js';
 import { createLogger, type Logger } from './log.js';
-import { createAuditTrail } from './services/audit/index.js';
+import type { Decision } from './policy/index.js';
+import { type AuditTrail, createAuditTrail } from './services/audit/index.js';
 import {
+  type Authorizer,
   createApiKeyService,
   createAuthorizer,
   createCollectionService,
@@ -88,6 +90,31 @@ export interface AppOptions {
   logger?: Logger;
   /** Milliseconds since the epoch; tests freeze or move time. */
   clock?: () => number;
+  /**
+   * For the benchmark's baseline only (bench/policy-audit.ts): record reads and writes skip the policy (every
+   * field allowed in plain) and write no audit event. Settable from code only: config, env and CLI never set it.
+   */
+  benchmarkBaseline?: { withoutPolicy: true; withoutAudit: true };
+}
+
+const ALLOW_PLAIN: Decision = { allow: true, redaction: 'plain' };
+
+/**
+ * The benchmark baseline's record access (its authorizer decides `allow, plain` for everything, so every
+ * RecordAccess method is covered) and audit trail (`record` and `appendInTransaction` write nothing).
+ */
+function benchmarkBaselineOf(
+  authorizer: Authorizer,
+  audit: AuditTrail,
+  hashSubject: (subject: string) => string,
+) {
+  return {
+    access: createRecordAccess({
+      authorizer: { ...authorizer, decide: (): Decision => ALLOW_PLAIN },
+      hashSubject,
+    }),
+    audit: { ...audit, record: async () => undefined, appendInTransaction: async () => [] },
+  };
 }
 
 export async function buildApp(config: Readonly<Config>, options: AppOptions) {
@@ -220,16 +247,26 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   const collections = createCollectionService({ db: database.db, stores, keys: keyService, clock });
   const subjects = createSubjectService({ db: database.db, keys: keyService, rootKey, audit, clock });
   const recordAccess = createRecordAccess({ authorizer, hashSubject: (subject) => subjects.hash(subject) });
+  // The benchmark's baseline only (AppOptions.benchmarkBaseline): records without policy and audit.
+  const baseline =
+    options.benchmarkBaseline === undefined
+      ? null
+      : benchmarkBaselineOf(authorizer, audit, (subject) => subjects.hash(subject));
   const records = createRecordService({
     db: database.db,
     keys: keyService,
     crypto: recordCrypto,
     subjects,
-    access: recordAccess,
-    audit,
+    access: baseline?.access ?? recordAccess,
+    audit: baseline?.audit ?? audit,
     clock,
   });
-  const recordReader = createRecordReader({ stores, crypto: recordCrypto, access: recordAccess, audit });
+  const recordReader = createRecordReader({
+    stores,
+    crypto: recordCrypto,
+    access: baseline?.access ?? recordAccess,
+    audit: baseline?.audit ?? audit,
+  });
   // Key rotation: jobs run in the background once the root key is available, one process per job (lease).
   const keyJobs = createKeyJobRunner({
     db: database.db,
