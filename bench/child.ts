@@ -56,6 +56,7 @@ async function handle(request: ChildRequest): Promise<ChildResults[ChildRequest[
         dataDir: request.dataDir,
         tls: request.tls,
         userCount: request.users,
+        baseline: request.baseline === true,
       });
       servers.push(server);
       return {

@@ -30,7 +30,14 @@ export type ChildRequest =
       seconds: number;
       warmupSeconds: number;
     }
-  | { kind: 'start-strongroom'; dataDir: string; tls: TlsPaths; users: number }
+  | {
+      kind: 'start-strongroom';
+      dataDir: string;
+      tls: TlsPaths;
+      users: number;
+      /** Build with `AppOptions.benchmarkBaseline` (records without policy and audit): policy-audit.ts only. */
+      baseline?: boolean;
+    }
   | { kind: 'start-bare'; tls: TlsPaths }
   | { kind: 'cpu-usage' }
   | { kind: 'event-loop-start' }

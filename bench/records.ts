@@ -46,7 +46,7 @@ const WORKLOADS: readonly Workload[] = [
 ];
 
 /** The collection declaration: the same fields and types, sensitive (email searchable) or not at all. */
-function collectionFields(sensitive: boolean) {
+export function collectionFields(sensitive: boolean) {
   return [
     ...SENSITIVE_FIELDS.map((f) => ({
       name: f.name,
@@ -98,13 +98,13 @@ export function recordValues(count: number, seed = 1): Array<Record<string, stri
   });
 }
 
-interface Api {
+export interface Api {
   call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: string }>;
   close(): void;
 }
 
 /** A certificate-verifying keep-alive client for setup requests (collections, seed records). */
-function apiClient(baseUrl: string, ca: Buffer, accessToken: string): Api {
+export function apiClient(baseUrl: string, ca: Buffer, accessToken: string): Api {
   const agent = new https.Agent({ keepAlive: true, maxSockets: SEED_CONCURRENCY, ca });
   return {
     call: (method, path, body) =>
@@ -137,7 +137,7 @@ function apiClient(baseUrl: string, ca: Buffer, accessToken: string): Api {
 }
 
 /** Creates the collection and `values.length` records in it; returns their ids in order. */
-async function seedCollection(
+export async function seedCollection(
   api: Api,
   name: CollectionName,
   values: ReadonlyArray<Record<string, string>>,
@@ -160,7 +160,7 @@ async function seedCollection(
   return ids;
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1

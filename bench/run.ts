@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: Strongroom's five performance checks, each reported as a ratio to a baseline measured in the
  * same run on the same machine. Results are informational: the exit code is 0 unless a benchmark crashes.
- * `npm run bench -- field-crypto` (or any of login, me, records, flood, field-crypto, audit-verify, rotation) runs only the named ones.
+ * `npm run bench -- field-crypto` (or any of login, me, records, policy-audit, flood, field-crypto, audit-verify,
+ * rotation) runs only the named ones.
  *
  * Process layout (2-core machines included): every server runs in a child process and the load generators run
  * here. In one process, autocannon's own TLS and HTTP work would sit on the server's event loop and be counted
@@ -21,6 +22,7 @@ import { benchKeyRotation } from './key-rotation.js';
 import { benchLoginFlood } from './login-flood.js';
 import { benchLoginThroughput } from './login-throughput.js';
 import { benchMeVsBare } from './me-vs-bare.js';
+import { benchPolicyAudit } from './policy-audit.js';
 import { benchRecords } from './records.js';
 import { type BenchResult, formatTable, writeResults } from './report.js';
 
@@ -32,7 +34,23 @@ const FLOOD_SECONDS = 10;
 const LOGIN_USERS = 16;
 // In-process field crypto: 5 alternating rounds of 1 s writes and 0.5 s reads per side, ~18 s with warm-up.
 const FIELD_CRYPTO_ROUNDS = 5;
-const BENCHMARKS = ['login', 'me', 'records', 'flood', 'field-crypto', 'audit-verify', 'rotation'] as const;
+const BENCHMARKS = [
+  'login',
+  'me',
+  'records',
+  'policy-audit',
+  'flood',
+  'field-crypto',
+  'audit-verify',
+  'rotation',
+] as const;
+/** Benchmarks that run their own children rather than the shared Strongroom server child. */
+const OWN_CHILDREN: ReadonlySet<BenchmarkName> = new Set([
+  'policy-audit',
+  'field-crypto',
+  'audit-verify',
+  'rotation',
+]);
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** The benchmarks named on the command line, or all of them; throws on an unknown name. */
@@ -73,7 +91,7 @@ async function main(): Promise<void> {
     const step = (name: BenchmarkName, title: string) =>
       log(`${selected.indexOf(name) + 1}/${selected.length} ${title} …`);
 
-    if (selected.some((name) => name !== 'field-crypto' && name !== 'rotation' && name !== 'audit-verify')) {
+    if (selected.some((name) => !OWN_CHILDREN.has(name))) {
       const strongroomChild = spawn();
       const strongroom = await strongroomChild.call({
         kind: 'start-strongroom',
@@ -145,6 +163,31 @@ async function main(): Promise<void> {
         );
       }
       await strongroomChild.close();
+    }
+
+    if (selected.includes('policy-audit')) {
+      step('policy-audit', 'record read with policy + durable audit vs both off (two servers, same data)');
+      const start = async (side: 'normal' | 'baseline') => {
+        const child = spawn();
+        const server = await child.call({
+          kind: 'start-strongroom',
+          dataDir: path.join(workDir, `policy-audit-${side}`),
+          tls,
+          users: 1,
+          baseline: side === 'baseline',
+        });
+        return {
+          child,
+          baseUrl: `https://127.0.0.1:${server.port}`,
+          adminAccessToken: server.adminAccessToken,
+        };
+      };
+      const normal = await start('normal');
+      const baseline = await start('baseline');
+      results.push(
+        await benchPolicyAudit({ normal, baseline, ca, rounds: ROUNDS, secondsPerRound: SECONDS_PER_ROUND }),
+      );
+      await Promise.all([normal.child.close(), baseline.child.close()]);
     }
 
     if (selected.includes('field-crypto')) {

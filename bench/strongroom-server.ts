@@ -34,12 +34,20 @@ export async function startStrongroom(options: {
   dataDir: string;
   tls: TlsPaths;
   userCount: number;
+  /** Records without policy and audit (`AppOptions.benchmarkBaseline`), for policy-audit.ts's baseline. */
+  baseline?: boolean;
 }): Promise<BenchServer & { users: BenchUser[]; accessToken: string; adminAccessToken: string }> {
   // Log level stays at the default (info), so the per-request log line and its redaction are part of the cost.
   const config = loadConfig({ dataDir: options.dataDir, port: 0, ...WIDE_THROTTLE }, {});
   const tls = await loadTlsFiles(options.tls.certPath, options.tls.keyPath);
   const logDestination = pino.destination({ dest: '/dev/null', sync: false });
-  const { app, services } = await buildApp(config, { tls, logDestination });
+  const { app, services } = await buildApp(config, {
+    tls,
+    logDestination,
+    ...(options.baseline === true
+      ? { benchmarkBaseline: { withoutPolicy: true, withoutAudit: true } as const }
+      : {}),
+  });
   // As `strongroom serve` does (src/cli/serve.ts).
   deprioritizeWorkerThreads();
 
