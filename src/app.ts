@@ -244,7 +244,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   });
   rootKey.onUnseal(() => keyService.init());
   const recordCrypto = createRecordCrypto({ keys: keyService });
-  const collections = createCollectionService({ db: database.db, stores, keys: keyService, clock });
+  const collections = createCollectionService({ db: database.db, stores, keys: keyService, audit, clock });
   const subjects = createSubjectService({ db: database.db, keys: keyService, rootKey, audit, clock });
   const recordAccess = createRecordAccess({ authorizer, hashSubject: (subject) => subjects.hash(subject) });
   // The benchmark's baseline only (AppOptions.benchmarkBaseline): records without policy and audit.
@@ -266,6 +266,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     crypto: recordCrypto,
     access: baseline?.access ?? recordAccess,
     audit: baseline?.audit ?? audit,
+    cursorKey: () => rootKey.derive('page-cursor/v1'),
   });
   // Key rotation: jobs run in the background once the root key is available, one process per job (lease).
   const keyJobs = createKeyJobRunner({

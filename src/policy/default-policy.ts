@@ -2,10 +2,11 @@
  * The built-in policy, installed (as version 1, source `default`) when no policy is stored and no policy file is
  * configured. It keeps the behaviour Strongroom had before policies existed:
  * - `admin` may do everything, in plain, whatever the purpose;
- * - `user` may read and search every collection masked; create records (`write` on `collections/<name>`, where
+ * - `user` may read every collection masked; create records (`write` on `collections/<name>`, where
  *   no record exists yet) and tokenize free values (`tokenize` on `tokens/<type>`); and read in plain, write,
- *   delete, tokenize and detokenize what it created itself (`created_by` equal to `$actor.id`), whole records
- *   (`collections/<name>`: delete, the subject id) and their fields alike.
+ *   delete, search (exact-match by sensitive value), tokenize and detokenize what it created itself (`created_by` equal to `$actor.id`), whole records
+ *   (`collections/<name>`: delete, the subject id) and their fields alike. Searching by a sensitive value is
+ *   limited to its own records: exact-match search on records one sees masked would recover their values.
  * Reading sensitive fields still needs a stated purpose (decide.ts): any of the default purposes will do.
  */
 import { ACTIONS } from './policy-types.js';
@@ -27,7 +28,7 @@ export function defaultPolicyDocument() {
         rules: [
           {
             effect: 'allow',
-            actions: ['read', 'search'],
+            actions: ['read'],
             resources: ['collections/**'],
             redaction: 'masked',
           },
@@ -35,7 +36,7 @@ export function defaultPolicyDocument() {
           { effect: 'allow', actions: ['tokenize'], resources: ['tokens/*'] },
           {
             effect: 'allow',
-            actions: ['read', 'write', 'delete', 'tokenize', 'detokenize'],
+            actions: ['read', 'search', 'write', 'delete', 'tokenize', 'detokenize'],
             resources: ['collections/*', 'collections/**', 'tokens/**'],
             redaction: 'plain',
             condition: OWN,

@@ -6,9 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
-import { type CollectionRow, type Database, inTransaction, type Stores } from '../storage/index.js';
+import type { CollectionRow, Database, Stores } from '../storage/index.js';
 import { checkFieldDefinitions, type FieldDefinition } from '../vault/index.js';
+import type { AuditInput, AuditTrail } from './audit/index.js';
 import type { KeyService } from './key-service.js';
+import { inAuditedTransaction } from './record-transaction.js';
 
 export interface Collection {
   id: string;
@@ -45,12 +47,18 @@ export function createCollectionService(deps: {
   db: Kysely<Database>;
   stores: Stores;
   keys: KeyService;
+  audit: Pick<AuditTrail, 'appendInTransaction'>;
   clock: () => number;
 }) {
   const cache = new Map<string, Collection>();
 
   return {
-    async create(createdBy: string, input: CollectionInput): Promise<Collection> {
+    /** Creates the collection and its keys; commits with its audit event (`event` says who asked). */
+    async create(
+      createdBy: string,
+      input: CollectionInput,
+      event: Omit<AuditInput, 'action' | 'outcome' | 'resource'> = { actor: `user:${createdBy}` },
+    ): Promise<Collection> {
       const fields = checkFieldDefinitions(input.fields);
       const id = randomUUID();
       const compact = id.replaceAll('-', '');
@@ -63,11 +71,14 @@ export function createCollectionService(deps: {
         createdBy,
         createdAt: deps.clock(),
       };
-      await inTransaction(deps.db, async (stores) => {
+      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
         if (!(await stores.collections.insert(row)))
           throw new AppError('COLLECTION_EXISTS', { field: 'body.name' });
         await deps.keys.createDataKey(stores.keys, row.keyId, 'collection');
         await deps.keys.createDataKey(stores.keys, row.indexKeyId, 'index');
+        return [
+          { ...event, action: 'collection.create', resource: { collection: row.name }, outcome: 'allowed' },
+        ];
       });
       return toCollection(row);
     },

@@ -90,6 +90,22 @@ export function createRecordAccess(deps: {
         context(caller),
       );
     },
+    /**
+     * True when the caller may see no field of the record for a reason a purpose would not fix: the record does
+     * not exist for them, and every route answers as for a missing record (no existence oracle across tenants).
+     */
+    hidden(caller: Caller, collection: Collection, facts: RecordFacts): boolean {
+      const decisions = [...this.fields(caller, 'read', collection, facts).values()];
+      if (decisions.length === 0 || decisions.some((d) => d.allow)) return false;
+      if (!decisions.some((d) => !d.allow && d.reason === 'PURPOSE_REQUIRED')) return true;
+      // decide() asks for a purpose before it looks at conditions: the record is visible only if some configured
+      // purpose would show a field of it (so another tenant's record stays hidden when no purpose is stated).
+      for (const purpose of deps.authorizer.purposes()) {
+        const withPurpose = this.fields({ ...caller, purpose }, 'read', collection, facts);
+        if ([...withPurpose.values()].some((d) => d.allow)) return false;
+      }
+      return true;
+    },
     /** The decision on free-standing tokens of `type` (tokenize a value, detokenize or delete its token). */
     token(caller: Caller, action: Action, type: string, createdBy: string | null): Decision {
       return deps.authorizer.decide(

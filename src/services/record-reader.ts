@@ -1,26 +1,33 @@
 /**
  * Reading records: by id, as a filtered page, or by exact value of searchable sensitive fields (blind index).
- * The policy decides every field: an allowed field leaves at the decision's redaction level, lowered to what the
- * caller asked for (`masked` by default, `redacted` = null, not even decrypted); `reveal` asks for `plain` and is
- * refused as a whole (403) when the policy does not allow plain for every named field; a denied field is never
- * decrypted for output nor serialized, and is listed in `withheld` with the denial reason (e.g. PURPOSE_REQUIRED).
- * A record the caller may see no field of, for a reason other than a missing purpose, does not exist for them
- * (404, skipped in lists). The subject id reads `***` unless `reveal` names `subject` and the policy allows plain
- * reads of the whole record.
+ * The policy decides every field of every record: an allowed field leaves at the decision's redaction level,
+ * lowered to what the caller asked for (`masked` by default for sensitive fields, `redacted` = null, not even
+ * decrypted); `reveal` asks for `plain` and is refused as a whole (403) when the policy does not allow plain for
+ * every named field; a denied field is never decrypted for output nor serialized, and is listed in `withheld` with
+ * the denial reason (e.g. PURPOSE_REQUIRED). A record the caller may see no field of under any configured purpose
+ * does not exist for them (404, skipped in lists). The subject id reads `***` unless `reveal` names `subject` and
+ * the policy allows plain reads of the whole record.
+ * Finding is object-level too: a record matches a filter only if the caller may read the filtered fields of that
+ * record, and a search only if the policy allows `search` on the searched sensitive fields of that record (so
+ * exact-match probing cannot recover a value the caller sees masked on records that are not theirs).
+ * Pages are filled with visible records only, and cursors are sealed (AES-GCM under a key derived from the root
+ * key, bound to the collection), so neither an empty page with a cursor nor the cursor itself reveals a record the
+ * caller cannot see.
  * Every read is audited (action, collection, record id, the fields that left, purpose) and the event is durably
  * written before the response is returned (AUDIT_UNAVAILABLE otherwise).
  * Invariants: filters on sensitive fields are refused (their values must travel in a body, through the blind
  * index); blind index matches are confirmed by decrypting, so truncation collisions never return a wrong record;
- * erased records answer SUBJECT_ERASED and are skipped in lists.
+ * erased records answer SUBJECT_ERASED (404 when hidden) and are skipped in lists.
  */
+import { open, seal } from '../crypto/index.js';
 import { AppError } from '../errors.js';
-import type { Decision, DenyReason, Redaction } from '../policy/index.js';
+import type { DenyReason, Redaction } from '../policy/index.js';
 import type { AttributeFilter, IndexFilter, KeyStore, RecordRow, Stores } from '../storage/index.js';
 import { type FieldValue, fieldNamed, maskFieldValue, normalizeFieldValue } from '../vault/index.js';
 import type { AuditAction, AuditTrail } from './audit/index.js';
 import { denialError } from './authorizer.js';
 import type { Collection } from './collection-service.js';
-import type { Caller, RecordAccess } from './record-access.js';
+import type { Caller, RecordAccess, RecordFacts } from './record-access.js';
 import { indexedText, type RecordCrypto, SUBJECT_FIELD } from './record-crypto.js';
 import { factsOf } from './record-service.js';
 
@@ -29,6 +36,8 @@ export type RedactionLevel = Redaction;
 export interface ReadOptions {
   /** Sensitive fields (or `subject`) to return in plain. */
   reveal: readonly string[];
+  /** Where `reveal` came from, for errors: `query.reveal` (default) or `body.reveal`. */
+  revealPath?: string;
   /** Level of the other sensitive fields. */
   redaction: 'masked' | 'redacted';
 }
@@ -54,29 +63,11 @@ export const MAX_PAGE = 200;
 export const REVEAL_SUBJECT = 'subject';
 const SUBJECT_MASK = '***';
 const LEVELS: readonly Redaction[] = ['redacted', 'masked', 'plain'];
+/** Rows examined for one page at most: beyond, the page ends early with a cursor (bounded work per request). */
+const MAX_SCANNED = 2000;
 
 function lower(a: Redaction, b: Redaction): Redaction {
   return LEVELS.indexOf(a) <= LEVELS.indexOf(b) ? a : b;
-}
-
-function encodeCursor(id: string): string {
-  return Buffer.from(JSON.stringify({ after: id }), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined, path: string): string | null {
-  if (cursor === undefined) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string' && parsed.after.length <= 64) return parsed.after;
-  } catch {
-    // fall through to the typed error
-  }
-  throw new AppError('VALIDATION_FAILED', { field: path, message: `${path} is not a cursor from this API` });
-}
-
-/** A record the caller may see nothing of, for a reason a purpose would not fix: as good as absent to them. */
-function invisible(decisions: Map<string, Decision>): boolean {
-  return [...decisions.values()].every((d) => !d.allow && d.reason !== 'PURPOSE_REQUIRED');
 }
 
 export function createRecordReader(deps: {
@@ -84,26 +75,45 @@ export function createRecordReader(deps: {
   crypto: RecordCrypto;
   access: RecordAccess;
   audit: AuditTrail;
+  /** Seals page cursors (AES-256-GCM); read at each use. */
+  cursorKey: () => Buffer;
 }) {
   const store: KeyStore = deps.stores.keys;
 
-  function checkReveal(collection: Collection, reveal: readonly string[]): void {
-    for (const name of reveal) {
+  function encodeCursor(collection: Collection, id: string): string {
+    return seal(deps.cursorKey(), Buffer.from(id, 'utf8'), `cursor:${collection.id}`).slice('v1.'.length);
+  }
+
+  function decodeCursor(collection: Collection, cursor: string | undefined, path: string): string | null {
+    if (cursor === undefined) return null;
+    try {
+      return open(deps.cursorKey(), `v1.${cursor}`, `cursor:${collection.id}`).toString('utf8');
+    } catch {
+      throw new AppError('VALIDATION_FAILED', {
+        field: path,
+        message: `${path} is not a cursor from this API`,
+      });
+    }
+  }
+
+  function checkReveal(collection: Collection, options: ReadOptions): void {
+    const path = options.revealPath ?? 'query.reveal';
+    for (const name of options.reveal) {
       if (name === REVEAL_SUBJECT) continue;
-      if (!fieldNamed(collection.fields, name, 'query.reveal').sensitive) {
+      if (!fieldNamed(collection.fields, name, path).sensitive) {
         throw new AppError('VALIDATION_FAILED', {
-          field: 'query.reveal',
-          message: `query.reveal names ${name}, which is not a sensitive field`,
+          field: path,
+          message: `${path} names ${name}, which is not a sensitive field`,
         });
       }
     }
   }
 
-  /** The view of `row` for `caller`, or null when the record is invisible to them. Throws on a refused reveal. */
+  /** The view of `row` for `caller`, or null when the record is hidden from them. Throws on a refused reveal. */
   async function view(caller: Caller, collection: Collection, row: RecordRow, options: ReadOptions) {
     const facts = factsOf(row);
+    if (deps.access.hidden(caller, collection, facts)) return null;
     const decisions = deps.access.fields(caller, 'read', collection, facts);
-    if (decisions.size > 0 && invisible(decisions)) return null;
     const revealed = new Set(options.reveal);
     for (const name of revealed) {
       const decision =
@@ -114,7 +124,7 @@ export function createRecordReader(deps: {
       if (!decision.allow) throw denialError(decision.reason);
       if (decision.redaction !== 'plain') {
         throw new AppError('FORBIDDEN', {
-          field: 'query.reveal',
+          field: options.revealPath ?? 'query.reveal',
           message: 'You may not see these fields in plain',
         });
       }
@@ -130,15 +140,14 @@ export function createRecordReader(deps: {
       }
       const wanted: Redaction =
         !definition.sensitive || revealed.has(definition.name) ? 'plain' : options.redaction;
-      levels.set(definition.name, definition.sensitive ? lower(decision.redaction, wanted) : 'plain');
+      // A non-sensitive value is stored and filterable in clear: masking it would hide nothing, so only
+      // `redacted` applies to it.
+      const allowed = definition.sensitive || decision.redaction === 'redacted' ? decision.redaction : 'plain';
+      levels.set(definition.name, lower(allowed, wanted));
     }
+    const sensitive = new Set(collection.fields.filter((f) => f.sensitive).map((f) => f.name));
     const needed = new Set(
-      [...levels]
-        .filter(
-          ([name, level]) =>
-            level !== 'redacted' && collection.fields.some((f) => f.name === name && f.sensitive),
-        )
-        .map(([name]) => name),
+      [...levels].filter(([n, l]) => l !== 'redacted' && sensitive.has(n)).map(([n]) => n),
     );
     if (revealed.has(REVEAL_SUBJECT) && row.subjectSealed !== null) needed.add(SUBJECT_FIELD);
     const at = {
@@ -156,12 +165,8 @@ export function createRecordReader(deps: {
     for (const definition of collection.fields) {
       const level = levels.get(definition.name);
       if (level === undefined) continue;
-      if (!definition.sensitive) {
-        fields[definition.name] = facts.plain[definition.name] ?? null;
-        continue;
-      }
-      redaction[definition.name] = level;
-      const value = opened[definition.name];
+      const value = definition.sensitive ? opened[definition.name] : facts.plain[definition.name];
+      if (definition.sensitive || level !== 'plain') redaction[definition.name] = level;
       fields[definition.name] =
         value === undefined || level === 'redacted'
           ? null
@@ -187,23 +192,21 @@ export function createRecordReader(deps: {
     caller: Caller,
     action: AuditAction,
     collection: Collection,
-    view: RecordView | null,
+    shown: RecordView | null,
     searched: string[] = [],
   ) {
+    const revealedSubject = shown !== null && shown.subject !== null && shown.subject !== SUBJECT_MASK;
     return deps.audit.record({
       ...caller.audit,
       ...(caller.purpose === undefined ? {} : { purpose: caller.purpose }),
       action,
       resource: {
         collection: collection.name,
-        ...(view === null ? {} : { recordId: view.id }),
+        ...(shown === null ? {} : { recordId: shown.id }),
         fields:
-          view === null
+          shown === null
             ? searched
-            : [
-                ...Object.keys(view.fields),
-                ...(view.subject !== null && view.subject !== SUBJECT_MASK ? [REVEAL_SUBJECT] : []),
-              ],
+            : [...Object.keys(shown.fields), ...(revealedSubject ? [REVEAL_SUBJECT] : [])],
       },
       outcome: 'allowed',
     });
@@ -219,40 +222,71 @@ export function createRecordReader(deps: {
     return { field: name, value: indexedText(normalizeFieldValue(definition.type, raw, path)) };
   }
 
-  /** Views of the visible rows (`keep` filters further), audited one event per record before returning. */
+  /** True when the policy lets `caller` use every field in `fields` of this record with `action`. */
+  function mayMatch(
+    caller: Caller,
+    action: 'read' | 'search',
+    collection: Collection,
+    facts: RecordFacts,
+    fields: string[],
+  ) {
+    if (fields.length === 0) return true;
+    // Filtering by a value one may see only as `redacted` would reveal it: reads must be above that level.
+    return [...deps.access.fields(caller, action, collection, facts, fields).values()].every(
+      (d) => d.allow && (action === 'search' || d.redaction !== 'redacted'),
+    );
+  }
+
+  /**
+   * One page of visible records: rows are fetched in id order and kept when `keep` accepts them and the caller
+   * may see them, until `limit` are kept or the rows run out (or MAX_SCANNED rows were examined). The cursor
+   * points after the last row examined, sealed. Every kept record is audited before the page is returned.
+   */
   async function page(
     caller: Caller,
     action: AuditAction,
     collection: Collection,
-    rows: RecordRow[],
-    limit: number,
-    options: ReadOptions,
+    query: { cursor?: string; limit: number; cursorPath: string } & ReadOptions,
+    fetch: (after: string | null, limit: number) => Promise<RecordRow[]>,
+    keep: (row: RecordRow, facts: RecordFacts) => Promise<boolean>,
     searched: string[],
-    keep: (row: RecordRow) => Promise<boolean> = async () => true,
   ): Promise<RecordPage> {
+    let after = decodeCursor(collection, query.cursor, query.cursorPath);
     const records: RecordView[] = [];
-    for (const row of rows) {
-      if (!(await keep(row))) continue;
-      const shown = await view(caller, collection, row, options);
-      if (shown !== null) records.push(shown);
+    let scanned = 0;
+    let more = true;
+    while (records.length < query.limit && more && scanned < MAX_SCANNED) {
+      const batch = Math.min(query.limit * 2, MAX_PAGE);
+      const rows = await fetch(after, batch);
+      more = rows.length === batch;
+      for (const row of rows) {
+        scanned++;
+        after = row.id;
+        if (await keep(row, factsOf(row))) {
+          const shown = await view(caller, collection, row, query);
+          if (shown !== null) records.push(shown);
+        }
+        if (records.length === query.limit || scanned >= MAX_SCANNED) {
+          more = more || row !== rows[rows.length - 1];
+          break;
+        }
+      }
     }
     await Promise.all(
       records.length === 0
         ? [auditRead(caller, action, collection, null, searched)]
         : records.map((r) => auditRead(caller, action, collection, r)),
     );
-    const last = rows[rows.length - 1];
-    return {
-      records,
-      nextCursor: rows.length === limit && last !== undefined ? encodeCursor(last.id) : null,
-    };
+    return { records, nextCursor: more && after !== null ? encodeCursor(collection, after) : null };
   }
 
   return {
     async get(caller: Caller, collection: Collection, id: string, options: ReadOptions): Promise<RecordView> {
-      checkReveal(collection, options.reveal);
+      checkReveal(collection, options);
       const row = await deps.stores.records.find(collection.id, id);
-      if (row === null) throw new AppError('RECORD_NOT_FOUND');
+      if (row === null || deps.access.hidden(caller, collection, factsOf(row))) {
+        throw new AppError('RECORD_NOT_FOUND');
+      }
       if (row.erasedAt !== null) throw new AppError('SUBJECT_ERASED');
       const shown = await view(caller, collection, row, options);
       if (shown === null) throw new AppError('RECORD_NOT_FOUND');
@@ -265,18 +299,22 @@ export function createRecordReader(deps: {
       collection: Collection,
       query: { cursor?: string; limit: number; filters: Record<string, string> } & ReadOptions,
     ): Promise<RecordPage> {
-      checkReveal(collection, query.reveal);
+      checkReveal(collection, query);
       const attributes = Object.entries(query.filters).map(([name, text]) =>
         parseFilter(collection, name, text),
       );
-      const after = decodeCursor(query.cursor, 'query.cursor');
-      const rows = await deps.stores.recordQueries.list(collection.id, {
-        after,
-        limit: query.limit,
-        attributes,
-        indexes: [],
-      });
-      return page(caller, 'record.list', collection, rows, query.limit, query, Object.keys(query.filters));
+      const filtered = attributes.map((a) => a.field);
+      return page(
+        caller,
+        'record.list',
+        collection,
+        { ...query, cursorPath: 'query.cursor' },
+        (after, limit) =>
+          deps.stores.recordQueries.list(collection.id, { after, limit, attributes, indexes: [] }),
+        // Filtering by a field is reading it: only records whose filtered fields the caller may read can match.
+        async (_row, facts) => mayMatch(caller, 'read', collection, facts, filtered),
+        filtered,
+      );
     },
 
     async search(
@@ -284,40 +322,41 @@ export function createRecordReader(deps: {
       collection: Collection,
       query: { where: Record<string, unknown>; cursor?: string; limit: number } & ReadOptions,
     ): Promise<RecordPage> {
-      checkReveal(collection, query.reveal);
+      checkReveal(collection, query);
       const attributes: AttributeFilter[] = [];
       const indexes: IndexFilter[] = [];
       const expected = new Map<string, string>();
       const names = Object.keys(query.where);
-      for (const name of names) fieldNamed(collection.fields, name, 'body.where');
-      // Searching by a value reveals whether it is stored: the policy must allow `search` on each field used.
-      for (const decision of deps.access.fields(caller, 'search', collection, undefined, names).values()) {
-        if (!decision.allow) throw denialError(decision.reason);
+      const definitions = names.map((name) => fieldNamed(collection.fields, name, 'body.where'));
+      const sensitiveNames = definitions.filter((d) => d.sensitive).map((d) => d.name);
+      const plainNames = definitions.filter((d) => !d.sensitive).map((d) => d.name);
+      // Refusals that hold for every record (no purpose, an unknown purpose, an unconditional deny) answer 403 now;
+      // conditional grants are decided record by record below.
+      for (const decision of deps.access
+        .fields(caller, 'search', collection, undefined, sensitiveNames)
+        .values()) {
+        if (!decision.allow && decision.reason !== 'NO_MATCHING_RULE') throw denialError(decision.reason);
       }
       const versions = (await deps.stores.keys.liveVersions(collection.indexKeyId)).map((k) => k.version);
-      for (const [name, raw] of Object.entries(query.where)) {
-        const path = `body.where.${name}`;
-        const definition = fieldNamed(collection.fields, name, 'body.where');
-        const value = normalizeFieldValue(definition.type, raw, path);
+      for (const definition of definitions) {
+        const path = `body.where.${definition.name}`;
+        const value = normalizeFieldValue(definition.type, query.where[definition.name], path);
         if (!definition.sensitive) {
-          attributes.push({ field: name, value: indexedText(value) });
+          attributes.push({ field: definition.name, value: indexedText(value) });
         } else if (!definition.searchable) {
           throw new AppError('FIELD_NOT_SEARCHABLE', { field: path });
         } else {
-          indexes.push({
-            field: name,
-            candidates: await deps.crypto.candidates(store, collection, versions, name, value),
-          });
-          expected.set(name, indexedText(value));
+          const candidates = await deps.crypto.candidates(
+            store,
+            collection,
+            versions,
+            definition.name,
+            value,
+          );
+          indexes.push({ field: definition.name, candidates });
+          expected.set(definition.name, indexedText(value));
         }
       }
-      const after = decodeCursor(query.cursor, 'body.cursor');
-      const rows = await deps.stores.recordQueries.list(collection.id, {
-        after,
-        limit: query.limit,
-        attributes,
-        indexes,
-      });
       // Truncated indexes can collide: confirm each candidate against its decrypted values.
       const confirm = async (row: RecordRow) => {
         if (expected.size === 0) return true;
@@ -337,7 +376,19 @@ export function createRecordReader(deps: {
           ([name, text]) => values[name] !== undefined && indexedText(values[name]) === text,
         );
       };
-      return page(caller, 'record.search', collection, rows, query.limit, query, names, confirm);
+      return page(
+        caller,
+        'record.search',
+        collection,
+        { ...query, cursorPath: 'body.cursor' },
+        (after, limit) =>
+          deps.stores.recordQueries.list(collection.id, { after, limit, attributes, indexes }),
+        async (row, facts) =>
+          mayMatch(caller, 'search', collection, facts, sensitiveNames) &&
+          mayMatch(caller, 'read', collection, facts, plainNames) &&
+          (await confirm(row)),
+        names,
+      );
     },
   };
 }

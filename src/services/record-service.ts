@@ -165,7 +165,9 @@ export function createRecordService(deps: {
     async delete(caller: Caller, collection: Collection, id: string): Promise<void> {
       await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
         const record = await stores.records.find(collection.id, id);
-        if (record === null) throw new AppError('RECORD_NOT_FOUND');
+        if (record === null || deps.access.hidden(caller, collection, factsOf(record))) {
+          throw new AppError('RECORD_NOT_FOUND');
+        }
         const decision = deps.access.collection(caller, 'delete', collection, factsOf(record));
         if (!decision.allow) throw denialError(decision.reason);
         await stores.records.delete(collection.id, id);
@@ -184,13 +186,21 @@ export function createRecordService(deps: {
   ): Promise<{ revision: number; updatedAt: number } | null> {
     const record = await stores.records.find(collection.id, id);
     if (record === null) throw new AppError('RECORD_NOT_FOUND');
-    if (record.erasedAt !== null) throw new AppError('SUBJECT_ERASED');
     const facts = factsOf(record);
-    assertWritable(caller, collection, facts, [
-      ...Object.keys(values.plain),
-      ...Object.keys(values.sensitive),
-      ...values.cleared,
-    ]);
+    if (deps.access.hidden(caller, collection, facts)) throw new AppError('RECORD_NOT_FOUND');
+    if (record.erasedAt !== null) throw new AppError('SUBJECT_ERASED');
+    if (record.subjectHash !== null) {
+      // Holds the subject row against a concurrent erasure until this update commits (see subject-service).
+      const subject = await stores.subjects.find(record.subjectHash, 'share');
+      if (subject?.erasedAt != null) throw new AppError('SUBJECT_ERASED');
+    }
+    const written = [...Object.keys(values.plain), ...Object.keys(values.sensitive), ...values.cleared];
+    assertWritable(caller, collection, facts, written);
+    // The record as it will be must be writable too: an update cannot move a record where the caller may not write
+    // (e.g. into another tenant by changing `tenant_id`).
+    const nextPlain: Record<string, FieldValue> = { ...facts.plain, ...values.plain };
+    for (const name of values.cleared) delete nextPlain[name];
+    assertWritable(caller, collection, { ...facts, plain: nextPlain }, written);
     const keyVersion = await deps.keys.currentVersion(stores.keys, record.keyId);
     const from = {
       collectionId: collection.id,
@@ -215,8 +225,7 @@ export function createRecordService(deps: {
       }
     }
     for (const name of cleared) delete sealed[name];
-    const plain = { ...facts.plain, ...values.plain };
-    for (const name of cleared) delete plain[name];
+    const plain = nextPlain;
     const now = deps.clock();
     const updated = await stores.records.update(id, record.revision, {
       subjectSealed,

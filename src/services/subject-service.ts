@@ -40,14 +40,14 @@ export function createSubjectService(deps: {
     hash,
     /** The subject's data key id, created on first use; SUBJECT_ERASED for an erased subject. Call inside a transaction. */
     async keyFor(stores: Stores, subjectHash: string): Promise<string> {
-      let subject = await stores.subjects.find(subjectHash);
+      let subject = await stores.subjects.find(subjectHash, 'share');
       if (subject === null) {
         const keyId = `s_${randomBase62(22)}`;
         if (await stores.subjects.insert({ subjectHash, keyId, createdAt: deps.clock(), erasedAt: null })) {
           await deps.keys.createDataKey(stores.keys, keyId, 'subject');
           return keyId;
         }
-        subject = await stores.subjects.find(subjectHash);
+        subject = await stores.subjects.find(subjectHash, 'share');
       }
       if (subject === null) throw new Error('subject vanished while being created');
       if (subject.erasedAt !== null) throw new AppError('SUBJECT_ERASED', { field: 'body.subject' });
@@ -66,7 +66,8 @@ export function createSubjectService(deps: {
       const now = deps.clock();
       let result: (ErasureResult & { keyId: string | null }) | undefined;
       await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
-        const existing = await stores.subjects.find(subjectHash);
+        // Waits for writers holding the subject row (see keyFor), and makes new ones wait for this erasure.
+        const existing = await stores.subjects.find(subjectHash, 'update');
         if (existing?.erasedAt != null) {
           result = {
             erasedAt: existing.erasedAt,

@@ -128,12 +128,18 @@ export function createTokenService(deps: {
     if (!definition.sensitive) throw new AppError('FIELD_NOT_SENSITIVE', { field: 'body.source.field' });
     assertKindFits(kind, definition.type, 'body.source.field');
     const record = await stores.records.find(collection.id, source.record);
-    if (record === null) throw new AppError('RECORD_NOT_FOUND', { field: 'body.source.record' });
+    if (record === null || deps.access.hidden(caller, collection, factsOf(record))) {
+      throw new AppError('RECORD_NOT_FOUND', { field: 'body.source.record' });
+    }
     if (record.erasedAt !== null) throw new AppError('SUBJECT_ERASED', { field: 'body.source.record' });
     const decision = deps.access
       .fields(caller, 'tokenize', collection, factsOf(record), [definition.name])
       .get(definition.name);
     if (decision === undefined || !decision.allow) throw denialError(decision?.reason ?? 'NO_MATCHING_RULE');
+    // A token can be detokenized later: making one needs the right to see the value in plain.
+    if (decision.redaction !== 'plain') {
+      throw new AppError('FORBIDDEN', { message: 'You may tokenize only values you may see in plain' });
+    }
     const sealed = (JSON.parse(record.sealedFields) as Record<string, string>)[definition.name];
     if (sealed === undefined) throw new AppError('FIELD_EMPTY', { field: 'body.source.field' });
     const at = {
@@ -318,22 +324,34 @@ export function createTokenService(deps: {
       for (const row of rows)
         if (deps.access.token(caller, 'delete', row.type, row.createdBy).allow) allowed.push(row);
       if (allowed.length === 0) throw new AppError('TOKEN_NOT_FOUND');
-      await deps.stores.tokens.deleteRows(allowed.map((row) => row.id));
+      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
+        await stores.tokens.deleteRows(allowed.map((row) => row.id));
+        return allowed.map((row) => ({
+          ...caller.audit,
+          action: 'token.delete' as const,
+          resource:
+            row.recordId === null || row.field === null
+              ? { fields: [row.type] }
+              : { recordId: row.recordId, fields: [row.field] },
+          outcome: 'allowed' as const,
+        }));
+      });
     },
   };
 
   /** Whether the policy lets `caller` act on `row`: on its source field (with the record's facts) or its type. */
   async function mayUse(caller: Caller, action: 'detokenize', row: TokenRow): Promise<boolean> {
     if (row.collectionId === null || row.recordId === null || row.field === null) {
-      return deps.access.token(caller, action, row.type, row.createdBy).allow;
+      const decision = deps.access.token(caller, action, row.type, row.createdBy);
+      return decision.allow && decision.redaction === 'plain';
     }
     const collection = await deps.collections.getById(row.collectionId);
     const record = collection === null ? null : await deps.stores.records.find(collection.id, row.recordId);
     if (collection === null || record === null) return false;
-    return (
-      deps.access.fields(caller, action, collection, factsOf(record), [row.field]).get(row.field)?.allow ===
-      true
-    );
+    const decision = deps.access
+      .fields(caller, action, collection, factsOf(record), [row.field])
+      .get(row.field);
+    return decision?.allow === true && decision.redaction === 'plain';
   }
 
   function detokenizeEvent(caller: Caller, row: TokenRow | null): AuditInput {

@@ -146,11 +146,6 @@ export function createRecordQueryStore(db: Kysely<Database>) {
      */
     async eraseSubject(subjectHash: string, now: number): Promise<number> {
       const ids = await this.idsOfSubject(subjectHash);
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500);
-        await db.deleteFrom('record_attributes').where('record_id', 'in', chunk).execute();
-        await db.deleteFrom('blind_indexes').where('record_id', 'in', chunk).execute();
-      }
       const result = await db
         .updateTable('records')
         .set({
@@ -163,6 +158,11 @@ export function createRecordQueryStore(db: Kysely<Database>) {
         .where('subject_hash', '=', subjectHash)
         .where('erased_at', 'is', null)
         .executeTakeFirst();
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        await db.deleteFrom('record_attributes').where('record_id', 'in', chunk).execute();
+        await db.deleteFrom('blind_indexes').where('record_id', 'in', chunk).execute();
+      }
       return Number(result.numUpdatedRows);
     },
   };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter } from 'kysely';
 import type { Database } from './schema.js';
 
 export interface SubjectRow {
@@ -18,13 +18,18 @@ export interface ErasureRow {
 }
 
 export function createSubjectStore(db: Kysely<Database>) {
+  const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
   return {
-    async find(subjectHash: string): Promise<SubjectRow | null> {
-      const row = await db
-        .selectFrom('subjects')
-        .selectAll()
-        .where('subject_hash', '=', subjectHash)
-        .executeTakeFirst();
+    /**
+     * The subject row. Inside a transaction, `lock` serializes writers of the subject's data (`share`) against its
+     * erasure (`update`) on PostgreSQL, so a record written concurrently with an erasure is either erased with the
+     * rest or refused; SQLite transactions are serialized already.
+     */
+    async find(subjectHash: string, lock?: 'share' | 'update'): Promise<SubjectRow | null> {
+      let query = db.selectFrom('subjects').selectAll().where('subject_hash', '=', subjectHash);
+      if (isPostgres && lock === 'share') query = query.forShare();
+      if (isPostgres && lock === 'update') query = query.forUpdate();
+      const row = await query.executeTakeFirst();
       return row === undefined
         ? null
         : {

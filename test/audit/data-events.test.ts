@@ -427,10 +427,7 @@ describe.each(kinds)('data access audit events (%s)', (database) => {
     ]);
   });
 
-  // BUG (src/http/routes/subject-routes.ts, the erase route's `config: { access: 'admin' }`): the route declares
-  // no `audit: 'subject.erase'`, so the error handler's onRefused skips it and a refused erasure leaves no event.
-  // Remove `.fails` once fixed.
-  it.fails('a refused erase is one denied subject.erase event, without the subject id', async () => {
+  it('a refused erase is one denied subject.erase event, without the subject id', async () => {
     const { response, events } = await audited(() =>
       call(
         owner,

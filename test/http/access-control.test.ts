@@ -527,7 +527,7 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     access: 'authenticated',
     purpose: true,
     success: { status: 200 },
-    prepare: async ({ cast, actor, headers, allowed }) => {
+    prepare: async ({ cast, actor, allowed }) => {
       const record = await ownedRecord(cast);
       const url = `/v1/collections/${MATRIX}/records/search`;
       const where = { ssn: record.ssn };
@@ -537,13 +537,15 @@ const EXPLICIT_ROUTES: RouteCase[] = [
         verify: async (response) => {
           if (!allowed) return;
           const { records } = response.json() as { records: Array<{ id: string }> };
-          expect(records.map((r) => r.id)).toContain(record.id);
           for (const plain of [record.ssn, record.name]) expect(response.body, actor).not.toContain(plain);
-          if (actor !== 'otherUser') return;
-          const payload = { where, reveal: ['ssn'] };
-          const revealed = await t.app.inject({ method: 'POST', url, headers, payload });
-          expect(revealed.statusCode).toBe(403);
-          expect(errorCode(revealed)).toBe('FORBIDDEN');
+          // Searching by a sensitive value is object-level: under the default policy a user finds only its own
+          // records, so exact-match probing cannot recover values it sees masked on others' records.
+          if (actor === 'otherUser') {
+            expect(records).toEqual([]);
+            expect((response.json() as { next_cursor: unknown }).next_cursor).toBeNull();
+            return;
+          }
+          expect(records.map((r) => r.id)).toContain(record.id);
         },
       };
     },

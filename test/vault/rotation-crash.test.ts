@@ -52,7 +52,7 @@ function call(
         ca,
         headers: {
           ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+          ...(token === null ? {} : { authorization: `Bearer ${token}`, 'x-access-purpose': 'support' }),
         },
       },
       (res) => {

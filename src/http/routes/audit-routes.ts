@@ -125,7 +125,7 @@ export async function auditRoutes(
   app.get<{ Querystring: EventQuery }>(
     '/v1/audit/events',
     {
-      config: { access: AUDIT_ACCESS },
+      config: { access: AUDIT_ACCESS, audit: 'audit.query' },
       schema: {
         tags: ['audit'],
         summary: 'Audit events in seq order, filtered, with cursor pagination',
@@ -194,7 +194,7 @@ export async function auditRoutes(
   app.post<{ Body: { value: string } }>(
     '/v1/audit/hash',
     {
-      config: { access: AUDIT_ACCESS },
+      config: { access: AUDIT_ACCESS, audit: 'audit.hash' },
       schema: {
         tags: ['audit'],
         summary:
@@ -226,7 +226,7 @@ export async function auditRoutes(
   app.get(
     '/v1/audit/checkpoints',
     {
-      config: { access: AUDIT_ACCESS },
+      config: { access: AUDIT_ACCESS, audit: 'audit.checkpoints' },
       schema: {
         tags: ['audit'],
         summary:

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Collection, CollectionInput, CollectionService } from '../../services/index.js';
+import { auditContext } from '../audit-context.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses } from '../schemas.js';
 import { collectionBody, collectionParam, newCollection } from '../vault-schemas.js';
@@ -22,7 +23,7 @@ export async function collectionRoutes(
   app.post<{ Body: CollectionInput }>(
     '/v1/collections',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', audit: 'collection.create' },
       schema: {
         tags: ['records'],
         summary: 'Declare a collection and its fields (admin)',
@@ -32,7 +33,11 @@ export async function collectionRoutes(
       },
     },
     async (request, reply) => {
-      const created = await options.collections.create(actorOf(request).userId, request.body);
+      const created = await options.collections.create(
+        actorOf(request).userId,
+        request.body,
+        auditContext(request),
+      );
       return reply.code(201).send(toBody(created));
     },
   );

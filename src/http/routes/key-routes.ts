@@ -133,7 +133,7 @@ export async function keyRoutes(
   app.get(
     '/v1/keys/jobs',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', audit: 'key.read' },
       schema: {
         tags: ['keys'],
         summary: 'The newest key rotation jobs (policy: `manage_keys`)',
@@ -157,7 +157,7 @@ export async function keyRoutes(
   app.get<{ Params: { id: string } }>(
     '/v1/keys/jobs/:id',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', audit: 'key.read' },
       schema: {
         tags: ['keys'],
         summary: 'Progress of one key rotation job (policy: `manage_keys`)',

@@ -163,6 +163,7 @@ export async function recordRoutes(
         ...(cursor === undefined ? {} : { cursor }),
         limit: limit ?? 50,
         reveal: [...new Set(reveal ?? [])],
+        revealPath: 'body.reveal',
         redaction: redaction ?? 'masked',
       });
       return {

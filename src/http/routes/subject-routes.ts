@@ -13,7 +13,7 @@ export async function subjectRoutes(
   app.post<{ Params: { subject: string } }>(
     '/v1/subjects/:subject/erase',
     {
-      config: { access: 'admin' },
+      config: { access: 'authenticated', audit: 'subject.erase' },
       schema: {
         tags: ['records'],
         summary:

@@ -118,7 +118,7 @@ export async function tokenRoutes(app: FastifyInstance, options: { tokens: Token
   app.delete<{ Params: { token: string } }>(
     '/v1/tokens/:token',
     {
-      config: access,
+      config: { ...access, audit: 'token.delete' },
       schema: {
         tags: ['tokens'],
         summary: 'Delete the rows of a token the policy lets you delete (`delete` on `tokens/<type>`)',

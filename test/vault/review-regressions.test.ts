@@ -1,0 +1,230 @@
+/**
+ * Regressions from the adversarial review of records, tokens, policies and the audit trail: each case failed before
+ * its fix. Under a tenant policy: filters cannot probe fields the caller may not read; PATCH/DELETE/tokenize of
+ * another tenant's record answer exactly like a missing record; an update cannot move a record into another
+ * tenant; masked readers can neither tokenize nor detokenize (tokens give values back in plain); a non-sensitive
+ * field granted `redacted` is null. Collection creation and token deletion are audited. On PostgreSQL, records
+ * written while their subject is being erased are erased with the rest or refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestApp,
+  createUser,
+  loggedInUser,
+  login,
+  TEST_DATABASE_URL,
+  type TestApp,
+} from '../helpers/test-app.js';
+import { patient, vaultApi } from '../helpers/vault.js';
+
+const POLICY = {
+  version: 1,
+  purposes: ['support'],
+  roles: {
+    admin: {
+      rules: [
+        {
+          effect: 'allow',
+          actions: [
+            'read',
+            'write',
+            'delete',
+            'search',
+            'tokenize',
+            'detokenize',
+            'erase',
+            'manage_keys',
+            'manage_users',
+            'read_audit',
+          ],
+          resources: ['**'],
+          redaction: 'plain',
+        },
+      ],
+    },
+    clerk: {
+      rules: [
+        {
+          effect: 'allow',
+          actions: ['read', 'write', 'delete', 'tokenize', 'detokenize'],
+          resources: ['collections/*', 'collections/*/fields/*'],
+          redaction: 'masked',
+          condition: { tenant_id: { equals: '$actor.attributes.tenant_id' } },
+        },
+        { effect: 'allow', actions: ['write'], resources: ['collections/*'] },
+      ],
+    },
+    viewer: {
+      rules: [
+        { effect: 'allow', actions: ['read'], resources: ['collections/*/fields/ssn'], redaction: 'masked' },
+        {
+          effect: 'allow',
+          actions: ['read'],
+          resources: ['collections/*/fields/tenant_id'],
+          redaction: 'redacted',
+        },
+      ],
+    },
+  },
+};
+
+describe('review regressions (tenant policy)', () => {
+  let t: TestApp;
+  let admin: ReturnType<typeof vaultApi>;
+  let clerk: ReturnType<typeof vaultApi>;
+  let mine: string;
+  let theirs: string;
+  let adminName: string;
+  let adminPassword: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const adminUser = await loggedInUser(t, ['admin']);
+    adminName = adminUser.username;
+    adminPassword = adminUser.password;
+    admin = vaultApi(t, adminUser.headers);
+    expect((await admin.createCollection('patients')).statusCode).toBe(201);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/policies',
+      headers: adminUser.headers,
+      payload: POLICY,
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const user = await createUser(t);
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/users/${user.id}`,
+      headers: adminUser.headers,
+      payload: { roles: ['clerk'], attributes: { tenant_id: 'tenant-a' } },
+    });
+    clerk = vaultApi(t, {
+      authorization: `Bearer ${(await login(t, user.username, user.password)).access_token}`,
+    });
+    mine = (await admin.create('patients', { ...patient(1), tenant_id: 'tenant-a' })).json().id;
+    theirs = (await admin.create('patients', { ...patient(2), tenant_id: 'tenant-b', age: 77 })).json().id;
+  });
+  afterAll(() => t?.close());
+
+  it('answers for another tenant record exactly as for a missing one', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const strip = (body: string) => ({ ...JSON.parse(body).error, request_id: undefined });
+    for (const [a, b] of [
+      [await clerk.patch('patients', theirs, { age: 1 }), await clerk.patch('patients', missing, { age: 1 })],
+      [await clerk.remove('patients', theirs), await clerk.remove('patients', missing)],
+      [await clerk.read('patients', theirs), await clerk.read('patients', missing)],
+    ]) {
+      expect(a?.statusCode).toBe(404);
+      expect(strip(a?.body ?? '{}')).toEqual(strip(b?.body ?? '{}'));
+    }
+    const token = await clerk.call('POST', '/v1/tokens', {
+      kind: 'random',
+      source: { collection: 'patients', record: theirs, field: 'ssn' },
+    });
+    expect(token.statusCode).toBe(404);
+    expect((await admin.read('patients', theirs)).json().revision).toBe(1);
+  });
+
+  it('cannot move a record into another tenant', async () => {
+    const moved = await clerk.patch('patients', mine, { tenant_id: 'tenant-b' });
+    expect(moved.statusCode).toBe(403);
+    expect((await admin.read('patients', mine)).json().fields.tenant_id).toBe('tenant-a');
+  });
+
+  it('cannot probe a field through list filters where it may not read it', async () => {
+    expect((await clerk.list('patients', '?filter.tenant_id=tenant-b')).json()).toEqual({
+      records: [],
+      next_cursor: null,
+    });
+  });
+
+  it('serves a non-sensitive field granted only `redacted` as null, and does not filter on it', async () => {
+    const user = await createUser(t);
+    const adminHeaders = {
+      authorization: `Bearer ${(await login(t, adminName, adminPassword)).access_token}`,
+    };
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/users/${user.id}`,
+      headers: adminHeaders,
+      payload: { roles: ['viewer'] },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const viewer = vaultApi(t, {
+      authorization: `Bearer ${(await login(t, user.username, user.password)).access_token}`,
+    });
+    const read = await viewer.read('patients', mine);
+    expect(read.statusCode, read.body).toBe(200);
+    const body = read.json();
+    expect(body.fields).toEqual({ ssn: '***-**-0001', tenant_id: null });
+    expect(body.redaction).toEqual({ ssn: 'masked', tenant_id: 'redacted' });
+    expect((await viewer.list('patients', '?filter.tenant_id=tenant-a')).json().records).toEqual([]);
+  });
+
+  it('refuses tokens to a caller who sees the value masked only', async () => {
+    const made = await clerk.call('POST', '/v1/tokens', {
+      kind: 'random',
+      source: { collection: 'patients', record: mine, field: 'ssn' },
+    });
+    expect(made.statusCode).toBe(403);
+    const token = (
+      await admin.call('POST', '/v1/tokens', {
+        kind: 'random',
+        source: { collection: 'patients', record: mine, field: 'ssn' },
+      })
+    ).json().token as string;
+    const detokenized = (await clerk.call('POST', '/v1/tokens/detokenize', { tokens: [token] })).json();
+    expect(detokenized.values).toEqual([{ token, error: 'TOKEN_NOT_FOUND' }]);
+  });
+
+  it('audits collection creation and token deletion', async () => {
+    expect((await admin.createCollection('audited')).statusCode).toBe(201);
+    const token = (
+      await admin.call('POST', '/v1/tokens', { kind: 'random', type: 'ssn', value: '123-45-6789' })
+    ).json().token as string;
+    expect((await admin.call('DELETE', `/v1/tokens/${token}`)).statusCode).toBe(204);
+    const { events } = await t.services.audit.query({}, 1000);
+    const actions = events.map((e: { action: string }) => e.action);
+    expect(actions).toContain('collection.create');
+    expect(actions).toContain('token.delete');
+    expect(JSON.stringify(events)).not.toContain('123-45-6789');
+  });
+});
+
+describe.skipIf(TEST_DATABASE_URL === null)(
+  'erasing a subject while its records are written (postgres)',
+  () => {
+    let t: TestApp;
+    let api: ReturnType<typeof vaultApi>;
+    beforeAll(async () => {
+      t = await createTestApp({ database: 'postgres' });
+      api = vaultApi(t, (await loggedInUser(t, ['admin'])).headers);
+      await api.createCollection('patients');
+    });
+    afterAll(() => t?.close());
+
+    it('leaves no live record, attribute or index of the subject behind', async () => {
+      const subject = 'racing-person';
+      const first = (await api.create('patients', patient(1), subject)).json().id as string;
+      const writes = Array.from({ length: 20 }, (_, i) =>
+        api.create('patients', { ...patient(i + 2), tenant_id: `secret-${i}` }, subject),
+      );
+      const patches = Array.from({ length: 5 }, (_, i) =>
+        api.patch('patients', first, { tenant_id: `hidden-${i}` }),
+      );
+      const [erased] = await Promise.all([api.erase(subject), ...writes, ...patches]);
+      expect(erased?.statusCode).toBe(200);
+      const db = t.services.database.db;
+      const live = await db
+        .selectFrom('records')
+        .select('id')
+        .where('subject_hash', 'is not', null)
+        .where('erased_at', 'is', null)
+        .execute();
+      expect(live).toEqual([]);
+      const attributes = await db.selectFrom('record_attributes').select('value').execute();
+      expect(attributes.filter((a) => /secret-|hidden-/.test(a.value))).toEqual([]);
+      expect(await db.selectFrom('blind_indexes').select('record_id').execute()).toEqual([]);
+    });
+  },
+);
