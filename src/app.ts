@@ -150,6 +150,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     clock,
     logger,
     settings: config.audit,
+    sqliteFile: database.kind === 'sqlite' ? config.sqlitePath : null,
   });
   rootKey.onUnseal(() => audit.start());
   // Security events go to security_events and, best effort, to the audit trail (login works while it is down).

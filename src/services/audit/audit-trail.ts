@@ -16,6 +16,7 @@
  * checkpoints); a data change or a read escaping the trail. Not addressed: events after the newest checkpoint
  * can be dropped by someone who can rewrite the database (export checkpoints off the host often).
  */
+import fs from 'node:fs/promises';
 import { type Kysely, sql } from 'kysely';
 import { type AuditEvent, type ChainedEvent, type Checkpoint, chainEvent } from '../../audit/index.js';
 import type { RootKey } from '../../crypto/index.js';
@@ -58,6 +59,23 @@ const TICK_MS = 1000;
 const PRUNE_EVERY_MS = 3_600_000;
 const SQLITE_FULL = 2;
 
+/** fsync of a file by path (a fresh descriptor each time: the log may have been reset or recreated). */
+async function syncFile(file: string): Promise<void> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (error) {
+    // No log left: a checkpoint moved it into the database file and synced both before removing it.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
 export function createAuditTrail(deps: {
   db: Kysely<Database>;
   kind: DatabaseKind;
@@ -65,6 +83,8 @@ export function createAuditTrail(deps: {
   clock: () => number;
   logger: Pick<Logger, 'error' | 'info'>;
   settings: AuditSettings;
+  /** SQLite only: the database file, whose `-wal` log is fsynced after each batch commit. */
+  sqliteFile?: string | null;
 }) {
   const { db, kind, clock, logger, settings } = deps;
   const store = createAuditStore(db, kind);
@@ -115,7 +135,14 @@ export function createAuditTrail(deps: {
         return work(trx);
       });
     }
-    // One SQLite connection: pinning it keeps other statements out until the level is restored.
+    // WAL mode: the commit writes the batch to the log; fsyncing the log file makes it (and every commit before
+    // it) durable. Without a file (in-memory databases) fall back to FULL for the batch.
+    const walFile = deps.sqliteFile == null ? null : `${deps.sqliteFile}-wal`;
+    if (walFile !== null) {
+      const result = await db.transaction().execute(work);
+      await syncFile(walFile);
+      return result;
+    }
     return db.connection().execute(async (conn) => {
       const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(conn);
       const level = rows[0]?.synchronous ?? 1;
