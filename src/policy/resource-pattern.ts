@@ -41,12 +41,22 @@ export function parseResourcePattern(raw: unknown, path: string): ResourcePatter
   });
 }
 
-/** Splits a request path into literal segments, or returns null when it is not a valid resource path. */
+const parsedPaths = new Map<string, readonly string[] | null>();
+const MAX_CACHED_PATHS = 10_000;
+
+/**
+ * Splits a request path into literal segments, or returns null when it is not a valid resource path. Requests ask
+ * about the same few paths (one per collection field) over and over: results are remembered (frozen, bounded).
+ */
 export function parseResourcePath(raw: unknown): readonly string[] | null {
   if (typeof raw !== 'string' || raw.length === 0) return null;
+  const known = parsedPaths.get(raw);
+  if (known !== undefined) return known;
   const parts = raw.split('/');
-  if (parts.length > MAX_SEGMENTS || !parts.every(isLiteralSegment)) return null;
-  return parts;
+  const parsed = parts.length > MAX_SEGMENTS || !parts.every(isLiteralSegment) ? null : Object.freeze(parts);
+  if (parsedPaths.size >= MAX_CACHED_PATHS) parsedPaths.clear();
+  parsedPaths.set(raw, parsed);
+  return parsed;
 }
 
 /** True when the literal `segments` of a request path match `pattern`. */

@@ -72,6 +72,37 @@ export function createRecordAccess(deps: {
     return caller.purpose === undefined ? {} : { purpose: caller.purpose };
   }
 
+  /** The decision for each named field of the collection (all declared fields when `names` is undefined). */
+  function fields(
+    caller: Caller,
+    action: Action,
+    collection: Collection,
+    facts: RecordFacts | undefined,
+    names?: readonly string[],
+  ): Map<string, Decision> {
+    const actor = policyActor(caller);
+    const withRecord = record(facts);
+    const wanted = names === undefined ? null : new Set(names);
+    const decisions = new Map<string, Decision>();
+    for (const field of collection.fields) {
+      if (wanted !== null && !wanted.has(field.name)) continue;
+      const resource = {
+        path: resourcePaths.field(collection.name, field.name),
+        sensitive: field.sensitive,
+      };
+      decisions.set(
+        field.name,
+        deps.authorizer.decide(
+          actor,
+          action,
+          withRecord === undefined ? resource : { ...resource, record: withRecord },
+          context(caller),
+        ),
+      );
+    }
+    return decisions;
+  }
+
   return {
     /** The decision on the collection itself (create in it, delete or erase a whole record, its subject id). */
     collection(
@@ -93,15 +124,21 @@ export function createRecordAccess(deps: {
     /**
      * True when the caller may see no field of the record for a reason a purpose would not fix: the record does
      * not exist for them, and every route answers as for a missing record (no existence oracle across tenants).
+     * `reads` may pass the caller's read decisions on the record when they are already at hand.
      */
-    hidden(caller: Caller, collection: Collection, facts: RecordFacts): boolean {
-      const decisions = [...this.fields(caller, 'read', collection, facts).values()];
+    hidden(
+      caller: Caller,
+      collection: Collection,
+      facts: RecordFacts,
+      reads: Map<string, Decision> = fields(caller, 'read', collection, facts),
+    ): boolean {
+      const decisions = [...reads.values()];
       if (decisions.length === 0 || decisions.some((d) => d.allow)) return false;
       if (!decisions.some((d) => !d.allow && d.reason === 'PURPOSE_REQUIRED')) return true;
       // decide() asks for a purpose before it looks at conditions: the record is visible only if some configured
       // purpose would show a field of it (so another tenant's record stays hidden when no purpose is stated).
       for (const purpose of deps.authorizer.purposes()) {
-        const withPurpose = this.fields({ ...caller, purpose }, 'read', collection, facts);
+        const withPurpose = fields({ ...caller, purpose }, 'read', collection, facts);
         if ([...withPurpose.values()].some((d) => d.allow)) return false;
       }
       return true;
@@ -119,36 +156,7 @@ export function createRecordAccess(deps: {
         context(caller),
       );
     },
-    /** The decision for each named field of the collection (all declared fields when `names` is undefined). */
-    fields(
-      caller: Caller,
-      action: Action,
-      collection: Collection,
-      facts: RecordFacts | undefined,
-      names?: readonly string[],
-    ): Map<string, Decision> {
-      const actor = policyActor(caller);
-      const withRecord = record(facts);
-      const wanted = names === undefined ? null : new Set(names);
-      const decisions = new Map<string, Decision>();
-      for (const field of collection.fields) {
-        if (wanted !== null && !wanted.has(field.name)) continue;
-        const resource = {
-          path: resourcePaths.field(collection.name, field.name),
-          sensitive: field.sensitive,
-        };
-        decisions.set(
-          field.name,
-          deps.authorizer.decide(
-            actor,
-            action,
-            withRecord === undefined ? resource : { ...resource, record: withRecord },
-            context(caller),
-          ),
-        );
-      }
-      return decisions;
-    },
+    fields,
   };
 }
 

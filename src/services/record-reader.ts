@@ -112,8 +112,8 @@ export function createRecordReader(deps: {
   /** The view of `row` for `caller`, or null when the record is hidden from them. Throws on a refused reveal. */
   async function view(caller: Caller, collection: Collection, row: RecordRow, options: ReadOptions) {
     const facts = factsOf(row);
-    if (deps.access.hidden(caller, collection, facts)) return null;
     const decisions = deps.access.fields(caller, 'read', collection, facts);
+    if (deps.access.hidden(caller, collection, facts, decisions)) return null;
     const revealed = new Set(options.reveal);
     for (const name of revealed) {
       const decision =
@@ -142,7 +142,8 @@ export function createRecordReader(deps: {
         !definition.sensitive || revealed.has(definition.name) ? 'plain' : options.redaction;
       // A non-sensitive value is stored and filterable in clear: masking it would hide nothing, so only
       // `redacted` applies to it.
-      const allowed = definition.sensitive || decision.redaction === 'redacted' ? decision.redaction : 'plain';
+      const allowed =
+        definition.sensitive || decision.redaction === 'redacted' ? decision.redaction : 'plain';
       levels.set(definition.name, lower(allowed, wanted));
     }
     const sensitive = new Set(collection.fields.filter((f) => f.sensitive).map((f) => f.name));
