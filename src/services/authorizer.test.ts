@@ -67,7 +67,8 @@ alice             | detokenize   | CARD_TOKENS   | yes  | alice             | - 
 # user, another's record: masked reads only
 alice             | read         | SSN           | yes  | bob               | support              | allow masked
 alice             | read         | SSN           | yes  | bob               | -                    | PURPOSE_REQUIRED
-alice             | search       | PATIENTS      | no   | -                 | -                    | allow masked
+alice             | search       | SSN           | yes  | bob               | support              | FORBIDDEN
+alice             | search       | SSN           | yes  | alice             | support              | allow plain
 alice             | write        | SSN           | yes  | bob               | -                    | FORBIDDEN
 alice             | delete       | PATIENTS      | no   | bob               | -                    | FORBIDDEN
 alice             | detokenize   | CARD_TOKENS   | yes  | bob               | fraud_prevention     | FORBIDDEN
