@@ -103,6 +103,11 @@ interface AppErrorOptions {
   message?: string;
   /** Seconds until a retry may succeed (429). */
   retryAfter?: number;
+  /**
+   * A refusal answered as something else (a hidden record as RECORD_NOT_FOUND, someone else's token as
+   * TOKEN_NOT_FOUND): the response is that code's, but the audit trail records a denial.
+   */
+  refusal?: boolean;
   cause?: unknown;
 }
 
@@ -112,6 +117,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly field: string | undefined;
   readonly retryAfter: number | undefined;
+  readonly refusal: boolean;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     // A refusal (4xx) needs no stack: capturing one is the costliest part of answering a flood of bad requests.
@@ -127,6 +133,7 @@ export class AppError extends Error {
     this.status = ERRORS[code].status;
     this.field = options.field;
     this.retryAfter = options.retryAfter;
+    this.refusal = options.refusal === true;
   }
 }
 

@@ -239,9 +239,11 @@ export function createRecordReader(deps: {
   }
 
   /**
-   * One page of visible records: rows are fetched in id order and kept when `keep` accepts them and the caller
-   * may see them, until `limit` are kept or the rows run out (or MAX_SCANNED rows were examined). The cursor
-   * points after the last row examined, sealed. Every kept record is audited before the page is returned.
+   * One page of visible records: rows are fetched in id order and kept when `keep` accepts them and the caller may
+   * see them, until one more than `limit` are found, the rows run out, or MAX_SCANNED rows were examined. The
+   * cursor exists exactly when a further visible record does (it points after the last record returned), or when
+   * the scan cap was reached (then always, whatever was found): its presence never depends on hidden records.
+   * Every returned record is audited before the page is returned.
    */
   async function page(
     caller: Caller,
@@ -253,41 +255,45 @@ export function createRecordReader(deps: {
     searched: string[],
   ): Promise<RecordPage> {
     let after = decodeCursor(collection, query.cursor, query.cursorPath);
-    const records: RecordView[] = [];
+    const visible: RecordRow[] = [];
     let scanned = 0;
-    let more = true;
-    while (records.length < query.limit && more && scanned < MAX_SCANNED) {
+    let exhausted = false;
+    while (visible.length <= query.limit && !exhausted && scanned < MAX_SCANNED) {
       const batch = Math.min(query.limit * 2, MAX_PAGE);
       const rows = await fetch(after, batch);
-      more = rows.length === batch;
+      exhausted = rows.length < batch;
       for (const row of rows) {
         scanned++;
         after = row.id;
-        if (await keep(row, factsOf(row))) {
-          const shown = await view(caller, collection, row, query);
-          if (shown !== null) records.push(shown);
-        }
-        if (records.length === query.limit || scanned >= MAX_SCANNED) {
-          more = more || row !== rows[rows.length - 1];
-          break;
-        }
+        const facts = factsOf(row);
+        if (!deps.access.hidden(caller, collection, facts) && (await keep(row, facts))) visible.push(row);
+        if (visible.length > query.limit || scanned >= MAX_SCANNED) break;
       }
+    }
+    const capped = visible.length <= query.limit && !exhausted && scanned >= MAX_SCANNED;
+    const returned = visible.slice(0, query.limit);
+    const records: RecordView[] = [];
+    for (const row of returned) {
+      const shown = await view(caller, collection, row, query);
+      if (shown !== null) records.push(shown);
     }
     await Promise.all(
       records.length === 0
         ? [auditRead(caller, action, collection, null, searched)]
         : records.map((r) => auditRead(caller, action, collection, r)),
     );
-    return { records, nextCursor: more && after !== null ? encodeCursor(collection, after) : null };
+    const last = returned[returned.length - 1];
+    const cursorAfter = visible.length > query.limit ? (last?.id ?? null) : capped ? after : null;
+    return { records, nextCursor: cursorAfter === null ? null : encodeCursor(collection, cursorAfter) };
   }
 
   return {
     async get(caller: Caller, collection: Collection, id: string, options: ReadOptions): Promise<RecordView> {
       checkReveal(collection, options);
       const row = await deps.stores.records.find(collection.id, id);
-      if (row === null || deps.access.hidden(caller, collection, factsOf(row))) {
-        throw new AppError('RECORD_NOT_FOUND');
-      }
+      if (row === null) throw new AppError('RECORD_NOT_FOUND');
+      if (deps.access.hidden(caller, collection, factsOf(row)))
+        throw new AppError('RECORD_NOT_FOUND', { refusal: true });
       if (row.erasedAt !== null) throw new AppError('SUBJECT_ERASED');
       const shown = await view(caller, collection, row, options);
       if (shown === null) throw new AppError('RECORD_NOT_FOUND');

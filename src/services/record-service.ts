@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
+import type { Action } from '../policy/index.js';
 import type { AttributeRow, Database, RecordRow, Stores } from '../storage/index.js';
 import { checkRecordValues, type FieldValue } from '../vault/index.js';
 import type { AuditTrail } from './audit/index.js';
@@ -25,6 +26,8 @@ import { inAuditedTransaction } from './record-transaction.js';
 import type { SubjectService } from './subject-service.js';
 
 const MAX_UPDATE_ATTEMPTS = 3;
+/** The actions a record's attributes can change the outcome of. */
+const RECORD_ACTIONS: readonly Action[] = ['read', 'search', 'write', 'delete', 'tokenize', 'detokenize'];
 
 function attributeRows(values: Record<string, FieldValue>): AttributeRow[] {
   return Object.entries(values).map(([field, value]) => ({ field, value: indexedText(value) }));
@@ -165,8 +168,9 @@ export function createRecordService(deps: {
     async delete(caller: Caller, collection: Collection, id: string): Promise<void> {
       await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
         const record = await stores.records.find(collection.id, id);
-        if (record === null || deps.access.hidden(caller, collection, factsOf(record))) {
-          throw new AppError('RECORD_NOT_FOUND');
+        if (record === null) throw new AppError('RECORD_NOT_FOUND');
+        if (deps.access.hidden(caller, collection, factsOf(record))) {
+          throw new AppError('RECORD_NOT_FOUND', { refusal: true });
         }
         const decision = deps.access.collection(caller, 'delete', collection, factsOf(record));
         if (!decision.allow) throw denialError(decision.reason);
@@ -175,6 +179,40 @@ export function createRecordService(deps: {
       });
     },
   };
+
+  /**
+   * Refuses an update that would switch off a deny rule for the caller: a deny conditioned on a record attribute
+   * (e.g. `vip: true`) stops matching when the attribute changes, so changing it would open what the deny closes.
+   */
+  function assertNoDenyLifted(
+    caller: Caller,
+    collection: Collection,
+    before: RecordFacts,
+    after: RecordFacts,
+  ): void {
+    for (const action of RECORD_ACTIONS) {
+      const was = [
+        deps.access.collection(caller, action, collection, before),
+        ...deps.access.fields(caller, action, collection, before).values(),
+      ];
+      const will = [
+        deps.access.collection(caller, action, collection, after),
+        ...deps.access.fields(caller, action, collection, after).values(),
+      ];
+      was.forEach((decision, i) => {
+        const next = will[i];
+        if (
+          !decision.allow &&
+          decision.reason === 'DENIED_BY_RULE' &&
+          (next?.allow || next?.reason !== 'DENIED_BY_RULE')
+        ) {
+          throw new AppError('FORBIDDEN', {
+            message: 'You are not allowed to do this: the change would lift a policy deny',
+          });
+        }
+      });
+    }
+  }
 
   /** One attempt at an update; null when a concurrent write changed the record first. */
   async function applyUpdate(
@@ -187,7 +225,8 @@ export function createRecordService(deps: {
     const record = await stores.records.find(collection.id, id);
     if (record === null) throw new AppError('RECORD_NOT_FOUND');
     const facts = factsOf(record);
-    if (deps.access.hidden(caller, collection, facts)) throw new AppError('RECORD_NOT_FOUND');
+    if (deps.access.hidden(caller, collection, facts))
+      throw new AppError('RECORD_NOT_FOUND', { refusal: true });
     if (record.erasedAt !== null) throw new AppError('SUBJECT_ERASED');
     if (record.subjectHash !== null) {
       // Holds the subject row against a concurrent erasure until this update commits (see subject-service).
@@ -201,6 +240,9 @@ export function createRecordService(deps: {
     const nextPlain: Record<string, FieldValue> = { ...facts.plain, ...values.plain };
     for (const name of values.cleared) delete nextPlain[name];
     assertWritable(caller, collection, { ...facts, plain: nextPlain }, written);
+    if (Object.keys(values.plain).length > 0 || values.cleared.length > 0) {
+      assertNoDenyLifted(caller, collection, facts, { ...facts, plain: nextPlain });
+    }
     const keyVersion = await deps.keys.currentVersion(stores.keys, record.keyId);
     const from = {
       collectionId: collection.id,

@@ -128,10 +128,16 @@ export function createTokenService(deps: {
     if (!definition.sensitive) throw new AppError('FIELD_NOT_SENSITIVE', { field: 'body.source.field' });
     assertKindFits(kind, definition.type, 'body.source.field');
     const record = await stores.records.find(collection.id, source.record);
-    if (record === null || deps.access.hidden(caller, collection, factsOf(record))) {
-      throw new AppError('RECORD_NOT_FOUND', { field: 'body.source.record' });
+    if (record === null) throw new AppError('RECORD_NOT_FOUND', { field: 'body.source.record' });
+    if (deps.access.hidden(caller, collection, factsOf(record))) {
+      throw new AppError('RECORD_NOT_FOUND', { field: 'body.source.record', refusal: true });
     }
     if (record.erasedAt !== null) throw new AppError('SUBJECT_ERASED', { field: 'body.source.record' });
+    if (record.subjectHash !== null) {
+      // Holds the subject row against a concurrent erasure until this token commits (see subject-service).
+      const subject = await stores.subjects.find(record.subjectHash, 'share');
+      if (subject?.erasedAt != null) throw new AppError('SUBJECT_ERASED', { field: 'body.source.record' });
+    }
     const decision = deps.access
       .fields(caller, 'tokenize', collection, factsOf(record), [definition.name])
       .get(definition.name);
@@ -297,7 +303,14 @@ export function createTokenService(deps: {
       if (caller.purpose === undefined) throw denialError('PURPOSE_REQUIRED');
       const results: DetokenizedValue[] = [];
       const events: AuditInput[] = [];
+      // Each distinct token is looked up once, however often the request repeats it.
+      const seen = new Map<string, DetokenizedValue>();
       for (const token of tokens) {
+        const known = seen.get(token);
+        if (known !== undefined) {
+          results.push(known);
+          continue;
+        }
         const rows = await deps.stores.tokens.find(hashToken(token), null, MAX_ROWS_PER_TOKEN);
         let found: DetokenizedValue = { token, error: 'TOKEN_NOT_FOUND' };
         for (const row of rows) {
@@ -310,6 +323,7 @@ export function createTokenService(deps: {
           }
         }
         if ('error' in found) events.push({ ...detokenizeEvent(caller, null), outcome: 'denied' });
+        seen.set(token, found);
         results.push(found);
       }
       // Written durably before any value is returned.
@@ -323,7 +337,7 @@ export function createTokenService(deps: {
       const allowed: TokenRow[] = [];
       for (const row of rows)
         if (deps.access.token(caller, 'delete', row.type, row.createdBy).allow) allowed.push(row);
-      if (allowed.length === 0) throw new AppError('TOKEN_NOT_FOUND');
+      if (allowed.length === 0) throw new AppError('TOKEN_NOT_FOUND', { refusal: rows.length > 0 });
       await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
         await stores.tokens.deleteRows(allowed.map((row) => row.id));
         return allowed.map((row) => ({

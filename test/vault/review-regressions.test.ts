@@ -52,6 +52,12 @@ const POLICY = {
           condition: { tenant_id: { equals: '$actor.attributes.tenant_id' } },
         },
         { effect: 'allow', actions: ['write'], resources: ['collections/*'] },
+        {
+          effect: 'deny',
+          actions: ['read'],
+          resources: ['collections/*/fields/ssn'],
+          condition: { age: { equals: 99 } },
+        },
       ],
     },
     viewer: {
@@ -177,6 +183,23 @@ describe('review regressions (tenant policy)', () => {
     expect(detokenized.values).toEqual([{ token, error: 'TOKEN_NOT_FOUND' }]);
   });
 
+  it('cannot lift a deny by changing the attribute its condition reads', async () => {
+    const vip = (await admin.create('patients', { ...patient(5), tenant_id: 'tenant-a', age: 99 })).json()
+      .id as string;
+    expect((await clerk.read('patients', vip, '?reveal=ssn')).statusCode).toBe(403);
+    for (const age of [1, null]) expect((await clerk.patch('patients', vip, { age })).statusCode).toBe(403);
+    expect((await admin.read('patients', vip)).json().fields.age).toBe(99);
+  });
+
+  it('records a denial when a hidden record answers 404', async () => {
+    const before = (await t.services.audit.query({}, 5000)).events.length;
+    expect((await clerk.read('patients', theirs)).statusCode).toBe(404);
+    expect((await clerk.patch('patients', theirs, { age: 2 })).statusCode).toBe(404);
+    const { events } = await t.services.audit.query({}, 5000);
+    const denied = events.slice(before).filter((e: { outcome: string }) => e.outcome === 'denied');
+    expect(denied.map((e: { action: string }) => e.action)).toEqual(['record.read', 'record.update']);
+  });
+
   it('audits collection creation and token deletion', async () => {
     expect((await admin.createCollection('audited')).statusCode).toBe(201);
     const token = (
@@ -228,3 +251,52 @@ describe.skipIf(TEST_DATABASE_URL === null)(
     });
   },
 );
+
+describe('pages do not reveal hidden matches (default policy)', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('gives no cursor when only another user holds the searched value', async () => {
+    t = await createTestApp();
+    const admin = vaultApi(t, (await loggedInUser(t, ['admin'])).headers);
+    await admin.createCollection('patients');
+    const attacker = vaultApi(t, (await loggedInUser(t)).headers);
+    const victim = vaultApi(t, (await loggedInUser(t)).headers);
+    await victim.create('patients', { ...patient(1), ssn: '111-22-3333' });
+    await attacker.create('patients', { ...patient(2), ssn: '111-22-3333' });
+    const page = (await attacker.search('patients', { where: { ssn: '111-22-3333' }, limit: 1 })).json();
+    expect(page.records).toHaveLength(1);
+    expect(page.next_cursor).toBeNull();
+    const filtered = (await attacker.list('patients', '?limit=1&filter.tenant_id=acme')).json();
+    expect(filtered.records).toHaveLength(1);
+    expect(filtered.next_cursor).not.toBeNull();
+  });
+});
+
+describe.skipIf(TEST_DATABASE_URL === null)('tokenizing while the subject is erased (postgres)', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('leaves no token row of the erased subject', async () => {
+    t = await createTestApp({ database: 'postgres' });
+    const api = vaultApi(t, (await loggedInUser(t, ['admin'])).headers);
+    await api.createCollection('patients');
+    const id = (await api.create('patients', patient(1), 'token-racer')).json().id as string;
+    const tokenize = () =>
+      api.call('POST', '/v1/tokens', {
+        kind: 'random',
+        source: { collection: 'patients', record: id, field: 'ssn' },
+      });
+    await Promise.all([
+      ...Array.from({ length: 15 }, tokenize),
+      api.erase('token-racer'),
+      ...Array.from({ length: 15 }, tokenize),
+    ]);
+    const rows = await t.services.database.db
+      .selectFrom('tokens')
+      .select('id')
+      .where('record_id', '=', id)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+});

@@ -118,7 +118,7 @@ async function errorHandler(
     }
     if (
       options.onRefused !== undefined &&
-      AUDITED_REFUSALS.has(error.code) &&
+      (AUDITED_REFUSALS.has(error.code) || error.refusal) &&
       request.routeOptions.config.audit
     ) {
       // The refusal itself leaks nothing, so it is sent even if the trail cannot take its event (reported there).
