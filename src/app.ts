@@ -324,7 +324,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     frameworkErrors: createFrameworkErrorHandler({ revoker, isBehindProxy: config.trustProxy !== false }),
     clientErrorHandler: createClientErrorHandler({ logger }),
     ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: false,
+        allErrors: false,
+        // Field values are JSON scalars of several types (`type: [string, number, boolean, null]`).
+        allowUnionTypes: true,
+      },
     },
   }) as unknown as FastifyInstance;
   app.removeContentTypeParser('text/plain');

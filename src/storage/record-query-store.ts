@@ -99,12 +99,15 @@ export function createRecordQueryStore(db: Kysely<Database>) {
         .where('collection_id', '=', collectionId)
         .where('erased_at', 'is', null)
         .where('id', '>', after)
-        .where('id', 'in', (eb) =>
-          eb
-            .selectFrom('blind_indexes')
-            .select('record_id')
-            .where('collection_id', '=', collectionId)
-            .where('index_version', '<', belowVersion),
+        // Correlated, so each batch walks the collection from its cursor (an IN list would be rebuilt from every
+        // old index row for every batch).
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('blind_indexes')
+              .select('blind_indexes.record_id')
+              .whereRef('blind_indexes.record_id', '=', 'records.id')
+              .where('blind_indexes.index_version', '<', belowVersion),
+          ),
         )
         .orderBy('id')
         .limit(limit)

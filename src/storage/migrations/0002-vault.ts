@@ -76,12 +76,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('records')
     .columns(['collection_id', 'id'])
     .execute();
-  // Rotation scans records on an old version in id order: the index covers the scan and its order.
-  await db.schema
-    .createIndex('records_key_idx')
-    .on('records')
-    .columns(['key_id', 'key_version', 'id'])
-    .execute();
+  // Rotation walks a key's records in id order from its cursor and skips those already on the new version: an
+  // index on (key_id, id) makes each batch cost its own size, whereas (key_id, key_version, …) would make the
+  // database gather and sort every old-version record again for every batch.
+  await db.schema.createIndex('records_key_idx').on('records').columns(['key_id', 'id']).execute();
   await db.schema.createIndex('records_subject_idx').on('records').column('subject_hash').execute();
 
   await db.schema
