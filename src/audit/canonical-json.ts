@@ -36,8 +36,14 @@ function encode(value: unknown, depth: number): string {
   }
 }
 
+interface WellFormedString {
+  isWellFormed?: () => boolean;
+}
+
 function encodeString(value: string): string {
-  if (LONE_SURROGATE.test(value)) throw new TypeError('canonical JSON: lone surrogate in string');
+  // String.prototype.isWellFormed (ES2024, native in Node 20) answers the same question as the regex, faster.
+  const wellFormed = (value as unknown as WellFormedString).isWellFormed?.() ?? !LONE_SURROGATE.test(value);
+  if (!wellFormed) throw new TypeError('canonical JSON: lone surrogate in string');
   return JSON.stringify(value);
 }
 
