@@ -54,9 +54,24 @@ function isWellFormedActor(actor: unknown): actor is PolicyActor {
   );
 }
 
+// Rules per compiled policy and role list: a read asks about every field of a record with the same actor.
+const rulesByPolicy = new WeakMap<Policy, Map<string, PolicyRule[]>>();
+
 function rulesOf(policy: Policy, actor: PolicyActor): PolicyRule[] {
-  // Deduplicate so a role listed twice is evaluated once.
-  return [...new Set(actor.roles)].flatMap((role) => policy.roles.get(role) ?? []);
+  let byRoles = rulesByPolicy.get(policy);
+  if (byRoles === undefined) {
+    byRoles = new Map();
+    rulesByPolicy.set(policy, byRoles);
+  }
+  const key = actor.roles.join('\u0000');
+  let rules = byRoles.get(key);
+  if (rules === undefined) {
+    // Deduplicate so a role listed twice is evaluated once.
+    rules = [...new Set(actor.roles)].flatMap((role) => policy.roles.get(role) ?? []);
+    if (byRoles.size >= 1000) byRoles.clear();
+    byRoles.set(key, rules);
+  }
+  return rules;
 }
 
 function matches(

@@ -4,11 +4,45 @@
  * `FOR UPDATE`, so concurrent appenders queue on it; SQLite serializes write transactions itself); events are
  * never updated; they are deleted only by `pruneThrough`, which moves the pruning anchor in the same transaction.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { DatabaseKind } from './database.js';
 import type { AuditEventsTable, Database } from './schema.js';
 
 export type AuditEventRow = Selectable<AuditEventsTable>;
+
+const EVENT_COLUMNS = [
+  'seq',
+  'time',
+  'occurred_at',
+  'actor',
+  'action',
+  'resource',
+  'collection',
+  'record_id',
+  'purpose',
+  'outcome',
+  'request_id',
+  'client_address',
+  'prev_hash',
+  'hash',
+] as const satisfies ReadonlyArray<keyof AuditEventRow>;
+
+const insertStatements = new Map<string, string>();
+
+/** `insert into audit_events (…) values (…), …` for `count` rows, with the dialect's placeholders. */
+function insertSql(kind: DatabaseKind, count: number): string {
+  const key = `${kind}:${count}`;
+  let text = insertStatements.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const placeholder = () => (kind === 'postgres' ? `$${++n}` : '?');
+    const rows = Array.from({ length: count }, () => `(${EVENT_COLUMNS.map(placeholder).join(', ')})`);
+    text = `insert into "audit_events" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${rows.join(', ')}`;
+    if (insertStatements.size > 1000) insertStatements.clear();
+    insertStatements.set(key, text);
+  }
+  return text;
+}
 
 export interface AuditHead {
   seq: number;
@@ -64,12 +98,16 @@ export function createAuditStore(db: Kysely<Database>, kind: DatabaseKind) {
       return { seq: row.seq, hash: row.hash, anchorSeq: row.anchor_seq, anchorHash: row.anchor_hash };
     },
     async appendRows(rows: AuditEventRow[], head: { seq: number; hash: string }): Promise<void> {
-      // Chunks keep every insert under SQLite's bound-parameter limit (14 columns per row).
+      // Chunks keep every insert under SQLite's bound-parameter limit (14 columns per row). The statement text
+      // depends only on the row count, so it is built once per count (cheaper than compiling a query per batch).
       for (let i = 0; i < rows.length; i += 500) {
-        await db
-          .insertInto('audit_events')
-          .values(rows.slice(i, i + 500))
-          .execute();
+        const chunk = rows.slice(i, i + 500);
+        await db.executeQuery(
+          CompiledQuery.raw(
+            insertSql(kind, chunk.length),
+            chunk.flatMap((row) => EVENT_COLUMNS.map((c) => row[c])),
+          ),
+        );
       }
       await db
         .updateTable('audit_chain_head')
