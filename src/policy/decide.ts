@@ -54,24 +54,34 @@ function isWellFormedActor(actor: unknown): actor is PolicyActor {
   );
 }
 
-// Rules per compiled policy and role list: a read asks about every field of a record with the same actor.
-const rulesByPolicy = new WeakMap<Policy, Map<string, PolicyRule[]>>();
+/** The rules of one role list under one policy, and decisions remembered for it when no rule has a condition. */
+interface RoleRules {
+  rules: PolicyRule[];
+  /** Without conditions a decision depends only on action, path, sensitivity and purpose: it can be reused. */
+  decisions: Map<string, Decision> | null;
+}
 
-function rulesOf(policy: Policy, actor: PolicyActor): PolicyRule[] {
+// Per compiled policy and role list: a read asks about every field of a record with the same actor.
+const rulesByPolicy = new WeakMap<Policy, Map<string, RoleRules>>();
+const MAX_ROLE_LISTS = 1000;
+const MAX_DECISIONS = 10_000;
+
+function rulesOf(policy: Policy, actor: PolicyActor): RoleRules {
   let byRoles = rulesByPolicy.get(policy);
   if (byRoles === undefined) {
     byRoles = new Map();
     rulesByPolicy.set(policy, byRoles);
   }
   const key = actor.roles.join('\u0000');
-  let rules = byRoles.get(key);
-  if (rules === undefined) {
+  let entry = byRoles.get(key);
+  if (entry === undefined) {
     // Deduplicate so a role listed twice is evaluated once.
-    rules = [...new Set(actor.roles)].flatMap((role) => policy.roles.get(role) ?? []);
-    if (byRoles.size >= 1000) byRoles.clear();
-    byRoles.set(key, rules);
+    const rules = [...new Set(actor.roles)].flatMap((role) => policy.roles.get(role) ?? []);
+    entry = { rules, decisions: rules.some((rule) => rule.condition !== null) ? null : new Map() };
+    if (byRoles.size >= MAX_ROLE_LISTS) byRoles.clear();
+    byRoles.set(key, entry);
   }
-  return rules;
+  return entry;
 }
 
 function matches(
@@ -88,7 +98,34 @@ function matches(
   );
 }
 
-/** Decides whether `actor` may perform `action` on `resource` for `context.purpose`; pure and total. */
+function decideWith(
+  all: readonly PolicyRule[],
+  actor: PolicyActor,
+  action: Action,
+  segments: readonly string[],
+  resource: PolicyResource,
+  purpose: string | undefined,
+): Decision {
+  const rules = all.filter((rule) => matches(rule, actor, action, segments, resource));
+  if (rules.some((rule) => rule.effect === 'deny')) return deny('DENIED_BY_RULE');
+  if (resource.sensitive && REVEALING_ACTIONS.has(action) && purpose === undefined) {
+    return deny('PURPOSE_REQUIRED');
+  }
+  let best: Redaction | undefined;
+  for (const rule of rules) {
+    if (rule.effect !== 'allow') continue;
+    if (rule.purposes !== null && (purpose === undefined || !rule.purposes.has(purpose))) continue;
+    if (best === undefined || REDACTIONS.indexOf(rule.redaction) > REDACTIONS.indexOf(best))
+      best = rule.redaction;
+  }
+  return best === undefined ? deny('NO_MATCHING_RULE') : { allow: true, redaction: best };
+}
+
+/**
+ * Decides whether `actor` may perform `action` on `resource` for `context.purpose`; pure and total. When none of the
+ * actor's rules has a condition, the decision depends only on action, path, sensitivity and purpose, and is
+ * remembered per policy version and role list (the policy is immutable, so nothing can go stale).
+ */
 export function decide(
   policy: Policy,
   actor: PolicyActor,
@@ -107,20 +144,16 @@ export function decide(
       return deny('PURPOSE_UNKNOWN');
     }
 
-    const rules = rulesOf(policy, actor).filter((rule) => matches(rule, actor, action, segments, resource));
-    if (rules.some((rule) => rule.effect === 'deny')) return deny('DENIED_BY_RULE');
-    if (resource.sensitive && REVEALING_ACTIONS.has(action) && purpose === undefined) {
-      return deny('PURPOSE_REQUIRED');
+    const roleRules = rulesOf(policy, actor);
+    const memoKey = `${action}\u0000${resource.path}\u0000${resource.sensitive}\u0000${purpose ?? ''}`;
+    const remembered = roleRules.decisions?.get(memoKey);
+    if (remembered !== undefined) return remembered;
+    const decision = Object.freeze(decideWith(roleRules.rules, actor, action, segments, resource, purpose));
+    if (roleRules.decisions !== null) {
+      if (roleRules.decisions.size >= MAX_DECISIONS) roleRules.decisions.clear();
+      roleRules.decisions.set(memoKey, decision);
     }
-
-    let best: Redaction | undefined;
-    for (const rule of rules) {
-      if (rule.effect !== 'allow') continue;
-      if (rule.purposes !== null && (purpose === undefined || !rule.purposes.has(purpose))) continue;
-      if (best === undefined || REDACTIONS.indexOf(rule.redaction) > REDACTIONS.indexOf(best))
-        best = rule.redaction;
-    }
-    return best === undefined ? deny('NO_MATCHING_RULE') : { allow: true, redaction: best };
+    return decision;
   } catch {
     // Unreachable for inputs of the declared types; a hostile getter or proxy still gets a denial, not a throw.
     return INVALID;
