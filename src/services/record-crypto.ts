@@ -88,6 +88,23 @@ export function createRecordCrypto(deps: { keys: KeyService }) {
       }
       return values;
     },
+    /**
+     * Moves a record's values (and its sealed subject id) from key version `from` to `to`, with `changes` merged
+     * into the values first: the one path by which an update and the rotation job re-encrypt a record.
+     */
+    async reseal(
+      store: KeyStore,
+      from: RecordLocation,
+      to: RecordLocation,
+      record: { sealed: Record<string, string>; subjectSealed: string | null },
+      changes: Record<string, FieldValue> = {},
+    ): Promise<{ sealed: Record<string, string>; subjectSealed: string | null }> {
+      const values = { ...(await this.open(store, from, record.sealed)), ...changes };
+      const sealed = await this.seal(store, to, values);
+      if (record.subjectSealed === null) return { sealed, subjectSealed: null };
+      const subject = await this.open(store, from, { [SUBJECT_FIELD]: record.subjectSealed });
+      return { sealed, subjectSealed: (await this.seal(store, to, subject))[SUBJECT_FIELD] ?? null };
+    },
     /** Blind index rows for the searchable fields among `values`, under index version `version`. */
     async indexes(
       store: KeyStore,

@@ -21,7 +21,7 @@
  */
 import { open, seal } from '../crypto/index.js';
 import { AppError } from '../errors.js';
-import type { DenyReason, Redaction } from '../policy/index.js';
+import type { Decision, DenyReason, Redaction } from '../policy/index.js';
 import type { AttributeFilter, IndexFilter, KeyStore, RecordRow, Stores } from '../storage/index.js';
 import { type FieldValue, fieldNamed, maskFieldValue, normalizeFieldValue } from '../vault/index.js';
 import type { AuditAction, AuditTrail } from './audit/index.js';
@@ -110,9 +110,14 @@ export function createRecordReader(deps: {
   }
 
   /** The view of `row` for `caller`, or null when the record is hidden from them. Throws on a refused reveal. */
-  async function view(caller: Caller, collection: Collection, row: RecordRow, options: ReadOptions) {
-    const facts = factsOf(row);
-    const decisions = deps.access.fields(caller, 'read', collection, facts);
+  async function view(
+    caller: Caller,
+    collection: Collection,
+    row: RecordRow,
+    options: ReadOptions,
+    facts: RecordFacts = factsOf(row),
+    decisions: Map<string, Decision> = deps.access.fields(caller, 'read', collection, facts),
+  ) {
     if (deps.access.hidden(caller, collection, facts, decisions)) return null;
     const revealed = new Set(options.reveal);
     for (const name of revealed) {
@@ -255,7 +260,7 @@ export function createRecordReader(deps: {
     searched: string[],
   ): Promise<RecordPage> {
     let after = decodeCursor(collection, query.cursor, query.cursorPath);
-    const visible: RecordRow[] = [];
+    const visible: Array<{ row: RecordRow; facts: RecordFacts; decisions: Map<string, Decision> }> = [];
     let scanned = 0;
     let exhausted = false;
     while (visible.length <= query.limit && !exhausted && scanned < MAX_SCANNED) {
@@ -266,15 +271,18 @@ export function createRecordReader(deps: {
         scanned++;
         after = row.id;
         const facts = factsOf(row);
-        if (!deps.access.hidden(caller, collection, facts) && (await keep(row, facts))) visible.push(row);
+        const decisions = deps.access.fields(caller, 'read', collection, facts);
+        if (!deps.access.hidden(caller, collection, facts, decisions) && (await keep(row, facts))) {
+          visible.push({ row, facts, decisions });
+        }
         if (visible.length > query.limit || scanned >= MAX_SCANNED) break;
       }
     }
     const capped = visible.length <= query.limit && !exhausted && scanned >= MAX_SCANNED;
     const returned = visible.slice(0, query.limit);
     const records: RecordView[] = [];
-    for (const row of returned) {
-      const shown = await view(caller, collection, row, query);
+    for (const { row, facts, decisions } of returned) {
+      const shown = await view(caller, collection, row, query, facts, decisions);
       if (shown !== null) records.push(shown);
     }
     await Promise.all(
@@ -283,7 +291,7 @@ export function createRecordReader(deps: {
         : records.map((r) => auditRead(caller, action, collection, r)),
     );
     const last = returned[returned.length - 1];
-    const cursorAfter = visible.length > query.limit ? (last?.id ?? null) : capped ? after : null;
+    const cursorAfter = visible.length > query.limit ? (last?.row.id ?? null) : capped ? after : null;
     return { records, nextCursor: cursorAfter === null ? null : encodeCursor(collection, cursorAfter) };
   }
 

@@ -23,7 +23,7 @@ import type { KeyService } from './key-service.js';
 import type { Caller, RecordAccess, RecordFacts } from './record-access.js';
 import { indexedText, type RecordCrypto, SUBJECT_FIELD } from './record-crypto.js';
 import { inAuditedTransaction } from './record-transaction.js';
-import type { SubjectService } from './subject-service.js';
+import { holdSubject, type SubjectService } from './subject-service.js';
 
 const MAX_UPDATE_ATTEMPTS = 3;
 /** The actions a record's attributes can change the outcome of. */
@@ -228,11 +228,7 @@ export function createRecordService(deps: {
     if (deps.access.hidden(caller, collection, facts))
       throw new AppError('RECORD_NOT_FOUND', { refusal: true });
     if (record.erasedAt !== null) throw new AppError('SUBJECT_ERASED');
-    if (record.subjectHash !== null) {
-      // Holds the subject row against a concurrent erasure until this update commits (see subject-service).
-      const subject = await stores.subjects.find(record.subjectHash, 'share');
-      if (subject?.erasedAt != null) throw new AppError('SUBJECT_ERASED');
-    }
+    await holdSubject(stores, record.subjectHash);
     const written = [...Object.keys(values.plain), ...Object.keys(values.sensitive), ...values.cleared];
     assertWritable(caller, collection, facts, written);
     // The record as it will be must be writable too: an update cannot move a record where the caller may not write
@@ -259,12 +255,15 @@ export function createRecordService(deps: {
       sealed = { ...oldSealed, ...(await deps.crypto.seal(stores.keys, to, values.sensitive)) };
     } else {
       // The record is on an older key version: move every value to the newest, as the rotation job would.
-      const kept = await deps.crypto.open(stores.keys, from, oldSealed);
-      sealed = await deps.crypto.seal(stores.keys, to, { ...kept, ...values.sensitive });
-      if (subjectSealed !== null) {
-        const subject = await deps.crypto.open(stores.keys, from, { [SUBJECT_FIELD]: subjectSealed });
-        subjectSealed = (await deps.crypto.seal(stores.keys, to, subject))[SUBJECT_FIELD] ?? null;
-      }
+      const moved = await deps.crypto.reseal(
+        stores.keys,
+        from,
+        to,
+        { sealed: oldSealed, subjectSealed },
+        values.sensitive,
+      );
+      sealed = moved.sealed;
+      subjectSealed = moved.subjectSealed;
     }
     for (const name of cleared) delete sealed[name];
     const plain = nextPlain;

@@ -26,6 +26,17 @@ export interface ErasureResult {
   alreadyErased: boolean;
 }
 
+/**
+ * Inside a transaction that writes data of `subjectHash` (null: no subject), holds the subject row until the
+ * transaction ends, so a concurrent erasure either waits for this write and erases it too, or has already
+ * committed and the write is refused (SUBJECT_ERASED, naming `field` when given).
+ */
+export async function holdSubject(stores: Stores, subjectHash: string | null, field?: string): Promise<void> {
+  if (subjectHash === null) return;
+  const subject = await stores.subjects.find(subjectHash, 'share');
+  if (subject?.erasedAt != null) throw new AppError('SUBJECT_ERASED', field === undefined ? {} : { field });
+}
+
 export function createSubjectService(deps: {
   db: Kysely<Database>;
   keys: KeyService;

@@ -43,6 +43,7 @@ import type { Caller, RecordAccess } from './record-access.js';
 import type { RecordCrypto } from './record-crypto.js';
 import { factsOf } from './record-service.js';
 import { inAuditedTransaction } from './record-transaction.js';
+import { holdSubject } from './subject-service.js';
 import { TOKEN_KEY_ID, type TokenHmacKeys, type TokenKeys } from './token-keys.js';
 
 /** The `collection` in the AAD of every sealed token value (not a valid collection name, so no clash). */
@@ -133,11 +134,7 @@ export function createTokenService(deps: {
       throw new AppError('RECORD_NOT_FOUND', { field: 'body.source.record', refusal: true });
     }
     if (record.erasedAt !== null) throw new AppError('SUBJECT_ERASED', { field: 'body.source.record' });
-    if (record.subjectHash !== null) {
-      // Holds the subject row against a concurrent erasure until this token commits (see subject-service).
-      const subject = await stores.subjects.find(record.subjectHash, 'share');
-      if (subject?.erasedAt != null) throw new AppError('SUBJECT_ERASED', { field: 'body.source.record' });
-    }
+    await holdSubject(stores, record.subjectHash, 'body.source.record');
     const decision = deps.access
       .fields(caller, 'tokenize', collection, factsOf(record), [definition.name])
       .get(definition.name);

@@ -17,7 +17,7 @@ import {
   type Stores,
 } from '../../storage/index.js';
 import type { KeyService } from '../key-service.js';
-import { type RecordCrypto, SUBJECT_FIELD } from '../record-crypto.js';
+import type { RecordCrypto } from '../record-crypto.js';
 import type { JobHandler } from './job-handler.js';
 
 function keyIdOf(job: { keyId: string | null }): string {
@@ -40,13 +40,10 @@ export function createRecordReencryption(deps: {
     };
     const to = { ...from, keyVersion: target };
     const keys = deps.stores.keys;
-    const sealed = JSON.parse(row.sealedFields) as Record<string, string>;
-    const resealed = await deps.crypto.seal(keys, to, await deps.crypto.open(keys, from, sealed));
-    let subjectSealed = row.subjectSealed;
-    if (subjectSealed !== null) {
-      const subject = await deps.crypto.open(keys, from, { [SUBJECT_FIELD]: subjectSealed });
-      subjectSealed = (await deps.crypto.seal(keys, to, subject))[SUBJECT_FIELD] ?? null;
-    }
+    const { sealed: resealed, subjectSealed } = await deps.crypto.reseal(keys, from, to, {
+      sealed: JSON.parse(row.sealedFields) as Record<string, string>,
+      subjectSealed: row.subjectSealed,
+    });
     return {
       subjectSealed,
       keyId: row.keyId,
