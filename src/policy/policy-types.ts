@@ -14,6 +14,8 @@ export const ACTIONS = [
   'erase',
   'manage_keys',
   'manage_users',
+  'manage_policies',
+  'manage_collections',
   'read_audit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];

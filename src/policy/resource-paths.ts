@@ -1,14 +1,14 @@
 /**
  * The resource paths Strongroom asks the policy about, in one place so that routes and policy authors agree:
  *
- *   collections/<collection>                   a collection: create a record in it (write, no record), list or
- *                                              search it (search), or act on one whole record (delete, erase —
- *                                              with the record's attributes)
+ *   collections/<collection>                   a collection: declare it (manage_collections), create a record in
+ *                                              it (write, no record), list or search it (search), or act on one
+ *                                              whole record (delete, erase — with the record's attributes)
  *   collections/<collection>/fields/<field>    one field of a record: read (the decision's redaction is how the
  *                                              value leaves), write, tokenize, detokenize
  *   tokens/<type>                              a free-standing token of a value type: tokenize, detokenize
  *   subjects                                   data-subject operations (erase)
- *   system/keys | system/users | system/policies   administration (manage_keys, manage_users)
+ *   system/keys | system/users | system/policies   administration (manage_keys, manage_users, manage_policies)
  *   audit                                      the audit trail (read_audit)
  *
  * Names are used as they are: a name that is not a valid path segment makes `decide` deny (INVALID_REQUEST).

@@ -14,9 +14,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import Fastify, { type HTTPMethods, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/auth/index.js';
+import { AppError } from '../../src/errors.js';
 import authenticate from '../../src/http/plugins/authenticate.js';
 import errorHandler from '../../src/http/plugins/error-handler.js';
 import type { Access } from '../../src/http/types.js';
+import { ACTIONS, type Action, defaultPolicyDocument } from '../../src/policy/index.js';
 import { type Collection, hashToken, systemCaller } from '../../src/services/index.js';
 import {
   createTestApp,
@@ -243,8 +245,8 @@ interface RouteCase {
   /** The route pattern, as registered. */
   url: string;
   access: Access;
-  /** An admin route that also refuses API keys (an interactive admin session only). */
-  adminSession?: true;
+  /** The administrative policy action the route needs (on its system resource); held by `admin` by default. */
+  admin?: AdminAction;
   /** What a caller who gets through receives. */
   success: Outcome;
   /**
@@ -266,21 +268,36 @@ interface RouteCase {
 
 const FORBIDDEN: Outcome = { status: 403, code: 'FORBIDDEN' };
 
+/** The policy's administrative actions: every route that needs one is in the matrix under both policies. */
+const ADMIN_ACTIONS = [
+  'manage_users',
+  'manage_policies',
+  'manage_collections',
+  'manage_keys',
+  'read_audit',
+  'erase',
+] as const satisfies readonly Action[];
+type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+/** The administrative action the policy in force has moved from `admin` to `user`; null: the default policy. */
+let movedAction: AdminAction | null = null;
+
+function holdsAdminAction(actor: ActorName, action: AdminAction): boolean {
+  if (movedAction !== action) return actor === 'admin' || actor === 'adminKey';
+  return actor === 'user' || actor === 'otherUser' || actor === 'userKey';
+}
+
 function expectedOutcome(route: RouteCase, actor: ActorName): Outcome {
   if (route.access === 'public') return route.success;
   if (actor === 'anonymous') return { status: 401, code: 'AUTHENTICATION_REQUIRED' };
   if (actor === 'invalidToken') return { status: 401, code: 'INVALID_TOKEN' };
   const isApiKey = actor === 'userKey' || actor === 'adminKey';
-  const isAdmin = actor === 'admin' || actor === 'adminKey';
   if (route.access === 'session' && isApiKey) return FORBIDDEN;
-  if (route.access === 'admin' && !isAdmin) return FORBIDDEN;
-  if (route.adminSession === true && isApiKey) return FORBIDDEN;
+  if (route.admin !== undefined && !holdsAdminAction(actor, route.admin)) return FORBIDDEN;
   if (route.permits !== undefined && !route.permits(actor)) return route.refusal ?? FORBIDDEN;
   return route.success;
 }
 
-/** The policy's admin-only actions (`erase`, `manage_keys`, `read_audit`): admins, by session or API key. */
-const ADMINS = (actor: ActorName) => actor === 'admin' || actor === 'adminKey';
 /** Objects created by `user`: its owner (by session or by its API key) and admins; never `otherUser`. */
 const OWNER_OR_ADMIN = (actor: ActorName) => actor !== 'otherUser';
 
@@ -351,7 +368,8 @@ const EXPLICIT_ROUTES: RouteCase[] = [
   {
     method: 'POST',
     url: '/v1/users',
-    access: 'admin',
+    access: 'authenticated',
+    admin: 'manage_users',
     success: { status: 201 },
     prepare: async ({ allowed }) => {
       const username = `n${randomBytes(6).toString('hex')}`;
@@ -363,18 +381,26 @@ const EXPLICIT_ROUTES: RouteCase[] = [
       };
     },
   },
-  { method: 'GET', url: '/v1/users', access: 'admin', success: { status: 200 } },
+  {
+    method: 'GET',
+    url: '/v1/users',
+    access: 'authenticated',
+    admin: 'manage_users',
+    success: { status: 200 },
+  },
   {
     method: 'GET',
     url: '/v1/users/:id',
-    access: 'admin',
+    access: 'authenticated',
+    admin: 'manage_users',
     success: { status: 200 },
     prepare: async ({ cast }) => ({ url: `/v1/users/${cast.otherUser.id}` }),
   },
   {
     method: 'PATCH',
     url: '/v1/users/:id',
-    access: 'admin',
+    access: 'authenticated',
+    admin: 'manage_users',
     success: { status: 200 },
     prepare: async ({ allowed }) => {
       const target = (await insertUser()).id;
@@ -391,7 +417,8 @@ const EXPLICIT_ROUTES: RouteCase[] = [
   {
     method: 'DELETE',
     url: '/v1/users/:id',
-    access: 'admin',
+    access: 'authenticated',
+    admin: 'manage_users',
     success: { status: 204 },
     prepare: async ({ allowed }) => {
       const target = (await insertUser()).id;
@@ -420,13 +447,25 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     },
   },
   { method: 'GET', url: '/v1/api-keys', access: 'authenticated', success: { status: 200 } },
-  { method: 'GET', url: '/v1/policies/current', access: 'admin', success: { status: 200 } },
-  { method: 'GET', url: '/v1/policies', access: 'admin', success: { status: 200 } },
+  {
+    method: 'GET',
+    url: '/v1/policies/current',
+    access: 'authenticated',
+    admin: 'manage_policies',
+    success: { status: 200 },
+  },
+  {
+    method: 'GET',
+    url: '/v1/policies',
+    access: 'authenticated',
+    admin: 'manage_policies',
+    success: { status: 200 },
+  },
   {
     method: 'PUT',
     url: '/v1/policies',
-    access: 'admin',
-    adminSession: true,
+    access: 'session',
+    admin: 'manage_policies',
     success: { status: 200 },
     prepare: async ({ allowed }) => {
       const before = t.services.policies.current();
@@ -459,7 +498,8 @@ const EXPLICIT_ROUTES: RouteCase[] = [
   {
     method: 'POST',
     url: '/v1/collections',
-    access: 'admin',
+    access: 'authenticated',
+    admin: 'manage_collections',
     success: { status: 201 },
     prepare: async ({ allowed }) => {
       const name = `n${hex(6)}`;
@@ -623,7 +663,8 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     // Erasing a subject (policy `erase` on `subjects`) is for admins, even for the subject's own records' creator.
     method: 'POST',
     url: '/v1/subjects/:subject/erase',
-    access: 'admin',
+    access: 'authenticated',
+    admin: 'erase',
     purpose: true,
     success: { status: 200 },
     prepare: async ({ cast, actor, allowed }) => {
@@ -717,7 +758,7 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     method: 'POST',
     url: '/v1/keys/rotate',
     access: 'authenticated',
-    permits: ADMINS,
+    admin: 'manage_keys',
     success: { status: 202 },
     prepare: async ({ cast, actor, allowed }) => {
       // A collection per cell: a second rotation of one key while its job runs is refused (409 KEY_JOB_RUNNING).
@@ -739,12 +780,18 @@ const EXPLICIT_ROUTES: RouteCase[] = [
       };
     },
   },
-  { method: 'GET', url: '/v1/keys/jobs', access: 'authenticated', permits: ADMINS, success: { status: 200 } },
+  {
+    method: 'GET',
+    url: '/v1/keys/jobs',
+    access: 'authenticated',
+    admin: 'manage_keys',
+    success: { status: 200 },
+  },
   {
     method: 'GET',
     url: '/v1/keys/jobs/:id',
     access: 'authenticated',
-    permits: ADMINS,
+    admin: 'manage_keys',
     success: { status: 200 },
     prepare: async ({ actor, method, headers, allowed }) => ({
       url: `/v1/keys/jobs/${jobId}`,
@@ -766,14 +813,14 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     method: 'GET',
     url: '/v1/audit/events',
     access: 'authenticated',
-    permits: ADMINS,
+    admin: 'read_audit',
     success: { status: 200 },
   },
   {
     method: 'POST',
     url: '/v1/audit/hash',
     access: 'authenticated',
-    permits: ADMINS,
+    admin: 'read_audit',
     success: { status: 200 },
     prepare: async ({ actor, allowed }) => ({
       payload: { value: 'someone@example.com' },
@@ -786,7 +833,7 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     method: 'GET',
     url: '/v1/audit/checkpoints',
     access: 'authenticated',
-    permits: ADMINS,
+    admin: 'read_audit',
     success: { status: 200 },
   },
 ];
@@ -815,6 +862,34 @@ function registeredRoutes(): string[] {
   return found;
 }
 
+/** One route of the matrix: every kind of caller, each with the outcome the policy in force must give. */
+function matrixCell(route: RouteCase): void {
+  it(`${routeKey(route.method, route.url)} (${route.access}${route.admin === undefined ? '' : `, ${route.admin}`})`, async () => {
+    const cast = await createCast();
+    const actual: Record<string, Outcome> = {};
+    const expected: Record<string, Outcome> = {};
+    for (const actor of ACTORS) {
+      const want = expectedOutcome(route, actor);
+      const headers = route.purpose
+        ? { ...headersOf(cast, actor), 'x-access-purpose': 'support' }
+        : headersOf(cast, actor);
+      const cell: Cell = { cast, actor, method: route.method, headers, allowed: want === route.success };
+      const prepared = (await route.prepare?.(cell)) ?? {};
+      const request: InjectOptions = { method: route.method, url: prepared.url ?? route.url, headers };
+      if (prepared.payload !== undefined) request.payload = prepared.payload;
+      const response = await t.app.inject(request);
+      // HEAD responses have no body, so only their status can be compared.
+      const hasCode = route.method !== 'HEAD' && want.code !== undefined;
+      expected[actor] = hasCode ? want : { status: want.status };
+      actual[actor] = hasCode
+        ? { status: response.statusCode, code: errorCode(response) }
+        : { status: response.statusCode };
+      await prepared.verify?.(response);
+    }
+    expect(actual).toEqual(expected);
+  });
+}
+
 describe('the access matrix', () => {
   it('lists every route the app registers and every operation it documents, and nothing else', async () => {
     const table = ROUTES.map((r) => routeKey(r.method, r.url));
@@ -836,32 +911,61 @@ describe('the access matrix', () => {
   });
 
   // A plain loop rather than it.each, whose `$name` would be cut short: long record routes would look alike.
-  for (const route of ROUTES)
-    it(`${routeKey(route.method, route.url)} (${route.access})`, async () => {
-      const cast = await createCast();
-      const actual: Record<string, Outcome> = {};
-      const expected: Record<string, Outcome> = {};
-      for (const actor of ACTORS) {
-        const want = expectedOutcome(route, actor);
-        const headers = route.purpose
-          ? { ...headersOf(cast, actor), 'x-access-purpose': 'support' }
-          : headersOf(cast, actor);
-        const cell: Cell = { cast, actor, method: route.method, headers, allowed: want === route.success };
-        const prepared = (await route.prepare?.(cell)) ?? {};
-        const request: InjectOptions = { method: route.method, url: prepared.url ?? route.url, headers };
-        if (prepared.payload !== undefined) request.payload = prepared.payload;
-        const response = await t.app.inject(request);
-        // HEAD responses have no body, so only their status can be compared.
-        const hasCode = route.method !== 'HEAD' && want.code !== undefined;
-        expected[actor] = hasCode ? want : { status: want.status };
-        actual[actor] = hasCode
-          ? { status: response.statusCode, code: errorCode(response) }
-          : { status: response.statusCode };
-        await prepared.verify?.(response);
-      }
-      expect(actual).toEqual(expected);
-    });
+  for (const route of ROUTES) matrixCell(route);
 });
+
+/**
+ * A policy that moves one administrative action from `admin` to `user` (admins keep every other action): each
+ * route must follow the policy at once, and ask for its own action, with no role name left on any route.
+ */
+function movedAdminPolicy(moved: AdminAction) {
+  const base = defaultPolicyDocument();
+  return {
+    ...base,
+    roles: {
+      admin: {
+        rules: [
+          {
+            effect: 'allow',
+            actions: ACTIONS.filter((action) => action !== moved),
+            resources: ['**'],
+            redaction: 'plain',
+          },
+        ],
+      },
+      user: {
+        rules: [
+          ...base.roles.user.rules,
+          {
+            effect: 'allow',
+            actions: [moved],
+            resources: ['system/**', 'collections/*', 'audit', 'subjects'],
+            redaction: 'plain',
+          },
+        ],
+      },
+    },
+  };
+}
+
+it('the matrix covers every action the policy treats as administrative', () => {
+  const covered = new Set(ROUTES.flatMap((route) => (route.admin === undefined ? [] : [route.admin])));
+  expect([...covered].sort()).toEqual([...ADMIN_ACTIONS].sort());
+});
+
+for (const moved of ADMIN_ACTIONS)
+  describe(`the administrative routes under a policy that moves \`${moved}\` from admin to user`, () => {
+    beforeAll(async () => {
+      await t.services.policies.put(movedAdminPolicy(moved), { userId: randomUUID() });
+      movedAction = moved;
+    });
+    afterAll(async () => {
+      movedAction = null;
+      await t.services.policies.put(defaultPolicyDocument(), { userId: randomUUID() });
+    });
+
+    for (const route of ROUTES.filter((r) => r.admin !== undefined)) matrixCell(route);
+  });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Object level: own sessions and keys only.
@@ -1229,11 +1333,21 @@ describe('the authenticate plugin', () => {
     apiKeyId: 'k1',
   };
   const authenticator = { authenticate: async () => actor };
+  // A stand-in for the policy: grants `read` on `granted/...` and nothing else, and records what it was asked.
+  const asked: string[] = [];
+  const authorizer = {
+    purposes: () => new Set<string>(['support']),
+    authorize: (_actor: unknown, action: Action, resource: { path: string }) => {
+      asked.push(`${action} ${resource.path}`);
+      if (action !== 'read' || !resource.path.startsWith('granted/')) throw new AppError('FORBIDDEN');
+      return 'plain' as const;
+    },
+  };
 
   async function bareApp() {
     const app = Fastify();
     await app.register(errorHandler);
-    await app.register(authenticate, { authenticator });
+    await app.register(authenticate, { authenticator, authorizer });
     return app;
   }
 
@@ -1271,15 +1385,90 @@ describe('the authenticate plugin', () => {
     app.get('/public', { config: { access: 'public' } }, async () => ({ ok: true }));
     app.get('/any', { config: { access: 'authenticated' } }, async () => ({ ok: true }));
     app.get('/session', { config: { access: 'session' } }, async () => ({ ok: true }));
-    app.get('/admin', { config: { access: 'admin' } }, async () => ({ ok: true }));
     await app.ready();
     const status = async (url: string) => (await app.inject({ url })).statusCode;
     expect({
       public: await status('/public'),
       any: await status('/any'),
       session: await status('/session'),
-      admin: await status('/admin'),
-    }).toEqual({ public: 200, any: 200, session: 403, admin: 403 });
+    }).toEqual({ public: 200, any: 200, session: 403 });
+    await app.close();
+  });
+
+  it('refuses an unknown access level and a public route that asks the policy', async () => {
+    const unknown = await registrationError((app) =>
+      app.get('/admin', { config: { access: 'admin' as never } }, async () => ({ ok: true })),
+    );
+    expect((unknown as Error).message).toMatch(/unknown access level/);
+    const publicAuthorized = await registrationError((app) =>
+      app.get(
+        '/open',
+        { config: { access: 'public', authorize: { action: 'read', resource: 'granted/x' } } },
+        async () => ({ ok: true }),
+      ),
+    );
+    expect((publicAuthorized as Error).message).toMatch(/is public but authorizes/);
+  });
+
+  it('asks the policy for the declared action and resource, before the body or after validation', async () => {
+    const app = await bareApp();
+    const handled: string[] = [];
+    const ok = (name: string) => async () => {
+      handled.push(name);
+      return { ok: true };
+    };
+    app.post(
+      '/static-ok',
+      { config: { access: 'authenticated', authorize: { action: 'read', resource: 'granted/a' } } },
+      ok('static-ok'),
+    );
+    app.post(
+      '/static-no',
+      { config: { access: 'authenticated', authorize: { action: 'write', resource: 'granted/a' } } },
+      ok('static-no'),
+    );
+    app.post<{ Body: { name: string } }>(
+      '/named',
+      {
+        config: {
+          access: 'authenticated',
+          authorize: {
+            action: 'read',
+            resource: (request) => `granted/${(request.body as { name: string }).name}`,
+          },
+        },
+        schema: {
+          body: {
+            type: 'object',
+            required: ['name'],
+            properties: { name: { type: 'string', pattern: '^[a-z]+$' } },
+          },
+        },
+      },
+      ok('named'),
+    );
+    await app.ready();
+    const post = async (url: string, payload: unknown) =>
+      (await app.inject({ method: 'POST', url, payload: payload as object })).statusCode;
+    asked.length = 0;
+    expect(await post('/static-ok', {})).toBe(200);
+    expect(await post('/static-no', {})).toBe(403);
+    // Refused before the body is looked at: an invalid body still gets the refusal.
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/static-no',
+          headers: { 'content-type': 'application/json' },
+          payload: '{',
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(await post('/named', { name: 'abc' })).toBe(200);
+    // A resource named by the body is decided only once the body is valid.
+    expect(await post('/named', { name: 'ABC' })).toBe(400);
+    expect(asked).toEqual(['read granted/a', 'write granted/a', 'write granted/a', 'read granted/abc']);
+    expect(handled).toEqual(['static-ok', 'named']);
     await app.close();
   });
 });

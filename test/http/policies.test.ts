@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPolicyDocument } from '../../src/policy/index.js';
 import {
   createTestApp,
   loggedInUser,
@@ -19,7 +20,13 @@ const auditorPolicy = {
   version: 1,
   purposes: ['support', 'billing', 'fraud_prevention', 'data_subject_request'],
   roles: {
-    admin: { rules: [{ effect: 'allow', actions: ['read'], resources: ['**'], redaction: 'plain' }] },
+    admin: {
+      rules: [
+        { effect: 'allow', actions: ['read'], resources: ['**'], redaction: 'plain' },
+        // Administration is the policy's to grant: without these, admins could not manage users or policies.
+        { effect: 'allow', actions: ['manage_policies', 'manage_users'], resources: ['system/*'] },
+      ],
+    },
     user: { rules: [] },
     auditor: { rules: [{ effect: 'allow', actions: ['read_audit'], resources: ['audit'] }] },
   },
@@ -42,6 +49,60 @@ async function putPolicy(headers: Record<string, string>, document: unknown) {
 }
 
 describe('policy API', () => {
+  it('refuses a policy that would leave the caller unable to change it, and changes nothing', async () => {
+    const admin = await loggedInUser(t, ['admin']);
+    const version = t.services.policies.current().version;
+    const lockout = {
+      ...auditorPolicy,
+      roles: {
+        ...auditorPolicy.roles,
+        admin: { rules: [{ effect: 'allow', actions: ['read'], resources: ['**'] }] },
+      },
+    };
+    const response = await putPolicy(admin.headers, lockout);
+    expect(response.statusCode).toBe(409);
+    expect(errorOf(response).code).toBe('POLICY_LOCKOUT');
+    expect(t.services.policies.current().version).toBe(version);
+  });
+
+  it("replaces a stored built-in default of an earlier release at start, and keeps an operator's own", async () => {
+    const latest = t.services.policies.current();
+    // The default as an earlier release stored it: admins without the administrative actions added since.
+    const earlier = defaultPolicyDocument();
+    earlier.roles.admin.rules[0] = {
+      ...earlier.roles.admin.rules[0],
+      actions: [
+        'read',
+        'write',
+        'delete',
+        'search',
+        'tokenize',
+        'detokenize',
+        'erase',
+        'manage_keys',
+        'read_audit',
+      ],
+    } as (typeof earlier.roles.admin.rules)[0];
+    await t.services.stores.policies.insert({
+      version: latest.version + 1,
+      document: JSON.stringify(earlier),
+      source: 'default',
+      createdBy: null,
+      createdAt: Date.now(),
+    });
+    const upgraded = await t.services.policies.init({ policyFile: null });
+    expect(upgraded).toMatchObject({
+      version: latest.version + 2,
+      source: 'default',
+      document: defaultPolicyDocument(),
+    });
+    // A version an operator stored is never replaced by the default.
+    await t.services.policies.put(auditorPolicy, { userId: randomUUID() });
+    const own = t.services.policies.current().version;
+    expect((await t.services.policies.init({ policyFile: null })).version).toBe(own);
+    await t.services.policies.put(defaultPolicyDocument(), { userId: randomUUID() });
+  });
+
   it('serves the default policy, replaces it with a new version, and keeps the history', async () => {
     const admin = await loggedInUser(t, ['admin']);
     const current = await t.app.inject({ url: '/v1/policies/current', headers: admin.headers });

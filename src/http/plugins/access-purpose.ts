@@ -34,17 +34,25 @@ export function purposeContext(request: FastifyRequest): DecideContext {
   return request.purpose === null ? {} : { purpose: request.purpose };
 }
 
+/**
+ * Sets `request.purpose` from the header of an authenticated request (idempotent: the authorize step may read it
+ * earlier, before the body, and this hook again before validation). Throws on a malformed or unknown purpose.
+ */
+export function readPurpose(request: FastifyRequest, purposes: () => ReadonlySet<string>): void {
+  if (request.actor === null) return;
+  const purpose = parsePurposeHeader(request.headers[PURPOSE_HEADER]);
+  if (purpose === undefined) return;
+  if (!purposes().has(purpose)) throw new AppError('PURPOSE_UNKNOWN', { field: FIELD });
+  request.purpose = purpose;
+}
+
 async function accessPurposePlugin(
   app: FastifyInstance,
   options: { purposes: () => ReadonlySet<string> },
 ): Promise<void> {
   app.decorateRequest('purpose', null);
   app.addHook('preValidation', async (request) => {
-    if (request.actor === null) return;
-    const purpose = parsePurposeHeader(request.headers[PURPOSE_HEADER]);
-    if (purpose === undefined) return;
-    if (!options.purposes().has(purpose)) throw new AppError('PURPOSE_UNKNOWN', { field: FIELD });
-    request.purpose = purpose;
+    readPurpose(request, options.purposes);
   });
 }
 

@@ -1,33 +1,33 @@
 /**
- * Wires authentication and authorization into every route from its declared `config.access`.
+ * Wires authentication and authorization into every route from its declared `config.access` and
+ * `config.authorize`: the one place where a route's caller is checked.
  * Deny by default: registering a route without an access declaration throws at start-up, so no route can be
  * reachable by accident. `public` routes skip authentication; every other level authenticates from headers first
- * (`onRequest`, before the body is parsed) and then checks the level.
+ * (`onRequest`, before the body is parsed) and then checks the level (`session` refuses API keys). A route that
+ * acts on something names the policy action and resource it needs; the policy in force decides, with the purpose
+ * the caller stated, and no role name appears here or on any route. A resource known from the route alone is
+ * decided before the body is read; one named by the validated request is decided before the handler runs.
  */
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestHookHandler,
+  preHandlerHookHandler,
+  RouteOptions,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor, Authenticator } from '../../auth/index.js';
 import { AppError } from '../../errors.js';
-import type { Access } from '../types.js';
+import type { Authorizer } from '../../services/index.js';
+import type { Access, RouteAuthorization } from '../types.js';
+import { purposeContext, readPurpose } from './access-purpose.js';
 
 // Routes added by @fastify/swagger-ui are static documentation assets.
 const DOCS_PREFIX = '/docs';
+const ACCESS_LEVELS: ReadonlySet<string> = new Set<Access>(['public', 'authenticated', 'session']);
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function isAllowed(access: Access, actor: Actor): boolean {
-  switch (access) {
-    case 'authenticated':
-      return true;
-    case 'session':
-      return actor.kind === 'session';
-    case 'admin':
-      return actor.roles.includes('admin');
-    default:
-      return false;
-  }
 }
 
 /** The authenticated actor of a non-public route (set by the hook before any handler runs). */
@@ -36,34 +36,58 @@ export function actorOf(request: FastifyRequest): Actor {
   return request.actor;
 }
 
+type Hook<T> = T | T[] | undefined;
+const hooksOf = <T>(hook: Hook<T>): T[] => (hook === undefined ? [] : Array.isArray(hook) ? hook : [hook]);
+
 async function authenticatePlugin(
   app: FastifyInstance,
-  options: { authenticator: Authenticator },
+  options: { authenticator: Authenticator; authorizer: Pick<Authorizer, 'authorize' | 'purposes'> },
 ): Promise<void> {
   app.decorateRequest('actor', null);
 
-  const hookFor =
-    (access: Access): onRequestHookHandler =>
+  const authorize = (request: FastifyRequest, rule: RouteAuthorization): void => {
+    readPurpose(request, options.authorizer.purposes);
+    const path = typeof rule.resource === 'string' ? rule.resource : rule.resource(request);
+    options.authorizer.authorize(
+      actorOf(request),
+      rule.action,
+      { path, sensitive: false },
+      purposeContext(request),
+    );
+  };
+
+  const authenticateFor =
+    (access: Access, rule: RouteAuthorization | undefined): onRequestHookHandler =>
     async (request) => {
       const headers = request.headers;
       request.actor = await options.authenticator.authenticate({
         authorization: firstHeader(headers.authorization),
         apiKey: firstHeader(headers['x-api-key']),
       });
-      if (!isAllowed(access, request.actor)) throw new AppError('FORBIDDEN');
+      if (access === 'session' && request.actor.kind !== 'session') throw new AppError('FORBIDDEN');
+      if (rule !== undefined && typeof rule.resource === 'string') authorize(request, rule);
+    };
+
+  const authorizeFor =
+    (rule: RouteAuthorization): preHandlerHookHandler =>
+    async (request) => {
+      authorize(request, rule);
     };
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const access = route.config?.access ?? (route.url.startsWith(DOCS_PREFIX) ? 'public' : undefined);
     if (access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access level`);
-    if (access === 'public') return;
-    const existing =
-      route.onRequest === undefined
-        ? []
-        : Array.isArray(route.onRequest)
-          ? route.onRequest
-          : [route.onRequest];
-    route.onRequest = [hookFor(access), ...existing];
+    if (!ACCESS_LEVELS.has(access))
+      throw new Error(`route ${route.method} ${route.url}: unknown access level`);
+    const rule = route.config?.authorize;
+    if (access === 'public') {
+      if (rule !== undefined) throw new Error(`route ${route.method} ${route.url} is public but authorizes`);
+      return;
+    }
+    route.onRequest = [authenticateFor(access, rule), ...hooksOf(route.onRequest)];
+    if (rule !== undefined && typeof rule.resource === 'function') {
+      route.preHandler = [authorizeFor(rule), ...hooksOf(route.preHandler)];
+    }
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The audit trail over HTTP: query events, compute the HMAC of a known sensitive identifier, export checkpoints.
  * Every call is itself audited before it is answered (fail closed: 503 AUDIT_UNAVAILABLE when it cannot be).
- * Access is decided in one place: every audit route needs the policy's `read_audit` on `audit` (`readAudit`).
+ * Access is decided in one place: every audit route needs the policy's `read_audit` on `audit` (`READ_AUDIT`).
  * The value to hash travels in the body, never in the URL, and is never echoed, logged or stored.
  */
 import type { FastifyInstance } from 'fastify';
@@ -9,15 +9,11 @@ import type { ChainedEvent } from '../../audit/index.js';
 import { AppError } from '../../errors.js';
 import { resourcePaths } from '../../policy/index.js';
 import { AUDIT_ACTIONS, type AuditTrail } from '../../services/audit/index.js';
-import type { Authorizer } from '../../services/index.js';
 import { auditContext } from '../audit-context.js';
-import { purposeContext } from '../plugins/access-purpose.js';
-import { actorOf } from '../plugins/authenticate.js';
 import { responses } from '../schemas.js';
-import type { Access } from '../types.js';
 
-/** Who may read the audit trail. */
-export const AUDIT_ACCESS: Access = 'authenticated';
+/** Who may read the audit trail: whoever the policy grants `read_audit` on `audit`. */
+const READ_AUDIT = { action: 'read_audit', resource: resourcePaths.audit() } as const;
 
 const identifier = {
   type: 'string',
@@ -108,24 +104,13 @@ function parseTime(value: string | undefined, field: string): number | undefined
   return ms;
 }
 
-export async function auditRoutes(
-  app: FastifyInstance,
-  options: { audit: AuditTrail; authorizer: Authorizer },
-): Promise<void> {
+export async function auditRoutes(app: FastifyInstance, options: { audit: AuditTrail }): Promise<void> {
   const { audit } = options;
-  app.addHook('preHandler', async (request) => {
-    options.authorizer.authorize(
-      actorOf(request),
-      'read_audit',
-      { path: resourcePaths.audit(), sensitive: false },
-      purposeContext(request),
-    );
-  });
 
   app.get<{ Querystring: EventQuery }>(
     '/v1/audit/events',
     {
-      config: { access: AUDIT_ACCESS, audit: 'audit.query' },
+      config: { access: 'authenticated', authorize: READ_AUDIT, audit: 'audit.query' },
       schema: {
         tags: ['audit'],
         summary: 'Audit events in seq order, filtered, with cursor pagination',
@@ -194,7 +179,7 @@ export async function auditRoutes(
   app.post<{ Body: { value: string } }>(
     '/v1/audit/hash',
     {
-      config: { access: AUDIT_ACCESS, audit: 'audit.hash' },
+      config: { access: 'authenticated', authorize: READ_AUDIT, audit: 'audit.hash' },
       schema: {
         tags: ['audit'],
         summary:
@@ -226,7 +211,7 @@ export async function auditRoutes(
   app.get(
     '/v1/audit/checkpoints',
     {
-      config: { access: AUDIT_ACCESS, audit: 'audit.checkpoints' },
+      config: { access: 'authenticated', authorize: READ_AUDIT, audit: 'audit.checkpoints' },
       schema: {
         tags: ['audit'],
         summary:

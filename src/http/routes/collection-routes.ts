@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { resourcePaths } from '../../policy/index.js';
 import type { Collection, CollectionInput, CollectionService } from '../../services/index.js';
 import { auditContext } from '../audit-context.js';
 import { actorOf } from '../plugins/authenticate.js';
@@ -23,10 +24,18 @@ export async function collectionRoutes(
   app.post<{ Body: CollectionInput }>(
     '/v1/collections',
     {
-      config: { access: 'admin', audit: 'collection.create' },
+      config: {
+        access: 'authenticated',
+        // Decided after validation: the collection it declares is named in the body.
+        authorize: {
+          action: 'manage_collections',
+          resource: (request) => resourcePaths.collection((request.body as CollectionInput).name),
+        },
+        audit: 'collection.create',
+      },
       schema: {
         tags: ['records'],
-        summary: 'Declare a collection and its fields (admin)',
+        summary: 'Declare a collection and its fields (policy: `manage_collections`)',
         security,
         body: newCollection,
         response: responses({ 201: collectionBody }),

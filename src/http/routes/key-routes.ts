@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { resourcePaths } from '../../policy/index.js';
-import type { Authorizer, KeyRotation } from '../../services/index.js';
+import type { KeyRotation } from '../../services/index.js';
 import type { KeyJobRow } from '../../storage/index.js';
 import { COLLECTION_NAME_PATTERN } from '../../vault/index.js';
 import { auditContext } from '../audit-context.js';
@@ -75,22 +75,13 @@ function toBody(job: KeyJobRow) {
   };
 }
 
-export async function keyRoutes(
-  app: FastifyInstance,
-  options: { rotation: KeyRotation; authorizer: Authorizer },
-): Promise<void> {
+export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRotation }): Promise<void> {
   // Function-level authorization: the policy's `manage_keys` on `system/keys`, for every key route.
-  const manageKeys = (request: FastifyRequest) =>
-    options.authorizer.authorize(
-      actorOf(request),
-      'manage_keys',
-      { path: resourcePaths.system('keys'), sensitive: false },
-      purposeContext(request),
-    );
+  const authorize = { action: 'manage_keys', resource: resourcePaths.system('keys') } as const;
   app.post<{ Body: RotateBody }>(
     '/v1/keys/rotate',
     {
-      config: { access: 'authenticated', audit: 'key.rotate' },
+      config: { access: 'authenticated', authorize, audit: 'key.rotate' },
       schema: {
         tags: ['keys'],
         summary: "Rotate the master key or a collection's data (or blind index) key (policy: `manage_keys`)",
@@ -110,7 +101,6 @@ export async function keyRoutes(
       },
     },
     async (request, reply) => {
-      manageKeys(request);
       const { target, collection, index } = request.body;
       if (
         (target === 'collection') !== (collection !== undefined) ||
@@ -133,7 +123,7 @@ export async function keyRoutes(
   app.get(
     '/v1/keys/jobs',
     {
-      config: { access: 'authenticated', audit: 'key.read' },
+      config: { access: 'authenticated', authorize, audit: 'key.read' },
       schema: {
         tags: ['keys'],
         summary: 'The newest key rotation jobs (policy: `manage_keys`)',
@@ -148,8 +138,7 @@ export async function keyRoutes(
         }),
       },
     },
-    async (request) => {
-      manageKeys(request);
+    async () => {
       return { jobs: (await options.rotation.list()).map(toBody) };
     },
   );
@@ -157,7 +146,7 @@ export async function keyRoutes(
   app.get<{ Params: { id: string } }>(
     '/v1/keys/jobs/:id',
     {
-      config: { access: 'authenticated', audit: 'key.read' },
+      config: { access: 'authenticated', authorize, audit: 'key.read' },
       schema: {
         tags: ['keys'],
         summary: 'Progress of one key rotation job (policy: `manage_keys`)',
@@ -167,7 +156,6 @@ export async function keyRoutes(
       },
     },
     async (request) => {
-      manageKeys(request);
       return toBody(await options.rotation.get(request.params.id));
     },
   );

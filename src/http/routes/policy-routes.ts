@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, isAppError } from '../../errors.js';
-import { ACTIONS, REDACTIONS } from '../../policy/index.js';
-import type { PolicyService, PolicyVersion } from '../../services/index.js';
+import { ACTIONS, decide, REDACTIONS, resourcePaths } from '../../policy/index.js';
+import { type PolicyService, type PolicyVersion, policyActorOf } from '../../services/index.js';
+import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses, timestamp } from '../schemas.js';
 
@@ -88,11 +89,12 @@ export async function policyRoutes(
   options: { policies: PolicyService },
 ): Promise<void> {
   const security = [{ bearerAuth: [] }, { apiKey: [] }];
+  const managePolicies = { action: 'manage_policies', resource: resourcePaths.system('policies') } as const;
 
   app.get(
     '/v1/policies/current',
     {
-      config: { access: 'admin' },
+      config: { access: 'authenticated', authorize: managePolicies },
       schema: {
         tags: ['policies'],
         summary: 'The access policy in force, with its version',
@@ -110,14 +112,15 @@ export async function policyRoutes(
   app.put<{ Body: unknown }>(
     '/v1/policies',
     {
-      config: { access: 'admin' },
+      // A policy can grant any role anything: like granting admin, it needs an interactive session.
+      config: { access: 'session', authorize: managePolicies },
       schema: {
         tags: ['policies'],
         summary:
           'Replace the access policy: stored as a new version and in force at once (other nodes within seconds)',
         description:
           'The body is a policy document ({version: 1, purposes, roles}); an invalid one is refused with ' +
-          'VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive admin session.',
+          "VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive session and the policy's `manage_policies`.",
         security: [{ bearerAuth: [] }],
         body: { type: 'object' },
         response: responses({ 200: versionSchema }),
@@ -125,17 +128,20 @@ export async function policyRoutes(
     },
     async (request) => {
       const actor = actorOf(request);
-      // A policy can grant any role anything: like granting admin, it needs an interactive admin session.
-      if (actor.kind !== 'session') {
-        throw new AppError('FORBIDDEN', { message: 'Policy changes need an interactive admin session' });
-      }
       try {
         return toBody(
-          await options.policies.put(request.body, {
-            userId: actor.userId,
-            clientAddress: request.ip,
-            requestId: request.id,
-          }),
+          await options.policies.put(
+            request.body,
+            { userId: actor.userId, clientAddress: request.ip, requestId: request.id },
+            // No self-lock-out: the caller must still be able to change the policy under the new one.
+            (policy) => {
+              const resource = { path: resourcePaths.system('policies'), sensitive: false };
+              const decision = decide(policy, policyActorOf(actor), 'manage_policies', resource, {
+                ...purposeContext(request),
+              });
+              if (!decision.allow) throw new AppError('POLICY_LOCKOUT');
+            },
+          ),
         );
       } catch (error) {
         throw asBodyError(error);
@@ -146,7 +152,7 @@ export async function policyRoutes(
   app.get<{ Querystring: { before?: string; limit?: string } }>(
     '/v1/policies',
     {
-      config: { access: 'admin' },
+      config: { access: 'authenticated', authorize: managePolicies },
       schema: {
         tags: ['policies'],
         summary: 'Policy version history, newest first (without documents)',

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { resourcePaths } from '../../policy/index.js';
-import type { Authorizer, SubjectService } from '../../services/index.js';
+import type { SubjectService } from '../../services/index.js';
 import { auditContext } from '../audit-context.js';
 import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
@@ -8,16 +8,20 @@ import { isoTime, responses, timestamp } from '../schemas.js';
 
 export async function subjectRoutes(
   app: FastifyInstance,
-  options: { subjects: SubjectService; authorizer: Authorizer },
+  options: { subjects: SubjectService },
 ): Promise<void> {
   app.post<{ Params: { subject: string } }>(
     '/v1/subjects/:subject/erase',
     {
-      config: { access: 'authenticated', audit: 'subject.erase' },
+      config: {
+        access: 'authenticated',
+        authorize: { action: 'erase', resource: resourcePaths.subjects() },
+        audit: 'subject.erase',
+      },
       schema: {
         tags: ['records'],
         summary:
-          'Erase a subject: destroy its data key, so every value of that person becomes unreadable (admin)',
+          'Erase a subject: destroy its data key, so every value of that person becomes unreadable (policy: `erase`)',
         description:
           'Idempotent. Records become tombstones (410 SUBJECT_ERASED), their indexes and tokens are deleted, and ' +
           'new data for the subject is refused. Use opaque subject ids: this one travels in the URL.',
@@ -48,12 +52,6 @@ export async function subjectRoutes(
     async (request) => {
       const actor = actorOf(request);
       const context = purposeContext(request);
-      options.authorizer.authorize(
-        actor,
-        'erase',
-        { path: resourcePaths.subjects(), sensitive: false },
-        context,
-      );
       const result = await options.subjects.erase(request.params.subject, actor.userId, {
         ...auditContext(request),
         ...context,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../../auth/index.js';
+import { resourcePaths } from '../../policy/index.js';
 import type { PublicUser, SecurityEventRecorder, UserService } from '../../services/index.js';
 import { assertNoAdminPower } from '../../services/index.js';
 import type { UserAttributes } from '../../storage/index.js';
@@ -66,7 +67,12 @@ export async function userRoutes(
   app: FastifyInstance,
   options: { users: UserService; events: SecurityEventRecorder },
 ): Promise<void> {
-  const common = { config: { access: 'admin' as const } };
+  const common = {
+    config: {
+      access: 'authenticated',
+      authorize: { action: 'manage_users', resource: resourcePaths.system('users') },
+    },
+  } as const;
   const security = [{ bearerAuth: [] }, { apiKey: [] }];
 
   app.post<{
