@@ -9,6 +9,7 @@
  *   tokens/<type>                              a free-standing token of a value type: tokenize, detokenize
  *   subjects                                   data-subject operations (erase)
  *   system/keys | system/users | system/policies   administration (manage_keys, manage_users, manage_policies)
+ *   system/users/roles/<role>                  manage_users: give a role, or manage an account that holds it
  *   audit                                      the audit trail (read_audit)
  *
  * Names are used as they are: a name that is not a valid path segment makes `decide` deny (INVALID_REQUEST).
@@ -19,5 +20,6 @@ export const resourcePaths = {
   token: (type: string) => `tokens/${type}`,
   subjects: () => 'subjects',
   system: (area: 'keys' | 'users' | 'policies') => `system/${area}`,
+  userRole: (role: string) => `system/users/roles/${role}`,
   audit: () => 'audit',
 } as const;

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicyDocument } from '../../src/policy/index.js';
 import {
   createTestApp,
+  createUser,
   loggedInUser,
+  login,
   strongPassword,
   TEST_DATABASE_URL,
   type TestApp,
@@ -24,7 +26,7 @@ const auditorPolicy = {
       rules: [
         { effect: 'allow', actions: ['read'], resources: ['**'], redaction: 'plain' },
         // Administration is the policy's to grant: without these, admins could not manage users or policies.
-        { effect: 'allow', actions: ['manage_policies', 'manage_users'], resources: ['system/*'] },
+        { effect: 'allow', actions: ['manage_policies', 'manage_users'], resources: ['system/**'] },
       ],
     },
     user: { rules: [] },
@@ -47,6 +49,69 @@ afterAll(async () => {
 async function putPolicy(headers: Record<string, string>, document: unknown) {
   return t.app.inject({ method: 'PUT', url: '/v1/policies', headers, payload: document as object });
 }
+
+describe('user administration granted to another role', () => {
+  /** `support` may manage users, but give (and manage holders of) only the `user` and `support` roles. */
+  const supportPolicy = () => {
+    const base = defaultPolicyDocument();
+    return {
+      ...base,
+      roles: {
+        ...base.roles,
+        support: {
+          rules: [
+            {
+              effect: 'allow',
+              actions: ['manage_users'],
+              resources: ['system/users', 'system/users/roles/user', 'system/users/roles/support'],
+            },
+          ],
+        },
+      },
+    };
+  };
+  afterAll(async () => {
+    await t.services.policies.put(defaultPolicyDocument(), { userId: randomUUID() });
+  });
+
+  it('lets the role manage users, never make anyone more than it may give, nor touch an admin', async () => {
+    await t.services.policies.put(supportPolicy(), { userId: randomUUID() });
+    const agent = await createUser(t);
+    await t.services.users.update(agent.id, { roles: ['support'] }, { byAdminSession: true });
+    const headers = {
+      authorization: `Bearer ${(await login(t, agent.username, agent.password)).access_token}`,
+    };
+    const admin = await createUser(t, ['admin']);
+    const send = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+      t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+
+    const created = await send('POST', '/v1/users', {
+      username: `s${randomBytes(5).toString('hex')}`,
+      password: strongPassword(),
+    });
+    expect(created.statusCode).toBe(201);
+    const refusals = [
+      await send('POST', '/v1/users', {
+        username: `s${randomBytes(5).toString('hex')}`,
+        password: strongPassword(),
+        roles: ['admin'],
+      }),
+      await send('PATCH', `/v1/users/${agent.id}`, { roles: ['support', 'admin'] }),
+      await send('PATCH', `/v1/users/${admin.id}`, { disabled: true }),
+      await send('DELETE', `/v1/users/${admin.id}`),
+    ];
+    expect(refusals.map((r) => [r.statusCode, errorOf(r).code])).toEqual(Array(4).fill([403, 'FORBIDDEN']));
+    expect(await t.services.stores.users.findById(admin.id)).toMatchObject({
+      roles: ['admin'],
+      disabled: false,
+    });
+    expect(await t.services.stores.users.findById(agent.id)).toMatchObject({ roles: ['support'] });
+
+    // Without the policy's grant, the same session is refused at once.
+    await t.services.policies.put(defaultPolicyDocument(), { userId: randomUUID() });
+    expect((await t.app.inject({ url: '/v1/users', headers })).statusCode).toBe(403);
+  });
+});
 
 describe('policy API', () => {
   it('refuses a policy that would leave the caller unable to change it, and changes nothing', async () => {

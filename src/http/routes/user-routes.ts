@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../../auth/index.js';
 import { resourcePaths } from '../../policy/index.js';
-import type { PublicUser, SecurityEventRecorder, UserService } from '../../services/index.js';
-import { assertNoAdminPower } from '../../services/index.js';
+import type { Authorizer, PublicUser, SecurityEventRecorder, UserService } from '../../services/index.js';
+import { assertNoAdminPower, ROLES } from '../../services/index.js';
 import type { UserAttributes } from '../../storage/index.js';
+import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
 
@@ -65,8 +66,27 @@ function toBody(u: PublicUser) {
 
 export async function userRoutes(
   app: FastifyInstance,
-  options: { users: UserService; events: SecurityEventRecorder },
+  options: {
+    users: UserService;
+    events: SecurityEventRecorder;
+    authorizer: Pick<Authorizer, 'authorize' | 'roles'>;
+  },
 ): Promise<void> {
+  // Holding `manage_users` is not holding every role: giving a role, or managing an account that holds one, is
+  // `manage_users` on `system/users/roles/<role>`, so a role that administers users cannot make anyone more.
+  const mayHandleRoles = (request: FastifyRequest) => (roles: readonly string[]) => {
+    const defined = options.authorizer.roles();
+    for (const role of new Set(roles)) {
+      // A role the policy does not define is refused by the user service (400, naming the entry) instead.
+      if (!defined.has(role) && !ROLES.some((builtIn) => builtIn === role)) continue;
+      options.authorizer.authorize(
+        actorOf(request),
+        'manage_users',
+        { path: resourcePaths.userRole(role), sensitive: false },
+        purposeContext(request),
+      );
+    }
+  };
   const common = {
     config: {
       access: 'authenticated',
@@ -117,6 +137,7 @@ export async function userRoutes(
         attributes: claims,
       } = request.body;
       if (!byAdminSession(actorOf(request))) assertNoAdminPower([], given);
+      mayHandleRoles(request)(given ?? ['user']);
       const created = await options.users.create({
         username,
         roles: given ?? ['user'],
@@ -208,6 +229,7 @@ export async function userRoutes(
     async (request) => {
       const updated = await options.users.update(request.params.id, request.body, {
         byAdminSession: byAdminSession(actorOf(request)),
+        mayHandleRoles: mayHandleRoles(request),
       });
       await options.events.record('user_updated', {
         userId: actorOf(request).userId,
@@ -232,7 +254,10 @@ export async function userRoutes(
       },
     },
     async (request, reply) => {
-      await options.users.delete(request.params.id, { byAdminSession: byAdminSession(actorOf(request)) });
+      await options.users.delete(request.params.id, {
+        byAdminSession: byAdminSession(actorOf(request)),
+        mayHandleRoles: mayHandleRoles(request),
+      });
       await options.events.record('user_deleted', {
         userId: actorOf(request).userId,
         clientAddress: request.ip,
