@@ -34,7 +34,11 @@ export interface AuditConfig {
   retentionDays: number;
 }
 
+/** `production` refuses to start with development keys, certificates, debug logging or an initial password file. */
+export type Mode = 'development' | 'production';
+
 export interface Config {
+  mode: Mode;
   dataDir: string;
   host: string;
   port: number;
@@ -187,7 +191,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     );
   }
   const policyFile = read.optional('policyFile');
+  const mode = read.str('mode', 'development') as Mode;
+  if (mode !== 'development' && mode !== 'production') {
+    throw new ConfigError('mode (STRONGROOM_MODE) must be development or production');
+  }
   const config: Config = {
+    mode,
     dataDir,
     host: read.str('host', '127.0.0.1'),
     port,

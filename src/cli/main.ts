@@ -178,6 +178,12 @@ async function run(argv: string[]): Promise<void> {
     .description('Secure-by-default API server for sensitive data');
 
   commonOptions(program.command('serve').description('initialize if needed and serve the HTTPS API'))
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'development (default) or production: refuses development keys, certificates, debug logs',
+      ),
+    )
     .addOption(new Option('--host <host>', 'address to listen on (default 127.0.0.1)'))
     .addOption(new Option('--port <port>', 'HTTPS port (default 8443)'))
     .addOption(

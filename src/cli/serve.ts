@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../app.js';
-import type { Config } from '../config.js';
+import { type Config, ConfigError } from '../config.js';
 import { createPlainHttpServer } from '../http/plain-http-server.js';
 import { createLogger } from '../log.js';
 import { INITIAL_ADMIN_PASSWORD_FILE } from '../setup/initial-admin.js';
 import { initialize } from '../setup/initialize.js';
+import { productionProblems, productionRefusal } from '../setup/production-checks.js';
 import { deprioritizeWorkerThreads } from '../setup/thread-priority.js';
 import { loadTlsFiles } from '../tls/index.js';
 
@@ -15,6 +16,11 @@ function hostForUrl(host: string): string {
 
 /** `strongroom serve`: initializes if needed, then listens on HTTPS (and, if asked, the 426-only plain port). */
 export async function serve(config: Readonly<Config>, print: (line: string) => void): Promise<void> {
+  // Before anything is created: production must not generate a development key or certificate on a fresh start.
+  if (config.mode === 'production') {
+    const problems = productionProblems(config);
+    if (problems.length > 0) throw new ConfigError(productionRefusal(problems));
+  }
   const logger = createLogger({ level: config.logLevel });
   const setup = await initialize(config);
   const tls = await loadTlsFiles(setup.tls.certPath, setup.tls.keyPath);
@@ -51,7 +57,11 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   const initialPassword = path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
   if (fs.existsSync(initialPassword)) {
     print(`Initial password for user "admin" is in ${initialPassword} (deleted once admin changes it)`);
+    if (config.mode === 'production') {
+      print('Change it now: production mode refuses to start again while that file exists');
+    }
   }
+  print(`Mode: ${config.mode}`);
 
   let plain: ReturnType<typeof createPlainHttpServer> | null = null;
   if (config.httpPort !== null) {

@@ -1,0 +1,64 @@
+/**
+ * What production mode refuses to start with: each a development convenience that is a weakness in production.
+ * Pure over the configuration plus one file-existence probe, so it runs before anything is created or written: a
+ * production start on an empty data directory must not quietly generate a development key or certificate.
+ * Invariants: every problem names the setting to change, never a secret value; an empty list means none was found.
+ * Not addressed: the strength of a configured key or certificate (see `strongroom check`, issue 11).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { INITIAL_ADMIN_PASSWORD_FILE } from './initial-admin.js';
+import { isDefaultMasterKeyFile } from './initialize.js';
+
+export type ProductionProblemCode =
+  | 'PRODUCTION_DEVELOPMENT_ROOT_KEY'
+  | 'PRODUCTION_DEVELOPMENT_CERTIFICATE'
+  | 'PRODUCTION_DEBUG_LOGGING'
+  | 'PRODUCTION_INITIAL_PASSWORD_FILE';
+
+export interface ProductionProblem {
+  code: ProductionProblemCode;
+  /** What to change, in a few words. */
+  fix: string;
+}
+
+/** The reasons production mode must not start with this configuration; empty when there are none. */
+export function productionProblems(
+  config: Readonly<Config>,
+  exists: (file: string) => boolean = fs.existsSync,
+): ProductionProblem[] {
+  const problems: ProductionProblem[] = [];
+  if (config.keyring !== 'sealed' && config.masterKey === null && isDefaultMasterKeyFile(config)) {
+    problems.push({
+      code: 'PRODUCTION_DEVELOPMENT_ROOT_KEY',
+      fix: 'set STRONGROOM_MASTER_KEY_FILE (or STRONGROOM_MASTER_KEY, or --keyring sealed) instead of the development key file',
+    });
+  }
+  if (config.tlsCertPath === null || isInside(config.tlsCertPath, path.join(config.dataDir, 'tls'))) {
+    problems.push({
+      code: 'PRODUCTION_DEVELOPMENT_CERTIFICATE',
+      fix: 'set --tls-cert and --tls-key to a certificate of your own instead of the generated development one',
+    });
+  }
+  if (config.logLevel === 'debug' || config.logLevel === 'trace') {
+    problems.push({ code: 'PRODUCTION_DEBUG_LOGGING', fix: 'set --log-level to info or quieter' });
+  }
+  if (exists(path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE))) {
+    problems.push({
+      code: 'PRODUCTION_INITIAL_PASSWORD_FILE',
+      fix: `change the admin password (PUT /v1/me/password) so that ${INITIAL_ADMIN_PASSWORD_FILE} is removed`,
+    });
+  }
+  return problems;
+}
+
+/** The one line production mode exits with: every change needed, separated by semicolons. */
+export function productionRefusal(problems: readonly ProductionProblem[]): string {
+  return `production mode refuses to start: ${problems.map((p) => `${p.fix} [${p.code}]`).join('; ')}`;
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
