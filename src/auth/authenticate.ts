@@ -9,7 +9,7 @@ import { AppError } from '../errors.js';
 import type { ApiKeyService } from '../services/index.js';
 import type { SessionStore, UserRecord, UserStore } from '../storage/index.js';
 import type { AccessTokens } from './access-token.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../model/index.js';
 
 export interface PresentedCredentials {
   authorization: string | undefined;

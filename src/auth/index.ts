@@ -1,5 +1,5 @@
+export type { Actor } from '../model/index.js';
 export { type AccessTokens, createAccessTokens } from './access-token.js';
-export type { Actor } from './actor.js';
 export { throttleAddressKey } from './address-prefix.js';
 export {
   type Authenticator,

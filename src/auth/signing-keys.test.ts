@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStores, type DatabaseHandle, migrateToLatest, openDatabase } from '../storage/index.js';
+import { createPersistence, type DatabaseHandle, migrateToLatest, openDatabase } from '../storage/index.js';
 import { createAccessTokens } from './access-token.js';
 import { createSigningKeyring } from './signing-keys.js';
 import { createVerifiedTokenCache } from './verified-token-cache.js';
@@ -16,7 +16,7 @@ const masterKey = randomBytes(32);
 
 function keyringOn(key = masterKey) {
   return createSigningKeyring({
-    store: createStores(handle.db).signingKeys,
+    store: createPersistence(handle).stores.signingKeys,
     rootKey: { get: () => key },
     clock,
     accessTokenTtlSeconds: 900,
@@ -55,7 +55,7 @@ describe('signing keyring', () => {
     const keyring = keyringOn();
     await keyring.refresh();
     const { kid } = keyring.current();
-    const rows = await createStores(handle.db).signingKeys.listUsable(0);
+    const rows = await createPersistence(handle).stores.signingKeys.listUsable(0);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.kid).toBe(kid);
     expect(rows[0]?.privateKeySealed).toMatch(/^v1\./);

@@ -10,8 +10,9 @@
  * Not addressed: that callers ask at all, and that the resource's sensitivity and record attributes they pass are
  * read from storage (see policy/resource-paths.ts for the paths to ask about).
  */
-import type { Actor } from '../auth/index.js';
+
 import { AppError } from '../errors.js';
+import type { Actor } from '../model/index.js';
 import {
   type Action,
   type DecideContext,

@@ -9,7 +9,7 @@
  *   the caller may not see is never decrypted for output nor serialized; a denial keeps its reason.
  * Threats addressed: broken object- and field-level authorization (OWASP API1/API3/API5).
  */
-import type { Actor } from '../auth/index.js';
+import type { Actor } from '../model/index.js';
 import { type Action, type Decision, type PolicyActor, resourcePaths, type Scalar } from '../policy/index.js';
 import type { FieldValue } from '../vault/index.js';
 import { type Authorizer, policyActorOf } from './authorizer.js';

@@ -60,11 +60,12 @@ async function authenticatePlugin(
     (access: Access, rule: RouteAuthorization | undefined): onRequestHookHandler =>
     async (request) => {
       const headers = request.headers;
-      request.actor = await options.authenticator.authenticate({
+      const actor = await options.authenticator.authenticate({
         authorization: firstHeader(headers.authorization),
         apiKey: firstHeader(headers['x-api-key']),
       });
-      if (access === 'session' && request.actor.kind !== 'session') throw new AppError('FORBIDDEN');
+      request.actor = actor;
+      if (access === 'session' && actor.kind !== 'session') throw new AppError('FORBIDDEN');
       if (rule !== undefined && typeof rule.resource === 'string') authorize(request, rule);
     };
 

@@ -1,0 +1,74 @@
+/**
+ * Layer rules (docs/architecture.md): imports point down, nothing forms a cycle, Fastify stays in the HTTP layer
+ * and Kysely in storage. Run by `npm test` (pretest → `npm run lint:deps`); any violation fails it.
+ */
+const UPPER = '^src/(app\\.ts|cli/|setup/|main\\.ts)';
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'Modules must not import each other, directly or not.', from: {}, to: { circular: true } },
+    {
+      name: 'leaves-import-nothing',
+      severity: 'error',
+      comment:
+        'config, errors, log and model are leaves: they import only each other (and log its value redactor: the logger must never see an unredacted value).',
+      from: { path: '^src/(config|errors|log|version)\\.ts$|^src/model/' },
+      to: { path: '^src/', pathNot: ['^src/model/', '^src/(config|errors|log|version)\\.ts$', '^src/redact/'] },
+    },
+    {
+      name: 'foundations-stay-below-services',
+      severity: 'error',
+      comment: 'crypto, audit, storage, state, vault, redact and tls do not reach up into services, auth, policy or http.',
+      from: { path: '^src/(crypto|audit|storage|state|vault|redact|tls)/' },
+      to: { path: `^src/(services|auth|policy|http)/|${UPPER}` },
+    },
+    {
+      name: 'services-stay-below-auth-and-http',
+      severity: 'error',
+      comment: 'Services never import authentication, the HTTP layer or the composition root.',
+      from: { path: '^src/services/' },
+      to: { path: `^src/(auth|http)/|${UPPER}` },
+    },
+    {
+      name: 'policy-is-pure',
+      severity: 'error',
+      comment: 'The decision engine imports only leaves: no I/O, no services, no HTTP.',
+      from: { path: '^src/policy/' },
+      to: { path: `^src/(services|auth|http|storage|state|crypto|audit)/|${UPPER}` },
+    },
+    {
+      name: 'auth-stays-below-http',
+      severity: 'error',
+      comment: 'Authentication does not import the HTTP layer or the composition root.',
+      from: { path: '^src/auth/' },
+      to: { path: `^src/http/|${UPPER}` },
+    },
+    {
+      name: 'http-stays-below-composition',
+      severity: 'error',
+      comment: 'Routes and plugins get their services as options, never from the composition root.',
+      from: { path: '^src/http/' },
+      to: { path: UPPER },
+    },
+    {
+      name: 'fastify-only-in-http',
+      severity: 'error',
+      comment: 'Nothing below the HTTP layer imports Fastify.',
+      from: { path: '^src/', pathNot: ['^src/http/', '^src/app\\.ts$', '^src/cli/'] },
+      to: { path: '(^|/)node_modules/(fastify|fastify-plugin|@fastify/[^/]+)/' },
+    },
+    {
+      name: 'kysely-only-in-storage',
+      severity: 'error',
+      comment: 'Storage owns persistence: nothing else imports Kysely or a database driver.',
+      from: { path: '^src/', pathNot: ['^src/storage/'] },
+      to: { path: '(^|/)node_modules/(kysely|pg|better-sqlite3)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
