@@ -67,6 +67,11 @@ export const ERRORS = {
   ALREADY_UNSEALED: { status: 409, message: 'The vault is already unsealed' },
   SUBJECT_ERASED: { status: 410, message: "The subject's data has been erased" },
   LAST_ADMIN: { status: 409, message: 'The last enabled admin cannot be removed or demoted' },
+  POLICY_LOCKOUT: {
+    status: 409,
+    message:
+      'The policy would leave you unable to change it: keep manage_policies on system/policies for your roles',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   URL_TOO_LONG: { status: 414, message: 'The request URL is too long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json' },
@@ -120,14 +125,11 @@ export class AppError extends Error {
   readonly refusal: boolean;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
-    // A refusal (4xx) needs no stack: capturing one is the costliest part of answering a flood of bad requests.
-    const stackTraceLimit = Error.stackTraceLimit;
-    if (ERRORS[code].status < 500) Error.stackTraceLimit = 0;
+    // No global state is touched here (an earlier version lowered Error.stackTraceLimit around super()).
     super(
       options.message ?? ERRORS[code].message,
       options.cause === undefined ? {} : { cause: options.cause },
     );
-    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'AppError';
     this.code = code;
     this.status = ERRORS[code].status;
