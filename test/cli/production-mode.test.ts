@@ -58,27 +58,12 @@ describe('strongroom serve --mode production', () => {
     const certs = await ensureDevCertificates(path.join(dir, 'own-tls'));
     const keyFile = path.join(dir, 'root.key');
     fs.writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    const child = spawn(
-      'node',
-      [
-        CLI,
-        'serve',
-        '--mode',
-        'production',
-        '--data-dir',
-        dataDir,
-        '--port',
-        '0',
-        '--tls-cert',
-        certs.certPath,
-        '--tls-key',
-        certs.keyPath,
-      ],
-      {
-        env: { ...env, STRONGROOM_MASTER_KEY_FILE: keyFile, STRONGROOM_LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const tls = ['--tls-cert', certs.certPath, '--tls-key', certs.keyPath];
+    const ownArgs = [CLI, 'serve', '--mode', 'production', '--data-dir', dataDir, '--port', '0', ...tls];
+    const child = spawn('node', ownArgs, {
+      env: { ...env, STRONGROOM_MASTER_KEY_FILE: keyFile, STRONGROOM_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -103,24 +88,11 @@ describe('strongroom serve --mode production', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    const again = spawnSync(
-      'node',
-      [
-        CLI,
-        'serve',
-        '--mode',
-        'production',
-        '--data-dir',
-        dataDir,
-        '--port',
-        '0',
-        '--tls-cert',
-        certs.certPath,
-        '--tls-key',
-        certs.keyPath,
-      ],
-      { env: { ...env, STRONGROOM_MASTER_KEY_FILE: keyFile }, encoding: 'utf8', timeout: 20_000 },
-    );
+    const again = spawnSync('node', ownArgs, {
+      env: { ...env, STRONGROOM_MASTER_KEY_FILE: keyFile },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(again.status).toBe(1);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
     expect(again.stderr).toContain('PRODUCTION_INITIAL_PASSWORD_FILE');
