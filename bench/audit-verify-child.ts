@@ -5,14 +5,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { verifyStoredChain } from '../src/services/audit/index.js';
-import { openDatabase } from '../src/storage/index.js';
+import { createPersistence, openDatabase } from '../src/storage/index.js';
 
 async function main(): Promise<void> {
   const sqlitePath = process.argv[2];
   if (sqlitePath === undefined) throw new Error('usage: audit-verify-child <sqlite file>');
   const database = await openDatabase({ databaseUrl: null, databaseSchema: null, sqlitePath });
   const started = performance.now();
-  const verdict = await verifyStoredChain(database.db, 'sqlite');
+  const verdict = await verifyStoredChain(createPersistence(database).stores.audit);
   const ms = performance.now() - started;
   await database.close();
   if (!verdict.ok) throw new Error(`verification failed: ${verdict.problem} at ${verdict.firstBadSeq}`);

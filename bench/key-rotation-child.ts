@@ -10,7 +10,6 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createRecordCrypto, systemCaller } from '../src/services/index.js';
 import { initialize } from '../src/setup/initialize.js';
-import { inTransaction } from '../src/storage/index.js';
 import { loadTlsFiles } from '../src/tls/index.js';
 
 const FIELDS = [
@@ -37,7 +36,7 @@ async function main(): Promise<void> {
   const sample: string[] = [];
   const now = Date.now();
   for (let from = 0; from < count; from += 1000) {
-    await inTransaction(services.database.db, async (stores) => {
+    await services.persistence.transaction(async (stores) => {
       for (let n = from; n < Math.min(count, from + 1000); n++) {
         const id = randomUUID();
         if (n % 200 === 0) sample.push(id);

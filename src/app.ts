@@ -80,7 +80,7 @@ import {
 import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from './setup/initial-admin.js';
 import { isDefaultMasterKeyFile } from './setup/initialize.js';
 import { createMemoryAttemptStore, createRedisAttemptStore } from './state/index.js';
-import { createStores, migrateToLatest, openDatabase } from './storage/index.js';
+import { createPersistence, migrateToLatest, openDatabase } from './storage/index.js';
 import { createTlsServerOptions } from './tls/index.js';
 import { VERSION } from './version.js';
 
@@ -140,17 +140,16 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     sealedKeyring === null ? null : createUnsealSession({ keyring: sealedKeyring, holder: rootKey, clock });
   const database = await openDatabase(config);
   await migrateToLatest(database.db as never);
-  const stores = createStores(database.db);
+  const persistence = createPersistence(database);
+  const stores = persistence.stores;
 
   // The audit trail signs checkpoints with a key sealed by the root key: it starts once unsealed.
   const audit = createAuditTrail({
-    db: database.db,
-    kind: database.kind,
+    persistence,
     rootKey,
     clock,
     logger,
     settings: config.audit,
-    sqliteFile: database.kind === 'sqlite' ? config.sqlitePath : null,
   });
   rootKey.onUnseal(() => audit.start());
   // Security events go to security_events and, best effort, to the audit trail (login works while it is down).
@@ -203,14 +202,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     clock,
   });
   const sessions = createSessionService({
-    db: database.db,
+    transactor: persistence,
     store: stores.sessions,
     apiKeys: stores.apiKeys,
     clock,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
   });
   const users = createUserService({
-    db: database.db,
+    transactor: persistence,
     users: stores.users,
     definedRoles: () => authorizer.roles(),
     hasher,
@@ -245,8 +244,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   });
   rootKey.onUnseal(() => keyService.init());
   const recordCrypto = createRecordCrypto({ keys: keyService });
-  const collections = createCollectionService({ db: database.db, stores, keys: keyService, audit, clock });
-  const subjects = createSubjectService({ db: database.db, keys: keyService, rootKey, audit, clock });
+  const collections = createCollectionService({
+    transactor: persistence,
+    stores,
+    keys: keyService,
+    audit,
+    clock,
+  });
+  const subjects = createSubjectService({ transactor: persistence, keys: keyService, rootKey, audit, clock });
   const recordAccess = createRecordAccess({ authorizer, hashSubject: (subject) => subjects.hash(subject) });
   // The benchmark's baseline only (AppOptions.benchmarkBaseline): records without policy and audit.
   const baseline =
@@ -254,7 +259,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
       ? null
       : benchmarkBaselineOf(authorizer, audit, (subject) => subjects.hash(subject));
   const records = createRecordService({
-    db: database.db,
+    transactor: persistence,
     keys: keyService,
     crypto: recordCrypto,
     subjects,
@@ -271,9 +276,14 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   });
   // Key rotation: jobs run in the background once the root key is available, one process per job (lease).
   const keyJobs = createKeyJobRunner({
-    db: database.db,
+    transactor: persistence,
     stores,
-    handlers: createKeyJobHandlers({ db: database.db, stores, keys: keyService, crypto: recordCrypto }),
+    handlers: createKeyJobHandlers({
+      transactor: persistence,
+      stores,
+      keys: keyService,
+      crypto: recordCrypto,
+    }),
     isSealed: () => rootKey.isSealed(),
     clock,
     logger,
@@ -284,7 +294,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   });
   rootKey.onUnseal(async () => keyJobs.start());
   const keyRotation = createKeyRotation({
-    db: database.db,
+    transactor: persistence,
     stores,
     keys: keyService,
     collections,
@@ -293,7 +303,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
     onJobCreated: () => keyJobs.wake(),
   });
   const tokens = createTokenService({
-    db: database.db,
+    transactor: persistence,
     stores,
     keys: keyService,
     tokenKeys: createTokenKeys({ keys: keyService, store: stores.keys }),
@@ -438,6 +448,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
       hasher,
       stores,
       database,
+      persistence,
       keyService,
       collections,
       records,

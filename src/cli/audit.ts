@@ -16,17 +16,14 @@ import {
   toJsonlLine,
   verifyStoredChain,
 } from '../services/audit/index.js';
-import { createAuditStore, openDatabase } from '../storage/index.js';
+import { type AuditStore, createPersistence, openDatabase } from '../storage/index.js';
 
 const EXPORT_PAGE = 2000;
 
-async function withDatabase<T>(
-  config: Readonly<Config>,
-  work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
-) {
+async function withDatabase<T>(config: Readonly<Config>, work: (store: AuditStore) => Promise<T>) {
   const database = await openDatabase(config);
   try {
-    return await work(database);
+    return await work(createPersistence(database).stores.audit);
   } finally {
     await database.close();
   }
@@ -42,7 +39,7 @@ export async function auditVerify(
     flags.checkpoints === undefined
       ? undefined
       : parseCheckpointExport(await fs.readFile(flags.checkpoints, 'utf8'));
-  const verdict = await withDatabase(config, ({ db, kind }) => verifyStoredChain(db, kind, trusted));
+  const verdict = await withDatabase(config, (store) => verifyStoredChain(store, trusted));
   const source = flags.checkpoints === undefined ? 'the database' : flags.checkpoints;
   if (verdict.ok) {
     const range =
@@ -75,8 +72,7 @@ export async function auditExport(
   const since = parseTime(flags.since, 'since');
   if (since === undefined) throw new Error('--since is required');
   const until = parseTime(flags.until, 'until');
-  return withDatabase(config, async ({ db, kind }) => {
-    const store = createAuditStore(db, kind);
+  return withDatabase(config, async (store) => {
     let afterSeq = Number.MIN_SAFE_INTEGER;
     let count = 0;
     for (;;) {
@@ -96,7 +92,7 @@ export async function auditExport(
 
 /** Writes the checkpoint export (public keys, signed heads, pruning anchor) to `file`. */
 export async function auditCheckpoints(config: Readonly<Config>, file: string): Promise<number> {
-  const exported = await withDatabase(config, ({ db, kind }) => exportStoredCheckpoints(db, kind));
+  const exported = await withDatabase(config, (store) => exportStoredCheckpoints(store));
   await fs.writeFile(file, `${JSON.stringify(exported, null, 2)}\n`, { mode: 0o600 });
   return exported.checkpoints.length;
 }

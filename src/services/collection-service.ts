@@ -4,9 +4,8 @@
  * Invariants: creating a collection and its two keys is one transaction (no orphan keys, no keyless collection).
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
-import type { CollectionRow, Database, Stores } from '../storage/index.js';
+import type { CollectionRow, Stores, Transactor } from '../storage/index.js';
 import { checkFieldDefinitions, type FieldDefinition } from '../vault/index.js';
 import type { AuditInput, AuditTrail } from './audit/index.js';
 import type { KeyService } from './key-service.js';
@@ -44,7 +43,7 @@ function toCollection(row: CollectionRow): Collection {
 }
 
 export function createCollectionService(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   stores: Stores;
   keys: KeyService;
   audit: Pick<AuditTrail, 'appendInTransaction'>;
@@ -71,7 +70,7 @@ export function createCollectionService(deps: {
         createdBy,
         createdAt: deps.clock(),
       };
-      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
+      await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
         if (!(await stores.collections.insert(row)))
           throw new AppError('COLLECTION_EXISTS', { field: 'body.name' });
         await deps.keys.createDataKey(stores.keys, row.keyId, 'collection');

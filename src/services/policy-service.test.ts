@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../config.js';
 import { isAppError } from '../errors.js';
 import { defaultPolicyDocument } from '../policy/index.js';
-import { createStores, type DatabaseHandle, migrateToLatest, openDatabase } from '../storage/index.js';
+import { createPersistence, type DatabaseHandle, migrateToLatest, openDatabase } from '../storage/index.js';
 import { createPolicyService } from './policy-service.js';
 import type { SecurityEventType } from './security-events.js';
 
@@ -39,7 +39,7 @@ let events: Array<{ type: SecurityEventType; detail: unknown; userId: unknown }>
 
 function service(now = 1_000) {
   return createPolicyService({
-    store: createStores(handle.db).policies,
+    store: createPersistence(handle).stores.policies,
     events: {
       record: async (type, input = {}) => {
         events.push({ type, detail: input.detail, userId: input.userId });
@@ -142,7 +142,7 @@ describe('policy service: start', () => {
     const error = await startError(full);
     expect(error.message).toContain(full);
     expect(error.message).toContain('$.roles.nurse.rules[0].effect');
-    expect(await createStores(handle.db).policies.latestVersion()).toBe(0);
+    expect(await createPersistence(handle).stores.policies.latestVersion()).toBe(0);
   });
 
   it.each([
@@ -200,7 +200,7 @@ describe('policy service: changes', () => {
     const error = await s.put({ ...nurse, purposes: ['Care'] }, { userId: 'a' }).catch((e: unknown) => e);
     expect(isAppError(error, 'VALIDATION_FAILED') && error.field).toBe('$.purposes[0]');
     expect(s.current().version).toBe(1);
-    expect(await createStores(handle.db).policies.latestVersion()).toBe(1);
+    expect(await createPersistence(handle).stores.policies.latestVersion()).toBe(1);
     expect(events.length).toBe(before);
   });
 

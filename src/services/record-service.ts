@@ -11,10 +11,9 @@
  * Threats addressed: lost updates, values left under retired keys, half-written records, unaudited changes.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Action } from '../policy/index.js';
-import type { AttributeRow, Database, RecordRow, Stores } from '../storage/index.js';
+import type { AttributeRow, RecordRow, Stores, Transactor } from '../storage/index.js';
 import { checkRecordValues, type FieldValue } from '../vault/index.js';
 import type { AuditTrail } from './audit/index.js';
 import { denialError } from './authorizer.js';
@@ -43,7 +42,7 @@ export function factsOf(row: Pick<RecordRow, 'createdBy' | 'subjectHash' | 'plai
 }
 
 export function createRecordService(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   keys: KeyService;
   crypto: RecordCrypto;
   subjects: SubjectService;
@@ -100,7 +99,7 @@ export function createRecordService(deps: {
       );
       const id = randomUUID();
       const now = deps.clock();
-      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
+      await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
         const keyId =
           subjectHash === null ? collection.keyId : await deps.subjects.keyFor(stores, subjectHash);
         const keyVersion = await deps.keys.currentVersion(stores.keys, keyId);
@@ -155,7 +154,7 @@ export function createRecordService(deps: {
       });
       for (let attempt = 1; ; attempt++) {
         let outcome: { revision: number; updatedAt: number } | null = null;
-        await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
+        await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
           outcome = await applyUpdate(stores, caller, collection, id, values);
           const fields = [...Object.keys(values.plain), ...Object.keys(values.sensitive), ...values.cleared];
           return outcome === null ? [] : [event(caller, 'record.update', collection, id, fields)];
@@ -166,7 +165,7 @@ export function createRecordService(deps: {
     },
 
     async delete(caller: Caller, collection: Collection, id: string): Promise<void> {
-      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
+      await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
         const record = await stores.records.find(collection.id, id);
         if (record === null) throw new AppError('RECORD_NOT_FOUND');
         if (deps.access.hidden(caller, collection, factsOf(record))) {

@@ -3,17 +3,16 @@
  * describe it; they are appended to the audit trail inside the same transaction, so the change and its record
  * commit together or not at all (a failed append rolls the change back and answers AUDIT_UNAVAILABLE).
  */
-import type { Kysely } from 'kysely';
-import { createStores, type Database, type Stores } from '../storage/index.js';
+import type { Stores, Transactor } from '../storage/index.js';
 import type { AuditInput, AuditTrail } from './audit/index.js';
 
 export async function inAuditedTransaction(
-  db: Kysely<Database>,
+  transactor: Transactor,
   audit: Pick<AuditTrail, 'appendInTransaction'>,
   work: (stores: Stores) => Promise<readonly AuditInput[]>,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const events = await work(createStores(trx));
-    if (events.length > 0) await audit.appendInTransaction(trx, events);
+  await transactor.transaction(async (stores) => {
+    const events = await work(stores);
+    if (events.length > 0) await audit.appendInTransaction(stores, events);
   });
 }

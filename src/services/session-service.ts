@@ -9,9 +9,8 @@
  * change) also revokes the API keys minted in it: a stolen access token must not leave a long-lived key behind.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from '../crypto/index.js';
-import { type ApiKeyStore, type Database, inTransaction, type SessionStore } from '../storage/index.js';
+import type { ApiKeyStore, SessionStore, Transactor } from '../storage/index.js';
 
 /** Revocation reasons that mean the session's credentials may be in someone else's hands. */
 export const COMPROMISE_REASONS: ReadonlySet<string> = new Set([
@@ -25,7 +24,7 @@ export type RefreshOutcome =
   | { ok: false; reason: 'invalid' | 'reused'; userId?: string; sessionId?: string };
 
 export function createSessionService(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   store: SessionStore;
   apiKeys: Pick<ApiKeyStore, 'revokeMintedBy'>;
   clock: () => number;
@@ -63,7 +62,7 @@ export function createSessionService(deps: {
       const now = deps.clock();
       const sessionId = randomUUID();
       const expiresAt = now + deps.refreshTokenTtlSeconds * 1000;
-      const refreshToken = await inTransaction(deps.db, async (stores) => {
+      const refreshToken = await deps.transactor.transaction(async (stores) => {
         await stores.sessions.insertSession({
           id: sessionId,
           userId,
@@ -94,7 +93,7 @@ export function createSessionService(deps: {
         return { ok: false, reason: 'reused', ...ids };
       }
       if (record.expiresAt <= now) return { ok: false, reason: 'invalid' };
-      const next = await inTransaction(deps.db, async (stores) => {
+      const next = await deps.transactor.transaction(async (stores) => {
         // Two concurrent uses of one token: only one can consume it; the loser is a reuse.
         if (!(await stores.sessions.consumeRefreshToken(record.tokenHash, now))) return null;
         return issueRefreshToken(stores.sessions, session.id, session.expiresAt);

@@ -11,10 +11,9 @@
  * records no longer have ciphertexts to decrypt in the live database).
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { hmacSha256, type RootKey, randomBase62 } from '../crypto/index.js';
 import { AppError } from '../errors.js';
-import type { Database, Stores } from '../storage/index.js';
+import type { Stores, Transactor } from '../storage/index.js';
 import type { AuditTrail } from './audit/index.js';
 import type { KeyService } from './key-service.js';
 import { inAuditedTransaction } from './record-transaction.js';
@@ -38,7 +37,7 @@ export async function holdSubject(stores: Stores, subjectHash: string | null, fi
 }
 
 export function createSubjectService(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   keys: KeyService;
   rootKey: Pick<RootKey, 'derive'>;
   audit: Pick<AuditTrail, 'appendInTransaction'>;
@@ -76,7 +75,7 @@ export function createSubjectService(deps: {
       const subjectHash = hash(subject);
       const now = deps.clock();
       let result: (ErasureResult & { keyId: string | null }) | undefined;
-      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
+      await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
         // Waits for writers holding the subject row (see keyFor), and makes new ones wait for this erasure.
         const existing = await stores.subjects.find(subjectHash, 'update');
         if (existing?.erasedAt != null) {

@@ -22,10 +22,9 @@
  * Not addressed: a token is a snapshot (a later change to the record does not change the value behind it).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { decryptField, encryptField } from '../crypto/index.js';
 import { AppError, isAppError } from '../errors.js';
-import type { Database, Stores, TokenKind, TokenRow } from '../storage/index.js';
+import type { Stores, TokenKind, TokenRow, Transactor } from '../storage/index.js';
 import {
   deterministicToken,
   type FieldType,
@@ -80,7 +79,7 @@ export function hashToken(token: string): string {
 }
 
 export function createTokenService(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   stores: Stores;
   keys: KeyService;
   tokenKeys: TokenKeys;
@@ -229,7 +228,7 @@ export function createTokenService(deps: {
       await deps.tokenKeys.ensure();
       const hmacKeys = await deps.tokenKeys.hmac();
       let result: { token: string; kind: TokenKind; type: FieldType } | undefined;
-      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
+      await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
         const resolved = await resolve(stores);
         const token = computeToken(
           input.kind,
@@ -335,7 +334,7 @@ export function createTokenService(deps: {
       for (const row of rows)
         if (deps.access.token(caller, 'delete', row.type, row.createdBy).allow) allowed.push(row);
       if (allowed.length === 0) throw new AppError('TOKEN_NOT_FOUND', { refusal: rows.length > 0 });
-      await inAuditedTransaction(deps.db, deps.audit, async (stores) => {
+      await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
         await stores.tokens.deleteRows(allowed.map((row) => row.id));
         return allowed.map((row) => ({
           ...caller.audit,

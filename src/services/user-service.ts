@@ -7,16 +7,8 @@
  * only, never by the user themselves.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
-import {
-  type Database,
-  inTransaction,
-  type Stores,
-  type UserAttributes,
-  type UserRecord,
-  type UserStore,
-} from '../storage/index.js';
+import type { Stores, Transactor, UserAttributes, UserRecord, UserStore } from '../storage/index.js';
 
 export type Role = 'admin' | 'user';
 export const ROLES: readonly Role[] = ['admin', 'user'];
@@ -87,7 +79,7 @@ function assertKnownRoles(roles: readonly string[] | undefined, defined: Readonl
 }
 
 export function createUserService(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   users: UserStore;
   /** The roles the policy in force defines. */
   definedRoles: () => ReadonlySet<string>;
@@ -178,18 +170,20 @@ export function createUserService(deps: {
 
     /**
      * Changes roles, disabled, subject or attributes; `byAdminSession` false (an API key) may not touch an admin
-     * account nor grant the admin role — checked inside the transaction, against the row it changes.
+     * account nor grant the admin role — checked inside the transaction, against the row it changes, as is
+     * `mayHandleRoles`: the caller's right to manage an account holding (or being given) those roles.
      */
     async update(
       id: string,
       changes: { roles?: string[]; disabled?: boolean; subject?: string | null; attributes?: UserAttributes },
-      options: { byAdminSession: boolean },
+      options: { byAdminSession: boolean; mayHandleRoles?: (roles: readonly string[]) => void },
     ): Promise<PublicUser> {
       assertKnownRoles(changes.roles, deps.definedRoles());
-      return inTransaction(deps.db, async (stores) => {
+      return deps.transactor.transaction(async (stores) => {
         const user = await stores.users.findById(id);
         if (user === null) throw new AppError('USER_NOT_FOUND');
         if (!options.byAdminSession) assertNoAdminPower(user.roles, changes.roles);
+        options.mayHandleRoles?.([...user.roles, ...(changes.roles ?? [])]);
         const next = {
           roles: changes.roles === undefined ? user.roles : [...new Set(changes.roles)],
           disabled: changes.disabled ?? user.disabled,
@@ -215,11 +209,15 @@ export function createUserService(deps: {
       });
     },
 
-    async delete(id: string, options: { byAdminSession: boolean }): Promise<void> {
-      await inTransaction(deps.db, async (stores) => {
+    async delete(
+      id: string,
+      options: { byAdminSession: boolean; mayHandleRoles?: (roles: readonly string[]) => void },
+    ): Promise<void> {
+      await deps.transactor.transaction(async (stores) => {
         const user = await stores.users.findById(id);
         if (user === null) throw new AppError('USER_NOT_FOUND');
         if (!options.byAdminSession) assertNoAdminPower(user.roles, undefined);
+        options.mayHandleRoles?.(user.roles);
         await assertAdminRemains(stores, user, null);
         // Sessions and API keys go with the user (ON DELETE CASCADE); authentication re-reads both on every request.
         await stores.users.delete(id);
@@ -234,7 +232,7 @@ export function createUserService(deps: {
     async setPassword(user: UserRecord, newPassword: string, keepSessionId?: string): Promise<void> {
       deps.policy.check(newPassword, { username: user.username, field: 'body.new_password' });
       const hash = await deps.hasher.hash(newPassword);
-      await inTransaction(deps.db, async (stores) => {
+      await deps.transactor.transaction(async (stores) => {
         const now = deps.clock();
         const version = await stores.users.changePassword(user.id, hash, now, user.credentialVersion);
         // The password changed since this caller's check of it (a racing change): this one must not win.

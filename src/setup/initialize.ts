@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createPasswordHasher } from '../auth/index.js';
 import type { Config } from '../config.js';
 import { loadMasterKey, type RootKeySource } from '../crypto/index.js';
-import { createStores, migrateToLatest, openDatabase } from '../storage/index.js';
+import { createPersistence, migrateToLatest, openDatabase } from '../storage/index.js';
 import { ensureDevCertificates } from '../tls/index.js';
 import { ensureInitialAdmin } from './initial-admin.js';
 
@@ -55,7 +55,7 @@ export async function initialize(
   try {
     await migrateToLatest(database.db as never);
     const initialAdminPasswordFile = await ensureInitialAdmin({
-      users: createStores(database.db).users,
+      users: createPersistence(database).stores.users,
       hasher: createPasswordHasher(config.argon2),
       dataDir: config.dataDir,
       clock,

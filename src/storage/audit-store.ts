@@ -115,6 +115,10 @@ export function createAuditStore(db: Kysely<Database>, kind: DatabaseKind) {
         .where('id', '=', 1)
         .execute();
     },
+    /** Inserts one event row without moving the head (the audit trail's write probe, which rolls it back). */
+    async insertEvent(row: AuditEventRow): Promise<void> {
+      await db.insertInto('audit_events').values(row).execute();
+    },
     async findEvent(seq: number): Promise<AuditEventRow | undefined> {
       return db.selectFrom('audit_events').selectAll().where('seq', '=', seq).executeTakeFirst();
     },

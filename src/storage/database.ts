@@ -20,6 +20,8 @@ export interface DatabaseOptions {
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  /** SQLite: the database file (its `-wal` log is fsynced for durable commits); null on PostgreSQL. */
+  sqliteFile: string | null;
   close(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ function openSqlite(file: string): DatabaseHandle {
   // Deleted rows (revoked credential hashes) are overwritten rather than left in free pages.
   database.pragma('secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, kind: 'sqlite', close: () => db.destroy() };
+  return { db, kind: 'sqlite', sqliteFile: file, close: () => db.destroy() };
 }
 
 async function openPostgres(url: string, schema: string | null): Promise<DatabaseHandle> {
@@ -83,7 +85,7 @@ async function openPostgres(url: string, schema: string | null): Promise<Databas
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  return { db, kind: 'postgres', sqliteFile: null, close: () => db.destroy() };
 }
 
 /** Opens the configured database. Does not migrate: call `migrateToLatest`. */

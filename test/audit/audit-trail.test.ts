@@ -14,7 +14,7 @@ const kinds = TEST_DATABASE_URL === null ? (['sqlite'] as const) : (['sqlite', '
 describe.each(kinds)('audit trail on %s', (database) => {
   let t: TestApp;
   const clock = createTestClock(Date.parse('2026-03-01T00:00:00Z'));
-  const verify = () => verifyStoredChain(t.services.database.db, t.services.database.kind);
+  const verify = () => verifyStoredChain(t.services.persistence.stores.audit);
 
   beforeAll(async () => {
     t = await createTestApp({ database, clock, flags: { auditRetentionDays: 30 } });
@@ -43,11 +43,10 @@ describe.each(kinds)('audit trail on %s', (database) => {
   });
 
   it('keeps the chain gapless under concurrent records and in-transaction appends', async () => {
-    const db = t.services.database.db;
     const reads = Array.from({ length: 300 }, (_, i) => t.services.audit.record(readEvent(i + 1)));
     const writes = Array.from({ length: 20 }, (_, i) =>
-      db.transaction().execute((trx) =>
-        t.services.audit.appendInTransaction(trx, [
+      t.services.persistence.transaction((stores) =>
+        t.services.audit.appendInTransaction(stores, [
           { actor: 'user:w', action: 'record.update', resource: { recordId: `w${i}` }, outcome: 'allowed' },
           { actor: 'user:w', action: 'record.delete', resource: { recordId: `w${i}` }, outcome: 'allowed' },
         ]),
@@ -175,7 +174,7 @@ describe.each(kinds)('audit trail on %s', (database) => {
     it('truncated, with the checkpoints in the database removed too, against an exported checkpoint file', async () => {
       await recordMany(t, 10);
       await t.services.audit.checkpointNow();
-      const exported = await exportStoredCheckpoints(db(), t.services.database.kind);
+      const exported = await exportStoredCheckpoints(t.services.persistence.stores.audit);
       await db().deleteFrom('audit_events').where('seq', '>', 7).execute();
       const seven = await db()
         .selectFrom('audit_events')
@@ -189,7 +188,7 @@ describe.each(kinds)('audit trail on %s', (database) => {
         .execute();
       await db().deleteFrom('audit_checkpoints').execute();
       expect(await verify()).toMatchObject({ ok: true, count: 7 });
-      const verdict = await verifyStoredChain(db(), t.services.database.kind, exported);
+      const verdict = await verifyStoredChain(t.services.persistence.stores.audit, exported);
       expect(verdict).toEqual({ ok: false, firstBadSeq: 8, problem: 'truncated' });
     });
 
@@ -210,21 +209,18 @@ describe.each(kinds)('audit trail on %s', (database) => {
         expect(isAppError(error, 'AUDIT_UNAVAILABLE')).toBe(true);
         expect(t.services.audit.isHealthy()).toBe(false);
         const before = (await db.selectFrom('security_events').select('id').execute()).length;
-        const change = db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('security_events')
-            .values({
-              id: crypto.randomUUID(),
-              occurred_at: 0,
-              type: 'x',
-              user_id: null,
-              session_id: null,
-              api_key_id: null,
-              client_address: null,
-              detail: '{}',
-            })
-            .execute();
-          await t.services.audit.appendInTransaction(trx, [
+        const change = t.services.persistence.transaction(async (stores) => {
+          await stores.securityEvents.insert({
+            id: crypto.randomUUID(),
+            occurredAt: 0,
+            type: 'x',
+            userId: null,
+            sessionId: null,
+            apiKeyId: null,
+            clientAddress: null,
+            detail: {},
+          });
+          await t.services.audit.appendInTransaction(stores, [
             { actor: 'user:1', action: 'record.update', resource: { recordId: 'r1' }, outcome: 'allowed' },
           ]);
         });
@@ -254,12 +250,12 @@ describe.each(kinds)('audit trail on %s', (database) => {
     await recordMany(t, 5, 11);
     await t.services.audit.checkpointNow(); // seq 15
     await recordMany(t, 5, 16); // not checkpointed
-    const before = await exportStoredCheckpoints(db, t.services.database.kind);
+    const before = await exportStoredCheckpoints(t.services.persistence.stores.audit);
     clock.advance(25 * 86_400_000); // events 1..10 are 35 days old, 11..20 are 25 days old
     expect(await t.services.audit.prune()).toEqual({ removed: 10, anchorSeq: 10 });
     expect(await storedSeqs(t)).toEqual(Array.from({ length: 10 }, (_, i) => i + 11));
     expect(await verify()).toMatchObject({ ok: true, count: 10, from: 11 });
-    expect(await verifyStoredChain(db, t.services.database.kind, before)).toMatchObject({
+    expect(await verifyStoredChain(t.services.persistence.stores.audit, before)).toMatchObject({
       ok: true,
       from: 11,
     });

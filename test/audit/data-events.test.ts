@@ -462,12 +462,12 @@ describe.each(kinds)('data access audit events (%s)', (database) => {
   });
 
   it('leaves a chain that verifies, and no value in the rows, the JSONL export or the mirror', async () => {
-    expect(await verifyStoredChain(t.services.database.db, t.services.database.kind)).toMatchObject({
+    expect(await verifyStoredChain(t.services.persistence.stores.audit)).toMatchObject({
       ok: true,
       from: 1,
     });
     const exported: string[] = [];
-    for await (const event of readStoredChain(t.services.database.db)) {
+    for await (const event of readStoredChain(t.services.persistence.stores.audit)) {
       exported.push(toJsonlLine(event as ChainedEvent));
     }
     await t.services.audit.tick();

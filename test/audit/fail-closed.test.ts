@@ -46,7 +46,7 @@ describe.each(kinds)('fail closed on the audit trail (%s)', (database) => {
     return JSON.stringify({ records, tokens, jobs, dataKeys, erasures, subjects });
   }
 
-  const verify = () => verifyStoredChain(t.services.database.db, t.services.database.kind);
+  const verify = () => verifyStoredChain(t.services.persistence.stores.audit);
 
   beforeAll(async () => {
     t = await createTestApp({ database });

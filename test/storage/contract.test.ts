@@ -12,9 +12,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiKeyRecord,
-  createStores,
+  createPersistence,
   type DatabaseHandle,
-  inTransaction,
   migrateToLatest,
   openDatabase,
   type SecurityEvent,
@@ -127,7 +126,7 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
     beforeAll(async () => {
       opened = await open();
       firstMigration = await migrateToLatest(opened.handle.db as never);
-      stores = createStores(opened.handle.db);
+      stores = createPersistence(opened.handle).stores;
     });
 
     afterAll(async () => {
@@ -602,7 +601,7 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
       it('commit every write of the work together', async () => {
         const user = userRecord();
         const session = sessionRecord(user.id);
-        const result = await inTransaction(opened.handle.db, async (tx) => {
+        const result = await createPersistence(opened.handle).transaction(async (tx) => {
           await tx.users.insert(user);
           await tx.sessions.insertSession(session);
           return 'done';
@@ -618,7 +617,7 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         const failure = new Error('boom');
         const before = await stores.users.count();
         await expect(
-          inTransaction(opened.handle.db, async (tx) => {
+          createPersistence(opened.handle).transaction(async (tx) => {
             await tx.users.insert(user);
             await tx.sessions.insertSession(session);
             expect(await tx.users.findById(user.id)).toEqual(user);
@@ -636,7 +635,7 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         const taken = userRecord();
         await stores.users.insert(taken);
         await expect(
-          inTransaction(opened.handle.db, async (tx) => {
+          createPersistence(opened.handle).transaction(async (tx) => {
             await tx.users.insert(user);
             await tx.users.insert(userRecord({ username: taken.username }));
           }),
@@ -671,7 +670,7 @@ describe('SQLite adapter', () => {
     try {
       expect(handle.kind).toBe('sqlite');
       await migrateToLatest(handle.db as never);
-      await createStores(handle.db).users.insert(userRecord());
+      await createPersistence(handle).stores.users.insert(userRecord());
       expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
       expect((await fs.stat(path.dirname(file))).mode & 0o077).toBe(0);
       // SQLite gives the WAL file the database file's mode.
@@ -764,7 +763,7 @@ describe.skipIf(DATABASE_URL === null)('PostgreSQL adapter', () => {
       expect(await migrateToLatest(first.db as never)).toEqual(ALL_MIGRATIONS);
       // Kysely would take the other schema's bookkeeping tables for this one's unless told which schema is ours.
       expect(await migrateToLatest(second.db as never)).toEqual(ALL_MIGRATIONS);
-      await createStores(second.db).users.count();
+      await createPersistence(second).stores.users.count();
     } finally {
       await first.close();
       await second.close();

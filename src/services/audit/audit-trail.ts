@@ -1,7 +1,7 @@
 /**
  * The audit trail: appends hash-chained events, signs checkpoints of the chain head, mirrors, prunes and queries.
  * Invariants:
- * - Fail closed. `appendInTransaction` writes in the caller's transaction, so a data change and its event commit
+ * - Fail closed. `appendInTransaction` writes through the caller's transaction-bound stores, so a data change and its event commit
  *   together or not at all; `record` resolves only once the event's batch has committed durably (SQLite: the batch
  *   commits with `synchronous = FULL`, which in WAL mode syncs the log, earlier NORMAL commits included;
  *   PostgreSQL: `synchronous_commit = on` for the batch), and rejects with AUDIT_UNAVAILABLE when it cannot be
@@ -16,18 +16,11 @@
  * checkpoints); a data change or a read escaping the trail. Not addressed: events after the newest checkpoint
  * can be dropped by someone who can rewrite the database (export checkpoints off the host often).
  */
-import fs from 'node:fs/promises';
-import { type Kysely, sql } from 'kysely';
 import { type AuditEvent, type ChainedEvent, type Checkpoint, chainEvent } from '../../audit/index.js';
 import type { RootKey } from '../../crypto/index.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import {
-  type AuditEventFilter,
-  createAuditStore,
-  type Database,
-  type DatabaseKind,
-} from '../../storage/index.js';
+import type { AuditEventFilter, AuditStore, Persistence, Stores } from '../../storage/index.js';
 import { type AuditInput, toAuditEvent } from './audit-input.js';
 import { createCheckpointSigner } from './checkpoint-signer.js';
 import { fromEventRow, toEventRow } from './event-row.js';
@@ -57,37 +50,15 @@ type Queued = AuditEvent;
 
 const TICK_MS = 1000;
 const PRUNE_EVERY_MS = 3_600_000;
-const SQLITE_FULL = 2;
-
-/** fsync of a file by path (a fresh descriptor each time: the log may have been reset or recreated). */
-async function syncFile(file: string): Promise<void> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, 'r');
-  } catch (error) {
-    // No log left: a checkpoint moved it into the database file and synced both before removing it.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-}
-
 export function createAuditTrail(deps: {
-  db: Kysely<Database>;
-  kind: DatabaseKind;
+  persistence: Pick<Persistence, 'stores' | 'transaction' | 'durableTransaction'>;
   rootKey: Pick<RootKey, 'get' | 'derive' | 'isSealed'>;
   clock: () => number;
   logger: Pick<Logger, 'error' | 'info'>;
   settings: AuditSettings;
-  /** SQLite only: the database file, whose `-wal` log is fsynced after each batch commit. */
-  sqliteFile?: string | null;
 }) {
-  const { db, kind, clock, logger, settings } = deps;
-  const store = createAuditStore(db, kind);
+  const { persistence, clock, logger, settings } = deps;
+  const store = persistence.stores.audit;
   const signer = createCheckpointSigner({ store, rootKey: deps.rootKey, clock });
   const mirror: JsonlMirror | null =
     settings.mirrorFile === null
@@ -113,9 +84,8 @@ export function createAuditTrail(deps: {
     healthy = true;
   };
 
-  /** Chains and inserts `events` after the locked head, inside `trx`. */
-  async function append(trx: Kysely<Database>, inputs: readonly Queued[]): Promise<ChainedEvent[]> {
-    const trxStore = createAuditStore(trx, kind);
+  /** Chains and inserts `events` after the locked head, with `trxStore` bound to the appending transaction. */
+  async function append(trxStore: AuditStore, inputs: readonly Queued[]): Promise<ChainedEvent[]> {
     const head = await trxStore.lockHead();
     let prev = head.hash;
     const chained = inputs.map((built, i) => {
@@ -127,35 +97,6 @@ export function createAuditTrail(deps: {
     return chained;
   }
 
-  /** Runs `work` in a transaction that commits durably (see the header). */
-  async function durably<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    if (kind === 'postgres') {
-      return db.transaction().execute(async (trx) => {
-        await sql`set local synchronous_commit = on`.execute(trx);
-        return work(trx);
-      });
-    }
-    // WAL mode: the commit writes the batch to the log; fsyncing the log file makes it (and every commit before
-    // it) durable. Without a file (in-memory databases) fall back to FULL for the batch.
-    const walFile = deps.sqliteFile == null ? null : `${deps.sqliteFile}-wal`;
-    if (walFile !== null) {
-      const result = await db.transaction().execute(work);
-      await syncFile(walFile);
-      return result;
-    }
-    return db.connection().execute(async (conn) => {
-      const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(conn);
-      const level = rows[0]?.synchronous ?? 1;
-      if (level >= SQLITE_FULL) return conn.transaction().execute(work);
-      await sql`pragma synchronous = FULL`.execute(conn);
-      try {
-        return await conn.transaction().execute(work);
-      } finally {
-        await sql.raw(`pragma synchronous = ${Number(level)}`).execute(conn);
-      }
-    });
-  }
-
   const queue = createGroupCommit<Queued>({
     batchSize: settings.batchSize,
     maxQueued: settings.queueLimit,
@@ -163,7 +104,7 @@ export function createAuditTrail(deps: {
     onOverflow: () => new AppError('SERVICE_BUSY', { retryAfter: 1 }),
     async write(items) {
       try {
-        await durably((trx) => append(trx, items));
+        await persistence.durableTransaction((trxStore) => append(trxStore, items));
       } catch (error) {
         throw fail(error, 'write');
       }
@@ -186,8 +127,7 @@ export function createAuditTrail(deps: {
   async function prune(): Promise<{ removed: number; anchorSeq: number }> {
     if (settings.retentionDays === 0) return { removed: 0, anchorSeq: (await store.readHead()).anchorSeq };
     const cutoff = clock() - settings.retentionDays * 86_400_000;
-    return db.transaction().execute(async (trx) => {
-      const trxStore = createAuditStore(trx, kind);
+    return persistence.transaction(async ({ audit: trxStore }) => {
       const head = await trxStore.lockHead();
       const target = await trxStore.prunableCheckpoint(head.seq, cutoff);
       if (target === undefined || Number(target.seq) <= head.anchorSeq) {
@@ -202,18 +142,15 @@ export function createAuditTrail(deps: {
   async function probe(): Promise<void> {
     const rollback = new Error('probe rollback');
     try {
-      await db.transaction().execute(async (trx) => {
-        const head = await createAuditStore(trx, kind).lockHead();
+      await persistence.transaction(async ({ audit: trxStore }) => {
+        const head = await trxStore.lockHead();
         const time = new Date(clock()).toISOString();
         const event = toAuditEvent(
           { actor: null, action: 'audit.query', outcome: 'allowed' },
           head.seq + 1,
           time,
         );
-        await trx
-          .insertInto('audit_events')
-          .values(toEventRow(chainEvent(head.hash, event)))
-          .execute();
+        await trxStore.insertEvent(toEventRow(chainEvent(head.hash, event)));
         throw rollback;
       });
     } catch (error) {
@@ -266,11 +203,14 @@ export function createAuditTrail(deps: {
      * Appends events in the caller's transaction (data changes): they commit or roll back with it. Throws
      * AUDIT_UNAVAILABLE when they cannot be written, which must abort the transaction.
      */
-    async appendInTransaction(trx: Kysely<Database>, inputs: readonly AuditInput[]): Promise<ChainedEvent[]> {
+    async appendInTransaction(
+      stores: Pick<Stores, 'audit'>,
+      inputs: readonly AuditInput[],
+    ): Promise<ChainedEvent[]> {
       const time = new Date(clock()).toISOString();
       const queued = inputs.map((input) => toAuditEvent(input, 1, time));
       try {
-        return await append(trx, queued);
+        return await append(stores.audit, queued);
       } catch (error) {
         throw fail(error, 'in-transaction append');
       }
@@ -278,7 +218,7 @@ export function createAuditTrail(deps: {
     hmacIdentifier: createIdentifierHmac(deps.rootKey),
     /** Signs the current head now (if it moved since the last checkpoint); null for an empty trail. */
     checkpointNow,
-    exportCheckpoints: (): Promise<CheckpointExport> => exportStoredCheckpoints(db, kind),
+    exportCheckpoints: (): Promise<CheckpointExport> => exportStoredCheckpoints(store),
     /** Events matching `filter` after `cursor` (a seq), in seq order; `nextCursor` is null on the last page. */
     async query(filter: AuditEventFilter, limit: number) {
       const rows = await store.listEvents(filter, limit + 1);

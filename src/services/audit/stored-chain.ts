@@ -7,26 +7,22 @@
  * resumes at the pruning anchor, which must equal a trusted signed checkpoint.
  */
 import type { KeyObject } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { ChainedEvent } from '../../audit/index.js';
 import { type ChainProblem, type ChainVerdict, type Checkpoint, verifyChain } from '../../audit/index.js';
-import { createAuditStore, type Database, type DatabaseKind } from '../../storage/index.js';
+import type { AuditStore } from '../../storage/index.js';
 import { fromPublicJwk } from './checkpoint-signer.js';
 import { fromEventRow } from './event-row.js';
 
 const PAGE = 5000;
 
 /** Every stored event in seq order, one page in memory at a time. */
-export async function* readStoredChain(db: Kysely<Database>, afterSeq = Number.MIN_SAFE_INTEGER) {
+export async function* readStoredChain(
+  store: Pick<AuditStore, 'listEvents'>,
+  afterSeq = Number.MIN_SAFE_INTEGER,
+) {
   let last = afterSeq;
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('seq', '>', last)
-      .orderBy('seq')
-      .limit(PAGE)
-      .execute();
+    const rows = await store.listEvents({ afterSeq: last }, PAGE);
     for (const row of rows) yield fromEventRow(row) as ChainedEvent;
     const tail = rows.at(-1);
     if (tail === undefined || rows.length < PAGE) return;
@@ -44,10 +40,8 @@ export interface CheckpointExport {
 
 /** Reads the checkpoint export of the database (public material only: no root key needed). */
 export async function exportStoredCheckpoints(
-  db: Kysely<Database>,
-  kind: DatabaseKind,
+  store: Pick<AuditStore, 'listSigningKeys' | 'listCheckpoints' | 'readHead'>,
 ): Promise<CheckpointExport> {
-  const store = createAuditStore(db, kind);
   const [keys, checkpoints, head] = await Promise.all([
     store.listSigningKeys(),
     store.listCheckpoints(),
@@ -89,13 +83,11 @@ export type StoredChainVerdict =
  * `unanchored`: events were pruned but no trusted checkpoint vouches for the anchor they were pruned to.
  */
 export async function verifyStoredChain(
-  db: Kysely<Database>,
-  kind: DatabaseKind,
+  store: AuditStore,
   trusted?: CheckpointExport,
 ): Promise<StoredChainVerdict> {
-  const store = createAuditStore(db, kind);
   const head = await store.readHead();
-  const source = trusted ?? (await exportStoredCheckpoints(db, kind));
+  const source = trusted ?? (await exportStoredCheckpoints(store));
   const anchor = { seq: Number(head.anchorSeq), hash: head.anchorHash };
   let publicKey: KeyObject | undefined;
   const keyIds = new Set(source.checkpoints.map((c) => c.kid));
@@ -109,7 +101,7 @@ export async function verifyStoredChain(
   if (anchor.seq > 0 && !source.checkpoints.some((c) => c.seq === anchor.seq && c.hash === anchor.hash)) {
     return { ok: false, firstBadSeq: anchor.seq, problem: 'unanchored' };
   }
-  const verdict: ChainVerdict = await verifyChain(readStoredChain(db), {
+  const verdict: ChainVerdict = await verifyChain(readStoredChain(store), {
     checkpoints: source.checkpoints,
     ...(publicKey === undefined ? {} : { publicKey }),
     ...(anchor.seq > 0 ? { start: anchor } : {}),

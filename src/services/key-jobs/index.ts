@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, KeyJobKind, Stores } from '../../storage/index.js';
+import type { KeyJobKind, Stores, Transactor } from '../../storage/index.js';
 import type { KeyService } from '../key-service.js';
 import type { RecordCrypto } from '../record-crypto.js';
 import type { JobHandler } from './job-handler.js';
@@ -13,7 +12,7 @@ export { createKeyRotation, type KeyRotation, type RotationTarget } from './key-
 
 /** The handler of each kind of key job. */
 export function createKeyJobHandlers(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   stores: Stores;
   keys: KeyService;
   crypto: RecordCrypto;

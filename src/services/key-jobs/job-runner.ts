@@ -13,15 +13,8 @@
  * cannot be decrypted at all (the job fails and the old versions stay live).
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from '../../log.js';
-import {
-  type Database,
-  inTransaction,
-  type KeyJobKind,
-  type KeyJobRow,
-  type Stores,
-} from '../../storage/index.js';
+import type { KeyJobKind, KeyJobRow, Stores, Transactor } from '../../storage/index.js';
 import type { JobHandler } from './job-handler.js';
 
 const MAX_CONSECUTIVE_FAILURES = 3;
@@ -40,7 +33,7 @@ class LeaseLost extends Error {
 
 export function createKeyJobRunner(
   deps: {
-    db: Kysely<Database>;
+    transactor: Transactor;
     stores: Pick<Stores, 'keyJobs'>;
     handlers: Record<KeyJobKind, JobHandler>;
     isSealed: () => boolean;
@@ -173,7 +166,7 @@ export function createKeyJobRunner(
     job: KeyJobRow,
     progress: { done: number; total: number },
   ): Promise<{ next: 'again' | 'wait'; total: number } | { next: 'done'; done: number }> {
-    return inTransaction(deps.db, async (stores) => {
+    return deps.transactor.transaction(async (stores) => {
       const now = deps.clock();
       const left = await handler.remaining(stores, job);
       if (left > 0 || now - job.createdAt < deps.settleMs) {

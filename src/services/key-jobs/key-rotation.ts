@@ -6,9 +6,8 @@
  * running job per key (KEY_JOB_RUNNING, also when two nodes race: the new version's primary key admits one).
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { AppError } from '../../errors.js';
-import { createStores, type Database, type KeyJobRow, type Stores } from '../../storage/index.js';
+import type { KeyJobRow, Stores, Transactor } from '../../storage/index.js';
 import type { AuditInput, AuditTrail } from '../audit/index.js';
 import type { CollectionService } from '../collection-service.js';
 import type { KeyService } from '../key-service.js';
@@ -25,7 +24,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export function createKeyRotation(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   stores: Pick<Stores, 'keyJobs'>;
   keys: KeyService;
   collections: Pick<CollectionService, 'get'>;
@@ -100,8 +99,7 @@ export function createKeyRotation(deps: {
       let job: KeyJobRow;
       try {
         // The new version, its job and the audit event commit together.
-        job = await deps.db.transaction().execute(async (trx) => {
-          const stores = createStores(trx);
+        job = await deps.transactor.transaction(async (stores) => {
           const created =
             collection === null
               ? await rotateMaster(createdBy, stores)
@@ -111,7 +109,7 @@ export function createKeyRotation(deps: {
                   collection,
                   target.target === 'collection' && target.index,
                 );
-          await deps.audit.appendInTransaction(trx, [
+          await deps.audit.appendInTransaction(stores, [
             {
               ...event,
               action: 'key.rotate',

@@ -7,14 +7,7 @@
  * old index version is retired only when no blind index row uses it.
  * Threats addressed: search results missing records during a rotation; an old index key kept after rotation.
  */
-import type { Kysely } from 'kysely';
-import {
-  type BlindIndexRow,
-  type Database,
-  inTransaction,
-  type RecordRow,
-  type Stores,
-} from '../../storage/index.js';
+import type { BlindIndexRow, RecordRow, Stores, Transactor } from '../../storage/index.js';
 import type { FieldDefinition } from '../../vault/index.js';
 import type { KeyService } from '../key-service.js';
 import type { RecordCrypto } from '../record-crypto.js';
@@ -28,7 +21,7 @@ interface IndexedCollection {
 }
 
 export function createIndexRebuild(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   stores: Stores;
   keys: KeyService;
   crypto: RecordCrypto;
@@ -76,7 +69,7 @@ export function createIndexRebuild(deps: {
       const version = await deps.keys.currentVersion(deps.stores.keys, collection.indexKeyId);
       const rebuilt: Array<{ row: RecordRow; indexes: BlindIndexRow[] }> = [];
       for (const row of rows) rebuilt.push({ row, indexes: await indexesOf(collection, row, version) });
-      await inTransaction(deps.db, async (stores) => {
+      await deps.transactor.transaction(async (stores) => {
         for (const { row, indexes } of rebuilt) {
           // Bumping the revision orders this rewrite against concurrent writes of the same record.
           const unchanged = await stores.records.update(row.id, row.revision, {

@@ -8,14 +8,7 @@
  * Threats addressed: values left under a key version believed retired; lost updates. Not addressed: a value that
  * fails to decrypt (tampered) stops the job, and its old version then stays live.
  */
-import type { Kysely } from 'kysely';
-import {
-  type Database,
-  inTransaction,
-  type RecordChange,
-  type RecordRow,
-  type Stores,
-} from '../../storage/index.js';
+import type { RecordChange, RecordRow, Stores, Transactor } from '../../storage/index.js';
 import type { KeyService } from '../key-service.js';
 import type { RecordCrypto } from '../record-crypto.js';
 import type { JobHandler } from './job-handler.js';
@@ -26,7 +19,7 @@ function keyIdOf(job: { keyId: string | null }): string {
 }
 
 export function createRecordReencryption(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   stores: Stores;
   keys: KeyService;
   crypto: RecordCrypto;
@@ -66,7 +59,7 @@ export function createRecordReencryption(deps: {
       // Decrypt and encrypt outside the transaction, so it holds its locks only for the writes.
       const changes: Array<{ row: RecordRow; change: RecordChange }> = [];
       for (const row of rows) changes.push({ row, change: await reencrypt(row, target) });
-      await inTransaction(deps.db, async (stores) => {
+      await deps.transactor.transaction(async (stores) => {
         // A false update means a concurrent write moved the record first: it is on the newest version already.
         for (const { row, change } of changes) await stores.records.update(row.id, row.revision, change);
         await commit(stores, last.id, rows.length);

@@ -7,13 +7,12 @@
  * that has not reloaded its master versions wrapping a new data key under a retired one (single-writer deployments
  * reload at once; see README, key rotation).
  */
-import type { Kysely } from 'kysely';
-import { type Database, inTransaction, type Stores } from '../../storage/index.js';
+import type { Stores, Transactor } from '../../storage/index.js';
 import type { KeyService } from '../key-service.js';
 import type { JobHandler } from './job-handler.js';
 
 export function createDataKeyRewrap(deps: {
-  db: Kysely<Database>;
+  transactor: Transactor;
   stores: Stores;
   keys: KeyService;
 }): JobHandler {
@@ -27,7 +26,7 @@ export function createDataKeyRewrap(deps: {
       const rows = await deps.stores.keys.listWrappedBelow(job.toVersion, limit);
       const last = rows[rows.length - 1];
       if (last === undefined) return 0;
-      await inTransaction(deps.db, async (stores) => {
+      await deps.transactor.transaction(async (stores) => {
         for (const row of rows)
           await deps.keys.rewrap(stores.keys, { keyId: row.keyId, keyVersion: row.version });
         await commit(stores, `${last.keyId}:${last.version}`, rows.length);
