@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { decodeStringArray } from './json-column.js';
 import { prepareLookup } from './prepared-query.js';
 import type { Database } from './schema.js';
 
@@ -27,7 +28,7 @@ function toRecord(row: Database['api_keys']): ApiKeyRecord {
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
-    roles: row.roles === null ? null : (JSON.parse(row.roles) as string[]),
+    roles: row.roles === null ? null : decodeStringArray('api_keys.roles', row.roles),
   };
 }
 

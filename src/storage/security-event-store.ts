@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { decodeNullableScalarRecord } from './json-column.js';
 import type { Database } from './schema.js';
 
 export interface SecurityEvent {
@@ -42,7 +43,7 @@ export function createSecurityEventStore(db: Kysely<Database>) {
         sessionId: r.session_id,
         apiKeyId: r.api_key_id,
         clientAddress: r.client_address,
-        detail: JSON.parse(r.detail) as SecurityEvent['detail'],
+        detail: decodeNullableScalarRecord('security_events.detail', r.detail),
       }));
     },
   };

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { decodeScalarRecord, decodeStringArray } from './json-column.js';
 import { prepareLookup } from './prepared-query.js';
 import type { Database } from './schema.js';
 
@@ -23,13 +24,6 @@ export interface UserRecord {
 export type NewUserRecord = Omit<UserRecord, 'subject' | 'attributes'> &
   Partial<Pick<UserRecord, 'subject' | 'attributes'>>;
 
-function parseAttributes(text: string): UserAttributes {
-  const parsed: unknown = JSON.parse(text);
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-    ? (parsed as UserAttributes)
-    : {};
-}
-
 type UserRow = Selectable<Database['users']>;
 
 export function toUserRecord(row: UserRow): UserRecord {
@@ -37,13 +31,13 @@ export function toUserRecord(row: UserRow): UserRecord {
     id: row.id,
     username: row.username,
     passwordHash: row.password_hash,
-    roles: JSON.parse(row.roles) as string[],
+    roles: decodeStringArray('users.roles', row.roles),
     disabled: row.disabled === 1,
     credentialVersion: row.credential_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     subject: row.subject,
-    attributes: parseAttributes(row.attributes),
+    attributes: decodeScalarRecord('users.attributes', row.attributes),
   };
 }
 
@@ -127,7 +121,7 @@ export function createUserStore(db: Kysely<Database>) {
     },
     async countEnabledAdmins(): Promise<number> {
       const rows = await db.selectFrom('users').select('roles').where('disabled', '=', 0).execute();
-      return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes('admin')).length;
+      return rows.filter((r) => decodeStringArray('users.roles', r.roles).includes('admin')).length;
     },
     async count(): Promise<number> {
       const row = await db
