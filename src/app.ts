@@ -368,7 +368,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   if (config.trustProxy !== false) await app.register(transportGuard, { revoker });
   await app.register(urlGuard);
   await app.register(sealGate, { rootKey });
-  await app.register(authenticate, { authenticator });
+  await app.register(authenticate, { authenticator, authorizer });
   await app.register(accessPurpose, { purposes: () => authorizer.purposes() });
   await registerOpenApi(app, VERSION);
 
@@ -397,15 +397,15 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
       if (user.username === INITIAL_ADMIN_USERNAME) await fs.rm(initialPasswordFile, { force: true });
     },
   });
-  await app.register(userRoutes, { users, events });
+  await app.register(userRoutes, { users, events, authorizer });
   await app.register(apiKeyRoutes, { apiKeys, events });
   await app.register(policyRoutes, { policies });
   await app.register(collectionRoutes, { collections });
   await app.register(recordRoutes, { collections, records, reader: recordReader });
   await app.register(tokenRoutes, { tokens });
-  await app.register(subjectRoutes, { subjects, authorizer });
-  await app.register(auditRoutes, { audit, authorizer });
-  await app.register(keyRoutes, { rotation: keyRotation, authorizer });
+  await app.register(subjectRoutes, { subjects });
+  await app.register(auditRoutes, { audit });
+  await app.register(keyRoutes, { rotation: keyRotation });
 
   // Picks up keys rotated by other nodes, rotates when due, and drops expired sessions.
   const maintenance = setInterval(() => {

@@ -116,9 +116,12 @@ export function createPolicyService(deps: {
         const text = JSON.stringify(document);
         swap(await store(document, policy, 'file', null, (latest) => latest.document === text));
       } else {
-        // Whatever is stored wins over the default, also when another node stores it while this one starts.
+        // Whatever is stored wins over the default, also when another node stores it while this one starts; a
+        // stored built-in default of an earlier release gives way to this release's (new administrative actions).
         const document = defaultPolicyDocument();
-        swap(await store(document, compilePolicy(document), 'default', null, () => true));
+        const text = JSON.stringify(document);
+        const keep = (latest: PolicyVersionRow) => latest.source !== 'default' || latest.document === text;
+        swap(await store(document, compilePolicy(document), 'default', null, keep));
       }
       return currentVersion();
     },
@@ -131,9 +134,13 @@ export function createPolicyService(deps: {
       return currentVersion().policy;
     },
 
-    /** Compiles and stores a new version, then puts it in force; throws VALIDATION_FAILED (`$…` path) first. */
-    async put(document: unknown, by: ChangedBy): Promise<PolicyVersion> {
+    /**
+     * Compiles and stores a new version, then puts it in force; throws VALIDATION_FAILED (`$…` path) first, and
+     * whatever `accept` throws for the compiled policy (nothing is stored then).
+     */
+    async put(document: unknown, by: ChangedBy, accept?: (policy: Policy) => void): Promise<PolicyVersion> {
       const policy = compilePolicy(document);
+      accept?.(policy);
       const stored = await store(document, policy, 'api', by);
       swap(stored);
       return stored;
