@@ -82,6 +82,9 @@ export const ERRORS = {
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts; retry later' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large' },
   INTERNAL_ERROR: { status: 500, message: 'internal error' },
+  // Internal codes (5xx, not in PUBLIC_SERVER_ERRORS): they never leave the process; a client sees INTERNAL_ERROR.
+  TOKEN_KEY_INVALID: { status: 500, message: 'A token key is not valid (internal)' },
+  TOKEN_INPUT_INVALID: { status: 500, message: 'A value cannot be tokenized (internal)' },
   SEALED: { status: 503, message: 'The vault is sealed; operators must unseal it with their key shares' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
   AUDIT_UNAVAILABLE: {

@@ -32,7 +32,6 @@ import {
   formatPreservingCardToken,
   normalizeFieldValue,
   randomToken,
-  TokenError,
 } from '../vault/index.js';
 import type { AuditInput, AuditTrail } from './audit/index.js';
 import { denialError } from './authorizer.js';
@@ -198,7 +197,7 @@ export function createTokenService(deps: {
       }
       return formatPreservingCardToken(keys.card, String(resolved.value));
     } catch (error) {
-      if (error instanceof TokenError && error.code === 'TOKEN_INPUT_INVALID') {
+      if (isAppError(error, 'TOKEN_INPUT_INVALID')) {
         throw new AppError('VALIDATION_FAILED', { field: path, message: `${path} cannot be tokenized` });
       }
       throw error;

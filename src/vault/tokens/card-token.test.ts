@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type AppError, isAppError, PUBLIC_SERVER_ERRORS } from '../../errors.js';
 import { isPlausibleCardNumber, passesLuhn } from '../../redact/index.js';
 import { formatPreservingCardToken, isCardToken } from './card-token.js';
 
@@ -77,6 +78,22 @@ describe('formatPreservingCardToken', () => {
     expect(() => formatPreservingCardToken(Buffer.alloc(31), '4242424242424242')).toThrow(
       expect.objectContaining({ code: 'TOKEN_KEY_INVALID' }),
     );
+  });
+
+  it('throws AppErrors with internal codes, which a client sees as INTERNAL_ERROR', () => {
+    for (const [key, card, code] of [
+      [Buffer.alloc(31), '4242424242424242', 'TOKEN_KEY_INVALID'],
+      [KEY, '4242424242424241', 'TOKEN_INPUT_INVALID'],
+    ] as const) {
+      try {
+        formatPreservingCardToken(key, card);
+        expect.unreachable();
+      } catch (error) {
+        expect(isAppError(error, code)).toBe(true);
+        expect((error as AppError).status).toBe(500);
+        expect(PUBLIC_SERVER_ERRORS.has(code)).toBe(false);
+      }
+    }
   });
 
   it('does not recognise real cards as tokens', () => {

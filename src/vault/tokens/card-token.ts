@@ -26,7 +26,7 @@
 import { hmacSha256 } from '../../crypto/index.js';
 import { passesLuhn } from '../../redact/index.js';
 import { encodeHmacInput } from './hmac-input.js';
-import { TokenError } from './token-error.js';
+import { tokenError } from './token-error.js';
 import { assertTokenKey } from './token-key.js';
 
 const DOMAIN = 'strongroom-card-token-v1';
@@ -54,7 +54,7 @@ function bumpDigit(digits: string, index: number): string {
 export function formatPreservingCardToken(key: Buffer, cardDigits: string): string {
   assertTokenKey(key);
   if (typeof cardDigits !== 'string' || !CARD_DIGITS.test(cardDigits) || !passesLuhn(cardDigits)) {
-    throw new TokenError('TOKEN_INPUT_INVALID', 'card number must be 12-19 digits with a valid check digit');
+    throw tokenError('TOKEN_INPUT_INVALID', 'card number must be 12-19 digits with a valid check digit');
   }
   const middleLength = cardDigits.length - 1 - KEPT_DIGITS;
   const candidate =

@@ -16,7 +16,7 @@
  */
 import { hmacSha256 } from '../../crypto/index.js';
 import { encodeHmacInput } from './hmac-input.js';
-import { TokenError } from './token-error.js';
+import { tokenError } from './token-error.js';
 import { assertTokenKey } from './token-key.js';
 
 const DOMAIN = 'strongroom-tkd-v1';
@@ -32,7 +32,7 @@ export const DETERMINISTIC_TOKEN_PATTERN = /^tkd_[A-Za-z0-9_-]{32}$/;
 export function deterministicToken(key: Buffer, type: string, normalizedValue: string): string {
   assertTokenKey(key);
   if (typeof type !== 'string' || type.length === 0 || typeof normalizedValue !== 'string') {
-    throw new TokenError('TOKEN_INPUT_INVALID', 'token type must be a non-empty string and value a string');
+    throw tokenError('TOKEN_INPUT_INVALID', 'token type must be a non-empty string and value a string');
   }
   const tag = hmacSha256(key, encodeHmacInput(DOMAIN, [type, normalizedValue])).subarray(0, TAG_BYTES);
   return DETERMINISTIC_TOKEN_PREFIX + tag.toString('base64url');

@@ -6,5 +6,5 @@ export {
   isDeterministicToken,
 } from './deterministic-token.js';
 export { isRandomToken, RANDOM_TOKEN_PATTERN, RANDOM_TOKEN_PREFIX, randomToken } from './random-token.js';
-export { TokenError, type TokenErrorCode } from './token-error.js';
+export { type TokenErrorCode, tokenError } from './token-error.js';
 export { MIN_TOKEN_KEY_BYTES } from './token-key.js';
