@@ -85,6 +85,13 @@ export const ERRORS = {
   // Internal codes (5xx, not in PUBLIC_SERVER_ERRORS): they never leave the process; a client sees INTERNAL_ERROR.
   TOKEN_KEY_INVALID: { status: 500, message: 'A token key is not valid (internal)' },
   TOKEN_INPUT_INVALID: { status: 500, message: 'A value cannot be tokenized (internal)' },
+  SHAMIR_INVALID_ARGUMENT: { status: 500, message: 'Shamir arguments are not valid (internal)' },
+  SHAMIR_SHARE_MALFORMED: { status: 500, message: 'A share is not a Strongroom share (internal)' },
+  SHAMIR_SHARE_CHECKSUM: { status: 500, message: 'A share has a bad checksum (internal)' },
+  SHAMIR_SHARE_DUPLICATE: { status: 500, message: 'A share was given twice (internal)' },
+  SHAMIR_SHARES_INCONSISTENT: { status: 500, message: 'The shares do not belong together (internal)' },
+  SHAMIR_TOO_FEW_SHARES: { status: 500, message: 'Too few shares (internal)' },
+  SHAMIR_COMBINE_FAILED: { status: 500, message: 'The shares do not combine to the secret (internal)' },
   SEALED: { status: 503, message: 'The vault is sealed; operators must unseal it with their key shares' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
   AUDIT_UNAVAILABLE: {

@@ -42,5 +42,5 @@ export {
   type SealedKeyring,
 } from './sealed-keyring.js';
 export { combineShares, splitSecret } from './shamir.js';
-export { ShamirError, type ShamirErrorCode } from './shamir-error.js';
+export { type ShamirErrorCode, shamirError } from './shamir-error.js';
 export { createUnsealSession, type UnsealSession, type UnsealStatus } from './unseal-session.js';

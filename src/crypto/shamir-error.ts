@@ -1,6 +1,9 @@
+import { AppError } from '../errors.js';
+
 /**
- * The error thrown by Shamir splitting, share parsing and combining. It carries a stable code; its message is fixed
- * text (at most naming a share's position in the input) and never contains a secret, a share or a key check value.
+ * Codes of Shamir splitting, share parsing and combining errors (AppError, internal: a client sees UNSEAL_FAILED or
+ * INTERNAL_ERROR). The message is fixed text (at most naming a share's position in the input) and never contains a
+ * secret, a share or a key check value.
  */
 export type ShamirErrorCode =
   | 'SHAMIR_INVALID_ARGUMENT'
@@ -11,13 +14,7 @@ export type ShamirErrorCode =
   | 'SHAMIR_TOO_FEW_SHARES'
   | 'SHAMIR_COMBINE_FAILED';
 
-/** A Shamir failure; `code` says which kind, the message says nothing about the secret or the shares. */
-export class ShamirError extends Error {
-  readonly code: ShamirErrorCode;
-
-  constructor(code: ShamirErrorCode, message: string) {
-    super(message);
-    this.name = 'ShamirError';
-    this.code = code;
-  }
+/** A Shamir failure as an AppError; `message` must say nothing about the secret or the shares. */
+export function shamirError(code: ShamirErrorCode, message: string): AppError {
+  return new AppError(code, { message });
 }

@@ -13,7 +13,7 @@
  * key check value (see `shamir.ts`).
  */
 import { crc32 } from 'node:zlib';
-import { ShamirError } from './shamir-error.js';
+import { shamirError } from './shamir-error.js';
 
 /** Bytes of one library share for a 32-byte secret: 32 y bytes + 1 x byte. */
 export const SHARE_BYTES = 33;
@@ -41,7 +41,7 @@ function checksumOf(head: string): string {
 /** Encodes one share as a printable, checksummed string. */
 export function formatShare(parts: ParsedShare): string {
   if (parts.share.length !== SHARE_BYTES || parts.kcv.length !== KCV_BYTES) {
-    throw new ShamirError('SHAMIR_INVALID_ARGUMENT', 'share or key check value has the wrong length');
+    throw shamirError('SHAMIR_INVALID_ARGUMENT', 'share or key check value has the wrong length');
   }
   const payload = Buffer.concat([parts.share, parts.kcv]).toString('base64url');
   const head = `${PREFIX}-${parts.index}-${parts.threshold}-${payload}`;
@@ -51,17 +51,17 @@ export function formatShare(parts: ParsedShare): string {
 /** Decodes a share string; SHAMIR_SHARE_MALFORMED for a bad shape, SHAMIR_SHARE_CHECKSUM for a typo. */
 export function parseShare(text: string, position = 1): ParsedShare {
   const match = typeof text === 'string' ? SHARE_PATTERN.exec(text.trim()) : null;
-  if (!match) throw new ShamirError('SHAMIR_SHARE_MALFORMED', `share ${position} is not a Strongroom share`);
+  if (!match) throw shamirError('SHAMIR_SHARE_MALFORMED', `share ${position} is not a Strongroom share`);
   const [, indexText = '', thresholdText = '', payloadText = '', checksum = ''] = match;
   const head = `${PREFIX}-${indexText}-${thresholdText}-${payloadText}`;
   if (checksumOf(head) !== checksum) {
-    throw new ShamirError('SHAMIR_SHARE_CHECKSUM', `share ${position} has a bad checksum (mistyped?)`);
+    throw shamirError('SHAMIR_SHARE_CHECKSUM', `share ${position} has a bad checksum (mistyped?)`);
   }
   const index = Number(indexText);
   const threshold = Number(thresholdText);
   const payload = Buffer.from(payloadText, 'base64url');
   if (index > 255 || threshold < 2 || threshold > 255 || payload.toString('base64url') !== payloadText) {
-    throw new ShamirError('SHAMIR_SHARE_MALFORMED', `share ${position} is not a Strongroom share`);
+    throw shamirError('SHAMIR_SHARE_MALFORMED', `share ${position} is not a Strongroom share`);
   }
   return {
     index,

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { combineShares, splitSecret } from './shamir.js';
 import { formatShare, parseShare } from './shamir-share.js';
 
-const code = (c: string) => expect.objectContaining({ code: c });
+// Every Shamir failure is an AppError (internal code, status 500) carrying the expected code.
+const code = (c: string) => expect.objectContaining({ name: 'AppError', code: c, status: 500 });
 
 describe('splitSecret / combineShares', () => {
   it('any k of n shares recover the secret; any k-1 are refused', async () => {

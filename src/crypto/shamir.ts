@@ -20,7 +20,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { combine, split } from 'shamir-secret-sharing';
 import { hmacSha256 } from './kdf.js';
-import { ShamirError } from './shamir-error.js';
+import { shamirError } from './shamir-error.js';
 import { formatShare, KCV_BYTES, type ParsedShare, parseShare } from './shamir-share.js';
 
 const SECRET_BYTES = 32;
@@ -37,10 +37,10 @@ function isCount(n: unknown, min: number, max: number): n is number {
 /** Splits a 32-byte secret into `shares` printable shares, any `threshold` of which recover it. */
 export async function splitSecret(secret: Buffer, shares: number, threshold: number): Promise<string[]> {
   if (!Buffer.isBuffer(secret) || secret.length !== SECRET_BYTES) {
-    throw new ShamirError('SHAMIR_INVALID_ARGUMENT', `secret must be exactly ${SECRET_BYTES} bytes`);
+    throw shamirError('SHAMIR_INVALID_ARGUMENT', `secret must be exactly ${SECRET_BYTES} bytes`);
   }
   if (!isCount(shares, 2, MAX_SHARES) || !isCount(threshold, 2, shares)) {
-    throw new ShamirError('SHAMIR_INVALID_ARGUMENT', 'need 2 <= threshold <= shares <= 255');
+    throw shamirError('SHAMIR_INVALID_ARGUMENT', 'need 2 <= threshold <= shares <= 255');
   }
   const copy = new Uint8Array(secret);
   try {
@@ -54,18 +54,17 @@ export async function splitSecret(secret: Buffer, shares: number, threshold: num
 
 function assertConsistent(parsed: readonly ParsedShare[]): ParsedShare {
   const [first] = parsed;
-  if (!first) throw new ShamirError('SHAMIR_TOO_FEW_SHARES', 'no shares given');
+  if (!first) throw shamirError('SHAMIR_TOO_FEW_SHARES', 'no shares given');
   const seen = new Set<number>();
   for (const p of parsed) {
-    if (seen.has(p.index))
-      throw new ShamirError('SHAMIR_SHARE_DUPLICATE', `share ${p.index} was given twice`);
+    if (seen.has(p.index)) throw shamirError('SHAMIR_SHARE_DUPLICATE', `share ${p.index} was given twice`);
     seen.add(p.index);
     if (p.threshold !== first.threshold || !timingSafeEqual(p.kcv, first.kcv)) {
-      throw new ShamirError('SHAMIR_SHARES_INCONSISTENT', 'shares do not belong to the same secret');
+      throw shamirError('SHAMIR_SHARES_INCONSISTENT', 'shares do not belong to the same secret');
     }
   }
   if (parsed.length < first.threshold) {
-    throw new ShamirError(
+    throw shamirError(
       'SHAMIR_TOO_FEW_SHARES',
       `${first.threshold} shares are needed, ${parsed.length} given`,
     );
@@ -76,7 +75,7 @@ function assertConsistent(parsed: readonly ParsedShare[]): ParsedShare {
 /** Recovers the secret from at least `threshold` shares of one split; throws rather than return a wrong key. */
 export async function combineShares(shares: string[]): Promise<Buffer> {
   if (!Array.isArray(shares) || shares.length > MAX_SHARES) {
-    throw new ShamirError('SHAMIR_INVALID_ARGUMENT', 'shares must be an array of at most 255 strings');
+    throw shamirError('SHAMIR_INVALID_ARGUMENT', 'shares must be an array of at most 255 strings');
   }
   const parsed = shares.map((text, i) => parseShare(text, i + 1));
   const first = assertConsistent(parsed);
@@ -84,13 +83,13 @@ export async function combineShares(shares: string[]): Promise<Buffer> {
   try {
     secret = await combine(parsed.map((p) => p.share));
   } catch {
-    throw new ShamirError('SHAMIR_COMBINE_FAILED', 'shares do not combine to the secret');
+    throw shamirError('SHAMIR_COMBINE_FAILED', 'shares do not combine to the secret');
   }
   const result = Buffer.from(secret);
   secret.fill(0);
   if (result.length !== SECRET_BYTES || !timingSafeEqual(keyCheckValue(result), first.kcv)) {
     result.fill(0);
-    throw new ShamirError('SHAMIR_COMBINE_FAILED', 'shares do not combine to the secret');
+    throw shamirError('SHAMIR_COMBINE_FAILED', 'shares do not combine to the secret');
   }
   return result;
 }
