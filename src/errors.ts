@@ -85,6 +85,14 @@ export const ERRORS = {
   // Internal codes (5xx, not in PUBLIC_SERVER_ERRORS): they never leave the process; a client sees INTERNAL_ERROR.
   TOKEN_KEY_INVALID: { status: 500, message: 'A token key is not valid (internal)' },
   TOKEN_INPUT_INVALID: { status: 500, message: 'A value cannot be tokenized (internal)' },
+  FIELD_CIPHERTEXT_MALFORMED: { status: 500, message: 'A field ciphertext is malformed (internal)' },
+  FIELD_KEY_MISMATCH: {
+    status: 500,
+    message: 'A field ciphertext was made with another data key (internal)',
+  },
+  FIELD_DECRYPT_FAILED: { status: 500, message: 'A field ciphertext failed authentication (internal)' },
+  DATA_KEY_UNWRAP_FAILED: { status: 500, message: 'A data key could not be unwrapped (internal)' },
+  FIELD_CRYPTO_INVALID_ARGUMENT: { status: 500, message: 'Field crypto arguments are not valid (internal)' },
   SHAMIR_INVALID_ARGUMENT: { status: 500, message: 'Shamir arguments are not valid (internal)' },
   SHAMIR_SHARE_MALFORMED: { status: 500, message: 'A share is not a Strongroom share (internal)' },
   SHAMIR_SHARE_CHECKSUM: { status: 500, message: 'A share has a bad checksum (internal)' },

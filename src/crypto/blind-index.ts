@@ -18,7 +18,7 @@
  * Threats addressed: reading searchable values from a database dump without the root key. Not addressed: the leaks
  * above, and range or prefix queries (use none with this scheme).
  */
-import { FieldCryptoError } from './field-crypto-error.js';
+import { fieldCryptoError } from './field-crypto-error.js';
 import { deriveKey, hmacSha256 } from './kdf.js';
 
 const INDEX_KEY_BYTES = 32;
@@ -36,18 +36,18 @@ export interface BlindIndexScope {
 /** Derives the 32-byte index key for one collection, field and version from `rootKey` (HKDF-SHA-256). */
 export function blindIndexKey(rootKey: Buffer, scope: BlindIndexScope): Buffer {
   if (!Buffer.isBuffer(rootKey) || rootKey.length < MIN_ROOT_KEY_BYTES) {
-    throw new FieldCryptoError('INVALID_ARGUMENT', 'blind index root key must be at least 32 bytes');
+    throw fieldCryptoError('FIELD_CRYPTO_INVALID_ARGUMENT', 'blind index root key must be at least 32 bytes');
   }
   for (const name of [scope.collection, scope.field]) {
     if (typeof name !== 'string' || name.length === 0) {
-      throw new FieldCryptoError(
-        'INVALID_ARGUMENT',
+      throw fieldCryptoError(
+        'FIELD_CRYPTO_INVALID_ARGUMENT',
         'blind index collection and field must be non-empty strings',
       );
     }
   }
   if (!Number.isSafeInteger(scope.version) || scope.version < 1) {
-    throw new FieldCryptoError('INVALID_ARGUMENT', 'blind index version must be a positive integer');
+    throw fieldCryptoError('FIELD_CRYPTO_INVALID_ARGUMENT', 'blind index version must be a positive integer');
   }
   const info = JSON.stringify([INFO_DOMAIN, scope.collection, scope.field, scope.version]);
   return deriveKey(rootKey, info, INDEX_KEY_BYTES);
@@ -56,13 +56,16 @@ export function blindIndexKey(rootKey: Buffer, scope: BlindIndexScope): Buffer {
 /** The blind index of an already-normalized value: base64url of the first `bytes` (1–32) bytes of its HMAC. */
 export function computeBlindIndex(indexKey: Buffer, normalizedValue: string, bytes = 16): string {
   if (!Buffer.isBuffer(indexKey) || indexKey.length !== INDEX_KEY_BYTES) {
-    throw new FieldCryptoError('INVALID_ARGUMENT', 'blind index key must be 32 bytes');
+    throw fieldCryptoError('FIELD_CRYPTO_INVALID_ARGUMENT', 'blind index key must be 32 bytes');
   }
   if (!Number.isInteger(bytes) || bytes < 1 || bytes > 32) {
-    throw new FieldCryptoError('INVALID_ARGUMENT', 'blind index length must be from 1 to 32 bytes');
+    throw fieldCryptoError('FIELD_CRYPTO_INVALID_ARGUMENT', 'blind index length must be from 1 to 32 bytes');
   }
   if (typeof normalizedValue !== 'string' || LONE_SURROGATE.test(normalizedValue)) {
-    throw new FieldCryptoError('INVALID_ARGUMENT', 'blind index value must be well-formed Unicode text');
+    throw fieldCryptoError(
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
+      'blind index value must be well-formed Unicode text',
+    );
   }
   return hmacSha256(indexKey, Buffer.from(normalizedValue, 'utf8')).subarray(0, bytes).toString('base64url');
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isAppError } from '../errors.js';
 import {
   createDataKey,
   decryptField,
@@ -11,7 +12,6 @@ import {
   wrapDataKey,
 } from './envelope.js';
 import { formatFieldCiphertext, parseFieldCiphertext } from './field-ciphertext.js';
-import { FieldCryptoError } from './field-crypto-error.js';
 
 const ctx: FieldContext = {
   collection: 'patients',
@@ -26,7 +26,7 @@ function codeOf(run: () => unknown): string | undefined {
   try {
     run();
   } catch (error) {
-    return error instanceof FieldCryptoError ? error.code : 'NOT_A_FIELD_CRYPTO_ERROR';
+    return isAppError(error) && error.status === 500 ? error.code : 'NOT_AN_INTERNAL_APP_ERROR';
   }
   return undefined;
 }
@@ -72,13 +72,13 @@ describe('data keys', () => {
   it('refuse keys that are not 32 bytes and invalid key references', () => {
     const master = randomBytes(32);
     expect(codeOf(() => wrapDataKey(master, randomBytes(16), { keyId: 'k', keyVersion: 1 }))).toBe(
-      'INVALID_ARGUMENT',
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
     );
     expect(codeOf(() => wrapDataKey(master, createDataKey(), { keyId: 'a:b', keyVersion: 1 }))).toBe(
-      'INVALID_ARGUMENT',
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
     );
     expect(codeOf(() => wrapDataKey(master, createDataKey(), { keyId: 'k', keyVersion: 0 }))).toBe(
-      'INVALID_ARGUMENT',
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
     );
     // The master key itself must be 32 bytes too (aead.ts refuses anything else).
     expect(() => wrapDataKey(randomBytes(16), createDataKey(), { keyId: 'k', keyVersion: 1 })).toThrow();
@@ -135,9 +135,13 @@ describe('field encryption', () => {
 
   it('refuses malformed ciphertexts and invalid arguments with fixed, value-free messages', () => {
     expect(codeOf(() => decryptField(dataKey, SECRET, ctx))).toBe('FIELD_CIPHERTEXT_MALFORMED');
-    expect(codeOf(() => decryptField(randomBytes(16), SECRET, ctx))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => encryptField(dataKey, 'x', { ...ctx, recordId: '' }))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => encryptField(dataKey, 'lone \uD800 surrogate', ctx))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => decryptField(randomBytes(16), SECRET, ctx))).toBe('FIELD_CRYPTO_INVALID_ARGUMENT');
+    expect(codeOf(() => encryptField(dataKey, 'x', { ...ctx, recordId: '' }))).toBe(
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
+    );
+    expect(codeOf(() => encryptField(dataKey, 'lone \uD800 surrogate', ctx))).toBe(
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
+    );
     const sealed = encryptField(dataKey, SECRET, ctx);
     for (const run of [
       () => decryptField(dataKey, SECRET, ctx),

@@ -24,7 +24,7 @@ import {
   formatFieldCiphertext,
   parseFieldCiphertext,
 } from './field-ciphertext.js';
-import { FieldCryptoError } from './field-crypto-error.js';
+import { fieldCryptoError } from './field-crypto-error.js';
 import { assertKeyRef, type KeyRef } from './key-ref.js';
 
 const DATA_KEY_BYTES = 32;
@@ -42,13 +42,13 @@ export interface FieldContext extends KeyRef {
 
 function assertDataKey(key: Buffer): void {
   if (!Buffer.isBuffer(key) || key.length !== DATA_KEY_BYTES) {
-    throw new FieldCryptoError('INVALID_ARGUMENT', 'data key must be 32 bytes');
+    throw fieldCryptoError('FIELD_CRYPTO_INVALID_ARGUMENT', 'data key must be 32 bytes');
   }
 }
 
 function assertName(value: unknown, what: string): void {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new FieldCryptoError('INVALID_ARGUMENT', `${what} must be a non-empty string`);
+    throw fieldCryptoError('FIELD_CRYPTO_INVALID_ARGUMENT', `${what} must be a non-empty string`);
   }
 }
 
@@ -75,10 +75,10 @@ export function unwrapDataKey(masterKey: Buffer, wrapped: string, context: KeyRe
   try {
     dataKey = open(masterKey, wrapped, aad);
   } catch {
-    throw new FieldCryptoError('DATA_KEY_UNWRAP_FAILED', 'data key could not be unwrapped');
+    throw fieldCryptoError('DATA_KEY_UNWRAP_FAILED', 'data key could not be unwrapped');
   }
   if (dataKey.length !== DATA_KEY_BYTES) {
-    throw new FieldCryptoError('DATA_KEY_UNWRAP_FAILED', 'data key could not be unwrapped');
+    throw fieldCryptoError('DATA_KEY_UNWRAP_FAILED', 'data key could not be unwrapped');
   }
   return dataKey;
 }
@@ -105,7 +105,10 @@ export function fieldAad(ctx: FieldContext): Buffer {
 export function encryptField(dataKey: Buffer, plaintext: string, ctx: FieldContext): string {
   assertDataKey(dataKey);
   if (typeof plaintext !== 'string' || LONE_SURROGATE.test(plaintext)) {
-    throw new FieldCryptoError('INVALID_ARGUMENT', 'field plaintext must be well-formed Unicode text');
+    throw fieldCryptoError(
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
+      'field plaintext must be well-formed Unicode text',
+    );
   }
   const aad = fieldAad(ctx);
   const nonce = randomBytes(FIELD_NONCE_BYTES);
@@ -124,7 +127,7 @@ export function decryptField(dataKey: Buffer, ciphertext: string, ctx: FieldCont
   const aad = fieldAad(ctx);
   const parsed = parseFieldCiphertext(ciphertext);
   if (parsed.keyId !== ctx.keyId || parsed.keyVersion !== ctx.keyVersion) {
-    throw new FieldCryptoError('FIELD_KEY_MISMATCH', 'field ciphertext was made with another data key');
+    throw fieldCryptoError('FIELD_KEY_MISMATCH', 'field ciphertext was made with another data key');
   }
   const tagStart = parsed.body.length - FIELD_TAG_BYTES;
   const decipher = createDecipheriv('aes-256-gcm', dataKey, parsed.nonce, { authTagLength: FIELD_TAG_BYTES });
@@ -136,6 +139,6 @@ export function decryptField(dataKey: Buffer, ciphertext: string, ctx: FieldCont
     decipher.final();
     return plaintext.toString('utf8');
   } catch {
-    throw new FieldCryptoError('FIELD_DECRYPT_FAILED', 'field ciphertext failed authentication');
+    throw fieldCryptoError('FIELD_DECRYPT_FAILED', 'field ciphertext failed authentication');
   }
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isAppError } from '../errors.js';
 import { type FieldCiphertext, formatFieldCiphertext, parseFieldCiphertext } from './field-ciphertext.js';
-import { FieldCryptoError } from './field-crypto-error.js';
 
 const nonce = Buffer.alloc(12, 7);
 const body = Buffer.alloc(20, 9);
@@ -13,8 +13,7 @@ function codeOf(run: () => unknown): string | undefined {
   try {
     run();
   } catch (error) {
-    if (error instanceof FieldCryptoError) return error.code;
-    return 'NOT_A_FIELD_CRYPTO_ERROR';
+    return isAppError(error) && error.status === 500 ? error.code : 'NOT_AN_INTERNAL_APP_ERROR';
   }
   return undefined;
 }
@@ -97,13 +96,21 @@ describe('formatFieldCiphertext / parseFieldCiphertext', () => {
 
   it('refuses to format parts that would not parse', () => {
     const base = { keyId: 'k', keyVersion: 1, nonce, body };
-    expect(codeOf(() => formatFieldCiphertext({ ...base, keyId: 'a:b' }))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => formatFieldCiphertext({ ...base, keyVersion: 0 }))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => formatFieldCiphertext({ ...base, keyVersion: 1.5 }))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => formatFieldCiphertext({ ...base, nonce: Buffer.alloc(16) }))).toBe(
-      'INVALID_ARGUMENT',
+    expect(codeOf(() => formatFieldCiphertext({ ...base, keyId: 'a:b' }))).toBe(
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
     );
-    expect(codeOf(() => formatFieldCiphertext({ ...base, body: Buffer.alloc(15) }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => formatFieldCiphertext({ ...base, keyVersion: 0 }))).toBe(
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
+    );
+    expect(codeOf(() => formatFieldCiphertext({ ...base, keyVersion: 1.5 }))).toBe(
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
+    );
+    expect(codeOf(() => formatFieldCiphertext({ ...base, nonce: Buffer.alloc(16) }))).toBe(
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
+    );
+    expect(codeOf(() => formatFieldCiphertext({ ...base, body: Buffer.alloc(15) }))).toBe(
+      'FIELD_CRYPTO_INVALID_ARGUMENT',
+    );
   });
 
   it('round-trips every valid set of parts (property)', () => {
@@ -135,7 +142,7 @@ describe('formatFieldCiphertext / parseFieldCiphertext', () => {
         try {
           parsed = parseFieldCiphertext(text);
         } catch (error) {
-          expect((error as FieldCryptoError).code).toBe('FIELD_CIPHERTEXT_MALFORMED');
+          expect(isAppError(error, 'FIELD_CIPHERTEXT_MALFORMED')).toBe(true);
           return;
         }
         expect(formatFieldCiphertext(parsed)).toBe(text);

@@ -8,7 +8,8 @@
  * Threats addressed: malformed or ambiguous stored values reaching the decryptor. Not addressed: authenticity of the
  * header — that comes from the AAD in envelope.ts, which binds key id and version into the tag.
  */
-import { FieldCryptoError } from './field-crypto-error.js';
+import type { AppError } from '../errors.js';
+import { fieldCryptoError } from './field-crypto-error.js';
 import { assertKeyRef, isKeyId, type KeyRef } from './key-ref.js';
 
 export const FIELD_CIPHERTEXT_PREFIX = 'sr1';
@@ -24,8 +25,8 @@ export interface FieldCiphertext extends KeyRef {
 const VERSION_TEXT = /^[1-9][0-9]{0,15}$/;
 const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
 
-function malformed(message: string): FieldCryptoError {
-  return new FieldCryptoError('FIELD_CIPHERTEXT_MALFORMED', message);
+function malformed(message: string): AppError {
+  return fieldCryptoError('FIELD_CIPHERTEXT_MALFORMED', message);
 }
 
 const BASE64URL_VALUES = new Map(
@@ -55,10 +56,10 @@ function decodeCanonicalBase64url(text: string, what: string): Buffer {
 export function formatFieldCiphertext(parts: FieldCiphertext): string {
   assertKeyRef(parts);
   if (parts.nonce.length !== FIELD_NONCE_BYTES) {
-    throw new FieldCryptoError('INVALID_ARGUMENT', 'field nonce must be 12 bytes');
+    throw fieldCryptoError('FIELD_CRYPTO_INVALID_ARGUMENT', 'field nonce must be 12 bytes');
   }
   if (parts.body.length < FIELD_TAG_BYTES) {
-    throw new FieldCryptoError('INVALID_ARGUMENT', 'field body must hold at least the 16-byte tag');
+    throw fieldCryptoError('FIELD_CRYPTO_INVALID_ARGUMENT', 'field body must hold at least the 16-byte tag');
   }
   return [
     FIELD_CIPHERTEXT_PREFIX,

@@ -1,21 +1,17 @@
+import { AppError } from '../errors.js';
+
 /**
- * The error thrown by field encryption, data-key wrapping and blind indexing. It carries a stable code so callers and
- * tests can branch on it; its message is fixed text and never contains a key, a plaintext or the ciphertext.
+ * Codes of field encryption, data-key wrapping and blind indexing errors (AppError, internal: a client sees
+ * INTERNAL_ERROR). The message is fixed text and never contains a key, a plaintext or the ciphertext.
  */
 export type FieldCryptoErrorCode =
   | 'FIELD_CIPHERTEXT_MALFORMED'
   | 'FIELD_KEY_MISMATCH'
   | 'FIELD_DECRYPT_FAILED'
   | 'DATA_KEY_UNWRAP_FAILED'
-  | 'INVALID_ARGUMENT';
+  | 'FIELD_CRYPTO_INVALID_ARGUMENT';
 
-/** A field-crypto failure; `code` says which kind, the message says nothing about the data involved. */
-export class FieldCryptoError extends Error {
-  readonly code: FieldCryptoErrorCode;
-
-  constructor(code: FieldCryptoErrorCode, message: string) {
-    super(message);
-    this.name = 'FieldCryptoError';
-    this.code = code;
-  }
+/** A field-crypto failure as an AppError; `message` must say nothing about the data involved. */
+export function fieldCryptoError(code: FieldCryptoErrorCode, message: string): AppError {
+  return new AppError(code, { message });
 }

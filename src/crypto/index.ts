@@ -15,7 +15,7 @@ export {
   formatFieldCiphertext,
   parseFieldCiphertext,
 } from './field-ciphertext.js';
-export { FieldCryptoError, type FieldCryptoErrorCode } from './field-crypto-error.js';
+export { type FieldCryptoErrorCode, fieldCryptoError } from './field-crypto-error.js';
 export { deriveKey, hmacSha256 } from './kdf.js';
 export { isKeyId, isKeyVersion, type KeyRef } from './key-ref.js';
 export { loadMasterKey, type MasterKey, type MasterKeySource } from './master-key.js';

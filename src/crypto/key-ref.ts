@@ -2,7 +2,7 @@
  * Naming of a data key: an id (`[A-Za-z0-9_-]{1,64}`) and a version (a positive safe integer). Both appear in
  * ciphertext headers and AADs, so their shape is checked in one place; the charset keeps the `:` separator out of ids.
  */
-import { FieldCryptoError } from './field-crypto-error.js';
+import { fieldCryptoError } from './field-crypto-error.js';
 
 /** Which data key (and which version of it) a ciphertext was made with. */
 export interface KeyRef {
@@ -24,7 +24,7 @@ export function isKeyVersion(value: unknown): value is number {
 
 /** Throws INVALID_ARGUMENT unless `ref` names a key validly. */
 export function assertKeyRef(ref: KeyRef): void {
-  if (!isKeyId(ref.keyId)) throw new FieldCryptoError('INVALID_ARGUMENT', 'key id is not valid');
+  if (!isKeyId(ref.keyId)) throw fieldCryptoError('FIELD_CRYPTO_INVALID_ARGUMENT', 'key id is not valid');
   if (!isKeyVersion(ref.keyVersion))
-    throw new FieldCryptoError('INVALID_ARGUMENT', 'key version is not valid');
+    throw fieldCryptoError('FIELD_CRYPTO_INVALID_ARGUMENT', 'key version is not valid');
 }
