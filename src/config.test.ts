@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { isConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('has safe embedded defaults', () => {
@@ -33,18 +33,23 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    [{ port: 'abc' }, 'port'],
-    [{ port: '70000' }, 'port'],
-    [{ passwordMinLength: '7' }, 'passwordMinLength'],
-    [{ argon2MemoryCost: '4096' }, 'argon2MemoryCost'],
-    [{ logLevel: 'loud' }, 'logLevel'],
-    [{ tlsCert: 'cert.pem' }, 'tlsCert and tlsKey'],
-    [{ databaseUrl: 'mysql://x' }, 'databaseUrl'],
-    [{ databaseSchema: 'Robert"; drop' }, 'databaseSchema'],
-    [{ keyring: 'hsm' }, 'keyring'],
-  ])('refuses %o naming the setting', (flags, name) => {
-    expect(() => loadConfig(flags)).toThrow(ConfigError);
-    expect(() => loadConfig(flags)).toThrow(name);
+    [{ port: 'abc' }, 'CONFIG_NOT_A_NUMBER', 'port'],
+    [{ port: '70000' }, 'CONFIG_OUT_OF_RANGE', 'port'],
+    [{ passwordMinLength: '7' }, 'CONFIG_OUT_OF_RANGE', 'passwordMinLength'],
+    [{ argon2MemoryCost: '4096' }, 'CONFIG_OUT_OF_RANGE', 'argon2MemoryCost'],
+    [{ logLevel: 'loud' }, 'CONFIG_INVALID_VALUE', 'logLevel'],
+    [{ tlsCert: 'cert.pem' }, 'CONFIG_CONFLICT', 'tlsCert'],
+    [{ databaseUrl: 'mysql://x' }, 'CONFIG_INVALID_VALUE', 'databaseUrl'],
+    [{ databaseSchema: 'Robert"; drop' }, 'CONFIG_INVALID_VALUE', 'databaseSchema'],
+    [{ keyring: 'hsm' }, 'CONFIG_INVALID_VALUE', 'keyring'],
+    [{ mode: 'staging' }, 'CONFIG_INVALID_VALUE', 'mode'],
+  ])('refuses %o with code %s naming the setting', (flags, code, field) => {
+    expect(() => loadConfig(flags)).toThrow(expect.objectContaining({ name: 'AppError', code, field }));
+    try {
+      loadConfig(flags);
+    } catch (error) {
+      expect(isConfigError(error)).toBe(true);
+    }
   });
 
   it('never echoes a refused value', () => {
@@ -66,7 +71,9 @@ describe('loadConfig', () => {
   it('refuses a sealed keyring together with a master key from env or a file, without echoing the key', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     for (const env of [{ STRONGROOM_MASTER_KEY: key }, { STRONGROOM_MASTER_KEY_FILE: '/run/secrets/k' }]) {
-      expect(() => loadConfig({ keyring: 'sealed' }, env)).toThrow(ConfigError);
+      expect(() => loadConfig({ keyring: 'sealed' }, env)).toThrow(
+        expect.objectContaining({ code: 'CONFIG_CONFLICT', field: 'keyring' }),
+      );
       try {
         loadConfig({ keyring: 'sealed' }, env);
       } catch (error) {

@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { AppError, isAppError } from './errors.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -86,8 +87,24 @@ export interface Config {
 /** Settings given on the command line; undefined means "not given". */
 export type ConfigFlags = Partial<Record<string, string | number | boolean | undefined>>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
+/** Codes of configuration errors (internal: they stop the process and never reach a client). */
+export type ConfigErrorCode =
+  | 'CONFIG_NOT_A_NUMBER'
+  | 'CONFIG_OUT_OF_RANGE'
+  | 'CONFIG_INVALID_VALUE'
+  | 'CONFIG_CONFLICT'
+  | 'CONFIG_PRODUCTION_REFUSED'
+  | 'CONFIG_POLICY_FILE_UNREADABLE'
+  | 'CONFIG_POLICY_FILE_INVALID';
+
+/** A configuration error: an AppError whose `field` is the setting; the message names it, never its value. */
+export function configError(code: ConfigErrorCode, setting: string, message: string): AppError {
+  return new AppError(code, { field: setting, message });
+}
+
+/** True for a configuration error (any CONFIG_* code). */
+export function isConfigError(value: unknown): value is AppError {
+  return isAppError(value) && value.code.startsWith('CONFIG_');
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -108,10 +125,15 @@ function createReader(flags: ConfigFlags, env: NodeJS.ProcessEnv) {
   const int = (key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     const value = raw(key);
     if (value === undefined) return fallback;
-    if (!/^\d+$/.test(value)) throw new ConfigError(`${key} (${envName(key)}) must be a whole number`);
+    if (!/^\d+$/.test(value))
+      throw configError('CONFIG_NOT_A_NUMBER', key, `${key} (${envName(key)}) must be a whole number`);
     const n = Number(value);
     if (n < min || n > max)
-      throw new ConfigError(`${key} (${envName(key)}) must be between ${min} and ${max}`);
+      throw configError(
+        'CONFIG_OUT_OF_RANGE',
+        key,
+        `${key} (${envName(key)}) must be between ${min} and ${max}`,
+      );
     return n;
   };
   return { raw, str, optional, int };
@@ -146,20 +168,20 @@ function readAudit(read: ReturnType<typeof createReader>): AuditConfig {
   };
 }
 
-/** Builds the frozen configuration from flags and environment. Throws ConfigError on any invalid setting. */
+/** Builds the frozen configuration from flags and environment. Throws a CONFIG_* AppError (see `configError`) on any invalid setting. */
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {}): Readonly<Config> {
   const read = createReader(flags, env);
   const dataDir = path.resolve(read.str('dataDir', './data'));
   const logLevel = read.str('logLevel', 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel))
-    throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+    throw configError('CONFIG_INVALID_VALUE', 'logLevel', `logLevel must be one of ${LOG_LEVELS.join(', ')}`);
   const port = read.int('port', 8443, 0, 65_535);
   const httpPortRaw = read.raw('httpPort');
   const httpPort = httpPortRaw === undefined ? null : read.int('httpPort', 0, 0, 65_535);
   const tlsCertPath = read.optional('tlsCert');
   const tlsKeyPath = read.optional('tlsKey');
   if ((tlsCertPath === null) !== (tlsKeyPath === null)) {
-    throw new ConfigError('tlsCert and tlsKey must be given together');
+    throw configError('CONFIG_CONFLICT', 'tlsCert', 'tlsCert and tlsKey must be given together');
   }
   const trustProxyRaw = read.raw('trustProxy');
   const trustProxy =
@@ -170,30 +192,48 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
         : trustProxyRaw;
   const databaseUrl = read.optional('databaseUrl');
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('databaseUrl (STRONGROOM_DATABASE_URL) must be a postgres:// URL');
+    throw configError(
+      'CONFIG_INVALID_VALUE',
+      'databaseUrl',
+      'databaseUrl (STRONGROOM_DATABASE_URL) must be a postgres:// URL',
+    );
   }
   const databaseSchema = read.optional('databaseSchema');
   if (databaseSchema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
-    throw new ConfigError('databaseSchema must be a lower-case SQL identifier');
+    throw configError(
+      'CONFIG_INVALID_VALUE',
+      'databaseSchema',
+      'databaseSchema must be a lower-case SQL identifier',
+    );
   }
   const accessTokenTtlSeconds = read.int('accessTokenTtl', 900, 30, 3600);
   const keyring = read.str('keyring', 'auto') as KeyringMode;
   if (keyring !== 'auto' && keyring !== 'sealed') {
-    throw new ConfigError('keyring (STRONGROOM_KEYRING) must be auto or sealed');
+    throw configError(
+      'CONFIG_INVALID_VALUE',
+      'keyring',
+      'keyring (STRONGROOM_KEYRING) must be auto or sealed',
+    );
   }
   // A sealed keyring must not silently fall back to, or be shadowed by, a key read from env or a file.
   if (
     keyring === 'sealed' &&
     (read.raw('masterKey') !== undefined || read.raw('masterKeyFile') !== undefined)
   ) {
-    throw new ConfigError(
+    throw configError(
+      'CONFIG_CONFLICT',
+      'keyring',
       'keyring sealed cannot be combined with STRONGROOM_MASTER_KEY or STRONGROOM_MASTER_KEY_FILE; configure one key source',
     );
   }
   const policyFile = read.optional('policyFile');
   const mode = read.str('mode', 'development') as Mode;
   if (mode !== 'development' && mode !== 'production') {
-    throw new ConfigError('mode (STRONGROOM_MODE) must be development or production');
+    throw configError(
+      'CONFIG_INVALID_VALUE',
+      'mode',
+      'mode (STRONGROOM_MODE) must be development or production',
+    );
   }
   const config: Config = {
     mode,

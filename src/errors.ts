@@ -85,6 +85,13 @@ export const ERRORS = {
   // Internal codes (5xx, not in PUBLIC_SERVER_ERRORS): they never leave the process; a client sees INTERNAL_ERROR.
   TOKEN_KEY_INVALID: { status: 500, message: 'A token key is not valid (internal)' },
   TOKEN_INPUT_INVALID: { status: 500, message: 'A value cannot be tokenized (internal)' },
+  CONFIG_NOT_A_NUMBER: { status: 500, message: 'A setting is not a whole number (internal)' },
+  CONFIG_OUT_OF_RANGE: { status: 500, message: 'A setting is out of range (internal)' },
+  CONFIG_INVALID_VALUE: { status: 500, message: 'A setting has an invalid value (internal)' },
+  CONFIG_CONFLICT: { status: 500, message: 'Settings conflict (internal)' },
+  CONFIG_PRODUCTION_REFUSED: { status: 500, message: 'Production mode refused the configuration (internal)' },
+  CONFIG_POLICY_FILE_UNREADABLE: { status: 500, message: 'The policy file cannot be read (internal)' },
+  CONFIG_POLICY_FILE_INVALID: { status: 500, message: 'The policy file is not valid (internal)' },
   FIELD_CIPHERTEXT_MALFORMED: { status: 500, message: 'A field ciphertext is malformed (internal)' },
   FIELD_KEY_MISMATCH: {
     status: 500,

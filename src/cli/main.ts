@@ -5,7 +5,7 @@
  */
 import './threadpool.js';
 import { Command, Option } from 'commander';
-import { ConfigError, type ConfigFlags, cliCredential, loadConfig } from '../config.js';
+import { type ConfigFlags, cliCredential, isConfigError, loadConfig } from '../config.js';
 import { initialize } from '../setup/initialize.js';
 import { VERSION } from '../version.js';
 import { auditCheckpoints, auditExport, auditVerify } from './audit.js';
@@ -221,10 +221,9 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv).catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError
-      ? `configuration error: ${error.message}`
-      : `error: ${error instanceof Error ? error.message : 'unknown'}`;
+  const message = isConfigError(error)
+    ? `configuration error: ${error.message}`
+    : `error: ${error instanceof Error ? error.message : 'unknown'}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../app.js';
-import { type Config, ConfigError } from '../config.js';
+import { type Config, configError } from '../config.js';
 import { createPlainHttpServer } from '../http/plain-http-server.js';
 import { createLogger } from '../log.js';
 import { INITIAL_ADMIN_PASSWORD_FILE } from '../setup/initial-admin.js';
@@ -19,7 +19,8 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   // Before anything is created: production must not generate a development key or certificate on a fresh start.
   if (config.mode === 'production') {
     const problems = productionProblems(config);
-    if (problems.length > 0) throw new ConfigError(productionRefusal(problems));
+    if (problems.length > 0)
+      throw configError('CONFIG_PRODUCTION_REFUSED', 'mode', productionRefusal(problems));
   }
   const logger = createLogger({ level: config.logLevel });
   const setup = await initialize(config);

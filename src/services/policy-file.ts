@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../config.js';
+import { configError } from '../config.js';
 import { isAppError } from '../errors.js';
 import { compilePolicy, type Policy } from '../policy/index.js';
 
@@ -17,7 +17,7 @@ function parseDocument(file: string, text: string): unknown {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new ConfigError(`policyFile ${file} is not valid JSON`);
+      throw configError('CONFIG_POLICY_FILE_INVALID', 'policyFile', `policyFile ${file} is not valid JSON`);
     }
   }
   if (extension === '.yaml' || extension === '.yml') {
@@ -26,19 +26,29 @@ function parseDocument(file: string, text: string): unknown {
     } catch (error) {
       const position = (error as { linePos?: [{ line: number; col: number }] }).linePos?.[0];
       const where = position === undefined ? '' : ` (line ${position.line}, column ${position.col})`;
-      throw new ConfigError(`policyFile ${file} is not valid YAML${where}`);
+      throw configError(
+        'CONFIG_POLICY_FILE_INVALID',
+        'policyFile',
+        `policyFile ${file} is not valid YAML${where}`,
+      );
     }
   }
-  throw new ConfigError(`policyFile ${file} must end in .json, .yaml or .yml`);
+  throw configError(
+    'CONFIG_POLICY_FILE_INVALID',
+    'policyFile',
+    `policyFile ${file} must end in .json, .yaml or .yml`,
+  );
 }
 
-/** Reads and compiles a policy file; throws ConfigError naming the file (and the path of an invalid part). */
+/** Reads and compiles a policy file; throws a CONFIG_* AppError naming the file (and the path of an invalid part). */
 export async function readPolicyFile(file: string): Promise<{ document: unknown; policy: Policy }> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(
+    throw configError(
+      'CONFIG_POLICY_FILE_UNREADABLE',
+      'policyFile',
       `policyFile ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
@@ -46,7 +56,8 @@ export async function readPolicyFile(file: string): Promise<{ document: unknown;
   try {
     return { document, policy: compilePolicy(document) };
   } catch (error) {
-    if (isAppError(error, 'VALIDATION_FAILED')) throw new ConfigError(`policyFile ${file}: ${error.message}`);
+    if (isAppError(error, 'VALIDATION_FAILED'))
+      throw configError('CONFIG_POLICY_FILE_INVALID', 'policyFile', `policyFile ${file}: ${error.message}`);
     throw error;
   }
 }

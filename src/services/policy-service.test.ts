@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../config.js';
-import { isAppError } from '../errors.js';
+import { isConfigError } from '../config.js';
+import { type AppError, isAppError } from '../errors.js';
 import { defaultPolicyDocument } from '../policy/index.js';
 import { createPersistence, type DatabaseHandle, migrateToLatest, openDatabase } from '../storage/index.js';
 import { createPolicyService } from './policy-service.js';
@@ -55,14 +55,14 @@ async function write(name: string, text: string): Promise<string> {
   return file;
 }
 
-async function startError(file: string): Promise<Error> {
+async function startError(file: string): Promise<AppError> {
   const error = await service()
     .init({ policyFile: file })
     .then(
       () => null,
       (caught: unknown) => caught,
     );
-  if (!(error instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${String(error)}`);
+  if (!isConfigError(error)) throw new Error(`expected a CONFIG_* AppError, got ${String(error)}`);
   return error;
 }
 
@@ -140,8 +140,7 @@ describe('policy service: start', () => {
   ])('refuses %s, naming the file and the path, storing nothing', async (_name, file, text) => {
     const full = await write(file, text);
     const error = await startError(full);
-    expect(error.message).toContain(full);
-    expect(error.message).toContain('$.roles.nurse.rules[0].effect');
+    expect(error).toMatchObject({ code: 'CONFIG_POLICY_FILE_INVALID', field: 'policyFile' });
     expect(await createPersistence(handle).stores.policies.latestVersion()).toBe(0);
   });
 
@@ -153,12 +152,14 @@ describe('policy service: start', () => {
   ])('refuses %s without echoing its content', async (_name, file, text) => {
     const full = await write(file, text);
     const error = await startError(full);
-    expect(error.message).toContain(full);
+    expect(error).toMatchObject({ code: 'CONFIG_POLICY_FILE_INVALID', field: 'policyFile' });
     expect(error.message).not.toContain('canary-secret');
   });
 
   it('refuses a missing file', async () => {
-    expect((await startError(path.join(dir, 'missing.json'))).message).toContain('ENOENT');
+    expect(await startError(path.join(dir, 'missing.json'))).toMatchObject({
+      code: 'CONFIG_POLICY_FILE_UNREADABLE',
+    });
   });
 
   it('caps YAML alias expansion', async () => {

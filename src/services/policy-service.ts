@@ -109,7 +109,7 @@ export function createPolicyService(deps: {
   }
 
   return {
-    /** Loads the policy at start (see the header); throws ConfigError for an unusable policy file. */
+    /** Loads the policy at start (see the header); throws a CONFIG_* AppError for an unusable policy file. */
     async init(options: { policyFile: string | null }): Promise<PolicyVersion> {
       if (options.policyFile !== null) {
         const { document, policy } = await readPolicyFile(options.policyFile);

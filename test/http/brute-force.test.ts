@@ -6,7 +6,7 @@
  */
 import argon2 from 'argon2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import {
   createTestApp,
   createTestClock,
@@ -409,10 +409,14 @@ describe('configuration', () => {
 
   it('refuses inconsistent or out-of-range limits at start-up', () => {
     expect(() => loadConfig({ accountThrottleFreeAttempts: '5', accountThrottleLockoutAfter: '3' })).toThrow(
-      ConfigError,
+      expect.objectContaining({ code: 'CONFIG_OUT_OF_RANGE' }),
     );
-    expect(() => loadConfig({ addressThrottleFreeAttempts: '0' })).toThrow(ConfigError);
-    expect(() => loadConfig({ accountThrottleLockoutSeconds: 'soon' })).toThrow(ConfigError);
+    expect(() => loadConfig({ addressThrottleFreeAttempts: '0' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_OUT_OF_RANGE' }),
+    );
+    expect(() => loadConfig({ accountThrottleLockoutSeconds: 'soon' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_NOT_A_NUMBER' }),
+    );
   });
 });
 
