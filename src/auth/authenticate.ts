@@ -6,10 +6,10 @@
  * list acts with the intersection of that list and its user's current roles.
  */
 import { AppError } from '../errors.js';
+import type { Actor } from '../model/index.js';
 import type { ApiKeyService } from '../services/index.js';
 import type { SessionStore, UserRecord, UserStore } from '../storage/index.js';
 import type { AccessTokens } from './access-token.js';
-import type { Actor } from '../model/index.js';
 
 export interface PresentedCredentials {
   authorization: string | undefined;

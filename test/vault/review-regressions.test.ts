@@ -35,6 +35,8 @@ const POLICY = {
             'erase',
             'manage_keys',
             'manage_users',
+            'manage_policies',
+            'manage_collections',
             'read_audit',
           ],
           resources: ['**'],
