@@ -43,6 +43,20 @@ module.exports = {
       to: { path: `^src/http/|${UPPER}` },
     },
     {
+      name: 'core-stays-below-http',
+      severity: 'error',
+      comment: 'The core (stores, services and their lifecycle) is built without HTTP: it never imports http/, app.ts or cli/.',
+      from: { path: '^src/core/' },
+      to: { path: '^src/(http|cli)/|^src/(app|main)\\.ts$' },
+    },
+    {
+      name: 'nothing-below-reaches-the-core',
+      severity: 'error',
+      comment: 'Services, auth, policy and the foundations get their collaborators as arguments, never from the core.',
+      from: { path: '^src/(services|auth|policy|crypto|audit|storage|state|vault|redact|tls|setup|model)/' },
+      to: { path: '^src/core/' },
+    },
+    {
       name: 'http-stays-below-composition',
       severity: 'error',
       comment: 'Routes and plugins get their services as options, never from the composition root.',
@@ -53,7 +67,7 @@ module.exports = {
       name: 'fastify-only-in-http',
       severity: 'error',
       comment: 'Nothing below the HTTP layer imports Fastify.',
-      from: { path: '^src/', pathNot: ['^src/http/', '^src/app\\.ts$', '^src/cli/'] },
+      from: { path: '^src/', pathNot: ['^src/http/', '^src/cli/'] },
       to: { path: '(^|/)node_modules/(fastify|fastify-plugin|@fastify/[^/]+)/' },
     },
     {

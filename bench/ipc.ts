@@ -35,7 +35,7 @@ export type ChildRequest =
       dataDir: string;
       tls: TlsPaths;
       users: number;
-      /** Build with `AppOptions.benchmarkBaseline` (records without policy and audit): policy-audit.ts only. */
+      /** Build with the core dependency of bench/baseline-records.ts (records without policy and audit): policy-audit.ts only. */
       baseline?: boolean;
     }
   | { kind: 'start-bare'; tls: TlsPaths }

@@ -1,7 +1,7 @@
 /**
  * Benchmark (issue 4): authenticated record reads with the policy decision and the durable audit event, against
  * the same reads with both switched off, in the same run. Two server children built by the production
- * composition root on their own SQLite data directories: one normal, one with `AppOptions.benchmarkBaseline`
+ * composition root on their own SQLite data directories: one normal, one with the core dependency of bench/baseline-records.ts
  * (every field allowed in plain, no audit event; reachable from code only). Both hold the same collection
  * (`secure`: name, email (searchable), ssn, phone, card number, all sensitive, plus one plain string) with the
  * same records, and are read the same way: GET /v1/collections/secure/records/{id}, an admin's access token,
@@ -123,7 +123,7 @@ export async function benchPolicyAudit(options: {
     details: {
       read: `GET ${recordsPath}/{id}, admin token, X-Access-Purpose: ${PURPOSE}, masked`,
       record: '5 sensitive fields (name, email searchable, ssn, phone, card_number) + 1 plain string',
-      baseline: 'AppOptions.benchmarkBaseline: every field allowed in plain, no audit event',
+      baseline: 'bench/baseline-records.ts: every field allowed in plain, no audit event',
       seedRecords: SEED_RECORDS,
       rounds: options.rounds,
       secondsPerRound: options.secondsPerRound,

@@ -5,10 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { buildApp } from '../src/app.js';
+import { startWithHttp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { createCore } from '../src/core/index.js';
+import { createLogger } from '../src/log.js';
 import { deprioritizeWorkerThreads } from '../src/setup/thread-priority.js';
 import { loadTlsFiles } from '../src/tls/index.js';
+import { baselineRecords } from './baseline-records.js';
 import type { BenchUser, TlsPaths } from './ipc.js';
 
 export interface BenchServer {
@@ -34,20 +37,20 @@ export async function startStrongroom(options: {
   dataDir: string;
   tls: TlsPaths;
   userCount: number;
-  /** Records without policy and audit (`AppOptions.benchmarkBaseline`), for policy-audit.ts's baseline. */
+  /** Records without policy and audit (bench/baseline-records.ts, a core dependency), for policy-audit.ts's baseline. */
   baseline?: boolean;
 }): Promise<BenchServer & { users: BenchUser[]; accessToken: string; adminAccessToken: string }> {
   // Log level stays at the default (info), so the per-request log line and its redaction are part of the cost.
   const config = loadConfig({ dataDir: options.dataDir, port: 0, ...WIDE_THROTTLE }, {});
   const tls = await loadTlsFiles(options.tls.certPath, options.tls.keyPath);
   const logDestination = pino.destination({ dest: '/dev/null', sync: false });
-  const { app, services } = await buildApp(config, {
-    tls,
-    logDestination,
-    ...(options.baseline === true
-      ? { benchmarkBaseline: { withoutPolicy: true, withoutAudit: true } as const }
-      : {}),
+  const logger = createLogger({ level: config.logLevel, destination: logDestination });
+  const core = await createCore(config, {
+    logger,
+    ...(options.baseline === true ? { records: baselineRecords } : {}),
   });
+  const app = await startWithHttp(core, { tls });
+  const { services } = core;
   // As `strongroom serve` does (src/cli/serve.ts).
   deprioritizeWorkerThreads();
 

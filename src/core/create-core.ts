@@ -1,0 +1,136 @@
+/**
+ * The core: every store and service of Strongroom, without HTTP. Building it opens and migrates the database and
+ * loads the policy; `start()` unseals with the master key (when there is one, else the vault waits for shares),
+ * which runs every unseal listener, and starts the timers and background jobs; `stop()` ends them and closes the
+ * database, Redis and the audit trail, in that order. A core that failed to build has closed what it opened.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { createAuditTrail } from '../services/audit/index.js';
+import { createAuthorizer, createPolicyService, createSecurityEventRecorder } from '../services/index.js';
+import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from '../setup/initial-admin.js';
+import { createPersistence, migrateToLatest, openDatabase } from '../storage/index.js';
+import { createIdentity } from './identity.js';
+import { startMaintenance } from './maintenance.js';
+import { openRootKey } from './root-key.js';
+import { createVault, type RecordPipeline, type StandardRecordPipeline } from './vault.js';
+
+export interface CoreDeps {
+  logger: Logger;
+  /** Milliseconds since the epoch; tests freeze or move time. */
+  clock?: () => number;
+  /** Replaces what record reads and writes decide and audit with: bench/ only, for its no-policy baseline. */
+  records?: (standard: StandardRecordPipeline) => RecordPipeline;
+}
+
+export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
+  const { logger } = deps;
+  const clock = deps.clock ?? Date.now;
+  const key = await openRootKey(config, clock);
+  const { rootKey } = key;
+  const database = await openDatabase(config);
+  await migrateToLatest(database.db as never);
+  const persistence = createPersistence(database);
+  const { stores } = persistence;
+  const audit = createAuditTrail({ persistence, rootKey, clock, logger, settings: config.audit });
+  // Security events go to security_events and, best effort, to the audit trail (login works while it is down).
+  const events = createSecurityEventRecorder({
+    store: stores.securityEvents,
+    audit,
+    clock,
+    onError: (err, type) => logger.error({ err, type }, 'security event could not be recorded'),
+    onAuditError: (err, action) => logger.error({ err, action }, 'audit event could not be recorded'),
+  });
+  // The access policy: from the policy file, else the latest stored version, else the built-in default.
+  const policies = createPolicyService({ store: stores.policies, events, clock });
+  try {
+    await policies.init({ policyFile: config.policyFile });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const authorizer = createAuthorizer({ policies });
+  const identity = createIdentity({ config, persistence, rootKey, authorizer, events, clock });
+  const vault = createVault({
+    config,
+    persistence,
+    rootKey,
+    authorizer,
+    audit,
+    clock,
+    logger,
+    ...(deps.records === undefined ? {} : { records: deps.records }),
+  });
+  // The signing keys, data keys, audit signer and key jobs all need the root key: they start once it is here.
+  rootKey.onUnseal(() => audit.start());
+  rootKey.onUnseal(() => identity.keyring.refresh());
+  rootKey.onUnseal(() => vault.keyService.init());
+  rootKey.onUnseal(async () => vault.keyJobs.start());
+  const initialPasswordFile = path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
+  let stopMaintenance: (() => void) | null = null;
+
+  return {
+    config,
+    logger,
+    clock,
+    rootKey,
+    masterKeySource: rootKey.source,
+    sealedKeyring: key.sealedKeyring,
+    unsealSession: key.unsealSession,
+    services: { ...identity, ...vault, events, stores, database, persistence, audit, policies, authorizer },
+
+    /** Ready to serve: the database answers, a signing key is loaded, the audit trail and Redis are healthy. */
+    async isReady(): Promise<boolean> {
+      try {
+        await stores.users.count();
+        identity.keyring.current();
+        if (!audit.isHealthy()) return false;
+        return await identity.attempts.ping();
+      } catch {
+        return false;
+      }
+    },
+
+    /** The initial admin's password file goes once that password has been changed. */
+    async onPasswordChanged(user: { username: string }): Promise<void> {
+      if (user.username === INITIAL_ADMIN_USERNAME) await fs.rm(initialPasswordFile, { force: true });
+    },
+
+    async start(): Promise<void> {
+      if (key.masterKey !== null) await rootKey.unseal(key.masterKey.key);
+      // Warm the dummy hash so the first unknown-user login costs the same as any other.
+      await identity.hasher.verifyDummy('warm-up');
+      stopMaintenance ??= startMaintenance(
+        [
+          // Picks up keys rotated by other nodes, rotates when due, and drops expired sessions. While sealed the
+          // signing keys cannot be opened; the unseal listener loads them.
+          {
+            name: 'maintenance',
+            everyMs: 60_000,
+            run: () =>
+              Promise.all([
+                rootKey.isSealed() ? Promise.resolve() : identity.keyring.refresh(),
+                stores.sessions.deleteExpired(clock()),
+              ]),
+          },
+          // Picks up policy versions stored by other nodes: one MAX(version) query every few seconds.
+          { name: 'policy refresh', everyMs: 5_000, run: () => policies.refresh() },
+        ],
+        logger,
+      );
+    },
+
+    async stop(): Promise<void> {
+      await vault.keyJobs.stop();
+      stopMaintenance?.();
+      stopMaintenance = null;
+      await identity.attempts.close();
+      await audit.close();
+      await database.close();
+    },
+  };
+}
+
+export type Core = Awaited<ReturnType<typeof createCore>>;

@@ -1,0 +1,2 @@
+export { type Core, type CoreDeps, createCore } from './create-core.js';
+export type { RecordPipeline, StandardRecordPipeline } from './vault.js';

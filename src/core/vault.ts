@@ -1,0 +1,128 @@
+/**
+ * The vault: data keys, collections, subjects, encrypted records (writes and reads through the access policy and
+ * the audit trail), tokens, and key rotation with its background jobs. Records and tokens are decided by the one
+ * authorizer; only `records` (a dependency of the core, set by bench/ alone) may replace their access and audit.
+ */
+import type { Config } from '../config.js';
+import type { RootKeyHolder } from '../crypto/index.js';
+import type { Logger } from '../log.js';
+import type { AuditTrail } from '../services/audit/index.js';
+import {
+  type Authorizer,
+  createCollectionService,
+  createKeyJobHandlers,
+  createKeyJobRunner,
+  createKeyRotation,
+  createKeyService,
+  createRecordAccess,
+  createRecordCrypto,
+  createRecordReader,
+  createRecordService,
+  createSubjectService,
+  createTokenKeys,
+  createTokenService,
+  type RecordAccess,
+} from '../services/index.js';
+import type { Persistence } from '../storage/index.js';
+
+/** What record reads and writes decide and audit with; a core dependency may replace both (bench/ does). */
+export interface RecordPipeline {
+  access: RecordAccess;
+  audit: AuditTrail;
+}
+
+/** The standard pipeline and what it is made of, for a replacement to build on. */
+export interface StandardRecordPipeline extends RecordPipeline {
+  authorizer: Authorizer;
+  hashSubject: (subject: string) => string;
+}
+
+export function createVault(deps: {
+  config: Readonly<Config>;
+  persistence: Persistence;
+  rootKey: RootKeyHolder;
+  authorizer: Authorizer;
+  audit: AuditTrail;
+  clock: () => number;
+  logger: Logger;
+  records?: (standard: StandardRecordPipeline) => RecordPipeline;
+}) {
+  const { config, persistence, rootKey, audit, clock } = deps;
+  const { stores } = persistence;
+  const transactor = persistence;
+  const keyService = createKeyService({
+    store: stores.keys,
+    rootKey,
+    clock,
+    cacheSize: config.dataKeyCacheSize,
+  });
+  const recordCrypto = createRecordCrypto({ keys: keyService });
+  const collections = createCollectionService({ transactor, stores, keys: keyService, audit, clock });
+  const subjects = createSubjectService({ transactor, keys: keyService, rootKey, audit, clock });
+  const hashSubject = (subject: string) => subjects.hash(subject);
+  const recordAccess = createRecordAccess({ authorizer: deps.authorizer, hashSubject });
+  const standard = { access: recordAccess, audit, authorizer: deps.authorizer, hashSubject };
+  const pipeline = deps.records?.(standard) ?? standard;
+  const records = createRecordService({
+    transactor,
+    keys: keyService,
+    crypto: recordCrypto,
+    subjects,
+    access: pipeline.access,
+    audit: pipeline.audit,
+    clock,
+  });
+  const recordReader = createRecordReader({
+    stores,
+    crypto: recordCrypto,
+    access: pipeline.access,
+    audit: pipeline.audit,
+    cursorKey: () => rootKey.derive('page-cursor/v1'),
+  });
+  // Key rotation: jobs run in the background once the root key is available, one process per job (lease).
+  const keyJobs = createKeyJobRunner({
+    transactor,
+    stores,
+    handlers: createKeyJobHandlers({ transactor, stores, keys: keyService, crypto: recordCrypto }),
+    isSealed: () => rootKey.isSealed(),
+    clock,
+    logger: deps.logger,
+    batchSize: config.keyJobBatchSize,
+    pauseMs: config.keyJobPauseMs,
+    leaseMs: config.keyJobLeaseMs,
+    settleMs: config.keyJobSettleMs,
+  });
+  const keyRotation = createKeyRotation({
+    transactor,
+    stores,
+    keys: keyService,
+    collections,
+    audit,
+    clock,
+    onJobCreated: () => keyJobs.wake(),
+  });
+  const tokens = createTokenService({
+    transactor,
+    stores,
+    keys: keyService,
+    tokenKeys: createTokenKeys({ keys: keyService, store: stores.keys }),
+    crypto: recordCrypto,
+    collections,
+    access: recordAccess,
+    audit,
+    clock,
+  });
+  return {
+    keyService,
+    recordCrypto,
+    collections,
+    subjects,
+    records,
+    recordReader,
+    keyJobs,
+    keyRotation,
+    tokens,
+  };
+}
+
+export type Vault = ReturnType<typeof createVault>;

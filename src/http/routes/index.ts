@@ -1,0 +1,46 @@
+/** Every route of the API, registered with the services it needs from the core (and nothing more). */
+import type { FastifyInstance } from 'fastify';
+import type { Core } from '../../core/index.js';
+import { apiKeyRoutes } from './api-key-routes.js';
+import { auditRoutes } from './audit-routes.js';
+import { authRoutes } from './auth-routes.js';
+import { collectionRoutes } from './collection-routes.js';
+import { keyRoutes } from './key-routes.js';
+import { meRoutes } from './me-routes.js';
+import { policyRoutes } from './policy-routes.js';
+import { recordRoutes } from './record-routes.js';
+import { sealRoutes } from './seal-routes.js';
+import { subjectRoutes } from './subject-routes.js';
+import { systemRoutes } from './system-routes.js';
+import { tokenRoutes } from './token-routes.js';
+import { userRoutes } from './user-routes.js';
+
+export async function registerRoutes(app: FastifyInstance, core: Core): Promise<void> {
+  const { services: s } = core;
+  await app.register(systemRoutes, {
+    isReady: () => core.isReady(),
+    isSealed: () => core.rootKey.isSealed(),
+    jwks: () => s.keyring.jwks(),
+  });
+  await app.register(sealRoutes, { rootKey: core.rootKey, session: core.unsealSession, clock: core.clock });
+  await app.register(authRoutes, { login: s.login });
+  await app.register(meRoutes, {
+    users: s.users,
+    login: s.login,
+    events: s.events,
+    onPasswordChanged: (user) => core.onPasswordChanged(user),
+  });
+  await app.register(userRoutes, { users: s.users, events: s.events, authorizer: s.authorizer });
+  await app.register(apiKeyRoutes, { apiKeys: s.apiKeys, events: s.events });
+  await app.register(policyRoutes, { policies: s.policies });
+  await app.register(collectionRoutes, { collections: s.collections });
+  await app.register(recordRoutes, {
+    collections: s.collections,
+    records: s.records,
+    reader: s.recordReader,
+  });
+  await app.register(tokenRoutes, { tokens: s.tokens });
+  await app.register(subjectRoutes, { subjects: s.subjects });
+  await app.register(auditRoutes, { audit: s.audit });
+  await app.register(keyRoutes, { rotation: s.keyRotation });
+}
