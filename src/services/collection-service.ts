@@ -9,7 +9,7 @@ import type { CollectionRow, Stores, Transactor } from '../storage/index.js';
 import { checkFieldDefinitions, type FieldDefinition } from '../vault/index.js';
 import type { AuditInput, AuditTrail } from './audit/index.js';
 import type { KeyService } from './key-service.js';
-import { inAuditedTransaction } from './record-transaction.js';
+import { inAuditedTransaction } from './records/record-transaction.js';
 
 export interface Collection {
   id: string;
@@ -31,7 +31,8 @@ export interface CollectionInput {
   }>;
 }
 
-function toCollection(row: CollectionRow): Collection {
+/** A collection as stored; definitions were checked when it was created. */
+export function toCollection(row: CollectionRow): Collection {
   return {
     id: row.id,
     name: row.name,

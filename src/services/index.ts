@@ -25,21 +25,23 @@ export { createPolicyService, type PolicyService, type PolicyVersion } from './p
 export {
   type Caller,
   createRecordAccess,
-  type RecordAccess,
-  type RecordFacts,
-  systemCaller,
-} from './record-access.js';
-export { createRecordCrypto, type RecordCrypto, SUBJECT_FIELD } from './record-crypto.js';
-export {
+  createRecordCrypto,
   createRecordReader,
+  createRecordService,
+  factsOf,
   MAX_PAGE,
   type ReadOptions,
+  type RecordAccess,
+  type RecordCrypto,
+  type RecordFacts,
   type RecordPage,
   type RecordReader,
+  type RecordService,
   type RecordView,
   type RedactionLevel,
-} from './record-reader.js';
-export { createRecordService, factsOf, type RecordService } from './record-service.js';
+  SUBJECT_FIELD,
+  systemCaller,
+} from './records/index.js';
 export {
   createSecurityEventRecorder,
   type SecurityEventRecorder,

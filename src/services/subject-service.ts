@@ -16,7 +16,7 @@ import { AppError } from '../errors.js';
 import type { Stores, Transactor } from '../storage/index.js';
 import type { AuditTrail } from './audit/index.js';
 import type { KeyService } from './key-service.js';
-import { inAuditedTransaction } from './record-transaction.js';
+import { inAuditedTransaction } from './records/record-transaction.js';
 
 export interface ErasureResult {
   erasedAt: number;

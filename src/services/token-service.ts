@@ -37,10 +37,13 @@ import type { AuditInput, AuditTrail } from './audit/index.js';
 import { denialError } from './authorizer.js';
 import type { Collection, CollectionService } from './collection-service.js';
 import type { KeyService } from './key-service.js';
-import type { Caller, RecordAccess } from './record-access.js';
-import type { RecordCrypto } from './record-crypto.js';
-import { factsOf } from './record-service.js';
-import { inAuditedTransaction } from './record-transaction.js';
+import {
+  type Caller,
+  factsOf,
+  inAuditedTransaction,
+  type RecordAccess,
+  type RecordCrypto,
+} from './records/index.js';
 import { holdSubject } from './subject-service.js';
 import { TOKEN_KEY_ID, type TokenHmacKeys, type TokenKeys } from './token-keys.js';
 

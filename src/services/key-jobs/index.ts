@@ -1,6 +1,6 @@
 import type { KeyJobKind, Stores, Transactor } from '../../storage/index.js';
 import type { KeyService } from '../key-service.js';
-import type { RecordCrypto } from '../record-crypto.js';
+import type { RecordCrypto } from '../records/index.js';
 import type { JobHandler } from './job-handler.js';
 import { createIndexRebuild } from './rebuild-indexes.js';
 import { createRecordReencryption } from './reencrypt-records.js';

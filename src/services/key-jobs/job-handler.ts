@@ -19,3 +19,10 @@ export interface JobHandler {
   /** Runs after the retirement committed. */
   afterRetire(job: KeyJobRow): Promise<void>;
 }
+
+/** Retires the live versions of data key `keyId` older than `toVersion` (once nothing depends on them). */
+export async function retireVersionsBelow(stores: Stores, keyId: string, toVersion: number, now: number) {
+  for (const version of await stores.keys.liveVersions(keyId)) {
+    if (version.version < toVersion) await stores.keys.retireDataKey(keyId, version.version, now);
+  }
+}

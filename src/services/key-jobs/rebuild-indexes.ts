@@ -1,22 +1,19 @@
 /**
  * Blind index key rotation: gives every record blind index rows under the newest index key version and drops its
  * rows under older versions, then retires the old versions.
- * Invariants: searches compute candidates for every live index version (record-reader.ts), so a record is found
+ * Invariants: searches compute candidates for every live index version (records/record-search.ts), so a record is found
  * whether the job has reached it or not; a record's new rows replace its old ones in one transaction, guarded by
  * its revision (a concurrent write, which indexes under the newest version, wins and the record is skipped); an
  * old index version is retired only when no blind index row uses it.
  * Threats addressed: search results missing records during a rotation; an old index key kept after rotation.
  */
 import type { BlindIndexRow, RecordRow, Stores, Transactor } from '../../storage/index.js';
-import type { FieldDefinition } from '../../vault/index.js';
+import { type Collection, toCollection } from '../collection-service.js';
 import type { KeyService } from '../key-service.js';
-import type { RecordCrypto } from '../record-crypto.js';
-import type { JobHandler } from './job-handler.js';
+import { contentOf, openFieldsOf, type RecordCrypto } from '../records/index.js';
+import { type JobHandler, retireVersionsBelow } from './job-handler.js';
 
-interface IndexedCollection {
-  id: string;
-  indexKeyId: string;
-  fields: FieldDefinition[];
+interface IndexedCollection extends Collection {
   searchable: string[];
 }
 
@@ -29,28 +26,12 @@ export function createIndexRebuild(deps: {
   async function collectionOf(stores: Stores, job: { keyId: string | null }): Promise<IndexedCollection> {
     const row = job.keyId === null ? null : await stores.collections.findByKeyId(job.keyId);
     if (row === null || row.indexKeyId !== job.keyId) throw new Error('index key job without its collection');
-    const fields = JSON.parse(row.fields) as FieldDefinition[];
-    return {
-      id: row.id,
-      indexKeyId: row.indexKeyId,
-      fields,
-      searchable: fields.filter((f) => f.searchable).map((f) => f.name),
-    };
+    const collection = toCollection(row);
+    return { ...collection, searchable: collection.fields.filter((f) => f.searchable).map((f) => f.name) };
   }
 
   async function indexesOf(collection: IndexedCollection, row: RecordRow, version: number) {
-    const at = {
-      collectionId: row.collectionId,
-      recordId: row.id,
-      keyId: row.keyId,
-      keyVersion: row.keyVersion,
-    };
-    const values = await deps.crypto.open(
-      deps.stores.keys,
-      at,
-      JSON.parse(row.sealedFields) as Record<string, string>,
-      new Set(collection.searchable),
-    );
+    const values = await openFieldsOf(deps.crypto, deps.stores.keys, row, new Set(collection.searchable));
     return deps.crypto.indexes(deps.stores.keys, collection, version, collection.fields, values);
   }
 
@@ -72,14 +53,7 @@ export function createIndexRebuild(deps: {
       await deps.transactor.transaction(async (stores) => {
         for (const { row, indexes } of rebuilt) {
           // Bumping the revision orders this rewrite against concurrent writes of the same record.
-          const unchanged = await stores.records.update(row.id, row.revision, {
-            subjectSealed: row.subjectSealed,
-            keyId: row.keyId,
-            keyVersion: row.keyVersion,
-            plainFields: row.plainFields,
-            sealedFields: row.sealedFields,
-            updatedAt: row.updatedAt,
-          });
+          const unchanged = await stores.records.update(row.id, row.revision, contentOf(row));
           if (!unchanged) continue;
           await stores.records.replaceSideTables(row, {
             fields: [],
@@ -98,11 +72,7 @@ export function createIndexRebuild(deps: {
     },
     async retire(stores, job, now) {
       const collection = await collectionOf(stores, job);
-      for (const version of await stores.keys.liveVersions(collection.indexKeyId)) {
-        if (version.version < job.toVersion) {
-          await stores.keys.retireDataKey(collection.indexKeyId, version.version, now);
-        }
-      }
+      await retireVersionsBelow(stores, collection.indexKeyId, job.toVersion, now);
     },
     async afterRetire() {},
   };

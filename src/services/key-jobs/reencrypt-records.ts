@@ -10,8 +10,8 @@
  */
 import type { RecordChange, RecordRow, Stores, Transactor } from '../../storage/index.js';
 import type { KeyService } from '../key-service.js';
-import type { RecordCrypto } from '../record-crypto.js';
-import type { JobHandler } from './job-handler.js';
+import { contentOf, locationOf, type RecordCrypto, sealedFieldsOf } from '../records/index.js';
+import { type JobHandler, retireVersionsBelow } from './job-handler.js';
 
 function keyIdOf(job: { keyId: string | null }): string {
   if (job.keyId === null) throw new Error('a collection key job names its key');
@@ -25,27 +25,14 @@ export function createRecordReencryption(deps: {
   crypto: RecordCrypto;
 }): JobHandler {
   async function reencrypt(row: RecordRow, target: number): Promise<RecordChange> {
-    const from = {
-      collectionId: row.collectionId,
-      recordId: row.id,
-      keyId: row.keyId,
-      keyVersion: row.keyVersion,
-    };
+    const from = locationOf(row);
     const to = { ...from, keyVersion: target };
-    const keys = deps.stores.keys;
-    const { sealed: resealed, subjectSealed } = await deps.crypto.reseal(keys, from, to, {
-      sealed: JSON.parse(row.sealedFields) as Record<string, string>,
+    const { sealed: resealed, subjectSealed } = await deps.crypto.reseal(deps.stores.keys, from, to, {
+      sealed: sealedFieldsOf(row),
       subjectSealed: row.subjectSealed,
     });
-    return {
-      subjectSealed,
-      keyId: row.keyId,
-      keyVersion: target,
-      plainFields: row.plainFields,
-      sealedFields: JSON.stringify(resealed),
-      // Re-encryption is not a change of content.
-      updatedAt: row.updatedAt,
-    };
+    // Re-encryption is not a change of content: everything else, `updatedAt` included, stays as stored.
+    return { ...contentOf(row), subjectSealed, keyVersion: target, sealedFields: JSON.stringify(resealed) };
   }
 
   return {
@@ -73,9 +60,7 @@ export function createRecordReencryption(deps: {
       const keyId = keyIdOf(job);
       // Tokens are re-encrypted by no job yet: while one depends on an old version, that version stays live.
       if ((await stores.keyJobs.countTokensUnderOldKey(keyId, job.toVersion)) > 0) return;
-      for (const version of await stores.keys.liveVersions(keyId)) {
-        if (version.version < job.toVersion) await stores.keys.retireDataKey(keyId, version.version, now);
-      }
+      await retireVersionsBelow(stores, keyId, job.toVersion, now);
     },
     async afterRetire() {},
   };

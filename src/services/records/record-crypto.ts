@@ -8,10 +8,10 @@
  * rotation finds records on either version.
  * Threats addressed: a dump of the records table revealing values or allowing ciphertexts to be swapped.
  */
-import { blindIndexKey, computeBlindIndex, decryptField, encryptField } from '../crypto/index.js';
-import type { BlindIndexRow, KeyStore } from '../storage/index.js';
-import type { FieldDefinition, FieldValue } from '../vault/index.js';
-import type { DataKeyRef, KeyService } from './key-service.js';
+import { blindIndexKey, computeBlindIndex, decryptField, encryptField } from '../../crypto/index.js';
+import type { BlindIndexRow, KeyStore } from '../../storage/index.js';
+import type { FieldDefinition, FieldValue } from '../../vault/index.js';
+import type { DataKeyRef, KeyService } from '../key-service.js';
 
 /** The `field` name under which a record's subject id is encrypted (not a valid field name, so no clash). */
 export const SUBJECT_FIELD = '$subject';
@@ -24,6 +24,17 @@ export interface RecordLocation extends DataKeyRef {
 /** The text blind-indexed and compared for a normalized value: canonical JSON, identical on write and search. */
 export function indexedText(value: FieldValue): string {
   return JSON.stringify(value);
+}
+
+/** The AAD of one field's ciphertext: binds it to its collection, record, field and key version. */
+function fieldAad(at: RecordLocation, field: string) {
+  return {
+    collection: at.collectionId,
+    recordId: at.recordId,
+    field,
+    keyId: at.keyId,
+    keyVersion: at.keyVersion,
+  };
 }
 
 export function createRecordCrypto(deps: { keys: KeyService }) {
@@ -56,13 +67,7 @@ export function createRecordCrypto(deps: { keys: KeyService }) {
       const dataKey = await deps.keys.dataKey(store, at);
       const sealed: Record<string, string> = {};
       for (const [field, value] of Object.entries(values)) {
-        sealed[field] = encryptField(dataKey, JSON.stringify(value), {
-          collection: at.collectionId,
-          recordId: at.recordId,
-          field,
-          keyId: at.keyId,
-          keyVersion: at.keyVersion,
-        });
+        sealed[field] = encryptField(dataKey, JSON.stringify(value), fieldAad(at, field));
       }
       return sealed;
     },
@@ -77,13 +82,7 @@ export function createRecordCrypto(deps: { keys: KeyService }) {
       const values: Record<string, FieldValue> = {};
       for (const [field, ciphertext] of Object.entries(sealed)) {
         if (only !== undefined && !only.has(field)) continue;
-        const text = decryptField(dataKey, ciphertext, {
-          collection: at.collectionId,
-          recordId: at.recordId,
-          field,
-          keyId: at.keyId,
-          keyVersion: at.keyVersion,
-        });
+        const text = decryptField(dataKey, ciphertext, fieldAad(at, field));
         values[field] = JSON.parse(text) as FieldValue;
       }
       return values;

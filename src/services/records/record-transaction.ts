@@ -3,8 +3,8 @@
  * describe it; they are appended to the audit trail inside the same transaction, so the change and its record
  * commit together or not at all (a failed append rolls the change back and answers AUDIT_UNAVAILABLE).
  */
-import type { Stores, Transactor } from '../storage/index.js';
-import type { AuditInput, AuditTrail } from './audit/index.js';
+import type { Stores, Transactor } from '../../storage/index.js';
+import type { AuditInput, AuditTrail } from '../audit/index.js';
 
 export async function inAuditedTransaction(
   transactor: Transactor,

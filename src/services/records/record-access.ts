@@ -9,47 +9,17 @@
  *   the caller may not see is never decrypted for output nor serialized; a denial keeps its reason.
  * Threats addressed: broken object- and field-level authorization (OWASP API1/API3/API5).
  */
-import type { Actor } from '../model/index.js';
-import { type Action, type Decision, type PolicyActor, resourcePaths, type Scalar } from '../policy/index.js';
-import type { FieldValue } from '../vault/index.js';
-import { type Authorizer, policyActorOf } from './authorizer.js';
-import type { Collection } from './collection-service.js';
-
-/** Who asks, with the stated purpose and the request's audit identity. */
-export interface Caller {
-  actor: Actor;
-  purpose?: string;
-  /** `user:<id>`, the request id and client address, for audit events. */
-  audit: { actor: string | null; requestId?: string; clientAddress?: string };
-}
-
-/**
- * A caller acting with `roles` outside any request (seeding, maintenance, benchmarks): the policy still decides,
- * and its audit events name `user:<userId>`.
- */
-export function systemCaller(userId: string, roles: string[], purpose?: string): Caller {
-  return {
-    actor: {
-      kind: 'session',
-      sessionId: 'system',
-      userId,
-      username: userId,
-      roles,
-      userCreatedAt: 0,
-      subject: null,
-      attributes: {},
-    },
-    ...(purpose === undefined ? {} : { purpose }),
-    audit: { actor: `user:${userId}` },
-  };
-}
-
-/** What conditions may compare about a record. */
-export interface RecordFacts {
-  createdBy: string | null;
-  subjectHash: string | null;
-  plain: Readonly<Record<string, FieldValue>>;
-}
+import {
+  type Action,
+  type Decision,
+  type PolicyActor,
+  resourcePaths,
+  type Scalar,
+} from '../../policy/index.js';
+import { type Authorizer, policyActorOf } from '../authorizer.js';
+import type { Collection } from '../collection-service.js';
+import { type Caller, purposeOf } from './caller.js';
+import type { RecordFacts } from './record-facts.js';
 
 export function createRecordAccess(deps: {
   authorizer: Authorizer;
@@ -66,10 +36,6 @@ export function createRecordAccess(deps: {
     if (facts.createdBy !== null) out.created_by = facts.createdBy;
     if (facts.subjectHash !== null) out.subject = facts.subjectHash;
     return out;
-  }
-
-  function context(caller: Caller) {
-    return caller.purpose === undefined ? {} : { purpose: caller.purpose };
   }
 
   /** The decision for each named field of the collection (all declared fields when `names` is undefined). */
@@ -96,7 +62,7 @@ export function createRecordAccess(deps: {
           actor,
           action,
           withRecord === undefined ? resource : { ...resource, record: withRecord },
-          context(caller),
+          purposeOf(caller),
         ),
       );
     }
@@ -118,7 +84,7 @@ export function createRecordAccess(deps: {
         policyActor(caller),
         action,
         withRecord === undefined ? resource : { ...resource, record: withRecord },
-        context(caller),
+        purposeOf(caller),
       );
     },
     /**
@@ -153,7 +119,7 @@ export function createRecordAccess(deps: {
           sensitive: true,
           ...(createdBy === null ? {} : { record: { created_by: createdBy } }),
         },
-        context(caller),
+        purposeOf(caller),
       );
     },
     fields,

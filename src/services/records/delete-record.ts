@@ -1,0 +1,25 @@
+/**
+ * Deleting a record. Invariants: a hidden record answers as a missing one; the policy decides `delete` on the
+ * collection with the stored record's facts; the deletion commits with its audit event or not at all.
+ */
+import { denialError } from '../authorizer.js';
+import type { Collection } from '../collection-service.js';
+import type { Caller } from './caller.js';
+import { findVisibleRecord } from './record-lookup.js';
+import { inAuditedTransaction } from './record-transaction.js';
+import { type RecordWriteDeps, writeEvent } from './write-common.js';
+
+export function createRecordDeletion(deps: Pick<RecordWriteDeps, 'transactor' | 'access' | 'audit'>) {
+  return async function deleteRecord(caller: Caller, collection: Collection, id: string): Promise<void> {
+    await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
+      // An erased record (a tombstone) may still be deleted.
+      const { facts } = await findVisibleRecord(stores.records, deps.access, caller, collection, id, {
+        allowErased: true,
+      });
+      const decision = deps.access.collection(caller, 'delete', collection, facts);
+      if (!decision.allow) throw denialError(decision.reason);
+      await stores.records.delete(collection.id, id);
+      return [writeEvent(caller, 'record.delete', collection, id, [])];
+    });
+  };
+}

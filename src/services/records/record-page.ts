@@ -1,0 +1,102 @@
+/**
+ * Pages of visible records. Rows are fetched in id order and kept when the caller may see them and the query's
+ * own test accepts them, until one more than `limit` are found, the rows run out, or MAX_SCANNED rows were
+ * examined (bounded work per request).
+ * Invariants: pages are filled with visible records only; the cursor exists exactly when a further visible record
+ * does (it points after the last record returned), or when the scan cap was reached (then always, whatever was
+ * found): neither an empty page with a cursor nor the cursor itself reveals a record the caller cannot see; every
+ * returned record is audited before the page is returned.
+ */
+import type { Decision } from '../../policy/index.js';
+import type { RecordRow } from '../../storage/index.js';
+import type { AuditAction } from '../audit/index.js';
+import type { Collection } from '../collection-service.js';
+import type { Caller } from './caller.js';
+import type { PageCursor } from './page-cursor.js';
+import type { ReadAudit } from './read-audit.js';
+import { MAX_PAGE, type ReadOptions, type RecordPage, type RecordView } from './read-model.js';
+import type { RecordAccess } from './record-access.js';
+import { factsOf, type RecordFacts } from './record-facts.js';
+import type { RecordViewer } from './record-view.js';
+
+/** Rows examined for one page at most: beyond, the page ends early with a cursor. */
+const MAX_SCANNED = 2000;
+
+export interface PageQuery extends ReadOptions {
+  cursor?: string;
+  limit: number;
+  /** The request field the cursor came in, for errors. */
+  cursorPath: string;
+}
+
+/** Fetches up to `limit` candidate rows after the record id `after` (from the start when null). */
+type FetchRows = (after: string | null, limit: number) => Promise<RecordRow[]>;
+/** The query's own test of a visible row (filters, search confirmation). */
+type KeepRow = (row: RecordRow, facts: RecordFacts) => Promise<boolean>;
+type Visible = { row: RecordRow; facts: RecordFacts; decisions: Map<string, Decision> };
+
+export function createRecordPager(deps: {
+  access: RecordAccess;
+  view: RecordViewer;
+  auditRead: ReadAudit;
+  cursor: PageCursor;
+}) {
+  /** Up to `limit` + 1 visible, accepted rows after `after`, and where the scan stopped. */
+  async function scan(
+    caller: Caller,
+    collection: Collection,
+    query: PageQuery,
+    fetch: FetchRows,
+    keep: KeepRow,
+  ) {
+    let after = deps.cursor.decode(collection, query.cursor, query.cursorPath);
+    const visible: Visible[] = [];
+    let scanned = 0;
+    let exhausted = false;
+    while (visible.length <= query.limit && !exhausted && scanned < MAX_SCANNED) {
+      const batch = Math.min(query.limit * 2, MAX_PAGE);
+      const rows = await fetch(after, batch);
+      exhausted = rows.length < batch;
+      for (const row of rows) {
+        scanned++;
+        after = row.id;
+        const facts = factsOf(row);
+        const decisions = deps.access.fields(caller, 'read', collection, facts);
+        if (!deps.access.hidden(caller, collection, facts, decisions) && (await keep(row, facts))) {
+          visible.push({ row, facts, decisions });
+        }
+        if (visible.length > query.limit || scanned >= MAX_SCANNED) break;
+      }
+    }
+    const capped = visible.length <= query.limit && !exhausted && scanned >= MAX_SCANNED;
+    return { visible, after, capped };
+  }
+
+  return async function page(
+    caller: Caller,
+    action: AuditAction,
+    collection: Collection,
+    query: PageQuery,
+    fetch: FetchRows,
+    keep: KeepRow,
+    searched: string[],
+  ): Promise<RecordPage> {
+    const { visible, after, capped } = await scan(caller, collection, query, fetch, keep);
+    const returned = visible.slice(0, query.limit);
+    const records: RecordView[] = [];
+    for (const { row, facts, decisions } of returned) {
+      const shown = await deps.view(caller, collection, row, query, facts, decisions);
+      if (shown !== null) records.push(shown);
+    }
+    await Promise.all(
+      records.length === 0
+        ? [deps.auditRead(caller, action, collection, null, searched)]
+        : records.map((r) => deps.auditRead(caller, action, collection, r)),
+    );
+    const last = returned[returned.length - 1];
+    const cursorAfter = visible.length > query.limit ? (last?.row.id ?? null) : capped ? after : null;
+    return { records, nextCursor: cursorAfter === null ? null : deps.cursor.encode(collection, cursorAfter) };
+  };
+}
+
+export type RecordPager = ReturnType<typeof createRecordPager>;
