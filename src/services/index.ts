@@ -49,16 +49,18 @@ export {
 } from './security-events.js';
 export { createSessionService, type RefreshOutcome, type SessionService } from './session-service.js';
 export { createSubjectService, type ErasureResult, type SubjectService } from './subject-service.js';
-export { createTokenKeys, TOKEN_KEY_ID, type TokenKeys } from './token-keys.js';
 export {
+  createTokenKeys,
   createTokenService,
   type DetokenizedValue,
   hashToken,
   TOKEN_AAD_COLLECTION,
+  TOKEN_KEY_ID,
   type TokenizeInput,
+  type TokenKeys,
   type TokenService,
   type TokenSource,
-} from './token-service.js';
+} from './tokens/index.js';
 export {
   assertNoAdminPower,
   createUserService,

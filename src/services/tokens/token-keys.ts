@@ -15,9 +15,9 @@
  *   they leak. Tokens from different types never match (the type is bound into the HMAC input).
  * Not addressed: a compromised process (the derived keys live in memory like any cached data key).
  */
-import { deriveKey } from '../crypto/index.js';
-import type { KeyStore } from '../storage/index.js';
-import type { KeyService } from './key-service.js';
+import { deriveKey } from '../../crypto/index.js';
+import type { KeyStore } from '../../storage/index.js';
+import type { KeyService } from '../key-service.js';
 
 /** Data key id of the vault-wide token key. */
 export const TOKEN_KEY_ID = 't_vault';

@@ -1,0 +1,86 @@
+/**
+ * Detokenizing: the value behind each token, for callers allowed to see it plain.
+ * Invariants: the policy decides `detokenize` on the source field (with the stored record's facts) or on
+ * `tokens/<type>` (with the token's creator as `created_by`); being a revealing action it needs a stated purpose.
+ * Only rows the caller may use are opened, so an unknown token and someone else's token give the same per-token
+ * TOKEN_NOT_FOUND (no existence oracle). Every token asked for is an audit event, written durably before any value
+ * is returned.
+ */
+
+import type { TokenRow } from '../../storage/index.js';
+import type { AuditInput } from '../audit/index.js';
+import { denialError } from '../authorizer.js';
+import { auditBase, type Caller, factsOf } from '../records/index.js';
+import {
+  type DetokenizedValue,
+  hashToken,
+  MAX_ROWS_PER_TOKEN,
+  type TokenServiceDeps,
+  tokenResource,
+} from './token-model.js';
+import type { TokenSealing } from './token-sealing.js';
+
+function detokenizeEvent(caller: Caller, row: TokenRow | null): AuditInput {
+  return {
+    ...auditBase(caller),
+    action: 'record.detokenize',
+    resource: row === null ? {} : tokenResource(row),
+    outcome: row === null ? 'denied' : 'allowed',
+  };
+}
+
+export function createDetokenize(
+  deps: Pick<TokenServiceDeps, 'stores' | 'collections' | 'access' | 'audit'>,
+  sealing: TokenSealing,
+) {
+  /** Whether the policy lets `caller` act on `row`: on its source field (with the record's facts) or its type. */
+  async function mayUse(caller: Caller, action: 'detokenize', row: TokenRow): Promise<boolean> {
+    if (row.collectionId === null || row.recordId === null || row.field === null) {
+      const decision = deps.access.token(caller, action, row.type, row.createdBy);
+      return decision.allow && decision.redaction === 'plain';
+    }
+    const collection = await deps.collections.getById(row.collectionId);
+    const record = collection === null ? null : await deps.stores.records.find(collection.id, row.recordId);
+    if (collection === null || record === null) return false;
+    const decision = deps.access
+      .fields(caller, action, collection, factsOf(record), [row.field])
+      .get(row.field);
+    return decision?.allow === true && decision.redaction === 'plain';
+  }
+
+  /** The first row of `token` the caller may use and that still opens, or null. */
+  async function lookUp(caller: Caller, token: string) {
+    for (const row of await deps.stores.tokens.find(hashToken(token), null, MAX_ROWS_PER_TOKEN)) {
+      if (!(await mayUse(caller, 'detokenize', row))) continue;
+      const value = await sealing.open(deps.stores, row);
+      if (value !== null) return { row, value };
+    }
+    return null;
+  }
+
+  /** The value behind each token, in order; TOKEN_NOT_FOUND for a token the caller has no readable row of. */
+  return async function detokenize(caller: Caller, tokens: readonly string[]): Promise<DetokenizedValue[]> {
+    // Detokenizing always reveals a sensitive value: without a purpose nothing could be returned anyway.
+    if (caller.purpose === undefined) throw denialError('PURPOSE_REQUIRED');
+    const results: DetokenizedValue[] = [];
+    const events: AuditInput[] = [];
+    // Each distinct token is looked up once, however often the request repeats it.
+    const seen = new Map<string, DetokenizedValue>();
+    for (const token of tokens) {
+      let found = seen.get(token);
+      if (found === undefined) {
+        const hit = await lookUp(caller, token);
+        found =
+          hit === null
+            ? { token, error: 'TOKEN_NOT_FOUND' }
+            : { token, type: hit.row.type, value: hit.value };
+        events.push(detokenizeEvent(caller, hit?.row ?? null));
+        seen.set(token, found);
+      }
+      results.push(found);
+    }
+    // Written durably before any value is returned.
+    await Promise.all(events.map((event) => deps.audit.record(event)));
+    return results;
+  };
+}
