@@ -194,16 +194,18 @@ describe('createPasswordHasher', () => {
   });
 
   it.each([
-    [{ memoryCost: 19_455, timeCost: 2, parallelism: 1 }, /memoryCost/],
-    [{ memoryCost: 2 ** 22 + 1, timeCost: 2, parallelism: 1 }, /memoryCost/],
-    [{ memoryCost: 19_456, timeCost: 101, parallelism: 1 }, /timeCost/],
-    [{ memoryCost: 19_456 * 64, timeCost: 2, parallelism: 65 }, /parallelism/],
-    [{ memoryCost: 19_456, timeCost: 1, parallelism: 1 }, /timeCost/],
-    [{ memoryCost: 19_456, timeCost: 2.5, parallelism: 1 }, /timeCost/],
-    [{ memoryCost: 19_456, timeCost: 2, parallelism: 0 }, /parallelism/],
-    [{ memoryCost: Number.NaN, timeCost: 2, parallelism: 1 }, /memoryCost/],
-  ])('rejects weak or invalid params %o', (params, message) => {
-    expect(() => createPasswordHasher(params)).toThrow(message);
+    [{ memoryCost: 19_455, timeCost: 2, parallelism: 1 }, 'argon2MemoryCost'],
+    [{ memoryCost: 2 ** 22 + 1, timeCost: 2, parallelism: 1 }, 'argon2MemoryCost'],
+    [{ memoryCost: 19_456, timeCost: 101, parallelism: 1 }, 'argon2TimeCost'],
+    [{ memoryCost: 19_456 * 64, timeCost: 2, parallelism: 65 }, 'argon2Parallelism'],
+    [{ memoryCost: 19_456, timeCost: 1, parallelism: 1 }, 'argon2TimeCost'],
+    [{ memoryCost: 19_456, timeCost: 2.5, parallelism: 1 }, 'argon2TimeCost'],
+    [{ memoryCost: 19_456, timeCost: 2, parallelism: 0 }, 'argon2Parallelism'],
+    [{ memoryCost: Number.NaN, timeCost: 2, parallelism: 1 }, 'argon2MemoryCost'],
+  ])('rejects weak or invalid params %o, naming the setting', (params, field) => {
+    expect(() => createPasswordHasher(params)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_OUT_OF_RANGE', field }),
+    );
   });
 });
 

@@ -27,6 +27,7 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import bcrypt from 'bcrypt';
+import { AppError } from '../errors.js';
 
 export interface PasswordHashParams {
   /** Memory in KiB. */
@@ -96,12 +97,25 @@ export function isImportableHash(value: string, current?: Readonly<PasswordHashP
   return parsed !== null ? isAffordable(parsed, current) : isSupportedBcrypt(value);
 }
 
-/** Creates the hasher; throws if a param is below the OWASP minimum or above the range the config accepts. */
+/** The configuration setting of each param, named in a refusal. */
+const PARAM_SETTINGS = {
+  memoryCost: 'argon2MemoryCost',
+  timeCost: 'argon2TimeCost',
+  parallelism: 'argon2Parallelism',
+} as const;
+
+/**
+ * Creates the hasher; throws CONFIG_OUT_OF_RANGE (field: the setting, e.g. `argon2MemoryCost`) if a param is below
+ * the OWASP minimum or above the range the config accepts.
+ */
 export function createPasswordHasher(params: PasswordHashParams): PasswordHasher {
   for (const name of ['memoryCost', 'timeCost', 'parallelism'] as const) {
     const [value, min, max] = [params[name], DEFAULT_PASSWORD_HASH_PARAMS[name], MAX_OWN_PARAMS[name]];
     if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw new Error(`${name} must be an integer from ${min} to ${max}`);
+      throw new AppError('CONFIG_OUT_OF_RANGE', {
+        field: PARAM_SETTINGS[name],
+        message: `${name} must be an integer from ${min} to ${max}`,
+      });
     }
   }
   const current: Readonly<PasswordHashParams> = Object.freeze({

@@ -30,7 +30,9 @@ function expectRejected(
 
 describe('createPasswordPolicy', () => {
   it.each([7, 0, -1, 8.5, Number.NaN, 257])('refuses minLength %s, naming passwordMinLength', (minLength) => {
-    expect(() => createPasswordPolicy({ minLength })).toThrow(/passwordMinLength/);
+    expect(() => createPasswordPolicy({ minLength })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_OUT_OF_RANGE', field: 'passwordMinLength' }),
+    );
   });
 
   it('accepts good passwords and passphrases', () => {

@@ -48,11 +48,14 @@ export interface PasswordPolicy {
   check(password: string, context?: PasswordCheckContext): void;
 }
 
-/** Creates the policy; throws if `minLength` is below 8 or not an integer. */
+/** Creates the policy; throws CONFIG_OUT_OF_RANGE (field `passwordMinLength`) if `minLength` is not 8 to 256. */
 export function createPasswordPolicy(options: PasswordPolicyOptions): PasswordPolicy {
   const { minLength } = options;
   if (!Number.isSafeInteger(minLength) || minLength < MIN_PASSWORD_LENGTH_FLOOR || minLength > 256) {
-    throw new Error(`passwordMinLength must be an integer from ${MIN_PASSWORD_LENGTH_FLOOR} to 256`);
+    throw new AppError('CONFIG_OUT_OF_RANGE', {
+      field: 'passwordMinLength',
+      message: `passwordMinLength must be an integer from ${MIN_PASSWORD_LENGTH_FLOOR} to 256`,
+    });
   }
   const zxcvbn = new ZxcvbnFactory({
     dictionary: { ...dictionary },

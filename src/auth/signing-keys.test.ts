@@ -67,7 +67,9 @@ describe('signing keyring', () => {
 
   it('cannot be loaded with another master key', async () => {
     await keyringOn().refresh();
-    await expect(keyringOn(randomBytes(32)).refresh()).rejects.toThrow('sealed value failed authentication');
+    await expect(keyringOn(randomBytes(32)).refresh()).rejects.toMatchObject({
+      code: 'SEALED_VALUE_FAILED_AUTH',
+    });
   });
 
   it('lets another node verify tokens signed with a key it has not loaded yet', async () => {

@@ -8,6 +8,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { open, type RootKey, seal } from '../crypto/index.js';
+import { AppError } from '../errors.js';
 import type { SigningKeyStore } from '../storage/index.js';
 
 interface LoadedKey {
@@ -23,6 +24,7 @@ export interface SigningKeyring {
   refresh(): Promise<void>;
   /** Creates a new active key and retires the previous one. */
   rotate(): Promise<string>;
+  /** The active key; throws SIGNING_KEY_NOT_LOADED before the first `refresh()`. */
   current(): { kid: string; privateKey: KeyObject };
   publicKey(kid: string): KeyObject | undefined;
   /**
@@ -107,7 +109,11 @@ export function createSigningKeyring(deps: {
       return kid;
     },
     current() {
-      if (active === null) throw new Error('no active signing key; call refresh() first');
+      if (active === null) {
+        throw new AppError('SIGNING_KEY_NOT_LOADED', {
+          message: 'no active signing key; call refresh() first',
+        });
+      }
       return { kid: active.kid, privateKey: active.privateKey };
     },
     publicKey(kid) {

@@ -4,6 +4,7 @@ import { loadWycheproof } from '../../test/vectors/load-wycheproof.js';
 import { open, seal } from './aead.js';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
+const code = (c: string) => expect.objectContaining({ name: 'AppError', code: c });
 const sealedOf = (iv: Buffer, ct: Buffer, tag: Buffer) =>
   `v1.${Buffer.concat([iv, ct, tag]).toString('base64url')}`;
 
@@ -40,13 +41,17 @@ describe('AES-256-GCM sealing', () => {
     for (let bit = 0; bit < body.length * 8; bit++) {
       const tampered = Buffer.from(body);
       tampered[bit >> 3] = (tampered[bit >> 3] ?? 0) ^ (1 << (bit & 7));
-      expect(() => open(key, `v1.${tampered.toString('base64url')}`, 'aad')).toThrow();
+      expect(() => open(key, `v1.${tampered.toString('base64url')}`, 'aad')).toThrow(
+        code('SEALED_VALUE_FAILED_AUTH'),
+      );
     }
-    expect(() => open(randomBytes(32), sealed, 'aad')).toThrow('sealed value failed authentication');
-    expect(() => open(key, sealed, 'other')).toThrow('sealed value failed authentication');
-    expect(() => open(key, `v1.${body.subarray(0, 20).toString('base64url')}`, 'aad')).toThrow();
-    expect(() => open(key, `v2.${sealed.slice(3)}`, 'aad')).toThrow('unsupported sealed value');
-    expect(() => seal(randomBytes(16), Buffer.alloc(1), 'aad')).toThrow('32 bytes');
+    expect(() => open(randomBytes(32), sealed, 'aad')).toThrow(code('SEALED_VALUE_FAILED_AUTH'));
+    expect(() => open(key, sealed, 'other')).toThrow(code('SEALED_VALUE_FAILED_AUTH'));
+    expect(() => open(key, `v1.${body.subarray(0, 20).toString('base64url')}`, 'aad')).toThrow(
+      code('SEALED_VALUE_INVALID'),
+    );
+    expect(() => open(key, `v2.${sealed.slice(3)}`, 'aad')).toThrow(code('SEALED_VALUE_INVALID'));
+    expect(() => seal(randomBytes(16), Buffer.alloc(1), 'aad')).toThrow(code('CRYPTO_INVALID_ARGUMENT'));
   });
 });
 

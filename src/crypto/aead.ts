@@ -7,13 +7,15 @@
  * Threats addressed: disclosure and undetected tampering of stored secrets. Not addressed: a compromised master key.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { AppError } from '../errors.js';
 
 const VERSION = 'v1';
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
 function assertKey(key: Buffer): void {
-  if (key.length !== 32) throw new Error('AES-256-GCM key must be 32 bytes');
+  if (key.length !== 32)
+    throw new AppError('CRYPTO_INVALID_ARGUMENT', { message: 'AES-256-GCM key must be 32 bytes' });
 }
 
 /** Encrypts and authenticates `plaintext`, binding it to `aad`. */
@@ -26,14 +28,18 @@ export function seal(key: Buffer, plaintext: Buffer, aad: string | Buffer): stri
   return `${VERSION}.${body.toString('base64url')}`;
 }
 
-/** Decrypts a value made by `seal`; throws on any tampering, wrong key or wrong AAD (without saying which). */
+/**
+ * Decrypts a value made by `seal`. Throws AppError SEALED_VALUE_INVALID for a value that is not one, and
+ * SEALED_VALUE_FAILED_AUTH on any tampering, wrong key or wrong AAD (without saying which).
+ */
 export function open(key: Buffer, sealed: string, aad: string | Buffer): Buffer {
   assertKey(key);
   const [version, encoded, extra] = sealed.split('.');
   if (version !== VERSION || encoded === undefined || extra !== undefined)
-    throw new Error('unsupported sealed value');
+    throw new AppError('SEALED_VALUE_INVALID', { message: 'unsupported sealed value' });
   const body = Buffer.from(encoded, 'base64url');
-  if (body.length < NONCE_BYTES + TAG_BYTES) throw new Error('sealed value is truncated');
+  if (body.length < NONCE_BYTES + TAG_BYTES)
+    throw new AppError('SEALED_VALUE_INVALID', { message: 'sealed value is truncated' });
   const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, NONCE_BYTES), {
     authTagLength: TAG_BYTES,
   });
@@ -45,6 +51,6 @@ export function open(key: Buffer, sealed: string, aad: string | Buffer): Buffer 
       decipher.final(),
     ]);
   } catch {
-    throw new Error('sealed value failed authentication');
+    throw new AppError('SEALED_VALUE_FAILED_AUTH', { message: 'sealed value failed authentication' });
   }
 }

@@ -96,7 +96,9 @@ describe('deriveKey (HKDF-SHA-256)', () => {
     const ikm = Buffer.alloc(32, 1);
     expect(deriveKey(ikm, 'x', 255 * 32)).toHaveLength(8160);
     for (const bad of [0, -1, 1.5, 255 * 32 + 1, Number.NaN])
-      expect(() => deriveKey(ikm, 'x', bad)).toThrow();
+      expect(() => deriveKey(ikm, 'x', bad)).toThrow(
+        expect.objectContaining({ code: 'CRYPTO_INVALID_ARGUMENT' }),
+      );
   });
 });
 

@@ -6,6 +6,7 @@
  * Not addressed: a low-entropy `ikm` — HKDF extracts entropy, it does not add any (passwords need a password hash).
  */
 import { createHmac, hkdfSync } from 'node:crypto';
+import { AppError } from '../errors.js';
 
 const SHA256_BYTES = 32;
 const MAX_OUTPUT_BYTES = 255 * SHA256_BYTES;
@@ -13,7 +14,9 @@ const MAX_OUTPUT_BYTES = 255 * SHA256_BYTES;
 /** Derives `length` bytes from `ikm` with HKDF-SHA-256; `info` names the purpose so each purpose gets its own key. */
 export function deriveKey(ikm: Buffer, info: string | Buffer, length = 32, salt?: Buffer): Buffer {
   if (!Number.isInteger(length) || length < 1 || length > MAX_OUTPUT_BYTES) {
-    throw new Error(`HKDF-SHA-256 output length must be an integer from 1 to ${MAX_OUTPUT_BYTES}`);
+    throw new AppError('CRYPTO_INVALID_ARGUMENT', {
+      message: `HKDF-SHA-256 output length must be an integer from 1 to ${MAX_OUTPUT_BYTES}`,
+    });
   }
   const infoBytes = typeof info === 'string' ? Buffer.from(info, 'utf8') : info;
   return Buffer.from(hkdfSync('sha256', ikm, salt ?? Buffer.alloc(0), infoBytes, length));

@@ -40,7 +40,7 @@ describe('loadMasterKey', () => {
   it('refuses keys of the wrong size without echoing them', () => {
     const short = randomBytes(16).toString('base64');
     expect(() => loadMasterKey({ masterKey: short, masterKeyFile: '', isDefaultFile: false })).toThrow(
-      'STRONGROOM_MASTER_KEY must hold 32 bytes',
+      expect.objectContaining({ code: 'CONFIG_INVALID_VALUE', field: 'masterKey' }),
     );
     try {
       loadMasterKey({ masterKey: short, masterKeyFile: '', isDefaultFile: false });
@@ -54,10 +54,10 @@ describe('loadMasterKey', () => {
     fs.writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o644 });
     fs.chmodSync(file, 0o644);
     expect(() => loadMasterKey({ masterKey: null, masterKeyFile: file, isDefaultFile: false })).toThrow(
-      'chmod 600',
+      expect.objectContaining({ code: 'CONFIG_FILE_INSECURE', field: 'masterKeyFile' }),
     );
     expect(() =>
       loadMasterKey({ masterKey: null, masterKeyFile: path.join(dir, 'missing'), isDefaultFile: false }),
-    ).toThrow('does not exist');
+    ).toThrow(expect.objectContaining({ code: 'CONFIG_FILE_MISSING', field: 'masterKeyFile' }));
   });
 });

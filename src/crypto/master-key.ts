@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../errors.js';
 
 export type MasterKeySource = 'configured' | 'key-file' | 'development-key-file';
 
@@ -17,11 +18,15 @@ export interface MasterKey {
   created: boolean;
 }
 
-function decodeKey(text: string, origin: string): Buffer {
+/** `setting` names where the key came from (`masterKey` or `masterKeyFile`), reported as the error's field. */
+function decodeKey(text: string, origin: string, setting: string): Buffer {
   const trimmed = text.trim();
   const key = Buffer.from(trimmed, 'base64');
   if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) {
-    throw new Error(`${origin} must hold 32 bytes encoded as base64`);
+    throw new AppError('CONFIG_INVALID_VALUE', {
+      field: setting,
+      message: `${origin} must hold 32 bytes encoded as base64`,
+    });
   }
   return key;
 }
@@ -29,12 +34,18 @@ function decodeKey(text: string, origin: string): Buffer {
 function readKeyFile(file: string): Buffer {
   const stat = fs.statSync(file);
   if ((stat.mode & 0o077) !== 0) {
-    throw new Error(`master key file ${file} is readable by other users; run: chmod 600 ${file}`);
+    throw new AppError('CONFIG_FILE_INSECURE', {
+      field: 'masterKeyFile',
+      message: `master key file ${file} is readable by other users; run: chmod 600 ${file}`,
+    });
   }
-  return decodeKey(fs.readFileSync(file, 'utf8'), `master key file ${file}`);
+  return decodeKey(fs.readFileSync(file, 'utf8'), `master key file ${file}`, 'masterKeyFile');
 }
 
-/** Loads the master key; creates the development key file when nothing is configured and the file is missing. */
+/**
+ * Loads the master key; creates the development key file when nothing is configured and the file is missing.
+ * Throws a CONFIG_* AppError whose field is the setting to fix (`masterKey` or `masterKeyFile`).
+ */
 export function loadMasterKey(options: {
   masterKey: string | null;
   masterKeyFile: string;
@@ -42,7 +53,7 @@ export function loadMasterKey(options: {
 }): MasterKey {
   if (options.masterKey !== null) {
     return {
-      key: decodeKey(options.masterKey, 'STRONGROOM_MASTER_KEY'),
+      key: decodeKey(options.masterKey, 'STRONGROOM_MASTER_KEY', 'masterKey'),
       source: 'configured',
       created: false,
     };
@@ -51,7 +62,12 @@ export function loadMasterKey(options: {
   if (fs.existsSync(options.masterKeyFile)) {
     return { key: readKeyFile(options.masterKeyFile), source, created: false };
   }
-  if (!options.isDefaultFile) throw new Error(`master key file ${options.masterKeyFile} does not exist`);
+  if (!options.isDefaultFile) {
+    throw new AppError('CONFIG_FILE_MISSING', {
+      field: 'masterKeyFile',
+      message: `master key file ${options.masterKeyFile} does not exist`,
+    });
+  }
   fs.mkdirSync(path.dirname(options.masterKeyFile), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   // 'wx': never overwrite a key that appeared meanwhile; losing a master key loses every secret it wraps.

@@ -66,7 +66,8 @@ export function createRootKeyHolder(source: RootKeySource): RootKeyHolder {
     },
     ready: () => pending,
     async unseal(newKey) {
-      if (newKey.length !== 32) throw new Error('root key must be 32 bytes');
+      if (newKey.length !== 32)
+        throw new AppError('CRYPTO_INVALID_ARGUMENT', { message: 'root key must be 32 bytes' });
       if (key !== null) throw new AppError('ALREADY_UNSEALED');
       key = newKey;
       unsealing = true;

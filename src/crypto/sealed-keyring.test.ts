@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initSealedKeyring, parseSealedKeyring, readSealedKeyring } from './sealed-keyring.js';
 
+/** The coded error a keyring refusal carries; `keyringFile` is the setting the operator fixes. */
+const refusal = (code: string) => expect.objectContaining({ code, field: 'keyringFile' });
+
 let dir: string;
 let file: string;
 
@@ -39,7 +42,9 @@ describe('initSealedKeyring', () => {
   it('never overwrites an existing keyring', async () => {
     await initSealedKeyring(file, { shares: 3, threshold: 2 });
     const before = fs.readFileSync(file, 'utf8');
-    await expect(initSealedKeyring(file, { shares: 3, threshold: 2 })).rejects.toThrow('already exists');
+    await expect(initSealedKeyring(file, { shares: 3, threshold: 2 })).rejects.toThrow(
+      refusal('KEYRING_EXISTS'),
+    );
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
     expect(fs.readdirSync(path.dirname(file))).toEqual(['keyring.json']);
   });
@@ -56,14 +61,14 @@ describe('initSealedKeyring', () => {
 });
 
 describe('readSealedKeyring', () => {
-  it('refuses a missing file and points at operator init', async () => {
-    await expect(readSealedKeyring(file)).rejects.toThrow('strongroom operator init');
+  it('refuses a missing file', async () => {
+    await expect(readSealedKeyring(file)).rejects.toThrow(refusal('CONFIG_FILE_MISSING'));
   });
 
   it.skipIf(process.getuid === undefined)('refuses a file other users can access', async () => {
     await initSealedKeyring(file, { shares: 3, threshold: 2 });
     fs.chmodSync(file, 0o644);
-    await expect(readSealedKeyring(file)).rejects.toThrow('chmod 600');
+    await expect(readSealedKeyring(file)).rejects.toThrow(refusal('CONFIG_FILE_INSECURE'));
   });
 
   it('parses strictly', async () => {
@@ -81,11 +86,13 @@ describe('readSealedKeyring', () => {
     ];
     for (const variant of variants) {
       expect(() => parseSealedKeyring(file, JSON.stringify(variant))).toThrow(
-        'not a valid Strongroom keyring',
+        refusal('CONFIG_KEYRING_INVALID'),
       );
     }
-    expect(() => parseSealedKeyring(file, JSON.stringify({ ...good, version: 2 }))).toThrow('version 2');
-    expect(() => parseSealedKeyring(file, 'not json')).toThrow('not a valid Strongroom keyring');
+    expect(() => parseSealedKeyring(file, JSON.stringify({ ...good, version: 2 }))).toThrow(
+      refusal('CONFIG_KEYRING_INVALID'),
+    );
+    expect(() => parseSealedKeyring(file, 'not json')).toThrow(refusal('CONFIG_KEYRING_INVALID'));
     expect(parseSealedKeyring(file, JSON.stringify(good)).threshold).toBe(2);
   });
 });

@@ -23,6 +23,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { AppError } from '../errors.js';
 import { deriveKey, hmacSha256 } from './kdf.js';
 import { splitSecret } from './shamir.js';
 import { KCV_BYTES, parseShare } from './shamir-share.js';
@@ -70,9 +71,10 @@ function decodeExact(value: unknown, bytes: number): Buffer | null {
   return decoded.length === bytes && decoded.toString('base64url') === value ? decoded : null;
 }
 
-/** Parses keyring file text; throws a message naming the file, never its content. */
+/** Parses keyring file text; throws CONFIG_KEYRING_INVALID with a message naming the file, never its content. */
 export function parseSealedKeyring(file: string, text: string): SealedKeyring {
-  const invalid = () => new Error(`sealed keyring file ${file} is not a valid Strongroom keyring`);
+  const invalid = (message = `sealed keyring file ${file} is not a valid Strongroom keyring`) =>
+    new AppError('CONFIG_KEYRING_INVALID', { field: 'keyringFile', message });
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -85,7 +87,7 @@ export function parseSealedKeyring(file: string, text: string): SealedKeyring {
   if (keys.join() !== [...FIELDS].sort().join()) throw invalid();
   if (record.format !== FORMAT) throw invalid();
   if (record.version !== VERSION) {
-    throw new Error(
+    throw invalid(
       `sealed keyring file ${file} has version ${String(record.version)}; this server reads ${VERSION}`,
     );
   }
@@ -98,20 +100,27 @@ export function parseSealedKeyring(file: string, text: string): SealedKeyring {
   return Object.freeze({ file, threshold, shares, createdAt, shareCheck, check });
 }
 
-/** Reads and checks the keyring file; refuses a missing file (pointing at `operator init`) or a file others can use. */
+/**
+ * Reads and checks the keyring file; refuses a missing file (CONFIG_FILE_MISSING, pointing at `operator init`) or a
+ * file others can use (CONFIG_FILE_INSECURE).
+ */
 export async function readSealedKeyring(file: string): Promise<SealedKeyring> {
   let mode: number;
   try {
     mode = (await stat(file)).mode;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    throw new Error(
-      `sealed keyring file ${file} does not exist; create it with: strongroom operator init --shares 5 --threshold 3`,
-    );
+    throw new AppError('CONFIG_FILE_MISSING', {
+      field: 'keyringFile',
+      message: `sealed keyring file ${file} does not exist; create it with: strongroom operator init --shares 5 --threshold 3`,
+    });
   }
   // Ownership and mode bits mean nothing on platforms without getuid (Windows).
   if (process.getuid !== undefined && (mode & 0o077) !== 0) {
-    throw new Error(`sealed keyring file ${file} is accessible by other users; run: chmod 600 ${file}`);
+    throw new AppError('CONFIG_FILE_INSECURE', {
+      field: 'keyringFile',
+      message: `sealed keyring file ${file} is accessible by other users; run: chmod 600 ${file}`,
+    });
   }
   return parseSealedKeyring(file, await readFile(file, 'utf8'));
 }
@@ -148,7 +157,7 @@ async function writeNewFile(file: string, text: string): Promise<void> {
 
 /**
  * Creates a keyring: a random root key, split into `shares` shares of which `threshold` unseal; writes the file and
- * returns the shares, the only time they exist outside their holders. Refuses if the file exists.
+ * returns the shares, the only time they exist outside their holders. Refuses if the file exists (KEYRING_EXISTS).
  */
 export async function initSealedKeyring(
   file: string,
@@ -179,7 +188,10 @@ export async function initSealedKeyring(
       await writeNewFile(file, `${JSON.stringify(body, null, 2)}\n`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new Error(`sealed keyring file ${file} already exists; it is never overwritten`);
+        throw new AppError('KEYRING_EXISTS', {
+          field: 'keyringFile',
+          message: `sealed keyring file ${file} already exists; it is never overwritten`,
+        });
       }
       throw error;
     }

@@ -84,7 +84,11 @@ export function createKeyService(deps: {
       await reloadMasters();
       key = masters.get(version);
     }
-    if (key === undefined) throw new Error(`master key version ${version} is not available`);
+    if (key === undefined) {
+      throw new AppError('MASTER_KEY_UNAVAILABLE', {
+        message: `master key version ${version} is not available`,
+      });
+    }
     return key;
   }
 
@@ -143,16 +147,21 @@ export function createKeyService(deps: {
     },
     async currentVersion(store, keyId) {
       const version = await store.newestVersion(keyId);
-      if (version === null) throw new Error('data key does not exist');
+      if (version === null)
+        throw new AppError('DATA_KEY_UNAVAILABLE', { message: 'data key does not exist' });
       return version;
     },
     async dataKey(store, ref) {
       const cached = cache.get(cacheKey(ref));
       if (cached !== undefined) return cached;
       const row = await store.findDataKey(ref.keyId, ref.keyVersion);
-      if (row === null) throw new Error('data key does not exist');
+      if (row === null) throw new AppError('DATA_KEY_UNAVAILABLE', { message: 'data key does not exist' });
       if (row.destroyedAt !== null) throw new AppError('SUBJECT_ERASED');
-      if (row.wrapped === '') throw new Error('data key version was retired while still in use');
+      if (row.wrapped === '') {
+        throw new AppError('DATA_KEY_UNAVAILABLE', {
+          message: 'data key version was retired while still in use',
+        });
+      }
       const key = unwrapDataKey(await master(row.masterVersion), row.wrapped, ref);
       remember(ref, key);
       return key;

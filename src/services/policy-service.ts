@@ -14,6 +14,7 @@
  * falling back to anything more permissive.
  * Not addressed: nodes may decide with the previous version for up to the refresh interval after a change.
  */
+import { AppError } from '../errors.js';
 import type { Policy } from '../policy/index.js';
 import { compilePolicy, defaultPolicyDocument } from '../policy/index.js';
 import type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from '../storage/index.js';
@@ -64,7 +65,9 @@ export function createPolicyService(deps: {
   }
 
   function currentVersion(): PolicyVersion {
-    if (current === null) throw new Error('the policy service was not initialised');
+    if (current === null) {
+      throw new AppError('POLICY_NOT_LOADED', { message: 'the policy service was not initialised' });
+    }
     return current;
   }
 

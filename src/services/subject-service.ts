@@ -59,7 +59,9 @@ export function createSubjectService(deps: {
         }
         subject = await stores.subjects.find(subjectHash, 'share');
       }
-      if (subject === null) throw new Error('subject vanished while being created');
+      if (subject === null) {
+        throw new AppError('SUBJECT_STATE_INCONSISTENT', { message: 'subject vanished while being created' });
+      }
       if (subject.erasedAt !== null) throw new AppError('SUBJECT_ERASED', { field: 'body.subject' });
       return subject.keyId;
     },
@@ -121,7 +123,9 @@ export function createSubjectService(deps: {
           },
         ];
       });
-      if (result === undefined) throw new Error('erasure did not run');
+      if (result === undefined) {
+        throw new AppError('SUBJECT_STATE_INCONSISTENT', { message: 'erasure did not run' });
+      }
       if (result.keyId !== null) deps.keys.forget(result.keyId);
       return {
         erasedAt: result.erasedAt,

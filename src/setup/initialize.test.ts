@@ -60,7 +60,7 @@ describe.skipIf(process.getuid === undefined)('initialize', () => {
       fs.chmodSync(dataDir, Number.parseInt(mode, 8));
       const config = loadConfig({ dataDir });
       const refusal = initialize(config);
-      await expect(refusal).rejects.toThrow(`run: chmod 700 ${dataDir}`);
+      await expect(refusal).rejects.toMatchObject({ code: 'CONFIG_FILE_INSECURE', field: 'dataDir' });
       expect(fs.readdirSync(dataDir)).toEqual([]);
       fs.chmodSync(dataDir, 0o700);
       await expect(initialize(config)).resolves.toMatchObject({ masterKeyCreated: true });
@@ -72,7 +72,12 @@ describe.skipIf(process.getuid === undefined)('initialize', () => {
     const tlsDir = path.join(dataDir, 'tls');
     fs.mkdirSync(tlsDir, { recursive: true, mode: 0o700 });
     fs.chmodSync(tlsDir, 0o755);
-    await expect(initialize(loadConfig({ dataDir }))).rejects.toThrow(`run: chmod 700 ${tlsDir}`);
+    // The directory refused is the thing under test: the message names it (the field is the setting, dataDir).
+    await expect(initialize(loadConfig({ dataDir }))).rejects.toMatchObject({
+      code: 'CONFIG_FILE_INSECURE',
+      field: 'dataDir',
+      message: expect.stringContaining(tlsDir),
+    });
     expect(fs.readdirSync(tlsDir)).toEqual([]);
   });
 
@@ -81,13 +86,19 @@ describe.skipIf(process.getuid === undefined)('initialize', () => {
     fs.mkdirSync(dataDir, { mode: 0o700 });
     const owner = fs.statSync(dataDir).uid;
     vi.spyOn(process, 'getuid').mockReturnValue(owner + 1);
-    await expect(initialize(loadConfig({ dataDir }))).rejects.toThrow(`chown ${owner + 1} ${dataDir}`);
+    await expect(initialize(loadConfig({ dataDir }))).rejects.toMatchObject({
+      code: 'CONFIG_FILE_INSECURE',
+      field: 'dataDir',
+    });
     expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
   it('refuses a data directory path that is a file', async () => {
     const dataDir = path.join(root, 'data');
     fs.writeFileSync(dataDir, '');
-    await expect(initialize(loadConfig({ dataDir }))).rejects.toThrow(dataDir);
+    await expect(initialize(loadConfig({ dataDir }))).rejects.toMatchObject({
+      code: 'CONFIG_INVALID_VALUE',
+      field: 'dataDir',
+    });
   });
 });

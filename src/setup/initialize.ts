@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createPasswordHasher } from '../auth/index.js';
 import type { Config } from '../config.js';
 import { loadMasterKey, type RootKeySource } from '../crypto/index.js';
+import { AppError } from '../errors.js';
 import { createPersistence, migrateToLatest, openDatabase } from '../storage/index.js';
 import { ensureDevCertificates } from '../tls/index.js';
 import { ensureInitialAdmin } from './initial-admin.js';
@@ -72,24 +73,43 @@ export async function initialize(
   }
 }
 
-/** Creates `dir` with mode 0700 if missing; throws if it is not a directory private to the current user. */
+/**
+ * Creates `dir` with mode 0700 if missing; throws if it is not a directory (CONFIG_INVALID_VALUE) or not private to
+ * the current user (CONFIG_FILE_INSECURE), with `dataDir` as the field and the fix in the message.
+ */
 export async function ensurePrivateDirectory(dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const notADirectory = (cause?: unknown) =>
+    new AppError('CONFIG_INVALID_VALUE', {
+      field: 'dataDir',
+      message: `data directory ${dir} is not a directory`,
+      cause,
+    });
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    // mkdir fails this way when `dir` (or a parent of it) is a file.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw notADirectory(error);
+    throw error;
+  }
   const stats = await fs.stat(dir);
-  if (!stats.isDirectory()) throw new Error(`data directory ${dir} is not a directory`);
+  if (!stats.isDirectory()) throw notADirectory();
   // Ownership and mode bits mean nothing on platforms without getuid (Windows).
   const uid = process.getuid?.();
   if (uid === undefined) return;
   if (stats.uid !== uid) {
-    throw new Error(
-      `data directory ${dir} is owned by uid ${stats.uid}, not by the user running Strongroom (uid ${uid}); ` +
+    throw new AppError('CONFIG_FILE_INSECURE', {
+      field: 'dataDir',
+      message:
+        `data directory ${dir} is owned by uid ${stats.uid}, not by the user running Strongroom (uid ${uid}); ` +
         `run Strongroom as its owner, or: chown ${uid} ${dir}`,
-    );
+    });
   }
   if ((stats.mode & 0o077) !== 0) {
     const mode = (stats.mode & 0o777).toString(8).padStart(3, '0');
-    throw new Error(
-      `data directory ${dir} is accessible by other users (mode ${mode}); run: chmod 700 ${dir}`,
-    );
+    throw new AppError('CONFIG_FILE_INSECURE', {
+      field: 'dataDir',
+      message: `data directory ${dir} is accessible by other users (mode ${mode}); run: chmod 700 ${dir}`,
+    });
   }
 }

@@ -1,14 +1,192 @@
 import type { Kysely } from 'kysely';
-import { createKeyJobLeases } from './key-job-leases.js';
-import { createKeyJobRows } from './key-job-rows.js';
 import type { Database } from './schema.js';
 
-export type { KeyJobProgress } from './key-job-leases.js';
-export type { KeyJobKind, KeyJobRow, KeyJobStatus } from './key-job-rows.js';
+export type KeyJobKind = 'master' | 'collection' | 'index';
+export type KeyJobStatus = 'running' | 'completed' | 'failed';
 
-/** Key rotation jobs: their rows, and the lease under which one process at a time advances a job. */
+export interface KeyJobRow {
+  id: string;
+  kind: KeyJobKind;
+  /** The rotated data key (`c_…` or `i_…`); null for the master key. */
+  keyId: string | null;
+  fromVersion: number;
+  toVersion: number;
+  status: KeyJobStatus;
+  /** The last record (or data key) id finished; '' before the first batch of a pass. */
+  cursor: string;
+  total: number;
+  done: number;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+  error: string | null;
+}
+
+/** What a batch commits together with its work. */
+export interface KeyJobProgress {
+  cursor: string;
+  done: number;
+  total: number;
+  now: number;
+  leaseUntil: number;
+}
+
+function toJob(row: Database['key_jobs']): KeyJobRow {
+  return {
+    id: row.id,
+    kind: row.kind as KeyJobKind,
+    keyId: row.key_id,
+    fromVersion: row.from_version,
+    toVersion: row.to_version,
+    status: row.status as KeyJobStatus,
+    cursor: row.cursor ?? '',
+    total: row.total,
+    done: row.done,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+  };
+}
+
+/**
+ * Key rotation jobs. Progress (cursor, done) is written only by the lease holder, in the transaction of the batch
+ * it describes; a lease is taken with one conditional UPDATE, so at most one process runs a job at a time.
+ */
 export function createKeyJobStore(db: Kysely<Database>) {
-  return { ...createKeyJobRows(db), ...createKeyJobLeases(db) };
+  return {
+    async insert(job: KeyJobRow): Promise<void> {
+      await db
+        .insertInto('key_jobs')
+        .values({
+          id: job.id,
+          kind: job.kind,
+          key_id: job.keyId,
+          from_version: job.fromVersion,
+          to_version: job.toVersion,
+          status: job.status,
+          cursor: job.cursor,
+          total: job.total,
+          done: job.done,
+          lease_owner: null,
+          lease_until: null,
+          created_by: job.createdBy,
+          created_at: job.createdAt,
+          updated_at: job.updatedAt,
+          finished_at: null,
+          error: null,
+        })
+        .execute();
+    },
+    async find(id: string): Promise<KeyJobRow | null> {
+      const row = await db.selectFrom('key_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : toJob(row);
+    },
+    /** The newest jobs first. */
+    async list(limit: number): Promise<KeyJobRow[]> {
+      const rows = await db
+        .selectFrom('key_jobs')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(toJob);
+    },
+    async listRunning(): Promise<KeyJobRow[]> {
+      const rows = await db
+        .selectFrom('key_jobs')
+        .selectAll()
+        .where('status', '=', 'running')
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toJob);
+    },
+    /** The running job of `kind` on `keyId` (null for the master key), if any. */
+    async findRunning(kind: KeyJobKind, keyId: string | null): Promise<KeyJobRow | null> {
+      let query = db
+        .selectFrom('key_jobs')
+        .selectAll()
+        .where('status', '=', 'running')
+        .where('kind', '=', kind);
+      query = keyId === null ? query.where('key_id', 'is', null) : query.where('key_id', '=', keyId);
+      const row = await query.executeTakeFirst();
+      return row === undefined ? null : toJob(row);
+    },
+    /** Takes (or renews) the lease of a running job when it is free, expired or already ours. */
+    async claim(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean> {
+      const result = await db
+        .updateTable('key_jobs')
+        .set({ lease_owner: owner, lease_until: leaseUntil })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where((eb) =>
+          eb.or([eb('lease_owner', 'is', null), eb('lease_until', '<', now), eb('lease_owner', '=', owner)]),
+        )
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /** Records progress and renews the lease; false when `owner` no longer holds it (the batch must roll back). */
+    async advance(id: string, owner: string, progress: KeyJobProgress): Promise<boolean> {
+      const result = await db
+        .updateTable('key_jobs')
+        .set({
+          cursor: progress.cursor,
+          done: progress.done,
+          total: progress.total,
+          updated_at: progress.now,
+          lease_until: progress.leaseUntil,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async finish(
+      id: string,
+      owner: string,
+      outcome: { status: 'completed' | 'failed'; done: number; now: number; error: string | null },
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('key_jobs')
+        .set({
+          status: outcome.status,
+          done: outcome.done,
+          updated_at: outcome.now,
+          finished_at: outcome.now,
+          error: outcome.error,
+          lease_owner: null,
+          lease_until: null,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /** Gives the lease up (on shutdown), so another process may continue at once. */
+    async release(id: string, owner: string): Promise<void> {
+      await db
+        .updateTable('key_jobs')
+        .set({ lease_owner: null, lease_until: null })
+        .where('id', '=', id)
+        .where('lease_owner', '=', owner)
+        .execute();
+    },
+    /** Tokens whose values are still sealed under `keyId` below `belowVersion`: they too depend on the old key. */
+    async countTokensUnderOldKey(keyId: string, belowVersion: number): Promise<number> {
+      const row = await db
+        .selectFrom('tokens')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('key_id', '=', keyId)
+        .where('key_version', '<', belowVersion)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
 }
 
 export type KeyJobStore = ReturnType<typeof createKeyJobStore>;

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
+import { AppError } from '../errors.js';
 import * as initial from './migrations/0001-initial.js';
 import * as vault from './migrations/0002-vault.js';
 import * as audit from './migrations/0003-audit.js';
@@ -25,7 +26,7 @@ async function currentPostgresSchema(db: Kysely<unknown>): Promise<string | unde
   return rows[0]?.schema ?? undefined;
 }
 
-/** Brings the schema to the latest version; throws (with the failing migration's name) if any step fails. */
+/** Brings the schema to the latest version; throws MIGRATION_FAILED (naming the failing migration) if any step fails. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
   const schema = await currentPostgresSchema(db);
   const migrator = new Migrator({
@@ -36,7 +37,10 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined) {
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+    throw new AppError('MIGRATION_FAILED', {
+      message: `database migration ${failed?.migrationName ?? ''} failed`,
+      cause: error,
+    });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -48,6 +48,6 @@ describe('prepareLookup', () => {
     const two = prepareLookup(handle.db, (id) =>
       handle.db.selectFrom('users').select('id').where('id', '=', id).where('username', '=', 'x'),
     );
-    await expect(two('a')).rejects.toThrow('exactly one parameter');
+    await expect(two('a')).rejects.toMatchObject({ code: 'PREPARED_QUERY_INVALID' });
   });
 });

@@ -4,6 +4,7 @@
  * lookups authentication makes on every request are compiled once instead.
  */
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { AppError } from '../errors.js';
 import type { Database } from './schema.js';
 
 const PLACEHOLDER = '__strongroom_parameter__';
@@ -17,7 +18,9 @@ export function prepareLookup<Row>(
     if (compiled === undefined) {
       compiled = build(PLACEHOLDER).compile();
       if (compiled.parameters.length !== 1 || compiled.parameters[0] !== PLACEHOLDER) {
-        throw new Error('prepareLookup needs a query with exactly one parameter');
+        throw new AppError('PREPARED_QUERY_INVALID', {
+          message: 'prepareLookup needs a query with exactly one parameter',
+        });
       }
     }
     return (await db.executeQuery<Row>({ ...compiled, parameters: [value] })).rows[0];

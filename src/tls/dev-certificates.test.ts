@@ -190,8 +190,12 @@ describe('ensureDevCertificates', () => {
   });
 
   it('rejects invalid hosts before touching the file system', async () => {
-    await expect(ensureDevCertificates(dir, { hosts: ['bad host'] })).rejects.toThrow(/Invalid host/);
-    await expect(ensureDevCertificates(dir, { hosts: [] })).rejects.toThrow(/at least one host/);
+    await expect(ensureDevCertificates(dir, { hosts: ['bad host'] })).rejects.toMatchObject({
+      code: 'TLS_HOSTS_INVALID',
+    });
+    await expect(ensureDevCertificates(dir, { hosts: [] })).rejects.toMatchObject({
+      code: 'TLS_HOSTS_INVALID',
+    });
     await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

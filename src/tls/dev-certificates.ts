@@ -16,6 +16,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AppError } from '../errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { createDevCa, issueServerCertificate, type PemPair } from './certificate-issuer.js';
 import { DEFAULT_DEV_HOSTS, parseSanHosts, type SanHosts } from './san-hosts.js';
@@ -52,7 +53,11 @@ async function readOptional(path: string): Promise<string | undefined> {
     return await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`Cannot read development TLS file ${path}`, { cause: error });
+    throw new AppError('CONFIG_TLS_FILE_UNREADABLE', {
+      field: 'dataDir',
+      message: `Cannot read development TLS file ${path}`,
+      cause: error,
+    });
   }
 }
 

@@ -2,6 +2,7 @@
  * Host names and IP addresses a development server certificate is issued for (its subjectAltName).
  */
 import { isIP } from 'node:net';
+import { AppError } from '../errors.js';
 
 /** The hosts a development certificate covers when none are given. */
 export const DEFAULT_DEV_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '::1'];
@@ -23,7 +24,9 @@ function isDnsName(name: string): boolean {
   );
 }
 
-/** Splits hosts into DNS names and IP addresses; throws on an empty list or an invalid entry. */
+const invalid = (message: string) => new AppError('TLS_HOSTS_INVALID', { message });
+
+/** Splits hosts into DNS names and IP addresses; throws TLS_HOSTS_INVALID on an empty list or an invalid entry. */
 export function parseSanHosts(hosts: readonly string[]): SanHosts {
   const dns = new Set<string>();
   const ips = new Set<string>();
@@ -32,12 +35,12 @@ export function parseSanHosts(hosts: readonly string[]): SanHosts {
     const version = isIP(host);
     // Zone ids and IPv4-mapped IPv6 forms have no single canonical SAN encoding: ask for the plain address.
     if (version === 6 && (host.includes('%') || host.includes('.'))) {
-      throw new Error(`Unsupported IPv6 address form for a development certificate: ${JSON.stringify(raw)}`);
+      throw invalid(`Unsupported IPv6 address form for a development certificate: ${JSON.stringify(raw)}`);
     }
     if (version !== 0) ips.add(host.toLowerCase());
     else if (isDnsName(host.toLowerCase())) dns.add(host.toLowerCase());
-    else throw new Error(`Invalid host for a development certificate: ${JSON.stringify(raw)}`);
+    else throw invalid(`Invalid host for a development certificate: ${JSON.stringify(raw)}`);
   }
-  if (dns.size === 0 && ips.size === 0) throw new Error('A development certificate needs at least one host');
+  if (dns.size === 0 && ips.size === 0) throw invalid('A development certificate needs at least one host');
   return { dns: [...dns], ips: [...ips] };
 }

@@ -173,7 +173,8 @@ describe('loadTlsFiles', () => {
     const paths = await ensureDevCertificates(join(dir, 'certs'));
     const caKeyPath = join(dir, 'certs', 'ca-key.pem');
     const error = await failureOf(loadTlsFiles(paths.certPath, caKeyPath));
-    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ code: 'CONFIG_TLS_FILE_INVALID', field: 'tlsKey' });
+    // Naming both files is the behaviour under test.
     expect(error.message).toContain(paths.certPath);
     expect(error.message).toContain(caKeyPath);
     expect(error.message).not.toMatch(/-----BEGIN|PRIVATE KEY|CERTIFICATE-----/);
@@ -182,11 +183,17 @@ describe('loadTlsFiles', () => {
     expect(String(error.stack)).not.toContain(keyBody);
   });
 
-  it('names the path of a missing file', async () => {
+  it('names the setting of a missing file', async () => {
     const paths = await ensureDevCertificates(join(dir, 'certs'));
     const missing = join(dir, 'nope.pem');
-    await expect(loadTlsFiles(missing, paths.keyPath)).rejects.toThrow(missing);
-    await expect(loadTlsFiles(paths.certPath, missing)).rejects.toThrow(missing);
+    await expect(loadTlsFiles(missing, paths.keyPath)).rejects.toMatchObject({
+      code: 'CONFIG_TLS_FILE_UNREADABLE',
+      field: 'tlsCert',
+    });
+    await expect(loadTlsFiles(paths.certPath, missing)).rejects.toMatchObject({
+      code: 'CONFIG_TLS_FILE_UNREADABLE',
+      field: 'tlsKey',
+    });
   });
 
   it('names the path of a file that is not a certificate or not a key, without its content', async () => {
@@ -196,6 +203,8 @@ describe('loadTlsFiles', () => {
     await writeFile(junk, `-----BEGIN PRIVATE KEY-----\n${canary}\n-----END PRIVATE KEY-----\n`);
     const asCert = await failureOf(loadTlsFiles(junk, paths.keyPath));
     const asKey = await failureOf(loadTlsFiles(paths.certPath, junk));
+    expect(asCert).toMatchObject({ code: 'CONFIG_TLS_FILE_INVALID', field: 'tlsCert' });
+    expect(asKey).toMatchObject({ code: 'CONFIG_TLS_FILE_INVALID', field: 'tlsKey' });
     for (const error of [asCert, asKey]) {
       expect(error.message).toContain(junk);
       expect(error.message).not.toContain(canary);

@@ -14,6 +14,7 @@
 import { constants, createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ServerOptions } from 'node:https';
+import { AppError } from '../errors.js';
 
 /** TLS 1.3 suites (OpenSSL's default set, all AEAD with ephemeral key exchange). */
 const TLS13_CIPHER_SUITES = [
@@ -53,12 +54,16 @@ export function createTlsServerOptions(input: {
   };
 }
 
-async function readTlsFile(path: string, what: string): Promise<Buffer> {
+async function readTlsFile(path: string, what: string, setting: 'tlsCert' | 'tlsKey'): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new Error(`Cannot read the TLS ${what} file ${path} (${code})`, { cause: error });
+    throw new AppError('CONFIG_TLS_FILE_UNREADABLE', {
+      field: setting,
+      message: `Cannot read the TLS ${what} file ${path} (${code})`,
+      cause: error,
+    });
   }
 }
 
@@ -70,25 +75,37 @@ function isKeyOf(certificate: X509Certificate, privateKey: KeyObject): boolean {
   }
 }
 
-/** Reads the certificate and key files and checks that the key belongs to the certificate. */
+/**
+ * Reads the certificate and key files and checks that the key belongs to the certificate. Throws
+ * CONFIG_TLS_FILE_UNREADABLE or CONFIG_TLS_FILE_INVALID, whose field is the setting to fix (`tlsCert`, `tlsKey`).
+ */
 export async function loadTlsFiles(certPath: string, keyPath: string): Promise<TlsFiles> {
-  const cert = await readTlsFile(certPath, 'certificate');
-  const key = await readTlsFile(keyPath, 'private key');
+  const cert = await readTlsFile(certPath, 'certificate', 'tlsCert');
+  const key = await readTlsFile(keyPath, 'private key', 'tlsKey');
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(cert);
   } catch {
-    throw new Error(`The TLS certificate file ${certPath} does not contain a valid certificate`);
+    throw new AppError('CONFIG_TLS_FILE_INVALID', {
+      field: 'tlsCert',
+      message: `The TLS certificate file ${certPath} does not contain a valid certificate`,
+    });
   }
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(key);
   } catch {
     // No cause: a parser error must not carry any part of the key along.
-    throw new Error(`The TLS private key file ${keyPath} does not contain a valid, unencrypted private key`);
+    throw new AppError('CONFIG_TLS_FILE_INVALID', {
+      field: 'tlsKey',
+      message: `The TLS private key file ${keyPath} does not contain a valid, unencrypted private key`,
+    });
   }
   if (!isKeyOf(certificate, privateKey)) {
-    throw new Error(`The TLS private key file ${keyPath} does not match the certificate file ${certPath}`);
+    throw new AppError('CONFIG_TLS_FILE_INVALID', {
+      field: 'tlsKey',
+      message: `The TLS private key file ${keyPath} does not match the certificate file ${certPath}`,
+    });
   }
   return { cert, key };
 }

@@ -188,14 +188,14 @@ describe('a server with the default key source', () => {
 });
 
 describe('starting with a sealed keyring that does not exist', () => {
-  it('refuses, telling the operator to run operator init, and creates no key file', async () => {
+  it('refuses, naming the keyring file setting, and creates no key file', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'strongroom-sealed-'));
     try {
       const certs = await ensureDevCertificates(path.join(dataDir, 'tls'));
       const tls = await loadTlsFiles(certs.certPath, certs.keyPath);
       await expect(
         buildApp(loadConfig({ dataDir, keyring: 'sealed', logLevel: 'silent' }), { tls }),
-      ).rejects.toThrow('strongroom operator init');
+      ).rejects.toMatchObject({ code: 'CONFIG_FILE_MISSING', field: 'keyringFile' });
       await expect(fs.access(path.join(dataDir, 'master.key'))).rejects.toThrow();
     } finally {
       await fs.rm(dataDir, { recursive: true, force: true });

@@ -77,12 +77,17 @@ async function authenticatePlugin(
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const access = route.config?.access ?? (route.url.startsWith(DOCS_PREFIX) ? 'public' : undefined);
-    if (access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access level`);
-    if (!ACCESS_LEVELS.has(access))
-      throw new Error(`route ${route.method} ${route.url}: unknown access level`);
+    // Programming errors: the app refuses to start (ROUTE_CONFIG_INVALID, field: the route option to fix).
+    const invalid = (field: string, problem: string) =>
+      new AppError('ROUTE_CONFIG_INVALID', {
+        field,
+        message: `route ${route.method} ${route.url} ${problem}`,
+      });
+    if (access === undefined) throw invalid('config.access', 'declares no access level');
+    if (!ACCESS_LEVELS.has(access)) throw invalid('config.access', 'declares an unknown access level');
     const rule = route.config?.authorize;
     if (access === 'public') {
-      if (rule !== undefined) throw new Error(`route ${route.method} ${route.url} is public but authorizes`);
+      if (rule !== undefined) throw invalid('config.authorize', 'is public but authorizes');
       return;
     }
     route.onRequest = [authenticateFor(access, rule), ...hooksOf(route.onRequest)];

@@ -140,7 +140,8 @@ export function createAuditTrail(deps: {
 
   /** Write probe while unhealthy: inserts a row and rolls it back, leaving no trace. */
   async function probe(): Promise<void> {
-    const rollback = new Error('probe rollback');
+    // A sentinel: thrown to roll the probe back, caught below by identity; it never leaves this function.
+    const rollback = new AppError('INTERNAL_ERROR', { message: 'probe rollback' });
     try {
       await persistence.transaction(async ({ audit: trxStore }) => {
         const head = await trxStore.lockHead();

@@ -12,6 +12,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { type Checkpoint, checkpointKeyId, signCheckpoint } from '../../audit/index.js';
 import { open, type RootKey, seal } from '../../crypto/index.js';
+import { AppError } from '../../errors.js';
 import type { AuditStore } from '../../storage/index.js';
 
 export interface CheckpointPublicKey {
@@ -49,7 +50,7 @@ export function createCheckpointSigner(deps: {
     const der = open(deps.rootKey.get(), newest.privateKeySealed, aad(newest.kid));
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     if (checkpointKeyId(createPublicKey(privateKey)) !== newest.kid)
-      throw new Error('audit signing key mismatch');
+      throw new AppError('AUDIT_CHECKPOINT_KEY_MISMATCH', { message: 'audit signing key mismatch' });
     active = { kid: newest.kid, privateKey };
     return true;
   }
@@ -71,9 +72,9 @@ export function createCheckpointSigner(deps: {
       await loadNewest();
     },
     isReady: () => active !== null,
-    /** Signs the chain head; throws when the key is not loaded (sealed). */
+    /** Signs the chain head; throws SEALED when the key is not loaded (it is loaded by `init`, once unsealed). */
     sign(head: { seq: number; hash: string }): Checkpoint {
-      if (active === null) throw new Error('audit checkpoint key is not loaded');
+      if (active === null) throw new AppError('SEALED');
       return signCheckpoint(active.privateKey, { ...head, time: new Date(deps.clock()).toISOString() });
     },
   };
