@@ -1,94 +1,18 @@
 import type { Kysely } from 'kysely';
+import {
+  type AttributeRow,
+  type BlindIndexRow,
+  type RecordChange,
+  type RecordRow,
+  toRecordRow,
+} from './record-row.js';
+import { createRecordSideTables, writeSideTables } from './record-side-tables.js';
 import type { Database } from './schema.js';
 
-export interface RecordRow {
-  id: string;
-  collectionId: string;
-  subjectHash: string | null;
-  subjectSealed: string | null;
-  keyId: string;
-  keyVersion: number;
-  /** JSON object of non-sensitive values. */
-  plainFields: string;
-  /** JSON object of `sr1:` ciphertexts. */
-  sealedFields: string;
-  revision: number;
-  createdBy: string | null;
-  createdAt: number;
-  updatedAt: number;
-  erasedAt: number | null;
-}
+export type { AttributeRow, BlindIndexRow, RecordChange, RecordRow } from './record-row.js';
+export { toRecordRow } from './record-row.js';
 
-export interface AttributeRow {
-  field: string;
-  value: string;
-}
-
-export interface BlindIndexRow {
-  field: string;
-  indexVersion: number;
-  value: string;
-}
-
-export type RecordChange = Pick<
-  RecordRow,
-  'subjectSealed' | 'keyId' | 'keyVersion' | 'plainFields' | 'sealedFields' | 'updatedAt'
->;
-
-export function toRecordRow(r: Database['records']): RecordRow {
-  return {
-    id: r.id,
-    collectionId: r.collection_id,
-    subjectHash: r.subject_hash,
-    subjectSealed: r.subject_sealed,
-    keyId: r.key_id,
-    keyVersion: r.key_version,
-    plainFields: r.plain_fields,
-    sealedFields: r.sealed_fields,
-    revision: r.revision,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    erasedAt: r.erased_at,
-  };
-}
-
-/** Records with their filter attributes and blind indexes; the side tables are written with their record. */
-export function createRecordStore(db: Kysely<Database>) {
-  async function writeSideTables(
-    record: Pick<RecordRow, 'id' | 'collectionId'>,
-    attributes: AttributeRow[],
-    indexes: BlindIndexRow[],
-  ): Promise<void> {
-    if (attributes.length > 0) {
-      await db
-        .insertInto('record_attributes')
-        .values(
-          attributes.map((a) => ({
-            record_id: record.id,
-            collection_id: record.collectionId,
-            field: a.field,
-            value: a.value,
-          })),
-        )
-        .execute();
-    }
-    if (indexes.length > 0) {
-      await db
-        .insertInto('blind_indexes')
-        .values(
-          indexes.map((b) => ({
-            record_id: record.id,
-            collection_id: record.collectionId,
-            field: b.field,
-            index_version: b.indexVersion,
-            value: b.value,
-          })),
-        )
-        .execute();
-    }
-  }
-
+function createRecordRows(db: Kysely<Database>) {
   return {
     async insert(record: RecordRow, attributes: AttributeRow[], indexes: BlindIndexRow[]): Promise<void> {
       await db
@@ -109,7 +33,7 @@ export function createRecordStore(db: Kysely<Database>) {
           erased_at: record.erasedAt,
         })
         .execute();
-      await writeSideTables(record, attributes, indexes);
+      await writeSideTables(db, record, attributes, indexes);
     },
     async find(collectionId: string, id: string): Promise<RecordRow | null> {
       const row = await db
@@ -153,32 +77,6 @@ export function createRecordStore(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    /** Replaces the attributes of `fields` and the blind indexes of `indexedFields` (all versions) for a record. */
-    async replaceSideTables(
-      record: Pick<RecordRow, 'id' | 'collectionId'>,
-      change: {
-        fields: string[];
-        attributes: AttributeRow[];
-        indexedFields: string[];
-        indexes: BlindIndexRow[];
-      },
-    ): Promise<void> {
-      if (change.fields.length > 0) {
-        await db
-          .deleteFrom('record_attributes')
-          .where('record_id', '=', record.id)
-          .where('field', 'in', change.fields)
-          .execute();
-      }
-      if (change.indexedFields.length > 0) {
-        await db
-          .deleteFrom('blind_indexes')
-          .where('record_id', '=', record.id)
-          .where('field', 'in', change.indexedFields)
-          .execute();
-      }
-      await writeSideTables(record, change.attributes, change.indexes);
-    },
     /** Deletes a record with everything derived from it: attributes, indexes (cascade) and its tokens. */
     async delete(collectionId: string, id: string): Promise<boolean> {
       await db.deleteFrom('tokens').where('record_id', '=', id).execute();
@@ -190,6 +88,11 @@ export function createRecordStore(db: Kysely<Database>) {
       return Number(result.numDeletedRows) === 1;
     },
   };
+}
+
+/** Records with their filter attributes and blind indexes; the side tables are written with their record. */
+export function createRecordStore(db: Kysely<Database>) {
+  return { ...createRecordRows(db), ...createRecordSideTables(db) };
 }
 
 export type RecordStore = ReturnType<typeof createRecordStore>;

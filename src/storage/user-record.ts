@@ -1,0 +1,46 @@
+import type { Selectable } from 'kysely';
+import { decodeScalarRecord, decodeStringArray } from './json-column.js';
+import type { Database } from './schema.js';
+
+/** Non-secret claims about a user that policy conditions may compare (`$actor.attributes.<name>`). */
+export type UserAttributes = Readonly<Record<string, string | number | boolean>>;
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  passwordHash: string;
+  roles: string[];
+  disabled: boolean;
+  credentialVersion: number;
+  createdAt: number;
+  updatedAt: number;
+  /** The application's id of the person this user is (`$actor.subject`); null when not set. */
+  subject: string | null;
+  attributes: UserAttributes;
+}
+
+/** A user to insert: subject and attributes may be left out (none). */
+export type NewUserRecord = Omit<UserRecord, 'subject' | 'attributes'> &
+  Partial<Pick<UserRecord, 'subject' | 'attributes'>>;
+
+type UserRow = Selectable<Database['users']>;
+
+export function toUserRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    roles: decodeStringArray('users.roles', row.roles),
+    disabled: row.disabled === 1,
+    credentialVersion: row.credential_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    subject: row.subject,
+    attributes: decodeScalarRecord('users.attributes', row.attributes),
+  };
+}
+
+/** Case-folded form used for uniqueness and lookups, so `Alice` and `alice` are one account. */
+export function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase();
+}
