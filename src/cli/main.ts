@@ -6,6 +6,7 @@
 import './threadpool.js';
 import { Command, Option } from 'commander';
 import { type ConfigFlags, cliCredential, isConfigError, loadConfig } from '../config.js';
+import { INITIAL_ADMIN_USERNAME } from '../setup/initial-admin.js';
 import { initialize } from '../setup/initialize.js';
 import { VERSION } from '../version.js';
 import { auditCheckpoints, auditExport, auditVerify } from './audit.js';
@@ -210,7 +211,7 @@ async function run(argv: string[]): Promise<void> {
     print(
       result.initialAdminPasswordFile === null
         ? 'Users already exist; no initial admin created'
-        : `Initial password for user "admin" is in ${result.initialAdminPasswordFile}`,
+        : `Initial password for user "${INITIAL_ADMIN_USERNAME}" is in ${result.initialAdminPasswordFile}`,
     );
   });
 

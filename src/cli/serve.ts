@@ -4,7 +4,7 @@ import { buildApp } from '../app.js';
 import { type Config, configError } from '../config.js';
 import { createPlainHttpServer } from '../http/plain-http-server.js';
 import { createLogger } from '../log.js';
-import { INITIAL_ADMIN_PASSWORD_FILE } from '../setup/initial-admin.js';
+import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from '../setup/initial-admin.js';
 import { initialize } from '../setup/initialize.js';
 import { productionProblems, productionRefusal } from '../setup/production-checks.js';
 import { deprioritizeWorkerThreads } from '../setup/thread-priority.js';
@@ -57,7 +57,9 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   if (setup.tls.caCertPath !== null) print(`Local CA certificate: ${setup.tls.caCertPath} (curl --cacert …)`);
   const initialPassword = path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
   if (fs.existsSync(initialPassword)) {
-    print(`Initial password for user "admin" is in ${initialPassword} (deleted once admin changes it)`);
+    print(
+      `Initial password for user "${INITIAL_ADMIN_USERNAME}" is in ${initialPassword} (deleted once that user changes it)`,
+    );
     if (config.mode === 'production') {
       print('Change it now: production mode refuses to start again while that file exists');
     }

@@ -18,6 +18,7 @@ import {
 } from '../auth/index.js';
 import type { Config } from '../config.js';
 import type { RootKeyHolder } from '../crypto/index.js';
+import { resourcePaths } from '../policy/index.js';
 import {
   type Authorizer,
   createApiKeyService,
@@ -82,9 +83,12 @@ export function createIdentity(deps: {
     hasher,
     policy: createPasswordPolicy({ minLength: config.passwordMinLength }),
     isImportableHash: (value) => isImportableHash(value, hasher.params),
+    managerRoles: () =>
+      deps.authorizer.rolesAllowed('manage_users', { path: resourcePaths.system('users'), sensitive: false }),
+    events: deps.events,
     clock,
   });
-  const apiKeys = createApiKeyService({ store: stores.apiKeys, clock });
+  const apiKeys = createApiKeyService({ store: stores.apiKeys, events: deps.events, clock });
   const login = createLoginFlow({
     users: stores.users,
     hasher,

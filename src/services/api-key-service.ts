@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from '../crypto/index.js';
 import { AppError } from '../errors.js';
 import type { ApiKeyRecord, ApiKeyStore } from '../storage/index.js';
+import type { SecurityEventRecorder } from './security-events.js';
 
 export interface PublicApiKey {
   id: string;
@@ -35,7 +36,32 @@ export const DEFAULT_API_KEY_TTL_SECONDS = 90 * 86_400;
 // Writing last_used_at on every request would turn each read into a write; minute precision is enough.
 const TOUCH_INTERVAL_MS = 60_000;
 
-export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => number }) {
+/** The request a key change is made for, for its security event. */
+export interface KeyChangeContext {
+  clientAddress?: string;
+  requestId?: string;
+}
+
+export function createApiKeyService(deps: {
+  store: ApiKeyStore;
+  events: Pick<SecurityEventRecorder, 'record'>;
+  clock: () => number;
+}) {
+  async function recorded(
+    type: 'api_key_created' | 'api_key_revoked',
+    userId: string,
+    apiKeyId: string,
+    by: KeyChangeContext | undefined,
+  ) {
+    if (by === undefined) return;
+    await deps.events.record(type, {
+      userId,
+      apiKeyId,
+      ...(by.clientAddress === undefined ? {} : { clientAddress: by.clientAddress }),
+      ...(by.requestId === undefined ? {} : { requestId: by.requestId }),
+    });
+  }
+
   return {
     /**
      * Mints a key for a user, remembering the session it was minted in (see session-service COMPROMISE_REASONS).
@@ -46,6 +72,7 @@ export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => num
       userId: string,
       sessionId: string,
       input: { name: string; expiresInSeconds?: number; roles?: string[] },
+      by?: KeyChangeContext,
     ) {
       const key = generateOpaqueToken('srk');
       const now = deps.clock();
@@ -62,6 +89,7 @@ export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => num
         roles: input.roles === undefined ? null : [...new Set(input.roles)],
       };
       await deps.store.insert(record);
+      await recorded('api_key_created', userId, record.id, by);
       return { ...toPublic(record), key };
     },
 
@@ -69,11 +97,12 @@ export function createApiKeyService(deps: { store: ApiKeyStore; clock: () => num
       return (await deps.store.listByUser(userId)).map(toPublic);
     },
 
-    async revoke(userId: string, id: string): Promise<void> {
+    async revoke(userId: string, id: string, by?: KeyChangeContext): Promise<void> {
       const key = await deps.store.findById(id);
       if (key === null || key.userId !== userId || key.revokedAt !== null)
         throw new AppError('API_KEY_NOT_FOUND');
       await deps.store.revoke(id, 'revoked_by_owner', deps.clock());
+      await recorded('api_key_revoked', userId, id, by);
     },
 
     /** The live key record for a presented key, or null for any malformed, unknown, revoked or expired key. */

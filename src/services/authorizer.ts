@@ -25,9 +25,6 @@ import {
 } from '../policy/index.js';
 import type { PolicyService } from './policy-service.js';
 
-/** The header a caller states the purpose of an access in. */
-export const PURPOSE_HEADER = 'x-access-purpose';
-
 const FORBIDDEN_MESSAGES: Record<Exclude<DenyReason, 'PURPOSE_REQUIRED' | 'PURPOSE_UNKNOWN'>, string> = {
   DENIED_BY_RULE: 'You are not allowed to do this: a policy rule denies it',
   NO_MATCHING_RULE: 'You are not allowed to do this: no policy rule allows it',
@@ -50,7 +47,7 @@ export function denialError(reason: DenyReason): AppError {
     case 'PURPOSE_REQUIRED':
       return new AppError('PURPOSE_REQUIRED');
     case 'PURPOSE_UNKNOWN':
-      return new AppError('PURPOSE_UNKNOWN', { field: `headers.${PURPOSE_HEADER}` });
+      return new AppError('PURPOSE_UNKNOWN', { field: 'purpose' });
     default:
       return new AppError('FORBIDDEN', { message: FORBIDDEN_MESSAGES[reason] });
   }
@@ -91,6 +88,20 @@ export function createAuthorizer(deps: { policies: Pick<PolicyService, 'policy'>
     /** The roles the policy in force defines. */
     roles(): ReadonlySet<string> {
       return new Set(deps.policies.policy().roles.keys());
+    },
+
+    /**
+     * The roles that, held alone and without attributes or a purpose, are allowed `action` on `resource` by the
+     * policy in force: who the policy makes an administrator of something, without naming a role in code.
+     */
+    rolesAllowed(action: Action, resource: PolicyResource): ReadonlySet<string> {
+      const policy = deps.policies.policy();
+      const allowed = new Set<string>();
+      for (const role of policy.roles.keys()) {
+        const actor: PolicyActor = { id: '', subject: '', roles: [role], attributes: {} };
+        if (decide(policy, actor, action, resource, {}).allow) allowed.add(role);
+      }
+      return allowed;
     },
   };
 }

@@ -42,6 +42,7 @@ describe('createCore: the services without HTTP', () => {
     });
     const actor = await core.services.authenticator.authenticate({
       authorization: `Bearer ${tokens.accessToken}`,
+      apiKey: undefined,
     });
     expect(actor.username).toBe('corealice');
 

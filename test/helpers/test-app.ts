@@ -99,7 +99,7 @@ export function strongPassword(): string {
 }
 
 /** Creates a user directly through the service (no HTTP) and returns its credentials. */
-export async function createUser(t: TestApp, roles: Array<'admin' | 'user'> = ['user']) {
+export async function createUser(t: TestApp, roles: string[] = ['user']) {
   const username = `u${randomBytes(5).toString('hex')}`;
   const password = strongPassword();
   const user = await t.services.users.create({ username, password, roles });
@@ -122,7 +122,7 @@ export async function login(t: TestApp, username: string, password: string) {
 }
 
 /** A user, logged in, with a bearer header ready to use. */
-export async function loggedInUser(t: TestApp, roles: Array<'admin' | 'user'> = ['user']) {
+export async function loggedInUser(t: TestApp, roles: string[] = ['user']) {
   const user = await createUser(t, roles);
   const tokens = await login(t, user.username, user.password);
   return { ...user, tokens, headers: { authorization: `Bearer ${tokens.access_token}` } };

@@ -298,6 +298,14 @@ function expectedOutcome(route: RouteCase, actor: ActorName): Outcome {
   return route.success;
 }
 
+/**
+ * Accounts holding a role that manages users (and grants of one) change from an interactive session only: under
+ * the policy that gives `manage_users` to `user`, the accounts these routes touch (role `user`) are managers, so an
+ * API key is refused even though its role may manage users.
+ */
+const UNLESS_KEY_TOUCHES_MANAGER = (actor: ActorName) =>
+  !((actor === 'userKey' || actor === 'adminKey') && movedAction === 'manage_users');
+
 /** Objects created by `user`: its owner (by session or by its API key) and admins; never `otherUser`. */
 const OWNER_OR_ADMIN = (actor: ActorName) => actor !== 'otherUser';
 
@@ -370,6 +378,7 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     url: '/v1/users',
     access: 'authenticated',
     admin: 'manage_users',
+    permits: UNLESS_KEY_TOUCHES_MANAGER,
     success: { status: 201 },
     prepare: async ({ allowed }) => {
       const username = `n${randomBytes(6).toString('hex')}`;
@@ -401,6 +410,7 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     url: '/v1/users/:id',
     access: 'authenticated',
     admin: 'manage_users',
+    permits: UNLESS_KEY_TOUCHES_MANAGER,
     success: { status: 200 },
     prepare: async ({ allowed }) => {
       const target = (await insertUser()).id;
@@ -419,6 +429,7 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     url: '/v1/users/:id',
     access: 'authenticated',
     admin: 'manage_users',
+    permits: UNLESS_KEY_TOUCHES_MANAGER,
     success: { status: 204 },
     prepare: async ({ allowed }) => {
       const target = (await insertUser()).id;
@@ -1098,7 +1109,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
         const key = await solo.services.apiKeys.create(admin.id, randomUUID(), { name: 'admin key' });
         // A disabled admin does not count as a remaining admin.
         const dormant = await createUser(solo, ['admin']);
-        await solo.services.users.update(dormant.id, { disabled: true }, { byAdminSession: true });
+        await solo.services.users.update(dormant.id, { disabled: true }, { bySession: true });
 
         const attempts: InjectOptions[] = [
           { method: 'DELETE', url: `/v1/users/${admin.id}` },
@@ -1171,7 +1182,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
         const restore = async () => {
           for (const id of [a.id, b.id])
             await solo.services.stores.users.update(id, { roles: ['admin'] }, Date.now());
-          expect(await solo.services.stores.users.countEnabledAdmins()).toBe(2);
+          expect(await solo.services.stores.users.countEnabledWithAnyRole(['admin'])).toBe(2);
         };
         for (let round = 0; round < 5; round += 1) {
           await restore();
@@ -1200,21 +1211,82 @@ for (const database of ['sqlite', 'postgres'] as const) {
             ['409 LAST_ADMIN', 'ok'],
             ['403 FORBIDDEN', 'ok'],
           ]).toContainEqual(outcomes);
-          expect(await solo.services.stores.users.countEnabledAdmins()).toBe(1);
+          expect(await solo.services.stores.users.countEnabledWithAnyRole(['admin'])).toBe(1);
 
           // The same race straight at the service, where both transactions surely overlap.
           await restore();
           const settled = await Promise.allSettled([
-            solo.services.users.update(a.id, { roles: ['user'] }, { byAdminSession: true }),
-            solo.services.users.update(b.id, { disabled: true }, { byAdminSession: true }),
+            solo.services.users.update(a.id, { roles: ['user'] }, { bySession: true }),
+            solo.services.users.update(b.id, { disabled: true }, { bySession: true }),
           ]);
           const refused = settled
             .filter((r) => r.status === 'rejected')
             .map((r) => (r.reason as { code?: string }).code);
           expect(refused).toEqual(['LAST_ADMIN']);
-          expect(await solo.services.stores.users.countEnabledAdmins()).toBe(1);
+          expect(await solo.services.stores.users.countEnabledWithAnyRole(['admin'])).toBe(1);
           await solo.services.stores.users.update(b.id, { disabled: false }, Date.now());
         }
+      });
+
+      it('follows the policy: the roles it lets manage users are the ones kept and guarded', async () => {
+        const base = defaultPolicyDocument();
+        const support = {
+          rules: [
+            {
+              effect: 'allow',
+              actions: ['manage_users', 'manage_policies'],
+              resources: ['system/**'],
+              redaction: 'plain',
+            },
+          ],
+        };
+        // `admin` is no role at all here: `support` alone manages users.
+        await solo.services.policies.put(
+          { ...base, roles: { user: base.roles.user, support } },
+          {
+            userId: randomUUID(),
+          },
+        );
+        for (const other of await solo.services.stores.users.list({ after: null, limit: 1000 }))
+          await solo.services.stores.users.delete(other.id);
+        const manager = await loggedInUser(solo, ['support']);
+        const key = (await solo.services.apiKeys.create(manager.id, randomUUID(), { name: 'k' })).key;
+        const plain = await createUser(solo, ['user']);
+        const as = (headers: Record<string, string>) => (attempt: InjectOptions) =>
+          solo.app
+            .inject({ ...attempt, headers })
+            .then((r) => `${r.statusCode} ${errorCode(r) ?? ''}`.trim());
+        const bySession = as(manager.headers);
+        const byKey = as({ 'x-api-key': key });
+
+        // The last enabled account that manages users stays one, whatever its role is called.
+        expect(await bySession({ method: 'DELETE', url: `/v1/users/${manager.id}` })).toBe('409 LAST_ADMIN');
+        const demote = {
+          method: 'PATCH',
+          url: `/v1/users/${manager.id}`,
+          payload: { roles: ['user'] },
+        } as const;
+        expect(await bySession(demote)).toBe('409 LAST_ADMIN');
+        // A key may manage ordinary accounts, never a manager nor make one.
+        expect(
+          await byKey({ method: 'PATCH', url: `/v1/users/${plain.id}`, payload: { disabled: true } }),
+        ).toBe('200');
+        expect(
+          await byKey({ method: 'PATCH', url: `/v1/users/${plain.id}`, payload: { roles: ['support'] } }),
+        ).toBe('403 FORBIDDEN');
+        const newManager = { username: `m${randomBytes(4).toString('hex')}`, password: strongPassword() };
+        const create = {
+          method: 'POST',
+          url: '/v1/users',
+          payload: { ...newManager, roles: ['support'] },
+        } as const;
+        expect(await byKey(create)).toBe('403 FORBIDDEN');
+        expect(await solo.services.stores.users.existsByUsername(newManager.username)).toBe(false);
+        // From the session: a second manager, after which the first may step down.
+        expect(await bySession(create)).toBe('201');
+        expect(await bySession(demote)).toBe('200');
+        expect(await byKey(demote)).toBe('403 FORBIDDEN');
+        await solo.services.policies.put(defaultPolicyDocument(), { userId: randomUUID() });
       });
     },
   );
@@ -1508,7 +1580,7 @@ describe('granting the admin role', () => {
     expect((await promote(admin.headers)).statusCode).toBe(200);
 
     // Nor touch an existing admin: re-enable, demote or delete (take-over or lock-out).
-    await t.services.users.update(target.id, { disabled: true }, { byAdminSession: true });
+    await t.services.users.update(target.id, { disabled: true }, { bySession: true });
     for (const attempt of [
       { method: 'PATCH' as const, payload: { disabled: false } },
       { method: 'PATCH' as const, payload: { roles: ['user'] } },

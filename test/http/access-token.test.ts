@@ -371,7 +371,7 @@ describe('the verified-token cache', () => {
   it('still honours disabling the user', async () => {
     const user = await loggedInUser(t);
     expect((await me(t, user.headers)).statusCode).toBe(200);
-    await t.services.users.update(user.id, { disabled: true }, { byAdminSession: true });
+    await t.services.users.update(user.id, { disabled: true }, { bySession: true });
     expectError(await me(t, user.headers), 401, 'INVALID_TOKEN');
   });
 

@@ -99,7 +99,7 @@ describe('password hashing on every credential-failure path', () => {
   it('hashes exactly once for an unknown user, a wrong password, a disabled user, and a success', async () => {
     const user = await createUser(t);
     const disabled = await createUser(t);
-    await t.services.users.update(disabled.id, { disabled: true }, { byAdminSession: true });
+    await t.services.users.update(disabled.id, { disabled: true }, { bySession: true });
 
     const paths: Array<[string, string, string, number]> = [
       ['unknown user', unknownName(), 'Some-password-42', 401],
@@ -125,7 +125,7 @@ describe('password hashing on every credential-failure path', () => {
   it('answers the failure paths with the same body', async () => {
     const user = await createUser(t);
     const disabled = await createUser(t);
-    await t.services.users.update(disabled.id, { disabled: true }, { byAdminSession: true });
+    await t.services.users.update(disabled.id, { disabled: true }, { bySession: true });
     const bodies = [];
     for (const [username, password] of [
       [unknownName(), 'Some-password-42'],

@@ -77,7 +77,7 @@ describe('user administration granted to another role', () => {
   it('lets the role manage users, never make anyone more than it may give, nor touch an admin', async () => {
     await t.services.policies.put(supportPolicy(), { userId: randomUUID() });
     const agent = await createUser(t);
-    await t.services.users.update(agent.id, { roles: ['support'] }, { byAdminSession: true });
+    await t.services.users.update(agent.id, { roles: ['support'] }, { bySession: true });
     const headers = {
       authorization: `Bearer ${(await login(t, agent.username, agent.password)).access_token}`,
     };
@@ -377,7 +377,7 @@ describe('API keys with a subset of roles', () => {
 
     // The user loses `user`: the key restricted to it is left with no role at all.
     const other = await loggedInUser(t, ['admin']);
-    await t.services.users.update(admin.id, { roles: ['admin'] }, { byAdminSession: true });
+    await t.services.users.update(admin.id, { roles: ['admin'] }, { bySession: true });
     expect(other.id).not.toBe(admin.id);
     expect((await t.app.inject({ url: '/v1/me', headers })).json()).toMatchObject({ roles: [] });
   });

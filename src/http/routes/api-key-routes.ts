@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
-import type { ApiKeyService, PublicApiKey, SecurityEventRecorder } from '../../services/index.js';
+import type { ApiKeyService, PublicApiKey } from '../../services/index.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
 
@@ -35,10 +35,7 @@ function toBody(key: PublicApiKey) {
   };
 }
 
-export async function apiKeyRoutes(
-  app: FastifyInstance,
-  options: { apiKeys: ApiKeyService; events: SecurityEventRecorder },
-): Promise<void> {
+export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: ApiKeyService }): Promise<void> {
   app.post<{ Body: { name: string; expires_in?: number; roles?: string[] } }>(
     '/v1/api-keys',
     {
@@ -96,17 +93,16 @@ export async function apiKeyRoutes(
           });
         }
       });
-      const created = await options.apiKeys.create(actor.userId, actor.sessionId, {
-        name,
-        ...(expires_in === undefined ? {} : { expiresInSeconds: expires_in }),
-        ...(roles === undefined ? {} : { roles }),
-      });
-      await options.events.record('api_key_created', {
-        userId: actor.userId,
-        apiKeyId: created.id,
-        clientAddress: request.ip,
-        requestId: request.id,
-      });
+      const created = await options.apiKeys.create(
+        actor.userId,
+        actor.sessionId,
+        {
+          name,
+          ...(expires_in === undefined ? {} : { expiresInSeconds: expires_in }),
+          ...(roles === undefined ? {} : { roles }),
+        },
+        { clientAddress: request.ip, requestId: request.id },
+      );
       return reply.code(201).send({ ...toBody(created), key: created.key });
     },
   );
@@ -146,10 +142,7 @@ export async function apiKeyRoutes(
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      await options.apiKeys.revoke(actor.userId, request.params.id);
-      await options.events.record('api_key_revoked', {
-        userId: actor.userId,
-        apiKeyId: request.params.id,
+      await options.apiKeys.revoke(actor.userId, request.params.id, {
         clientAddress: request.ip,
         requestId: request.id,
       });

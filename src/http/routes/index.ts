@@ -27,11 +27,10 @@ export async function registerRoutes(app: FastifyInstance, core: Core): Promise<
   await app.register(meRoutes, {
     users: s.users,
     login: s.login,
-    events: s.events,
     onPasswordChanged: (user) => core.onPasswordChanged(user),
   });
-  await app.register(userRoutes, { users: s.users, events: s.events, authorizer: s.authorizer });
-  await app.register(apiKeyRoutes, { apiKeys: s.apiKeys, events: s.events });
+  await app.register(userRoutes, { users: s.users, authorizer: s.authorizer });
+  await app.register(apiKeyRoutes, { apiKeys: s.apiKeys });
   await app.register(policyRoutes, { policies: s.policies });
   await app.register(collectionRoutes, { collections: s.collections });
   await app.register(recordRoutes, {

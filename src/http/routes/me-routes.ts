@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { LoginFlow } from '../../auth/index.js';
 import { AppError, isAppError } from '../../errors.js';
-import type { SecurityEventRecorder, UserService } from '../../services/index.js';
+import type { UserService } from '../../services/index.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses, timestamp } from '../schemas.js';
 
@@ -23,7 +23,6 @@ export async function meRoutes(
   options: {
     users: UserService;
     login: Pick<LoginFlow, 'checkPassword'>;
-    events: SecurityEventRecorder;
     onPasswordChanged: (user: { id: string; username: string }) => Promise<void>;
   },
 ): Promise<void> {
@@ -91,9 +90,8 @@ export async function meRoutes(
         }
         throw error;
       }
-      await options.users.setPassword(user, request.body.new_password, actor.sessionId);
-      await options.events.record('password_changed', {
-        userId: user.id,
+      await options.users.setPassword(user, request.body.new_password, actor.sessionId, {
+        userId: actor.userId,
         sessionId: actor.sessionId,
         clientAddress: request.ip,
         requestId: request.id,

@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../../auth/index.js';
 import { resourcePaths } from '../../policy/index.js';
-import type { Authorizer, PublicUser, SecurityEventRecorder, UserService } from '../../services/index.js';
-import { assertNoAdminPower, ROLES } from '../../services/index.js';
+import {
+  type Authorizer,
+  type ChangeOptions,
+  DEFAULT_ROLE,
+  type PublicUser,
+  type UserService,
+} from '../../services/index.js';
 import type { UserAttributes } from '../../storage/index.js';
 import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
@@ -24,7 +28,7 @@ const user = {
   },
 } as const;
 
-/** Role names: admin, user, or any role the policy in force defines (checked by the user service). */
+/** Role names: any role the policy in force defines, or `user` (checked by the user service). */
 const roles = {
   type: 'array',
   items: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
@@ -57,9 +61,6 @@ interface UserChanges {
   attributes?: UserAttributes;
 }
 
-/** Admin accounts and the admin role are managed from interactive admin sessions only (see assertNoAdminPower). */
-const byAdminSession = (actor: Actor) => actor.kind === 'session';
-
 function toBody(u: PublicUser) {
   return { ...u, created_at: isoTime(u.createdAt), updated_at: isoTime(u.updatedAt) };
 }
@@ -68,7 +69,6 @@ export async function userRoutes(
   app: FastifyInstance,
   options: {
     users: UserService;
-    events: SecurityEventRecorder;
     authorizer: Pick<Authorizer, 'authorize' | 'roles'>;
   },
 ): Promise<void> {
@@ -78,7 +78,7 @@ export async function userRoutes(
     const defined = options.authorizer.roles();
     for (const role of new Set(roles)) {
       // A role the policy does not define is refused by the user service (400, naming the entry) instead.
-      if (!defined.has(role) && !ROLES.some((builtIn) => builtIn === role)) continue;
+      if (role !== DEFAULT_ROLE && !defined.has(role)) continue;
       options.authorizer.authorize(
         actorOf(request),
         'manage_users',
@@ -87,14 +87,36 @@ export async function userRoutes(
       );
     }
   };
-  const common = {
-    config: {
-      access: 'authenticated',
-      authorize: { action: 'manage_users', resource: resourcePaths.system('users') },
-    },
-  } as const;
-  const security = [{ bearerAuth: [] }, { apiKey: [] }];
+  // Who asks (for the service's checks and its security event): accounts that manage users change by session only.
+  const changeOptions = (request: FastifyRequest): ChangeOptions => {
+    const actor = actorOf(request);
+    return {
+      bySession: actor.kind === 'session',
+      mayHandleRoles: mayHandleRoles(request),
+      by: { userId: actor.userId, clientAddress: request.ip, requestId: request.id },
+    };
+  };
+  const routes = { users: options.users, changeOptions };
+  registerCreate(app, routes);
+  registerReads(app, routes);
+  registerChanges(app, routes);
+}
 
+/** Every user route asks for `manage_users` on `system/users` before its body is read. */
+const common = {
+  config: {
+    access: 'authenticated',
+    authorize: { action: 'manage_users', resource: resourcePaths.system('users') },
+  },
+} as const;
+const security = [{ bearerAuth: [] }, { apiKey: [] }];
+
+interface UserRouteDeps {
+  users: UserService;
+  changeOptions: (request: FastifyRequest) => ChangeOptions;
+}
+
+function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
   app.post<{
     Body: { username: string; password?: string; password_hash?: string } & Omit<UserChanges, 'disabled'>;
   }>(
@@ -136,26 +158,23 @@ export async function userRoutes(
         subject: who,
         attributes: claims,
       } = request.body;
-      if (!byAdminSession(actorOf(request))) assertNoAdminPower([], given);
-      mayHandleRoles(request)(given ?? ['user']);
-      const created = await options.users.create({
-        username,
-        roles: given ?? ['user'],
-        ...(who === undefined ? {} : { subject: who }),
-        ...(claims === undefined ? {} : { attributes: claims }),
-        ...(password === undefined ? {} : { password }),
-        ...(password_hash === undefined ? {} : { passwordHash: password_hash }),
-      });
-      await options.events.record('user_created', {
-        userId: actorOf(request).userId,
-        clientAddress: request.ip,
-        requestId: request.id,
-        detail: { target: created.id },
-      });
+      const created = await deps.users.create(
+        {
+          username,
+          roles: given ?? [DEFAULT_ROLE],
+          ...(who === undefined ? {} : { subject: who }),
+          ...(claims === undefined ? {} : { attributes: claims }),
+          ...(password === undefined ? {} : { password }),
+          ...(password_hash === undefined ? {} : { passwordHash: password_hash }),
+        },
+        deps.changeOptions(request),
+      );
       return reply.code(201).send(toBody(created));
     },
   );
+}
 
+function registerReads(app: FastifyInstance, deps: UserRouteDeps): void {
   app.get<{ Querystring: { cursor?: string; limit?: string } }>(
     '/v1/users',
     {
@@ -184,7 +203,7 @@ export async function userRoutes(
     },
     async (request) => {
       const { cursor, limit } = request.query;
-      const page = await options.users.list({
+      const page = await deps.users.list({
         limit: Number(limit ?? 50),
         ...(cursor === undefined ? {} : { cursor }),
       });
@@ -204,9 +223,11 @@ export async function userRoutes(
         response: responses({ 200: user }),
       },
     },
-    async (request) => toBody(await options.users.get(request.params.id)),
+    async (request) => toBody(await deps.users.get(request.params.id)),
   );
+}
 
+function registerChanges(app: FastifyInstance, deps: UserRouteDeps): void {
   app.patch<{ Params: { id: string }; Body: UserChanges }>(
     '/v1/users/:id',
     {
@@ -227,17 +248,7 @@ export async function userRoutes(
       },
     },
     async (request) => {
-      const updated = await options.users.update(request.params.id, request.body, {
-        byAdminSession: byAdminSession(actorOf(request)),
-        mayHandleRoles: mayHandleRoles(request),
-      });
-      await options.events.record('user_updated', {
-        userId: actorOf(request).userId,
-        clientAddress: request.ip,
-        requestId: request.id,
-        detail: { target: updated.id },
-      });
-      return toBody(updated);
+      return toBody(await deps.users.update(request.params.id, request.body, deps.changeOptions(request)));
     },
   );
 
@@ -254,16 +265,7 @@ export async function userRoutes(
       },
     },
     async (request, reply) => {
-      await options.users.delete(request.params.id, {
-        byAdminSession: byAdminSession(actorOf(request)),
-        mayHandleRoles: mayHandleRoles(request),
-      });
-      await options.events.record('user_deleted', {
-        userId: actorOf(request).userId,
-        clientAddress: request.ip,
-        requestId: request.id,
-        detail: { target: request.params.id },
-      });
+      await deps.users.delete(request.params.id, deps.changeOptions(request));
       return reply.code(204).send();
     },
   );

@@ -1,0 +1,73 @@
+/** Account creation: with a password (policy-checked, then hashed) or an imported argon2id/bcrypt hash. */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../errors.js';
+import type { UserAttributes, UserRecord } from '../../storage/index.js';
+import { toPublicUser } from './public-user.js';
+import {
+  assertKnownRoles,
+  type ChangeOptions,
+  recordAccountChange,
+  type UserServiceDeps,
+} from './user-common.js';
+import { assertManagersChangedBySession } from './user-managers.js';
+
+export function createUserCreation(deps: UserServiceDeps) {
+  return {
+    /** Creates an account; `options` as for update (an API key cannot create a user manager). */
+    async create(
+      input: {
+        username: string;
+        password?: string;
+        passwordHash?: string;
+        roles: string[];
+        subject?: string | null;
+        attributes?: UserAttributes;
+      },
+      options: ChangeOptions = { bySession: true },
+    ) {
+      assertKnownRoles(input.roles, deps.definedRoles());
+      assertManagersChangedBySession(options.bySession, deps.managerRoles(), [], input.roles);
+      options.mayHandleRoles?.(input.roles);
+      let passwordHash: string;
+      if (input.passwordHash !== undefined) {
+        if (!deps.isImportableHash(input.passwordHash)) {
+          throw new AppError('INVALID_PASSWORD_HASH', { field: 'password_hash' });
+        }
+        passwordHash = input.passwordHash;
+      } else if (input.password !== undefined) {
+        deps.policy.check(input.password, { username: input.username, field: 'password' });
+        passwordHash = await deps.hasher.hash(input.password);
+      } else {
+        throw new AppError('VALIDATION_FAILED', {
+          field: 'password',
+          message: 'password is required (or password_hash)',
+        });
+      }
+      if (await deps.users.existsByUsername(input.username))
+        throw new AppError('USERNAME_TAKEN', { field: 'username' });
+      const now = deps.clock();
+      const user: UserRecord = {
+        id: randomUUID(),
+        username: input.username,
+        passwordHash,
+        roles: [...new Set(input.roles)],
+        disabled: false,
+        credentialVersion: 0,
+        createdAt: now,
+        updatedAt: now,
+        subject: input.subject ?? null,
+        attributes: input.attributes ?? {},
+      };
+      try {
+        await deps.users.insert(user);
+      } catch (error) {
+        // A concurrent create of the same name loses on the unique index.
+        if (await deps.users.existsByUsername(input.username))
+          throw new AppError('USERNAME_TAKEN', { field: 'username' });
+        throw error;
+      }
+      await recordAccountChange(deps, 'user_created', options.by, user.id);
+      return toPublicUser(user);
+    },
+  };
+}

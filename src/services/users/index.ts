@@ -1,0 +1,9 @@
+export { type PublicUser, toPublicUser } from './public-user.js';
+export type { ManagerRoles } from './user-managers.js';
+export {
+  type ChangeContext,
+  type ChangeOptions,
+  createUserService,
+  DEFAULT_ROLE,
+  type UserService,
+} from './user-service.js';

@@ -1,0 +1,39 @@
+/** What of a user leaves the service: everything but the password hash; and the keyset cursor of user lists. */
+import { AppError } from '../../errors.js';
+import type { UserAttributes, UserRecord } from '../../storage/index.js';
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  roles: string[];
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+  subject: string | null;
+  attributes: UserAttributes;
+}
+
+export function toPublicUser(user: UserRecord): PublicUser {
+  const { passwordHash: _omitted, ...rest } = user;
+  return rest;
+}
+
+export interface UserCursor {
+  createdAt: number;
+  id: string;
+}
+
+export function encodeUserCursor(cursor: UserCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+/** The cursor of `value`; VALIDATION_FAILED naming `cursor` for anything this service did not hand out. */
+export function decodeUserCursor(value: string): UserCursor {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
+  } catch {
+    // fall through to the typed error
+  }
+  throw new AppError('VALIDATION_FAILED', { field: 'cursor', message: 'cursor is not a valid cursor' });
+}
