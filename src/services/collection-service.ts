@@ -73,7 +73,7 @@ export function createCollectionService(deps: {
       };
       await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
         if (!(await stores.collections.insert(row)))
-          throw new AppError('COLLECTION_EXISTS', { field: 'body.name' });
+          throw new AppError('COLLECTION_EXISTS', { field: 'name' });
         await deps.keys.createDataKey(stores.keys, row.keyId, 'collection');
         await deps.keys.createDataKey(stores.keys, row.indexKeyId, 'index');
         return [

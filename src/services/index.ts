@@ -3,7 +3,6 @@ export {
   type Authorizer,
   createAuthorizer,
   denialError,
-  PURPOSE_HEADER,
   policyActorOf,
 } from './authorizer.js';
 export {
@@ -62,11 +61,12 @@ export {
   type TokenSource,
 } from './tokens/index.js';
 export {
-  assertNoAdminPower,
+  type ChangeContext,
+  type ChangeOptions,
   createUserService,
+  DEFAULT_ROLE,
+  type ManagerRoles,
   type PublicUser,
-  ROLES,
-  type Role,
   toPublicUser,
   type UserService,
-} from './user-service.js';
+} from './users/index.js';

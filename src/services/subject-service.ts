@@ -62,7 +62,7 @@ export function createSubjectService(deps: {
       if (subject === null) {
         throw new AppError('SUBJECT_STATE_INCONSISTENT', { message: 'subject vanished while being created' });
       }
-      if (subject.erasedAt !== null) throw new AppError('SUBJECT_ERASED', { field: 'body.subject' });
+      if (subject.erasedAt !== null) throw new AppError('SUBJECT_ERASED', { field: 'subject' });
       return subject.keyId;
     },
     /**

@@ -30,17 +30,17 @@ describe('collection definitions', () => {
   });
 
   it.each([
-    [[{ name: 'Bad', type: 'string' }], 'body.fields/0/name'],
+    [[{ name: 'Bad', type: 'string' }], 'fields/0/name'],
     [
       [
         { name: 'a', type: 'string' },
         { name: 'a', type: 'text' },
       ],
-      'body.fields/1/name',
+      'fields/1/name',
     ],
-    [[{ name: 'subject', type: 'string' }], 'body.fields/0/name'],
-    [[{ name: 'a', type: 'money' }], 'body.fields/0/type'],
-    [[{ name: 'a', type: 'string', searchable: true }], 'body.fields/0/searchable'],
+    [[{ name: 'subject', type: 'string' }], 'fields/0/name'],
+    [[{ name: 'a', type: 'money' }], 'fields/0/type'],
+    [[{ name: 'a', type: 'string', searchable: true }], 'fields/0/searchable'],
   ])('refuses %j naming %s', (definition, field) => {
     expect(refusal(() => checkFieldDefinitions(definition))).toMatchObject({
       code: 'VALIDATION_FAILED',

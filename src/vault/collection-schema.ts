@@ -32,7 +32,7 @@ export function checkFieldDefinitions(
     searchable?: boolean;
     required?: boolean;
   }>,
-  path = 'body.fields',
+  path = 'fields',
 ): FieldDefinition[] {
   const seen = new Set<string>();
   return fields.map((field, i) => {

@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
 import type { DecideContext } from '../../policy/index.js';
-import { PURPOSE_HEADER } from '../../services/index.js';
+import { PURPOSE_HEADER } from '../field-location.js';
 
 const FIELD = `headers.${PURPOSE_HEADER}`;
 const PURPOSE = /^[a-z][a-z0-9_]{0,63}$/;

@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { AppError, ERRORS, type ErrorCode, PUBLIC_SERVER_ERRORS } from '../../errors.js';
 import { redactString } from '../../redact/index.js';
+import { locateField, locateMessage } from '../field-location.js';
 
 interface ValidationIssue {
   keyword: string;
@@ -86,11 +87,16 @@ function toAppError(error: FastifyError): AppError {
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
   const hidden = error.status >= 500 && !PUBLIC_SERVER_ERRORS.has(error.code);
+  const field = error.field === undefined || hidden ? undefined : locateField(request, error.field);
   return reply.code(error.status).send({
     error: {
       code: hidden ? 'INTERNAL_ERROR' : error.code,
-      message: hidden ? ERRORS.INTERNAL_ERROR.message : error.message,
-      ...(error.field === undefined ? {} : { field: error.field }),
+      message: hidden
+        ? ERRORS.INTERNAL_ERROR.message
+        : field === undefined || error.field === undefined
+          ? error.message
+          : locateMessage(error.message, error.field, field),
+      ...(field === undefined ? {} : { field }),
       request_id: request.id,
     },
   });

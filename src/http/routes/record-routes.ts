@@ -42,11 +42,20 @@ const written = {
   },
 } as const;
 
-export async function recordRoutes(
-  app: FastifyInstance,
-  options: { collections: CollectionService; records: RecordService; reader: RecordReader },
-): Promise<void> {
-  const { collections, records, reader } = options;
+interface RecordRouteDeps {
+  collections: CollectionService;
+  records: RecordService;
+  reader: RecordReader;
+}
+
+export async function recordRoutes(app: FastifyInstance, options: RecordRouteDeps): Promise<void> {
+  registerWrites(app, options);
+  registerQueries(app, options);
+  registerOne(app, options);
+}
+
+function registerWrites(app: FastifyInstance, options: RecordRouteDeps): void {
+  const { collections, records } = options;
 
   app.post<{ Params: { collection: string }; Body: { subject?: string; fields: Record<string, unknown> } }>(
     '/v1/collections/:collection/records',
@@ -83,6 +92,10 @@ export async function recordRoutes(
         .send({ id: created.id, revision: created.revision, created_at: isoTime(created.createdAt) });
     },
   );
+}
+
+function registerQueries(app: FastifyInstance, options: RecordRouteDeps): void {
+  const { collections, reader } = options;
 
   app.get<{ Params: { collection: string }; Querystring: ReadQuery & Record<string, string> }>(
     '/v1/collections/:collection/records',
@@ -163,7 +176,6 @@ export async function recordRoutes(
         ...(cursor === undefined ? {} : { cursor }),
         limit: limit ?? 50,
         reveal: [...new Set(reveal ?? [])],
-        revealPath: 'body.reveal',
         redaction: redaction ?? 'masked',
       });
       return {
@@ -172,6 +184,10 @@ export async function recordRoutes(
       };
     },
   );
+}
+
+function registerOne(app: FastifyInstance, options: RecordRouteDeps): void {
+  const { collections, records, reader } = options;
 
   app.get<{ Params: { collection: string; id: string }; Querystring: ReadQuery }>(
     '/v1/collections/:collection/records/:id',

@@ -43,7 +43,7 @@ export function createRecordCreation(deps: RecordWriteDeps, checks: WriteChecks)
   ): Promise<{ id: string; revision: number; createdAt: number }> {
     const values = checkRecordValues(collection.fields, input.fields, {
       partial: false,
-      path: 'body.fields',
+      path: 'fields',
     });
     const subject =
       input.subject === undefined ? null : { id: input.subject, hash: deps.subjects.hash(input.subject) };

@@ -17,8 +17,6 @@ export type RedactionLevel = Redaction;
 export interface ReadOptions {
   /** Sensitive fields (or `subject`) to return in plain. */
   reveal: readonly string[];
-  /** Where `reveal` came from, for errors: `query.reveal` (default) or `body.reveal`. */
-  revealPath?: string;
   /** Level of the other sensitive fields. */
   redaction: 'masked' | 'redacted';
 }
@@ -56,7 +54,7 @@ export const SUBJECT_MASK = '***';
 
 /** Refuses a `reveal` entry that is not a sensitive field of the collection (or `subject`). */
 export function checkReveal(collection: Collection, options: ReadOptions): void {
-  const path = options.revealPath ?? 'query.reveal';
+  const path = 'reveal';
   for (const name of options.reveal) {
     if (name === REVEAL_SUBJECT) continue;
     if (!fieldNamed(collection.fields, name, path).sensitive) {

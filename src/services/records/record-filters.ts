@@ -16,8 +16,8 @@ import type { RecordFacts } from './record-facts.js';
 
 /** The attribute filter for `filter.<name>=<text>` of a list query. */
 export function parseFilter(collection: Collection, name: string, text: string): AttributeFilter {
-  const path = `query.filter.${name}`;
-  const definition = fieldNamed(collection.fields, name, 'query.filter');
+  const path = `filter.${name}`;
+  const definition = fieldNamed(collection.fields, name, 'filter');
   if (definition.sensitive) throw new AppError('FIELD_NOT_FILTERABLE', { field: path });
   let raw: unknown = text;
   if (definition.type === 'integer' && /^-?\d{1,16}$/.test(text)) raw = Number(text);

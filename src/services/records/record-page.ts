@@ -25,8 +25,6 @@ const MAX_SCANNED = 2000;
 export interface PageQuery extends ReadOptions {
   cursor?: string;
   limit: number;
-  /** The request field the cursor came in, for errors. */
-  cursorPath: string;
 }
 
 /** Fetches up to `limit` candidate rows after the record id `after` (from the start when null). */
@@ -49,7 +47,7 @@ export function createRecordPager(deps: {
     fetch: FetchRows,
     keep: KeepRow,
   ) {
-    let after = deps.cursor.decode(collection, query.cursor, query.cursorPath);
+    let after = deps.cursor.decode(collection, query.cursor, 'cursor');
     const visible: Visible[] = [];
     let scanned = 0;
     let exhausted = false;

@@ -66,7 +66,7 @@ export function createRecordReader(deps: RecordReaderDeps) {
         caller,
         'record.list',
         collection,
-        { ...query, cursorPath: 'query.cursor' },
+        query,
         (after, limit) =>
           deps.stores.recordQueries.list(collection.id, { after, limit, attributes, indexes: [] }),
         // Filtering by a field is reading it: only records whose filtered fields the caller may read can match.

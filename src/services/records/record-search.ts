@@ -40,7 +40,7 @@ export function createRecordSearch(deps: Omit<RecordReaderDeps, 'audit' | 'curso
     const expected = new Map<string, string>();
     const versions = (await deps.stores.keys.liveVersions(collection.indexKeyId)).map((k) => k.version);
     for (const definition of definitions) {
-      const path = `body.where.${definition.name}`;
+      const path = `where.${definition.name}`;
       const value = normalizeFieldValue(definition.type, where[definition.name], path);
       if (!definition.sensitive) {
         attributes.push({ field: definition.name, value: indexedText(value) });
@@ -71,7 +71,7 @@ export function createRecordSearch(deps: Omit<RecordReaderDeps, 'audit' | 'curso
   ): Promise<RecordPage> {
     checkReveal(collection, query);
     const names = Object.keys(query.where);
-    const definitions = names.map((name) => fieldNamed(collection.fields, name, 'body.where'));
+    const definitions = names.map((name) => fieldNamed(collection.fields, name, 'where'));
     const sensitiveNames = definitions.filter((d) => d.sensitive).map((d) => d.name);
     const plainNames = definitions.filter((d) => !d.sensitive).map((d) => d.name);
     assertMaySearch(caller, collection, sensitiveNames);
@@ -80,7 +80,7 @@ export function createRecordSearch(deps: Omit<RecordReaderDeps, 'audit' | 'curso
       caller,
       'record.search',
       collection,
-      { ...query, cursorPath: 'body.cursor' },
+      query,
       (after, limit) => deps.stores.recordQueries.list(collection.id, { after, limit, attributes, indexes }),
       async (row, facts) =>
         mayMatch(deps.access, caller, 'search', collection, facts, sensitiveNames) &&

@@ -96,7 +96,7 @@ export function createRecordView(deps: { store: KeyStore; crypto: RecordCrypto; 
       if (!decision.allow) throw denialError(decision.reason);
       if (decision.redaction !== 'plain') {
         throw new AppError('FORBIDDEN', {
-          field: options.revealPath ?? 'query.reveal',
+          field: 'reveal',
           message: 'You may not see these fields in plain',
         });
       }

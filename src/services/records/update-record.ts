@@ -138,7 +138,7 @@ export function createRecordUpdate(deps: RecordWriteDeps, checks: WriteChecks) {
     id: string,
     input: { fields: Record<string, unknown> },
   ): Promise<Updated> {
-    const values = checkRecordValues(collection.fields, input.fields, { partial: true, path: 'body.fields' });
+    const values = checkRecordValues(collection.fields, input.fields, { partial: true, path: 'fields' });
     for (let attempt = 1; ; attempt++) {
       let outcome: Updated | null = null;
       await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {

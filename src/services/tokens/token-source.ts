@@ -27,7 +27,7 @@ export function createTokenSource(deps: Pick<TokenServiceDeps, 'collections' | '
       return await deps.collections.get(name);
     } catch (error) {
       if (isAppError(error, 'COLLECTION_NOT_FOUND')) {
-        throw new AppError('COLLECTION_NOT_FOUND', { field: 'body.source.collection' });
+        throw new AppError('COLLECTION_NOT_FOUND', { field: 'source.collection' });
       }
       throw error;
     }
@@ -42,18 +42,18 @@ export function createTokenSource(deps: Pick<TokenServiceDeps, 'collections' | '
     kind: TokenKind,
   ): Promise<ResolvedValue> {
     const definition = collection.fields.find((f) => f.name === source.field);
-    if (definition === undefined) throw new AppError('UNKNOWN_FIELD', { field: 'body.source.field' });
-    if (!definition.sensitive) throw new AppError('FIELD_NOT_SENSITIVE', { field: 'body.source.field' });
-    assertKindFits(kind, definition.type, 'body.source.field');
+    if (definition === undefined) throw new AppError('UNKNOWN_FIELD', { field: 'source.field' });
+    if (!definition.sensitive) throw new AppError('FIELD_NOT_SENSITIVE', { field: 'source.field' });
+    assertKindFits(kind, definition.type, 'source.field');
     const { row: record, facts } = await findVisibleRecord(
       stores.records,
       deps.access,
       caller,
       collection,
       source.record,
-      { field: 'body.source.record' },
+      { field: 'source.record' },
     );
-    await holdSubject(stores, record.subjectHash, 'body.source.record');
+    await holdSubject(stores, record.subjectHash, 'source.record');
     const decision = deps.access
       .fields(caller, 'tokenize', collection, facts, [definition.name])
       .get(definition.name);
@@ -62,7 +62,7 @@ export function createTokenSource(deps: Pick<TokenServiceDeps, 'collections' | '
       throw new AppError('FORBIDDEN', { message: 'You may tokenize only values you may see in plain' });
     }
     const sealed = sealedFieldsOf(record)[definition.name];
-    if (sealed === undefined) throw new AppError('FIELD_EMPTY', { field: 'body.source.field' });
+    if (sealed === undefined) throw new AppError('FIELD_EMPTY', { field: 'source.field' });
     const opened = await deps.crypto.open(stores.keys, locationOf(record), { [definition.name]: sealed });
     const value = opened[definition.name];
     if (value === undefined) throw new Error('sealed field did not open');
@@ -88,8 +88,8 @@ export function createTokenSource(deps: Pick<TokenServiceDeps, 'collections' | '
     input: TokenizeInput,
   ): Promise<(stores: Stores) => Promise<ResolvedValue>> {
     if ('type' in input) {
-      assertKindFits(input.kind, input.type, 'body.type');
-      const value = normalizeFieldValue(input.type, input.value, 'body.value');
+      assertKindFits(input.kind, input.type, 'type');
+      const value = normalizeFieldValue(input.type, input.value, 'value');
       const decision = deps.access.token(caller, 'tokenize', input.type, caller.actor.userId);
       if (!decision.allow) throw denialError(decision.reason);
       const origin = { subjectHash: null, collectionId: null, recordId: null, field: null };

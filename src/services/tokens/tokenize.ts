@@ -63,7 +63,7 @@ export function createTokenize(
     let result: Tokenized | undefined;
     await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
       const resolved = await resolve(stores);
-      const path = 'type' in input ? 'body.value' : 'body.source.field';
+      const path = 'type' in input ? 'value' : 'source.field';
       const token = computeToken(input.kind, resolved, hmacKeys, path);
       result = { token, kind: input.kind, type: resolved.type };
       const event = allowedEvent(
