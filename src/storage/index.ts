@@ -19,7 +19,13 @@ export type {
 } from './key-job-store.js';
 export type { DataKeyRow, KeyStore, MasterKeyRow } from './key-store.js';
 export { migrateToLatest } from './migrate.js';
-export { createPersistence, type Persistence, type Transactor } from './persistence.js';
+export {
+  createPersistence,
+  type Persistence,
+  type RolledBack,
+  rollBack,
+  type Transactor,
+} from './persistence.js';
 export type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from './policy-store.js';
 export type { AttributeFilter, IndexFilter, RecordQueryStore } from './record-query-store.js';
 export type { AttributeRow, BlindIndexRow, RecordChange, RecordRow, RecordStore } from './record-store.js';

@@ -9,9 +9,30 @@ import { runDurably } from './durable-transaction.js';
 import type { Database } from './schema.js';
 import { createStores, type Stores } from './stores.js';
 
-/** Runs work in one transaction: every write through the given stores commits together or none does. */
+const ROLLED_BACK: unique symbol = Symbol('rolled back');
+
+/** A transaction's answer that rolls it back: the transaction resolves to `value` and nothing it wrote stays. */
+export interface RolledBack<T> {
+  readonly [ROLLED_BACK]: true;
+  readonly value: T;
+}
+
+/** Returned from a transaction's work, rolls the transaction back and makes it resolve to `value`. */
+export function rollBack<T>(value: T): RolledBack<T> {
+  return { [ROLLED_BACK]: true, value };
+}
+
+function isRolledBack(value: unknown): value is RolledBack<unknown> {
+  return typeof value === 'object' && value !== null && ROLLED_BACK in value;
+}
+
+/**
+ * Runs work in one transaction: every write through the given stores commits together or none does. Work that
+ * returns `rollBack(value)` undoes its writes and the transaction resolves to `value` (no exception for control
+ * flow); work that throws rolls back and the transaction rejects with the error.
+ */
 export interface Transactor {
-  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+  transaction<T>(work: (stores: Stores) => Promise<T | RolledBack<T>>): Promise<T>;
 }
 
 export interface Persistence extends Transactor {
@@ -23,12 +44,22 @@ export interface Persistence extends Transactor {
 }
 
 /** Runs `work` in one transaction with stores bound to it. */
-export function inTransaction<T>(
+export async function inTransaction<T>(
   db: Kysely<Database>,
   kind: DatabaseKind,
-  work: (stores: Stores) => Promise<T>,
+  work: (stores: Stores) => Promise<T | RolledBack<T>>,
 ): Promise<T> {
-  return db.transaction().execute((trx) => work(createStores(trx, kind)));
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const result = await work(createStores(trx, kind));
+      // Kysely rolls back only when the callback throws: the marker is thrown here and caught below, nowhere else.
+      if (isRolledBack(result)) throw result;
+      return result;
+    });
+  } catch (error) {
+    if (isRolledBack(error)) return error.value as T;
+    throw error;
+  }
 }
 
 /** The persistence of an opened database. */

@@ -16,6 +16,7 @@ import {
   type DatabaseHandle,
   migrateToLatest,
   openDatabase,
+  rollBack,
   type SecurityEvent,
   type SessionRecord,
   type SigningKeyRecord,
@@ -212,15 +213,24 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         expect(await stores.users.list({ after: null, limit: 3 })).toEqual(all.slice(0, 3));
       });
 
-      it('counts enabled admins only', async () => {
-        const before = await stores.users.countEnabledAdmins();
+      it('counts enabled holders of any of the given roles only', async () => {
+        const before = await stores.users.countEnabledWithAnyRole(['admin']);
+        const beforeEither = await stores.users.countEnabledWithAnyRole(['admin', 'support']);
         await stores.users.insert(userRecord({ roles: ['admin'] }));
         await stores.users.insert(userRecord({ roles: ['user', 'admin'] }));
         await stores.users.insert(userRecord({ roles: ['admin'], disabled: true }));
         await stores.users.insert(userRecord({ roles: ['user'] }));
         // A role merely containing the word is not the admin role.
         await stores.users.insert(userRecord({ roles: ['administrator'] }));
-        expect(await stores.users.countEnabledAdmins()).toBe(before + 2);
+        expect(await stores.users.countEnabledWithAnyRole(['admin'])).toBe(before + 2);
+        await stores.users.insert(userRecord({ roles: ['support'] }));
+        await stores.users.insert(userRecord({ roles: ['support_x'] }));
+        expect(await stores.users.countEnabledWithAnyRole(['admin', 'support'])).toBe(beforeEither + 3);
+        expect(await stores.users.countEnabledWithAnyRole([])).toBe(0);
+        // Locking takes the same rows (an `_` may take a few more); it changes nothing.
+        await stores.users.lockEnabledWithAnyRole(['admin', 'support']);
+        await stores.users.lockEnabledWithAnyRole([]);
+        expect(await stores.users.countEnabledWithAnyRole(['admin', 'support'])).toBe(beforeEither + 3);
       });
 
       it('counts users', async () => {
@@ -628,6 +638,23 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         expect(await stores.users.findByUsername(user.username)).toBeNull();
         expect(await stores.sessions.findSession(session.id)).toBeNull();
         expect(await stores.users.count()).toBe(before);
+      });
+
+      it('roll back every write and resolve to the value when the work returns rollBack(value)', async () => {
+        const user = userRecord();
+        const session = sessionRecord(user.id);
+        const result = await createPersistence(opened.handle).transaction(async (tx) => {
+          await tx.users.insert(user);
+          await tx.sessions.insertSession(session);
+          expect(await tx.users.findById(user.id)).toEqual(user);
+          return rollBack('lease lost');
+        });
+        expect(result).toBe('lease lost');
+        expect(await stores.users.findById(user.id)).toBeNull();
+        expect(await stores.sessions.findSession(session.id)).toBeNull();
+        // The connection is usable afterwards (SQLite has one: a transaction left open would block this).
+        await createPersistence(opened.handle).transaction(async (tx) => tx.users.insert(user));
+        expect(await stores.users.findById(user.id)).toEqual(user);
       });
 
       it('roll back earlier writes when a later statement fails', async () => {

@@ -14,21 +14,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.js';
-import type { KeyJobKind, KeyJobRow, Stores, Transactor } from '../../storage/index.js';
+import type { KeyJobKind, Stores, Transactor } from '../../storage/index.js';
 import type { JobHandler } from './job-handler.js';
-
-const MAX_CONSECUTIVE_FAILURES = 3;
-const RETRY_DELAY_MS = 1000;
+import { type JobRunContext, runJob } from './run-job.js';
 
 export interface KeyJobRunnerOptions {
   batchSize: number;
   pauseMs: number;
   leaseMs: number;
   settleMs: number;
-}
-
-class LeaseLost extends Error {
-  override name = 'LeaseLost';
 }
 
 export function createKeyJobRunner(
@@ -49,6 +43,13 @@ export function createKeyJobRunner(
   let active: Promise<void> | null = null;
   let wakeRequested = false;
   let interruptSleep: (() => void) | null = null;
+
+  const context: JobRunContext = {
+    ...deps,
+    owner,
+    isStopped: () => stopped,
+    sleep: (ms) => sleep(ms),
+  };
 
   function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -91,107 +92,8 @@ export function createKeyJobRunner(
       if (stopped) return;
       const now = deps.clock();
       if (!(await deps.stores.keyJobs.claim(job.id, owner, now, now + deps.leaseMs))) continue;
-      await run(job);
+      await runJob(context, deps.handlers[job.kind], job);
     }
-  }
-
-  async function run(job: KeyJobRow): Promise<void> {
-    const handler = deps.handlers[job.kind];
-    let { cursor, done, total } = job;
-    let failures = 0;
-    deps.logger.info(
-      { jobId: job.id, kind: job.kind, cursor: cursor === '' ? null : 'resumed' },
-      'key job running',
-    );
-    try {
-      await handler.prepare(job);
-      while (!stopped) {
-        try {
-          let committed: { cursor: string; done: number; total: number } | null = null;
-          const passed = await handler.batch(job, cursor, deps.batchSize, async (stores, next, count) => {
-            const now = deps.clock();
-            const progress = { cursor: next, done: done + count, total: Math.max(total, done + count) };
-            const held = await stores.keyJobs.advance(job.id, owner, {
-              ...progress,
-              now,
-              leaseUntil: now + deps.leaseMs,
-            });
-            if (!held) throw new LeaseLost();
-            committed = progress;
-          });
-          failures = 0;
-          if (passed > 0 && committed !== null) {
-            ({ cursor, done, total } = committed);
-            await sleep(deps.pauseMs);
-            continue;
-          }
-          const step = await finishPass(handler, job, { done, total });
-          if (step.next === 'done') {
-            await handler.afterRetire(job);
-            deps.logger.info({ jobId: job.id, kind: job.kind, done: step.done }, 'key job completed');
-            return;
-          }
-          cursor = '';
-          total = step.total;
-          await sleep(step.next === 'wait' ? Math.min(1000, deps.settleMs) : Math.max(deps.pauseMs, 100));
-        } catch (err) {
-          if (err instanceof LeaseLost) throw err;
-          failures += 1;
-          deps.logger.error({ err, jobId: job.id, failures }, 'key job batch failed');
-          if (failures >= MAX_CONSECUTIVE_FAILURES) {
-            await deps.stores.keyJobs.finish(job.id, owner, {
-              status: 'failed',
-              done,
-              now: deps.clock(),
-              error: 'stopped after repeated errors; old key versions stay live',
-            });
-            return;
-          }
-          await sleep(RETRY_DELAY_MS);
-        }
-      }
-      await deps.stores.keyJobs.release(job.id, owner);
-    } catch (err) {
-      if (err instanceof LeaseLost) {
-        deps.logger.warn({ jobId: job.id }, 'key job lease lost; another process continues it');
-        return;
-      }
-      throw err;
-    }
-  }
-
-  /** After a pass: passes again while something depends on an old version, else retires and completes. */
-  async function finishPass(
-    handler: JobHandler,
-    job: KeyJobRow,
-    progress: { done: number; total: number },
-  ): Promise<{ next: 'again' | 'wait'; total: number } | { next: 'done'; done: number }> {
-    return deps.transactor.transaction(async (stores) => {
-      const now = deps.clock();
-      const left = await handler.remaining(stores, job);
-      if (left > 0 || now - job.createdAt < deps.settleMs) {
-        const total = Math.max(progress.total, progress.done + left);
-        const held = await stores.keyJobs.advance(job.id, owner, {
-          cursor: '',
-          done: progress.done,
-          total,
-          now,
-          leaseUntil: now + deps.leaseMs,
-        });
-        if (!held) throw new LeaseLost();
-        return { next: left > 0 ? 'again' : 'wait', total };
-      }
-      await handler.retire(stores, job, now);
-      const done = Math.max(progress.done, progress.total);
-      const held = await stores.keyJobs.finish(job.id, owner, {
-        status: 'completed',
-        done,
-        now,
-        error: null,
-      });
-      if (!held) throw new LeaseLost();
-      return { next: 'done', done };
-    });
   }
 
   return {

@@ -11,7 +11,7 @@ import type { BlindIndexRow, RecordRow, Stores, Transactor } from '../../storage
 import { type Collection, toCollection } from '../collection-service.js';
 import type { KeyService } from '../key-service.js';
 import { contentOf, openFieldsOf, type RecordCrypto } from '../records/index.js';
-import { type JobHandler, retireVersionsBelow } from './job-handler.js';
+import { commitBatch, type JobHandler, retireVersionsBelow } from './job-handler.js';
 
 interface IndexedCollection extends Collection {
   searchable: string[];
@@ -50,21 +50,24 @@ export function createIndexRebuild(deps: {
       const version = await deps.keys.currentVersion(deps.stores.keys, collection.indexKeyId);
       const rebuilt: Array<{ row: RecordRow; indexes: BlindIndexRow[] }> = [];
       for (const row of rows) rebuilt.push({ row, indexes: await indexesOf(collection, row, version) });
-      await deps.transactor.transaction(async (stores) => {
-        for (const { row, indexes } of rebuilt) {
-          // Bumping the revision orders this rewrite against concurrent writes of the same record.
-          const unchanged = await stores.records.update(row.id, row.revision, contentOf(row));
-          if (!unchanged) continue;
-          await stores.records.replaceSideTables(row, {
-            fields: [],
-            attributes: [],
-            indexedFields: collection.searchable,
-            indexes,
-          });
-        }
-        await commit(stores, last.id, rows.length);
-      });
-      return rows.length;
+      return commitBatch(
+        deps.transactor,
+        commit,
+        { cursor: last.id, passed: rows.length },
+        async (stores) => {
+          for (const { row, indexes } of rebuilt) {
+            // Bumping the revision orders this rewrite against concurrent writes of the same record.
+            const unchanged = await stores.records.update(row.id, row.revision, contentOf(row));
+            if (!unchanged) continue;
+            await stores.records.replaceSideTables(row, {
+              fields: [],
+              attributes: [],
+              indexedFields: collection.searchable,
+              indexes,
+            });
+          }
+        },
+      );
     },
     async remaining(stores, job) {
       const collection = await collectionOf(stores, job);

@@ -11,7 +11,7 @@
 import type { RecordChange, RecordRow, Stores, Transactor } from '../../storage/index.js';
 import type { KeyService } from '../key-service.js';
 import { contentOf, locationOf, type RecordCrypto, sealedFieldsOf } from '../records/index.js';
-import { type JobHandler, retireVersionsBelow } from './job-handler.js';
+import { commitBatch, type JobHandler, retireVersionsBelow } from './job-handler.js';
 
 function keyIdOf(job: { keyId: string | null }): string {
   if (job.keyId === null) throw new Error('a collection key job names its key');
@@ -46,12 +46,15 @@ export function createRecordReencryption(deps: {
       // Decrypt and encrypt outside the transaction, so it holds its locks only for the writes.
       const changes: Array<{ row: RecordRow; change: RecordChange }> = [];
       for (const row of rows) changes.push({ row, change: await reencrypt(row, target) });
-      await deps.transactor.transaction(async (stores) => {
-        // A false update means a concurrent write moved the record first: it is on the newest version already.
-        for (const { row, change } of changes) await stores.records.update(row.id, row.revision, change);
-        await commit(stores, last.id, rows.length);
-      });
-      return rows.length;
+      return commitBatch(
+        deps.transactor,
+        commit,
+        { cursor: last.id, passed: rows.length },
+        async (stores) => {
+          // A false update means a concurrent write moved the record first: it is on the newest version already.
+          for (const { row, change } of changes) await stores.records.update(row.id, row.revision, change);
+        },
+      );
     },
     async remaining(stores, job) {
       return stores.recordQueries.countUnderOldKey(keyIdOf(job), job.toVersion);

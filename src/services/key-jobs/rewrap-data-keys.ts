@@ -9,7 +9,7 @@
  */
 import type { Stores, Transactor } from '../../storage/index.js';
 import type { KeyService } from '../key-service.js';
-import type { JobHandler } from './job-handler.js';
+import { commitBatch, type JobHandler } from './job-handler.js';
 
 export function createDataKeyRewrap(deps: {
   transactor: Transactor;
@@ -26,12 +26,11 @@ export function createDataKeyRewrap(deps: {
       const rows = await deps.stores.keys.listWrappedBelow(job.toVersion, limit);
       const last = rows[rows.length - 1];
       if (last === undefined) return 0;
-      await deps.transactor.transaction(async (stores) => {
+      const progress = { cursor: `${last.keyId}:${last.version}`, passed: rows.length };
+      return commitBatch(deps.transactor, commit, progress, async (stores) => {
         for (const row of rows)
           await deps.keys.rewrap(stores.keys, { keyId: row.keyId, keyVersion: row.version });
-        await commit(stores, `${last.keyId}:${last.version}`, rows.length);
       });
-      return rows.length;
     },
     async remaining(stores, job) {
       return stores.keys.countWrappedBelow(job.toVersion);
