@@ -9,12 +9,17 @@
  *   refusals (`auth.lockout` when the block is a lockout); an unknown username appears there only as its HMAC;
  * - hashes made with older parameters, and imported bcrypt hashes, are replaced with current argon2id on success.
  */
-import { AppError, isAppError } from '../errors.js';
-import type { SecurityEventRecorder, SessionService } from '../services/index.js';
-import type { UserRecord, UserStore } from '../storage/index.js';
+import { AppError } from '../errors.js';
+import type { SessionService } from '../services/index.js';
+import type { UserStore } from '../storage/index.js';
 import type { AccessTokens } from './access-token.js';
-import type { LoginThrottle } from './login-throttle.js';
-import type { PasswordHasher } from './password-hash.js';
+import { createPasswordCheck, type PasswordCheckDeps } from './password-check.js';
+
+export interface LoginDeps extends PasswordCheckDeps {
+  users: Pick<UserStore, 'findByUsername' | 'findById' | 'rehashPassword'>;
+  sessions: SessionService;
+  accessTokens: AccessTokens;
+}
 
 export interface TokenPair {
   accessToken: string;
@@ -23,82 +28,13 @@ export interface TokenPair {
   refreshToken: string;
 }
 
-export function createLoginFlow(deps: {
-  users: Pick<UserStore, 'findByUsername' | 'findById' | 'rehashPassword'>;
-  hasher: PasswordHasher;
-  throttle: LoginThrottle;
-  sessions: SessionService;
-  accessTokens: AccessTokens;
-  events: SecurityEventRecorder;
-  clock: () => number;
-}) {
+export function createLoginFlow(deps: LoginDeps) {
   async function pair(userId: string, sessionId: string, refreshToken: string): Promise<TokenPair> {
     const accessToken = await deps.accessTokens.issue({ userId, sessionId });
     return { accessToken, tokenType: 'Bearer', expiresIn: deps.accessTokens.ttlSeconds, refreshToken };
   }
 
-  /** Checks a password for a known or unknown username under the throttle; the user when (and only when) it matched. */
-  async function checkPassword(
-    username: string,
-    password: string,
-    clientAddress: string,
-    requestId?: string,
-  ): Promise<UserRecord> {
-    const context = { clientAddress, ...(requestId === undefined ? {} : { requestId }) };
-    const decision = await deps.throttle.begin(username, clientAddress);
-    // Refusals are audit events only, not security events: that table has no retention and an attacker decides
-    // how many refusals there are (the trail grows at most at the rate the throttle lets attempts through plus
-    // the refusals; see README, Audit trail).
-    if (!decision.allowed) {
-      // Best effort like the event itself: a failed lookup names the actor by the username's HMAC instead.
-      const known = await deps.users.findByUsername(username).catch(() => null);
-      await deps.events.rateLimited({
-        action: decision.lockout ? 'auth.lockout' : 'auth.login',
-        ...(known === null ? { unknownUsername: username } : { userId: known.id }),
-        ...context,
-      });
-      throw new AppError('TOO_MANY_ATTEMPTS', { retryAfter: decision.retryAfterSeconds });
-    }
-    const user = await deps.users.findByUsername(username);
-    let result: Awaited<ReturnType<PasswordHasher['verify']>>;
-    try {
-      if (user === null) await deps.hasher.verifyDummy(password);
-      result =
-        user === null
-          ? { ok: false, needsRehash: false }
-          : await deps.hasher.verify(user.passwordHash, password);
-    } catch (error) {
-      // Refused for load before any hashing: this attempt tells nothing about the password, so it does not count.
-      if (isAppError(error, 'SERVICE_BUSY')) await deps.throttle.cancel(username, clientAddress);
-      throw error;
-    }
-    if (user === null) {
-      // The username goes to the audit trail as its HMAC only (the actor), never into security_events.
-      await deps.events.record('login_failed', {
-        ...context,
-        unknownUsername: username,
-        detail: { reason: 'unknown_user' },
-      });
-      throw new AppError('INVALID_CREDENTIALS');
-    }
-    if (!result.ok || user.disabled) {
-      const reason = result.ok ? 'disabled' : 'wrong_password';
-      await deps.events.record('login_failed', { userId: user.id, ...context, detail: { reason } });
-      throw new AppError('INVALID_CREDENTIALS');
-    }
-    await deps.throttle.succeeded(username, clientAddress);
-    if (result.needsRehash) {
-      // Best effort (a busy server skips it; the next login retries) and conditional: if the password changed
-      // meanwhile, the old password's rehash must not overwrite it.
-      try {
-        const stronger = await deps.hasher.hash(password);
-        await deps.users.rehashPassword(user.id, user.passwordHash, stronger, deps.clock());
-      } catch (error) {
-        if (!isAppError(error, 'SERVICE_BUSY')) throw error;
-      }
-    }
-    return user;
-  }
+  const checkPassword = createPasswordCheck(deps);
 
   return {
     checkPassword,

@@ -12,12 +12,10 @@
  *   live database in the same transaction (records emptied, tokens deleted), so there is nothing left to decrypt.
  * Threats addressed: database or backup disclosure without the root key. Not addressed: a compromised process.
  */
-import { randomBytes } from 'node:crypto';
-import { createDataKey, open, type RootKey, seal, unwrapDataKey, wrapDataKey } from '../crypto/index.js';
+import { createDataKey, type RootKey, unwrapDataKey, wrapDataKey } from '../crypto/index.js';
 import { AppError } from '../errors.js';
 import type { DataKeyPurpose, KeyStore } from '../storage/index.js';
-
-const MASTER_KEY_BYTES = 32;
+import { createMasterKeys } from './master-keys.js';
 
 export interface DataKeyRef {
   keyId: string;
@@ -58,49 +56,9 @@ export function createKeyService(deps: {
   clock: () => number;
   cacheSize: number;
 }): KeyService {
-  const masters = new Map<number, Buffer>();
-  let newestMaster = 0;
+  const masters = createMasterKeys(deps);
   const cache = new Map<string, Buffer>();
   const cacheKey = (ref: DataKeyRef) => `${ref.keyId}\u0000${ref.keyVersion}`;
-  const masterAad = (version: number) => `strongroom.master-key.v1:${version}`;
-
-  async function reloadMasters(): Promise<void> {
-    const rows = await deps.store.listMasterKeys();
-    for (const row of rows) {
-      if (row.retiredAt !== null) {
-        masters.delete(row.version);
-        continue;
-      }
-      if (!masters.has(row.version)) {
-        masters.set(row.version, open(deps.rootKey.get(), row.wrapped, masterAad(row.version)));
-      }
-      newestMaster = Math.max(newestMaster, row.version);
-    }
-  }
-
-  async function master(version: number): Promise<Buffer> {
-    let key = masters.get(version);
-    if (key === undefined) {
-      await reloadMasters();
-      key = masters.get(version);
-    }
-    if (key === undefined) {
-      throw new AppError('MASTER_KEY_UNAVAILABLE', {
-        message: `master key version ${version} is not available`,
-      });
-    }
-    return key;
-  }
-
-  async function insertMaster(store: KeyStore, version: number): Promise<boolean> {
-    const key = randomBytes(MASTER_KEY_BYTES);
-    return store.insertMasterKey({
-      version,
-      wrapped: seal(deps.rootKey.get(), key, masterAad(version)),
-      createdAt: deps.clock(),
-      retiredAt: null,
-    });
-  }
 
   function remember(ref: DataKeyRef, key: Buffer): void {
     const id = cacheKey(ref);
@@ -110,33 +68,22 @@ export function createKeyService(deps: {
   }
 
   return {
-    async init() {
-      await reloadMasters();
-      if (newestMaster === 0) {
-        await insertMaster(deps.store, 1);
-        // Whether this node's insert won or another node's did, the stored row is the truth.
-        await reloadMasters();
-      }
-    },
+    init: () => masters.init(),
     currentMasterVersion: () => {
-      if (newestMaster === 0) throw new AppError('SEALED');
-      return newestMaster;
+      if (masters.newest() === 0) throw new AppError('SEALED');
+      return masters.newest();
     },
-    async rotateMaster(store) {
-      const rows = await store.listMasterKeys();
-      const version = rows.reduce((max, row) => Math.max(max, row.version), 0) + 1;
-      return (await insertMaster(store, version)) ? version : null;
-    },
-    reloadMasters,
+    rotateMaster: (store) => masters.rotate(store),
+    reloadMasters: () => masters.reload(),
     async createDataKey(store, keyId, purpose, version = 1) {
-      const masterVersion = newestMaster;
+      const masterVersion = masters.newest();
       const ref = { keyId, keyVersion: version };
       const dataKey = createDataKey();
       await store.insertDataKey({
         keyId,
         version,
         purpose,
-        wrapped: wrapDataKey(await master(masterVersion), dataKey, ref),
+        wrapped: wrapDataKey(await masters.get(masterVersion), dataKey, ref),
         masterVersion,
         createdAt: deps.clock(),
         retiredAt: null,
@@ -162,16 +109,18 @@ export function createKeyService(deps: {
           message: 'data key version was retired while still in use',
         });
       }
-      const key = unwrapDataKey(await master(row.masterVersion), row.wrapped, ref);
+      const key = unwrapDataKey(await masters.get(row.masterVersion), row.wrapped, ref);
       remember(ref, key);
       return key;
     },
     async rewrap(store, ref) {
+      const target = masters.newest();
       const row = await store.findDataKey(ref.keyId, ref.keyVersion);
-      if (row === null || row.wrapped === '' || row.masterVersion === newestMaster) return;
-      const key = unwrapDataKey(await master(row.masterVersion), row.wrapped, ref);
-      const wrapped = wrapDataKey(await master(newestMaster), key, ref);
-      await store.rewrapDataKey(ref.keyId, ref.keyVersion, wrapped, newestMaster);
+      if (row === null || row.wrapped === '' || row.masterVersion === target) return;
+      const key = unwrapDataKey(await masters.get(row.masterVersion), row.wrapped, ref);
+      // Wrapped by, and labelled with, the one version read above, even if a reload meanwhile found a newer one.
+      const wrapped = wrapDataKey(await masters.get(target), key, ref);
+      await store.rewrapDataKey(ref.keyId, ref.keyVersion, wrapped, target);
     },
     forget(keyId) {
       for (const id of [...cache.keys()]) if (id.startsWith(`${keyId}\u0000`)) cache.delete(id);

@@ -105,8 +105,12 @@ function parseTime(value: string | undefined, field: string): number | undefined
 }
 
 export async function auditRoutes(app: FastifyInstance, options: { audit: AuditTrail }): Promise<void> {
-  const { audit } = options;
+  registerEvents(app, options.audit);
+  registerSubjectHash(app, options.audit);
+  registerVerification(app, options.audit);
+}
 
+function registerEvents(app: FastifyInstance, audit: AuditTrail): void {
   app.get<{ Querystring: EventQuery }>(
     '/v1/audit/events',
     {
@@ -175,7 +179,9 @@ export async function auditRoutes(app: FastifyInstance, options: { audit: AuditT
       };
     },
   );
+}
 
+function registerSubjectHash(app: FastifyInstance, audit: AuditTrail): void {
   app.post<{ Body: { value: string } }>(
     '/v1/audit/hash',
     {
@@ -207,7 +213,9 @@ export async function auditRoutes(app: FastifyInstance, options: { audit: AuditT
       return { hmac };
     },
   );
+}
 
+function registerVerification(app: FastifyInstance, audit: AuditTrail): void {
   app.get(
     '/v1/audit/checkpoints',
     {

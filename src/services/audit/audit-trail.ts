@@ -16,18 +16,21 @@
  * checkpoints); a data change or a read escaping the trail. Not addressed: events after the newest checkpoint
  * can be dropped by someone who can rewrite the database (export checkpoints off the host often).
  */
-import { type AuditEvent, type ChainedEvent, type Checkpoint, chainEvent } from '../../audit/index.js';
+import type { AuditEvent, ChainedEvent } from '../../audit/index.js';
 import type { RootKey } from '../../crypto/index.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { AuditEventFilter, AuditStore, Persistence, Stores } from '../../storage/index.js';
+import type { AuditEventFilter, Persistence, Stores } from '../../storage/index.js';
 import { type AuditInput, toAuditEvent } from './audit-input.js';
+import { appendChained } from './chain-append.js';
 import { createCheckpointSigner } from './checkpoint-signer.js';
-import { fromEventRow, toEventRow } from './event-row.js';
+import { fromEventRow } from './event-row.js';
 import { createGroupCommit } from './group-commit.js';
 import { createIdentifierHmac } from './identifier-hmac.js';
 import { createJsonlMirror, type JsonlMirror } from './jsonl-mirror.js';
 import { type CheckpointExport, exportStoredCheckpoints } from './stored-chain.js';
+import { createTrailHealth, type TrailHealth } from './trail-health.js';
+import { createTrailMaintenance } from './trail-maintenance.js';
 
 export interface AuditSettings {
   /** Events written per transaction by `record`. */
@@ -49,7 +52,29 @@ export interface AuditSettings {
 type Queued = AuditEvent;
 
 const TICK_MS = 1000;
-const PRUNE_EVERY_MS = 3_600_000;
+
+/** `record`'s queue: events wait for a batch, which commits durably before any of them resolves. */
+function createRecordQueue(
+  persistence: Pick<Persistence, 'durableTransaction'>,
+  health: TrailHealth,
+  settings: Pick<AuditSettings, 'batchSize' | 'queueLimit' | 'flushDelayMs'>,
+) {
+  return createGroupCommit<Queued>({
+    batchSize: settings.batchSize,
+    maxQueued: settings.queueLimit,
+    flushDelayMs: settings.flushDelayMs,
+    onOverflow: () => new AppError('SERVICE_BUSY', { retryAfter: 1 }),
+    async write(items) {
+      try {
+        await persistence.durableTransaction((trxStore) => appendChained(trxStore, items));
+      } catch (error) {
+        throw health.fail(error, 'write');
+      }
+      health.succeed();
+    },
+  });
+}
+
 export function createAuditTrail(deps: {
   persistence: Pick<Persistence, 'stores' | 'transaction' | 'durableTransaction'>;
   rootKey: Pick<RootKey, 'get' | 'derive' | 'isSealed'>;
@@ -68,116 +93,25 @@ export function createAuditTrail(deps: {
           readAfter: async (afterSeq, limit) =>
             (await store.listEvents({ afterSeq }, limit)).map(fromEventRow),
         });
-  let healthy = true;
-  let lastCheckpoint = { seq: 0, at: clock() };
-  let lastPruneAt = Number.NEGATIVE_INFINITY;
+  const health = createTrailHealth(logger);
+  const maintenance = createTrailMaintenance({
+    persistence,
+    store,
+    signer,
+    rootKey: deps.rootKey,
+    mirror,
+    health,
+    clock,
+    settings,
+  });
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> | null = null;
 
-  const fail = (error: unknown, what: string): AppError => {
-    if (healthy) logger.error({ err: error }, `audit trail unavailable: ${what} failed`);
-    healthy = false;
-    return new AppError('AUDIT_UNAVAILABLE', { cause: error });
-  };
-  const succeed = () => {
-    if (!healthy) logger.info('audit trail writable again');
-    healthy = true;
-  };
-
-  /** Chains and inserts `events` after the locked head, with `trxStore` bound to the appending transaction. */
-  async function append(trxStore: AuditStore, inputs: readonly Queued[]): Promise<ChainedEvent[]> {
-    const head = await trxStore.lockHead();
-    let prev = head.hash;
-    const chained = inputs.map((built, i) => {
-      const event = chainEvent(prev, { ...built, seq: head.seq + i + 1 });
-      prev = event.hash;
-      return event;
-    });
-    await trxStore.appendRows(chained.map(toEventRow), { seq: head.seq + chained.length, hash: prev });
-    return chained;
-  }
-
-  const queue = createGroupCommit<Queued>({
-    batchSize: settings.batchSize,
-    maxQueued: settings.queueLimit,
-    flushDelayMs: settings.flushDelayMs,
-    onOverflow: () => new AppError('SERVICE_BUSY', { retryAfter: 1 }),
-    async write(items) {
-      try {
-        await persistence.durableTransaction((trxStore) => append(trxStore, items));
-      } catch (error) {
-        throw fail(error, 'write');
-      }
-      succeed();
-    },
-  });
-
-  async function checkpointNow(): Promise<Checkpoint | null> {
-    const head = await store.readHead();
-    const latest = await store.latestCheckpoint();
-    if (head.seq === 0 || (latest !== undefined && Number(latest.seq) >= head.seq)) {
-      return latest === undefined ? null : { ...latest, seq: Number(latest.seq) };
-    }
-    const checkpoint = signer.sign({ seq: head.seq, hash: head.hash });
-    await store.insertCheckpoint(checkpoint, clock());
-    lastCheckpoint = { seq: checkpoint.seq, at: clock() };
-    return checkpoint;
-  }
-
-  async function prune(): Promise<{ removed: number; anchorSeq: number }> {
-    if (settings.retentionDays === 0) return { removed: 0, anchorSeq: (await store.readHead()).anchorSeq };
-    const cutoff = clock() - settings.retentionDays * 86_400_000;
-    return persistence.transaction(async ({ audit: trxStore }) => {
-      const head = await trxStore.lockHead();
-      const target = await trxStore.prunableCheckpoint(head.seq, cutoff);
-      if (target === undefined || Number(target.seq) <= head.anchorSeq) {
-        return { removed: 0, anchorSeq: head.anchorSeq };
-      }
-      const removed = await trxStore.pruneThrough(Number(target.seq), target.hash);
-      return { removed, anchorSeq: Number(target.seq) };
-    });
-  }
-
-  /** Write probe while unhealthy: inserts a row and rolls it back, leaving no trace. */
-  async function probe(): Promise<void> {
-    // A sentinel: thrown to roll the probe back, caught below by identity; it never leaves this function.
-    const rollback = new AppError('INTERNAL_ERROR', { message: 'probe rollback' });
-    try {
-      await persistence.transaction(async ({ audit: trxStore }) => {
-        const head = await trxStore.lockHead();
-        const time = new Date(clock()).toISOString();
-        const event = toAuditEvent(
-          { actor: null, action: 'audit.query', outcome: 'allowed' },
-          head.seq + 1,
-          time,
-        );
-        await trxStore.insertEvent(toEventRow(chainEvent(head.hash, event)));
-        throw rollback;
-      });
-    } catch (error) {
-      if (error !== rollback) throw error;
-    }
-    succeed();
-  }
-
-  async function tick(): Promise<void> {
-    if (!healthy) await probe().catch(() => undefined);
-    if (!deps.rootKey.isSealed() && signer.isReady()) {
-      const head = await store.readHead();
-      const due =
-        head.seq - lastCheckpoint.seq >= settings.checkpointEvents ||
-        (head.seq > lastCheckpoint.seq && clock() - lastCheckpoint.at >= settings.checkpointSeconds * 1000);
-      if (due) await checkpointNow();
-      if (clock() - lastPruneAt >= PRUNE_EVERY_MS) {
-        lastPruneAt = clock();
-        await prune();
-      }
-    }
-    await mirror?.catchUp();
-  }
+  const queue = createRecordQueue(persistence, health, settings);
 
   const runTick = (): Promise<void> => {
-    ticking ??= tick()
+    ticking ??= maintenance
+      .tick()
       .catch((error: unknown) => logger.error({ err: error }, 'audit trail maintenance failed'))
       .finally(() => {
         ticking = null;
@@ -211,14 +145,14 @@ export function createAuditTrail(deps: {
       const time = new Date(clock()).toISOString();
       const queued = inputs.map((input) => toAuditEvent(input, 1, time));
       try {
-        return await append(stores.audit, queued);
+        return await appendChained(stores.audit, queued);
       } catch (error) {
-        throw fail(error, 'in-transaction append');
+        throw health.fail(error, 'in-transaction append');
       }
     },
     hmacIdentifier: createIdentifierHmac(deps.rootKey),
     /** Signs the current head now (if it moved since the last checkpoint); null for an empty trail. */
-    checkpointNow,
+    checkpointNow: maintenance.checkpointNow,
     exportCheckpoints: (): Promise<CheckpointExport> => exportStoredCheckpoints(store),
     /** Events matching `filter` after `cursor` (a seq), in seq order; `nextCursor` is null on the last page. */
     async query(filter: AuditEventFilter, limit: number) {
@@ -227,13 +161,12 @@ export function createAuditTrail(deps: {
       const last = events.at(-1);
       return { events, nextCursor: rows.length > limit && last !== undefined ? last.seq : null };
     },
-    prune,
-    isHealthy: () => healthy,
+    prune: maintenance.prune,
+    isHealthy: health.isHealthy,
     /** Loads (or creates) the checkpoint signing key and starts the maintenance timer; call once unsealed. */
     async start(): Promise<void> {
       await signer.init();
-      const latest = await store.latestCheckpoint();
-      lastCheckpoint = { seq: latest === undefined ? 0 : Number(latest.seq), at: clock() };
+      await maintenance.resume();
       if (timer === null) {
         timer = setInterval(() => void runTick(), TICK_MS);
         timer.unref();

@@ -1,0 +1,80 @@
+/** The shape of Strongroom's configuration (loaded and validated by src/config.ts). */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Where the root key comes from: `auto` (configured key, key file or development key file) or a sealed keyring. */
+export type KeyringMode = 'auto' | 'sealed';
+
+export interface ThrottleConfig {
+  /** Failures allowed before delays start. */
+  freeAttempts: number;
+  /** Failures after which the key is locked out for `lockoutSeconds`. */
+  lockoutAfter: number;
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+  lockoutSeconds: number;
+}
+
+/** The audit trail (src/services/audit): group commit, checkpoints, mirror and retention. */
+export interface AuditConfig {
+  batchSize: number;
+  flushDelayMs: number;
+  queueLimit: number;
+  checkpointEvents: number;
+  checkpointSeconds: number;
+  /** JSONL copy of every committed event, or null. */
+  mirrorFile: string | null;
+  /** 0 keeps every event; otherwise events older than this, behind a signed checkpoint, are pruned. */
+  retentionDays: number;
+}
+
+/** `production` refuses to start with development keys, certificates, debug logging or an initial password file. */
+export type Mode = 'development' | 'production';
+
+export interface Config {
+  mode: Mode;
+  dataDir: string;
+  host: string;
+  port: number;
+  httpPort: number | null;
+  tlsCertPath: string | null;
+  tlsKeyPath: string | null;
+  logLevel: LogLevel;
+  trustProxy: boolean | string;
+  databaseUrl: string | null;
+  databaseSchema: string | null;
+  sqlitePath: string;
+  masterKeyFile: string;
+  masterKey: string | null;
+  /** `sealed`: the root key is recovered from Shamir shares at run time, never read from env or a file. */
+  keyring: KeyringMode;
+  keyringFile: string;
+  redisUrl: string | null;
+  redisKeyPrefix: string;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  signingKeyRotationSeconds: number;
+  passwordMinLength: number;
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  throttle: { account: ThrottleConfig; address: ThrottleConfig };
+  bodyLimitBytes: number;
+  verifiedTokenCacheSize: number;
+  /** Password hashes computed at once (default: cores + 1) and allowed to wait (beyond: 503 SERVICE_BUSY). */
+  hashConcurrency: number;
+  hashQueueLimit: number;
+  /** Key rotation jobs: records per batch (one transaction), pause between batches, lease, and the wait before
+   * old versions are retired (at least as long as any write transaction may last). */
+  keyJobBatchSize: number;
+  keyJobPauseMs: number;
+  keyJobLeaseMs: number;
+  keyJobSettleMs: number;
+  /** A policy document (JSON or YAML) installed at start when it differs from the stored one; null: none. */
+  policyFile: string | null;
+  /** Plaintext data keys kept in memory (LRU); beyond, keys are unwrapped again on use. */
+  dataKeyCacheSize: number;
+  audit: AuditConfig;
+}
+
+/** Settings given on the command line; undefined means "not given". */
+export type ConfigFlags = Partial<Record<string, string | number | boolean | undefined>>;
