@@ -9,7 +9,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { open, type RootKey, seal } from '../crypto/index.js';
 import { AppError } from '../errors.js';
-import type { SigningKeyStore } from '../storage/index.js';
+import { decodePublicJwk, type SigningKeyStore } from '../storage/index.js';
 
 interface LoadedKey {
   kid: string;
@@ -71,7 +71,7 @@ export function createSigningKeyring(deps: {
   async function load(): Promise<void> {
     const rows = await deps.store.listUsable(deps.clock() - graceMs);
     keys = rows.map((row) => {
-      const publicJwk = JSON.parse(row.publicJwk) as JWK;
+      const publicJwk = decodePublicJwk('signing_keys.public_jwk', row.publicJwk) as JWK;
       return {
         kid: row.kid,
         publicKey: createPublicKey({ key: publicJwk as never, format: 'jwk' }),

@@ -2,18 +2,11 @@
  * Reads one setting: the command-line flag, else the `STRONGROOM_*` environment variable, else the default.
  * Invalid values are CONFIG_* errors naming the setting and its variable, never echoing the value (it may be a key).
  */
-import { AppError, isAppError } from '../errors.js';
+import { AppError, type ErrorCode, isAppError } from '../errors.js';
 import type { ConfigFlags } from './types.js';
 
 /** Codes of configuration errors (internal: they stop the process and never reach a client). */
-export type ConfigErrorCode =
-  | 'CONFIG_NOT_A_NUMBER'
-  | 'CONFIG_OUT_OF_RANGE'
-  | 'CONFIG_INVALID_VALUE'
-  | 'CONFIG_CONFLICT'
-  | 'CONFIG_PRODUCTION_REFUSED'
-  | 'CONFIG_POLICY_FILE_UNREADABLE'
-  | 'CONFIG_POLICY_FILE_INVALID';
+export type ConfigErrorCode = Extract<ErrorCode, `CONFIG_${string}`>;
 
 /** A configuration error: an AppError whose `field` is the setting; the message names it, never its value. */
 export function configError(code: ConfigErrorCode, setting: string, message: string): AppError {

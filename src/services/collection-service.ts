@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';
-import type { CollectionRow, Stores, Transactor } from '../storage/index.js';
-import { checkFieldDefinitions, type FieldDefinition } from '../vault/index.js';
+import { type CollectionRow, decodeFieldList, type Stores, type Transactor } from '../storage/index.js';
+import { checkFieldDefinitions, type FieldDefinition, isFieldType } from '../vault/index.js';
 import type { AuditInput, AuditTrail } from './audit/index.js';
 import type { KeyService } from './key-service.js';
 import { inAuditedTransaction } from './records/record-transaction.js';
@@ -36,7 +36,11 @@ export function toCollection(row: CollectionRow): Collection {
   return {
     id: row.id,
     name: row.name,
-    fields: JSON.parse(row.fields) as FieldDefinition[],
+    fields: decodeFieldList('collections.fields', row.fields).map(({ type, ...rest }) => {
+      if (!isFieldType(type))
+        throw new AppError('INTERNAL_ERROR', { message: 'stored column collections.fields is not valid' });
+      return { ...rest, type };
+    }),
     keyId: row.keyId,
     indexKeyId: row.indexKeyId,
     createdAt: row.createdAt,

@@ -10,6 +10,12 @@ export {
 } from './audit-store.js';
 export type { CollectionRow, CollectionStore } from './collection-store.js';
 export { type DatabaseHandle, type DatabaseKind, type DatabaseOptions, openDatabase } from './database.js';
+export {
+  decodeFieldList,
+  decodePublicJwk,
+  decodeScalarRecord,
+  decodeStringRecord,
+} from './json-column.js';
 export type {
   KeyJobKind,
   KeyJobProgress,

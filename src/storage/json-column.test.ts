@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import { decodeNullableScalarRecord, decodeScalarRecord, decodeStringArray } from './json-column.js';
+import {
+  decodeFieldList,
+  decodeNullableScalarRecord,
+  decodePublicJwk,
+  decodeScalarRecord,
+  decodeStringArray,
+  decodeStringRecord,
+} from './json-column.js';
 import { toUserRecord } from './user-store.js';
 
 const userRow = {
@@ -68,5 +75,46 @@ describe('JSON column decoders', () => {
   it('refuse non-scalar attribute values', () => {
     expect(codeOf(() => decodeScalarRecord('c', '{"a":[1]}'))).toBe('INTERNAL_ERROR');
     expect(decodeScalarRecord('c', '{"a":1,"b":true,"c":"x"}')).toEqual({ a: 1, b: true, c: 'x' });
+  });
+});
+
+describe('record, collection and key columns', () => {
+  const field = { name: 'ssn', type: 'ssn', sensitive: true, searchable: true, required: false };
+
+  it('decode what the services store', () => {
+    expect(decodeStringRecord('records.sealed_fields', '{"ssn":"v1.abc"}')).toEqual({ ssn: 'v1.abc' });
+    expect(decodeFieldList('collections.fields', JSON.stringify([field]))).toEqual([field]);
+    expect(
+      decodePublicJwk('signing_keys.public_jwk', '{"kty":"OKP","crv":"Ed25519","x":"AA"}'),
+    ).toMatchObject({
+      kty: 'OKP',
+    });
+  });
+
+  it('refuse every wrongly shaped value with INTERNAL_ERROR', () => {
+    for (const text of ['nope', '[]', '{"a":1}', '{"a":null}', 'null'])
+      expect(codeOf(() => decodeStringRecord('c', text))).toBe('INTERNAL_ERROR');
+    for (const bad of [{}, { ...field, name: 1 }, { ...field, sensitive: 'yes' }, null, 'ssn'])
+      expect(codeOf(() => decodeFieldList('c', JSON.stringify([bad])))).toBe('INTERNAL_ERROR');
+    expect(codeOf(() => decodeFieldList('c', '{"name":"x"}'))).toBe('INTERNAL_ERROR');
+    // A stored private key where a public one belongs is refused, never published.
+    for (const text of ['{}', '{"kty":1}', '{"kty":"OKP","x":"AA","d":"secret"}', '[]'])
+      expect(codeOf(() => decodePublicJwk('c', text))).toBe('INTERNAL_ERROR');
+  });
+
+  it('give back every object of strings, and refuse any other value inside it', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.string()), (value) => {
+        expect(decodeStringRecord('c', JSON.stringify(value))).toEqual(value);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1 }), (value) => {
+        const allStrings = Object.values(value).every((v) => typeof v === 'string');
+        expect(codeOf(() => decodeStringRecord('c', JSON.stringify(value)))).toBe(
+          allStrings ? null : 'INTERNAL_ERROR',
+        );
+      }),
+    );
   });
 });

@@ -54,3 +54,41 @@ export function decodeNullableScalarRecord(column: string, text: string): Record
   }
   return value as Record<string, Scalar | null>;
 }
+
+/** A JSON object whose values are strings (a record's sealed field ciphertexts). */
+export function decodeStringRecord(column: string, text: string): Record<string, string> {
+  const value = parse(column, text);
+  if (!isRecord(value) || !Object.values(value).every((item) => typeof item === 'string'))
+    throw corrupt(column);
+  return value as Record<string, string>;
+}
+
+/** A collection's field list: objects with a name, a type and the three flags. */
+export function decodeFieldList(
+  column: string,
+  text: string,
+): Array<{ name: string; type: string; sensitive: boolean; searchable: boolean; required: boolean }> {
+  const value = parse(column, text);
+  if (!Array.isArray(value)) throw corrupt(column);
+  return value.map((item: unknown) => {
+    if (
+      !isRecord(item) ||
+      typeof item.name !== 'string' ||
+      typeof item.type !== 'string' ||
+      typeof item.sensitive !== 'boolean' ||
+      typeof item.searchable !== 'boolean' ||
+      typeof item.required !== 'boolean'
+    ) {
+      throw corrupt(column);
+    }
+    const { name, type, sensitive, searchable, required } = item;
+    return { name, type, sensitive, searchable, required };
+  });
+}
+
+/** A public JWK: an object with a string `kty` and no private members (`d`). */
+export function decodePublicJwk(column: string, text: string): Record<string, unknown> & { kty: string } {
+  const value = parse(column, text);
+  if (!isRecord(value) || typeof value.kty !== 'string' || 'd' in value) throw corrupt(column);
+  return value as Record<string, unknown> & { kty: string };
+}

@@ -9,7 +9,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { ChainedEvent } from '../../audit/index.js';
 import { type ChainProblem, type ChainVerdict, type Checkpoint, verifyChain } from '../../audit/index.js';
-import type { AuditStore } from '../../storage/index.js';
+import { type AuditStore, decodePublicJwk } from '../../storage/index.js';
 import { fromPublicJwk } from './checkpoint-signer.js';
 import { fromEventRow } from './event-row.js';
 
@@ -49,7 +49,10 @@ export async function exportStoredCheckpoints(
   ]);
   return {
     format: 'strongroom-audit-checkpoints-v1',
-    keys: keys.map((k) => JSON.parse(k.publicJwk) as CheckpointExport['keys'][number]),
+    keys: keys.map(
+      (k) =>
+        decodePublicJwk('audit_signing_keys.public_jwk', k.publicJwk) as CheckpointExport['keys'][number],
+    ),
     checkpoints: checkpoints.map((c) => ({
       seq: Number(c.seq),
       hash: c.hash,

@@ -2,7 +2,7 @@
  * The facts policy conditions may compare about a record. They are always read from the stored row (creator,
  * keyed subject HMAC, non-sensitive values), never from a request, so a caller cannot claim a record is theirs.
  */
-import type { RecordRow } from '../../storage/index.js';
+import { decodeScalarRecord, type RecordRow } from '../../storage/index.js';
 import type { FieldValue } from '../../vault/index.js';
 
 /** What conditions may compare about a record. */
@@ -17,6 +17,6 @@ export function factsOf(row: Pick<RecordRow, 'createdBy' | 'subjectHash' | 'plai
   return {
     createdBy: row.createdBy,
     subjectHash: row.subjectHash,
-    plain: JSON.parse(row.plainFields) as Record<string, FieldValue>,
+    plain: decodeScalarRecord('records.plain_fields', row.plainFields),
   };
 }

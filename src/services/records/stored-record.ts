@@ -3,7 +3,7 @@
  * record, key id and version) and the sealed values themselves. Deriving the location from the row, in one place,
  * keeps readers, writers, tokenization and the key jobs from ever opening a value under another record's binding.
  */
-import type { KeyStore, RecordChange, RecordRow } from '../../storage/index.js';
+import { decodeStringRecord, type KeyStore, type RecordChange, type RecordRow } from '../../storage/index.js';
 import type { FieldValue } from '../../vault/index.js';
 import type { RecordCrypto, RecordLocation } from './record-crypto.js';
 
@@ -16,7 +16,7 @@ export function locationOf(row: Located): RecordLocation {
 
 /** The row's sealed values by field name (the subject id is kept apart, in `subjectSealed`). */
 export function sealedFieldsOf(row: Pick<RecordRow, 'sealedFields'>): Record<string, string> {
-  return JSON.parse(row.sealedFields) as Record<string, string>;
+  return decodeStringRecord('records.sealed_fields', row.sealedFields);
 }
 
 /** The row's content as stored: the base of a rewrite that changes only what it overrides. */
