@@ -16,10 +16,15 @@ export interface ThrottleConfig {
 
 /** The audit trail (src/services/audit): group commit, checkpoints, mirror and retention. */
 export interface AuditConfig {
+  /** Events written per transaction by `record`. */
   batchSize: number;
+  /** Extra wait for more events before writing an idle queue (0: next event-loop turn). */
   flushDelayMs: number;
+  /** Events allowed to wait; beyond, `record` rejects with SERVICE_BUSY. */
   queueLimit: number;
+  /** Sign the head after this many events … */
   checkpointEvents: number;
+  /** … or after this many seconds, whichever comes first (when there are new events). */
   checkpointSeconds: number;
   /** JSONL copy of every committed event, or null. */
   mirrorFile: string | null;

@@ -17,6 +17,7 @@
  * can be dropped by someone who can rewrite the database (export checkpoints off the host often).
  */
 import type { AuditEvent, ChainedEvent } from '../../audit/index.js';
+import type { AuditConfig } from '../../config.js';
 import type { RootKey } from '../../crypto/index.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -32,21 +33,8 @@ import { type CheckpointExport, exportStoredCheckpoints } from './stored-chain.j
 import { createTrailHealth, type TrailHealth } from './trail-health.js';
 import { createTrailMaintenance } from './trail-maintenance.js';
 
-export interface AuditSettings {
-  /** Events written per transaction by `record`. */
-  batchSize: number;
-  /** Extra wait for more events before writing an idle queue (0: next event-loop turn). */
-  flushDelayMs: number;
-  /** Events allowed to wait; beyond, `record` rejects with SERVICE_BUSY. */
-  queueLimit: number;
-  /** Sign the head after this many events … */
-  checkpointEvents: number;
-  /** … or after this many seconds, whichever comes first (when there are new events). */
-  checkpointSeconds: number;
-  mirrorFile: string | null;
-  /** 0 keeps every event. */
-  retentionDays: number;
-}
+/** The trail's settings, as configured (src/config/types.ts documents each). */
+export type AuditSettings = AuditConfig;
 
 /** An event checked and built by `toAuditEvent` when submitted; `append` gives it its seq. */
 type Queued = AuditEvent;

@@ -32,6 +32,26 @@ afterAll(async () => {
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** A run context for `owner` that stops once `stopAfter` pauses have been taken. */
+function contextFor(owner: string, stopAfter = Number.POSITIVE_INFINITY) {
+  let pauses = 0;
+  return {
+    transactor: persistence,
+    stores: persistence.stores,
+    clock: Date.now,
+    logger: silent,
+    batchSize: 10,
+    pauseMs: 0,
+    leaseMs: 60_000,
+    settleMs: 0,
+    owner,
+    isStopped: () => pauses >= stopAfter,
+    sleep: async () => {
+      pauses += 1;
+    },
+  };
+}
+
 async function runningJob(): Promise<KeyJobRow> {
   const now = Date.now();
   const job: KeyJobRow = {
@@ -83,23 +103,7 @@ describe('runJob under a lease held by another process', () => {
     const now = Date.now();
     expect(await persistence.stores.keyJobs.claim(job.id, 'other-node', now, now + 60_000)).toBe(true);
     const marker = `lease_test_${randomUUID().slice(0, 8)}`;
-    await runJob(
-      {
-        transactor: persistence,
-        stores: persistence.stores,
-        clock: Date.now,
-        logger: silent,
-        batchSize: 10,
-        pauseMs: 0,
-        leaseMs: 60_000,
-        settleMs: 0,
-        owner: 'this-node',
-        isStopped: () => false,
-        sleep: async () => undefined,
-      },
-      markingHandler(marker),
-      job,
-    );
+    await runJob(contextFor('this-node', 5), markingHandler(marker), job);
     // The batch's write went with its progress: neither committed.
     expect(await persistence.stores.securityEvents.list({ type: marker as never })).toEqual([]);
     expect(await persistence.stores.keyJobs.find(job.id)).toMatchObject({
@@ -114,27 +118,8 @@ describe('runJob under a lease held by another process', () => {
     const now = Date.now();
     expect(await persistence.stores.keyJobs.claim(job.id, 'this-node', now, now + 60_000)).toBe(true);
     const marker = `lease_test_${randomUUID().slice(0, 8)}`;
-    let batches = 0;
-    await runJob(
-      {
-        transactor: persistence,
-        stores: persistence.stores,
-        clock: Date.now,
-        logger: silent,
-        batchSize: 10,
-        pauseMs: 0,
-        leaseMs: 60_000,
-        settleMs: 0,
-        owner: 'this-node',
-        // Stops after two batches: the runner gives the lease up.
-        isStopped: () => batches >= 2,
-        sleep: async () => {
-          batches += 1;
-        },
-      },
-      markingHandler(marker),
-      job,
-    );
+    // Stops after two batches: the runner gives the lease up.
+    await runJob(contextFor('this-node', 2), markingHandler(marker), job);
     expect(await persistence.stores.securityEvents.list({ type: marker as never })).toHaveLength(2);
     expect(await persistence.stores.keyJobs.find(job.id)).toMatchObject({
       status: 'running',
