@@ -72,6 +72,8 @@ describe('production checks', () => {
   });
 
   it('rejects an unknown mode', () => {
-    expect(() => loadConfig({ mode: 'prod' })).toThrow(/mode/);
+    expect(() => loadConfig({ mode: 'prod' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID_VALUE', field: 'mode' }),
+    );
   });
 });
