@@ -66,11 +66,15 @@ export const ERRORS = {
   KEY_JOB_RUNNING: { status: 409, message: 'A key job is already running for this key' },
   ALREADY_UNSEALED: { status: 409, message: 'The vault is already unsealed' },
   SUBJECT_ERASED: { status: 410, message: "The subject's data has been erased" },
-  LAST_ADMIN: { status: 409, message: 'The last enabled admin cannot be removed or demoted' },
+  LAST_ADMIN: {
+    status: 409,
+    message:
+      'The last enabled account that can manage users or the policy cannot be removed, disabled or demoted',
+  },
   POLICY_LOCKOUT: {
     status: 409,
     message:
-      'The policy would leave you unable to change it: keep manage_policies on system/policies for your roles',
+      'The policy would lock administrators out: keep manage_policies on system/policies for your roles, and manage_users and manage_policies for some enabled account',
   },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   URL_TOO_LONG: { status: 414, message: 'The request URL is too long' },

@@ -18,7 +18,6 @@ import {
 } from '../auth/index.js';
 import type { Config } from '../config.js';
 import type { RootKeyHolder } from '../crypto/index.js';
-import { resourcePaths } from '../policy/index.js';
 import {
   type Authorizer,
   createApiKeyService,
@@ -83,8 +82,7 @@ export function createIdentity(deps: {
     hasher,
     policy: createPasswordPolicy({ minLength: config.passwordMinLength }),
     isImportableHash: (value) => isImportableHash(value, hasher.params),
-    managerRoles: () =>
-      deps.authorizer.rolesAllowed('manage_users', { path: resourcePaths.system('users'), sensitive: false }),
+    administration: () => deps.authorizer.administration(),
     events: deps.events,
     clock,
   });

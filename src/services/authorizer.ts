@@ -19,9 +19,11 @@ import {
   type Decision,
   type DenyReason,
   decide,
+  type Policy,
   type PolicyActor,
   type PolicyResource,
   type Redaction,
+  resourcePaths,
 } from '../policy/index.js';
 import type { PolicyService } from './policy-service.js';
 
@@ -51,6 +53,44 @@ export function denialError(reason: DenyReason): AppError {
     default:
       return new AppError('FORBIDDEN', { message: FORBIDDEN_MESSAGES[reason] });
   }
+}
+
+/** A test of a whole role list: may an account holding exactly these roles do something? */
+export type RoleTest = (roles: readonly string[]) => boolean;
+
+/** Who can administer: manage users (`manage_users` on `system/users`) and the policy (`manage_policies`). */
+export interface Administration {
+  users: RoleTest;
+  policies: RoleTest;
+}
+
+/**
+ * Whether an account holding `roles` is allowed `action` on `resource` with some purpose the policy configures
+ * or with none: a rule restricted to a purpose still makes its holder an administrator (they only have to state
+ * it). The whole role list is decided, so a deny rule on one role takes the power of another away. Attributes
+ * are not considered: conditions compare record facts, which administrative resources do not have.
+ */
+export function mayEver(
+  policy: Policy,
+  roles: readonly string[],
+  action: Action,
+  resource: PolicyResource,
+): boolean {
+  const actor: PolicyActor = { id: '', subject: '', roles: [...roles], attributes: {} };
+  if (decide(policy, actor, action, resource, {}).allow) return true;
+  for (const purpose of policy.purposes)
+    if (decide(policy, actor, action, resource, { purpose }).allow) return true;
+  return false;
+}
+
+/** The administration tests of `policy`. */
+export function administrationOf(policy: Policy): Administration {
+  const users = { path: resourcePaths.system('users'), sensitive: false };
+  const policies = { path: resourcePaths.system('policies'), sensitive: false };
+  return {
+    users: (roles) => mayEver(policy, roles, 'manage_users', users),
+    policies: (roles) => mayEver(policy, roles, 'manage_policies', policies),
+  };
 }
 
 export function createAuthorizer(deps: { policies: Pick<PolicyService, 'policy'> }) {
@@ -90,18 +130,9 @@ export function createAuthorizer(deps: { policies: Pick<PolicyService, 'policy'>
       return new Set(deps.policies.policy().roles.keys());
     },
 
-    /**
-     * The roles that, held alone and without attributes or a purpose, are allowed `action` on `resource` by the
-     * policy in force: who the policy makes an administrator of something, without naming a role in code.
-     */
-    rolesAllowed(action: Action, resource: PolicyResource): ReadonlySet<string> {
-      const policy = deps.policies.policy();
-      const allowed = new Set<string>();
-      for (const role of policy.roles.keys()) {
-        const actor: PolicyActor = { id: '', subject: '', roles: [role], attributes: {} };
-        if (decide(policy, actor, action, resource, {}).allow) allowed.add(role);
-      }
-      return allowed;
+    /** What accounts may administer under `policy` (default: the policy in force); see administrationOf. */
+    administration(policy: Policy = deps.policies.policy()): Administration {
+      return administrationOf(policy);
     },
   };
 }

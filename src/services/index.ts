@@ -1,6 +1,8 @@
 export { type ApiKeyService, createApiKeyService, type PublicApiKey } from './api-key-service.js';
 export {
+  type Administration,
   type Authorizer,
+  administrationOf,
   createAuthorizer,
   denialError,
   policyActorOf,
@@ -61,11 +63,11 @@ export {
   type TokenSource,
 } from './tokens/index.js';
 export {
+  administratorsRemain,
   type ChangeContext,
   type ChangeOptions,
   createUserService,
   DEFAULT_ROLE,
-  type ManagerRoles,
   type PublicUser,
   toPublicUser,
   type UserService,

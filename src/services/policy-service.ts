@@ -141,9 +141,13 @@ export function createPolicyService(deps: {
      * Compiles and stores a new version, then puts it in force; throws VALIDATION_FAILED (`$…` path) first, and
      * whatever `accept` throws for the compiled policy (nothing is stored then).
      */
-    async put(document: unknown, by: ChangedBy, accept?: (policy: Policy) => void): Promise<PolicyVersion> {
+    async put(
+      document: unknown,
+      by: ChangedBy,
+      accept?: (policy: Policy) => void | Promise<void>,
+    ): Promise<PolicyVersion> {
       const policy = compilePolicy(document);
-      accept?.(policy);
+      await accept?.(policy);
       const stored = await store(document, policy, 'api', by);
       swap(stored);
       return stored;

@@ -19,7 +19,7 @@ import { createUserStore } from './user-store.js';
 /** Every store bound to one connection or transaction. */
 export function createStores(db: Kysely<Database>, kind: DatabaseKind) {
   return {
-    users: createUserStore(db),
+    users: createUserStore(db, kind),
     sessions: createSessionStore(db),
     apiKeys: createApiKeyStore(db),
     signingKeys: createSigningKeyStore(db),

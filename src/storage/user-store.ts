@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { DatabaseKind } from './database.js';
 import { decodeStringArray } from './json-column.js';
 import type { Database } from './schema.js';
 import { createUserReads } from './user-reads.js';
@@ -12,25 +13,36 @@ export {
   usernameKey,
 } from './user-record.js';
 
-/** Enabled role holders, locked and counted, so that racing changes cannot remove the last user manager. */
-function createUserRoleGuards(db: Kysely<Database>) {
+/** Enabled accounts, locked and listed, so that racing changes cannot remove the last administrator. */
+function createUserRoleGuards(db: Kysely<Database>, kind: DatabaseKind) {
   return {
     /**
-     * Locks the rows of enabled users holding any of `roles` until the transaction ends, so that concurrent
-     * demotions, disables and deletions of them run one after the other: under PostgreSQL's READ COMMITTED each
-     * would otherwise count the other as remaining and both would commit, leaving none. A no-op UPDATE takes the row
-     * locks on PostgreSQL and the write lock on SQLite with the same SQL. Role names are policy identifiers
-     * (`[A-Za-z0-9_.:-]`, no `%`): an `_` in one may match another character too, which only locks more rows; the
-     * count that follows is exact.
+     * Locks, until the transaction ends, the row of user `id` and of every enabled user, so that a change of `id`
+     * decided from what these rows say (who still administers) runs after, never beside, another such change: under
+     * PostgreSQL's READ COMMITTED two demotions would otherwise each count the other as remaining and both commit.
+     * PostgreSQL: `SELECT … FOR UPDATE` in id order (one order for everyone, so two lockers cannot deadlock; no row
+     * is rewritten). SQLite: a no-op UPDATE of the row takes the database's write lock, which serializes writers.
      */
-    async lockEnabledWithAnyRole(roles: readonly string[]): Promise<void> {
-      if (roles.length === 0) return;
+    async lockForAdministration(id: string): Promise<void> {
+      if (kind === 'postgres') {
+        await db
+          .selectFrom('users')
+          .select('id')
+          .where((eb) => eb.or([eb('disabled', '=', 0), eb('id', '=', id)]))
+          .orderBy('id')
+          .forUpdate()
+          .execute();
+        return;
+      }
       await db
         .updateTable('users')
         .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-        .where('disabled', '=', 0)
-        .where((eb) => eb.or(roles.map((role) => eb('roles', 'like', `%${JSON.stringify(role)}%`))))
+        .where('id', '=', id)
         .execute();
+    },
+    async listEnabledRoles(): Promise<Array<{ id: string; roles: string[] }>> {
+      const rows = await db.selectFrom('users').select(['id', 'roles']).where('disabled', '=', 0).execute();
+      return rows.map((r) => ({ id: r.id, roles: decodeStringArray('users.roles', r.roles) }));
     },
     async countEnabledWithAnyRole(roles: readonly string[]): Promise<number> {
       const rows = await db.selectFrom('users').select('roles').where('disabled', '=', 0).execute();
@@ -41,8 +53,8 @@ function createUserRoleGuards(db: Kysely<Database>) {
   };
 }
 
-export function createUserStore(db: Kysely<Database>) {
-  return { ...createUserReads(db), ...createUserWrites(db), ...createUserRoleGuards(db) };
+export function createUserStore(db: Kysely<Database>, kind: DatabaseKind) {
+  return { ...createUserReads(db), ...createUserWrites(db), ...createUserRoleGuards(db, kind) };
 }
 
 export type UserStore = ReturnType<typeof createUserStore>;

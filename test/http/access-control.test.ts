@@ -299,12 +299,15 @@ function expectedOutcome(route: RouteCase, actor: ActorName): Outcome {
 }
 
 /**
- * Accounts holding a role that manages users (and grants of one) change from an interactive session only: under
- * the policy that gives `manage_users` to `user`, the accounts these routes touch (role `user`) are managers, so an
- * API key is refused even though its role may manage users.
+ * Accounts holding a role that manages users or the policy (and grants of one) change from an interactive session
+ * only: under the policies that give `manage_users` or `manage_policies` to `user`, the accounts these routes touch
+ * (role `user`) administer, so an API key is refused even where its role may manage users.
  */
 const UNLESS_KEY_TOUCHES_MANAGER = (actor: ActorName) =>
-  !((actor === 'userKey' || actor === 'adminKey') && movedAction === 'manage_users');
+  !(
+    (actor === 'userKey' || actor === 'adminKey') &&
+    (movedAction === 'manage_users' || movedAction === 'manage_policies')
+  );
 
 /** Objects created by `user`: its owner (by session or by its API key) and admins; never `otherUser`. */
 const OWNER_OR_ADMIN = (actor: ActorName) => actor !== 'otherUser';
@@ -1226,6 +1229,128 @@ for (const database of ['sqlite', 'postgres'] as const) {
           expect(await solo.services.stores.users.countEnabledWithAnyRole(['admin'])).toBe(1);
           await solo.services.stores.users.update(b.id, { disabled: false }, Date.now());
         }
+      });
+
+      /** Installs `roles` (with the default policy's purposes plus `user_admin`) over an empty user table. */
+      async function freshPolicy(roles: Record<string, unknown>) {
+        const base = defaultPolicyDocument();
+        await solo.services.policies.put(
+          { ...base, purposes: [...base.purposes, 'user_admin'], roles },
+          { userId: randomUUID() },
+        );
+        for (const other of await solo.services.stores.users.list({ after: null, limit: 1000 }))
+          await solo.services.stores.users.delete(other.id);
+      }
+      const allow = (actions: string[], resources: string[], extra: object = {}) => ({
+        effect: 'allow',
+        actions,
+        resources,
+        redaction: 'plain',
+        ...extra,
+      });
+      const outcome = (r: { statusCode: number; json(): unknown }) =>
+        `${r.statusCode} ${r.statusCode < 300 ? '' : (errorCode(r as never) ?? '')}`.trim();
+
+      it('counts a role whose administration needs a purpose as administering', async () => {
+        await freshPolicy({
+          admin: {
+            rules: [allow(['manage_users', 'manage_policies'], ['system/**'], { purposes: ['user_admin'] })],
+          },
+        });
+        const admin = await loggedInUser(solo, ['admin']);
+        const key = (await solo.services.apiKeys.create(admin.id, randomUUID(), { name: 'k' })).key;
+        const withPurpose = { 'x-api-key': key, 'x-access-purpose': 'user_admin' };
+        const made = await solo.app.inject({
+          method: 'POST',
+          url: '/v1/users',
+          headers: withPurpose,
+          payload: {
+            username: `e${randomBytes(4).toString('hex')}`,
+            password: strongPassword(),
+            roles: ['admin'],
+          },
+        });
+        expect(outcome(made)).toBe('403 FORBIDDEN');
+        const demote = await solo.app.inject({
+          method: 'PATCH',
+          url: `/v1/users/${admin.id}`,
+          headers: { ...admin.headers, 'x-access-purpose': 'user_admin' },
+          payload: { roles: ['user'] },
+        });
+        expect(outcome(demote)).toBe('409 LAST_ADMIN');
+      });
+
+      it("decides each account's whole role list: a deny on a second role takes the power away", async () => {
+        await freshPolicy({
+          admin: { rules: [allow(['manage_users', 'manage_policies'], ['system/**'])] },
+          readonly: {
+            rules: [
+              { effect: 'deny', actions: ['manage_users', 'manage_policies'], resources: ['system/**'] },
+            ],
+          },
+        });
+        const a = await loggedInUser(solo, ['admin']);
+        await createUser(solo, ['admin', 'readonly']);
+        const disableSelf = await solo.app.inject({
+          method: 'PATCH',
+          url: `/v1/users/${a.id}`,
+          headers: a.headers,
+          payload: { disabled: true },
+        });
+        expect(outcome(disableSelf)).toBe('409 LAST_ADMIN');
+      });
+
+      it('guards the accounts that manage the policy as it guards those that manage users', async () => {
+        await freshPolicy({
+          useradmin: { rules: [allow(['manage_users'], ['system/users', 'system/users/roles/**'])] },
+          policyadmin: { rules: [allow(['manage_policies'], ['system/policies'])] },
+        });
+        const users = await loggedInUser(solo, ['useradmin']);
+        const policies = await createUser(solo, ['policyadmin']);
+        const key = (await solo.services.apiKeys.create(users.id, randomUUID(), { name: 'k' })).key;
+        const create = {
+          method: 'POST',
+          url: '/v1/users',
+          payload: {
+            username: `p${randomBytes(4).toString('hex')}`,
+            password: strongPassword(),
+            roles: ['policyadmin'],
+          },
+        } as const;
+        expect(outcome(await solo.app.inject({ ...create, headers: { 'x-api-key': key } }))).toBe(
+          '403 FORBIDDEN',
+        );
+        const disable = {
+          method: 'PATCH',
+          url: `/v1/users/${policies.id}`,
+          payload: { disabled: true },
+        } as const;
+        expect(outcome(await solo.app.inject({ ...disable, headers: { 'x-api-key': key } }))).toBe(
+          '403 FORBIDDEN',
+        );
+        // From a session: the only account that can change the policy cannot be disabled either.
+        expect(outcome(await solo.app.inject({ ...disable, headers: users.headers }))).toBe('409 LAST_ADMIN');
+      });
+
+      it('refuses a policy under which no enabled account could manage users', async () => {
+        await freshPolicy({ admin: { rules: [allow(['manage_users', 'manage_policies'], ['system/**'])] } });
+        const admin = await loggedInUser(solo, ['admin']);
+        const base = defaultPolicyDocument();
+        const orphaned = {
+          ...base,
+          roles: {
+            admin: { rules: [allow(['manage_policies'], ['system/policies'])] },
+            ops: { rules: [allow(['manage_users'], ['system/**'])] },
+          },
+        };
+        const put = await solo.app.inject({
+          method: 'PUT',
+          url: '/v1/policies',
+          headers: admin.headers,
+          payload: orphaned,
+        });
+        expect(outcome(put)).toBe('409 POLICY_LOCKOUT');
+        await solo.services.policies.put(defaultPolicyDocument(), { userId: randomUUID() });
       });
 
       it('follows the policy: the roles it lets manage users are the ones kept and guarded', async () => {

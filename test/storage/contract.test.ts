@@ -227,10 +227,16 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         await stores.users.insert(userRecord({ roles: ['support_x'] }));
         expect(await stores.users.countEnabledWithAnyRole(['admin', 'support'])).toBe(beforeEither + 3);
         expect(await stores.users.countEnabledWithAnyRole([])).toBe(0);
-        // Locking takes the same rows (an `_` may take a few more); it changes nothing.
-        await stores.users.lockEnabledWithAnyRole(['admin', 'support']);
-        await stores.users.lockEnabledWithAnyRole([]);
+        // Locking changes nothing; listing gives every enabled account with its roles, and no disabled one.
+        const disabled = userRecord({ roles: ['support'], disabled: true });
+        await stores.users.insert(disabled);
+        await stores.users.lockForAdministration(disabled.id);
         expect(await stores.users.countEnabledWithAnyRole(['admin', 'support'])).toBe(beforeEither + 3);
+        const enabled = await stores.users.listEnabledRoles();
+        expect(enabled.some((u) => u.id === disabled.id)).toBe(false);
+        expect(enabled.filter((u) => u.roles.includes('support'))).toHaveLength(
+          await stores.users.countEnabledWithAnyRole(['support']),
+        );
       });
 
       it('counts users', async () => {

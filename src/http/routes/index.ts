@@ -1,6 +1,7 @@
 /** Every route of the API, registered with the services it needs from the core (and nothing more). */
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/index.js';
+import { administrationOf, administratorsRemain } from '../../services/index.js';
 import { apiKeyRoutes } from './api-key-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
@@ -31,7 +32,10 @@ export async function registerRoutes(app: FastifyInstance, core: Core): Promise<
   });
   await app.register(userRoutes, { users: s.users, authorizer: s.authorizer });
   await app.register(apiKeyRoutes, { apiKeys: s.apiKeys });
-  await app.register(policyRoutes, { policies: s.policies });
+  await app.register(policyRoutes, {
+    policies: s.policies,
+    administratorsRemainUnder: (policy) => administratorsRemain(s.stores, administrationOf(policy)),
+  });
   await app.register(collectionRoutes, { collections: s.collections });
   await app.register(recordRoutes, {
     collections: s.collections,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, isAppError } from '../../errors.js';
-import { ACTIONS, decide, REDACTIONS, resourcePaths } from '../../policy/index.js';
+import { ACTIONS, decide, type Policy, REDACTIONS, resourcePaths } from '../../policy/index.js';
 import { type PolicyService, type PolicyVersion, policyActorOf } from '../../services/index.js';
 import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
@@ -86,7 +86,11 @@ function asBodyError(error: unknown): unknown {
 
 export async function policyRoutes(
   app: FastifyInstance,
-  options: { policies: PolicyService },
+  options: {
+    policies: PolicyService;
+    /** Whether some enabled account could still manage users and the policy under `policy`. */
+    administratorsRemainUnder: (policy: Policy) => Promise<boolean>;
+  },
 ): Promise<void> {
   const security = [{ bearerAuth: [] }, { apiKey: [] }];
   const managePolicies = { action: 'manage_policies', resource: resourcePaths.system('policies') } as const;
@@ -133,13 +137,15 @@ export async function policyRoutes(
           await options.policies.put(
             request.body,
             { userId: actor.userId, clientAddress: request.ip, requestId: request.id },
-            // No self-lock-out: the caller must still be able to change the policy under the new one.
-            (policy) => {
+            // No lock-out: the caller must still be able to change the policy under the new one, and some
+            // enabled account must still be able to manage users and the policy.
+            async (policy) => {
               const resource = { path: resourcePaths.system('policies'), sensitive: false };
               const decision = decide(policy, policyActorOf(actor), 'manage_policies', resource, {
                 ...purposeContext(request),
               });
               if (!decision.allow) throw new AppError('POLICY_LOCKOUT');
+              if (!(await options.administratorsRemainUnder(policy))) throw new AppError('POLICY_LOCKOUT');
             },
           ),
         );

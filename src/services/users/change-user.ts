@@ -23,8 +23,10 @@ export function createAccountChanges(deps: UserServiceDeps) {
       options: ChangeOptions,
     ): Promise<PublicUser> {
       assertKnownRoles(changes.roles, deps.definedRoles());
-      const managers = deps.managerRoles();
+      const managers = deps.administration();
       const updated = await deps.transactor.transaction(async (stores) => {
+        // Locked before it is read: what is decided below (who still administers) holds until the change commits.
+        await stores.users.lockForAdministration(id);
         const user = await stores.users.findById(id);
         if (user === null) throw new AppError('USER_NOT_FOUND');
         assertManagersChangedBySession(options.bySession, managers, user.roles, changes.roles);
@@ -57,8 +59,10 @@ export function createAccountChanges(deps: UserServiceDeps) {
     },
 
     async delete(id: string, options: ChangeOptions): Promise<void> {
-      const managers = deps.managerRoles();
+      const managers = deps.administration();
       await deps.transactor.transaction(async (stores) => {
+        // Locked before it is read: what is decided below (who still administers) holds until the change commits.
+        await stores.users.lockForAdministration(id);
         const user = await stores.users.findById(id);
         if (user === null) throw new AppError('USER_NOT_FOUND');
         assertManagersChangedBySession(options.bySession, managers, user.roles, undefined);

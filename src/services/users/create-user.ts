@@ -26,7 +26,7 @@ export function createUserCreation(deps: UserServiceDeps) {
       options: ChangeOptions = { bySession: true },
     ) {
       assertKnownRoles(input.roles, deps.definedRoles());
-      assertManagersChangedBySession(options.bySession, deps.managerRoles(), [], input.roles);
+      assertManagersChangedBySession(options.bySession, deps.administration(), [], input.roles);
       options.mayHandleRoles?.(input.roles);
       let passwordHash: string;
       if (input.passwordHash !== undefined) {

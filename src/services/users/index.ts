@@ -1,5 +1,5 @@
 export { type PublicUser, toPublicUser } from './public-user.js';
-export type { ManagerRoles } from './user-managers.js';
+export { administratorsRemain } from './user-managers.js';
 export {
   type ChangeContext,
   type ChangeOptions,

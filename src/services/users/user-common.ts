@@ -1,8 +1,8 @@
 /** What the user service's parts share: their dependencies, who asked for a change, and the role checks. */
 import { AppError } from '../../errors.js';
 import type { Transactor, UserStore } from '../../storage/index.js';
+import type { Administration } from '../authorizer.js';
 import type { SecurityEventRecorder } from '../security-events.js';
-import type { ManagerRoles } from './user-managers.js';
 
 /** The role an account gets when none is given; accepted even when the policy does not define it. */
 export const DEFAULT_ROLE = 'user';
@@ -31,8 +31,8 @@ export interface UserServiceDeps {
   hasher: { hash(password: string): Promise<string> };
   policy: { check(password: string, context?: { username?: string; field?: string }): void };
   isImportableHash: (value: string) => boolean;
-  /** Roles the policy in force lets manage users. */
-  managerRoles: ManagerRoles;
+  /** Who administers under the policy in force (authorizer.administration). */
+  administration: () => Administration;
   events: Pick<SecurityEventRecorder, 'record'>;
   clock: () => number;
 }
