@@ -103,3 +103,19 @@ describe('compilePolicy', () => {
     expect(compileError(doc([{ ...rule, efect: 'deny' }])).message).toContain('"efect"');
   });
 });
+
+describe('errors never echo a secret-shaped key', () => {
+  it('names a role or key shaped like an SSN or card number only by placeholder', () => {
+    const roleRule = { effect: 'allow', actions: ['read'], resources: ['**'], redaction: 'plain', efect: 1 };
+    for (const secret of ['123-45-6789', '4111111111111111']) {
+      const error = compileError({ version: 1, purposes: [], roles: { [secret]: { rules: [roleRule] } } });
+      expect(JSON.stringify({ field: error.field, message: error.message })).not.toContain(secret);
+      const keyed = compileError({
+        version: 1,
+        purposes: [],
+        roles: { r: { rules: [{ ...roleRule, [secret]: 1 }] } },
+      });
+      expect(JSON.stringify({ field: keyed.field, message: keyed.message })).not.toContain(secret);
+    }
+  });
+});

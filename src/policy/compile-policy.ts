@@ -19,7 +19,7 @@
  * whatever the purpose, so it cannot be sidestepped by stating a different one.
  */
 import { type Condition, compileCondition } from './condition.js';
-import { describeKey, invalidPolicy } from './policy-error.js';
+import { describeKey, invalidPolicy, pathSegment } from './policy-error.js';
 import { ACTIONS, type Action, REDACTIONS, type Redaction } from './policy-types.js';
 import { parseResourcePattern, type ResourcePattern } from './resource-pattern.js';
 
@@ -125,7 +125,7 @@ export function compilePolicy(document: unknown): Policy {
   const roles = new Map<string, readonly PolicyRule[]>();
   for (const name of Object.keys(rawRoles)) {
     if (!ROLE.test(name)) throw invalidPolicy('$.roles', `has an invalid role name ${describeKey(name)}`);
-    const path = `$.roles.${name}`;
+    const path = `$.roles.${pathSegment(name)}`;
     const role = asObject(rawRoles[name], path, ['rules']);
     if (!Array.isArray(role.rules)) throw invalidPolicy(`${path}.rules`, 'must be an array');
     const rules = role.rules.map((rule, i) => compileRule(rule, `${path}.rules[${i}]`, purposes));

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { redactString } from '../redact/index.js';
 
 /**
  * A VALIDATION_FAILED error naming the offending `path` in a policy document (e.g. `roles.nurse.rules[0].effect`);
@@ -10,7 +11,17 @@ export function invalidPolicy(path: string, problem: string): AppError {
 
 const PRINTABLE_KEY = /^[A-Za-z0-9_.$-]{1,64}$/;
 
-/** A key name fit for an error message: unusual keys (control characters, very long) are not echoed. */
+/** Whether a document key may appear in an error: printable, short, and not shaped like a secret or PII. */
+function isEchoable(key: string): boolean {
+  return PRINTABLE_KEY.test(key) && redactString(key) === key;
+}
+
+/** A key name fit for an error message: unusual or secret-looking keys are not echoed. */
 export function describeKey(key: string): string {
-  return PRINTABLE_KEY.test(key) ? `"${key}"` : '(unprintable key)';
+  return isEchoable(key) ? `"${key}"` : '(unprintable key)';
+}
+
+/** A key as a path segment of an error's field: the key itself when it may be echoed, else a placeholder. */
+export function pathSegment(key: string): string {
+  return isEchoable(key) ? key : '(redacted)';
 }
