@@ -189,6 +189,12 @@ async function run(argv: string[]): Promise<void> {
     .addOption(new Option('--port <port>', 'HTTPS port (default 8443)'))
     .addOption(
       new Option(
+        '--public-url <url>',
+        'https:// URL clients use, for the OpenAPI servers entry (default https://host:port)',
+      ),
+    )
+    .addOption(
+      new Option(
         '--http-port <port>',
         'optional plain-HTTP port that only answers 426 and revokes credentials',
       ),

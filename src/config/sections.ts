@@ -62,9 +62,19 @@ export function readTransport(read: SettingReader) {
       : trustProxyRaw === 'true'
         ? true
         : trustProxyRaw;
+  const host = read.str('host', '127.0.0.1');
+  const publicUrl = read.str('publicUrl', `https://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  if (!/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) {
+    throw configError(
+      'CONFIG_INVALID_VALUE',
+      'publicUrl',
+      'publicUrl (STRONGROOM_PUBLIC_URL) must be an https:// URL',
+    );
+  }
   return {
-    host: read.str('host', '127.0.0.1'),
+    host,
     port,
+    publicUrl: publicUrl.replace(/\/$/, ''),
     httpPort,
     tlsCertPath: tlsCertPath === null ? null : path.resolve(tlsCertPath),
     tlsKeyPath: tlsKeyPath === null ? null : path.resolve(tlsKeyPath),

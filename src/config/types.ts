@@ -39,6 +39,8 @@ export interface Config {
   mode: Mode;
   dataDir: string;
   host: string;
+  /** Where clients reach the API (the OpenAPI `servers` entry); default `https://<host>:<port>`. */
+  publicUrl: string;
   port: number;
   httpPort: number | null;
   tlsCertPath: string | null;

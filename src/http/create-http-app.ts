@@ -21,6 +21,7 @@ import sealGate from './plugins/seal-gate.js';
 import securityHeaders from './plugins/security-headers.js';
 import transportGuard from './plugins/transport-guard.js';
 import urlGuard from './plugins/url-guard.js';
+import routeDocs from './route-docs.js';
 import { registerRoutes } from './routes/index.js';
 import { errorResponse } from './schemas.js';
 
@@ -96,7 +97,9 @@ export async function createHttpApp(core: Core, options: HttpAppOptions): Promis
     authorizer: services.authorizer,
   });
   await app.register(accessPurpose, { purposes: () => services.authorizer.purposes() });
-  await registerOpenApi(app, VERSION);
+  // Before the document generator and the routes: it completes each route's schema as the route registers.
+  await app.register(routeDocs);
+  await registerOpenApi(app, VERSION, core.config);
   await registerRoutes(app, core);
   app.addHook('onClose', () => core.stop());
   return app;

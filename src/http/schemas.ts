@@ -1,4 +1,11 @@
 /** Shared JSON schemas. Response schemas are allow-lists: a property not listed never leaves the server. */
+import { ERRORS, type ErrorCode, PUBLIC_SERVER_ERRORS } from '../errors.js';
+
+/** The codes a client can receive: every 4xx, the public 5xx, and INTERNAL_ERROR for any other failure. */
+export const CLIENT_ERROR_CODES: readonly ErrorCode[] = (Object.keys(ERRORS) as ErrorCode[]).filter(
+  (code) => ERRORS[code].status < 500 || PUBLIC_SERVER_ERRORS.has(code) || code === 'INTERNAL_ERROR',
+);
+
 export const errorResponse = {
   $id: 'ErrorResponse',
   type: 'object',
@@ -10,20 +17,34 @@ export const errorResponse = {
       required: ['code', 'message', 'request_id'],
       additionalProperties: false,
       properties: {
-        code: { type: 'string', description: 'Stable error code (see the error table in the README)' },
-        message: { type: 'string' },
-        field: { type: 'string', description: 'Path of the offending field; its value is never echoed' },
-        request_id: { type: 'string' },
+        code: {
+          type: 'string',
+          enum: CLIENT_ERROR_CODES,
+          description: 'Stable error code (the error table in the API description lists each)',
+        },
+        message: { type: 'string', maxLength: 512 },
+        field: {
+          type: 'string',
+          maxLength: 512,
+          description:
+            'Path of the offending field (`body.…`, `query.…`, `path.…`, `headers.…`); never its value',
+        },
+        request_id: { type: 'string', format: 'uuid' },
       },
     },
   },
 } as const;
 
-const errorRef = { $ref: 'ErrorResponse#' } as const;
+export const errorRef = { $ref: 'ErrorResponse#' } as const;
 
-/** Adds the error responses every route can produce to a route's success responses. */
-export function responses<T extends Record<number, unknown>>(success: T) {
-  return { ...success, '4xx': errorRef, '5xx': errorRef };
+/**
+ * A route's responses: its successes and the error statuses particular to it (404, 409, 410, 429, …). The errors
+ * every route can give (400, 401/403 when authenticated, 413/415 with a body, 500, 503) are added by
+ * route-docs.ts from what the route declares.
+ */
+export function responses<T extends Record<number, unknown>>(success: T, ...errors: number[]) {
+  return { ...success, ...Object.fromEntries(errors.map((status) => [status, errorRef])) } as T &
+    Record<number, typeof errorRef>;
 }
 
 export const uuidParam = {

@@ -43,8 +43,10 @@ export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: Api
       config: { access: 'session' },
       schema: {
         tags: ['api-keys'],
+        operationId: 'createApiKey',
         summary: 'Create an API key; the key is shown in this response only',
-        security: [{ bearerAuth: [] }],
+        description:
+          "The key is returned once and stored only as a hash. Its roles may narrow the caller's, never widen them.",
         body: {
           type: 'object',
           required: ['name'],
@@ -113,8 +115,10 @@ export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: Api
       config: { access: 'authenticated' },
       schema: {
         tags: ['api-keys'],
+        operationId: 'listApiKeys',
         summary: "The caller's live API keys (never the secret)",
-        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        description:
+          'Live keys of the caller: names, roles, creation, expiry and last use; never the key itself.',
         response: responses({
           200: {
             type: 'object',
@@ -134,8 +138,9 @@ export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: Api
       config: { access: 'authenticated' },
       schema: {
         tags: ['api-keys'],
+        operationId: 'revokeApiKey',
         summary: 'Revoke one of your API keys',
-        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        description: "Another user's key answers 404 exactly like a key that does not exist.",
         params: uuidParam,
         response: responses({ 204: { type: 'null' } }),
       },

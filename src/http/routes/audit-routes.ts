@@ -117,8 +117,10 @@ function registerEvents(app: FastifyInstance, audit: AuditTrail): void {
       config: { access: 'authenticated', authorize: READ_AUDIT, audit: 'audit.query' },
       schema: {
         tags: ['audit'],
+        operationId: 'listAuditEvents',
         summary: 'Audit events in seq order, filtered, with cursor pagination',
-        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        description:
+          'Events carry identifiers only; search a sensitive identifier through its HMAC (`POST /v1/audit/hash`).',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -188,9 +190,10 @@ function registerSubjectHash(app: FastifyInstance, audit: AuditTrail): void {
       config: { access: 'authenticated', authorize: READ_AUDIT, audit: 'audit.hash' },
       schema: {
         tags: ['audit'],
+        operationId: 'hashAuditIdentifier',
         summary:
           'The keyed HMAC under which the trail stores a sensitive identifier (e.g. an email searched for)',
-        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        description: 'The value travels in the body and is never stored or logged.',
         body: {
           type: 'object',
           required: ['value'],
@@ -222,9 +225,10 @@ function registerVerification(app: FastifyInstance, audit: AuditTrail): void {
       config: { access: 'authenticated', authorize: READ_AUDIT, audit: 'audit.checkpoints' },
       schema: {
         tags: ['audit'],
+        operationId: 'getAuditCheckpoints',
         summary:
           'Signed checkpoints and their public keys, to keep off the host for `strongroom audit verify`',
-        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        description: 'Signed chain heads and the public keys that verify them.',
         response: responses({
           200: {
             type: 'object',

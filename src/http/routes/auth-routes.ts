@@ -31,7 +31,10 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
       config: { access: 'public' },
       schema: {
         tags: ['auth'],
+        operationId: 'login',
         summary: 'Log in with a username and password',
+        description:
+          'The password travels in the body only. Public: it is how a credential is obtained. Throttled per account and per address (429 with Retry-After).',
         body: {
           type: 'object',
           required: ['username', 'password'],
@@ -58,7 +61,10 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
       config: { access: 'public' },
       schema: {
         tags: ['auth'],
+        operationId: 'refreshTokens',
         summary: 'Exchange a refresh token for a new token pair (the old refresh token is spent)',
+        description:
+          'Refresh tokens are single use: reusing a spent one revokes the whole session. Public: the refresh token in the body is the credential.',
         body: {
           type: 'object',
           required: ['refresh_token'],
@@ -84,8 +90,10 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
       config: { access: 'session' },
       schema: {
         tags: ['auth'],
+        operationId: 'logout',
         summary: 'Revoke the current session; its access and refresh tokens stop working at once',
-        security: [{ bearerAuth: [] }],
+        description:
+          'Ends the session of the access token sent; its refresh token and the API keys minted in it stay as they are unless revoked.',
         response: responses({ 204: { type: 'null' } }),
       },
     },

@@ -6,8 +6,6 @@ import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses } from '../schemas.js';
 import { collectionBody, collectionParam, newCollection } from '../vault-schemas.js';
 
-const security = [{ bearerAuth: [] }, { apiKey: [] }];
-
 function toBody(collection: Collection) {
   return {
     id: collection.id,
@@ -35,8 +33,10 @@ export async function collectionRoutes(
       },
       schema: {
         tags: ['records'],
+        operationId: 'createCollection',
         summary: 'Declare a collection and its fields (policy: `manage_collections`)',
-        security,
+        description:
+          "Fields, their types and sensitivity are fixed at creation; sensitive fields are encrypted with the collection's own data key.",
         body: newCollection,
         response: responses({ 201: collectionBody }),
       },
@@ -57,8 +57,9 @@ export async function collectionRoutes(
       config: { access: 'authenticated' },
       schema: {
         tags: ['records'],
+        operationId: 'listCollections',
         summary: 'Every collection and its fields',
-        security,
+        description: 'Every collection with its field definitions (no data).',
         response: responses({
           200: {
             type: 'object',
@@ -78,8 +79,9 @@ export async function collectionRoutes(
       config: { access: 'authenticated' },
       schema: {
         tags: ['records'],
+        operationId: 'getCollection',
         summary: 'One collection and its fields',
-        security,
+        description: "One collection's field definitions (no data).",
         params: collectionParam,
         response: responses({ 200: collectionBody }),
       },

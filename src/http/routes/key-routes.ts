@@ -9,8 +9,6 @@ import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
 
-const security = [{ bearerAuth: [] }, { apiKey: [] }];
-
 const jobBody = {
   type: 'object',
   required: [
@@ -84,11 +82,11 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
       config: { access: 'authenticated', authorize, audit: 'key.rotate' },
       schema: {
         tags: ['keys'],
+        operationId: 'rotateKey',
         summary: "Rotate the master key or a collection's data (or blind index) key (policy: `manage_keys`)",
         description:
           'New writes use the new version at once; a background job moves existing values onto it and retires ' +
           'the old version once nothing depends on it. Follow it with GET /v1/keys/jobs/{id}.',
-        security,
         body: rotateBody,
         response: responses({
           202: {
@@ -126,8 +124,9 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
       config: { access: 'authenticated', authorize, audit: 'key.read' },
       schema: {
         tags: ['keys'],
+        operationId: 'listKeyJobs',
         summary: 'The newest key rotation jobs (policy: `manage_keys`)',
-        security,
+        description: 'Rotation jobs, newest first, with their progress.',
         response: responses({
           200: {
             type: 'object',
@@ -149,8 +148,9 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
       config: { access: 'authenticated', authorize, audit: 'key.read' },
       schema: {
         tags: ['keys'],
+        operationId: 'getKeyJob',
         summary: 'Progress of one key rotation job (policy: `manage_keys`)',
-        security,
+        description: "One rotation job's progress and outcome.",
         params: uuidParam,
         response: responses({ 200: jobBody }),
       },

@@ -32,8 +32,10 @@ export async function meRoutes(
       config: { access: 'authenticated' },
       schema: {
         tags: ['me'],
+        operationId: 'getMe',
         summary: 'The authenticated user',
-        security: [{ bearerAuth: [] }, { apiKey: [] }],
+        description:
+          "Who the credential belongs to: id, username, roles (an API key's subset) and how it authenticated.",
         response: responses({ 200: me }),
       },
     },
@@ -56,8 +58,10 @@ export async function meRoutes(
       config: { access: 'session' },
       schema: {
         tags: ['me'],
+        operationId: 'changePassword',
         summary: "Change the password; the user's other sessions are revoked",
-        security: [{ bearerAuth: [] }],
+        description:
+          'Needs the current password; the new one must pass the password policy. Other sessions and the API keys minted in them are revoked.',
         body: {
           type: 'object',
           required: ['current_password', 'new_password'],

@@ -84,35 +84,16 @@ function asBodyError(error: unknown): unknown {
   return new AppError('VALIDATION_FAILED', { field: rebase(error.field), message: rebase(error.message) });
 }
 
-export async function policyRoutes(
-  app: FastifyInstance,
-  options: {
-    policies: PolicyService;
-    /** Whether some enabled account could still manage users and the policy under `policy`. */
-    administratorsRemainUnder: (policy: Policy) => Promise<boolean>;
-  },
-): Promise<void> {
-  const security = [{ bearerAuth: [] }, { apiKey: [] }];
-  const managePolicies = { action: 'manage_policies', resource: resourcePaths.system('policies') } as const;
+interface PolicyRouteDeps {
+  policies: PolicyService;
+  /** Whether some enabled account could still manage users and the policy under `policy`. */
+  administratorsRemainUnder: (policy: Policy) => Promise<boolean>;
+}
 
-  app.get(
-    '/v1/policies/current',
-    {
-      config: { access: 'authenticated', authorize: managePolicies },
-      schema: {
-        tags: ['policies'],
-        summary: 'The access policy in force, with its version',
-        security,
-        response: responses({ 200: versionSchema }),
-      },
-    },
-    async () => {
-      // Another node may have stored a newer version since the last periodic check.
-      await options.policies.refresh();
-      return toBody(options.policies.current());
-    },
-  );
+const managePolicies = { action: 'manage_policies', resource: resourcePaths.system('policies') } as const;
 
+/** PUT /v1/policies: validated, refused when it would lock administrators out, stored and in force at once. */
+function registerPut(app: FastifyInstance, options: PolicyRouteDeps): void {
   app.put<{ Body: unknown }>(
     '/v1/policies',
     {
@@ -120,12 +101,12 @@ export async function policyRoutes(
       config: { access: 'session', authorize: managePolicies },
       schema: {
         tags: ['policies'],
+        operationId: 'putPolicy',
         summary:
           'Replace the access policy: stored as a new version and in force at once (other nodes within seconds)',
         description:
           'The body is a policy document ({version: 1, purposes, roles}); an invalid one is refused with ' +
           "VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive session and the policy's `manage_policies`.",
-        security: [{ bearerAuth: [] }],
         body: { type: 'object' },
         response: responses({ 200: versionSchema }),
       },
@@ -154,6 +135,29 @@ export async function policyRoutes(
       }
     },
   );
+}
+
+export async function policyRoutes(app: FastifyInstance, options: PolicyRouteDeps): Promise<void> {
+  app.get(
+    '/v1/policies/current',
+    {
+      config: { access: 'authenticated', authorize: managePolicies },
+      schema: {
+        tags: ['policies'],
+        operationId: 'getCurrentPolicy',
+        summary: 'The access policy in force, with its version',
+        description: 'The document in force and its version number.',
+        response: responses({ 200: versionSchema }),
+      },
+    },
+    async () => {
+      // Another node may have stored a newer version since the last periodic check.
+      await options.policies.refresh();
+      return toBody(options.policies.current());
+    },
+  );
+
+  registerPut(app, options);
 
   app.get<{ Querystring: { before?: string; limit?: string } }>(
     '/v1/policies',
@@ -161,8 +165,9 @@ export async function policyRoutes(
       config: { access: 'authenticated', authorize: managePolicies },
       schema: {
         tags: ['policies'],
+        operationId: 'listPolicyVersions',
         summary: 'Policy version history, newest first (without documents)',
-        security,
+        description: 'Versions with who stored them and when, newest first.',
         querystring: {
           type: 'object',
           additionalProperties: false,

@@ -14,7 +14,6 @@ import {
   toRecordBody,
 } from '../vault-schemas.js';
 
-const security = [{ bearerAuth: [] }, { apiKey: [] }];
 const audited = (
   audit:
     | 'record.create'
@@ -63,8 +62,10 @@ function registerWrites(app: FastifyInstance, options: RecordRouteDeps): void {
       config: audited('record.create'),
       schema: {
         tags: ['records'],
+        operationId: 'createRecord',
         summary: 'Store a record; sensitive fields are encrypted before they are written',
-        security,
+        description:
+          'Values are checked against their field types; sensitive ones are encrypted and, where searchable, blind-indexed.',
         params: collectionParam,
         body: {
           type: 'object',
@@ -103,8 +104,10 @@ function registerQueries(app: FastifyInstance, options: RecordRouteDeps): void {
       config: audited('record.list'),
       schema: {
         tags: ['records'],
+        operationId: 'listRecords',
         summary: 'List records (cursor pagination); `filter.<field>=value` filters on non-sensitive fields',
-        security,
+        description:
+          'Records the caller may see, masked unless revealed and allowed; sensitive values never go in the URL (search them in the body).',
         params: collectionParam,
         querystring: {
           type: 'object',
@@ -150,8 +153,10 @@ function registerQueries(app: FastifyInstance, options: RecordRouteDeps): void {
       config: audited('record.search'),
       schema: {
         tags: ['records'],
+        operationId: 'searchRecords',
         summary: 'Find records by exact value (blind index for sensitive fields); values travel in the body',
-        security,
+        description:
+          'Exact matches through blind indexes, so the searched values never appear in a URL or log.',
         params: collectionParam,
         body: {
           type: 'object',
@@ -195,8 +200,9 @@ function registerOne(app: FastifyInstance, options: RecordRouteDeps): void {
       config: audited('record.read'),
       schema: {
         tags: ['records'],
+        operationId: 'getRecord',
         summary: 'Read a record; sensitive fields are masked unless revealed (and allowed)',
-        security,
+        description: 'A record the caller may not see answers 404 like one that does not exist.',
         params: recordParams,
         querystring: { type: 'object', additionalProperties: false, properties: readQuery },
         response: responses({ 200: recordBody }),
@@ -218,8 +224,9 @@ function registerOne(app: FastifyInstance, options: RecordRouteDeps): void {
       config: audited('record.update'),
       schema: {
         tags: ['records'],
+        operationId: 'updateRecord',
         summary: 'Change some fields (null clears an optional field); creator or admin',
-        security,
+        description: 'Only the given fields change; a concurrent change answers 409 RECORD_CHANGED.',
         params: recordParams,
         body: {
           type: 'object',
@@ -243,8 +250,9 @@ function registerOne(app: FastifyInstance, options: RecordRouteDeps): void {
       config: audited('record.delete'),
       schema: {
         tags: ['records'],
+        operationId: 'deleteRecord',
         summary: 'Delete a record with its indexes and tokens; creator or admin',
-        security,
+        description: 'The record, its blind indexes and its tokens go in one transaction.',
         params: recordParams,
         response: responses({ 204: { type: 'null' } }),
       },

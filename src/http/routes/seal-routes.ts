@@ -54,7 +54,10 @@ export async function sealRoutes(
       config: { access: 'public' },
       schema: {
         tags: ['system'],
+        operationId: 'getSealStatus',
         summary: 'Whether the root key is sealed, and unseal progress',
+        description:
+          'Sealed or not, the share threshold and how many shares have been received. Public: operators check it before they can log in (nothing can be authenticated while sealed).',
         response: responses({
           200: {
             ...statusSchema,
@@ -79,7 +82,10 @@ export async function sealRoutes(
       config: { access: 'public' },
       schema: {
         tags: ['system'],
+        operationId: 'unseal',
         summary: 'Submit one key share; the root key is unsealed when the threshold is reached',
+        description:
+          'One Shamir share per call, in the body. Public: while sealed no credential can be verified; a share is itself the proof, wrong shares reset progress.',
         body: {
           type: 'object',
           required: ['share'],

@@ -20,12 +20,12 @@ export async function subjectRoutes(
       },
       schema: {
         tags: ['records'],
+        operationId: 'eraseSubject',
         summary:
           'Erase a subject: destroy its data key, so every value of that person becomes unreadable (policy: `erase`)',
         description:
           'Idempotent. Records become tombstones (410 SUBJECT_ERASED), their indexes and tokens are deleted, and ' +
           'new data for the subject is refused. Use opaque subject ids: this one travels in the URL.',
-        security: [{ bearerAuth: [] }, { apiKey: [] }],
         params: {
           type: 'object',
           required: ['subject'],

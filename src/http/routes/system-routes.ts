@@ -32,7 +32,10 @@ export async function systemRoutes(
       config: { access: 'public' },
       schema: {
         tags: ['system'],
+        operationId: 'getHealth',
         summary: 'Liveness (alive even while sealed)',
+        description:
+          'Answers as long as the process runs, sealed or not. Public: load balancers probe it without credentials, and it says nothing but alive and sealed.',
         response: responses({ 200: health }),
       },
     },
@@ -45,8 +48,11 @@ export async function systemRoutes(
       config: { access: 'public' },
       schema: {
         tags: ['system'],
+        operationId: 'getReadiness',
         summary:
           'Readiness: unsealed, the database answers, a signing key is usable and Redis (if configured) answers',
+        description:
+          '503 NOT_READY until every dependency answers. Public: orchestrators probe it without credentials; it reveals no detail of what failed.',
         response: responses({ 200: status }),
       },
     },
@@ -63,7 +69,10 @@ export async function systemRoutes(
       config: { access: 'public' },
       schema: {
         tags: ['system'],
+        operationId: 'getJwks',
         summary: 'Public keys that verify access tokens (current and recently retired)',
+        description:
+          'The Ed25519 public keys (JWKS) that verify access tokens. Public by design: verifiers (your API, `@strongroom/*` middleware) fetch them without credentials; they hold no secret.',
         response: responses({
           200: {
             type: 'object',

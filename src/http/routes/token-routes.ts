@@ -10,7 +10,6 @@ import {
 import { responses, uuidParam } from '../schemas.js';
 import { callerOf } from '../vault-schemas.js';
 
-const security = [{ bearerAuth: [] }, { apiKey: [] }];
 const access = { access: 'authenticated' } as const;
 const KINDS = ['random', 'deterministic', 'format_preserving'] as const;
 
@@ -66,11 +65,11 @@ export async function tokenRoutes(app: FastifyInstance, options: { tokens: Token
       config: { ...access, audit: 'record.tokenize' },
       schema: {
         tags: ['tokens'],
+        operationId: 'tokenize',
         summary: 'Turn a stored sensitive field, or a value of a field type, into a token',
         description:
           '`random`: opaque, new on every call. `deterministic`: equal values of one type give equal tokens ' +
           '(joins; leaks equality). `format_preserving`: card_number only; same length and last four, fails Luhn.',
-        security,
         body: tokenizeBody,
         response: responses({
           201: {
@@ -94,8 +93,9 @@ export async function tokenRoutes(app: FastifyInstance, options: { tokens: Token
       config: { ...access, audit: 'record.detokenize' },
       schema: {
         tags: ['tokens'],
+        operationId: 'detokenize',
         summary: 'The values behind tokens (admins and the token creator), one result per token, in order',
-        security,
+        description: 'Tokens travel in the body; each result says whether the value was found and allowed.',
         body: {
           type: 'object',
           required: ['tokens'],
@@ -121,8 +121,9 @@ export async function tokenRoutes(app: FastifyInstance, options: { tokens: Token
       config: { ...access, audit: 'token.delete' },
       schema: {
         tags: ['tokens'],
+        operationId: 'deleteToken',
         summary: 'Delete the rows of a token the policy lets you delete (`delete` on `tokens/<type>`)',
-        security,
+        description: 'A token someone else holds answers 404 like one that does not exist.',
         params: {
           type: 'object',
           required: ['token'],

@@ -109,7 +109,6 @@ const common = {
     authorize: { action: 'manage_users', resource: resourcePaths.system('users') },
   },
 } as const;
-const security = [{ bearerAuth: [] }, { apiKey: [] }];
 
 interface UserRouteDeps {
   users: UserService;
@@ -125,8 +124,10 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
       ...common,
       schema: {
         tags: ['users'],
+        operationId: 'createUser',
         summary: 'Create a user with a password, or import one with an argon2id/bcrypt hash',
-        security,
+        description:
+          'Give `password` (checked by the password policy) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy.',
         body: {
           type: 'object',
           required: ['username'],
@@ -181,8 +182,9 @@ function registerReads(app: FastifyInstance, deps: UserRouteDeps): void {
       ...common,
       schema: {
         tags: ['users'],
+        operationId: 'listUsers',
         summary: 'List users (cursor pagination)',
-        security,
+        description: 'Users in creation order; pass `next_cursor` back as `cursor` for the next page.',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -217,8 +219,9 @@ function registerReads(app: FastifyInstance, deps: UserRouteDeps): void {
       ...common,
       schema: {
         tags: ['users'],
+        operationId: 'getUser',
         summary: 'One user',
-        security,
+        description: 'One user by id, without any credential material.',
         params: uuidParam,
         response: responses({ 200: user }),
       },
@@ -234,9 +237,11 @@ function registerChanges(app: FastifyInstance, deps: UserRouteDeps): void {
       ...common,
       schema: {
         tags: ['users'],
+        operationId: 'updateUser',
         summary:
           "Change a user's roles, subject or attributes, or disable them (disabling revokes their sessions)",
-        security,
+        description:
+          'Only the given properties change. Accounts that manage users or the policy can be changed from an interactive session only, and the last of them cannot be removed (409 LAST_ADMIN).',
         params: uuidParam,
         body: {
           type: 'object',
@@ -258,8 +263,10 @@ function registerChanges(app: FastifyInstance, deps: UserRouteDeps): void {
       ...common,
       schema: {
         tags: ['users'],
+        operationId: 'deleteUser',
         summary: 'Delete a user with their sessions and API keys',
-        security,
+        description:
+          "The user's sessions and API keys stop working at once; the last account that manages users or the policy cannot be deleted (409 LAST_ADMIN).",
         params: uuidParam,
         response: responses({ 204: { type: 'null' } }),
       },
