@@ -14,7 +14,7 @@ export function createAccountChanges(deps: UserServiceDeps) {
   return {
     /**
      * Changes roles, disabled, subject or attributes. Who may is checked inside the transaction, against the row it
-     * changes: an API key (`bySession` false) cannot touch a user manager nor make one, and `mayHandleRoles` is
+     * changes: an API key (`bySession` false) cannot touch an administrator nor make one, and `mayHandleRoles` is
      * asked about every role the account holds or is given.
      */
     async update(

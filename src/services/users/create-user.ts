@@ -13,7 +13,7 @@ import { assertManagersChangedBySession } from './user-managers.js';
 
 export function createUserCreation(deps: UserServiceDeps) {
   return {
-    /** Creates an account; `options` as for update (an API key cannot create a user manager). */
+    /** Creates an account; `options` as for update (an API key cannot create an administrator). */
     async create(
       input: {
         username: string;

@@ -1,11 +1,11 @@
 /**
  * Users: creation (with a password, or an imported argon2id/bcrypt hash), listing, role changes, disabling,
  * deletion and password changes. Plaintext passwords pass through here only on their way to the hasher.
- * Invariants: at least one enabled account can always manage users (user-managers.ts); a user holds only roles
- * the current policy defines (or `user`, the role new accounts get by default), so a typo cannot create a role that
- * silently grants nothing; `subject` and `attributes` are what policy conditions compare, set by user managers
- * only, never by the user themselves. Every change made for a request (`by`) is recorded as a security event
- * here, after it commits; changes made from code with no requester (setup, tests) record none.
+ * Invariants: at least one enabled account can always manage users and one the policy (user-managers.ts); a user
+ * holds only roles the current policy defines (or `user`, the role new accounts get by default), so a typo cannot
+ * create a role that silently grants nothing; `subject` and `attributes` are what policy conditions compare, set
+ * by administrators only, never by the user themselves. Every change made for a request (`by`) is recorded as a
+ * security event here, after it commits; changes made from code with no requester (setup, tests) record none.
  */
 import { AppError } from '../../errors.js';
 import { createAccountChanges } from './change-user.js';
