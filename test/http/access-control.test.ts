@@ -882,6 +882,7 @@ function matrixCell(route: RouteCase): void {
     const cast = await createCast();
     const actual: Record<string, Outcome> = {};
     const expected: Record<string, Outcome> = {};
+    const undeclared: string[] = [];
     for (const actor of ACTORS) {
       const want = expectedOutcome(route, actor);
       const headers = route.purpose
@@ -899,9 +900,26 @@ function matrixCell(route: RouteCase): void {
         ? { status: response.statusCode, code: errorCode(response) }
         : { status: response.statusCode };
       await prepared.verify?.(response);
+      if (route.method !== 'HEAD') undeclared.push(...(await undeclaredStatus(route, response.statusCode)));
     }
     expect(actual).toEqual(expected);
+    // Every status a route answered is in the OpenAPI document for that route (issue 15).
+    expect(undeclared).toEqual([]);
   });
+}
+
+let documentedResponses: Promise<Record<string, Record<string, { responses: object }>>> | null = null;
+
+/** `[]` when `/openapi.json` declares `status` for the route, else a line naming both. */
+async function undeclaredStatus(route: RouteCase, status: number): Promise<string[]> {
+  documentedResponses ??= t.app
+    .inject({ url: '/openapi.json' })
+    .then((r) => (r.json() as { paths: Record<string, Record<string, { responses: object }>> }).paths);
+  const paths = await documentedResponses;
+  const path = route.url.replace(/:(\w+)/g, '{$1}');
+  const operation = paths[path]?.[route.method.toLowerCase()];
+  if (operation === undefined) return [];
+  return Object.hasOwn(operation.responses, String(status)) ? [] : [`${route.method} ${route.url} ${status}`];
 }
 
 describe('the access matrix', () => {

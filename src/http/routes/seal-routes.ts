@@ -92,7 +92,7 @@ export async function sealRoutes(
           additionalProperties: false,
           properties: { share: { type: 'string', minLength: 1, maxLength: 256 } },
         },
-        response: responses({ 200: statusSchema }),
+        response: responses({ 200: statusSchema }, 409),
       },
     },
     async (request) => {
