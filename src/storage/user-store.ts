@@ -44,12 +44,6 @@ function createUserRoleGuards(db: Kysely<Database>, kind: DatabaseKind) {
       const rows = await db.selectFrom('users').select(['id', 'roles']).where('disabled', '=', 0).execute();
       return rows.map((r) => ({ id: r.id, roles: decodeStringArray('users.roles', r.roles) }));
     },
-    async countEnabledWithAnyRole(roles: readonly string[]): Promise<number> {
-      const rows = await db.selectFrom('users').select('roles').where('disabled', '=', 0).execute();
-      return rows.filter((r) =>
-        decodeStringArray('users.roles', r.roles).some((role) => roles.includes(role)),
-      ).length;
-    },
   };
 }
 

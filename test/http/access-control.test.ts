@@ -33,6 +33,15 @@ import { PATIENT_FIELDS } from '../helpers/vault.js';
 
 let t: TestApp;
 // Matrix users share one password, hashed once, so the matrix does not run argon2 for every cell.
+
+/** Enabled accounts holding any of `roles`, counted from the store's listing. */
+async function countEnabledWithAnyRole(
+  users: { listEnabledRoles(): Promise<Array<{ roles: string[] }>> },
+  roles: readonly string[],
+): Promise<number> {
+  return (await users.listEnabledRoles()).filter((u) => u.roles.some((role) => roles.includes(role))).length;
+}
+
 const MATRIX_PASSWORD = strongPassword();
 let matrixHash: string;
 
@@ -1203,7 +1212,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
         const restore = async () => {
           for (const id of [a.id, b.id])
             await solo.services.stores.users.update(id, { roles: ['admin'] }, Date.now());
-          expect(await solo.services.stores.users.countEnabledWithAnyRole(['admin'])).toBe(2);
+          expect(await countEnabledWithAnyRole(solo.services.stores.users, ['admin'])).toBe(2);
         };
         for (let round = 0; round < 5; round += 1) {
           await restore();
@@ -1232,7 +1241,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
             ['409 LAST_ADMIN', 'ok'],
             ['403 FORBIDDEN', 'ok'],
           ]).toContainEqual(outcomes);
-          expect(await solo.services.stores.users.countEnabledWithAnyRole(['admin'])).toBe(1);
+          expect(await countEnabledWithAnyRole(solo.services.stores.users, ['admin'])).toBe(1);
 
           // The same race straight at the service, where both transactions surely overlap.
           await restore();
@@ -1244,7 +1253,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
             .filter((r) => r.status === 'rejected')
             .map((r) => (r.reason as { code?: string }).code);
           expect(refused).toEqual(['LAST_ADMIN']);
-          expect(await solo.services.stores.users.countEnabledWithAnyRole(['admin'])).toBe(1);
+          expect(await countEnabledWithAnyRole(solo.services.stores.users, ['admin'])).toBe(1);
           await solo.services.stores.users.update(b.id, { disabled: false }, Date.now());
         }
       });
