@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from '../crypto/index.js';
 import { AppError } from '../errors.js';
 import type { ApiKeyRecord, ApiKeyStore } from '../storage/index.js';
-import type { SecurityEventRecorder } from './security-events.js';
+import { requestFieldsOf, type SecurityEventRecorder } from './security-events.js';
 
 export interface PublicApiKey {
   id: string;
@@ -57,8 +57,7 @@ export function createApiKeyService(deps: {
     await deps.events.record(type, {
       userId,
       apiKeyId,
-      ...(by.clientAddress === undefined ? {} : { clientAddress: by.clientAddress }),
-      ...(by.requestId === undefined ? {} : { requestId: by.requestId }),
+      ...requestFieldsOf(by),
     });
   }
 

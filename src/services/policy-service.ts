@@ -19,7 +19,7 @@ import type { Policy } from '../policy/index.js';
 import { compilePolicy, defaultPolicyDocument } from '../policy/index.js';
 import type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from '../storage/index.js';
 import { readPolicyFile } from './policy-file.js';
-import type { SecurityEventRecorder } from './security-events.js';
+import { requestFieldsOf, type SecurityEventRecorder } from './security-events.js';
 
 export interface PolicyVersion {
   version: number;
@@ -103,8 +103,7 @@ export function createPolicyService(deps: {
       }
       await deps.events.record('policy_changed', {
         userId: createdBy,
-        ...(by?.clientAddress === undefined ? {} : { clientAddress: by.clientAddress }),
-        ...(by?.requestId === undefined ? {} : { requestId: by.requestId }),
+        ...requestFieldsOf(by ?? undefined),
         detail: { version: row.version, source, previous_version: latest?.version ?? null },
       });
       return { ...row, document, policy };

@@ -66,6 +66,17 @@ export type SecurityEventInput = Partial<Omit<SecurityEvent, 'id' | 'occurredAt'
   unknownUsername?: string;
 };
 
+/** The request an event was made for: its address, request id and session, leaving out the ones not known. */
+export function requestFieldsOf(
+  by: { clientAddress?: string; requestId?: string; sessionId?: string } | undefined,
+): Pick<SecurityEventInput, 'clientAddress' | 'requestId' | 'sessionId'> {
+  return {
+    ...(by?.clientAddress === undefined ? {} : { clientAddress: by.clientAddress }),
+    ...(by?.requestId === undefined ? {} : { requestId: by.requestId }),
+    ...(by?.sessionId === undefined ? {} : { sessionId: by.sessionId }),
+  };
+}
+
 /** A login attempt the throttle refused before any password check. */
 export interface RateLimitedInput {
   action: Extract<AuditAction, 'auth.login' | 'auth.lockout'>;

@@ -1,6 +1,7 @@
 /** Password changes: the credential version moves, so no session from before the change outlives it. */
 import { AppError } from '../../errors.js';
 import type { UserRecord } from '../../storage/index.js';
+import { requestFieldsOf } from '../security-events.js';
 import type { ChangeContext, UserServiceDeps } from './user-common.js';
 
 export function createPasswordChange(deps: UserServiceDeps) {
@@ -45,9 +46,7 @@ export function createPasswordChange(deps: UserServiceDeps) {
       if (by !== undefined) {
         await deps.events.record('password_changed', {
           userId: user.id,
-          ...(by.sessionId === undefined ? {} : { sessionId: by.sessionId }),
-          ...(by.clientAddress === undefined ? {} : { clientAddress: by.clientAddress }),
-          ...(by.requestId === undefined ? {} : { requestId: by.requestId }),
+          ...requestFieldsOf(by),
         });
       }
     },

@@ -2,7 +2,7 @@
 import { AppError } from '../../errors.js';
 import type { Transactor, UserStore } from '../../storage/index.js';
 import type { Administration } from '../authorizer.js';
-import type { SecurityEventRecorder } from '../security-events.js';
+import { requestFieldsOf, type SecurityEventRecorder } from '../security-events.js';
 
 /** The role an account gets when none is given; accepted even when the policy does not define it. */
 export const DEFAULT_ROLE = 'user';
@@ -59,8 +59,7 @@ export async function recordAccountChange(
   if (by === undefined) return;
   await deps.events.record(type, {
     userId: by.userId,
-    ...(by.clientAddress === undefined ? {} : { clientAddress: by.clientAddress }),
-    ...(by.requestId === undefined ? {} : { requestId: by.requestId }),
+    ...requestFieldsOf(by),
     detail: { target },
   });
 }
