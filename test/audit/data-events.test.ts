@@ -308,6 +308,35 @@ describe.each(kinds)('data access audit events (%s)', (database) => {
     );
   });
 
+  it("token delete: one token.delete event per deleted row; someone else's token is one denied event", async () => {
+    const made = await call(owner, 'POST', '/v1/tokens', {
+      kind: 'random',
+      source: { collection: 'patients', record: id, field: 'email' },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const doomed = (made.json() as { token: string }).token;
+    const refused = await audited(() => call(other, 'POST', '/v1/tokens/delete', { token: doomed }));
+    expect(refused.response.statusCode).toBe(404);
+    expect(refused.events).toEqual([
+      expect.objectContaining({
+        ...common(refused.response, other),
+        action: 'token.delete',
+        outcome: 'denied',
+      }),
+    ]);
+    const deleted = await audited(() => call(owner, 'POST', '/v1/tokens/delete', { token: doomed }));
+    expect(deleted.response.statusCode, deleted.response.body).toBe(204);
+    expect(deleted.events).toEqual([
+      expect.objectContaining({
+        ...common(deleted.response, owner),
+        action: 'token.delete',
+        resource: { recordId: id, fields: ['email'] },
+        outcome: 'allowed',
+      }),
+    ]);
+    expect(JSON.stringify([...refused.events, ...deleted.events])).not.toContain(doomed);
+  });
+
   it('refusals: a denied read or update is one denied event, and changes nothing', async () => {
     const reveal = await audited(() =>
       call(other, 'GET', `/v1/collections/patients/records/${id}?reveal=ssn`),
@@ -385,13 +414,7 @@ describe.each(kinds)('data access audit events (%s)', (database) => {
 
   it('erase: one subject.erase event naming the keyed HMAC of the subject, never the subject', async () => {
     const { response, events } = await audited(() =>
-      call(
-        admin,
-        'POST',
-        `/v1/subjects/${encodeURIComponent(subject)}/erase`,
-        undefined,
-        'data_subject_request',
-      ),
+      call(admin, 'POST', '/v1/subjects/erase', { subject }, 'data_subject_request'),
     );
     expect(response.statusCode, response.body).toBe(200);
     expect(events).toEqual([
@@ -405,13 +428,7 @@ describe.each(kinds)('data access audit events (%s)', (database) => {
     ]);
     // Idempotent: erasing again changes nothing and records nothing new about it.
     const again = await audited(() =>
-      call(
-        admin,
-        'POST',
-        `/v1/subjects/${encodeURIComponent(subject)}/erase`,
-        undefined,
-        'data_subject_request',
-      ),
+      call(admin, 'POST', '/v1/subjects/erase', { subject }, 'data_subject_request'),
     );
     expect(again.response.json()).toMatchObject({ already_erased: true });
     expect(again.events.filter((e) => e.action === 'subject.erase')).toHaveLength(0);
@@ -429,13 +446,7 @@ describe.each(kinds)('data access audit events (%s)', (database) => {
 
   it('a refused erase is one denied subject.erase event, without the subject id', async () => {
     const { response, events } = await audited(() =>
-      call(
-        owner,
-        'POST',
-        `/v1/subjects/${encodeURIComponent(subject)}/erase`,
-        undefined,
-        'data_subject_request',
-      ),
+      call(owner, 'POST', '/v1/subjects/erase', { subject }, 'data_subject_request'),
     );
     expect(response.statusCode).toBe(403);
     expect(events).toEqual([

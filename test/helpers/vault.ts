@@ -51,6 +51,6 @@ export function vaultApi(t: TestApp, credentials: Headers, purpose: string | nul
     search: (collection: string, body: object) =>
       call('POST', `/v1/collections/${collection}/records/search`, body),
     list: (collection: string, query = '') => call('GET', `/v1/collections/${collection}/records${query}`),
-    erase: (subject: string) => call('POST', `/v1/subjects/${encodeURIComponent(subject)}/erase`),
+    erase: (subject: string) => call('POST', '/v1/subjects/erase', { subject }),
   };
 }

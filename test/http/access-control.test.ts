@@ -685,6 +685,24 @@ const EXPLICIT_ROUTES: RouteCase[] = [
   {
     // Erasing a subject (policy `erase` on `subjects`) is for admins, even for the subject's own records' creator.
     method: 'POST',
+    url: '/v1/subjects/erase',
+    access: 'authenticated',
+    admin: 'erase',
+    purpose: true,
+    success: { status: 200 },
+    prepare: async ({ cast, actor, allowed }) => {
+      const record = await ownedRecord(cast);
+      return {
+        payload: { subject: record.subject },
+        verify: async () => {
+          expect((await recordRow(record.id))?.erasedAt != null, actor).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    // The deprecated form of the route above (subject in the path), guarded exactly like it until its sunset.
+    method: 'POST',
     url: '/v1/subjects/:subject/erase',
     access: 'authenticated',
     admin: 'erase',
@@ -751,6 +769,34 @@ const EXPLICIT_ROUTES: RouteCase[] = [
   },
   {
     // Someone else's token is answered exactly like a missing one: no oracle.
+    method: 'POST',
+    url: '/v1/tokens/delete',
+    access: 'authenticated',
+    purpose: true,
+    permits: OWNER_OR_ADMIN,
+    refusal: { status: 404, code: 'TOKEN_NOT_FOUND' },
+    success: { status: 204 },
+    prepare: async ({ cast, actor, headers, allowed }) => {
+      const { token } = await ownedToken(cast);
+      return {
+        payload: { token },
+        verify: async (response) => {
+          expect(await tokenRows(token), actor).toBe(allowed ? 0 : 1);
+          if (actor !== 'otherUser') return;
+          const missing = await t.app.inject({
+            method: 'POST',
+            url: '/v1/tokens/delete',
+            headers,
+            payload: { token: `tok_${'A'.repeat(11)}${randomBytes(8).toString('hex').slice(0, 11)}` },
+          });
+          expect(missing.statusCode).toBe(response.statusCode);
+          expect(errorBody(missing)).toEqual(errorBody(response));
+        },
+      };
+    },
+  },
+  {
+    // The deprecated form of the route above (token in the path), guarded exactly like it until its sunset.
     method: 'DELETE',
     url: '/v1/tokens/:token',
     access: 'authenticated',

@@ -1,5 +1,5 @@
 /**
- * Erasure: after `POST /v1/subjects/{s}/erase`, none of the subject's fields can be read by any path — read, list,
+ * Erasure: after `POST /v1/subjects/erase` (the subject in the body), none of the subject's fields can be read by any path — read, list,
  * search, update, tokenize, detokenize, the rotation job, the audit export — nor found in the database; other
  * subjects are untouched on every one of those paths.
  */
@@ -141,6 +141,48 @@ for (const database of ['sqlite', 'postgres'] as const) {
           tokens: 0,
           already_erased: true,
         });
+      });
+
+      it('refuses a body that is not one subject id, naming the field and never echoing the value', async () => {
+        const secret = 'person-secret-Zq81';
+        const cases: Array<[unknown, string]> = [
+          [{}, 'body.subject'],
+          [{ subject: '' }, 'body.subject'],
+          [{ subject: `${secret}\u0007` }, 'body.subject'],
+          [{ subject: `${secret}${'x'.repeat(256)}` }, 'body.subject'],
+          [{ subject: 42 }, 'body.subject'],
+          [{ subject: 'person-kept', also: secret }, 'body.also'],
+        ];
+        for (const [body, field] of cases) {
+          const response = await api.call('POST', '/v1/subjects/erase', body);
+          expect(response.statusCode, field).toBe(400);
+          expect(response.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field });
+          expect(response.body).not.toContain(secret);
+        }
+        // Nothing was erased by the refused calls.
+        expect((await api.read('patients', keptId)).statusCode).toBe(200);
+      });
+
+      it('still erases through the deprecated path form, announcing its successor on every answer', async () => {
+        const announced = {
+          deprecation: '@1796256000',
+          sunset: 'Thu, 03 Jun 2027 00:00:00 GMT',
+          link: '</v1/subjects/erase>; rel="successor-version"',
+        };
+        const id = (await api.create('patients', patient(14), 'person by path')).json().id as string;
+        const byPath = (subject: string) =>
+          api.call('POST', `/v1/subjects/${encodeURIComponent(subject)}/erase`);
+        const erased = await byPath('person by path');
+        expect(erased.statusCode, erased.body).toBe(200);
+        expect(erased.json()).toMatchObject({ records: 1, already_erased: false });
+        expect(erased.headers).toMatchObject(announced);
+        expect((await api.read('patients', id)).statusCode).toBe(410);
+        // Both forms name the same subject: the body form sees the erasure as done.
+        expect((await api.erase('person by path')).json()).toMatchObject({ already_erased: true });
+        const refused = await t.app.inject({ method: 'POST', url: '/v1/subjects/anyone/erase' });
+        expect(refused.statusCode).toBe(401);
+        expect(refused.headers).toMatchObject(announced);
+        expect((await api.erase('person-never-stored')).headers.deprecation).toBeUndefined();
       });
 
       it('never puts the subject id or its values into the audit trail', async () => {

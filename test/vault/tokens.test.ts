@@ -15,11 +15,22 @@ const DELETED_CARD = '3056930009020004';
 
 type Api = ReturnType<typeof vaultApi>;
 
+/** Token-shaped strings no one was ever given: random, deterministic and card shapes. */
+const UNKNOWN_TOKENS = ['tok_AAAAAAAAAAAAAAAAAAAAAA', `tkd_${'A'.repeat(32)}`, '942424242424'];
+/** 2026-12-03 and 2027-06-03, as the deprecated path routes announce them. */
+const DEPRECATION_HEADERS = {
+  deprecation: '@1796256000',
+  sunset: 'Thu, 03 Jun 2027 00:00:00 GMT',
+  link: '</v1/tokens/delete>; rel="successor-version"',
+};
+
 function tokenApi(api: Api) {
   return {
     tokenize: (body: object) => api.call('POST', '/v1/tokens', body),
     detokenize: (tokens: string[]) => api.call('POST', '/v1/tokens/detokenize', { tokens }),
-    remove: (token: string) => api.call('DELETE', `/v1/tokens/${token}`),
+    remove: (token: string) => api.call('POST', '/v1/tokens/delete', { token }),
+    /** The deprecated form, the token in the path (until PATH_VALUE_SUNSET). */
+    removeByPath: (token: string) => api.call('DELETE', `/v1/tokens/${token}`),
     /** The token for `body`, asserting 201. */
     async token(body: object): Promise<string> {
       const response = await api.call('POST', '/v1/tokens', body);
@@ -40,6 +51,14 @@ describe.each(databases)('tokens API (%s)', (database) => {
   let admin: Api;
   let tokens: ReturnType<typeof tokenApi>;
   const source = (record: string, field = 'card') => ({ collection: 'patients', record, field });
+
+  /** A fresh token of every shape: random, deterministic, and card tokens of 16 and 15 digits. */
+  const issueEveryShape = async () => [
+    await tokens.token({ kind: 'random', type: 'card_number', value: CARD }),
+    await tokens.token({ kind: 'deterministic', type: 'card_number', value: CARD }),
+    await tokens.token({ kind: 'format_preserving', type: 'card_number', value: CARD }),
+    await tokens.token({ kind: 'format_preserving', type: 'card_number', value: '378282246310005' }),
+  ];
 
   beforeAll(async () => {
     t = await createTestApp({ database });
@@ -298,19 +317,58 @@ describe.each(databases)('tokens API (%s)', (database) => {
     expect(await user.token({ kind: 'random', type: 'card_number', value: CARD })).toMatch(/^tok_/);
   });
 
-  it('accepts every token shape in the URL (tokens stand in for values, they are not secrets)', async () => {
-    const issued = [
-      await tokens.token({ kind: 'random', type: 'card_number', value: CARD }),
-      await tokens.token({ kind: 'deterministic', type: 'card_number', value: CARD }),
-      await tokens.token({ kind: 'format_preserving', type: 'card_number', value: CARD }),
-      await tokens.token({ kind: 'format_preserving', type: 'card_number', value: '378282246310005' }),
-    ];
-    for (const token of [...issued, 'tok_AAAAAAAAAAAAAAAAAAAAAA', `tkd_${'A'.repeat(32)}`, '942424242424']) {
-      const response = await admin.call('DELETE', `/v1/tokens/${token}`);
+  it('deletes every token shape from the body; unknown tokens of any shape answer 404 TOKEN_NOT_FOUND', async () => {
+    const issued = await issueEveryShape();
+    for (const token of [...issued, ...UNKNOWN_TOKENS]) {
+      const response = await tokens.remove(token);
       expect(response.statusCode, token).toBe(issued.includes(token) ? 204 : 404);
+      if (!issued.includes(token)) expect(response.json().error.code).toBe('TOKEN_NOT_FOUND');
+      expect(response.headers.deprecation).toBeUndefined();
     }
-    // A real card in the path is still refused before routing.
-    expect((await tokens.remove(CARD)).json().error.code).toBe('SENSITIVE_DATA_IN_URL');
+    for (const token of issued)
+      expect(await tokens.value(token)).toEqual({ token, error: 'TOKEN_NOT_FOUND' });
+  });
+
+  it('refuses a body that is not one token, naming the field and never echoing the value', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ token: CARD }, 'body.token'],
+      [{ token: `tkd_${'A'.repeat(33)}` }, 'body.token'],
+      [{ token: 42 }, 'body.token'],
+      [{}, 'body.token'],
+      [{ token: 'tok_AAAAAAAAAAAAAAAAAAAAAA', extra: CARD }, 'body.extra'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await admin.call('POST', '/v1/tokens/delete', body);
+      expect(response.statusCode, JSON.stringify(field)).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field });
+      expect(response.body).not.toContain(CARD);
+      expect(response.body).not.toContain('AAAAAAAAAAAAAAAAAAAA');
+    }
+  });
+
+  it('refuses a tokenized value beyond its bounds in the schema, naming the field and never echoing it', async () => {
+    for (const value of [1.5, 2 ** 53, Number.MIN_SAFE_INTEGER - 1]) {
+      const response = await tokens.tokenize({ kind: 'random', type: 'integer', value });
+      expect(response.statusCode, String(value)).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'body.value' });
+      expect(response.body).not.toContain(String(value));
+    }
+    expect(await tokens.token({ kind: 'random', type: 'integer', value: Number.MAX_SAFE_INTEGER })).toMatch(
+      /^tok_/,
+    );
+  });
+
+  it('still serves the deprecated DELETE /v1/tokens/{token} for every token shape, announcing its successor', async () => {
+    const issued = await issueEveryShape();
+    for (const token of [...issued, ...UNKNOWN_TOKENS]) {
+      const response = await tokens.removeByPath(token);
+      expect(response.statusCode, token).toBe(issued.includes(token) ? 204 : 404);
+      expect(response.headers).toMatchObject(DEPRECATION_HEADERS);
+    }
+    // A real card in the path is still refused before routing, and the answer still names the successor.
+    const card = await tokens.removeByPath(CARD);
+    expect(card.json().error.code).toBe('SENSITIVE_DATA_IN_URL');
+    expect(card.headers).toMatchObject(DEPRECATION_HEADERS);
   });
 
   it('never writes a value or a token to the logs or the tokens table', async () => {
