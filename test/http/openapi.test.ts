@@ -61,12 +61,14 @@ describe('OpenAPI document', () => {
       'get /v1/collections/{collection}/records/{id}',
       'patch /v1/collections/{collection}/records/{id}',
       'delete /v1/collections/{collection}/records/{id}',
+      'post /v1/subjects/erase',
       'post /v1/subjects/{subject}/erase',
       'post /v1/keys/rotate',
       'get /v1/keys/jobs',
       'get /v1/keys/jobs/{id}',
       'post /v1/tokens',
       'post /v1/tokens/detokenize',
+      'post /v1/tokens/delete',
       'delete /v1/tokens/{token}',
       'get /v1/audit/events',
       'post /v1/audit/hash',
@@ -103,6 +105,39 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('marks the routes with a value in their path deprecated, naming the successor, the sunset and its headers', async () => {
+    const doc = (await t.app.inject({ url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, Operation & { deprecated?: boolean }>>;
+    };
+    const deprecated = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.deprecated === true)
+        .map(([method, op]) => ({ key: `${method} ${p}`, op })),
+    );
+    expect(deprecated.map((d) => d.key).sort()).toEqual(
+      ['delete /v1/tokens/{token}', 'post /v1/subjects/{subject}/erase'].sort(),
+    );
+    const successors: Record<string, string> = {
+      'delete /v1/tokens/{token}': 'POST /v1/tokens/delete',
+      'post /v1/subjects/{subject}/erase': 'POST /v1/subjects/erase',
+    };
+    for (const { key, op } of deprecated) {
+      expect(op.description).toContain(`\`${successors[key]}\``);
+      expect(op.description).toContain('2027-06-03');
+      for (const [status, response] of Object.entries(op.responses)) {
+        const headers = (response as { headers?: Record<string, { schema: { enum: string[] } }> }).headers;
+        // Other headers (rate limits) may be declared beside them.
+        expect(Object.keys(headers ?? {}), `${key} ${status}`).toEqual(
+          expect.arrayContaining(['Deprecation', 'Link', 'Sunset']),
+        );
+        expect(headers?.Sunset?.schema.enum).toEqual(['Thu, 03 Jun 2027 00:00:00 GMT']);
+      }
+    }
+    // The successors are not deprecated, and carry the value in their body.
+    expect(doc.paths['/v1/tokens/delete']?.post?.deprecated).toBeUndefined();
+    expect(doc.paths['/v1/subjects/erase']?.post?.deprecated).toBeUndefined();
+  });
+
   it('is rendered at /docs', async () => {
     const response = await t.app.inject({ url: '/docs/' });
     expect(response.statusCode).toBe(200);
@@ -110,13 +145,29 @@ describe('OpenAPI document', () => {
   });
 
   it('documents every error code, as does the README', async () => {
-    const doc = (await t.app.inject({ url: '/openapi.json' })).json() as { info: { description: string } };
+    const doc = (await t.app.inject({ url: '/openapi.json' })).json() as {
+      tags: { name: string; description: string }[];
+    };
+    // The table is the description of the last tag, `errors`, so that renderers show it after the operations.
+    const table = doc.tags.find((tag) => tag.name === 'errors')?.description ?? '';
     const readme = fs.readFileSync('README.md', 'utf8');
     for (const code of Object.keys(ERRORS)) {
-      expect(doc.info.description).toContain(`\`${code}\``);
+      expect(table).toContain(`\`${code}\``);
       expect(readme, `README documents ${code}`).toContain(
         `| \`${code}\` | ${ERRORS[code as keyof typeof ERRORS].status} |`,
       );
+    }
+  });
+
+  it('says in every security scheme that exactly one credential header may be sent', async () => {
+    const doc = (await t.app.inject({ url: '/openapi.json' })).json() as {
+      components: { securitySchemes: Record<string, { description?: string }> };
+    };
+    const schemes = Object.entries(doc.components.securitySchemes);
+    expect(schemes.map(([name]) => name).sort()).toEqual(['apiKey', 'bearerAuth']);
+    for (const [name, scheme] of schemes) {
+      expect(scheme.description, name).toContain('exactly one credential header');
+      expect(scheme.description, name).toContain('AMBIGUOUS_CREDENTIALS');
     }
   });
 
