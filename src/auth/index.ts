@@ -13,7 +13,7 @@ export { createLoginFlow, type LoginFlow, type TokenPair } from './login.js';
 export { createLoginThrottle, type LoginThrottle, type ThrottleDecision } from './login-throttle.js';
 export { createPasswordHasher, isImportableHash, type PasswordHasher } from './password-hash.js';
 export { createPasswordPolicy } from './password-policy.js';
-export { createSigningKeyring, type SigningKeyring } from './signing-keys.js';
+export { createSigningKeyring, MAX_PUBLISHED_KEYS, type SigningKeyring } from './signing-keys.js';
 export {
   createVerifiedTokenCache,
   type VerifiedClaims,

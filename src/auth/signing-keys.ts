@@ -35,6 +35,9 @@ export interface SigningKeyring {
   jwks(): { keys: JWK[] };
 }
 
+/** Public keys the JWKS publishes at most. */
+export const MAX_PUBLISHED_KEYS = 16;
+
 export function createSigningKeyring(deps: {
   store: Pick<SigningKeyStore, 'insert' | 'listUsable' | 'retireAllExcept'>;
   /** Seals the private keys; read at each use, so a sealed vault cannot sign. */
@@ -127,7 +130,10 @@ export function createSigningKeyring(deps: {
       return keys.find((k) => k.kid === kid)?.publicKey;
     },
     jwks() {
-      return { keys: keys.map((k) => k.publicJwk) };
+      // Bounded for verifiers and the published document: the active key and the newest retired ones (a verifier
+      // only needs those whose tokens can still be live; more than this means rotations faster than the TTL).
+      const newest = [...keys].sort((a, b) => b.createdAt - a.createdAt).slice(0, MAX_PUBLISHED_KEYS);
+      return { keys: newest.map((k) => k.publicJwk) };
     },
   };
 }

@@ -23,6 +23,7 @@ export {
   generateOpaqueToken,
   hashOpaqueToken,
   isOpaqueToken,
+  OPAQUE_TOKEN_LENGTH,
   OPAQUE_TOKEN_PATTERN,
   TOKEN_PREFIXES,
   type TokenPrefix,

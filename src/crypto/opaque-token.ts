@@ -20,6 +20,9 @@ export const TOKEN_PREFIXES = { apiKey: 'srk', refreshToken: 'srr' } as const;
 export type TokenPrefix = (typeof TOKEN_PREFIXES)[keyof typeof TOKEN_PREFIXES];
 
 /** A regular expression source matching the shape (not yet the checksum) of any Strongroom opaque token. */
+/** Length of every opaque token: prefix, underscore, body and checksum. */
+export const OPAQUE_TOKEN_LENGTH = 4 + BODY_LENGTH + CHECKSUM_LENGTH;
+
 export const OPAQUE_TOKEN_PATTERN = `(?:srk|srr)_[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH}}`;
 
 function encodeChecksum(value: number): string {

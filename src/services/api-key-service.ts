@@ -33,6 +33,9 @@ function toPublic(key: ApiKeyRecord): PublicApiKey {
 /** Keys always expire: 90 days unless asked otherwise (at most a year, enforced by the route schema). */
 export const DEFAULT_API_KEY_TTL_SECONDS = 90 * 86_400;
 
+/** Live (unrevoked, unexpired) keys a user may hold at once. */
+export const MAX_LIVE_API_KEYS = 100;
+
 // Writing last_used_at on every request would turn each read into a write; minute precision is enough.
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -61,6 +64,14 @@ export function createApiKeyService(deps: {
     });
   }
 
+  /** Keys neither revoked nor expired: the ones that still work, and the ones the limit counts. */
+  async function liveKeys(userId: string): Promise<ApiKeyRecord[]> {
+    const now = deps.clock();
+    return (await deps.store.listByUser(userId)).filter(
+      (key) => key.expiresAt === null || key.expiresAt > now,
+    );
+  }
+
   return {
     /**
      * Mints a key for a user, remembering the session it was minted in (see session-service COMPROMISE_REASONS).
@@ -73,6 +84,10 @@ export function createApiKeyService(deps: {
       input: { name: string; expiresInSeconds?: number; roles?: string[] },
       by?: KeyChangeContext,
     ) {
+      // Bounded so the list of a user's keys is bounded too (two racing creates may pass the check together).
+      if ((await liveKeys(userId)).length >= MAX_LIVE_API_KEYS) {
+        throw new AppError('API_KEY_LIMIT_REACHED');
+      }
       const key = generateOpaqueToken('srk');
       const now = deps.clock();
       const record: ApiKeyRecord = {
@@ -93,7 +108,7 @@ export function createApiKeyService(deps: {
     },
 
     async list(userId: string): Promise<PublicApiKey[]> {
-      return (await deps.store.listByUser(userId)).map(toPublic);
+      return (await liveKeys(userId)).map(toPublic);
     },
 
     async revoke(userId: string, id: string, by?: KeyChangeContext): Promise<void> {

@@ -20,6 +20,9 @@ export interface Collection {
   createdAt: number;
 }
 
+/** Collections one server holds: bounds the collection list and the keys held in memory. */
+export const MAX_COLLECTIONS = 1000;
+
 export interface CollectionInput {
   name: string;
   fields: Array<{
@@ -76,6 +79,9 @@ export function createCollectionService(deps: {
         createdAt: deps.clock(),
       };
       await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
+        if ((await stores.collections.list()).length >= MAX_COLLECTIONS) {
+          throw new AppError('COLLECTION_LIMIT_REACHED');
+        }
         if (!(await stores.collections.insert(row)))
           throw new AppError('COLLECTION_EXISTS', { field: 'name' });
         await deps.keys.createDataKey(stores.keys, row.keyId, 'collection');

@@ -35,12 +35,14 @@ export function createAuditCheckpoints(db: Kysely<Database>) {
         .limit(1)
         .executeTakeFirst();
     },
-    async listCheckpoints(): Promise<AuditCheckpointRow[]> {
-      return db
+    /** Checkpoints in seq order: all of them, or `limit` after `afterSeq`. */
+    async listCheckpoints(page?: { afterSeq: number; limit: number }): Promise<AuditCheckpointRow[]> {
+      let query = db
         .selectFrom('audit_checkpoints')
         .select(['seq', 'hash', 'time', 'kid', 'signature'])
-        .orderBy('seq')
-        .execute();
+        .orderBy('seq');
+      if (page !== undefined) query = query.where('seq', '>', page.afterSeq).limit(page.limit);
+      return query.execute();
     },
     /** The newest checkpoint at or below `maxSeq` whose event is older than `before` (ms), if any. */
     async prunableCheckpoint(maxSeq: number, before: number): Promise<AuditCheckpointRow | undefined> {

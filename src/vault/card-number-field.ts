@@ -2,7 +2,7 @@ import { passesLuhn } from '../redact/index.js';
 import { invalidField } from './field-error.js';
 
 // Bounds the written form (19 digits plus separators) before stripping it.
-const MAX_WRITTEN_LENGTH = 40;
+export const MAX_CARD_WRITTEN_LENGTH = 40;
 const WRITTEN_SHAPE = /^[0-9 -]+$/;
 const CARD_DIGITS = /^\d{12,19}$/;
 
@@ -13,7 +13,7 @@ const CARD_DIGITS = /^\d{12,19}$/;
 export function normalizeCardNumber(value: unknown, field: string): string {
   if (typeof value !== 'string') throw invalidField(field, 'must be a string');
   const trimmed = value.trim();
-  if (trimmed.length > MAX_WRITTEN_LENGTH) throw invalidField(field, 'is too long');
+  if (trimmed.length > MAX_CARD_WRITTEN_LENGTH) throw invalidField(field, 'is too long');
   const digits = trimmed.replace(/[ -]/g, '');
   if (!WRITTEN_SHAPE.test(trimmed) || !CARD_DIGITS.test(digits) || !passesLuhn(digits)) {
     throw invalidField(field, 'is not a valid card number');

@@ -9,7 +9,7 @@
  */
 import { invalidField } from './field-error.js';
 
-const MAX_EMAIL_LENGTH = 254;
+export const MAX_EMAIL_LENGTH = 254;
 const MAX_LOCAL_LENGTH = 64;
 const MAX_DOMAIN_LENGTH = 255;
 const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";

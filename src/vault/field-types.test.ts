@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors.js';
-import { FIELD_TYPES, type FieldType, isFieldType, normalizeFieldValue } from './field-types.js';
+import {
+  FIELD_TYPES,
+  FIELD_VALUE_MAX_LENGTH,
+  type FieldType,
+  isFieldType,
+  normalizeFieldValue,
+} from './field-types.js';
 
 const FIELD = 'body.records/0/fields/secret';
 
@@ -122,5 +128,36 @@ describe('normalizeFieldValue', () => {
         }
       }
     }
+  });
+
+  it('refuses every string longer than the limit the API description publishes for its type', () => {
+    const stringTypes = FIELD_TYPES.filter((type) => FIELD_VALUE_MAX_LENGTH[type] !== null);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...stringTypes),
+        fc.integer({ min: 1, max: 64 }),
+        fc.constantFrom('4', 'a', 'é'),
+        (type, extra, unit) => {
+          const limit = FIELD_VALUE_MAX_LENGTH[type] ?? 0;
+          // Padded inside a valid value's characters, so only its length can make it invalid.
+          const value = `1${unit.repeat(limit + extra)}1`;
+          // Dates and SSNs are bounded by their shape; the others check the length before anything else.
+          const reason = type === 'date' || type === 'ssn' ? /valid|date/ : /too long/;
+          expect(() => normalizeFieldValue(type, value, FIELD)).toThrow(reason);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("accepts a value at each string type's published limit where one can be built", () => {
+    expect(normalizeFieldValue('string', 'x'.repeat(FIELD_VALUE_MAX_LENGTH.string ?? 0), FIELD)).toHaveLength(
+      1000,
+    );
+    expect(normalizeFieldValue('name', 'x'.repeat(FIELD_VALUE_MAX_LENGTH.name ?? 0), FIELD)).toHaveLength(
+      200,
+    );
+    expect(normalizeFieldValue('ssn', '123-45-6789', FIELD)).toBe('123-45-6789');
+    expect(normalizeFieldValue('date', '2024-02-29', FIELD)).toBe('2024-02-29');
   });
 });

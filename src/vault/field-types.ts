@@ -10,13 +10,22 @@
  * strings only, integers must be safe). Not addressed: whether a valid-looking number is real or belongs to
  * the caller; encryption and storage, which live elsewhere.
  */
-import { normalizeCardNumber } from './card-number-field.js';
-import { normalizeEmail } from './email-field.js';
-import { normalizeIban } from './iban-field.js';
-import { normalizePhone } from './phone-field.js';
+import { MAX_CARD_WRITTEN_LENGTH, normalizeCardNumber } from './card-number-field.js';
+import { MAX_EMAIL_LENGTH, normalizeEmail } from './email-field.js';
+import { MAX_IBAN_WRITTEN_LENGTH, normalizeIban } from './iban-field.js';
+import { MAX_PHONE_WRITTEN_LENGTH, normalizePhone } from './phone-field.js';
 import { normalizeBoolean, normalizeDate, normalizeInteger } from './scalar-fields.js';
 import { normalizeSsn } from './ssn-field.js';
-import { normalizeAddress, normalizeName, normalizeString, normalizeText } from './text-fields.js';
+import {
+  MAX_ADDRESS_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_STRING_LENGTH,
+  MAX_TEXT_LENGTH,
+  normalizeAddress,
+  normalizeName,
+  normalizeString,
+  normalizeText,
+} from './text-fields.js';
 
 /** Every field type a collection may declare. */
 export const FIELD_TYPES = Object.freeze([
@@ -35,6 +44,30 @@ export const FIELD_TYPES = Object.freeze([
 ] as const);
 
 export type FieldType = (typeof FIELD_TYPES)[number];
+
+/**
+ * The longest value each string type accepts (characters; text types count code points after NFC, the others
+ * characters after trimming); `null` for types that are not strings. Published in the API description.
+ */
+export const FIELD_VALUE_MAX_LENGTH: Readonly<Record<FieldType, number | null>> = Object.freeze({
+  string: MAX_STRING_LENGTH,
+  text: MAX_TEXT_LENGTH,
+  integer: null,
+  boolean: null,
+  date: 10,
+  email: MAX_EMAIL_LENGTH,
+  phone: MAX_PHONE_WRITTEN_LENGTH,
+  ssn: 11,
+  card_number: MAX_CARD_WRITTEN_LENGTH,
+  iban: MAX_IBAN_WRITTEN_LENGTH,
+  name: MAX_NAME_LENGTH,
+  address: MAX_ADDRESS_LENGTH,
+});
+
+/** The longest field value of any type: the bound of a value whose type is not known yet. */
+export const MAX_FIELD_VALUE_LENGTH = Math.max(
+  ...Object.values(FIELD_VALUE_MAX_LENGTH).filter((limit): limit is number => limit !== null),
+);
 
 /** The canonical form of a field value. */
 export type FieldValue = string | number | boolean;

@@ -29,7 +29,7 @@ export const IBAN_LENGTHS: Readonly<Record<string, number>> = Object.freeze({
   SE: 24,
 });
 
-const MAX_WRITTEN_LENGTH = 64;
+export const MAX_IBAN_WRITTEN_LENGTH = 64;
 const IBAN_SHAPE = /^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/;
 const MIN_UNKNOWN_LENGTH = 15;
 const MAX_UNKNOWN_LENGTH = 34;
@@ -37,7 +37,7 @@ const MAX_UNKNOWN_LENGTH = 34;
 /** An IBAN with spaces removed and letters upper-cased. */
 export function normalizeIban(value: unknown, field: string): string {
   if (typeof value !== 'string') throw invalidField(field, 'must be a string');
-  if (value.length > MAX_WRITTEN_LENGTH) throw invalidField(field, 'is too long');
+  if (value.length > MAX_IBAN_WRITTEN_LENGTH) throw invalidField(field, 'is too long');
   const iban = value.replace(/ /g, '').toUpperCase();
   if (!IBAN_SHAPE.test(iban) || !hasValidLength(iban)) throw invalidField(field, 'is not a valid IBAN');
   const checkDigits = Number(iban.slice(2, 4));

@@ -12,9 +12,11 @@ export {
 } from './collection-schema.js';
 export {
   FIELD_TYPES,
+  FIELD_VALUE_MAX_LENGTH,
   type FieldType,
   type FieldValue,
   isFieldType,
+  MAX_FIELD_VALUE_LENGTH,
   normalizeFieldValue,
 } from './field-types.js';
 export { FULL_MASK, maskFieldValue } from './masking.js';

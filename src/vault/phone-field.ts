@@ -1,7 +1,7 @@
 import { invalidField } from './field-error.js';
 
 // Generous bound on the written form (digits plus spaces, dashes and parentheses) checked before any regex.
-const MAX_WRITTEN_LENGTH = 64;
+export const MAX_PHONE_WRITTEN_LENGTH = 64;
 const WRITTEN_SHAPE = /^\+[0-9 ()-]+$/;
 const E164_DIGITS = /^[1-9]\d{7,14}$/;
 
@@ -12,7 +12,7 @@ const E164_DIGITS = /^[1-9]\d{7,14}$/;
 export function normalizePhone(value: unknown, field: string): string {
   if (typeof value !== 'string') throw invalidField(field, 'must be a string');
   const trimmed = value.trim();
-  if (trimmed.length > MAX_WRITTEN_LENGTH) throw invalidField(field, 'is too long');
+  if (trimmed.length > MAX_PHONE_WRITTEN_LENGTH) throw invalidField(field, 'is too long');
   if (!WRITTEN_SHAPE.test(trimmed)) {
     throw invalidField(field, 'must start with a plus sign and a country code');
   }

@@ -62,6 +62,9 @@ export interface AuditInput {
 }
 
 const ACTIONS: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
+
+/** Field names one event may list: a collection's fields and `subject`, with room to spare. */
+export const MAX_AUDIT_FIELDS = 128;
 const IDENTIFIER = /^[A-Za-z0-9_$][A-Za-z0-9_.:$-]{0,199}$/;
 /**
  * Strings that passed the check (it is a pure function of the string): field and collection names, actors and
@@ -87,7 +90,10 @@ export function toAuditEvent(input: AuditInput, seq: number, time: string): Audi
   const { collection, recordId, fields } = input.resource ?? {};
   if (collection !== undefined) resource.collection = checkIdentifier(collection, 'collection');
   if (recordId !== undefined) resource.recordId = checkIdentifier(recordId, 'recordId');
-  if (fields !== undefined) resource.fields = fields.map((f) => checkIdentifier(f, 'field'));
+  if (fields !== undefined) {
+    if (fields.length > MAX_AUDIT_FIELDS) throw new TypeError('audit event: too many fields');
+    resource.fields = fields.map((f) => checkIdentifier(f, 'field'));
+  }
   const event: AuditEvent = {
     seq,
     time,

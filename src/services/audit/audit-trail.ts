@@ -29,7 +29,7 @@ import { fromEventRow } from './event-row.js';
 import { createGroupCommit } from './group-commit.js';
 import { createIdentifierHmac } from './identifier-hmac.js';
 import { createJsonlMirror, type JsonlMirror } from './jsonl-mirror.js';
-import { type CheckpointExport, exportStoredCheckpoints } from './stored-chain.js';
+import { type CheckpointExport, exportCheckpointPage, exportStoredCheckpoints } from './stored-chain.js';
 import { createTrailHealth, type TrailHealth } from './trail-health.js';
 import { createTrailMaintenance } from './trail-maintenance.js';
 
@@ -142,6 +142,8 @@ export function createAuditTrail(deps: {
     /** Signs the current head now (if it moved since the last checkpoint); null for an empty trail. */
     checkpointNow: maintenance.checkpointNow,
     exportCheckpoints: (): Promise<CheckpointExport> => exportStoredCheckpoints(store),
+    /** One page of the export, for the HTTP route (bounded answers). */
+    exportCheckpointPage: (page: { afterSeq: number; limit: number }) => exportCheckpointPage(store, page),
     /** Events matching `filter` after `cursor` (a seq), in seq order; `nextCursor` is null on the last page. */
     async query(filter: AuditEventFilter, limit: number) {
       const rows = await store.listEvents(filter, limit + 1);

@@ -1,4 +1,4 @@
-export { AUDIT_ACTIONS, type AuditAction, type AuditInput } from './audit-input.js';
+export { AUDIT_ACTIONS, type AuditAction, type AuditInput, MAX_AUDIT_FIELDS } from './audit-input.js';
 export { type AuditSettings, type AuditTrail, createAuditTrail } from './audit-trail.js';
 export { type CheckpointPublicKey, fromPublicJwk } from './checkpoint-signer.js';
 export { fromEventRow } from './event-row.js';

@@ -42,25 +42,48 @@ export interface CheckpointExport {
 export async function exportStoredCheckpoints(
   store: Pick<AuditStore, 'listSigningKeys' | 'listCheckpoints' | 'readHead'>,
 ): Promise<CheckpointExport> {
-  const [keys, checkpoints, head] = await Promise.all([
+  return (await readCheckpoints(store)).exported;
+}
+
+/**
+ * One page of the export: the keys and anchor, and up to `limit` checkpoints after `afterSeq`; `nextAfter` is the
+ * seq to continue after, or null on the last page.
+ */
+export async function exportCheckpointPage(
+  store: Pick<AuditStore, 'listSigningKeys' | 'listCheckpoints' | 'readHead'>,
+  page: { afterSeq: number; limit: number },
+): Promise<{ exported: CheckpointExport; nextAfter: number | null }> {
+  return readCheckpoints(store, page);
+}
+
+async function readCheckpoints(
+  store: Pick<AuditStore, 'listSigningKeys' | 'listCheckpoints' | 'readHead'>,
+  page?: { afterSeq: number; limit: number },
+): Promise<{ exported: CheckpointExport; nextAfter: number | null }> {
+  const [keys, rows, head] = await Promise.all([
     store.listSigningKeys(),
-    store.listCheckpoints(),
+    store.listCheckpoints(page === undefined ? undefined : { ...page, limit: page.limit + 1 }),
     store.readHead(),
   ]);
+  const checkpoints = (page === undefined ? rows : rows.slice(0, page.limit)).map((c) => ({
+    seq: Number(c.seq),
+    hash: c.hash,
+    time: c.time,
+    kid: c.kid,
+    signature: c.signature,
+  }));
+  const more = page !== undefined && rows.length > page.limit;
   return {
-    format: 'strongroom-audit-checkpoints-v1',
-    keys: keys.map(
-      (k) =>
-        decodePublicJwk('audit_signing_keys.public_jwk', k.publicJwk) as CheckpointExport['keys'][number],
-    ),
-    checkpoints: checkpoints.map((c) => ({
-      seq: Number(c.seq),
-      hash: c.hash,
-      time: c.time,
-      kid: c.kid,
-      signature: c.signature,
-    })),
-    anchor: { seq: Number(head.anchorSeq), hash: head.anchorHash },
+    exported: {
+      format: 'strongroom-audit-checkpoints-v1',
+      keys: keys.map(
+        (k) =>
+          decodePublicJwk('audit_signing_keys.public_jwk', k.publicJwk) as CheckpointExport['keys'][number],
+      ),
+      checkpoints,
+      anchor: { seq: Number(head.anchorSeq), hash: head.anchorHash },
+    },
+    nextAfter: more ? (checkpoints.at(-1)?.seq ?? null) : null,
   };
 }
 

@@ -8,7 +8,12 @@ import { createDataKeyRewrap } from './rewrap-data-keys.js';
 
 export type { JobHandler } from './job-handler.js';
 export { createKeyJobRunner, type KeyJobRunner, type KeyJobRunnerOptions } from './job-runner.js';
-export { createKeyRotation, type KeyRotation, type RotationTarget } from './key-rotation.js';
+export {
+  createKeyRotation,
+  KEY_JOB_LIST_LIMIT,
+  type KeyRotation,
+  type RotationTarget,
+} from './key-rotation.js';
 
 /** The handler of each kind of key job. */
 export function createKeyJobHandlers(deps: {

@@ -16,7 +16,8 @@ export type RotationTarget =
   | { target: 'master' }
   | { target: 'collection'; collection: string; index: boolean };
 
-const LIST_LIMIT = 50;
+/** Jobs `GET /v1/keys/jobs` lists, newest first. */
+export const KEY_JOB_LIST_LIMIT = 50;
 
 function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -138,7 +139,7 @@ export function createKeyRotation(deps: {
     },
     /** The newest jobs first. */
     list(): Promise<KeyJobRow[]> {
-      return deps.stores.keyJobs.list(LIST_LIMIT);
+      return deps.stores.keyJobs.list(KEY_JOB_LIST_LIMIT);
     },
   };
 }
