@@ -62,6 +62,11 @@ for (const database of ['sqlite', 'postgres'] as const) {
         ).toHaveLength(1);
         const listed = (await admin.list('patients', '?filter.tenant_id=other')).json();
         expect(listed.records.map((r: { id: string }) => r.id)).toEqual([id]);
+        // The OpenAPI deepObject form, which generated clients send, filters the same way.
+        const deep = (await admin.list('patients', '?filter%5Btenant_id%5D=other&limit=5')).json();
+        expect(deep.records.map((r: { id: string }) => r.id)).toEqual([id]);
+        const repeated = (await admin.list('patients', '?filter.tenant_id=a&filter[tenant_id]=b')).json();
+        expect(repeated.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'query.filter.tenant_id' });
         expect((await admin.list('patients', '?filter.name=x')).json().error.code).toBe(
           'FIELD_NOT_FILTERABLE',
         );
