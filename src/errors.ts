@@ -41,6 +41,10 @@ export const ERRORS = {
   },
   AUTHENTICATION_REQUIRED: { status: 401, message: 'Authentication is required' },
   INVALID_TOKEN: { status: 401, message: 'The credentials are invalid, expired or revoked' },
+  AMBIGUOUS_CREDENTIALS: {
+    status: 401,
+    message: 'Send exactly one credential header: Authorization or X-API-Key, not both',
+  },
   INVALID_CREDENTIALS: { status: 401, message: 'The username or password is incorrect' },
   INVALID_REFRESH_TOKEN: { status: 401, message: 'The refresh token is invalid, expired or revoked' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
@@ -64,6 +68,14 @@ export const ERRORS = {
     message: 'Another card already has this format-preserving token; use a random token for this card',
   },
   KEY_JOB_RUNNING: { status: 409, message: 'A key job is already running for this key' },
+  COLLECTION_LIMIT_REACHED: {
+    status: 409,
+    message: 'As many collections exist as this server allows',
+  },
+  API_KEY_LIMIT_REACHED: {
+    status: 409,
+    message: 'This user has as many live API keys as allowed; revoke one first',
+  },
   ALREADY_UNSEALED: { status: 409, message: 'The vault is already unsealed' },
   SUBJECT_ERASED: { status: 410, message: "The subject's data has been erased" },
   LAST_ADMIN: {
@@ -84,6 +96,10 @@ export const ERRORS = {
     message: 'This API is served over HTTPS only; any credential sent here has been revoked',
   },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts; retry later' },
+  RATE_LIMITED: {
+    status: 429,
+    message: 'The quota for these requests is used up; retry after the seconds in Retry-After',
+  },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large' },
   INTERNAL_ERROR: { status: 500, message: 'internal error' },
   // Internal codes (5xx, not in PUBLIC_SERVER_ERRORS): they never leave the process; a client sees INTERNAL_ERROR.
@@ -152,6 +168,10 @@ export const ERRORS = {
     message: 'The audit trail cannot be written, so the request was not served; retry later',
   },
   SERVICE_BUSY: { status: 503, message: 'The server is busy; retry after the time in Retry-After' },
+  DEPENDENCY_UNAVAILABLE: {
+    status: 503,
+    message: 'A service this request needs is unavailable, so it was not served; retry later',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -162,6 +182,7 @@ export const PUBLIC_SERVER_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'SERVICE_BUSY',
   'SEALED',
   'AUDIT_UNAVAILABLE',
+  'DEPENDENCY_UNAVAILABLE',
 ]);
 
 interface AppErrorOptions {
@@ -169,7 +190,7 @@ interface AppErrorOptions {
   field?: string;
   /** Overrides the table message; must never contain a submitted value. */
   message?: string;
-  /** Seconds until a retry may succeed (429). */
+  /** Seconds until a retry may succeed (429, 503). */
   retryAfter?: number;
   /**
    * A refusal answered as something else (a hidden record as RECORD_NOT_FOUND, someone else's token as

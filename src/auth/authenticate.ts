@@ -16,10 +16,15 @@ export interface PresentedCredentials {
   apiKey: string | undefined;
 }
 
-/** Extracts the single credential from headers; null when there is none; throws on an ambiguous or malformed one. */
+/**
+ * Extracts the single credential from headers; null when there is none. Throws AMBIGUOUS_CREDENTIALS when both
+ * headers are present and INVALID_TOKEN on a malformed one.
+ */
 export function readCredential(headers: PresentedCredentials): string | null {
   const { authorization, apiKey } = headers;
-  if (authorization !== undefined && apiKey !== undefined) throw new AppError('INVALID_TOKEN');
+  // Two credentials could name two different callers; neither is tried, and the answer says why (a generated
+  // client that fills every security scheme of an operation sends both).
+  if (authorization !== undefined && apiKey !== undefined) throw new AppError('AMBIGUOUS_CREDENTIALS');
   if (apiKey !== undefined) {
     // X-API-Key carries API keys only: an access token is accepted from Authorization alone.
     const key = apiKey.trim();
@@ -75,7 +80,7 @@ export function createAuthenticator(deps: {
   }
 
   return {
-    /** The actor for the presented credential; throws AUTHENTICATION_REQUIRED or INVALID_TOKEN. */
+    /** The actor for the presented credential; throws AUTHENTICATION_REQUIRED, AMBIGUOUS_CREDENTIALS, INVALID_TOKEN. */
     async authenticate(headers: PresentedCredentials): Promise<Actor> {
       const credential = readCredential(headers);
       if (credential === null) throw new AppError('AUTHENTICATION_REQUIRED');

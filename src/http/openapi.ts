@@ -2,7 +2,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { ERRORS } from '../errors.js';
+import { styleObjectParameters } from './openapi-parameters.js';
 import { TAGS } from './route-docs.js';
+
+// Operations that take either scheme list both; a client that fills every listed scheme must be told to pick one.
+const ONE_CREDENTIAL =
+  'Send exactly one credential header per request: `Authorization` or `X-API-Key`, never both (refused with 401 AMBIGUOUS_CREDENTIALS before either is checked).';
 
 const errorTable = Object.entries(ERRORS)
   .map(([code, { status, message }]) => `| \`${code}\` | ${status} | ${message} |`)
@@ -20,6 +25,8 @@ export async function registerOpenApi(
   const { publicUrl, mode } = server;
   await app.register(swagger, {
     // Shared schemas keep their `$id` as their name (ErrorResponse), instead of def-0.
+    transformObject: (documents) =>
+      'openapiObject' in documents ? styleObjectParameters(documents.openapiObject) : documents.swaggerObject,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
@@ -33,7 +40,12 @@ export async function registerOpenApi(
       },
       // `x-internal` (an OWASP inventory extension) is not in the generator's types.
       servers: [
-        { url: publicUrl, description: `This server, ${mode} environment (HTTPS only)`, 'x-internal': false },
+        {
+          url: publicUrl,
+          // In words API inventories recognise (OWASP API9): development mode is a local environment.
+          description: `This server: ${mode === 'production' ? 'production' : 'local development'} environment (HTTPS only)`,
+          'x-internal': false,
+        },
       ] as never,
       tags: [...TAGS],
       components: {
@@ -42,16 +54,22 @@ export async function registerOpenApi(
             type: 'http',
             scheme: 'bearer',
             bearerFormat: 'JWT',
-            description:
-              'Access tokens are short-lived EdDSA (Ed25519) JWTs following RFC8725 (JWT best current practices): one algorithm only, an explicit `typ`, `iss`, `aud`, `exp` and `kid` checked, key-carrying headers refused, keys published at /.well-known/jwks.json.',
+            description: `Access tokens are short-lived EdDSA (Ed25519) JWTs following RFC8725 (JWT best current practices): one algorithm only, an explicit \`typ\`, \`iss\`, \`aud\`, \`exp\` and \`kid\` checked, key-carrying headers refused, keys published at /.well-known/jwks.json. \`Authorization: Bearer\` also takes an API key. ${ONE_CREDENTIAL}`,
           },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          apiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-API-Key',
+            description: `An API key (\`srk_…\`); never an access token. ${ONE_CREDENTIAL}`,
+          },
         },
       },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  app.get(
+    '/openapi.json',
+    { config: { access: 'public', quota: 'exempt' }, schema: { hide: true } },
+    async () => app.swagger(),
   );
 }

@@ -20,6 +20,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createVerifiedTokenCache } from '../../src/auth/index.js';
 import { hashOpaqueToken } from '../../src/crypto/index.js';
+import { ERRORS } from '../../src/errors.js';
 import {
   createTestApp,
   createTestClock,
@@ -340,7 +341,18 @@ describe('credentials are read from the Authorization header only (API keys also
     const key: string = created.json().key;
     expect((await me(t, { 'x-api-key': key })).statusCode).toBe(200);
     expect((await me(t, victim.headers)).statusCode).toBe(200);
-    expectError(await me(t, { ...victim.headers, 'x-api-key': key }), 401, 'INVALID_TOKEN');
+    const both = await me(t, { ...victim.headers, 'x-api-key': key });
+    expectError(both, 401, 'AMBIGUOUS_CREDENTIALS');
+    // The answer says why (exactly one credential header), from the table, and echoes neither credential.
+    expect(both.json().error.message).toBe(ERRORS.AMBIGUOUS_CREDENTIALS.message);
+    expect(both.body).not.toContain(key);
+    expect(both.body).not.toContain(victim.tokens.access_token);
+    // Even a wrong pair is refused for being two, before either is checked.
+    expectError(
+      await me(t, { authorization: 'Bearer nonsense', 'x-api-key': 'nonsense' }),
+      401,
+      'AMBIGUOUS_CREDENTIALS',
+    );
   });
 
   it('does not take an access token from X-API-Key', async () => {
