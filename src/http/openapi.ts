@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { ERRORS } from '../errors.js';
+import { registerDocsPage } from './docs-page.js';
 import { styleObjectParameters } from './openapi-parameters.js';
 import { TAGS } from './route-docs.js';
 
@@ -66,7 +66,7 @@ export async function registerOpenApi(
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await registerDocsPage(app);
   app.get(
     '/openapi.json',
     { config: { access: 'public', quota: 'exempt' }, schema: { hide: true } },
