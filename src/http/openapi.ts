@@ -14,6 +14,15 @@ const errorTable = Object.entries(ERRORS)
   .join('\n');
 
 /**
+ * The error table, as the description of a last tag that no operation carries: renderers (the /docs page among
+ * them) show tags in the document's order, so it comes after the operations instead of before them in `info`.
+ */
+export const ERRORS_TAG = {
+  name: 'errors',
+  description: `Every error answer is an \`ErrorResponse\`: \`{"error": {"code", "message", "field"?, "request_id"}}\`. \`field\` names the offending field (\`body.password\`, \`path.id\`, \`query.limit\`); no value is ever echoed. The codes are stable; codes marked internal never leave the server (a client sees \`INTERNAL_ERROR\`).\n\n| code | status | meaning |\n|---|---|---|\n${errorTable}`,
+} as const;
+
+/**
  * Registers the OpenAPI 3.1 generator (from route schemas, completed by route-docs.ts), `/openapi.json` and the
  * rendered `/docs`. `server.publicUrl` is where clients reach it (the `servers` entry).
  */
@@ -33,7 +42,8 @@ export async function registerOpenApi(
       info: {
         title: 'Strongroom API',
         version,
-        description: `HTTPS-only API for passwords, personal data and API keys.\n\n| code | status | meaning |\n|---|---|---|\n${errorTable}`,
+        description:
+          'HTTPS-only API for passwords, personal data and API keys. Operations are grouped by tag; the error codes are listed under `errors`, after them.',
         // As package.json says: no public licence has been chosen yet.
         license: { name: 'UNLICENSED' },
         contact: { name: 'The operators of this Strongroom deployment' },
@@ -47,7 +57,7 @@ export async function registerOpenApi(
           'x-internal': false,
         },
       ] as never,
-      tags: [...TAGS],
+      tags: [...TAGS, ERRORS_TAG],
       components: {
         securitySchemes: {
           bearerAuth: {
