@@ -1,7 +1,7 @@
 /**
  * A real Strongroom server for benchmarks: the production composition root (`buildApp`), real config, SQLite in a
  * temporary data directory, the local CA's certificate, argon2id with the configured parameters. Only the login
- * throttle is widened (see below) and log lines go to /dev/null instead of stdout.
+ * throttle and the quotas are widened (see below) and log lines go to /dev/null instead of stdout.
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
@@ -9,6 +9,7 @@ import { startWithHttp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createCore } from '../src/core/index.js';
 import { createLogger } from '../src/log.js';
+import { QUOTA_GROUPS, QUOTA_LIMITS } from '../src/model/index.js';
 import { deprioritizeWorkerThreads } from '../src/setup/thread-priority.js';
 import { loadTlsFiles } from '../src/tls/index.js';
 import { baselineRecords } from './baseline-records.js';
@@ -29,6 +30,18 @@ const WIDE_THROTTLE = {
   addressThrottleLockoutAfter: 100_000,
 };
 
+// The benchmarks drive thousands of requests a second through one token: every quota is raised to its maximum, so
+// each request still pays for its quota check but none is refused.
+const WIDE_QUOTAS = Object.fromEntries(
+  QUOTA_GROUPS.flatMap((group) => {
+    const name = `quota${group[0]?.toUpperCase()}${group.slice(1)}`;
+    return [
+      [`${name}Capacity`, QUOTA_LIMITS.maxCapacity],
+      [`${name}PerMinute`, QUOTA_LIMITS.maxPerMinute],
+    ];
+  }),
+);
+
 /**
  * Builds and starts Strongroom on an ephemeral loopback port, with `userCount` users and one access token, plus
  * one admin (not among `users`) and its access token, for the admin-only routes (collections).
@@ -41,7 +54,7 @@ export async function startStrongroom(options: {
   baseline?: boolean;
 }): Promise<BenchServer & { users: BenchUser[]; accessToken: string; adminAccessToken: string }> {
   // Log level stays at the default (info), so the per-request log line and its redaction are part of the cost.
-  const config = loadConfig({ dataDir: options.dataDir, port: 0, ...WIDE_THROTTLE }, {});
+  const config = loadConfig({ dataDir: options.dataDir, port: 0, ...WIDE_THROTTLE, ...WIDE_QUOTAS }, {});
   const tls = await loadTlsFiles(options.tls.certPath, options.tls.keyPath);
   const logDestination = pino.destination({ dest: '/dev/null', sync: false });
   const logger = createLogger({ level: config.logLevel, destination: logDestination });

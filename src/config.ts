@@ -4,6 +4,7 @@
  * Invalid values fail fast with a message naming the setting (never echoing a secret value).
  */
 import path from 'node:path';
+import { readQuotas } from './config/quotas.js';
 import { createReader } from './config/reader.js';
 import {
   readAudit,
@@ -38,6 +39,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     ...identity,
     redisUrl: read.optional('redisUrl'),
     redisKeyPrefix: read.str('redisKeyPrefix', 'strongroom:'),
+    redisCommandTimeoutMs: read.int('redisCommandTimeoutMs', 1000, 50, 60_000),
     bodyLimitBytes: read.int('bodyLimit', 65_536, 1024, 10 * 1024 * 1024),
     keyJobBatchSize: read.int('keyJobBatchSize', 200, 1, 10_000),
     keyJobPauseMs: read.int('keyJobPauseMs', 25, 0, 60_000),
@@ -46,6 +48,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     policyFile: policyFile === null ? null : path.resolve(policyFile),
     dataKeyCacheSize: read.int('dataKeyCacheSize', 10_000, 1, 1_000_000),
     audit: readAudit(read),
+    quotas: readQuotas(read),
   };
   return deepFreeze(config);
 }

@@ -1,4 +1,6 @@
 /** The shape of Strongroom's configuration (loaded and validated by src/config.ts). */
+import type { Quota, QuotaGroup } from '../model/index.js';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** Where the root key comes from: `auto` (configured key, key file or development key file) or a sealed keyring. */
@@ -32,6 +34,13 @@ export interface AuditConfig {
   retentionDays: number;
 }
 
+/** Quotas (src/config/quotas.ts): each group's default token bucket, and the single-node store's bound. */
+export interface QuotaConfig {
+  defaults: Readonly<Record<QuotaGroup, Quota>>;
+  /** Buckets kept in memory without Redis; beyond, the least recently used go first (they start over full). */
+  memoryBuckets: number;
+}
+
 /** `production` refuses to start with development keys, certificates, debug logging or an initial password file. */
 export type Mode = 'development' | 'production';
 
@@ -57,6 +66,8 @@ export interface Config {
   keyringFile: string;
   redisUrl: string | null;
   redisKeyPrefix: string;
+  /** Longest wait for one Redis command of a quota check; then the request is answered 503. */
+  redisCommandTimeoutMs: number;
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
@@ -81,6 +92,7 @@ export interface Config {
   /** Plaintext data keys kept in memory (LRU); beyond, keys are unwrapped again on use. */
   dataKeyCacheSize: number;
   audit: AuditConfig;
+  quotas: QuotaConfig;
 }
 
 /** Settings given on the command line; undefined means "not given". */

@@ -14,6 +14,7 @@ import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from '../setup/in
 import { createPersistence, migrateToLatest, openDatabase } from '../storage/index.js';
 import { createIdentity } from './identity.js';
 import { startMaintenance } from './maintenance.js';
+import { createQuotas } from './quotas.js';
 import { openRootKey } from './root-key.js';
 import { createVault, type RecordPipeline, type StandardRecordPipeline } from './vault.js';
 
@@ -53,6 +54,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   }
   const authorizer = createAuthorizer({ policies });
   const identity = createIdentity({ config, persistence, rootKey, authorizer, events, clock });
+  const quotas = createQuotas({ config, policies, clock, logger });
   const vault = createVault({
     config,
     persistence,
@@ -79,7 +81,18 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
     masterKeySource: rootKey.source,
     sealedKeyring: key.sealedKeyring,
     unsealSession: key.unsealSession,
-    services: { ...identity, ...vault, events, stores, database, persistence, audit, policies, authorizer },
+    services: {
+      ...identity,
+      ...vault,
+      events,
+      stores,
+      database,
+      persistence,
+      audit,
+      policies,
+      authorizer,
+      quotas: quotas.service,
+    },
 
     /** Ready to serve: the database answers, a signing key is loaded, the audit trail and Redis are healthy. */
     async isReady(): Promise<boolean> {
@@ -127,6 +140,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
       stopMaintenance?.();
       stopMaintenance = null;
       await identity.attempts.close();
+      await quotas.store.close();
       await audit.close();
       await database.close();
     },

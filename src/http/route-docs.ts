@@ -10,6 +10,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
 import { PURPOSE_HEADER } from './field-location.js';
+import { withQuotaResponses } from './quota-docs.js';
 import { errorRef } from './schemas.js';
 import type { Access } from './types.js';
 
@@ -38,21 +39,21 @@ const SECURITY: Record<Access, object[]> = {
 const ACCESS_TEXT: Record<Access, string> = {
   public: '',
   authenticated:
-    'Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 INVALID_TOKEN).',
+    'Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).',
   session:
     'Needs an access token of an interactive session (`Authorization: Bearer`); API keys are refused (403).',
 };
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'The request is not valid (the `field` names what to fix, never its value)',
-  401: 'No credential, or an invalid, expired or revoked one',
+  401: 'No credential, two credential headers at once, or an invalid, expired or revoked one',
   403: 'Not allowed by the access policy, or a purpose is required',
   404: 'Not found (also for objects the caller may not see)',
   409: 'Conflicts with the current state',
   410: "The subject's data has been erased",
   413: 'The request body is too large',
   415: 'The request body must be application/json',
-  429: 'Too many attempts; retry after the seconds in `Retry-After`',
+  429: 'Too many attempts, or the quota is used up; retry after the seconds in `Retry-After`',
   500: 'Internal error (the request id is in the body; nothing else is said)',
   503: 'Sealed, not ready, busy or the audit trail cannot be written; retry later',
 };
@@ -90,6 +91,7 @@ function describe(route: RouteOptions, access: Access, own: string): string {
     route.config?.audit === undefined
       ? ''
       : `Every answer, refusals included, is audited as \`${route.config.audit}\`.`,
+    route.config?.quotaPlan?.description ?? '',
   ]
     .filter((part) => part !== '')
     .join('\n\n');
@@ -124,7 +126,7 @@ async function routeDocs(app: FastifyInstance): Promise<void> {
     for (const [status, value] of Object.entries(response)) {
       if (value === errorRef) response[status] = errorResponse(Number(status));
     }
-    schema.response = response;
+    schema.response = withQuotaResponses(route.config?.quotaPlan, response, errorResponse);
   });
 }
 

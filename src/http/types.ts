@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/index.js';
+import type { QuotaGroup } from '../model/index.js';
 import type { Action } from '../policy/index.js';
 import type { AuditAction } from '../services/audit/index.js';
 
@@ -20,6 +21,33 @@ export interface RouteAuthorization {
   resource: string | ((request: FastifyRequest) => string);
 }
 
+/** What one request costs, and in which group: known once the request is validated (see QuotaRule). */
+export interface QuotaCharge {
+  group: QuotaGroup;
+  /** Units taken: 1 per request, or per value for reveal and detokenize. */
+  cost: number;
+  /** The request field that sets the cost (named when it asks for more than the caller's capacity). */
+  field?: string;
+}
+
+/**
+ * A quota that depends on the validated request (a read that reveals, a detokenization of n tokens): charged after
+ * validation, before the handler. `group` is what errors answered before that are counted in.
+ */
+export interface QuotaRule {
+  group: QuotaGroup;
+  charge: (request: FastifyRequest) => QuotaCharge;
+  /** One sentence for the API description. */
+  description: string;
+}
+
+/**
+ * How a route is counted against quotas (plugins/quota.ts): a group, a rule, or `exempt` (public probes only).
+ * Authenticated routes may leave it out: it is derived from the route (`config.authorize`: admin, GET: reads,
+ * other methods: writes). Public routes must declare it.
+ */
+export type QuotaDeclaration = QuotaGroup | QuotaRule | 'exempt';
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
@@ -27,6 +55,8 @@ declare module 'fastify' {
     authorize?: RouteAuthorization;
     /** The audit action of a data route: a refusal (denied, rate limited) is recorded under it too. */
     audit?: AuditAction;
+    /** The route's quota group (see QuotaDeclaration); derived when absent on an authenticated route. */
+    quota?: QuotaDeclaration;
   }
   interface FastifyRequest {
     actor: Actor | null;

@@ -4,7 +4,9 @@
  *
  *   { "version": 1,
  *     "purposes": ["support", "billing", "fraud_prevention", "data_subject_request"],
- *     "roles": { "<role>": { "rules": [ {
+ *     "roles": { "<role>": {
+ *       "quotas": { "detokenize": { "capacity": 100, "per_minute": 10 } },   optional, see compile-quotas.ts
+ *       "rules": [ {
  *         "effect": "allow" | "deny",
  *         "actions": ["read", ...],                       non-empty, from ACTIONS
  *         "resources": ["collections/patients/fields/*"], non-empty, see resource-pattern.ts
@@ -18,9 +20,11 @@
  * but never values; the compiled policy is frozen. Deny rules take no redaction or purposes: a deny applies
  * whatever the purpose, so it cannot be sidestepped by stating a different one.
  */
+
+import { compileRoleQuotas, type RoleQuotas } from './compile-quotas.js';
 import { type Condition, compileCondition } from './condition.js';
 import { describeKey, invalidPolicy, pathSegment } from './policy-error.js';
-import { ACTIONS, type Action, REDACTIONS, type Redaction } from './policy-types.js';
+import { ACTIONS, type Action, POLICY_LIMITS, REDACTIONS, type Redaction } from './policy-types.js';
 import { parseResourcePattern, type ResourcePattern } from './resource-pattern.js';
 
 export interface PolicyRule {
@@ -37,6 +41,8 @@ export interface PolicyRule {
 export interface Policy {
   readonly purposes: ReadonlySet<string>;
   readonly roles: ReadonlyMap<string, readonly PolicyRule[]>;
+  /** Each role's own quotas (only the groups it sets). */
+  readonly quotas: ReadonlyMap<string, RoleQuotas>;
 }
 
 const PURPOSE = /^[a-z][a-z0-9_]{0,63}$/;
@@ -54,8 +60,9 @@ function asObject(raw: unknown, path: string, allowed: readonly string[]): Recor
   return raw;
 }
 
-function asNonEmptyArray(raw: unknown, path: string): readonly unknown[] {
+function asNonEmptyArray(raw: unknown, path: string, max: number): readonly unknown[] {
   if (!Array.isArray(raw) || raw.length === 0) throw invalidPolicy(path, 'must be a non-empty array');
+  if (raw.length > max) throw invalidPolicy(path, `must have at most ${max} entries`);
   return raw;
 }
 
@@ -68,6 +75,9 @@ function oneOf<T extends string>(raw: unknown, choices: readonly T[], path: stri
 /** A list of purposes; when `configured` is given, each must be one of them. */
 function compilePurposes(raw: unknown, path: string, configured?: ReadonlySet<string>): ReadonlySet<string> {
   if (!Array.isArray(raw)) throw invalidPolicy(path, 'must be an array');
+  if (raw.length > POLICY_LIMITS.purposes) {
+    throw invalidPolicy(path, `must have at most ${POLICY_LIMITS.purposes} entries`);
+  }
   return new Set(
     raw.map((purpose, i) => {
       if (typeof purpose !== 'string' || !PURPOSE.test(purpose)) {
@@ -84,11 +94,11 @@ function compilePurposes(raw: unknown, path: string, configured?: ReadonlySet<st
 function compileRule(raw: unknown, path: string, configured: ReadonlySet<string>): PolicyRule {
   const rule = asObject(raw, path, RULE_KEYS);
   const effect = oneOf(rule.effect, ['allow', 'deny'] as const, `${path}.effect`);
-  const actions = asNonEmptyArray(rule.actions, `${path}.actions`).map((action, i) =>
+  const actions = asNonEmptyArray(rule.actions, `${path}.actions`, ACTIONS.length).map((action, i) =>
     oneOf(action, ACTIONS, `${path}.actions[${i}]`),
   );
-  const resources = asNonEmptyArray(rule.resources, `${path}.resources`).map((pattern, i) =>
-    parseResourcePattern(pattern, `${path}.resources[${i}]`),
+  const resources = asNonEmptyArray(rule.resources, `${path}.resources`, POLICY_LIMITS.resourcesPerRule).map(
+    (pattern, i) => parseResourcePattern(pattern, `${path}.resources[${i}]`),
   );
   if (effect === 'deny' && rule.redaction !== undefined) {
     throw invalidPolicy(`${path}.redaction`, 'is only allowed on allow rules');
@@ -100,7 +110,7 @@ function compileRule(raw: unknown, path: string, configured: ReadonlySet<string>
     rule.redaction === undefined ? 'redacted' : oneOf(rule.redaction, REDACTIONS, `${path}.redaction`);
   let purposes: ReadonlySet<string> | null = null;
   if (rule.purposes !== undefined) {
-    asNonEmptyArray(rule.purposes, `${path}.purposes`);
+    asNonEmptyArray(rule.purposes, `${path}.purposes`, POLICY_LIMITS.purposes);
     purposes = compilePurposes(rule.purposes, `${path}.purposes`, configured);
   }
   const condition =
@@ -123,13 +133,21 @@ export function compilePolicy(document: unknown): Policy {
   const rawRoles = root.roles;
   if (!isObject(rawRoles)) throw invalidPolicy('$.roles', 'must be an object');
   const roles = new Map<string, readonly PolicyRule[]>();
+  const quotas = new Map<string, RoleQuotas>();
+  if (Object.keys(rawRoles).length > POLICY_LIMITS.roles) {
+    throw invalidPolicy('$.roles', `must have at most ${POLICY_LIMITS.roles} roles`);
+  }
   for (const name of Object.keys(rawRoles)) {
     if (!ROLE.test(name)) throw invalidPolicy('$.roles', `has an invalid role name ${describeKey(name)}`);
     const path = `$.roles.${pathSegment(name)}`;
-    const role = asObject(rawRoles[name], path, ['rules']);
+    const role = asObject(rawRoles[name], path, ['rules', 'quotas']);
     if (!Array.isArray(role.rules)) throw invalidPolicy(`${path}.rules`, 'must be an array');
+    if (role.rules.length > POLICY_LIMITS.rulesPerRole) {
+      throw invalidPolicy(`${path}.rules`, `must have at most ${POLICY_LIMITS.rulesPerRole} entries`);
+    }
     const rules = role.rules.map((rule, i) => compileRule(rule, `${path}.rules[${i}]`, purposes));
     roles.set(name, Object.freeze(rules));
+    quotas.set(name, compileRoleQuotas(role.quotas, `${path}.quotas`));
   }
-  return Object.freeze({ purposes, roles });
+  return Object.freeze({ purposes, roles, quotas });
 }

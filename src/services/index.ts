@@ -1,4 +1,9 @@
-export { type ApiKeyService, createApiKeyService, type PublicApiKey } from './api-key-service.js';
+export {
+  type ApiKeyService,
+  createApiKeyService,
+  MAX_LIVE_API_KEYS,
+  type PublicApiKey,
+} from './api-key-service.js';
 export {
   type Administration,
   type Authorizer,
@@ -12,17 +17,20 @@ export {
   type CollectionInput,
   type CollectionService,
   createCollectionService,
+  MAX_COLLECTIONS,
 } from './collection-service.js';
 export {
   createKeyJobHandlers,
   createKeyJobRunner,
   createKeyRotation,
+  KEY_JOB_LIST_LIMIT,
   type KeyJobRunner,
   type KeyRotation,
   type RotationTarget,
 } from './key-jobs/index.js';
 export { createKeyService, type DataKeyRef, type KeyService } from './key-service.js';
 export { createPolicyService, type PolicyService, type PolicyVersion } from './policy-service.js';
+export { createQuotaService, type QuotaIdentity, type QuotaService } from './quota-service.js';
 export {
   type Caller,
   createRecordAccess,

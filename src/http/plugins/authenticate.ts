@@ -7,9 +7,12 @@
  * acts on something names the policy action and resource it needs; the policy in force decides, with the purpose
  * the caller stated, and no role name appears here or on any route. A resource known from the route alone is
  * decided before the body is read; one named by the validated request is decided before the handler runs.
+ * Quotas (`quota`, see quota-gate.ts) count the request right after authentication, before any authorization: a
+ * failed authentication in the client address's bucket, which may answer 429 instead of 401.
  */
 import type {
   FastifyInstance,
+  FastifyReply,
   FastifyRequest,
   onRequestHookHandler,
   preHandlerHookHandler,
@@ -17,7 +20,7 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor, Authenticator } from '../../auth/index.js';
-import { AppError } from '../../errors.js';
+import { AppError, isAppError } from '../../errors.js';
 import type { Authorizer } from '../../services/index.js';
 import type { Access, RouteAuthorization } from '../types.js';
 import { purposeContext, readPurpose } from './access-purpose.js';
@@ -41,7 +44,11 @@ const hooksOf = <T>(hook: Hook<T>): T[] => (hook === undefined ? [] : Array.isAr
 
 async function authenticatePlugin(
   app: FastifyInstance,
-  options: { authenticator: Authenticator; authorizer: Pick<Authorizer, 'authorize' | 'purposes'> },
+  options: {
+    authenticator: Authenticator;
+    authorizer: Pick<Authorizer, 'authorize' | 'purposes'>;
+    quota?: { afterAuthentication(request: FastifyRequest, reply: FastifyReply): Promise<void> };
+  },
 ): Promise<void> {
   app.decorateRequest('actor', null);
 
@@ -58,13 +65,20 @@ async function authenticatePlugin(
 
   const authenticateFor =
     (access: Access, rule: RouteAuthorization | undefined): onRequestHookHandler =>
-    async (request) => {
+    async (request, reply) => {
       const headers = request.headers;
-      const actor = await options.authenticator.authenticate({
-        authorization: firstHeader(headers.authorization),
-        apiKey: firstHeader(headers['x-api-key']),
-      });
+      const actor = await options.authenticator
+        .authenticate({
+          authorization: firstHeader(headers.authorization),
+          apiKey: firstHeader(headers['x-api-key']),
+        })
+        .catch(async (error: unknown) => {
+          if (isAppError(error) && error.status === 401)
+            await options.quota?.afterAuthentication(request, reply);
+          throw error;
+        });
       request.actor = actor;
+      await options.quota?.afterAuthentication(request, reply);
       if (access === 'session' && actor.kind !== 'session') throw new AppError('FORBIDDEN');
       if (rule !== undefined && typeof rule.resource === 'string') authorize(request, rule);
     };

@@ -108,6 +108,7 @@ const AUDITED_REFUSALS: ReadonlySet<string> = new Set([
   'PURPOSE_REQUIRED',
   'PURPOSE_UNKNOWN',
   'TOO_MANY_ATTEMPTS',
+  'RATE_LIMITED',
 ]);
 
 async function errorHandler(

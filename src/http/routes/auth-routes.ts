@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { LoginFlow, TokenPair } from '../../auth/index.js';
 import { actorOf } from '../plugins/authenticate.js';
+import { anyText, compactJws, integer, opaqueToken, plainText } from '../schema-bounds.js';
 import { responses } from '../schemas.js';
 
 const tokenPair = {
@@ -8,10 +9,10 @@ const tokenPair = {
   required: ['access_token', 'token_type', 'expires_in', 'refresh_token'],
   additionalProperties: false,
   properties: {
-    access_token: { type: 'string', description: 'Ed25519-signed JWT; send as `Authorization: Bearer …`' },
+    access_token: { ...compactJws, description: 'Ed25519-signed JWT; send as `Authorization: Bearer …`' },
     token_type: { type: 'string', enum: ['Bearer'] },
-    expires_in: { type: 'integer', description: 'Seconds until the access token expires' },
-    refresh_token: { type: 'string', description: 'Opaque, single-use' },
+    expires_in: { ...integer(30, 3600), description: 'Seconds until the access token expires' },
+    refresh_token: { ...opaqueToken('srr'), description: 'Opaque, single-use' },
   },
 } as const;
 
@@ -28,7 +29,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
   app.post<{ Body: { username: string; password: string } }>(
     '/v1/auth/login',
     {
-      config: { access: 'public' },
+      config: { access: 'public', quota: 'auth' },
       schema: {
         tags: ['auth'],
         operationId: 'login',
@@ -40,11 +41,11 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
           required: ['username', 'password'],
           additionalProperties: false,
           properties: {
-            username: { type: 'string', minLength: 1, maxLength: 64 },
-            password: { type: 'string', minLength: 1, maxLength: 1024 },
+            username: plainText(64, 1),
+            password: anyText(1024),
           },
         },
-        response: responses({ 200: tokenPair }),
+        response: responses({ 200: tokenPair }, 401),
       },
     },
     async (request) => {
@@ -58,7 +59,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
   app.post<{ Body: { refresh_token: string } }>(
     '/v1/auth/refresh',
     {
-      config: { access: 'public' },
+      config: { access: 'public', quota: 'auth' },
       schema: {
         tags: ['auth'],
         operationId: 'refreshTokens',
@@ -69,9 +70,9 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
           type: 'object',
           required: ['refresh_token'],
           additionalProperties: false,
-          properties: { refresh_token: { type: 'string', minLength: 1, maxLength: 256 } },
+          properties: { refresh_token: plainText(256, 1) },
         },
-        response: responses({ 200: tokenPair }),
+        response: responses({ 200: tokenPair }, 401),
       },
     },
     async (request) =>

@@ -1,18 +1,30 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, isAppError } from '../../errors.js';
-import { ACTIONS, decide, type Policy, REDACTIONS, resourcePaths } from '../../policy/index.js';
+import {
+  ACTIONS,
+  decide,
+  POLICY_LIMITS,
+  type Policy,
+  REDACTIONS,
+  resourcePaths,
+} from '../../policy/index.js';
 import { type PolicyService, type PolicyVersion, policyActorOf } from '../../services/index.js';
 import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
-import { isoTime, responses, timestamp } from '../schemas.js';
+import { roleQuotasSchema } from '../quota-docs.js';
+import { integer, pageLimit, plainText, purposeName, roleName, timestamp, uuid } from '../schema-bounds.js';
+import { isoTime, responses } from '../schemas.js';
 
 const condition = {
   type: 'object',
+  maxProperties: POLICY_LIMITS.conditionEntries,
   additionalProperties: {
     type: 'object',
     required: ['equals'],
     additionalProperties: false,
-    properties: { equals: { type: ['string', 'number', 'boolean'] } },
+    properties: {
+      equals: { ...plainText(POLICY_LIMITS.literalLength), type: ['string', 'number', 'boolean'] },
+    },
   },
 } as const;
 
@@ -22,10 +34,14 @@ const rule = {
   additionalProperties: false,
   properties: {
     effect: { type: 'string', enum: ['allow', 'deny'] },
-    actions: { type: 'array', items: { type: 'string', enum: ACTIONS } },
-    resources: { type: 'array', items: { type: 'string' } },
+    actions: { type: 'array', maxItems: ACTIONS.length, items: { type: 'string', enum: ACTIONS } },
+    resources: {
+      type: 'array',
+      maxItems: POLICY_LIMITS.resourcesPerRule,
+      items: { type: 'string', maxLength: POLICY_LIMITS.resourceLength, pattern: '^[A-Za-z0-9_\\-.:@*/]+$' },
+    },
     redaction: { type: 'string', enum: REDACTIONS },
-    purposes: { type: 'array', items: { type: 'string' } },
+    purposes: { type: 'array', maxItems: POLICY_LIMITS.purposes, items: purposeName },
     condition,
   },
 } as const;
@@ -36,24 +52,30 @@ const documentSchema = {
   required: ['version', 'purposes', 'roles'],
   additionalProperties: false,
   properties: {
-    version: { type: 'integer', enum: [1] },
-    purposes: { type: 'array', items: { type: 'string' } },
+    version: { type: 'integer', format: 'int32', minimum: 1, maximum: 1, enum: [1] },
+    purposes: { type: 'array', maxItems: POLICY_LIMITS.purposes, items: purposeName },
     roles: {
       type: 'object',
+      maxProperties: POLICY_LIMITS.roles,
+      propertyNames: roleName,
       additionalProperties: {
         type: 'object',
         required: ['rules'],
         additionalProperties: false,
-        properties: { rules: { type: 'array', items: rule } },
+        properties: {
+          rules: { type: 'array', maxItems: POLICY_LIMITS.rulesPerRole, items: rule },
+          quotas: roleQuotasSchema,
+        },
       },
     },
   },
 } as const;
 
 const summaryProperties = {
-  version: { type: 'integer' },
+  version: integer(1),
   source: { type: 'string', enum: ['default', 'file', 'api'] },
   created_by: {
+    ...uuid,
     type: ['string', 'null'],
     description: 'The admin user id; null for default and file versions',
   },
@@ -159,7 +181,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRouteDep
 
   registerPut(app, options);
 
-  app.get<{ Querystring: { before?: string; limit?: string } }>(
+  app.get<{ Querystring: { before?: number; limit?: number } }>(
     '/v1/policies',
     {
       config: { access: 'authenticated', authorize: managePolicies },
@@ -172,8 +194,8 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRouteDep
           type: 'object',
           additionalProperties: false,
           properties: {
-            before: { type: 'string', pattern: '^[1-9][0-9]{0,9}$', description: 'Versions below this one' },
-            limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|100)$', description: '1–100, default 50' },
+            before: { ...integer(1), description: 'Versions below this one' },
+            limit: pageLimit(100),
           },
         },
         response: responses({
@@ -184,6 +206,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRouteDep
             properties: {
               policies: {
                 type: 'array',
+                maxItems: 100,
                 items: {
                   type: 'object',
                   required: ['version', 'source', 'created_by', 'created_at'],
@@ -199,8 +222,8 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRouteDep
     async (request) => {
       const { before, limit } = request.query;
       const versions = await options.policies.history({
-        limit: Number(limit ?? 50),
-        ...(before === undefined ? {} : { before: Number(before) }),
+        limit: limit ?? 50,
+        ...(before === undefined ? {} : { before }),
       });
       return {
         policies: versions.map((v) => ({

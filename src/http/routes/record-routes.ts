@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { CollectionService, RecordReader, RecordService } from '../../services/index.js';
+import { MAX_FIELDS } from '../../vault/index.js';
+import { revealingRead } from '../quota-plan.js';
+import { count, plainText, subjectId, timestamp, uuid } from '../schema-bounds.js';
 import { isoTime, responses } from '../schemas.js';
 import {
   callerOf,
   collectionParam,
+  fieldName,
   fieldValues,
   pageQuery,
   parseReveal,
@@ -29,16 +33,27 @@ interface ReadQuery {
   redaction?: 'masked' | 'redacted';
 }
 
+interface ListQuery extends ReadQuery {
+  cursor?: string;
+  limit?: number;
+  filter?: Record<string, string>;
+}
+
+/** `filter.<field>=v` or `filter[<field>]=v`: exact match on non-sensitive fields (sensitive ones: search). */
+const filterQuery = {
+  type: 'object',
+  maxProperties: 16,
+  propertyNames: fieldName,
+  additionalProperties: plainText(1024),
+  description:
+    'Exact match on non-sensitive fields, sent as `filter[<field>]=value` (OpenAPI deepObject) or `filter.<field>=value`',
+} as const;
+
 const written = {
   type: 'object',
   required: ['id', 'revision'],
   additionalProperties: false,
-  properties: {
-    id: { type: 'string' },
-    revision: { type: 'integer' },
-    created_at: { type: 'string', format: 'date-time' },
-    updated_at: { type: 'string', format: 'date-time' },
-  },
+  properties: { id: uuid, revision: count, created_at: timestamp, updated_at: timestamp },
 } as const;
 
 interface RecordRouteDeps {
@@ -73,10 +88,7 @@ function registerWrites(app: FastifyInstance, options: RecordRouteDeps): void {
           additionalProperties: false,
           properties: {
             subject: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 256,
-              pattern: '^[^\\u0000-\\u001f]+$',
+              ...subjectId,
               description: "The application's id of the person the record is about; erasable as a whole",
             },
             fields: fieldValues,
@@ -98,10 +110,10 @@ function registerWrites(app: FastifyInstance, options: RecordRouteDeps): void {
 function registerQueries(app: FastifyInstance, options: RecordRouteDeps): void {
   const { collections, reader } = options;
 
-  app.get<{ Params: { collection: string }; Querystring: ReadQuery & Record<string, string> }>(
+  app.get<{ Params: { collection: string }; Querystring: ListQuery }>(
     '/v1/collections/:collection/records',
     {
-      config: audited('record.list'),
+      config: { ...audited('record.list'), quota: revealingRead('reads', 'query', 50) },
       schema: {
         tags: ['records'],
         operationId: 'listRecords',
@@ -112,22 +124,18 @@ function registerQueries(app: FastifyInstance, options: RecordRouteDeps): void {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { ...pageQuery, ...readQuery },
-          patternProperties: { '^filter\\.[a-z][a-z0-9_]{0,63}$': { type: 'string', maxLength: 1024 } },
+          properties: { ...pageQuery, ...readQuery, filter: filterQuery },
         },
         response: responses({ 200: recordPage }),
       },
     },
     async (request) => {
-      const { cursor, limit, reveal, redaction, ...rest } = request.query;
-      const filters = Object.fromEntries(
-        Object.entries(rest).map(([key, value]) => [key.slice('filter.'.length), value]),
-      );
+      const { cursor, limit, reveal, redaction, filter } = request.query;
       const collection = await collections.get(request.params.collection);
       const page = await reader.list(callerOf(request), collection, {
         ...(cursor === undefined ? {} : { cursor }),
-        limit: Number(limit ?? 50),
-        filters,
+        limit: limit ?? 50,
+        filters: { ...filter },
         reveal: parseReveal(reveal),
         redaction: redaction ?? 'masked',
       });
@@ -150,7 +158,7 @@ function registerQueries(app: FastifyInstance, options: RecordRouteDeps): void {
   }>(
     '/v1/collections/:collection/records/search',
     {
-      config: audited('record.search'),
+      config: { ...audited('record.search'), quota: revealingRead('search', 'body', 50) },
       schema: {
         tags: ['records'],
         operationId: 'searchRecords',
@@ -165,8 +173,8 @@ function registerQueries(app: FastifyInstance, options: RecordRouteDeps): void {
           properties: {
             where: { ...fieldValues, minProperties: 1, maxProperties: 16 },
             cursor: pageQuery.cursor,
-            limit: { type: 'integer', minimum: 1, maximum: 200 },
-            reveal: { type: 'array', maxItems: 64, items: { type: 'string', pattern: '^[a-z0-9_]{1,64}$' } },
+            limit: pageQuery.limit,
+            reveal: { type: 'array', maxItems: MAX_FIELDS, items: fieldName },
             redaction: readQuery.redaction,
           },
         },
@@ -197,7 +205,7 @@ function registerOne(app: FastifyInstance, options: RecordRouteDeps): void {
   app.get<{ Params: { collection: string; id: string }; Querystring: ReadQuery }>(
     '/v1/collections/:collection/records/:id',
     {
-      config: audited('record.read'),
+      config: { ...audited('record.read'), quota: revealingRead('reads', 'query') },
       schema: {
         tags: ['records'],
         operationId: 'getRecord',

@@ -9,6 +9,7 @@ import { throttleAddressKey } from '../../auth/index.js';
 import type { RootKey, UnsealSession, UnsealStatus } from '../../crypto/index.js';
 import { AppError, isAppError } from '../../errors.js';
 import { type AttemptPolicy, createMemoryAttemptStore } from '../../state/index.js';
+import { integer, plainText } from '../schema-bounds.js';
 import { responses } from '../schemas.js';
 
 // Operators make few mistakes: 5 free failures per address, then growing delays, then 15 minutes locked.
@@ -28,10 +29,10 @@ const statusSchema = {
   properties: {
     sealed: { type: 'boolean' },
     threshold: {
-      type: 'integer',
+      ...integer(0, 255),
       description: 'Shares needed to unseal; 0 when the key is not a sealed keyring',
     },
-    progress: { type: 'integer', description: 'Valid shares received so far' },
+    progress: { ...integer(0, 255), description: 'Valid shares received so far' },
   },
 } as const;
 
@@ -51,7 +52,7 @@ export async function sealRoutes(
   app.get(
     '/v1/sys/seal-status',
     {
-      config: { access: 'public' },
+      config: { access: 'public', quota: 'exempt' },
       schema: {
         tags: ['system'],
         operationId: 'getSealStatus',
@@ -79,7 +80,7 @@ export async function sealRoutes(
   app.post<{ Body: { share: string } }>(
     '/v1/sys/unseal',
     {
-      config: { access: 'public' },
+      config: { access: 'public', quota: 'auth' },
       schema: {
         tags: ['system'],
         operationId: 'unseal',
@@ -90,7 +91,7 @@ export async function sealRoutes(
           type: 'object',
           required: ['share'],
           additionalProperties: false,
-          properties: { share: { type: 'string', minLength: 1, maxLength: 256 } },
+          properties: { share: plainText(256, 1) },
         },
         response: responses({ 200: statusSchema }, 409),
       },

@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { MAX_PUBLISHED_KEYS } from '../../auth/index.js';
 import { AppError } from '../../errors.js';
 import { responses } from '../schemas.js';
+
+/** An RFC 7638 thumbprint or a 32-byte key, base64url. */
+const base64url32 = { type: 'string', minLength: 43, maxLength: 43, pattern: '^[A-Za-z0-9_-]{43}$' } as const;
 
 const status = {
   type: 'object',
   required: ['status'],
   additionalProperties: false,
-  properties: { status: { type: 'string' } },
+  properties: { status: { type: 'string', enum: ['ready'] } },
 } as const;
 
 const health = {
@@ -14,7 +18,7 @@ const health = {
   required: ['status', 'sealed'],
   additionalProperties: false,
   properties: {
-    status: { type: 'string' },
+    status: { type: 'string', enum: ['ok'] },
     sealed: {
       type: 'boolean',
       description: 'True until operators unseal the root key (see /v1/sys/seal-status)',
@@ -29,7 +33,7 @@ export async function systemRoutes(
   app.get(
     '/healthz',
     {
-      config: { access: 'public' },
+      config: { access: 'public', quota: 'exempt' },
       schema: {
         tags: ['system'],
         operationId: 'getHealth',
@@ -45,7 +49,7 @@ export async function systemRoutes(
   app.get(
     '/readyz',
     {
-      config: { access: 'public' },
+      config: { access: 'public', quota: 'exempt' },
       schema: {
         tags: ['system'],
         operationId: 'getReadiness',
@@ -66,7 +70,7 @@ export async function systemRoutes(
   app.get(
     '/.well-known/jwks.json',
     {
-      config: { access: 'public' },
+      config: { access: 'public', quota: 'exempt' },
       schema: {
         tags: ['system'],
         operationId: 'getJwks',
@@ -81,17 +85,18 @@ export async function systemRoutes(
             properties: {
               keys: {
                 type: 'array',
+                maxItems: MAX_PUBLISHED_KEYS,
                 items: {
                   type: 'object',
                   required: ['kty', 'crv', 'x', 'kid'],
                   additionalProperties: false,
                   properties: {
-                    kty: { type: 'string' },
-                    crv: { type: 'string' },
-                    x: { type: 'string' },
-                    kid: { type: 'string' },
-                    alg: { type: 'string' },
-                    use: { type: 'string' },
+                    kty: { type: 'string', enum: ['OKP'] },
+                    crv: { type: 'string', enum: ['Ed25519'] },
+                    x: base64url32,
+                    kid: base64url32,
+                    alg: { type: 'string', enum: ['EdDSA'] },
+                    use: { type: 'string', enum: ['sig'] },
                   },
                 },
               },

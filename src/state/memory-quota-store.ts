@@ -1,0 +1,52 @@
+/**
+ * Quota buckets in one node's memory (no Redis configured). Bounded: a bucket that has refilled is the same as no
+ * bucket and is dropped when met at the old end of the map; beyond `maxBuckets`, the least recently used buckets go
+ * first (they start over full, so under that pressure an identity may get a fresh burst; size the bound above the
+ * number of identities active within a refill period).
+ */
+import { type BucketState, describeBucket, type QuotaStore, takeTokens } from './token-bucket.js';
+
+interface Bucket extends BucketState {
+  /** When the bucket will be full again: from then on it can be forgotten. */
+  fullAt: number;
+}
+
+/** Idle buckets inspected per take: enough to drain them faster than takes add buckets. */
+const SWEEP = 2;
+
+export function createMemoryQuotaStore(options: { maxBuckets: number }): QuotaStore & { size(): number } {
+  const buckets = new Map<string, Bucket>();
+
+  function evict(now: number): void {
+    let inspected = 0;
+    for (const [key, bucket] of buckets) {
+      if (inspected++ >= SWEEP) break;
+      if (bucket.fullAt <= now) buckets.delete(key);
+    }
+    while (buckets.size > options.maxBuckets) {
+      const oldest = buckets.keys().next().value;
+      if (oldest === undefined) break;
+      buckets.delete(oldest);
+    }
+  }
+
+  return {
+    async take(key, quota, cost, now) {
+      const { state, allowed } = takeTokens(buckets.get(key), quota, cost, now);
+      const outcome = describeBucket(state.units, quota, cost, allowed);
+      // Re-inserted so that the map stays in order of last use.
+      buckets.delete(key);
+      if (outcome.resetMs > 0) buckets.set(key, { ...state, fullAt: state.at + outcome.resetMs });
+      evict(now);
+      return outcome;
+    },
+    async ping() {
+      return true;
+    },
+    /** Buckets held (tests). */
+    size: () => buckets.size,
+    async close() {
+      buckets.clear();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Quota buckets in Redis, so that every node behind a load balancer draws from one bucket per identity and group.
+ * Each take is one Lua script, atomic in Redis, running exactly the steps of token-bucket.ts on whole units. Keys
+ * live under the configured prefix (`<prefix>quota:<group>:<identity>`) and expire once the bucket would be full
+ * again, so idle identities leave nothing behind.
+ *
+ * Failure: every command is bounded by `commandTimeoutMs` (queued while disconnected, then failed), and a take
+ * that fails rejects: the caller answers 503 and admits nothing, so Redis trouble never means unthrottled
+ * requests. Connection errors go to `onError` (the logger), never to stderr.
+ * Times come from the caller's clock: nodes are expected to keep their clocks in sync (NTP); a node behind the
+ * others refills nothing until its clock catches up.
+ */
+import { Redis } from 'ioredis';
+import { describeBucket, type QuotaStore, UNITS_PER_TOKEN } from './token-bucket.js';
+
+// ARGV: now (ms), capacity (units), refill (units per ms), cost (units). Returns {admitted 0|1, units left}.
+const TAKE = `
+local now, capacity, rate, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local v = redis.call('HMGET', KEYS[1], 'u', 'at')
+local units, at = tonumber(v[1]), tonumber(v[2])
+if units == nil or at == nil then units = capacity; at = now end
+if now > at then
+  local gained = (now - at) * rate
+  if gained >= capacity - units then units = capacity else units = units + gained end
+  at = now
+end
+if units > capacity then units = capacity end
+local admitted = 0
+if units >= cost then units = units - cost; admitted = 1 end
+local reset = math.ceil((capacity - units) / rate)
+if reset > 0 then
+  redis.call('HSET', KEYS[1], 'u', string.format('%d', units), 'at', string.format('%d', at))
+  redis.call('PEXPIRE', KEYS[1], reset + (at - now) + 1000)
+else
+  redis.call('DEL', KEYS[1])
+end
+return { admitted, string.format('%d', units) }
+`;
+
+type ScriptedRedis = Redis & {
+  quotaTake(key: string, ...args: number[]): Promise<[number, string]>;
+};
+
+export function createRedisQuotaStore(options: {
+  url: string;
+  prefix: string;
+  commandTimeoutMs: number;
+  onError?: (error: Error) => void;
+}): QuotaStore {
+  const redis = new Redis(options.url, {
+    commandTimeout: options.commandTimeoutMs,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  }) as ScriptedRedis;
+  redis.on('error', (error: Error) => options.onError?.(error));
+  redis.defineCommand('quotaTake', { numberOfKeys: 1, lua: TAKE });
+
+  return {
+    async take(key, quota, cost, now) {
+      const [admitted, units] = await redis.quotaTake(
+        `${options.prefix}quota:${key}`,
+        now,
+        quota.capacity * UNITS_PER_TOKEN,
+        quota.perMinute,
+        cost * UNITS_PER_TOKEN,
+      );
+      return describeBucket(Number(units), quota, cost, Number(admitted) === 1);
+    },
+    async ping() {
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
