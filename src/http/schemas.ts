@@ -1,5 +1,8 @@
 /** Shared JSON schemas. Response schemas are allow-lists: a property not listed never leaves the server. */
 import { ERRORS, type ErrorCode, PUBLIC_SERVER_ERRORS } from '../errors.js';
+import { uuid } from './schema-bounds.js';
+
+export { timestamp } from './schema-bounds.js';
 
 /** The codes a client can receive: every 4xx, the public 5xx, and INTERNAL_ERROR for any other failure. */
 export const CLIENT_ERROR_CODES: readonly ErrorCode[] = (Object.keys(ERRORS) as ErrorCode[]).filter(
@@ -22,14 +25,15 @@ export const errorResponse = {
           enum: CLIENT_ERROR_CODES,
           description: 'Stable error code (the error table in the API description lists each)',
         },
-        message: { type: 'string', maxLength: 512 },
+        message: { type: 'string', maxLength: 512, pattern: '^[^\\u0000-\\u001f]*$' },
         field: {
           type: 'string',
           maxLength: 512,
+          pattern: '^[^\\u0000-\\u001f]*$',
           description:
             'Path of the offending field (`body.…`, `query.…`, `path.…`, `headers.…`); never its value',
         },
-        request_id: { type: 'string', format: 'uuid' },
+        request_id: uuid,
       },
     },
   },
@@ -51,12 +55,8 @@ export const uuidParam = {
   type: 'object',
   required: ['id'],
   additionalProperties: false,
-  properties: {
-    id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
-  },
+  properties: { id: uuid },
 } as const;
-
-export const timestamp = { type: 'string', format: 'date-time' } as const;
 
 /** Milliseconds since the epoch → RFC 3339, or null. */
 export function isoTime(ms: number): string;

@@ -1,10 +1,19 @@
 /** JSON schemas shared by the collection, record and token routes. Response schemas are allow-lists. */
 import type { FastifyRequest } from 'fastify';
+import { DENY_REASONS } from '../policy/index.js';
 import type { Caller, RecordView } from '../services/index.js';
-import { COLLECTION_NAME_PATTERN, FIELD_NAME_PATTERN, FIELD_TYPES, MAX_FIELDS } from '../vault/index.js';
+import {
+  COLLECTION_NAME_PATTERN,
+  FIELD_NAME_PATTERN,
+  FIELD_TYPES,
+  FIELD_VALUE_MAX_LENGTH,
+  MAX_FIELD_VALUE_LENGTH,
+  MAX_FIELDS,
+} from '../vault/index.js';
 import { auditContext } from './audit-context.js';
 import { actorOf } from './plugins/authenticate.js';
-import { isoTime, timestamp, uuidParam } from './schemas.js';
+import { count, cursor, nullableCursor, pageLimit, subjectId, timestamp, uuid } from './schema-bounds.js';
+import { isoTime } from './schemas.js';
 
 /** The caller as the record services see it. */
 export function callerOf(request: FastifyRequest): Caller {
@@ -15,18 +24,45 @@ export function callerOf(request: FastifyRequest): Caller {
   };
 }
 
+export const collectionName = { type: 'string', maxLength: 64, pattern: COLLECTION_NAME_PATTERN } as const;
+export const fieldName = { type: 'string', maxLength: 64, pattern: FIELD_NAME_PATTERN } as const;
+
+/** A submitted field value: a JSON scalar; strings up to the widest type's limit (each type checks its own). */
+export const fieldValue = {
+  type: ['string', 'number', 'boolean', 'null'],
+  maxLength: MAX_FIELD_VALUE_LENGTH,
+} as const;
+
+/** A field value on the way out: canonical, masked or `***`. */
+const storedValue = {
+  type: ['string', 'integer', 'boolean', 'null'],
+  maxLength: MAX_FIELD_VALUE_LENGTH,
+  format: 'int64',
+  minimum: Number.MIN_SAFE_INTEGER,
+  maximum: Number.MAX_SAFE_INTEGER,
+} as const;
+
+function fieldLimitsText(): string {
+  return FIELD_TYPES.map((type) => {
+    const limit = FIELD_VALUE_MAX_LENGTH[type];
+    return limit === null
+      ? `${type}: JSON ${type === 'integer' ? 'safe integer' : 'boolean'}`
+      : `${type}: ${limit}`;
+  }).join(', ');
+}
+
 export const collectionParam = {
   type: 'object',
   required: ['collection'],
   additionalProperties: false,
-  properties: { collection: { type: 'string', pattern: COLLECTION_NAME_PATTERN } },
+  properties: { collection: collectionName },
 } as const;
 
 export const recordParams = {
   type: 'object',
   required: ['collection', 'id'],
   additionalProperties: false,
-  properties: { ...collectionParam.properties, id: uuidParam.properties.id },
+  properties: { ...collectionParam.properties, id: uuid },
 } as const;
 
 export const fieldDefinition = {
@@ -34,8 +70,12 @@ export const fieldDefinition = {
   required: ['name', 'type'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', pattern: FIELD_NAME_PATTERN },
-    type: { type: 'string', enum: [...FIELD_TYPES] },
+    name: fieldName,
+    type: {
+      type: 'string',
+      enum: [...FIELD_TYPES],
+      description: `Value limits (code points, after normalization): ${fieldLimitsText()}`,
+    },
     sensitive: {
       type: 'boolean',
       description: 'Encrypted at rest and masked on the way out (default false)',
@@ -53,10 +93,11 @@ export const collectionBody = {
   required: ['id', 'name', 'fields', 'created_at'],
   additionalProperties: false,
   properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
+    id: uuid,
+    name: collectionName,
     fields: {
       type: 'array',
+      maxItems: MAX_FIELDS,
       items: { ...fieldDefinition, required: ['name', 'type', 'sensitive', 'searchable', 'required'] },
     },
     created_at: timestamp,
@@ -68,7 +109,7 @@ export const newCollection = {
   required: ['name', 'fields'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', pattern: COLLECTION_NAME_PATTERN },
+    name: collectionName,
     fields: { type: 'array', minItems: 1, maxItems: MAX_FIELDS, items: fieldDefinition },
   },
 } as const;
@@ -77,7 +118,8 @@ export const newCollection = {
 export const fieldValues = {
   type: 'object',
   maxProperties: MAX_FIELDS,
-  additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+  propertyNames: fieldName,
+  additionalProperties: fieldValue,
 } as const;
 
 const redactionLevel = { type: 'string', enum: ['plain', 'masked', 'redacted'] } as const;
@@ -97,24 +139,28 @@ export const recordBody = {
   ],
   additionalProperties: false,
   properties: {
-    id: { type: 'string' },
-    collection: { type: 'string' },
+    id: uuid,
+    collection: collectionName,
     subject: {
+      ...subjectId,
+      minLength: 1,
       type: ['string', 'null'],
       description: 'The subject id: `***` unless `reveal` names `subject` (and the caller may see it)',
     },
-    fields: { type: 'object', additionalProperties: { type: ['string', 'integer', 'boolean', 'null'] } },
+    fields: { type: 'object', maxProperties: MAX_FIELDS, additionalProperties: storedValue },
     redaction: {
       type: 'object',
       description: 'The level at which each sensitive field is shown',
+      maxProperties: MAX_FIELDS,
       additionalProperties: redactionLevel,
     },
     withheld: {
       type: 'object',
       description: 'Fields the policy does not let the caller see, with the reason (e.g. PURPOSE_REQUIRED)',
-      additionalProperties: { type: 'string' },
+      maxProperties: MAX_FIELDS,
+      additionalProperties: { type: 'string', enum: [...DENY_REASONS] },
     },
-    revision: { type: 'integer' },
+    revision: count,
     created_at: timestamp,
     updated_at: timestamp,
   },
@@ -124,7 +170,7 @@ export const recordPage = {
   type: 'object',
   required: ['records', 'next_cursor'],
   additionalProperties: false,
-  properties: { records: { type: 'array', items: recordBody }, next_cursor: { type: ['string', 'null'] } },
+  properties: { records: { type: 'array', maxItems: 200, items: recordBody }, next_cursor: nullableCursor },
 } as const;
 
 /** Read options in a query string: `reveal=a,b` and `redaction=masked|redacted`. */
@@ -143,8 +189,8 @@ export const readQuery = {
 } as const;
 
 export const pageQuery = {
-  cursor: { type: 'string', maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' },
-  limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: '1–200, default 50' },
+  cursor,
+  limit: pageLimit(200),
 } as const;
 
 export function parseReveal(reveal: string | undefined): string[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors.js';
 import { compilePolicy } from './compile-policy.js';
+import { POLICY_LIMITS } from './policy-types.js';
 
 const CANARY = 'canary-9f3e1c';
 const rule = { effect: 'allow', actions: ['read'], resources: ['collections/*/fields/*'] };
@@ -101,6 +102,56 @@ describe('compilePolicy', () => {
 
   it('names an unknown key when it is printable', () => {
     expect(compileError(doc([{ ...rule, efect: 'deny' }])).message).toContain('"efect"');
+  });
+});
+
+describe('the published size limits', () => {
+  const many = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
+  const roles = (n: number) => Object.fromEntries(many(n, (i) => [`r${i}`, { rules: [] }] as const));
+  // Segments of at most 128 characters (the segment limit), `n` characters in all.
+  const longResource = (n: number) => `${`${'b'.repeat(127)}/`.repeat(9).slice(0, n - 1)}b`;
+  const condition = (n: number) => Object.fromEntries(many(n, (i) => [`a${i}`, { equals: 'x' }] as const));
+  it.each([
+    ['roles', (n: number) => doc([], { roles: roles(n) }), POLICY_LIMITS.roles, '$.roles'],
+    ['rules', (n: number) => doc(many(n, () => rule)), POLICY_LIMITS.rulesPerRole, '$.roles.nurse.rules'],
+    [
+      'resources',
+      (n: number) => doc([{ ...rule, resources: many(n, (i) => `r${i}`) }]),
+      POLICY_LIMITS.resourcesPerRule,
+      '$.roles.nurse.rules[0].resources',
+    ],
+    [
+      'purposes',
+      (n: number) => doc([], { purposes: many(n, (i) => `p${i}`) }),
+      POLICY_LIMITS.purposes,
+      '$.purposes',
+    ],
+    [
+      'condition entries',
+      (n: number) => doc([{ ...rule, condition: condition(n) }]),
+      POLICY_LIMITS.conditionEntries,
+      '$.roles.nurse.rules[0].condition',
+    ],
+    [
+      'resource length',
+      (n: number) => doc([{ ...rule, resources: [longResource(n)] }]),
+      POLICY_LIMITS.resourceLength,
+      '$.roles.nurse.rules[0].resources[0]',
+    ],
+    [
+      'literal length',
+      (n: number) => doc([{ ...rule, condition: { owner: { equals: 'x'.repeat(n) } } }]),
+      POLICY_LIMITS.literalLength,
+      '$.roles.nurse.rules[0].condition.owner.equals',
+    ],
+  ])('accepts %s at the limit and refuses one more', (_name, make, limit, path) => {
+    expect(() => compilePolicy(make(limit))).not.toThrow();
+    expect(compileError(make(limit + 1)).field).toBe(path);
+  });
+
+  it('refuses a condition literal with a control character (it could never match)', () => {
+    const document = doc([{ ...rule, condition: { owner: { equals: 'a\u0000b' } } }]);
+    expect(compileError(document).field).toBe('$.roles.nurse.rules[0].condition.owner.equals');
   });
 });
 

@@ -4,9 +4,11 @@ export { DEFAULT_PURPOSES, defaultPolicyDocument } from './default-policy.js';
 export {
   ACTIONS,
   type Action,
+  DENY_REASONS,
   type DecideContext,
   type Decision,
   type DenyReason,
+  POLICY_LIMITS,
   type PolicyActor,
   type PolicyResource,
   REDACTIONS,

@@ -58,11 +58,28 @@ export interface DecideContext {
   purpose?: string;
 }
 
-export type DenyReason =
-  | 'INVALID_REQUEST'
-  | 'PURPOSE_UNKNOWN'
-  | 'DENIED_BY_RULE'
-  | 'PURPOSE_REQUIRED'
-  | 'NO_MATCHING_RULE';
+export const DENY_REASONS = Object.freeze([
+  'INVALID_REQUEST',
+  'PURPOSE_UNKNOWN',
+  'DENIED_BY_RULE',
+  'PURPOSE_REQUIRED',
+  'NO_MATCHING_RULE',
+] as const);
+
+export type DenyReason = (typeof DENY_REASONS)[number];
 
 export type Decision = { allow: true; redaction: Redaction } | { allow: false; reason: DenyReason };
+
+/**
+ * How big a policy document may be. compilePolicy refuses more (VALIDATION_FAILED naming the path), so the policy
+ * engine's work per decision and the published document both stay bounded.
+ */
+export const POLICY_LIMITS = Object.freeze({
+  roles: 256,
+  rulesPerRole: 256,
+  resourcesPerRule: 64,
+  purposes: 64,
+  resourceLength: 1024,
+  conditionEntries: 16,
+  literalLength: 256,
+});

@@ -1,20 +1,34 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import type { ApiKeyService, PublicApiKey } from '../../services/index.js';
+import { MAX_LIVE_API_KEYS } from '../../services/index.js';
 import { actorOf } from '../plugins/authenticate.js';
-import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
+import {
+  integer,
+  MAX_ROLES,
+  nullableTimestamp,
+  opaqueToken,
+  plainText,
+  roleName,
+  timestamp,
+  uuid,
+} from '../schema-bounds.js';
+import { isoTime, responses, uuidParam } from '../schemas.js';
+
+const keyName = plainText(100, 1);
 
 const keyProperties = {
-  id: { type: 'string' },
-  name: { type: 'string' },
+  id: uuid,
+  name: keyName,
   roles: {
     type: ['array', 'null'],
-    items: { type: 'string' },
+    maxItems: MAX_ROLES,
+    items: roleName,
     description: "The owner's roles this key acts with; null: all of them",
   },
   created_at: timestamp,
-  expires_at: { type: ['string', 'null'], format: 'date-time' },
-  last_used_at: { type: ['string', 'null'], format: 'date-time' },
+  expires_at: nullableTimestamp,
+  last_used_at: nullableTimestamp,
 } as const;
 
 const apiKey = {
@@ -46,40 +60,41 @@ export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: Api
         operationId: 'createApiKey',
         summary: 'Create an API key; the key is shown in this response only',
         description:
-          "The key is returned once and stored only as a hash. Its roles may narrow the caller's, never widen them.",
+          "The key is returned once and stored only as a hash. Its roles may narrow the caller's, never widen them. A user holds at most 100 live keys (409 API_KEY_LIMIT_REACHED).",
         body: {
           type: 'object',
           required: ['name'],
           additionalProperties: false,
           properties: {
-            name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f]+$' },
+            name: keyName,
             expires_in: {
-              type: 'integer',
-              minimum: 60,
-              maximum: 31_536_000,
+              ...integer(60, 31_536_000),
               description: 'Seconds until the key expires: default 90 days, at most one year',
             },
             roles: {
               type: 'array',
               minItems: 1,
-              maxItems: 8,
-              items: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
+              maxItems: MAX_ROLES,
+              items: roleName,
               description:
                 'Restrict the key to some of your roles (default: all of them, as they are at each use)',
             },
           },
         },
-        response: responses({
-          201: {
-            type: 'object',
-            required: ['id', 'name', 'roles', 'key', 'created_at', 'expires_at', 'last_used_at'],
-            additionalProperties: false,
-            properties: {
-              ...keyProperties,
-              key: { type: 'string', description: 'Shown once; store it now' },
+        response: responses(
+          {
+            201: {
+              type: 'object',
+              required: ['id', 'name', 'roles', 'key', 'created_at', 'expires_at', 'last_used_at'],
+              additionalProperties: false,
+              properties: {
+                ...keyProperties,
+                key: { ...opaqueToken('srk'), description: 'Shown once; store it now' },
+              },
             },
           },
-        }),
+          409,
+        ),
       },
     },
     async (request, reply) => {
@@ -124,7 +139,7 @@ export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: Api
             type: 'object',
             required: ['api_keys'],
             additionalProperties: false,
-            properties: { api_keys: { type: 'array', items: apiKey } },
+            properties: { api_keys: { type: 'array', maxItems: MAX_LIVE_API_KEYS, items: apiKey } },
           },
         }),
       },

@@ -8,9 +8,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ChainedEvent } from '../../audit/index.js';
 import { AppError } from '../../errors.js';
 import { resourcePaths } from '../../policy/index.js';
-import { AUDIT_ACTIONS, type AuditTrail } from '../../services/audit/index.js';
+import { AUDIT_ACTIONS, type AuditTrail, MAX_AUDIT_FIELDS } from '../../services/audit/index.js';
 import { auditContext } from '../audit-context.js';
+import { count, integer, pageLimit, plainText, sha256Hex, timestamp } from '../schema-bounds.js';
 import { responses } from '../schemas.js';
+
+/** Checkpoint signing keys: one, or one per node that raced to create the first (every node signs with the newest). */
+const MAX_EXPORTED_KEYS = 16;
+const CHECKPOINT_PAGE = 1000;
 
 /** Who may read the audit trail: whoever the policy grants `read_audit` on `audit`. */
 const READ_AUDIT = { action: 'read_audit', resource: resourcePaths.audit() } as const;
@@ -21,31 +26,42 @@ const identifier = {
   maxLength: 200,
   pattern: '^[A-Za-z0-9_$][A-Za-z0-9_.:$-]*$',
 } as const;
-const hash = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
-const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
+const hash = sha256Hex;
+const OUTCOMES = ['allowed', 'denied', 'rate_limited', 'failed'] as const;
+/** The base64url form of 32 bytes (JWK `x`, key ids) and of a 64-byte Ed25519 signature. */
+const base64url32 = { type: 'string', minLength: 43, maxLength: 43, pattern: '^[A-Za-z0-9_-]{43}$' } as const;
+const base64url64 = { type: 'string', minLength: 86, maxLength: 86, pattern: '^[A-Za-z0-9_-]{86}$' } as const;
+
+/** An audit cursor: the seq of the previous page's last event. */
+const seqCursor = { type: 'string', maxLength: 16, pattern: '^[0-9]{1,15}$' } as const;
 
 const eventSchema = {
   type: 'object',
   required: ['seq', 'time', 'actor', 'action', 'resource', 'outcome', 'prev_hash', 'hash'],
   additionalProperties: false,
   properties: {
-    seq: { type: 'integer' },
-    time: { type: 'string', format: 'date-time' },
-    actor: { type: ['string', 'null'] },
-    action: { type: 'string' },
+    seq: integer(1),
+    time: timestamp,
+    actor: { ...identifier, type: ['string', 'null'] },
+    action: { type: 'string', enum: [...AUDIT_ACTIONS] },
     resource: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        collection: { type: 'string' },
-        record_id: { type: 'string' },
-        fields: { type: 'array', items: { type: 'string' } },
+        collection: identifier,
+        record_id: identifier,
+        fields: { type: 'array', maxItems: MAX_AUDIT_FIELDS, items: identifier },
       },
     },
-    purpose: { type: 'string' },
-    outcome: { type: 'string', enum: ['allowed', 'denied', 'rate_limited', 'failed'] },
-    request_id: { type: 'string' },
-    client_address: { type: 'string' },
+    purpose: identifier,
+    outcome: { type: 'string', enum: [...OUTCOMES] },
+    request_id: identifier,
+    client_address: {
+      type: 'string',
+      maxLength: 45,
+      pattern: '^(?:[0-9A-Fa-f:.]+|invalid)$',
+      description: 'An IPv4 or IPv6 address, or `invalid`',
+    },
     prev_hash: hash,
     hash,
   },
@@ -56,11 +72,11 @@ const checkpointSchema = {
   required: ['seq', 'hash', 'time', 'kid', 'signature'],
   additionalProperties: false,
   properties: {
-    seq: { type: 'integer' },
+    seq: integer(1),
     hash,
-    time: { type: 'string' },
-    kid: { type: 'string' },
-    signature: { type: 'string', description: 'Ed25519, base64url (see src/audit/checkpoint.ts)' },
+    time: timestamp,
+    kid: base64url32,
+    signature: { ...base64url64, description: 'Ed25519, base64url (see src/audit/checkpoint.ts)' },
   },
 } as const;
 
@@ -73,7 +89,7 @@ interface EventQuery {
   since?: string;
   until?: string;
   cursor?: string;
-  limit?: string;
+  limit?: number;
 }
 
 function toBody(event: ChainedEvent) {
@@ -129,19 +145,11 @@ function registerEvents(app: FastifyInstance, audit: AuditTrail): void {
             action: { type: 'string', enum: [...AUDIT_ACTIONS] },
             collection: identifier,
             record_id: identifier,
-            outcome: { type: 'string', enum: ['allowed', 'denied', 'rate_limited', 'failed'] },
-            since: { type: 'string', format: 'date-time', description: 'Inclusive' },
-            until: { type: 'string', format: 'date-time', description: 'Exclusive' },
-            cursor: {
-              type: 'string',
-              pattern: '^[0-9]{1,15}$',
-              description: 'next_cursor of the previous page',
-            },
-            limit: {
-              type: 'string',
-              pattern: '^(?:[1-9][0-9]?|[1-4][0-9]{2}|500)$',
-              description: '1–500, default 100',
-            },
+            outcome: { type: 'string', enum: [...OUTCOMES] },
+            since: { ...timestamp, description: 'Inclusive' },
+            until: { ...timestamp, description: 'Exclusive' },
+            cursor: { ...seqCursor, description: 'next_cursor of the previous page' },
+            limit: { ...pageLimit(500), description: '1–500, default 100' },
           },
         },
         response: responses({
@@ -150,8 +158,8 @@ function registerEvents(app: FastifyInstance, audit: AuditTrail): void {
             required: ['events', 'next_cursor'],
             additionalProperties: false,
             properties: {
-              events: { type: 'array', items: eventSchema },
-              next_cursor: nullable({ type: 'string' }),
+              events: { type: 'array', maxItems: 500, items: eventSchema },
+              next_cursor: { ...seqCursor, type: ['string', 'null'] },
             },
           },
         }),
@@ -173,7 +181,7 @@ function registerEvents(app: FastifyInstance, audit: AuditTrail): void {
           ...(until === undefined ? {} : { until }),
           ...(q.cursor === undefined ? {} : { afterSeq: Number(q.cursor) }),
         },
-        Number(q.limit ?? 100),
+        q.limit ?? 100,
       );
       return {
         events: page.events.map(toBody),
@@ -198,14 +206,21 @@ function registerSubjectHash(app: FastifyInstance, audit: AuditTrail): void {
           type: 'object',
           required: ['value'],
           additionalProperties: false,
-          properties: { value: { type: 'string', minLength: 1, maxLength: 1024 } },
+          properties: { value: plainText(1024, 1) },
         },
         response: responses({
           200: {
             type: 'object',
             required: ['hmac'],
             additionalProperties: false,
-            properties: { hmac: { type: 'string', description: 'Use as the actor or record_id filter' } },
+            properties: {
+              hmac: {
+                type: 'string',
+                maxLength: 69,
+                pattern: '^hmac:[0-9a-f]{64}$',
+                description: 'Use as the actor or record_id filter',
+              },
+            },
           },
         }),
       },
@@ -219,7 +234,7 @@ function registerSubjectHash(app: FastifyInstance, audit: AuditTrail): void {
 }
 
 function registerVerification(app: FastifyInstance, audit: AuditTrail): void {
-  app.get(
+  app.get<{ Querystring: { after?: string; limit?: number } }>(
     '/v1/audit/checkpoints',
     {
       config: { access: 'authenticated', authorize: READ_AUDIT, audit: 'audit.checkpoints' },
@@ -228,35 +243,49 @@ function registerVerification(app: FastifyInstance, audit: AuditTrail): void {
         operationId: 'getAuditCheckpoints',
         summary:
           'Signed checkpoints and their public keys, to keep off the host for `strongroom audit verify`',
-        description: 'Signed chain heads and the public keys that verify them.',
+        description:
+          'Signed chain heads and the public keys that verify them, oldest first, a page at a time: pass `next_cursor` back as `after` until it is null.',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            after: { ...seqCursor, description: 'next_cursor of the previous page' },
+            limit: {
+              ...pageLimit(CHECKPOINT_PAGE),
+              description: `1–${CHECKPOINT_PAGE}, default ${CHECKPOINT_PAGE}`,
+            },
+          },
+        },
         response: responses({
           200: {
             type: 'object',
-            required: ['format', 'keys', 'checkpoints', 'anchor'],
+            required: ['format', 'keys', 'checkpoints', 'anchor', 'next_cursor'],
             additionalProperties: false,
             properties: {
-              format: { type: 'string' },
+              format: { type: 'string', enum: ['strongroom-audit-checkpoints-v1'] },
               keys: {
                 type: 'array',
+                maxItems: MAX_EXPORTED_KEYS,
                 items: {
                   type: 'object',
                   required: ['kty', 'crv', 'x', 'kid'],
                   additionalProperties: false,
                   properties: {
-                    kty: { type: 'string' },
-                    crv: { type: 'string' },
-                    x: { type: 'string' },
-                    kid: { type: 'string' },
+                    kty: { type: 'string', enum: ['OKP'] },
+                    crv: { type: 'string', enum: ['Ed25519'] },
+                    x: base64url32,
+                    kid: base64url32,
                   },
                 },
               },
-              checkpoints: { type: 'array', items: checkpointSchema },
+              checkpoints: { type: 'array', maxItems: CHECKPOINT_PAGE, items: checkpointSchema },
+              next_cursor: { ...seqCursor, type: ['string', 'null'] },
               anchor: {
                 type: 'object',
                 required: ['seq', 'hash'],
                 additionalProperties: false,
                 description: 'Events up to this seq were removed by retention; verification resumes after it',
-                properties: { seq: { type: 'integer' }, hash },
+                properties: { seq: count, hash },
               },
             },
           },
@@ -265,7 +294,12 @@ function registerVerification(app: FastifyInstance, audit: AuditTrail): void {
     },
     async (request) => {
       await audit.record({ ...auditContext(request), action: 'audit.checkpoints', outcome: 'allowed' });
-      return audit.exportCheckpoints();
+      const { after, limit } = request.query;
+      const page = await audit.exportCheckpointPage({
+        afterSeq: after === undefined ? Number.MIN_SAFE_INTEGER : Number(after),
+        limit: limit ?? CHECKPOINT_PAGE,
+      });
+      return { ...page.exported, next_cursor: page.nextAfter === null ? null : String(page.nextAfter) };
     },
   );
 }

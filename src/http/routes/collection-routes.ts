@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { resourcePaths } from '../../policy/index.js';
-import type { Collection, CollectionInput, CollectionService } from '../../services/index.js';
+import {
+  type Collection,
+  type CollectionInput,
+  type CollectionService,
+  MAX_COLLECTIONS,
+} from '../../services/index.js';
 import { auditContext } from '../audit-context.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { isoTime, responses } from '../schemas.js';
@@ -36,9 +41,9 @@ export async function collectionRoutes(
         operationId: 'createCollection',
         summary: 'Declare a collection and its fields (policy: `manage_collections`)',
         description:
-          "Fields, their types and sensitivity are fixed at creation; sensitive fields are encrypted with the collection's own data key.",
+          "Fields, their types and sensitivity are fixed at creation; sensitive fields are encrypted with the collection's own data key. A server holds at most 1,000 collections (409 COLLECTION_LIMIT_REACHED).",
         body: newCollection,
-        response: responses({ 201: collectionBody }),
+        response: responses({ 201: collectionBody }, 409),
       },
     },
     async (request, reply) => {
@@ -65,7 +70,7 @@ export async function collectionRoutes(
             type: 'object',
             required: ['collections'],
             additionalProperties: false,
-            properties: { collections: { type: 'array', items: collectionBody } },
+            properties: { collections: { type: 'array', maxItems: MAX_COLLECTIONS, items: collectionBody } },
           },
         }),
       },

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { resourcePaths } from '../../policy/index.js';
-import type { KeyRotation } from '../../services/index.js';
+import { KEY_JOB_LIST_LIMIT, type KeyRotation } from '../../services/index.js';
 import type { KeyJobRow } from '../../storage/index.js';
-import { COLLECTION_NAME_PATTERN } from '../../vault/index.js';
 import { auditContext } from '../audit-context.js';
 import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
-import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
+import { count, integer, nullableTimestamp, timestamp, uuid } from '../schema-bounds.js';
+import { isoTime, responses, uuidParam } from '../schemas.js';
+import { collectionName } from '../vault-schemas.js';
 
 const jobBody = {
   type: 'object',
@@ -25,16 +26,16 @@ const jobBody = {
   ],
   additionalProperties: false,
   properties: {
-    id: { type: 'string' },
+    id: uuid,
     kind: { type: 'string', enum: ['master', 'collection', 'index'] },
     status: { type: 'string', enum: ['running', 'completed', 'failed'] },
-    total: { type: 'integer', description: 'Items (records, or data keys for the master key) to move' },
-    done: { type: 'integer', description: 'Items moved so far; never goes backwards' },
-    from_version: { type: 'integer' },
-    to_version: { type: 'integer' },
+    total: { ...count, description: 'Items (records, or data keys for the master key) to move' },
+    done: { ...count, description: 'Items moved so far; never goes backwards' },
+    from_version: integer(1),
+    to_version: integer(1),
     created_at: timestamp,
     updated_at: timestamp,
-    finished_at: { ...timestamp, type: ['string', 'null'] },
+    finished_at: nullableTimestamp,
   },
 } as const;
 
@@ -44,7 +45,7 @@ const rotateBody = {
   additionalProperties: false,
   properties: {
     target: { type: 'string', enum: ['master', 'collection'] },
-    collection: { type: 'string', pattern: COLLECTION_NAME_PATTERN },
+    collection: collectionName,
     index: {
       type: 'boolean',
       description: "Rotate the collection's blind index key instead of its data key",
@@ -132,7 +133,7 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
             type: 'object',
             required: ['jobs'],
             additionalProperties: false,
-            properties: { jobs: { type: 'array', items: jobBody } },
+            properties: { jobs: { type: 'array', maxItems: KEY_JOB_LIST_LIMIT, items: jobBody } },
           },
         }),
       },

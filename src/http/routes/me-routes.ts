@@ -3,16 +3,17 @@ import type { LoginFlow } from '../../auth/index.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { UserService } from '../../services/index.js';
 import { actorOf } from '../plugins/authenticate.js';
-import { isoTime, responses, timestamp } from '../schemas.js';
+import { anyText, MAX_ROLES, roleName, timestamp, username, uuid } from '../schema-bounds.js';
+import { isoTime, responses } from '../schemas.js';
 
 const me = {
   type: 'object',
   required: ['id', 'username', 'roles', 'authenticated_by', 'created_at'],
   additionalProperties: false,
   properties: {
-    id: { type: 'string' },
-    username: { type: 'string' },
-    roles: { type: 'array', items: { type: 'string' } },
+    id: uuid,
+    username,
+    roles: { type: 'array', maxItems: MAX_ROLES, items: roleName },
     authenticated_by: { type: 'string', enum: ['session', 'api_key'] },
     created_at: timestamp,
   },
@@ -67,8 +68,8 @@ export async function meRoutes(
           required: ['current_password', 'new_password'],
           additionalProperties: false,
           properties: {
-            current_password: { type: 'string', minLength: 1, maxLength: 1024 },
-            new_password: { type: 'string', minLength: 1, maxLength: 4096 },
+            current_password: anyText(1024),
+            new_password: anyText(4096),
           },
         },
         response: responses({ 204: { type: 'null' } }),

@@ -10,47 +10,64 @@ import {
 import type { UserAttributes } from '../../storage/index.js';
 import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
-import { isoTime, responses, timestamp, uuidParam } from '../schemas.js';
+import {
+  cursor,
+  MAX_ROLES,
+  nullableCursor,
+  pageLimit,
+  plainText,
+  roleName,
+  subjectId,
+  timestamp,
+  USERNAME_MAX,
+  username,
+  uuid,
+} from '../schema-bounds.js';
+import { isoTime, responses, uuidParam } from '../schemas.js';
+
+const MAX_ATTRIBUTES = 32;
+const ATTRIBUTE_MAX_LENGTH = 256;
 
 const user = {
   type: 'object',
   required: ['id', 'username', 'roles', 'disabled', 'created_at', 'updated_at'],
   additionalProperties: false,
   properties: {
-    id: { type: 'string' },
-    username: { type: 'string' },
-    roles: { type: 'array', items: { type: 'string' } },
+    id: uuid,
+    username,
+    roles: { type: 'array', maxItems: MAX_ROLES, items: roleName },
     disabled: { type: 'boolean' },
     created_at: timestamp,
     updated_at: timestamp,
-    subject: { type: ['string', 'null'] },
-    attributes: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    subject: { ...subjectId, type: ['string', 'null'] },
+    attributes: {
+      type: 'object',
+      maxProperties: MAX_ATTRIBUTES,
+      additionalProperties: { ...plainText(ATTRIBUTE_MAX_LENGTH), type: ['string', 'number', 'boolean'] },
+    },
   },
 } as const;
 
 /** Role names: any role the policy in force defines, or `user` (checked by the user service). */
 const roles = {
   type: 'array',
-  items: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
+  items: roleName,
   minItems: 1,
-  maxItems: 8,
+  maxItems: MAX_ROLES,
 } as const;
 
 /** The application's id of the person this user is (policy `$actor.subject`); null clears it. */
 const subject = {
-  anyOf: [
-    { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f]+$' },
-    { type: 'null' },
-  ],
+  anyOf: [subjectId, { type: 'null' }],
 } as const;
 
 /** Non-secret scalar claims compared by policy conditions (`$actor.attributes.<name>`), e.g. tenant_id. */
 const attributes = {
   type: 'object',
-  maxProperties: 32,
-  propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+  maxProperties: MAX_ATTRIBUTES,
+  propertyNames: { type: 'string', maxLength: 64, pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
   additionalProperties: {
-    anyOf: [{ type: 'string', maxLength: 256 }, { type: 'number' }, { type: 'boolean' }],
+    anyOf: [plainText(ATTRIBUTE_MAX_LENGTH), { type: 'number' }, { type: 'boolean' }],
   },
 } as const;
 
@@ -133,14 +150,9 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
           required: ['username'],
           additionalProperties: false,
           properties: {
-            username: {
-              type: 'string',
-              minLength: 3,
-              maxLength: 64,
-              pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]*$',
-            },
+            username: { ...username, minLength: 3, maxLength: USERNAME_MAX },
             password: { type: 'string', minLength: 1, maxLength: 4096 },
-            password_hash: { type: 'string', minLength: 1, maxLength: 512 },
+            password_hash: plainText(512, 1),
             roles,
             subject,
             attributes,
@@ -176,7 +188,7 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
 }
 
 function registerReads(app: FastifyInstance, deps: UserRouteDeps): void {
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>(
+  app.get<{ Querystring: { cursor?: string; limit?: number } }>(
     '/v1/users',
     {
       ...common,
@@ -189,8 +201,8 @@ function registerReads(app: FastifyInstance, deps: UserRouteDeps): void {
           type: 'object',
           additionalProperties: false,
           properties: {
-            cursor: { type: 'string', maxLength: 200 },
-            limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|100)$', description: '1–100, default 50' },
+            cursor,
+            limit: pageLimit(100),
           },
         },
         response: responses({
@@ -198,7 +210,7 @@ function registerReads(app: FastifyInstance, deps: UserRouteDeps): void {
             type: 'object',
             required: ['users', 'next_cursor'],
             additionalProperties: false,
-            properties: { users: { type: 'array', items: user }, next_cursor: { type: ['string', 'null'] } },
+            properties: { users: { type: 'array', maxItems: 100, items: user }, next_cursor: nullableCursor },
           },
         }),
       },
@@ -206,7 +218,7 @@ function registerReads(app: FastifyInstance, deps: UserRouteDeps): void {
     async (request) => {
       const { cursor, limit } = request.query;
       const page = await deps.users.list({
-        limit: Number(limit ?? 50),
+        limit: limit ?? 50,
         ...(cursor === undefined ? {} : { cursor }),
       });
       return { users: page.users.map(toBody), next_cursor: page.nextCursor };
