@@ -12,4 +12,4 @@ export { decodePercent, decodeQueryComponent } from './percent-decode.js';
 export { MAX_DEPTH, REDACTED, redactString, redactValue } from './redact-value.js';
 export { isSensitiveKeyName, isSensitiveParamName } from './sensitive-names.js';
 export { isValidSsn } from './ssn.js';
-export { inspectUrl, sanitizeUrl, type UrlInspection } from './url-guard.js';
+export { inspectUrl, MAX_URL_LENGTH, sanitizeUrl, type UrlInspection } from './url-guard.js';

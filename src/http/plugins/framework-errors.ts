@@ -1,6 +1,8 @@
 /**
  * Answers the errors Fastify raises before routing: a malformed percent-escape in the path (FST_ERR_BAD_URL), a
- * path parameter longer than `maxParamLength` (FST_ERR_MAX_PARAM_LENGTH) and a failing async route constraint.
+ * path parameter longer than `maxParamLength` (FST_ERR_MAX_PARAM_LENGTH: the limit is the URL limit, see
+ * url-guard.ts, so only a URL over 8 KB gets here, answered 414 like any such URL; a shorter parameter that is too
+ * long for its route is refused by the route's schema, 400 naming it) and a failing async route constraint.
  * Fastify runs no hook for these, so without this handler they would skip the transport guard, the URL guard and
  * the security headers, and Fastify's own answer quotes the raw path (`GET /v1/users/<jwt>` echoed the token).
  * Invariants:
