@@ -45,7 +45,10 @@ export type StrongroomApp = Awaited<ReturnType<typeof buildApp>>;
 export async function startWithHttp(core: Core, options: HttpAppOptions) {
   try {
     await core.start();
-    return await createHttpApp(core, { tls: options.tls });
+    return await createHttpApp(core, {
+      tls: options.tls,
+      ...(options.keepAliveTimeoutMs === undefined ? {} : { keepAliveTimeoutMs: options.keepAliveTimeoutMs }),
+    });
   } catch (error) {
     await core.stop();
     throw error;

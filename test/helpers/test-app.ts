@@ -38,6 +38,8 @@ export async function createTestApp(
     database?: 'sqlite' | 'postgres';
     /** Runs on the fresh data directory before the app is built (e.g. to write a sealed keyring into it). */
     seedDataDir?: (dataDir: string) => Promise<void>;
+    /** A shorter keep-alive timeout than the constant, to watch an idle connection close. */
+    keepAliveTimeoutMs?: number;
   } = {},
 ) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'strongroom-test-'));
@@ -68,6 +70,7 @@ export async function createTestApp(
     tls,
     logDestination: logDestination as never,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.keepAliveTimeoutMs === undefined ? {} : { keepAliveTimeoutMs: options.keepAliveTimeoutMs }),
   });
   await built.app.ready();
 
