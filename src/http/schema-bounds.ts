@@ -96,3 +96,14 @@ export const compactJws = {
   maxLength: 4096,
   pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
 } as const;
+
+/** `bytes` bytes in unpadded base64url (JWK `x`, key thumbprints, Ed25519 signatures). */
+export function base64url(bytes: number) {
+  const length = Math.ceil((bytes * 4) / 3);
+  return {
+    type: 'string',
+    minLength: length,
+    maxLength: length,
+    pattern: `^[A-Za-z0-9_-]{${length}}$`,
+  } as const;
+}

@@ -38,6 +38,36 @@ const apiKey = {
   properties: keyProperties,
 } as const;
 
+const newKeyBody = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    name: keyName,
+    expires_in: {
+      ...integer(60, 31_536_000),
+      description: 'Seconds until the key expires: default 90 days, at most one year',
+    },
+    roles: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_ROLES,
+      items: roleName,
+      description: 'Restrict the key to some of your roles (default: all of them, as they are at each use)',
+    },
+  },
+} as const;
+
+const createdKey = {
+  type: 'object',
+  required: ['id', 'name', 'roles', 'key', 'created_at', 'expires_at', 'last_used_at'],
+  additionalProperties: false,
+  properties: {
+    ...keyProperties,
+    key: { ...opaqueToken('srk'), description: 'Shown once; store it now' },
+  },
+} as const;
+
 function toBody(key: PublicApiKey) {
   return {
     id: key.id,
@@ -61,40 +91,8 @@ export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: Api
         summary: 'Create an API key; the key is shown in this response only',
         description:
           "The key is returned once and stored only as a hash. Its roles may narrow the caller's, never widen them. A user holds at most 100 live keys (409 API_KEY_LIMIT_REACHED).",
-        body: {
-          type: 'object',
-          required: ['name'],
-          additionalProperties: false,
-          properties: {
-            name: keyName,
-            expires_in: {
-              ...integer(60, 31_536_000),
-              description: 'Seconds until the key expires: default 90 days, at most one year',
-            },
-            roles: {
-              type: 'array',
-              minItems: 1,
-              maxItems: MAX_ROLES,
-              items: roleName,
-              description:
-                'Restrict the key to some of your roles (default: all of them, as they are at each use)',
-            },
-          },
-        },
-        response: responses(
-          {
-            201: {
-              type: 'object',
-              required: ['id', 'name', 'roles', 'key', 'created_at', 'expires_at', 'last_used_at'],
-              additionalProperties: false,
-              properties: {
-                ...keyProperties,
-                key: { ...opaqueToken('srk'), description: 'Shown once; store it now' },
-              },
-            },
-          },
-          409,
-        ),
+        body: newKeyBody,
+        response: responses({ 201: createdKey }, 409),
       },
     },
     async (request, reply) => {

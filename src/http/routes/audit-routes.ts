@@ -8,77 +8,23 @@ import type { FastifyInstance } from 'fastify';
 import type { ChainedEvent } from '../../audit/index.js';
 import { AppError } from '../../errors.js';
 import { resourcePaths } from '../../policy/index.js';
-import { AUDIT_ACTIONS, type AuditTrail, MAX_AUDIT_FIELDS } from '../../services/audit/index.js';
+import { AUDIT_ACTIONS, type AuditTrail } from '../../services/audit/index.js';
 import { auditContext } from '../audit-context.js';
-import { count, integer, pageLimit, plainText, sha256Hex, timestamp } from '../schema-bounds.js';
+import {
+  CHECKPOINT_PAGE,
+  checkpointSchema,
+  eventSchema,
+  hash,
+  identifier,
+  MAX_EXPORTED_KEYS,
+  OUTCOMES,
+  seqCursor,
+} from '../audit-schemas.js';
+import { base64url, count, pageLimit, plainText, timestamp } from '../schema-bounds.js';
 import { responses } from '../schemas.js';
-
-/** Checkpoint signing keys: one, or one per node that raced to create the first (every node signs with the newest). */
-const MAX_EXPORTED_KEYS = 16;
-const CHECKPOINT_PAGE = 1000;
 
 /** Who may read the audit trail: whoever the policy grants `read_audit` on `audit`. */
 const READ_AUDIT = { action: 'read_audit', resource: resourcePaths.audit() } as const;
-
-const identifier = {
-  type: 'string',
-  minLength: 1,
-  maxLength: 200,
-  pattern: '^[A-Za-z0-9_$][A-Za-z0-9_.:$-]*$',
-} as const;
-const hash = sha256Hex;
-const OUTCOMES = ['allowed', 'denied', 'rate_limited', 'failed'] as const;
-/** The base64url form of 32 bytes (JWK `x`, key ids) and of a 64-byte Ed25519 signature. */
-const base64url32 = { type: 'string', minLength: 43, maxLength: 43, pattern: '^[A-Za-z0-9_-]{43}$' } as const;
-const base64url64 = { type: 'string', minLength: 86, maxLength: 86, pattern: '^[A-Za-z0-9_-]{86}$' } as const;
-
-/** An audit cursor: the seq of the previous page's last event. */
-const seqCursor = { type: 'string', maxLength: 16, pattern: '^[0-9]{1,15}$' } as const;
-
-const eventSchema = {
-  type: 'object',
-  required: ['seq', 'time', 'actor', 'action', 'resource', 'outcome', 'prev_hash', 'hash'],
-  additionalProperties: false,
-  properties: {
-    seq: integer(1),
-    time: timestamp,
-    actor: { ...identifier, type: ['string', 'null'] },
-    action: { type: 'string', enum: [...AUDIT_ACTIONS] },
-    resource: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        collection: identifier,
-        record_id: identifier,
-        fields: { type: 'array', maxItems: MAX_AUDIT_FIELDS, items: identifier },
-      },
-    },
-    purpose: identifier,
-    outcome: { type: 'string', enum: [...OUTCOMES] },
-    request_id: identifier,
-    client_address: {
-      type: 'string',
-      maxLength: 45,
-      pattern: '^(?:[0-9A-Fa-f:.]+|invalid)$',
-      description: 'An IPv4 or IPv6 address, or `invalid`',
-    },
-    prev_hash: hash,
-    hash,
-  },
-} as const;
-
-const checkpointSchema = {
-  type: 'object',
-  required: ['seq', 'hash', 'time', 'kid', 'signature'],
-  additionalProperties: false,
-  properties: {
-    seq: integer(1),
-    hash,
-    time: timestamp,
-    kid: base64url32,
-    signature: { ...base64url64, description: 'Ed25519, base64url (see src/audit/checkpoint.ts)' },
-  },
-} as const;
 
 interface EventQuery {
   actor?: string;
@@ -273,8 +219,8 @@ function registerVerification(app: FastifyInstance, audit: AuditTrail): void {
                   properties: {
                     kty: { type: 'string', enum: ['OKP'] },
                     crv: { type: 'string', enum: ['Ed25519'] },
-                    x: base64url32,
-                    kid: base64url32,
+                    x: base64url(32),
+                    kid: base64url(32),
                   },
                 },
               },

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_PUBLISHED_KEYS } from '../../auth/index.js';
 import { AppError } from '../../errors.js';
+import { base64url } from '../schema-bounds.js';
 import { responses } from '../schemas.js';
-
-/** An RFC 7638 thumbprint or a 32-byte key, base64url. */
-const base64url32 = { type: 'string', minLength: 43, maxLength: 43, pattern: '^[A-Za-z0-9_-]{43}$' } as const;
 
 const status = {
   type: 'object',
@@ -93,8 +91,8 @@ export async function systemRoutes(
                   properties: {
                     kty: { type: 'string', enum: ['OKP'] },
                     crv: { type: 'string', enum: ['Ed25519'] },
-                    x: base64url32,
-                    kid: base64url32,
+                    x: base64url(32),
+                    kid: base64url(32),
                     alg: { type: 'string', enum: ['EdDSA'] },
                     use: { type: 'string', enum: ['sig'] },
                   },
