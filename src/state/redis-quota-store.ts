@@ -4,9 +4,10 @@
  * live under the configured prefix (`<prefix>quota:<group>:<identity>`) and expire once the bucket would be full
  * again, so idle identities leave nothing behind.
  *
- * Failure: every command is bounded by `commandTimeoutMs` (queued while disconnected, then failed), and a take
- * that fails rejects: the caller answers 503 and admits nothing, so Redis trouble never means unthrottled
- * requests. Connection errors go to `onError` (the logger), never to stderr.
+ * Failure: every command is bounded by `commandTimeoutMs` (queued while the first connection is made, then
+ * failed), a take while the client knows Redis is down (reconnecting) fails at once, and a take that fails
+ * rejects: the caller answers 503 and admits nothing, so Redis trouble never means unthrottled requests.
+ * Connection errors go to `onError` (the logger), never to stderr.
  * Times come from the caller's clock: nodes are expected to keep their clocks in sync (NTP); a node behind the
  * others refills nothing until its clock catches up.
  */
@@ -58,6 +59,11 @@ export function createRedisQuotaStore(options: {
 
   return {
     async take(key, quota, cost, now) {
+      // Known to be down (the last connection failed, or was closed): refuse at once rather than queue for the
+      // whole timeout, so an outage does not hold every request open. Still connecting at start: queue.
+      if (redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end') {
+        throw new Error(`Redis is ${redis.status}`);
+      }
       const [admitted, units] = await redis.quotaTake(
         `${options.prefix}quota:${key}`,
         now,
