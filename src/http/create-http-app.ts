@@ -114,7 +114,7 @@ export async function createHttpApp(core: Core, options: HttpAppOptions): Promis
       });
     },
   });
-  await app.register(securityHeaders);
+  await app.register(securityHeaders, { publicUrl: core.config.publicUrl });
   await app.register(requestLog);
   if (core.config.trustProxy !== false) await app.register(transportGuard, { revoker: services.revoker });
   await app.register(urlGuard);

@@ -97,6 +97,24 @@ function describe(route: RouteOptions, access: Access, own: string): string {
     .join('\n\n');
 }
 
+const corsOrigin = {
+  type: 'string',
+  format: 'uri',
+  maxLength: 2048,
+  description:
+    "This server's own public origin (`servers[0].url`): browsers let no other origin read the answer",
+};
+
+/** Every answer names the one origin that may read it (security-headers.ts sends it); new objects, as above. */
+function withCorsOrigin(response: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(response).map(([status, value]) => {
+      const own = value as { headers?: object };
+      return [status, { ...own, headers: { ...own.headers, 'Access-Control-Allow-Origin': corsOrigin } }];
+    }),
+  );
+}
+
 async function routeDocs(app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', (route: RouteOptions) => {
     const schema = route.schema as Record<string, unknown> | undefined;
@@ -126,7 +144,7 @@ async function routeDocs(app: FastifyInstance): Promise<void> {
     for (const [status, value] of Object.entries(response)) {
       if (value === errorRef) response[status] = errorResponse(Number(status));
     }
-    schema.response = withQuotaResponses(route.config?.quotaPlan, response, errorResponse);
+    schema.response = withCorsOrigin(withQuotaResponses(route.config?.quotaPlan, response, errorResponse));
   });
 }
 

@@ -2,6 +2,9 @@
  * Security headers on every response, errors and 404s included: HSTS (this API is HTTPS-only), no caching of API
  * responses (they carry credentials and personal data), no sniffing, no framing, no referrer, a deny-all CSP.
  * Routes that serve public, cacheable or HTML content (JWKS, /docs) set their own Cache-Control / CSP first.
+ * CORS is explicit rather than absent: `Access-Control-Allow-Origin` names this server's own public origin, so a
+ * page on any other origin cannot read an answer (and nothing ever says `*`, `null` or echoes the caller's Origin).
+ * Preflights are not answered, so cross-origin writes with credentials never get past the browser.
  * Answers written without hooks (framework-errors.ts, client-errors.ts) take their headers from here too.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -36,9 +39,13 @@ export function applySecurityHeaders(reply: FastifyReply, requestId: string): vo
   reply.header('x-request-id', requestId);
 }
 
-async function securityHeaders(app: FastifyInstance): Promise<void> {
+export const CORS_ORIGIN_HEADER = 'access-control-allow-origin';
+
+async function securityHeaders(app: FastifyInstance, options: { publicUrl: string }): Promise<void> {
+  const origin = new URL(options.publicUrl).origin;
   app.addHook('onSend', async (request, reply, payload) => {
     applySecurityHeaders(reply, request.id);
+    reply.header(CORS_ORIGIN_HEADER, origin);
     return payload;
   });
 }
