@@ -19,6 +19,7 @@ export const OUTCOMES = ['allowed', 'denied', 'rate_limited', 'failed'] as const
 export const seqCursor = { type: 'string', maxLength: 16, pattern: '^[0-9]{1,15}$' } as const;
 
 export const eventSchema = {
+  $id: 'AuditEvent',
   type: 'object',
   required: ['seq', 'time', 'actor', 'action', 'resource', 'outcome', 'prev_hash', 'hash'],
   additionalProperties: false,

@@ -143,6 +143,11 @@ async function routeDocs(app: FastifyInstance): Promise<void> {
     for (const status of defaultErrors(route, access)) response[status] ??= errorResponse(status);
     for (const [status, value] of Object.entries(response)) {
       if (value === errorRef) response[status] = errorResponse(Number(status));
+      // A success says what it holds (the summary) rather than the generator's "Default Response".
+      const own = value as { description?: string };
+      if (status.startsWith('2') && own.description === undefined && typeof schema.summary === 'string') {
+        response[status] = { ...own, description: schema.summary };
+      }
     }
     schema.response = withCorsOrigin(withQuotaResponses(route.config?.quotaPlan, response, errorResponse));
   });

@@ -42,6 +42,14 @@ export const errorResponse = {
 export const errorRef = { $ref: 'ErrorResponse#' } as const;
 
 /**
+ * A reference to a named schema (registered once on the root app by routes/index.ts): it appears under its name in
+ * the document's `components.schemas`, so generated clients get a `User`, a `Record`, … type.
+ */
+export function ref(schema: { $id: string }) {
+  return { $ref: `${schema.$id}#` } as const;
+}
+
+/**
  * A route's responses: its successes and the error statuses particular to it (404, 409, 410, 429, …). The errors
  * every route can give (400, 401/403 when authenticated, 413/415 with a body, 500, 503) are added by
  * route-docs.ts from what the route declares.

@@ -13,7 +13,7 @@ import {
 import { auditContext } from './audit-context.js';
 import { actorOf } from './plugins/authenticate.js';
 import { count, cursor, nullableCursor, pageLimit, subjectId, timestamp, uuid } from './schema-bounds.js';
-import { isoTime } from './schemas.js';
+import { isoTime, ref } from './schemas.js';
 
 /** The caller as the record services see it. */
 export function callerOf(request: FastifyRequest): Caller {
@@ -89,6 +89,7 @@ export const fieldDefinition = {
 } as const;
 
 export const collectionBody = {
+  $id: 'Collection',
   type: 'object',
   required: ['id', 'name', 'fields', 'created_at'],
   additionalProperties: false,
@@ -125,6 +126,7 @@ export const fieldValues = {
 const redactionLevel = { type: 'string', enum: ['plain', 'masked', 'redacted'] } as const;
 
 export const recordBody = {
+  $id: 'Record',
   type: 'object',
   required: [
     'id',
@@ -167,10 +169,14 @@ export const recordBody = {
 } as const;
 
 export const recordPage = {
+  $id: 'RecordPage',
   type: 'object',
   required: ['records', 'next_cursor'],
   additionalProperties: false,
-  properties: { records: { type: 'array', maxItems: 200, items: recordBody }, next_cursor: nullableCursor },
+  properties: {
+    records: { type: 'array', maxItems: 200, items: ref(recordBody) },
+    next_cursor: nullableCursor,
+  },
 } as const;
 
 /** Read options in a query string: `reveal=a,b` and `redaction=masked|redacted`. */

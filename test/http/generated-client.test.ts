@@ -22,7 +22,7 @@ const PROJECT = path.resolve(import.meta.dirname, '../..');
 const SAMPLE = `
 import { createClient } from './client/client/index.js';
 import { createRecord, getMe, getRecord, listUsers, login } from './client/sdk.gen.js';
-import type { ErrorResponse, GetRecordData } from './client/types.gen.js';
+import type { ErrorResponse, GetRecordData, Record as StoredRecord, User } from './client/types.gen.js';
 
 type ErrorCode = ErrorResponse['error']['code'];
 
@@ -42,6 +42,8 @@ export async function sample(baseUrl: string, username: string, password: string
 
   const users = await listUsers({ client: api, query: { limit: 10 } });
   if (users.error !== undefined) return describeError(users.error);
+  // Responses are named schemas: a page of users is a list of \`User\`.
+  const first: User | undefined = users.data.users[0];
   // @ts-expect-error: limit is an integer, not text
   await listUsers({ client: api, query: { limit: '10' } });
 
@@ -60,7 +62,8 @@ export async function sample(baseUrl: string, username: string, password: string
     query: { reveal: 'ssn' },
     headers: { 'x-access-purpose': purpose },
   });
-  console.log(expiresIn, who, revision);
+  const record: StoredRecord | undefined = read.data;
+  console.log(expiresIn, who, revision, first?.roles, record?.redaction);
   return read.error === undefined ? null : describeError(read.error);
 }
 

@@ -13,7 +13,7 @@ import {
   timestamp,
   uuid,
 } from '../schema-bounds.js';
-import { isoTime, responses, uuidParam } from '../schemas.js';
+import { isoTime, ref, responses, uuidParam } from '../schemas.js';
 
 const keyName = plainText(100, 1);
 
@@ -31,7 +31,8 @@ const keyProperties = {
   last_used_at: nullableTimestamp,
 } as const;
 
-const apiKey = {
+export const apiKeySchema = {
+  $id: 'ApiKey',
   type: 'object',
   required: ['id', 'name', 'roles', 'created_at', 'expires_at', 'last_used_at'],
   additionalProperties: false,
@@ -58,7 +59,8 @@ const newKeyBody = {
   },
 } as const;
 
-const createdKey = {
+export const createdKeySchema = {
+  $id: 'CreatedApiKey',
   type: 'object',
   required: ['id', 'name', 'roles', 'key', 'created_at', 'expires_at', 'last_used_at'],
   additionalProperties: false,
@@ -92,7 +94,7 @@ export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: Api
         description:
           "The key is returned once and stored only as a hash. Its roles may narrow the caller's, never widen them. A user holds at most 100 live keys (409 API_KEY_LIMIT_REACHED).",
         body: newKeyBody,
-        response: responses({ 201: createdKey }, 409),
+        response: responses({ 201: ref(createdKeySchema) }, 409),
       },
     },
     async (request, reply) => {
@@ -137,7 +139,9 @@ export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: Api
             type: 'object',
             required: ['api_keys'],
             additionalProperties: false,
-            properties: { api_keys: { type: 'array', maxItems: MAX_LIVE_API_KEYS, items: apiKey } },
+            properties: {
+              api_keys: { type: 'array', maxItems: MAX_LIVE_API_KEYS, items: ref(apiKeySchema) },
+            },
           },
         }),
       },

@@ -21,7 +21,7 @@ import {
   seqCursor,
 } from '../audit-schemas.js';
 import { base64url, count, pageLimit, plainText, timestamp } from '../schema-bounds.js';
-import { responses } from '../schemas.js';
+import { ref, responses } from '../schemas.js';
 
 /** Who may read the audit trail: whoever the policy grants `read_audit` on `audit`. */
 const READ_AUDIT = { action: 'read_audit', resource: resourcePaths.audit() } as const;
@@ -104,7 +104,7 @@ function registerEvents(app: FastifyInstance, audit: AuditTrail): void {
             required: ['events', 'next_cursor'],
             additionalProperties: false,
             properties: {
-              events: { type: 'array', maxItems: 500, items: eventSchema },
+              events: { type: 'array', maxItems: 500, items: ref(eventSchema) },
               next_cursor: { ...seqCursor, type: ['string', 'null'] },
             },
           },

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { LoginFlow, TokenPair } from '../../auth/index.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { anyText, compactJws, integer, opaqueToken, plainText } from '../schema-bounds.js';
-import { responses } from '../schemas.js';
+import { ref, responses } from '../schemas.js';
 
-const tokenPair = {
+export const tokenPairSchema = {
+  $id: 'TokenPair',
   type: 'object',
   required: ['access_token', 'token_type', 'expires_in', 'refresh_token'],
   additionalProperties: false,
@@ -45,7 +46,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
             password: anyText(1024),
           },
         },
-        response: responses({ 200: tokenPair }, 401),
+        response: responses({ 200: ref(tokenPairSchema) }, 401),
       },
     },
     async (request) => {
@@ -72,7 +73,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
           additionalProperties: false,
           properties: { refresh_token: plainText(256, 1) },
         },
-        response: responses({ 200: tokenPair }, 401),
+        response: responses({ 200: ref(tokenPairSchema) }, 401),
       },
     },
     async (request) =>

@@ -8,7 +8,7 @@ import {
 } from '../../services/index.js';
 import { auditContext } from '../audit-context.js';
 import { actorOf } from '../plugins/authenticate.js';
-import { isoTime, responses } from '../schemas.js';
+import { isoTime, ref, responses } from '../schemas.js';
 import { collectionBody, collectionParam, newCollection } from '../vault-schemas.js';
 
 function toBody(collection: Collection) {
@@ -43,7 +43,7 @@ export async function collectionRoutes(
         description:
           "Fields, their types and sensitivity are fixed at creation; sensitive fields are encrypted with the collection's own data key. A server holds at most 1,000 collections (409 COLLECTION_LIMIT_REACHED).",
         body: newCollection,
-        response: responses({ 201: collectionBody }, 409),
+        response: responses({ 201: ref(collectionBody) }, 409),
       },
     },
     async (request, reply) => {
@@ -70,7 +70,9 @@ export async function collectionRoutes(
             type: 'object',
             required: ['collections'],
             additionalProperties: false,
-            properties: { collections: { type: 'array', maxItems: MAX_COLLECTIONS, items: collectionBody } },
+            properties: {
+              collections: { type: 'array', maxItems: MAX_COLLECTIONS, items: ref(collectionBody) },
+            },
           },
         }),
       },
@@ -88,7 +90,7 @@ export async function collectionRoutes(
         summary: 'One collection and its fields',
         description: "One collection's field definitions (no data).",
         params: collectionParam,
-        response: responses({ 200: collectionBody }),
+        response: responses({ 200: ref(collectionBody) }),
       },
     },
     async (request) => toBody(await options.collections.get(request.params.collection)),

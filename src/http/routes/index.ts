@@ -2,21 +2,39 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/index.js';
 import { administrationOf, administratorsRemain } from '../../services/index.js';
-import { apiKeyRoutes } from './api-key-routes.js';
+import { eventSchema } from '../audit-schemas.js';
+import { collectionBody, recordBody, recordPage } from '../vault-schemas.js';
+import { apiKeyRoutes, apiKeySchema, createdKeySchema } from './api-key-routes.js';
 import { auditRoutes } from './audit-routes.js';
-import { authRoutes } from './auth-routes.js';
+import { authRoutes, tokenPairSchema } from './auth-routes.js';
 import { collectionRoutes } from './collection-routes.js';
-import { keyRoutes } from './key-routes.js';
-import { meRoutes } from './me-routes.js';
-import { policyRoutes } from './policy-routes.js';
+import { jobBody, keyRoutes } from './key-routes.js';
+import { meRoutes, meSchema } from './me-routes.js';
+import { policyRoutes, versionSchema } from './policy-routes.js';
 import { recordRoutes } from './record-routes.js';
 import { sealRoutes } from './seal-routes.js';
 import { subjectRoutes } from './subject-routes.js';
 import { systemRoutes } from './system-routes.js';
 import { tokenRoutes } from './token-routes.js';
-import { userRoutes } from './user-routes.js';
+import { userRoutes, userSchema } from './user-routes.js';
+
+/** The named schemas of the responses: registered once, on the root app, so the document names them. */
+const NAMED_SCHEMAS = [
+  userSchema,
+  meSchema,
+  tokenPairSchema,
+  apiKeySchema,
+  createdKeySchema,
+  versionSchema,
+  collectionBody,
+  recordBody,
+  recordPage,
+  eventSchema,
+  jobBody,
+];
 
 export async function registerRoutes(app: FastifyInstance, core: Core): Promise<void> {
+  for (const schema of NAMED_SCHEMAS) app.addSchema(schema);
   const { services: s } = core;
   await app.register(systemRoutes, {
     isReady: () => core.isReady(),

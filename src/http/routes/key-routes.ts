@@ -7,10 +7,11 @@ import { auditContext } from '../audit-context.js';
 import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { count, integer, nullableTimestamp, timestamp, uuid } from '../schema-bounds.js';
-import { isoTime, responses, uuidParam } from '../schemas.js';
+import { isoTime, ref, responses, uuidParam } from '../schemas.js';
 import { collectionName } from '../vault-schemas.js';
 
-const jobBody = {
+export const jobBody = {
+  $id: 'KeyJob',
   type: 'object',
   required: [
     'id',
@@ -94,7 +95,7 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
             type: 'object',
             required: ['job'],
             additionalProperties: false,
-            properties: { job: jobBody },
+            properties: { job: ref(jobBody) },
           },
         }),
       },
@@ -133,7 +134,7 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
             type: 'object',
             required: ['jobs'],
             additionalProperties: false,
-            properties: { jobs: { type: 'array', maxItems: KEY_JOB_LIST_LIMIT, items: jobBody } },
+            properties: { jobs: { type: 'array', maxItems: KEY_JOB_LIST_LIMIT, items: ref(jobBody) } },
           },
         }),
       },
@@ -153,7 +154,7 @@ export async function keyRoutes(app: FastifyInstance, options: { rotation: KeyRo
         summary: 'Progress of one key rotation job (policy: `manage_keys`)',
         description: "One rotation job's progress and outcome.",
         params: uuidParam,
-        response: responses({ 200: jobBody }),
+        response: responses({ 200: ref(jobBody) }),
       },
     },
     async (request) => {

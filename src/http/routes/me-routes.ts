@@ -4,9 +4,10 @@ import { AppError, isAppError } from '../../errors.js';
 import type { UserService } from '../../services/index.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { anyText, MAX_ROLES, roleName, timestamp, username, uuid } from '../schema-bounds.js';
-import { isoTime, responses } from '../schemas.js';
+import { isoTime, ref, responses } from '../schemas.js';
 
-const me = {
+export const meSchema = {
+  $id: 'Me',
   type: 'object',
   required: ['id', 'username', 'roles', 'authenticated_by', 'created_at'],
   additionalProperties: false,
@@ -37,7 +38,7 @@ export async function meRoutes(
         summary: 'The authenticated user',
         description:
           "Who the credential belongs to: id, username, roles (an API key's subset) and how it authenticated.",
-        response: responses({ 200: me }),
+        response: responses({ 200: ref(meSchema) }),
       },
     },
     // Authentication read the user in this very request; no second read is needed.

@@ -13,7 +13,7 @@ import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { roleQuotasSchema } from '../quota-docs.js';
 import { integer, pageLimit, plainText, purposeName, roleName, timestamp, uuid } from '../schema-bounds.js';
-import { isoTime, responses } from '../schemas.js';
+import { isoTime, ref, responses } from '../schemas.js';
 
 const condition = {
   type: 'object',
@@ -82,7 +82,8 @@ const summaryProperties = {
   created_at: timestamp,
 } as const;
 
-const versionSchema = {
+export const versionSchema = {
+  $id: 'PolicyVersion',
   type: 'object',
   required: ['version', 'source', 'created_by', 'created_at', 'document'],
   additionalProperties: false,
@@ -130,7 +131,7 @@ function registerPut(app: FastifyInstance, options: PolicyRouteDeps): void {
           'The body is a policy document ({version: 1, purposes, roles}); an invalid one is refused with ' +
           "VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive session and the policy's `manage_policies`.",
         body: { type: 'object' },
-        response: responses({ 200: versionSchema }),
+        response: responses({ 200: ref(versionSchema) }),
       },
     },
     async (request) => {
@@ -169,7 +170,7 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRouteDep
         operationId: 'getCurrentPolicy',
         summary: 'The access policy in force, with its version',
         description: 'The document in force and its version number.',
-        response: responses({ 200: versionSchema }),
+        response: responses({ 200: ref(versionSchema) }),
       },
     },
     async () => {

@@ -3,7 +3,7 @@ import type { CollectionService, RecordReader, RecordService } from '../../servi
 import { MAX_FIELDS } from '../../vault/index.js';
 import { revealingRead } from '../quota-plan.js';
 import { count, plainText, subjectId, timestamp, uuid } from '../schema-bounds.js';
-import { isoTime, responses } from '../schemas.js';
+import { isoTime, ref, responses } from '../schemas.js';
 import {
   callerOf,
   collectionParam,
@@ -126,7 +126,7 @@ function registerQueries(app: FastifyInstance, options: RecordRouteDeps): void {
           additionalProperties: false,
           properties: { ...pageQuery, ...readQuery, filter: filterQuery },
         },
-        response: responses({ 200: recordPage }),
+        response: responses({ 200: ref(recordPage) }),
       },
     },
     async (request) => {
@@ -178,7 +178,7 @@ function registerQueries(app: FastifyInstance, options: RecordRouteDeps): void {
             redaction: readQuery.redaction,
           },
         },
-        response: responses({ 200: recordPage }),
+        response: responses({ 200: ref(recordPage) }),
       },
     },
     async (request) => {
@@ -213,7 +213,7 @@ function registerOne(app: FastifyInstance, options: RecordRouteDeps): void {
         description: 'A record the caller may not see answers 404 like one that does not exist.',
         params: recordParams,
         querystring: { type: 'object', additionalProperties: false, properties: readQuery },
-        response: responses({ 200: recordBody }),
+        response: responses({ 200: ref(recordBody) }),
       },
     },
     async (request) => {

@@ -23,12 +23,13 @@ import {
   username,
   uuid,
 } from '../schema-bounds.js';
-import { isoTime, responses, uuidParam } from '../schemas.js';
+import { isoTime, ref, responses, uuidParam } from '../schemas.js';
 
 const MAX_ATTRIBUTES = 32;
 const ATTRIBUTE_MAX_LENGTH = 256;
 
-const user = {
+export const userSchema = {
+  $id: 'User',
   type: 'object',
   required: ['id', 'username', 'roles', 'disabled', 'created_at', 'updated_at'],
   additionalProperties: false,
@@ -159,7 +160,7 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
           },
           oneOf: [{ required: ['password'] }, { required: ['password_hash'] }],
         },
-        response: responses({ 201: user }),
+        response: responses({ 201: ref(userSchema) }),
       },
     },
     async (request, reply) => {
@@ -210,7 +211,10 @@ function registerReads(app: FastifyInstance, deps: UserRouteDeps): void {
             type: 'object',
             required: ['users', 'next_cursor'],
             additionalProperties: false,
-            properties: { users: { type: 'array', maxItems: 100, items: user }, next_cursor: nullableCursor },
+            properties: {
+              users: { type: 'array', maxItems: 100, items: ref(userSchema) },
+              next_cursor: nullableCursor,
+            },
           },
         }),
       },
@@ -235,7 +239,7 @@ function registerReads(app: FastifyInstance, deps: UserRouteDeps): void {
         summary: 'One user',
         description: 'One user by id, without any credential material.',
         params: uuidParam,
-        response: responses({ 200: user }),
+        response: responses({ 200: ref(userSchema) }),
       },
     },
     async (request) => toBody(await deps.users.get(request.params.id)),
@@ -261,7 +265,7 @@ function registerChanges(app: FastifyInstance, deps: UserRouteDeps): void {
           minProperties: 1,
           properties: { roles, disabled: { type: 'boolean' }, subject, attributes },
         },
-        response: responses({ 200: user }),
+        response: responses({ 200: ref(userSchema) }),
       },
     },
     async (request) => {
