@@ -16,7 +16,7 @@ export const ERRORS = {
   FIELD_NOT_SEARCHABLE: { status: 400, message: 'The field is not a searchable sensitive field' },
   FIELD_NOT_FILTERABLE: {
     status: 400,
-    message: 'Only non-sensitive fields can be filtered on; search sensitive fields in the body',
+    message: 'Only non-sensitive, non-personal fields can be filtered on; search the others in the body',
   },
   FIELD_NOT_SENSITIVE: { status: 400, message: 'Only sensitive fields can be tokenized' },
   FIELD_EMPTY: { status: 400, message: 'The field has no value in this record' },

@@ -37,6 +37,28 @@ for (const database of ['sqlite', 'postgres'] as const) {
         expect(redacted.fields.ssn).toBeNull();
       });
 
+      it('keeps personal field types out of URLs even when not marked sensitive; search finds them', async () => {
+        const fields = [
+          { name: 'contact', type: 'email' },
+          { name: 'who', type: 'name' },
+          { name: 'plan', type: 'string' },
+        ];
+        expect((await admin.createCollection('contacts', fields)).statusCode).toBe(201);
+        await admin.create('contacts', { contact: 'ana@example.com', who: 'Ana Lima', plan: 'pro' });
+        for (const query of [
+          '?filter.contact=ana@example.com',
+          '?filter[who]=Ana',
+          '?filter.plan=pro&filter.who=x',
+        ]) {
+          const refused = (await admin.list('contacts', query)).json();
+          expect(refused.error?.code, query).toBe('FIELD_NOT_FILTERABLE');
+          expect(JSON.stringify(refused)).not.toContain('ana');
+        }
+        expect((await admin.list('contacts', '?filter.plan=pro')).json().records).toHaveLength(1);
+        const found = await admin.search('contacts', { where: { contact: 'ana@example.com' } });
+        expect(found.json().records).toHaveLength(1);
+      });
+
       it('finds records by a searchable sensitive field through the blind index', async () => {
         const { id } = (await admin.create('patients', patient(2))).json() as { id: string };
         const found = await admin.search('patients', { where: { email: 'jane.2@EXAMPLE.com' } });
