@@ -53,7 +53,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
     throw error;
   }
   const authorizer = createAuthorizer({ policies });
-  const identity = createIdentity({ config, persistence, rootKey, authorizer, events, clock });
+  const identity = createIdentity({ config, persistence, rootKey, authorizer, events, clock, logger });
   const quotas = createQuotas({ config, policies, clock, logger });
   const vault = createVault({
     config,

@@ -1,16 +1,19 @@
 /**
  * Identity: signing keys and access tokens, password hashing and policy, login throttling, sessions, users, API
- * keys, the login flow and the authenticator. Throttle counters live in Redis when it is configured, so every node
- * sees the same attempts; in one node's memory otherwise.
+ * keys, the login flow, the authenticator and token introspection. Throttle counters live in Redis when it is
+ * configured, so every node sees the same attempts; in one node's memory otherwise.
  */
+
 import {
   createAccessTokens,
   createAuthenticator,
   createExposedCredentialRevoker,
+  createIntrospection,
   createLoginFlow,
   createLoginThrottle,
   createPasswordHasher,
   createPasswordPolicy,
+  createSessionCheck,
   createSigningKeyring,
   createVerifiedTokenCache,
   isImportableHash,
@@ -18,6 +21,7 @@ import {
 } from '../auth/index.js';
 import type { Config } from '../config.js';
 import type { RootKeyHolder } from '../crypto/index.js';
+import type { Logger } from '../log.js';
 import {
   type Authorizer,
   createApiKeyService,
@@ -35,8 +39,9 @@ export function createIdentity(deps: {
   authorizer: Authorizer;
   events: SecurityEventRecorder;
   clock: () => number;
+  logger: Pick<Logger, 'warn'>;
 }) {
-  const { config, persistence, rootKey, clock } = deps;
+  const { config, persistence, rootKey, clock, logger } = deps;
   const { stores } = persistence;
   const keyring = createSigningKeyring({
     store: stores.signingKeys,
@@ -60,7 +65,12 @@ export function createIdentity(deps: {
   const attempts =
     config.redisUrl === null
       ? createMemoryAttemptStore()
-      : createRedisAttemptStore({ url: config.redisUrl, prefix: config.redisKeyPrefix });
+      : createRedisAttemptStore({
+          url: config.redisUrl,
+          prefix: config.redisKeyPrefix,
+          commandTimeoutMs: config.redisCommandTimeoutMs,
+          onError: (err) => logger.warn({ err }, 'login throttle: Redis error'),
+        });
   const throttle = createLoginThrottle({
     store: attempts,
     account: config.throttle.account,
@@ -104,7 +114,23 @@ export function createIdentity(deps: {
     clock,
   });
   const revoker = createExposedCredentialRevoker({ accessTokens, sessions, apiKeys, events: deps.events });
-  return { keyring, accessTokens, hasher, attempts, sessions, users, apiKeys, login, authenticator, revoker };
+  const introspection = createIntrospection({
+    accessTokens,
+    findLiveSession: createSessionCheck({ sessions: stores.sessions, clock }),
+  });
+  return {
+    keyring,
+    accessTokens,
+    hasher,
+    attempts,
+    sessions,
+    users,
+    apiKeys,
+    login,
+    authenticator,
+    revoker,
+    introspection,
+  };
 }
 
 export type Identity = ReturnType<typeof createIdentity>;

@@ -97,13 +97,40 @@ function contract(name: string, make: () => AttemptStore) {
 contract('memory', () => createMemoryAttemptStore());
 if (REDIS_URL !== null) {
   contract('redis', () =>
-    createRedisAttemptStore({ url: REDIS_URL, prefix: `strongroom-test-${randomBytes(4).toString('hex')}:` }),
+    createRedisAttemptStore({
+      url: REDIS_URL,
+      prefix: `strongroom-test-${randomBytes(4).toString('hex')}:`,
+      commandTimeoutMs: 1000,
+    }),
   );
 } else {
   describe.skip('redis attempt store (set STRONGROOM_REDIS_URL to run)', () => {
     it('is skipped', () => {});
   });
 }
+
+describe('a Redis attempt store that cannot be reached', () => {
+  it('fails closed with DEPENDENCY_UNAVAILABLE, reporting errors to its logger only', async () => {
+    const errors: Error[] = [];
+    // Port 1: connections are refused at once, as when Redis is down.
+    const store = createRedisAttemptStore({
+      url: 'redis://127.0.0.1:1',
+      prefix: 'strongroom-test-down:',
+      commandTimeoutMs: 300,
+      onError: (error) => errors.push(error),
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await expect(store.reserve('k', policy, 0)).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+      }
+      await expect(store.release('k')).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+      expect(errors.length).toBeGreaterThan(0);
+      expect(await store.ping()).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+});
 
 describe('memory store bound', () => {
   it('drops the oldest entries when full', async () => {

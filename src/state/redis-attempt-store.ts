@@ -2,8 +2,12 @@
  * Attempt counters in Redis, so that every node behind a load balancer enforces one limit. Each operation is one Lua
  * script, atomic in Redis, with exactly the semantics of the memory store (see attempt-store.ts). Keys live under the
  * configured prefix. Times come from the caller's clock; nodes are expected to keep their clocks in sync (NTP).
+ * Fail closed and fast: every command is bounded by `commandTimeoutMs`, a store known to be down refuses at once,
+ * and any failure is `503 DEPENDENCY_UNAVAILABLE` (a login is never let through unthrottled, never a 500). Connection
+ * errors go to `onError` (the structured logger), never to ioredis's unhandled-error output.
  */
 import { Redis } from 'ioredis';
+import { AppError } from '../errors.js';
 import type { AttemptStore } from './attempt-store.js';
 
 const RESERVE = `
@@ -37,18 +41,38 @@ type ScriptedRedis = Redis & {
   throttleRelease(key: string): Promise<number>;
 };
 
-export function createRedisAttemptStore(options: { url: string; prefix: string }): AttemptStore {
+export function createRedisAttemptStore(options: {
+  url: string;
+  prefix: string;
+  commandTimeoutMs: number;
+  onError?: (error: Error) => void;
+}): AttemptStore {
   const redis = new Redis(options.url, {
-    maxRetriesPerRequest: 2,
+    commandTimeout: options.commandTimeoutMs,
+    maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
   }) as ScriptedRedis;
+  redis.on('error', (error: Error) => options.onError?.(error));
+  /** Runs one command; a store known to be down (or any failure) is DEPENDENCY_UNAVAILABLE. */
+  async function guarded<T>(command: () => Promise<T>): Promise<T> {
+    if (redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end') {
+      throw new AppError('DEPENDENCY_UNAVAILABLE');
+    }
+    try {
+      return await command();
+    } catch (cause) {
+      throw new AppError('DEPENDENCY_UNAVAILABLE', { cause });
+    }
+  }
   redis.defineCommand('throttleReserve', { numberOfKeys: 1, lua: RESERVE });
   redis.defineCommand('throttleRelease', { numberOfKeys: 1, lua: RELEASE });
   const keyOf = (key: string) => `${options.prefix}throttle:${key}`;
 
   return {
     async reserve(key, policy, now) {
-      const blocked = await redis.throttleReserve(
+      const blocked = await guarded(() =>
+        redis.throttleReserve(
         keyOf(key),
         now,
         policy.freeAttempts,
@@ -56,15 +80,16 @@ export function createRedisAttemptStore(options: { url: string; prefix: string }
         policy.baseDelayMs,
         policy.maxDelayMs,
         policy.lockoutMs,
-        policy.retentionMs,
+          policy.retentionMs,
+        ),
       );
       return Number(blocked);
     },
     async release(key) {
-      await redis.throttleRelease(keyOf(key));
+      await guarded(() => redis.throttleRelease(keyOf(key)));
     },
     async reset(key) {
-      await redis.del(keyOf(key));
+      await guarded(() => redis.del(keyOf(key)));
     },
     async ping() {
       try {
