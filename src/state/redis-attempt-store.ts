@@ -73,13 +73,13 @@ export function createRedisAttemptStore(options: {
     async reserve(key, policy, now) {
       const blocked = await guarded(() =>
         redis.throttleReserve(
-        keyOf(key),
-        now,
-        policy.freeAttempts,
-        policy.lockoutAfter,
-        policy.baseDelayMs,
-        policy.maxDelayMs,
-        policy.lockoutMs,
+          keyOf(key),
+          now,
+          policy.freeAttempts,
+          policy.lockoutAfter,
+          policy.baseDelayMs,
+          policy.maxDelayMs,
+          policy.lockoutMs,
           policy.retentionMs,
         ),
       );
