@@ -10,15 +10,15 @@ module.exports = {
       name: 'leaves-import-nothing',
       severity: 'error',
       comment:
-        'config, errors, log and model are leaves: they import only each other (and log its value redactor: the logger must never see an unredacted value).',
+        'config, errors, log and model are leaves: they import only each other (and @strongroom/redact, the value redactor of the logger, which must never see an unredacted value).',
       from: { path: '^src/(config|errors|log|version)\\.ts$|^src/(model|config)/' },
-      to: { path: '^src/', pathNot: ['^src/(model|config)/', '^src/(config|errors|log|version)\\.ts$', '^src/redact/'] },
+      to: { path: '^src/', pathNot: ['^src/(model|config)/', '^src/(config|errors|log|version)\\.ts$'] },
     },
     {
       name: 'foundations-stay-below-services',
       severity: 'error',
-      comment: 'crypto, audit, storage, state, vault, redact and tls do not reach up into services, auth, policy or http.',
-      from: { path: '^src/(crypto|audit|storage|state|vault|redact|tls)/' },
+      comment: 'crypto, audit, storage, state, vault and tls do not reach up into services, auth, policy or http.',
+      from: { path: '^src/(crypto|audit|storage|state|vault|tls)/' },
       to: { path: `^src/(services|auth|policy|http)/|${UPPER}` },
     },
     {
@@ -53,7 +53,7 @@ module.exports = {
       name: 'nothing-below-reaches-the-core',
       severity: 'error',
       comment: 'Services, auth, policy and the foundations get their collaborators as arguments, never from the core.',
-      from: { path: '^src/(services|auth|policy|crypto|audit|storage|state|vault|redact|tls|setup|model)/' },
+      from: { path: '^src/(services|auth|policy|crypto|audit|storage|state|vault|tls|setup|model)/' },
       to: { path: '^src/core/' },
     },
     {
@@ -76,6 +76,45 @@ module.exports = {
       comment: 'Storage owns persistence: nothing else imports Kysely or a database driver.',
       from: { path: '^src/', pathNot: ['^src/storage/'] },
       to: { path: '(^|/)node_modules/(kysely|pg|better-sqlite3)/' },
+    },
+    {
+      name: 'server-uses-redact-by-its-entry',
+      severity: 'error',
+      comment:
+        'The server shares the detectors of @strongroom/redact (one code, not a copy) through its package entry only, and never imports the application middleware.',
+      from: { path: '^src/' },
+      to: { path: '^packages/', pathNot: '^packages/redact/dist/index\\.js$' },
+    },
+    {
+      name: 'redact-has-no-dependencies',
+      severity: 'error',
+      comment: '@strongroom/redact imports only itself and Node built-ins: the server and every application load it.',
+      from: { path: '^packages/redact/' },
+      to: { pathNot: '^packages/redact/', dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'packages-never-import-the-server',
+      severity: 'error',
+      comment: 'The application packages install without the server: nothing under packages/ imports src/.',
+      from: { path: '^packages/' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'node-core-is-framework-free',
+      severity: 'error',
+      comment: '@strongroom/node-core knows no web framework or logger: the adapters bring those.',
+      from: { path: '^packages/node-core/' },
+      to: { path: '(^|/)node_modules/(fastify|fastify-plugin|@fastify/[^/]+|express|pino|pino-http)/|^packages/(fastify|express)/' },
+    },
+    {
+      name: 'adapters-are-thin',
+      severity: 'error',
+      comment: 'The Fastify and Express adapters build on @strongroom/node-core only, never on each other or its internals.',
+      from: { path: '^packages/(fastify|express)/' },
+      to: {
+        path: '^packages/',
+        pathNot: ['^packages/node-core/dist/index\\.js$', '^packages/$1/src/'],
+      },
     },
   ],
   options: {

@@ -11,7 +11,7 @@
  * request (all its threads) is reported beside it, as in me-vs-bare.ts.
  */
 import https from 'node:https';
-import { isValidSsn, passesLuhn } from '../src/redact/index.js';
+import { isValidSsn, passesLuhn } from '@strongroom/redact';
 import type { BenchChild } from './child-handle.js';
 import { type CpuWindow, cpuPerCompletion, cpuWindowOf, sampleCpu } from './cpu-sampler.js';
 import { checkServer } from './latency-probe.js';

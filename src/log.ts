@@ -6,9 +6,10 @@
  *   (our API keys and refresh tokens, JWTs, card numbers, SSNs, emails, PEM private keys), errors included.
  * Request bodies are never passed to the logger in the first place.
  */
+
+import { redactString, redactValue } from '@strongroom/redact';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogLevel } from './config.js';
-import { redactString, redactValue } from './redact/index.js';
 
 export type { Logger } from 'pino';
 

@@ -1,3 +1,4 @@
+import { findSecrets } from '@strongroom/redact';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from './opaque-token.js';
@@ -41,5 +42,16 @@ describe('opaque tokens', () => {
     expect(hashOpaqueToken(a)).toBe(hashOpaqueToken(a));
     expect(hashOpaqueToken(a)).not.toBe(hashOpaqueToken(generateOpaqueToken('srk')));
     expect(hashOpaqueToken(a)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('opaque tokens and the shared detectors', () => {
+  it('every generated token is one the redactor finds', () => {
+    for (const prefix of ['srk', 'srr'] as const) {
+      const token = generateOpaqueToken(prefix);
+      expect(findSecrets(`x=${token}.`)).toEqual([
+        { detector: 'strongroom_token', start: 2, end: 2 + token.length },
+      ]);
+    }
   });
 });

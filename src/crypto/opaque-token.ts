@@ -1,5 +1,6 @@
 /**
- * Opaque bearer secrets (API keys, refresh tokens).
+ * Opaque bearer secrets (API keys, refresh tokens): generation and hashing. The format and its check
+ * (`isOpaqueToken`) live in `@strongroom/redact`, shared with the redactor and the application middleware.
  *
  * Format: `<prefix>_<43 base62 chars: 256 bits of entropy><6 base62 chars: CRC32 of everything before>`.
  * Invariants:
@@ -9,50 +10,21 @@
  * - only a hash of the token is ever stored (see `hashOpaqueToken`); 256 bits of entropy make a fast hash safe.
  */
 import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
-import { BASE62_ALPHABET, randomBase62 } from './random-base62.js';
+import { OPAQUE_TOKEN_BODY_LENGTH, opaqueTokenChecksum, type TokenPrefix } from '@strongroom/redact';
+import { randomBase62 } from './random-base62.js';
 
-const BODY_LENGTH = 43;
-const CHECKSUM_LENGTH = 6;
-
-/** Prefixes issued by Strongroom; each names one kind of credential. */
-export const TOKEN_PREFIXES = { apiKey: 'srk', refreshToken: 'srr' } as const;
-export type TokenPrefix = (typeof TOKEN_PREFIXES)[keyof typeof TOKEN_PREFIXES];
-
-/** A regular expression source matching the shape (not yet the checksum) of any Strongroom opaque token. */
-/** Length of every opaque token: prefix, underscore, body and checksum. */
-export const OPAQUE_TOKEN_LENGTH = 4 + BODY_LENGTH + CHECKSUM_LENGTH;
-
-export const OPAQUE_TOKEN_PATTERN = `(?:srk|srr)_[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH}}`;
-
-function encodeChecksum(value: number): string {
-  let n = value;
-  let out = '';
-  for (let i = 0; i < CHECKSUM_LENGTH; i++) {
-    out = BASE62_ALPHABET[n % 62] + out;
-    n = Math.floor(n / 62);
-  }
-  return out;
-}
-
-function checksumOf(head: string): string {
-  return encodeChecksum(crc32(head));
-}
+export {
+  isOpaqueToken,
+  OPAQUE_TOKEN_LENGTH,
+  OPAQUE_TOKEN_PATTERN,
+  TOKEN_PREFIXES,
+  type TokenPrefix,
+} from '@strongroom/redact';
 
 /** Creates a new random token with the given prefix. */
 export function generateOpaqueToken(prefix: TokenPrefix): string {
-  const head = `${prefix}_${randomBase62(BODY_LENGTH)}`;
-  return head + checksumOf(head);
-}
-
-/** True when `value` is exactly a well-formed token (any known prefix, or only `prefix` if given) whose checksum matches. */
-export function isOpaqueToken(value: string, prefix?: TokenPrefix): boolean {
-  const expectedLength = 4 + BODY_LENGTH + CHECKSUM_LENGTH;
-  if (value.length !== expectedLength) return false;
-  if (!new RegExp(`^${OPAQUE_TOKEN_PATTERN}$`).test(value)) return false;
-  if (prefix !== undefined && !value.startsWith(`${prefix}_`)) return false;
-  const head = value.slice(0, expectedLength - CHECKSUM_LENGTH);
-  return checksumOf(head) === value.slice(expectedLength - CHECKSUM_LENGTH);
+  const head = `${prefix}_${randomBase62(OPAQUE_TOKEN_BODY_LENGTH)}`;
+  return head + opaqueTokenChecksum(head);
 }
 
 /** The only form in which an opaque token is stored or compared: SHA-256, hex. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { BASE62_ALPHABET } from '@strongroom/redact';
 
-/** The base62 digits, in value order. */
-export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+export { BASE62_ALPHABET } from '@strongroom/redact';
 
 /** `length` base62 characters from `crypto.randomBytes`, by rejection sampling so every character is uniform. */
 export function randomBase62(length: number): string {

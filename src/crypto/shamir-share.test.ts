@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { findSecrets } from '@strongroom/redact';
 import { describe, expect, it } from 'vitest';
+import { splitSecret } from './shamir.js';
 import { formatShare, parseShare } from './shamir-share.js';
 
 const parts = { index: 3, threshold: 2, share: new Uint8Array(randomBytes(33)), kcv: randomBytes(8) };
@@ -78,5 +80,16 @@ describe('share format', () => {
     expect(() => formatShare({ ...parts, share: new Uint8Array(32) })).toThrow(
       expect.objectContaining({ code: 'SHAMIR_INVALID_ARGUMENT' }),
     );
+  });
+});
+
+describe('shares and the shared detectors', () => {
+  it('every share is one the redactor finds, even mistyped or glued to other text', async () => {
+    const [share = ''] = await splitSecret(randomBytes(32), 3, 2);
+    expect(findSecrets(`share=${share}&x`)).toEqual([
+      { detector: 'shamir_share', start: 6, end: 6 + share.length },
+    ]);
+    const typo = flipChar(share, 20);
+    expect(findSecrets(`"${typo}"`)).toEqual([{ detector: 'shamir_share', start: 1, end: 1 + typo.length }]);
   });
 });

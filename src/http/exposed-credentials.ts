@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { decodePercent, findSecrets } from '../redact/index.js';
+import { decodePercent, findSecrets } from '@strongroom/redact';
 
 /** Every credential-shaped string a request carried in clear: Authorization, X-API-Key, and tokens in the URL. */
 export function collectExposedCredentials(headers: IncomingHttpHeaders, url: string): string[] {

@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 /** The header a caller states the purpose of an access in. */
 export const PURPOSE_HEADER = 'x-access-purpose';
 
-// `url`, `path:<i>` and `query:<name>` are the URL guard's own (src/redact/url-guard.ts).
+// `url`, `path:<i>` and `query:<name>` are the URL guard's own (@strongroom/redact's url-guard.ts).
 const LOCATIONS: ReadonlySet<string> = new Set(['body', 'query', 'path', 'headers', 'url']);
 const IN_HEADERS: ReadonlyMap<string, string> = new Map([['purpose', `headers.${PURPOSE_HEADER}`]]);
 

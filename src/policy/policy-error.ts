@@ -1,5 +1,5 @@
+import { redactString } from '@strongroom/redact';
 import { AppError } from '../errors.js';
-import { redactString } from '../redact/index.js';
 
 /**
  * A VALIDATION_FAILED error naming the offending `path` in a policy document (e.g. `roles.nurse.rules[0].effect`);

@@ -1,4 +1,4 @@
-import { passesLuhn } from '../redact/index.js';
+import { passesLuhn } from '@strongroom/redact';
 import { invalidField } from './field-error.js';
 
 // Bounds the written form (19 digits plus separators) before stripping it.

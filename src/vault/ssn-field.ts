@@ -1,4 +1,4 @@
-import { isValidSsn } from '../redact/index.js';
+import { isValidSsn } from '@strongroom/redact';
 import { invalidField } from './field-error.js';
 
 const SSN_SHAPE = /^(?:\d{3}-\d{2}-\d{4}|\d{9})$/;

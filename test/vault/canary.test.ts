@@ -5,9 +5,9 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
+import { passesLuhn } from '@strongroom/redact';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passesLuhn } from '../../src/redact/index.js';
 import { createTestApp, loggedInUser, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
 import { vaultApi } from '../helpers/vault.js';
 

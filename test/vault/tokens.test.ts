@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { passesLuhn } from '@strongroom/redact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptField } from '../../src/crypto/index.js';
-import { passesLuhn } from '../../src/redact/index.js';
 import { hashToken, TOKEN_AAD_COLLECTION, TOKEN_KEY_ID } from '../../src/services/index.js';
 import { createTestApp, loggedInUser, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
 import { patient, vaultApi } from '../helpers/vault.js';

@@ -4,10 +4,11 @@
  * whose text quotes the body, are replaced); a 5xx says "internal error" and the request id, nothing else; the
  * logged error passes through the redacting logger.
  */
+
+import { redactString } from '@strongroom/redact';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, ERRORS, type ErrorCode, PUBLIC_SERVER_ERRORS } from '../../errors.js';
-import { redactString } from '../../redact/index.js';
 import { locateField, locateMessage } from '../field-location.js';
 
 interface ValidationIssue {

@@ -9,10 +9,11 @@
  * 414 that the README reserves for URLs over 8 KB. Every path parameter must therefore declare its `maxLength`:
  * a route that leaves one unbounded cannot be registered (ROUTE_CONFIG_INVALID).
  */
+
+import { inspectUrl, MAX_URL_LENGTH } from '@strongroom/redact';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
-import { inspectUrl, MAX_URL_LENGTH } from '../../redact/index.js';
 
 /**
  * The router's `maxParamLength`: no parameter can be longer than the URL the guard lets through, so the router

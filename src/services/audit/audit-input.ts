@@ -9,8 +9,8 @@
  * a record id, so that rule stays the caller's.
  */
 import { isIP } from 'node:net';
+import { findSecrets } from '@strongroom/redact';
 import { type AuditEvent, type AuditOutcome, isAuditEvent } from '../../audit/index.js';
-import { findSecrets } from '../../redact/index.js';
 
 /** Every action an audit event may name. */
 export const AUDIT_ACTIONS = [

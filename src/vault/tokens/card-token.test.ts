@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { isPlausibleCardNumber, passesLuhn } from '@strongroom/redact';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AppError, isAppError, PUBLIC_SERVER_ERRORS } from '../../errors.js';
-import { isPlausibleCardNumber, passesLuhn } from '../../redact/index.js';
 import { formatPreservingCardToken, isCardToken } from './card-token.js';
 
 const KEY = Buffer.alloc(32, 1);

@@ -23,8 +23,9 @@
  * cards share one last-four); never resolve a card by this token alone. Anyone with the key can brute-force the
  * card space offline, so the key must be guarded like a data key and dedicated to this purpose.
  */
+
+import { passesLuhn } from '@strongroom/redact';
 import { hmacSha256 } from '../../crypto/index.js';
-import { passesLuhn } from '../../redact/index.js';
 import { encodeHmacInput } from './hmac-input.js';
 import { tokenError } from './token-error.js';
 import { assertTokenKey } from './token-key.js';

@@ -8,6 +8,16 @@ export {
   type Span,
 } from './detectors.js';
 export { passesLuhn } from './luhn.js';
+export {
+  BASE62_ALPHABET,
+  isOpaqueToken,
+  OPAQUE_TOKEN_BODY_LENGTH,
+  OPAQUE_TOKEN_LENGTH,
+  OPAQUE_TOKEN_PATTERN,
+  opaqueTokenChecksum,
+  TOKEN_PREFIXES,
+  type TokenPrefix,
+} from './opaque-token-format.js';
 export { decodePercent, decodeQueryComponent } from './percent-decode.js';
 export { MAX_DEPTH, REDACTED, redactString, redactValue } from './redact-value.js';
 export { isSensitiveKeyName, isSensitiveParamName } from './sensitive-names.js';

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateOpaqueToken } from '../crypto/opaque-token.js';
+import { makeOpaqueToken as generateOpaqueToken } from '../test/opaque-tokens.js';
 import { passesLuhn } from './luhn.js';
 import { MAX_DEPTH, REDACTED, redactString, redactValue } from './redact-value.js';
 

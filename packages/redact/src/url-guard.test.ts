@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateOpaqueToken } from '../crypto/opaque-token.js';
+import { makeOpaqueToken as generateOpaqueToken } from '../test/opaque-tokens.js';
 import { inspectUrl, MAX_URL_LENGTH, sanitizeUrl } from './url-guard.js';
 
 const JWT =

@@ -13,8 +13,8 @@
  * (`isSensitiveKeyName`) or kept out of free text by the code that handles them.
  */
 import { Buffer } from 'node:buffer';
-import { isOpaqueToken, OPAQUE_TOKEN_PATTERN } from '../crypto/opaque-token.js';
 import { CARD_CANDIDATE_PATTERN, findCardNumbersInRun, type Span } from './card-number.js';
+import { isOpaqueToken, OPAQUE_TOKEN_PATTERN } from './opaque-token-format.js';
 import { isValidPrintedSsn, SSN_PATTERN } from './ssn.js';
 
 export type { Span } from './card-number.js';
