@@ -5,7 +5,6 @@
  * always built with TLS material. Closing the app stops the core.
  */
 import { randomUUID } from 'node:crypto';
-import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Core } from '../core/index.js';
 import { createTlsServerOptions } from '../tls/index.js';
@@ -17,10 +16,12 @@ import authenticate from './plugins/authenticate.js';
 import { createClientErrorHandler } from './plugins/client-errors.js';
 import errorHandler from './plugins/error-handler.js';
 import { createFrameworkErrorHandler } from './plugins/framework-errors.js';
+import queryIntegers from './plugins/query-integers.js';
 import quota from './plugins/quota.js';
 import requestLog from './plugins/request-log.js';
 import sealGate from './plugins/seal-gate.js';
 import securityHeaders from './plugins/security-headers.js';
+import textGuard from './plugins/text-guard.js';
 import transportGuard from './plugins/transport-guard.js';
 import urlGuard, { MAX_PATH_PARAM_LENGTH } from './plugins/url-guard.js';
 import { parseQueryString } from './query-string.js';
@@ -29,21 +30,6 @@ import routeDocs from './route-docs.js';
 import { registerRoutes } from './routes/index.js';
 import { errorResponse } from './schemas.js';
 import { KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SOCKET_IDLE_TIMEOUT_MS } from './timeouts.js';
-
-const ajvCompilers = AjvCompiler();
-
-/**
- * Bodies are JSON and keep their types exactly (`"5"` is not 5). A query string is all text, so there, and only
- * there, Ajv coerces to the declared type: `limit` is an integer in the document and in the handler.
- */
-const buildQueryCoercingValidator: ValidatorFactory = (externalSchemas, options) => {
-  const strict = ajvCompilers(externalSchemas, options);
-  const coercing = ajvCompilers(externalSchemas, {
-    ...options,
-    customOptions: { ...options?.customOptions, coerceTypes: true },
-  } as Parameters<ValidatorFactory>[1]);
-  return (route) => (route.httpPart === 'querystring' ? coercing : strict)(route);
-};
 
 export interface HttpAppOptions {
   tls: { cert: string | Buffer; key: string | Buffer };
@@ -85,7 +71,6 @@ function createFastify(core: Core, options: HttpAppOptions): FastifyInstance {
         allowUnionTypes: true,
       },
     },
-    schemaController: { compilersFactory: { buildValidator: buildQueryCoercingValidator } },
   }) as unknown as FastifyInstance;
 }
 
@@ -118,6 +103,8 @@ export async function createHttpApp(core: Core, options: HttpAppOptions): Promis
   await app.register(requestLog);
   if (core.config.trustProxy !== false) await app.register(transportGuard, { revoker: services.revoker });
   await app.register(urlGuard);
+  await app.register(textGuard);
+  await app.register(queryIntegers);
   await app.register(sealGate, { rootKey });
   // Quotas count each request right after authentication (and public ones before their body is read).
   const quotaGate = createQuotaGate({ quotas: services.quotas });

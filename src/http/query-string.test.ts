@@ -26,6 +26,13 @@ describe('parseQueryString', () => {
     expect(parseQueryString('filter.city=S%C3%A3o+Paulo').filter).toEqual({ city: 'São Paulo' });
   });
 
+  it('marks text whose percent-encoding is not UTF-8 instead of replacing it silently', () => {
+    expect(parseQueryString('a=%FF').a).toBe('\uD800');
+    expect(parseQueryString('a=%E2%82').a).toBe('\uD800');
+    expect(parseQueryString('%FF=1')['\uD800']).toBe('1');
+    expect(parseQueryString('a=%C3%A9&b=100%25').a).toBe('é');
+  });
+
   it('never changes a prototype, whatever the keys', () => {
     fc.assert(
       fc.property(

@@ -3,6 +3,7 @@
  * `deepObject`, which generated clients send) both become `filter: { <field>: v }`, so the route schema and the
  * published document describe one object. A repeated key becomes an array, which every scalar parameter's schema
  * refuses (no "last one wins" ambiguity between a proxy and the server).
+ * Text whose percent-encoding is not UTF-8 becomes a lone surrogate, which text-guard.ts refuses naming the key.
  * Invariant: the result and its nested objects have no prototype, so a key such as `__proto__` or `constructor` is
  * an ordinary (refused) property, never a prototype change.
  */
@@ -25,9 +26,29 @@ function add(target: Query, key: string, value: string | Query): void {
   else target[key] = [existing, value];
 }
 
+/** Stands for text whose percent-encoding is not UTF-8: a lone surrogate, which text-guard.ts refuses by name. */
+const UNDECODABLE = '\uD800';
+
+/** Form decoding (`+` is a space), strict: invalid percent-encoding or UTF-8 is not silently replaced. */
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return UNDECODABLE;
+  }
+}
+
+function* pairs(text: string): Generator<[string, string]> {
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const at = pair.indexOf('=');
+    yield at < 0 ? [decode(pair), ''] : [decode(pair.slice(0, at)), decode(pair.slice(at + 1))];
+  }
+}
+
 export function parseQueryString(text: string): Query {
   const query: Query = Object.create(null);
-  for (const [key, value] of new URLSearchParams(text)) {
+  for (const [key, value] of pairs(text)) {
     const nested = NESTED_KEY.exec(key);
     const parent = nested?.[1];
     if (nested !== null && parent !== undefined && OBJECT_PARAMETERS.has(parent)) {

@@ -1,0 +1,72 @@
+/**
+ * Text is checked once, at the edge, the same way whatever backend stores it: a body that is not valid UTF-8, and
+ * any string (or object key) in the body, query or path holding a NUL or a lone UTF-16 surrogate, is refused with
+ * `400 VALIDATION_FAILED` naming where it is (never the value) before validation, authorization or a handler runs.
+ *
+ * Threats addressed: values that one backend stores and another refuses or rewrites (PostgreSQL refuses NUL in
+ * text and answers a 500; SQLite stores it; lone surrogates become U+FFFD in one and stay in the other), so that a
+ * stored value, a blind index or an audit identifier could differ from what was checked; C-string truncation at a
+ * NUL in logs and tools. Invalid UTF-8 would otherwise be replaced silently by U+FFFD when the body is decoded.
+ * Query strings: query-string.ts turns a value whose percent-encoding is not UTF-8 into a lone surrogate, so this
+ * check names it too.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../../errors.js';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A key is named in the error only when it is an ordinary identifier; client-chosen keys could be secrets. */
+const NAMEABLE = /^[A-Za-z0-9_]{1,64}$/;
+
+/** The path of the first bad string or key under `value`, or null. Depth-bounded by the body's own size limit. */
+export function findBadText(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return BAD_TEXT.test(value) ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  for (const [key, item] of entries) {
+    const here = `${path}.${NAMEABLE.test(key) ? key : '(unknown)'}`;
+    if (BAD_TEXT.test(key)) return here;
+    const found = findBadText(item, here);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function check(request: FastifyRequest): void {
+  for (const [part, value] of [
+    ['path', request.params],
+    ['query', request.query],
+    ['body', request.body],
+  ] as const) {
+    const field = findBadText(value, part);
+    if (field !== null) {
+      throw new AppError('VALIDATION_FAILED', { field, message: `${field} holds a NUL or invalid Unicode` });
+    }
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+async function textGuard(app: FastifyInstance): Promise<void> {
+  // JSON bodies are decoded strictly; the default parser (prototype-poisoning checks included) then parses the text.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(
+        new AppError('VALIDATION_FAILED', { field: 'body', message: 'body is not valid UTF-8' }),
+        undefined,
+      );
+      return;
+    }
+    parseJson(request, text, done);
+  });
+  app.addHook('preValidation', async (request) => check(request));
+}
+
+export default fp(textGuard, { name: 'text-guard' });
