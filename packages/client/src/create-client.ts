@@ -1,0 +1,135 @@
+/**
+ * `createClient(options)`: the typed Strongroom client. Composition only: openapi-fetch builds typed requests from
+ * the generated `paths`; each request is then reduced to data (transport.ts), given exactly one credential and a
+ * fresh token (authorized-send.ts, session.ts), retried when the server says it did nothing (retry.ts) and sent
+ * through undici with the pinned CA.
+ *
+ * Threats addressed: a token or password leaking through the client (tokens stay in session.ts; errors carry only
+ * the server's code, message, field and request id), a credential sent in clear (`baseUrl` must be https), to the
+ * wrong server (the CA pin) or to another URL (no redirects).
+ */
+import createFetchClient from 'openapi-fetch';
+import { createAuthorizedSend } from './authorized-send.js';
+import { StrongroomError, toStrongroomError } from './errors.js';
+import { createRetryingSend, type RetryOptions } from './retry.js';
+import type { paths } from './schema.js';
+import { createSession } from './session.js';
+import { createTransport, type Fetch, type Send, toOutgoing } from './transport.js';
+import { createTypedMethods, type TypedMethods } from './typed-methods.js';
+
+export interface ClientOptions {
+  /** The server's https:// origin (and path prefix, if any), e.g. `https://vault.internal:8443`. */
+  baseUrl: string;
+  /** PEM of the CA to trust, and the only one: the system store is not consulted. */
+  ca?: string | Buffer;
+  /** Sent as `X-API-Key` when no session is logged in. */
+  apiKey?: string;
+  /** Replaces undici's `fetch` (it receives the pinned `dispatcher` in its init, to pass on). */
+  fetch?: Fetch;
+  retry?: RetryOptions;
+  /** Renew the access token when less than this share of its lifetime is left (default 0.2). */
+  refreshWhenRemaining?: number;
+  /** Milliseconds since the epoch; the clock token renewal is timed with (default `Date.now`). */
+  now?: () => number;
+}
+
+export interface StrongroomClient extends TypedMethods {
+  /** Logs in; the tokens stay inside the client. Throws StrongroomError (INVALID_CREDENTIALS, TOO_MANY_ATTEMPTS…). */
+  login(credentials: { username: string; password: string }): Promise<void>;
+  /** Revokes the session at the server and forgets its tokens (forgotten even if the server cannot be reached). */
+  logout(): Promise<void>;
+  /** Renews the token pair now (concurrent calls share one refresh). Throws StrongroomError. */
+  refresh(): Promise<void>;
+  isLoggedIn(): boolean;
+  /** Closes the pinned connection pool. */
+  close(): Promise<void>;
+}
+
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key'];
+
+function withoutCredentials(send: Send): Send {
+  return (outgoing) => {
+    const headers = { ...outgoing.headers };
+    for (const name of CREDENTIAL_HEADERS) delete headers[name];
+    return send({ ...outgoing, headers });
+  };
+}
+
+function validate(options: ClientOptions): void {
+  if (!/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(options.baseUrl)) {
+    throw new TypeError('baseUrl must be an https:// URL without query or fragment');
+  }
+  const share = options.refreshWhenRemaining ?? 0.2;
+  if (!(share > 0 && share < 1)) throw new RangeError('refreshWhenRemaining must be between 0 and 1');
+}
+
+/** Creates a client for one Strongroom server. */
+export function createClient(options: ClientOptions): StrongroomClient {
+  validate(options);
+  const transport = createTransport({ ca: options.ca, fetch: options.fetch });
+  const retrying = createRetryingSend(transport.send, options.retry);
+  const fetchWith =
+    (send: Send) =>
+    async (request: Request): Promise<Response> =>
+      send(await toOutgoing(request));
+  // Login and refresh carry their secret in the body and no credential header.
+  const anonymousSend = withoutCredentials(retrying);
+  const anonymous = createFetchClient<paths>({ baseUrl: options.baseUrl, fetch: fetchWith(anonymousSend) });
+
+  const session = createSession({
+    now: options.now ?? Date.now,
+    refreshWhenRemaining: options.refreshWhenRemaining ?? 0.2,
+    // Sent without openapi-fetch, which would consume the body of an error answer the session hands on.
+    callRefresh: (refreshToken) =>
+      anonymousSend({
+        url: `${options.baseUrl.replace(/\/$/, '')}/v1/auth/refresh`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new TextEncoder().encode(JSON.stringify({ refresh_token: refreshToken })),
+        signal: undefined,
+      }),
+  });
+  const send = createAuthorizedSend({ send: retrying, session, apiKey: options.apiKey });
+  const api = createFetchClient<paths>({ baseUrl: options.baseUrl, fetch: fetchWith(send) });
+
+  const throwFrom = async (response: Response): Promise<never> => {
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    throw toStrongroomError(body, response);
+  };
+
+  return {
+    ...createTypedMethods(api),
+    async login({ username, password }) {
+      const { data, error, response } = await anonymous.POST('/v1/auth/login', {
+        body: { username, password },
+      });
+      if (error !== undefined || data === undefined) throw toStrongroomError(error, response);
+      session.start(data);
+    },
+    async logout() {
+      if (session.current() === null) return;
+      try {
+        const { error, response } = await api.POST('/v1/auth/logout');
+        // 401: the session was already gone, which is what logging out wants.
+        if (!response.ok && response.status !== 401) throw toStrongroomError(error, response);
+      } finally {
+        session.end();
+      }
+    },
+    async refresh() {
+      if (session.current() === null) {
+        throw new StrongroomError({ code: 'NOT_LOGGED_IN', status: 0, message: 'Log in before refreshing' });
+      }
+      const failure = await session.refresh();
+      if (failure !== null) await throwFrom(failure);
+    },
+    isLoggedIn: () => session.current() !== null,
+    close: () => transport.close(),
+  };
+}
