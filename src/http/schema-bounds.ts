@@ -11,9 +11,9 @@
  */
 import { OPAQUE_TOKEN_LENGTH, type TokenPrefix } from '../crypto/index.js';
 
-/** Text without control characters, between `min` and `max` code points. */
+/** Text without C0 control characters (as the API has always refused them), between `min` and `max` code points. */
 export function plainText(max: number, min = 0) {
-  return { type: 'string', minLength: min, maxLength: max, pattern: '^[^\\u0000-\\u001f\\u007f]*$' } as const;
+  return { type: 'string', minLength: min, maxLength: max, pattern: '^[^\\u0000-\\u001f]*$' } as const;
 }
 
 /** Any text up to `max` code points (passwords, shares: checked by their own rules after validation). */

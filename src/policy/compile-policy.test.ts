@@ -149,9 +149,18 @@ describe('the published size limits', () => {
     expect(compileError(make(limit + 1)).field).toBe(path);
   });
 
-  it('refuses a condition literal with a control character (it could never match)', () => {
-    const document = doc([{ ...rule, condition: { owner: { equals: 'a\u0000b' } } }]);
-    expect(compileError(document).field).toBe('$.roles.nurse.rules[0].condition.owner.equals');
+  it('compiles a stored document over the limits (an earlier release had none), so an upgrade still starts', () => {
+    const document = doc(many(POLICY_LIMITS.rulesPerRole + 1, () => rule));
+    expect(compileError(document).field).toBe('$.roles.nurse.rules');
+    expect(compilePolicy(document, { stored: true }).roles.get('nurse')).toHaveLength(
+      POLICY_LIMITS.rulesPerRole + 1,
+    );
+  });
+
+  it('accepts tabs and newlines in a condition literal (text fields hold them)', () => {
+    expect(() =>
+      compilePolicy(doc([{ ...rule, condition: { owner: { equals: 'a\tb\nc' } } }])),
+    ).not.toThrow();
   });
 });
 

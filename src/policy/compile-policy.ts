@@ -24,7 +24,8 @@
 import { compileRoleQuotas, type RoleQuotas } from './compile-quotas.js';
 import { type Condition, compileCondition } from './condition.js';
 import { describeKey, invalidPolicy, pathSegment } from './policy-error.js';
-import { ACTIONS, type Action, POLICY_LIMITS, REDACTIONS, type Redaction } from './policy-types.js';
+import { checkPolicyLimits } from './policy-limits.js';
+import { ACTIONS, type Action, REDACTIONS, type Redaction } from './policy-types.js';
 import { parseResourcePattern, type ResourcePattern } from './resource-pattern.js';
 
 export interface PolicyRule {
@@ -60,9 +61,8 @@ function asObject(raw: unknown, path: string, allowed: readonly string[]): Recor
   return raw;
 }
 
-function asNonEmptyArray(raw: unknown, path: string, max: number): readonly unknown[] {
+function asNonEmptyArray(raw: unknown, path: string): readonly unknown[] {
   if (!Array.isArray(raw) || raw.length === 0) throw invalidPolicy(path, 'must be a non-empty array');
-  if (raw.length > max) throw invalidPolicy(path, `must have at most ${max} entries`);
   return raw;
 }
 
@@ -75,9 +75,6 @@ function oneOf<T extends string>(raw: unknown, choices: readonly T[], path: stri
 /** A list of purposes; when `configured` is given, each must be one of them. */
 function compilePurposes(raw: unknown, path: string, configured?: ReadonlySet<string>): ReadonlySet<string> {
   if (!Array.isArray(raw)) throw invalidPolicy(path, 'must be an array');
-  if (raw.length > POLICY_LIMITS.purposes) {
-    throw invalidPolicy(path, `must have at most ${POLICY_LIMITS.purposes} entries`);
-  }
   return new Set(
     raw.map((purpose, i) => {
       if (typeof purpose !== 'string' || !PURPOSE.test(purpose)) {
@@ -94,11 +91,11 @@ function compilePurposes(raw: unknown, path: string, configured?: ReadonlySet<st
 function compileRule(raw: unknown, path: string, configured: ReadonlySet<string>): PolicyRule {
   const rule = asObject(raw, path, RULE_KEYS);
   const effect = oneOf(rule.effect, ['allow', 'deny'] as const, `${path}.effect`);
-  const actions = asNonEmptyArray(rule.actions, `${path}.actions`, ACTIONS.length).map((action, i) =>
+  const actions = asNonEmptyArray(rule.actions, `${path}.actions`).map((action, i) =>
     oneOf(action, ACTIONS, `${path}.actions[${i}]`),
   );
-  const resources = asNonEmptyArray(rule.resources, `${path}.resources`, POLICY_LIMITS.resourcesPerRule).map(
-    (pattern, i) => parseResourcePattern(pattern, `${path}.resources[${i}]`),
+  const resources = asNonEmptyArray(rule.resources, `${path}.resources`).map((pattern, i) =>
+    parseResourcePattern(pattern, `${path}.resources[${i}]`),
   );
   if (effect === 'deny' && rule.redaction !== undefined) {
     throw invalidPolicy(`${path}.redaction`, 'is only allowed on allow rules');
@@ -110,7 +107,7 @@ function compileRule(raw: unknown, path: string, configured: ReadonlySet<string>
     rule.redaction === undefined ? 'redacted' : oneOf(rule.redaction, REDACTIONS, `${path}.redaction`);
   let purposes: ReadonlySet<string> | null = null;
   if (rule.purposes !== undefined) {
-    asNonEmptyArray(rule.purposes, `${path}.purposes`, POLICY_LIMITS.purposes);
+    asNonEmptyArray(rule.purposes, `${path}.purposes`);
     purposes = compilePurposes(rule.purposes, `${path}.purposes`, configured);
   }
   const condition =
@@ -125,8 +122,13 @@ function compileRule(raw: unknown, path: string, configured: ReadonlySet<string>
   });
 }
 
-/** Validates a policy document and returns the compiled, frozen policy; throws VALIDATION_FAILED with the path. */
-export function compilePolicy(document: unknown): Policy {
+/**
+ * Validates a policy document and returns the compiled, frozen policy; throws VALIDATION_FAILED with the path.
+ * A new document must also keep within POLICY_LIMITS; a stored one (`{ stored: true }`, written by an earlier
+ * release that had no limits) is compiled without them, so an upgrade never stops a server from starting.
+ */
+export function compilePolicy(document: unknown, options: { stored?: boolean } = {}): Policy {
+  if (options.stored !== true) checkPolicyLimits(document);
   const root = asObject(document, '$', ['version', 'purposes', 'roles']);
   if (root.version !== 1) throw invalidPolicy('$.version', 'must be 1');
   const purposes = compilePurposes(root.purposes, '$.purposes');
@@ -134,17 +136,11 @@ export function compilePolicy(document: unknown): Policy {
   if (!isObject(rawRoles)) throw invalidPolicy('$.roles', 'must be an object');
   const roles = new Map<string, readonly PolicyRule[]>();
   const quotas = new Map<string, RoleQuotas>();
-  if (Object.keys(rawRoles).length > POLICY_LIMITS.roles) {
-    throw invalidPolicy('$.roles', `must have at most ${POLICY_LIMITS.roles} roles`);
-  }
   for (const name of Object.keys(rawRoles)) {
     if (!ROLE.test(name)) throw invalidPolicy('$.roles', `has an invalid role name ${describeKey(name)}`);
     const path = `$.roles.${pathSegment(name)}`;
     const role = asObject(rawRoles[name], path, ['rules', 'quotas']);
     if (!Array.isArray(role.rules)) throw invalidPolicy(`${path}.rules`, 'must be an array');
-    if (role.rules.length > POLICY_LIMITS.rulesPerRole) {
-      throw invalidPolicy(`${path}.rules`, `must have at most ${POLICY_LIMITS.rulesPerRole} entries`);
-    }
     const rules = role.rules.map((rule, i) => compileRule(rule, `${path}.rules[${i}]`, purposes));
     roles.set(name, Object.freeze(rules));
     quotas.set(name, compileRoleQuotas(role.quotas, `${path}.quotas`));

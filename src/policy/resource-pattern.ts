@@ -13,7 +13,6 @@
  * path and match more than the pattern author wrote. Request paths are capped at 64 segments.
  */
 import { invalidPolicy } from './policy-error.js';
-import { POLICY_LIMITS } from './policy-types.js';
 
 type Segment = { kind: 'literal'; value: string } | { kind: 'one' } | { kind: 'rest' };
 
@@ -29,9 +28,6 @@ function isLiteralSegment(segment: string): boolean {
 /** Parses a pattern from a policy document; throws VALIDATION_FAILED naming `path` if it breaks the grammar. */
 export function parseResourcePattern(raw: unknown, path: string): ResourcePattern {
   if (typeof raw !== 'string' || raw.length === 0) throw invalidPolicy(path, 'must be a non-empty string');
-  if (raw.length > POLICY_LIMITS.resourceLength) {
-    throw invalidPolicy(path, `must be at most ${POLICY_LIMITS.resourceLength} characters`);
-  }
   const parts = raw.split('/');
   if (parts.length > MAX_SEGMENTS) throw invalidPolicy(path, `must have at most ${MAX_SEGMENTS} segments`);
   return parts.map((part, index): Segment => {

@@ -49,7 +49,8 @@ function load(row: PolicyVersionRow): PolicyVersion {
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     document,
-    policy: compilePolicy(document),
+    // Stored by this or an earlier release: compiled without the limits of new documents.
+    policy: compilePolicy(document, { stored: true }),
   };
 }
 

@@ -12,7 +12,7 @@ import { type PolicyService, type PolicyVersion, policyActorOf } from '../../ser
 import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { roleQuotasSchema } from '../quota-docs.js';
-import { integer, pageLimit, plainText, purposeName, roleName, timestamp, uuid } from '../schema-bounds.js';
+import { integer, pageLimit, purposeName, roleName, timestamp, uuid } from '../schema-bounds.js';
 import { isoTime, ref, responses } from '../schemas.js';
 
 const condition = {
@@ -23,7 +23,7 @@ const condition = {
     required: ['equals'],
     additionalProperties: false,
     properties: {
-      equals: { ...plainText(POLICY_LIMITS.literalLength), type: ['string', 'number', 'boolean'] },
+      equals: { type: ['string', 'number', 'boolean'], maxLength: POLICY_LIMITS.literalLength },
     },
   },
 } as const;

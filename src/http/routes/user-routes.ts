@@ -27,6 +27,8 @@ import { isoTime, ref, responses, uuidParam } from '../schemas.js';
 
 const MAX_ATTRIBUTES = 32;
 const ATTRIBUTE_MAX_LENGTH = 256;
+/** Attribute text is any text (newlines included, as it always was); NUL and broken Unicode stop at text-guard.ts. */
+const attributeText = { type: 'string', maxLength: ATTRIBUTE_MAX_LENGTH } as const;
 
 export const userSchema = {
   $id: 'User',
@@ -44,7 +46,7 @@ export const userSchema = {
     attributes: {
       type: 'object',
       maxProperties: MAX_ATTRIBUTES,
-      additionalProperties: { ...plainText(ATTRIBUTE_MAX_LENGTH), type: ['string', 'number', 'boolean'] },
+      additionalProperties: { ...attributeText, type: ['string', 'number', 'boolean'] },
     },
   },
 } as const;
@@ -68,7 +70,7 @@ const attributes = {
   maxProperties: MAX_ATTRIBUTES,
   propertyNames: { type: 'string', maxLength: 64, pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
   additionalProperties: {
-    anyOf: [plainText(ATTRIBUTE_MAX_LENGTH), { type: 'number' }, { type: 'boolean' }],
+    anyOf: [attributeText, { type: 'number' }, { type: 'boolean' }],
   },
 } as const;
 
