@@ -43,6 +43,8 @@ describe('loadConfig', () => {
     [{ databaseSchema: 'Robert"; drop' }, 'CONFIG_INVALID_VALUE', 'databaseSchema'],
     [{ keyring: 'hsm' }, 'CONFIG_INVALID_VALUE', 'keyring'],
     [{ mode: 'staging' }, 'CONFIG_INVALID_VALUE', 'mode'],
+    [{ issuer: 'i'.repeat(257) }, 'CONFIG_INVALID_VALUE', 'issuer'],
+    [{ audience: 'api\nx' }, 'CONFIG_INVALID_VALUE', 'audience'],
   ])('refuses %o with code %s naming the setting', (flags, code, field) => {
     expect(() => loadConfig(flags)).toThrow(expect.objectContaining({ name: 'AppError', code, field }));
     try {

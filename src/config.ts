@@ -17,6 +17,7 @@ import {
 import type { Config, ConfigFlags } from './config/types.js';
 
 export { type ConfigErrorCode, configError, isConfigError } from './config/reader.js';
+export { CLAIM_VALUE_MAX } from './config/sections.js';
 export type * from './config/types.js';
 
 /** Builds the frozen configuration from flags and environment. Throws a CONFIG_* AppError (see `configError`) on any invalid setting. */

@@ -1,8 +1,12 @@
 /**
  * Access tokens: JWTs signed with Ed25519 (`alg: EdDSA`, `typ: at+jwt`, RFC 9068), carrying iss, aud, sub, sid, iat,
- * exp and jti. Verification pins the algorithm, requires exp, checks iss/aud/typ, and only uses keys from our own
- * keyring: a token naming an unknown kid, or embedding its own key (`jwk`, `jku`, `x5c`, `x5u`), is rejected before
- * any signature work. Every failure returns null so callers cannot learn why a token was refused.
+ * exp, jti and `roles` (the user's roles when the token was issued, for applications that verify tokens locally).
+ * Verification pins the algorithm, requires exp, checks iss/aud/typ, and only uses keys from our own keyring: a
+ * token naming an unknown kid, or embedding its own key (`jwk`, `jku`, `x5c`, `x5u`), is rejected before any
+ * signature work. Every failure returns null so callers cannot learn why a token was refused.
+ * Invariant: `roles` is never read back. Verified claims do not carry it, so nothing in the server can authorize
+ * with roles that were revoked after issue; the authenticator reads the user's current roles on every request, and
+ * introspection answers with those.
  */
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
@@ -23,12 +27,14 @@ export function createAccessTokens(deps: {
 }) {
   return {
     ttlSeconds: deps.ttlSeconds,
+    issuer: deps.issuer,
+    audience: deps.audience,
 
-    /** Signs a token for a user's session. */
-    async issue(input: { userId: string; sessionId: string }): Promise<string> {
+    /** Signs a token for a user's session, naming the roles the user holds now (informative: see the header). */
+    async issue(input: { userId: string; sessionId: string; roles: readonly string[] }): Promise<string> {
       const { kid, privateKey } = deps.keyring.current();
       const now = Math.floor(deps.clock() / 1000);
-      return new SignJWT({ sid: input.sessionId })
+      return new SignJWT({ sid: input.sessionId, roles: [...input.roles] })
         .setProtectedHeader({ alg: 'EdDSA', kid, typ: TYP })
         .setIssuer(deps.issuer)
         .setAudience(deps.audience)
@@ -62,11 +68,17 @@ export function createAccessTokens(deps: {
         if (
           typeof payload.sid !== 'string' ||
           typeof payload.sub !== 'string' ||
-          typeof payload.exp !== 'number'
+          typeof payload.exp !== 'number' ||
+          typeof payload.iat !== 'number'
         ) {
           return null;
         }
-        const claims: VerifiedClaims = { sub: payload.sub, sid: payload.sid, exp: payload.exp };
+        const claims: VerifiedClaims = {
+          sub: payload.sub,
+          sid: payload.sid,
+          iat: payload.iat,
+          exp: payload.exp,
+        };
         deps.cache.set(token, claims);
         return claims;
       } catch {

@@ -10,6 +10,7 @@ import type { Actor } from '../model/index.js';
 import type { ApiKeyService } from '../services/index.js';
 import type { SessionStore, UserRecord, UserStore } from '../storage/index.js';
 import type { AccessTokens } from './access-token.js';
+import { createSessionCheck } from './active-session.js';
 
 export interface PresentedCredentials {
   authorization: string | undefined;
@@ -66,17 +67,15 @@ export function createAuthenticator(deps: {
     return { kind: 'api_key', ...snapshot(user), roles, apiKeyId: record.id };
   }
 
+  const findLiveSession = createSessionCheck(deps);
+
   async function fromAccessToken(token: string): Promise<Actor | null> {
     const claims = await deps.accessTokens.verify(token);
     if (claims === null) return null;
-    const found = await deps.sessions.findSessionWithUser(claims.sid);
+    const found = await findLiveSession(claims);
     if (found === null) return null;
-    const { session, user } = found;
-    if (session.revokedAt !== null || session.userId !== claims.sub || session.expiresAt <= deps.clock())
-      return null;
-    // A session from before the last password change (or from a check of the old password) is dead.
-    if (user.disabled || user.credentialVersion !== session.credentialVersion) return null;
-    return { kind: 'session', ...snapshot(user), sessionId: session.id };
+    // The user's roles as stored now: the token's `roles` claim is not even part of the verified claims.
+    return { kind: 'session', ...snapshot(found.user), sessionId: found.session.id };
   }
 
   return {

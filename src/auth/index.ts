@@ -1,5 +1,6 @@
 export type { Actor } from '../model/index.js';
 export { type AccessTokens, createAccessTokens } from './access-token.js';
+export { createSessionCheck, type LiveSession, type SessionCheck } from './active-session.js';
 export { throttleAddressKey } from './address-prefix.js';
 export {
   type Authenticator,
@@ -9,6 +10,7 @@ export {
 } from './authenticate.js';
 export { createExposedCredentialRevoker, type ExposedCredentialRevoker } from './exposed-credentials.js';
 export { limitHashing } from './hash-limiter.js';
+export { createIntrospection, type Introspection, type TokenIntrospection } from './introspection.js';
 export { createLoginFlow, type LoginFlow, type TokenPair } from './login.js';
 export { createLoginThrottle, type LoginThrottle, type ThrottleDecision } from './login-throttle.js';
 export { createPasswordHasher, isImportableHash, type PasswordHasher } from './password-hash.js';

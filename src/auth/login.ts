@@ -29,8 +29,12 @@ export interface TokenPair {
 }
 
 export function createLoginFlow(deps: LoginDeps) {
-  async function pair(userId: string, sessionId: string, refreshToken: string): Promise<TokenPair> {
-    const accessToken = await deps.accessTokens.issue({ userId, sessionId });
+  async function pair(
+    user: { id: string; roles: readonly string[] },
+    sessionId: string,
+    refreshToken: string,
+  ): Promise<TokenPair> {
+    const accessToken = await deps.accessTokens.issue({ userId: user.id, sessionId, roles: user.roles });
     return { accessToken, tokenType: 'Bearer', expiresIn: deps.accessTokens.ttlSeconds, refreshToken };
   }
 
@@ -53,7 +57,7 @@ export function createLoginFlow(deps: LoginDeps) {
         clientAddress: input.clientAddress,
         ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
       });
-      return pair(user.id, sessionId, refreshToken);
+      return pair(user, sessionId, refreshToken);
     },
 
     async refresh(input: {
@@ -78,7 +82,7 @@ export function createLoginFlow(deps: LoginDeps) {
         await deps.sessions.revoke(outcome.sessionId, 'user_unavailable');
         throw new AppError('INVALID_REFRESH_TOKEN');
       }
-      return pair(outcome.userId, outcome.sessionId, outcome.refreshToken);
+      return pair(user, outcome.sessionId, outcome.refreshToken);
     },
 
     async logout(input: {

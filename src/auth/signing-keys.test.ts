@@ -78,7 +78,7 @@ describe('signing keyring', () => {
     await nodeA.refresh();
     await nodeB.refresh();
     await nodeA.rotate();
-    const token = await tokensFor(nodeA).issue({ userId: 'u1', sessionId: 's1' });
+    const token = await tokensFor(nodeA).issue({ userId: 'u1', sessionId: 's1', roles: ['user'] });
     expect(nodeB.publicKey(nodeA.current().kid)).toBeUndefined();
     await expect(tokensFor(nodeB).verify(token)).resolves.toMatchObject({ sub: 'u1', sid: 's1' });
   });
@@ -101,7 +101,7 @@ describe('signing keyring', () => {
     const keyring = keyringOn();
     await keyring.refresh();
     const old = keyring.current().kid;
-    const token = await tokensFor(keyring).issue({ userId: 'u1', sessionId: 's1' });
+    const token = await tokensFor(keyring).issue({ userId: 'u1', sessionId: 's1', roles: ['user'] });
     await keyring.rotate();
     expect(keyring.jwks().keys.map((k) => k.kid)).toContain(old);
     await expect(tokensFor(keyring).verify(token)).resolves.not.toBeNull();

@@ -6,9 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 
+/** What the server takes from a verified token: who and which session, and when. Never its `roles`. */
 export interface VerifiedClaims {
   sub: string;
   sid: string;
+  /** Seconds since the epoch. */
+  iat: number;
   /** Seconds since the epoch. */
   exp: number;
 }

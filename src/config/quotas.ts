@@ -21,6 +21,9 @@ export const DEFAULT_QUOTAS: Readonly<Record<QuotaGroup, Quota>> = {
   detokenize: { capacity: 600, perMinute: 120 },
   reveal: { capacity: 600, perMinute: 120 },
   admin: { capacity: 1200, perMinute: 1200 },
+  // Applications' middleware introspects once per active session every few seconds (its revocation window), for
+  // every session it serves: room for about 500 sessions checked every 5 s per API key; raise it per role.
+  introspect: { capacity: 6000, perMinute: 6000 },
   auth: { capacity: 1000, perMinute: 600 },
 };
 

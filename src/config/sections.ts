@@ -1,7 +1,7 @@
 /** Groups of settings read together, each checked where it is read. */
 import os from 'node:os';
 import path from 'node:path';
-import { configError, type SettingReader } from './reader.js';
+import { configError, envName, type SettingReader } from './reader.js';
 import type { AuditConfig, KeyringMode, LogLevel, Mode, ThrottleConfig } from './types.js';
 
 export function readThrottle(read: SettingReader, prefix: string, defaults: ThrottleConfig): ThrottleConfig {
@@ -132,12 +132,28 @@ export function readKeySource(read: SettingReader, dataDir: string) {
   };
 }
 
+/** Longest `iss` and `aud` (tokens and introspection answers publish them; the OpenAPI document bounds them). */
+export const CLAIM_VALUE_MAX = 256;
+
+/** An access-token claim value: 1–256 characters without control characters. */
+function readClaimValue(read: SettingReader, key: string, fallback: string): string {
+  const value = read.str(key, fallback);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+  if (value === '' || /[\u0000-\u001f\u007f]/u.test(value) || value.length > CLAIM_VALUE_MAX)
+    throw configError(
+      'CONFIG_INVALID_VALUE',
+      key,
+      `${key} (${envName(key)}) must be 1–${CLAIM_VALUE_MAX} characters without control characters`,
+    );
+  return value;
+}
+
 /** Tokens, passwords and login throttling. */
 export function readIdentity(read: SettingReader) {
   const accessTokenTtlSeconds = read.int('accessTokenTtl', 900, 30, 3600);
   return {
-    issuer: read.str('issuer', 'strongroom'),
-    audience: read.str('audience', 'strongroom-api'),
+    issuer: readClaimValue(read, 'issuer', 'strongroom'),
+    audience: readClaimValue(read, 'audience', 'strongroom-api'),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds: read.int('refreshTokenTtl', 30 * 86_400, 300, 365 * 86_400),
     signingKeyRotationSeconds: read.int('signingKeyRotation', 30 * 86_400, accessTokenTtlSeconds * 2),

@@ -6,8 +6,9 @@
 
 /**
  * Every group a quota-governed request is counted in. `reveal` counts record reads that name fields to reveal in
- * plain, `detokenize` the tokens turned back into values; `auth` counts by client address (logins, refreshes,
- * unseal shares and failed authentications), the others by identity (user or API key).
+ * plain, `detokenize` the tokens turned back into values, `introspect` the token introspections of applications'
+ * middleware; `auth` counts by client address (logins, refreshes, unseal shares and failed authentications), the
+ * others by identity (user or API key).
  */
 export const QUOTA_GROUPS = [
   'reads',
@@ -17,6 +18,7 @@ export const QUOTA_GROUPS = [
   'detokenize',
   'reveal',
   'admin',
+  'introspect',
   'auth',
 ] as const;
 export type QuotaGroup = (typeof QUOTA_GROUPS)[number];

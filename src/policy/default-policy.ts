@@ -7,6 +7,9 @@
  *   delete, search (exact-match by sensitive value), tokenize and detokenize what it created itself (`created_by` equal to `$actor.id`), whole records
  *   (`collections/<name>`: delete, the subject id) and their fields alike. Searching by a sensitive value is
  *   limited to its own records: exact-match search on records one sees masked would recover their values.
+ * - `introspector` may only introspect access tokens (`introspect` on `system/introspection`): the role of an
+ *   application's service account, whose API key lets its middleware ask whether a token is still active and what
+ *   the user's current roles are, and nothing else (no user data, no records).
  * Reading sensitive fields still needs a stated purpose (decide.ts): any of the default purposes will do.
  */
 import { ACTIONS } from './policy-types.js';
@@ -42,6 +45,9 @@ export function defaultPolicyDocument() {
             condition: OWN,
           },
         ],
+      },
+      introspector: {
+        rules: [{ effect: 'allow', actions: ['introspect'], resources: ['system/introspection'] }],
       },
     },
   };

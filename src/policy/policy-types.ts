@@ -17,6 +17,7 @@ export const ACTIONS = [
   'manage_policies',
   'manage_collections',
   'read_audit',
+  'introspect',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -29,6 +29,8 @@ const ACTORS: Record<string, Actor> = {
   // A key whose roles no longer intersect its user's.
   empty_key: actor('api_key', 'u-alice', []),
   custom: actor('session', 'u-custom', ['auditor']),
+  // An application's service account key: it may introspect tokens and nothing else.
+  service_key: actor('api_key', 'u-service', ['introspector']),
 };
 
 const RECORDS: Record<string, Record<string, string>> = {
@@ -43,6 +45,7 @@ const SSN = resourcePaths.field('patients', 'ssn');
 const NAME = resourcePaths.field('patients', 'name');
 const PATIENTS = resourcePaths.collection('patients');
 const CARD_TOKENS = resourcePaths.token('card_number');
+const INTROSPECTION = resourcePaths.system('introspection');
 
 // One row per request over the DEFAULT policy. `sens`: sensitive resource. `record`: record attributes (- none).
 // `purpose` (- none). `expected`: `allow <redaction>` or the error code the route would answer.
@@ -55,6 +58,7 @@ admin             | read         | NAME          | no   | bob               | - 
 admin             | erase        | PATIENTS      | no   | bob               | -                    | allow plain
 admin             | manage_users | system/users  | no   | -                 | -                    | allow plain
 admin             | read_audit   | audit         | no   | -                 | -                    | allow plain
+admin             | introspect   | INTROSPECTION | no   | -                 | -                    | allow plain
 admin             | read         | SSN           | yes  | bob               | marketing            | PURPOSE_UNKNOWN
 # user, own record: plain, write, delete, detokenize
 alice             | read         | SSN           | yes  | alice             | billing              | allow plain
@@ -80,6 +84,7 @@ alice             | erase        | PATIENTS      | no   | alice             | - 
 alice             | manage_users | system/users  | no   | -                 | -                    | FORBIDDEN
 alice             | manage_keys  | system/keys   | no   | -                 | -                    | FORBIDDEN
 alice             | read_audit   | audit         | no   | -                 | -                    | FORBIDDEN
+alice             | introspect   | INTROSPECTION | no   | -                 | -                    | FORBIDDEN
 alice             | read         | SSN           | yes  | alice             | curiosity            | PURPOSE_UNKNOWN
 # API keys act with their (narrowed) roles
 admin_key_as_user | read         | SSN           | yes  | bob               | support              | allow masked
@@ -88,11 +93,17 @@ admin_key_as_user | manage_users | system/users  | no   | -                 | - 
 admin_key_as_user | erase        | PATIENTS      | no   | bob               | -                    | FORBIDDEN
 alice_key         | read         | SSN           | yes  | alice             | support              | allow plain
 empty_key         | read         | NAME          | no   | alice             | -                    | FORBIDDEN
+# introspector: token introspection only
+service_key       | introspect   | INTROSPECTION | no   | -                 | -                    | allow redacted
+service_key       | read         | NAME          | no   | alice             | -                    | FORBIDDEN
+service_key       | write        | PATIENTS      | no   | -                 | -                    | FORBIDDEN
+service_key       | manage_users | system/users  | no   | -                 | -                    | FORBIDDEN
+service_key       | read_audit   | audit         | no   | -                 | -                    | FORBIDDEN
 # a role the default policy does not define grants nothing
 custom            | read_audit   | audit         | no   | -                 | -                    | FORBIDDEN
 `;
 
-const PATHS: Record<string, string> = { SSN, NAME, PATIENTS, CARD_TOKENS };
+const PATHS: Record<string, string> = { SSN, NAME, PATIENTS, CARD_TOKENS, INTROSPECTION };
 
 function lookup<T>(table: Record<string, T>, key: string): T {
   const value = table[key];
@@ -136,7 +147,7 @@ describe('authorizer over the default policy', () => {
   });
 
   it('knows the default roles and purposes', () => {
-    expect([...authorizer.roles()].sort()).toEqual(['admin', 'user']);
+    expect([...authorizer.roles()].sort()).toEqual(['admin', 'introspector', 'user']);
     expect([...authorizer.purposes()]).toEqual([
       'support',
       'billing',

@@ -3,12 +3,12 @@
  * registers or documents is in one table, and each is called by every kind of caller (anonymous, a forged token, a
  * user, another user, an admin, and both users' API keys) with the outcome each must get. Function level: the
  * declared access (public, any authenticated caller, an interactive session, or an admin) and the policy's
- * admin-only actions (`erase`, `manage_keys`, `read_audit`). Object level, under the built-in policy, on records
- * and tokens owned by `user`: the owner (by session or API key) and admins may reveal, change, delete, tokenize,
- * detokenize and delete tokens of them; `otherUser` is refused (403, or TOKEN_NOT_FOUND exactly as for a missing
- * token), sees them masked only, and refused calls change nothing. Also: a user sees and revokes only their own
- * sessions and API keys; admins cannot remove the last enabled admin; deleting or disabling a user cuts off every
- * credential they hold at once.
+ * admin-only actions (`erase`, `manage_keys`, `read_audit`, `introspect`, …). Object level, under the built-in
+ * policy, on records and tokens owned by `user`: the owner (by session or API key) and admins may reveal, change,
+ * delete, tokenize, detokenize and delete tokens of them; `otherUser` is refused (403, or TOKEN_NOT_FOUND exactly
+ * as for a missing token), sees them masked only, and refused calls change nothing. Also: a user sees and revokes
+ * only their own sessions and API keys; admins cannot remove the last enabled admin; deleting or disabling a user
+ * cuts off every credential they hold at once.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import Fastify, { type HTTPMethods, type InjectOptions, type LightMyRequestResponse } from 'fastify';
@@ -104,7 +104,7 @@ async function insertUser(roles: string[] = ['user']): Promise<{ id: string; use
 async function sessionUser(roles: string[]): Promise<LoggedIn> {
   const user = await insertUser(roles);
   const { sessionId } = await t.services.sessions.start(user.id, 0);
-  const token = await t.services.accessTokens.issue({ userId: user.id, sessionId });
+  const token = await t.services.accessTokens.issue({ userId: user.id, sessionId, roles });
   return { ...user, password: MATRIX_PASSWORD, headers: { authorization: `Bearer ${token}` } };
 }
 
@@ -285,6 +285,7 @@ const ADMIN_ACTIONS = [
   'manage_keys',
   'read_audit',
   'erase',
+  'introspect',
 ] as const satisfies readonly Action[];
 type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -363,6 +364,21 @@ const EXPLICIT_ROUTES: RouteCase[] = [
       verify: async () => {
         // The caller's own session ends when (and only when) the logout went through.
         if (allowed) expect((await me(headers)).statusCode).toBe(401);
+      },
+    }),
+  },
+  {
+    method: 'POST',
+    url: '/v1/auth/introspect',
+    access: 'authenticated',
+    admin: 'introspect',
+    success: { status: 200 },
+    prepare: async ({ cast, allowed }) => ({
+      payload: { token: cast.otherUser.headers.authorization?.slice('Bearer '.length) },
+      verify: async (response) => {
+        // Only a caller the policy lets introspect learns whose the token is.
+        if (allowed) expect(response.json()).toMatchObject({ active: true, sub: cast.otherUser.id });
+        else expect(response.body).not.toContain(cast.otherUser.id);
       },
     }),
   },
@@ -1252,7 +1268,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
           const user = await solo.services.stores.users.findById(id);
           const { sessionId } = await solo.services.sessions.start(id, user?.credentialVersion ?? 0);
           return {
-            authorization: `Bearer ${await solo.services.accessTokens.issue({ userId: id, sessionId })}`,
+            authorization: `Bearer ${await solo.services.accessTokens.issue({ userId: id, sessionId, roles: user?.roles ?? [] })}`,
           };
         };
         const restore = async () => {

@@ -1,7 +1,7 @@
 /**
- * Guarantee: access tokens are short-lived (15 min default) Ed25519 JWTs with kid, iss, aud, sub, sid, exp, verified
- * with the algorithm pinned and exp required; alg none, embedded jwk/jku, a changed algorithm, a tampered payload, an
- * unknown kid, wrong iss/aud and expired tokens are refused with 401. Credentials come from the Authorization header
+ * Guarantee: access tokens are short-lived (15 min default) Ed25519 JWTs with kid, iss, aud, sub, sid, exp and the
+ * roles at issue, verified with the algorithm pinned and exp required; alg none, embedded jwk/jku, a changed
+ * algorithm, a tampered payload, an unknown kid, wrong iss/aud and expired tokens are refused with 401. Credentials come from the Authorization header
  * only (API keys also from X-API-Key), never from the query or a cookie. Signing keys rotate and the JWKS keeps the
  * previous key until its tokens expire. The cache of verified tokens still honours revocation and expiry.
  */
@@ -95,7 +95,7 @@ afterAll(async () => {
 });
 
 describe('issued access tokens', () => {
-  it('are EdDSA at+jwt with a published kid, carry iss/aud/sub/sid/iat/exp/jti, and live 900 s', async () => {
+  it('are EdDSA at+jwt with a published kid, carry iss/aud/sub/sid/iat/exp/jti/roles, and live 900 s', async () => {
     const token = victim.tokens.access_token;
     expect(victim.tokens.expires_in).toBe(TTL);
     const header = decodeProtectedHeader(token);
@@ -131,6 +131,7 @@ describe('issued access tokens', () => {
       iat: expect.any(Number),
       exp: expect.any(Number),
       jti: expect.any(String),
+      roles: ['user'],
     });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(TTL);
     expect(Math.abs((payload.iat ?? 0) - nowSeconds())).toBeLessThan(30);
@@ -408,7 +409,7 @@ describe('the verified-token cache', () => {
   it('is bounded, evicting the least recently used entry, and drops entries at exp', () => {
     let now = 1_000_000;
     const cache = createVerifiedTokenCache({ maxEntries: 2, clock: () => now });
-    const claim = (sub: string, exp = 2_000) => ({ sub, sid: `s-${sub}`, exp });
+    const claim = (sub: string, exp = 2_000) => ({ sub, sid: `s-${sub}`, iat: exp - 900, exp });
     cache.set('a', claim('a'));
     cache.set('b', claim('b'));
     expect(cache.get('a')).toEqual(claim('a'));

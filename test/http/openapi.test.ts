@@ -34,6 +34,7 @@ describe('OpenAPI document', () => {
       'post /v1/auth/login',
       'post /v1/auth/refresh',
       'post /v1/auth/logout',
+      'post /v1/auth/introspect',
       'get /v1/me',
       'put /v1/me/password',
       'post /v1/users',

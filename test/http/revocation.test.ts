@@ -58,7 +58,11 @@ describe('a password change', () => {
       checked.id,
       checked.credentialVersion,
     );
-    const token = await t.services.accessTokens.issue({ userId: checked.id, sessionId });
+    const token = await t.services.accessTokens.issue({
+      userId: checked.id,
+      sessionId,
+      roles: checked.roles,
+    });
     expect((await me(bearer(token))).statusCode).toBe(401);
     const refresh = await t.app.inject({
       method: 'POST',

@@ -8,6 +8,7 @@ import { apiKeyRoutes, apiKeySchema, createdKeySchema } from './api-key-routes.j
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes, tokenPairSchema } from './auth-routes.js';
 import { collectionRoutes } from './collection-routes.js';
+import { introspectionRoutes, introspectionSchema } from './introspection-routes.js';
 import { jobBody, keyRoutes } from './key-routes.js';
 import { meRoutes, meSchema } from './me-routes.js';
 import { policyRoutes, versionSchema } from './policy-routes.js';
@@ -23,6 +24,7 @@ const NAMED_SCHEMAS = [
   userSchema,
   meSchema,
   tokenPairSchema,
+  introspectionSchema,
   apiKeySchema,
   createdKeySchema,
   versionSchema,
@@ -43,6 +45,7 @@ export async function registerRoutes(app: FastifyInstance, core: Core): Promise<
   });
   await app.register(sealRoutes, { rootKey: core.rootKey, session: core.unsealSession, clock: core.clock });
   await app.register(authRoutes, { login: s.login });
+  await app.register(introspectionRoutes, { introspection: s.introspection, audit: s.audit });
   await app.register(meRoutes, {
     users: s.users,
     login: s.login,

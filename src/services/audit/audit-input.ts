@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'auth.logout',
   'auth.password_change',
   'auth.credential_exposed',
+  'auth.introspect',
   'api_key.create',
   'api_key.revoke',
   'user.create',

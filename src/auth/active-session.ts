@@ -1,0 +1,34 @@
+/**
+ * When a verified access token still counts: the one rule that authentication (`authenticate.ts`) and token
+ * introspection (`introspection.ts`) both apply, so an application asking about a token gets the answer the
+ * server itself would act on.
+ * Invariants: a token is alive only while its session exists, is not revoked or expired, belongs to the token's
+ * `sub`, and its user is enabled with the credential version the session was started under (a password change
+ * ends every older session). Every check reads storage: nothing about revocation is cached here.
+ */
+import type { SessionRecord, SessionStore, UserRecord } from '../storage/index.js';
+import type { VerifiedClaims } from './verified-token-cache.js';
+
+export interface LiveSession {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+export function createSessionCheck(deps: {
+  sessions: Pick<SessionStore, 'findSessionWithUser'>;
+  clock: () => number;
+}) {
+  /** The session and user behind verified claims; null when the token no longer counts, whatever the reason. */
+  return async function findLiveSession(claims: VerifiedClaims): Promise<LiveSession | null> {
+    const found = await deps.sessions.findSessionWithUser(claims.sid);
+    if (found === null) return null;
+    const { session, user } = found;
+    if (session.revokedAt !== null || session.userId !== claims.sub || session.expiresAt <= deps.clock())
+      return null;
+    // A session from before the last password change (or from a check of the old password) is dead.
+    if (user.disabled || user.credentialVersion !== session.credentialVersion) return null;
+    return found;
+  };
+}
+
+export type SessionCheck = ReturnType<typeof createSessionCheck>;
