@@ -96,7 +96,12 @@ export function createIdentity(deps: {
     events: deps.events,
     clock,
   });
-  const apiKeys = createApiKeyService({ store: stores.apiKeys, events: deps.events, clock });
+  const apiKeys = createApiKeyService({
+    store: stores.apiKeys,
+    transactor: persistence,
+    events: deps.events,
+    clock,
+  });
   const login = createLoginFlow({
     users: stores.users,
     hasher,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from '../crypto/index.js';
 import { AppError } from '../errors.js';
-import type { ApiKeyRecord, ApiKeyStore } from '../storage/index.js';
+import type { ApiKeyRecord, ApiKeyStore, Transactor } from '../storage/index.js';
 import { requestFieldsOf, type SecurityEventRecorder } from './security-events.js';
 
 export interface PublicApiKey {
@@ -47,6 +47,7 @@ export interface KeyChangeContext {
 
 export function createApiKeyService(deps: {
   store: ApiKeyStore;
+  transactor: Transactor;
   events: Pick<SecurityEventRecorder, 'record'>;
   clock: () => number;
 }) {
@@ -65,9 +66,12 @@ export function createApiKeyService(deps: {
   }
 
   /** Keys neither revoked nor expired: the ones that still work, and the ones the limit counts. */
-  async function liveKeys(userId: string): Promise<ApiKeyRecord[]> {
+  async function liveKeys(
+    userId: string,
+    store: Pick<ApiKeyStore, 'listByUser'> = deps.store,
+  ): Promise<ApiKeyRecord[]> {
     const now = deps.clock();
-    return (await deps.store.listByUser(userId)).filter(
+    return (await store.listByUser(userId)).filter(
       (key) => key.expiresAt === null || key.expiresAt > now,
     );
   }
@@ -84,10 +88,6 @@ export function createApiKeyService(deps: {
       input: { name: string; expiresInSeconds?: number; roles?: string[] },
       by?: KeyChangeContext,
     ) {
-      // Bounded so the list of a user's keys is bounded too (two racing creates may pass the check together).
-      if ((await liveKeys(userId)).length >= MAX_LIVE_API_KEYS) {
-        throw new AppError('API_KEY_LIMIT_REACHED');
-      }
       const key = generateOpaqueToken('srk');
       const now = deps.clock();
       const record: ApiKeyRecord = {
@@ -102,7 +102,15 @@ export function createApiKeyService(deps: {
         revokedAt: null,
         roles: input.roles === undefined ? null : [...new Set(input.roles)],
       };
-      await deps.store.insert(record);
+      // Bounded so the list of a user's keys is bounded too: counted and inserted under the user's row lock, so
+      // racing creates queue rather than each passing the count.
+      await deps.transactor.transaction(async (stores) => {
+        await stores.users.lockUser(userId);
+        if ((await liveKeys(userId, stores.apiKeys)).length >= MAX_LIVE_API_KEYS) {
+          throw new AppError('API_KEY_LIMIT_REACHED');
+        }
+        await stores.apiKeys.insert(record);
+      });
       await recorded('api_key_created', userId, record.id, by);
       return { ...toPublic(record), key };
     },

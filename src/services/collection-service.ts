@@ -79,6 +79,7 @@ export function createCollectionService(deps: {
         createdAt: deps.clock(),
       };
       await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
+        await stores.collections.lockForCreate();
         if ((await stores.collections.list()).length >= MAX_COLLECTIONS) {
           throw new AppError('COLLECTION_LIMIT_REACHED');
         }

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { DatabaseKind } from './database.js';
 import type { Database } from './schema.js';
 
 export interface CollectionRow {
@@ -24,8 +25,18 @@ function toRow(r: Database['collections']): CollectionRow {
   };
 }
 
-export function createCollectionStore(db: Kysely<Database>) {
+/** The advisory lock key that serializes collection creation on PostgreSQL ("srcoll" in ASCII). */
+const CREATE_LOCK = 0x7372636f6c6c;
+
+export function createCollectionStore(db: Kysely<Database>, kind: DatabaseKind) {
   return {
+    /**
+     * Until the transaction ends, no other transaction creates a collection, so a count taken now holds at commit
+     * (READ COMMITTED would let racing creators each count without the other). SQLite serializes writers already.
+     */
+    async lockForCreate(): Promise<void> {
+      if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${CREATE_LOCK})`.execute(db);
+    },
     /** Inserts a collection; false when the name is taken. */
     async insert(c: CollectionRow): Promise<boolean> {
       const result = await db

@@ -27,7 +27,7 @@ export function createStores(db: Kysely<Database>, kind: DatabaseKind) {
     keys: createKeyStore(db),
     policies: createPolicyStore(db),
     keyJobs: createKeyJobStore(db),
-    collections: createCollectionStore(db),
+    collections: createCollectionStore(db, kind),
     records: createRecordStore(db),
     recordQueries: createRecordQueryStore(db),
     subjects: createSubjectStore(db),

@@ -40,6 +40,21 @@ function createUserRoleGuards(db: Kysely<Database>, kind: DatabaseKind) {
         .where('id', '=', id)
         .execute();
     },
+    /**
+     * Locks the row of user `id` until the transaction ends, so that changes counted per user (live API keys)
+     * queue instead of each counting without the other. SQLite: the write lock, as above.
+     */
+    async lockUser(id: string): Promise<void> {
+      if (kind === 'postgres') {
+        await db.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();
+        return;
+      }
+      await db
+        .updateTable('users')
+        .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+        .where('id', '=', id)
+        .execute();
+    },
     async listEnabledRoles(): Promise<Array<{ id: string; roles: string[] }>> {
       const rows = await db.selectFrom('users').select(['id', 'roles']).where('disabled', '=', 0).execute();
       return rows.map((r) => ({ id: r.id, roles: decodeStringArray('users.roles', r.roles) }));

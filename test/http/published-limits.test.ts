@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_COLLECTIONS, MAX_LIVE_API_KEYS } from '../../src/services/index.js';
-import { createTestApp, createTestClock, loggedInUser, type TestApp } from '../helpers/test-app.js';
+import {
+  createTestApp,
+  createTestClock,
+  loggedInUser,
+  TEST_DATABASE_URL,
+  type TestApp,
+} from '../helpers/test-app.js';
 
 const clock = createTestClock();
 let t: TestApp;
@@ -108,3 +114,52 @@ describe('published list limits', () => {
     expect(search.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'body.limit' });
   });
 });
+
+const backends: Array<'sqlite' | 'postgres'> = [
+  'sqlite',
+  ...(TEST_DATABASE_URL === null ? [] : ['postgres' as const]),
+];
+
+for (const database of backends) {
+  describe(`limits under concurrent creates (${database})`, () => {
+    let c: TestApp;
+    let owner: Awaited<ReturnType<typeof loggedInUser>>;
+    beforeAll(async () => {
+      c = await createTestApp({ database });
+      owner = await loggedInUser(c, ['admin']);
+    });
+    afterAll(async () => {
+      await c.close();
+    });
+
+    it('never lets racing requests past the live API key limit', async () => {
+      const post = (name: string) =>
+        c.app.inject({ method: 'POST', url: '/v1/api-keys', headers: owner.headers, payload: { name } });
+      for (let i = 0; i < MAX_LIVE_API_KEYS - 5; i++) expect((await post(`k${i}`)).statusCode).toBe(201);
+      const raced = await Promise.all(Array.from({ length: 30 }, (_, i) => post(`race${i}`)));
+      expect(raced.filter((r) => r.statusCode === 201)).toHaveLength(5);
+      expect(raced.filter((r) => r.statusCode === 409)).toHaveLength(25);
+      const listed = (await c.app.inject({ url: '/v1/api-keys', headers: owner.headers })).json();
+      expect(listed.api_keys).toHaveLength(MAX_LIVE_API_KEYS);
+    });
+
+    it('never lets racing requests past the collection limit', { timeout: 180_000 }, async () => {
+      const fields = [{ name: 'note', type: 'string' }];
+      for (let i = 0; i < MAX_COLLECTIONS - 5; i++) {
+        await c.services.collections.create(owner.id, { name: `c${i}`, fields });
+      }
+      const raced = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          c.app.inject({
+            method: 'POST',
+            url: '/v1/collections',
+            headers: owner.headers,
+            payload: { name: `race${i}`, fields },
+          }),
+        ),
+      );
+      expect(raced.filter((r) => r.statusCode === 201)).toHaveLength(5);
+      expect((await c.services.collections.list()).length).toBe(MAX_COLLECTIONS);
+    });
+  });
+}
