@@ -3,11 +3,12 @@
  * - key-level: credential headers and body fields (authorization, cookie, x-api-key, password, token, secret …) are
  *   censored wherever they appear in a logged object;
  * - value-level: every string in every logged object, and the message itself, is scrubbed of secret-shaped values
- *   (our API keys and refresh tokens, JWTs, card numbers, SSNs, emails, PEM private keys), errors included.
+ *   (our API keys and refresh tokens, JWTs, card numbers, SSNs, emails, PEM private keys), errors included (an
+ *   error logged without a message gives its scrubbed message, not its raw one: `redactLogArguments`).
  * Request bodies are never passed to the logger in the first place.
  */
 
-import { redactString, redactValue } from '@strongroom/redact';
+import { redactLogArguments, redactValue } from '@strongroom/redact';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogLevel } from './config.js';
 
@@ -23,8 +24,7 @@ export function createLogger(options: { level: LogLevel; destination?: Destinati
       messageKey: 'msg',
       hooks: {
         logMethod(args, method) {
-          const scrubbed = args.map((arg) => (typeof arg === 'string' ? redactString(arg) : arg));
-          return method.apply(this, scrubbed as Parameters<typeof method>);
+          return method.apply(this, redactLogArguments(args) as Parameters<typeof method>);
         },
       },
       formatters: {

@@ -7,6 +7,7 @@ export {
   type SecretMatch,
   type Span,
 } from './detectors.js';
+export { redactLogArguments } from './log-arguments.js';
 export { passesLuhn } from './luhn.js';
 export {
   BASE62_ALPHABET,
