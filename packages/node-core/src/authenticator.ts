@@ -1,0 +1,97 @@
+/**
+ * `strongroomAuth` without a framework: from a request's URL and headers to `{ userId, sessionId, roles }` or a
+ * refusal in Strongroom's shape.
+ *
+ * Order: credentials in the URL (400) or a cookie (401) → the bearer token (401 AUTHENTICATION_REQUIRED when
+ * absent) → local verification with the JWKS (401 INVALID_TOKEN; 503 DEPENDENCY_UNAVAILABLE when the keys cannot be
+ * fetched) → the session is live, asked of Strongroom at
+ * most `revocationCheckSeconds` ago (401 INVALID_TOKEN when revoked, 503 DEPENDENCY_UNAVAILABLE when Strongroom
+ * cannot be asked) → `roles` (403 FORBIDDEN). See token-verifier.ts and session-checker.ts for the invariants.
+ * What an application trusts, and for how long: the signature, issuer, audience and expiry of a token for its
+ * whole life (at most the server's access-token TTL); the session being live and the user's roles for
+ * `revocationCheckSeconds` after Strongroom last confirmed them.
+ */
+import { createRemoteJWKSet, customFetch } from 'jose';
+import { resolveAuthOptions, type StrongroomAuthOptions } from './auth-options.js';
+import { type Refusal, refusal } from './errors.js';
+import { createHttpsClient } from './https-client.js';
+import { createIntrospectionClient } from './introspection-client.js';
+import { type RequestLike, readBearerToken } from './request-credentials.js';
+import { createSessionChecker } from './session-checker.js';
+import { createTokenVerifier } from './token-verifier.js';
+
+/** Who made an authenticated request. */
+export interface StrongroomIdentity {
+  readonly userId: string;
+  readonly sessionId: string;
+  /** The user's roles as Strongroom last confirmed them (within `revocationCheckSeconds`). */
+  readonly roles: readonly string[];
+}
+
+export type AuthResult =
+  | { readonly ok: true; readonly identity: StrongroomIdentity }
+  | { readonly ok: false; readonly refusal: Refusal };
+
+export interface StrongroomAuthenticator {
+  authenticate(request: RequestLike): Promise<AuthResult>;
+  /** Closes the kept-alive connections to Strongroom. */
+  close(): void;
+}
+
+/** Creates the authenticator; throws StrongroomOptionsError at once on invalid options. */
+export function createStrongroomAuthenticator(options: StrongroomAuthOptions): StrongroomAuthenticator {
+  const resolved = resolveAuthOptions(options);
+  const https = createHttpsClient({
+    ...(resolved.ca === undefined ? {} : { ca: resolved.ca }),
+    timeoutMs: resolved.timeoutMs,
+  });
+  const keys = createRemoteJWKSet(new URL('/.well-known/jwks.json', resolved.url), {
+    [customFetch]: https.fetch,
+    cooldownDuration: resolved.jwksCooldownMs,
+    timeoutDuration: resolved.timeoutMs,
+  });
+  const verifier = createTokenVerifier({
+    keys,
+    issuer: resolved.issuer,
+    audience: resolved.audience,
+    clock: resolved.clock,
+    maxCachedTokens: resolved.cacheSize,
+  });
+  const introspection = createIntrospectionClient({
+    url: resolved.url,
+    apiKey: resolved.introspectionKey,
+    https,
+  });
+  const sessions = createSessionChecker({
+    introspect: introspection.introspect,
+    windowMs: resolved.revocationWindowMs,
+    clock: resolved.clock,
+    maxEntries: resolved.cacheSize,
+    ...(resolved.onError === undefined ? {} : { onError: resolved.onError }),
+  });
+  const required = new Set(resolved.roles);
+
+  return {
+    async authenticate(request) {
+      const bearer = readBearerToken(request);
+      if ('refusal' in bearer) return { ok: false, refusal: bearer.refusal };
+      const verified = await verifier.verify(bearer.token);
+      if (!verified.ok) {
+        if (verified.code === 'DEPENDENCY_UNAVAILABLE')
+          resolved.onError?.(new Error('the JWKS could not be fetched'));
+        return { ok: false, refusal: refusal(verified.code) };
+      }
+      const { claims } = verified;
+      const session = await sessions.check(bearer.token, claims);
+      if (!session.ok) return { ok: false, refusal: refusal(session.code) };
+      if (required.size > 0 && !session.roles.some((role) => required.has(role))) {
+        return { ok: false, refusal: refusal('FORBIDDEN') };
+      }
+      const identity = Object.freeze({ userId: claims.sub, sessionId: claims.sid, roles: session.roles });
+      return { ok: true, identity };
+    },
+    close() {
+      https.close();
+    },
+  };
+}

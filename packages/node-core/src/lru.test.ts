@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { createLru } from './lru.js';
+
+describe('createLru', () => {
+  it('forgets the least recently used entry beyond its bound', () => {
+    const lru = createLru<string, number>(2);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    expect(lru.get('a')).toBe(1);
+    lru.set('c', 3);
+    expect(lru.get('b')).toBeUndefined();
+    expect(lru.get('a')).toBe(1);
+    expect(lru.get('c')).toBe(3);
+    expect(lru.size).toBe(2);
+  });
+
+  it('stays bounded under many distinct keys', () => {
+    const lru = createLru<number, number>(1000);
+    for (let i = 0; i < 100_000; i++) lru.set(i, i);
+    expect(lru.size).toBe(1000);
+    expect(lru.get(99_999)).toBe(99_999);
+    expect(lru.get(0)).toBeUndefined();
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Revocation: whether the session of a locally verified token is still live, asked of Strongroom through
+ * introspection and remembered per session id for `windowMs`.
+ *
+ * Invariants:
+ * - a session is accepted only if Strongroom said it was active at a moment no older than `windowMs` (measured
+ *   from when the question was sent, not answered); with `windowMs` 0 every request asks, and never shares an
+ *   answer to a question sent before it arrived;
+ * - fail closed: when Strongroom cannot be asked and the session was not confirmed within the window, the request
+ *   is refused (`DEPENDENCY_UNAVAILABLE`, 503: the token may well be valid, so the client should retry rather
+ *   than discard it as a 401 would tell it to);
+ * - an inactive answer, or one naming another user or session, refuses that token for good (remembered by its
+ *   digest) and forgets the session's positive answer;
+ * - concurrent requests with one token share one question (single flight); both caches are bounded (LRU).
+ * Roles are those introspection answers (the user's roles now), not the token's claim.
+ * Threats addressed: a logged-out, revoked or disabled user's token replayed until it expires. Not addressed:
+ * the window itself: a revoked session may be accepted for up to `windowMs` after the revocation.
+ */
+import type { IntrospectionAnswer } from './introspection-client.js';
+import { createLru } from './lru.js';
+import { tokenDigest, type VerifiedToken } from './token-verifier.js';
+
+export type SessionVerdict =
+  | { readonly ok: true; readonly roles: readonly string[] }
+  | { readonly ok: false; readonly code: 'INVALID_TOKEN' | 'DEPENDENCY_UNAVAILABLE' };
+
+interface ConfirmedSession {
+  readonly sub: string;
+  readonly confirmedAt: number;
+  readonly roles: readonly string[];
+}
+
+export function createSessionChecker(deps: {
+  introspect: (token: string) => Promise<IntrospectionAnswer>;
+  windowMs: number;
+  clock: () => number;
+  maxEntries: number;
+  onError?: (error: unknown) => void;
+}) {
+  const sessions = createLru<string, ConfirmedSession>(deps.maxEntries);
+  const refused = createLru<string, true>(deps.maxEntries);
+  const inFlight = new Map<string, Promise<SessionVerdict>>();
+
+  async function ask(token: string, digest: string, claims: VerifiedToken): Promise<SessionVerdict> {
+    const askedAt = deps.clock();
+    let answer: IntrospectionAnswer;
+    try {
+      answer = await deps.introspect(token);
+    } catch (error) {
+      deps.onError?.(error);
+      return { ok: false, code: 'DEPENDENCY_UNAVAILABLE' };
+    }
+    if (!answer.active || answer.sid !== claims.sid || answer.sub !== claims.sub) {
+      refused.set(digest, true);
+      sessions.delete(claims.sid);
+      return { ok: false, code: 'INVALID_TOKEN' };
+    }
+    const previous = sessions.get(claims.sid);
+    if (previous === undefined || previous.confirmedAt <= askedAt) {
+      sessions.set(claims.sid, { sub: claims.sub, confirmedAt: askedAt, roles: answer.roles });
+    }
+    return { ok: true, roles: answer.roles };
+  }
+
+  return {
+    /** Whether the session of a verified token is live; see the invariants above. */
+    async check(token: string, claims: VerifiedToken): Promise<SessionVerdict> {
+      const digest = tokenDigest(token);
+      if (refused.get(digest) !== undefined) return { ok: false, code: 'INVALID_TOKEN' };
+      if (deps.windowMs > 0) {
+        const session = sessions.get(claims.sid);
+        if (
+          session !== undefined &&
+          session.sub === claims.sub &&
+          deps.clock() - session.confirmedAt < deps.windowMs
+        ) {
+          return { ok: true, roles: session.roles };
+        }
+        const pending = inFlight.get(digest);
+        if (pending !== undefined) return pending;
+      }
+      const question = ask(token, digest, claims);
+      if (deps.windowMs === 0) return question;
+      inFlight.set(digest, question);
+      try {
+        return await question;
+      } finally {
+        inFlight.delete(digest);
+      }
+    },
+  };
+}
+
+export type SessionChecker = ReturnType<typeof createSessionChecker>;

@@ -1,0 +1,107 @@
+/**
+ * Local verification of Strongroom access tokens with the keys the server publishes at `/.well-known/jwks.json`.
+ *
+ * Invariants, as the server itself verifies (src/auth/access-token.ts): the algorithm is pinned to EdDSA and the
+ * header `typ` to `at+jwt`; `exp`, `iat`, `sub`, `sid` and `jti` are required; `iss` and `aud` must be the ones
+ * configured; a header that brings its own key (`jwk`, `jku`, `x5c`, `x5u`) or `crit` is refused before any
+ * signature work, so `alg: none`, HS256 signed with the public key, and attacker-supplied keys never verify. Keys
+ * come from the JWKS only (jose `createRemoteJWKSet`: cached, refetched on an unknown `kid` at most once per
+ * cooldown, one fetch at a time). Every invalid token is `invalid`, whatever the reason, so callers cannot tell
+ * why; a JWKS that cannot be fetched is `unavailable` (fail closed, but not blamed on the token).
+ * A verified token is remembered (by its SHA-256, never the token) until it expires, in a bounded cache.
+ * Not addressed: revocation (a logout does not change the token): see session-checker.ts.
+ */
+import { createHash } from 'node:crypto';
+import { decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { createLru } from './lru.js';
+
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+const MAX_TOKEN_LENGTH = 4096;
+const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5c', 'x5u', 'crit'];
+
+export interface VerifiedToken {
+  readonly sub: string;
+  readonly sid: string;
+  /** Seconds since the epoch. */
+  readonly exp: number;
+  readonly iat: number;
+}
+
+export type Verification =
+  | { readonly ok: true; readonly claims: VerifiedToken }
+  | { readonly ok: false; readonly code: 'INVALID_TOKEN' | 'DEPENDENCY_UNAVAILABLE' };
+
+const INVALID: Verification = Object.freeze({ ok: false, code: 'INVALID_TOKEN' });
+const UNAVAILABLE: Verification = Object.freeze({ ok: false, code: 'DEPENDENCY_UNAVAILABLE' });
+
+/** True when verification failed because the keys could not be fetched, not because of the token. */
+function isKeySourceFailure(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
+  return !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC';
+}
+
+/** The key a verified token is remembered under: never the token itself. */
+export function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export function createTokenVerifier(deps: {
+  keys: JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+  clock: () => number;
+  maxCachedTokens: number;
+}) {
+  const verified = createLru<string, VerifiedToken>(deps.maxCachedTokens);
+
+  return {
+    /** The token's claims when it is a valid, unexpired Strongroom access token for this audience. */
+    async verify(token: string): Promise<Verification> {
+      if (token.length > MAX_TOKEN_LENGTH) return INVALID;
+      const digest = tokenDigest(token);
+      const nowSeconds = deps.clock() / 1000;
+      const cached = verified.get(digest);
+      if (cached !== undefined) {
+        if (cached.exp > nowSeconds) return { ok: true, claims: cached };
+        verified.delete(digest);
+        return INVALID;
+      }
+      let header: ReturnType<typeof decodeProtectedHeader>;
+      try {
+        header = decodeProtectedHeader(token);
+      } catch {
+        return INVALID;
+      }
+      if (header.alg !== 'EdDSA' || header.typ !== ACCESS_TOKEN_TYP || typeof header.kid !== 'string') {
+        return INVALID;
+      }
+      if (FORBIDDEN_HEADERS.some((name) => name in header)) return INVALID;
+      try {
+        const { payload } = await jwtVerify(token, deps.keys, {
+          algorithms: ['EdDSA'],
+          typ: ACCESS_TOKEN_TYP,
+          issuer: deps.issuer,
+          audience: deps.audience,
+          requiredClaims: ['exp', 'iat', 'sub', 'sid', 'jti'],
+          currentDate: new Date(deps.clock()),
+        });
+        const { sub, sid, exp, iat } = payload;
+        if (
+          typeof sub !== 'string' ||
+          typeof sid !== 'string' ||
+          typeof exp !== 'number' ||
+          typeof iat !== 'number'
+        ) {
+          return INVALID;
+        }
+        const claims: VerifiedToken = Object.freeze({ sub, sid, exp, iat });
+        verified.set(digest, claims);
+        return { ok: true, claims };
+      } catch (error) {
+        return isKeySourceFailure(error) ? UNAVAILABLE : INVALID;
+      }
+    },
+  };
+}
+
+export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
