@@ -1,0 +1,33 @@
+/**
+ * `strongroomSafety(options?)`: Express middleware applying Strongroom's transport and URL practices (see
+ * @strongroom/node-core's safety.ts): 426 for plain HTTP (proxy-aware through its own `trustProxy`, independent of
+ * Express's `trust proxy` setting), 400 for secrets in URLs, HSTS, nosniff, no referrer, `Cache-Control: no-store`
+ * on answers to requests with credentials, no `X-Powered-By`. Mount it first.
+ */
+import type { TLSSocket } from 'node:tls';
+import { carriesCredential, createSafety, type SafetyOptions } from '@strongroom/node-core';
+import type { NextFunction, Request, Response } from 'express';
+import { sendRefusal } from './send-refusal.js';
+
+/** Creates the middleware; throws StrongroomOptionsError at once on an invalid `trustProxy`. */
+export function strongroomSafety(options: SafetyOptions = {}) {
+  const safety = createSafety(options);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const socket = req.socket as Partial<TLSSocket>;
+    res.removeHeader('x-powered-by');
+    for (const [name, value] of Object.entries(safety.headersFor(carriesCredential(req.headers)))) {
+      res.setHeader(name, value);
+    }
+    const refused = safety.check({
+      url: req.originalUrl,
+      headers: req.headers,
+      encrypted: socket.encrypted === true,
+      remoteAddress: socket.remoteAddress,
+    });
+    if (refused !== null) {
+      sendRefusal(res, refused);
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,8 @@
+import { createLoggerOptions, type StrongroomLoggerOptions } from '@strongroom/node-core';
+
+/** Options for Fastify's `logger` (`Fastify({ logger: strongroomLogger() })`): see node-core's logger-options.ts. */
+export function strongroomLogger(
+  options: { level?: string; redactPaths?: readonly string[] } = {},
+): StrongroomLoggerOptions {
+  return createLoggerOptions(options);
+}
