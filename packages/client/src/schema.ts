@@ -174,6 +174,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Whether an access token is active now, whose it is and the user's current roles (RFC 7662)
+         * @description For applications that verify access tokens themselves: a signature, `iss`, `aud` and `exp` check cannot see a logout, a revoked session, a disabled user or a role change; this answer does. 200 whether the token is active or not. The token travels in the JSON body only and is neither logged nor audited. Cache the answer per `sid` for a few seconds at most: that is how long a revocation may go unseen.
+         *
+         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
+         *
+         *     Policy: `introspect` on `system/introspection`.
+         *
+         *     Every answer, refusals included, is audited as `auth.introspect`.
+         *
+         *     Counted in the `introspect` quota of the caller (user or API key).
+         */
+        post: operations["introspectToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -1064,6 +1092,42 @@ export interface components {
             /** @description Opaque, single-use */
             refresh_token: string;
         };
+        /** @description An inactive token (unknown, expired, revoked, logged out, of a disabled user or a changed password, badly signed, of another issuer) is exactly `{"active": false}`; the other members are present only when `active` is true */
+        Introspection: {
+            /** @description The token is one this server would accept now */
+            active: boolean;
+            /**
+             * Format: uuid
+             * @description The user id
+             */
+            sub?: string;
+            /**
+             * Format: uuid
+             * @description The session id: cache the answer per session
+             */
+            sid?: string;
+            /** @description The user's roles now (the token's `roles` claim holds those at issue) */
+            roles?: string[];
+            /**
+             * Format: int64
+             * @description Issued at, seconds since the epoch
+             */
+            iat?: number;
+            /**
+             * Format: int64
+             * @description Expires at, seconds since the epoch
+             */
+            exp?: number;
+            /** @description The issuer the token names */
+            iss?: string;
+            /** @description The audience the token names */
+            aud?: string;
+            /**
+             * @description How the token is presented
+             * @enum {string}
+             */
+            token_type?: "Bearer";
+        };
         ApiKey: {
             /** Format: uuid */
             id: string;
@@ -1116,7 +1180,7 @@ export interface components {
                         rules: {
                             /** @enum {string} */
                             effect: "allow" | "deny";
-                            actions: ("read" | "write" | "delete" | "search" | "tokenize" | "detokenize" | "erase" | "manage_keys" | "manage_users" | "manage_policies" | "manage_collections" | "read_audit")[];
+                            actions: ("read" | "write" | "delete" | "search" | "tokenize" | "detokenize" | "erase" | "manage_keys" | "manage_users" | "manage_policies" | "manage_collections" | "read_audit" | "introspect")[];
                             resources: string[];
                             /** @enum {string} */
                             redaction?: "redacted" | "masked" | "plain";
@@ -1213,6 +1277,18 @@ export interface components {
                                  */
                                 per_minute: number;
                             };
+                            introspect?: {
+                                /**
+                                 * Format: int32
+                                 * @description Most units the bucket holds (the burst)
+                                 */
+                                capacity: number;
+                                /**
+                                 * Format: int32
+                                 * @description Units regained a minute
+                                 */
+                                per_minute: number;
+                            };
                         };
                     };
                 };
@@ -1273,7 +1349,7 @@ export interface components {
             time: string;
             actor: string | null;
             /** @enum {string} */
-            action: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "policy.update" | "collection.create" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
+            action: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "policy.update" | "collection.create" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
             resource: {
                 collection?: string;
                 record_id?: string;
@@ -2048,6 +2124,175 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body must be application/json */
+            415: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The access token asked about (any other text is simply inactive) */
+                    token: string;
+                    /**
+                     * @description Ignored: only access tokens are introspected; any other token is inactive
+                     * @enum {string}
+                     */
+                    token_type_hint?: "access_token" | "refresh_token";
+                };
+            };
+        };
+        responses: {
+            /** @description Whether an access token is active now, whose it is and the user's current roles (RFC 7662) */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Introspection"];
+                };
             };
             /** @description The request is not valid (the `field` names what to fix, never its value) */
             400: {
@@ -6754,7 +6999,7 @@ export interface operations {
         parameters: {
             query?: {
                 actor?: string;
-                action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "policy.update" | "collection.create" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
+                action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "policy.update" | "collection.create" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
                 collection?: string;
                 record_id?: string;
                 outcome?: "allowed" | "denied" | "rate_limited" | "failed";
