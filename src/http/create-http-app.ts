@@ -20,7 +20,7 @@ import queryIntegers from './plugins/query-integers.js';
 import quota from './plugins/quota.js';
 import requestLog from './plugins/request-log.js';
 import sealGate from './plugins/seal-gate.js';
-import securityHeaders from './plugins/security-headers.js';
+import securityHeaders, { corsOriginOf } from './plugins/security-headers.js';
 import textGuard from './plugins/text-guard.js';
 import transportGuard from './plugins/transport-guard.js';
 import urlGuard, { MAX_PATH_PARAM_LENGTH } from './plugins/url-guard.js';
@@ -59,8 +59,12 @@ function createFastify(core: Core, options: HttpAppOptions): FastifyInstance {
     frameworkErrors: createFrameworkErrorHandler({
       revoker: core.services.revoker,
       isBehindProxy: config.trustProxy !== false,
+      corsOrigin: corsOriginOf(config.publicUrl),
     }),
-    clientErrorHandler: createClientErrorHandler({ logger: core.logger }),
+    clientErrorHandler: createClientErrorHandler({
+      logger: core.logger,
+      corsOrigin: corsOriginOf(config.publicUrl),
+    }),
     ajv: {
       customOptions: {
         removeAdditional: false,

@@ -85,6 +85,8 @@ function expectSecurityHeaders(headers: Record<string, string | string[] | numbe
   expect(headers['x-content-type-options']).toBe('nosniff');
   expect(headers['x-frame-options']).toBe('DENY');
   expect(headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+  // Every answer names the one origin allowed to read it, those written straight to the socket included.
+  expect(headers['access-control-allow-origin']).toMatch(/^https:\/\/[^/]+$/);
 }
 
 describe('router errors', () => {
@@ -265,7 +267,10 @@ describe('parser errors', () => {
 
   it('write nothing to a socket that is no longer writable, and close it', () => {
     const socket = { writable: false, destroyed: false, write: vi.fn(), end: vi.fn(), destroy: vi.fn() };
-    const handle = createClientErrorHandler({ logger: { debug: vi.fn() } as never });
+    const handle = createClientErrorHandler({
+      logger: { debug: vi.fn() } as never,
+      corsOrigin: 'https://localhost:8443',
+    });
     handle(Object.assign(new Error('x'), { code: 'HPE_INVALID_METHOD' }) as ConnectionError, socket as never);
     expect(socket.write).not.toHaveBeenCalled();
     expect(socket.end).not.toHaveBeenCalled();
@@ -274,7 +279,10 @@ describe('parser errors', () => {
 
   it('leave a reset connection alone', () => {
     const socket = { writable: true, destroyed: false, end: vi.fn(), destroy: vi.fn() };
-    const handle = createClientErrorHandler({ logger: { debug: vi.fn() } as never });
+    const handle = createClientErrorHandler({
+      logger: { debug: vi.fn() } as never,
+      corsOrigin: 'https://localhost:8443',
+    });
     handle(Object.assign(new Error('x'), { code: 'ECONNRESET' }) as ConnectionError, socket as never);
     expect(socket.end).not.toHaveBeenCalled();
     expect(socket.destroy).not.toHaveBeenCalled();

@@ -13,7 +13,7 @@ import type { Socket } from 'node:net';
 import type { ConnectionError } from 'fastify';
 import { ERRORS, type ErrorCode } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { SECURITY_HEADERS } from './security-headers.js';
+import { CORS_ORIGIN_HEADER, SECURITY_HEADERS } from './security-headers.js';
 
 const FLUSH_GRACE_MS = 5_000;
 
@@ -31,7 +31,7 @@ function codeFor(error: { code?: string }): ErrorCode {
 }
 
 /** The whole HTTP/1.1 response for `code`: status line, headers and JSON body. */
-export function formatClientErrorResponse(code: ErrorCode, requestId: string): string {
+export function formatClientErrorResponse(code: ErrorCode, requestId: string, corsOrigin: string): string {
   const { status, message } = ERRORS[code];
   const body = JSON.stringify({ error: { code, message, request_id: requestId } });
   const headers = {
@@ -39,6 +39,7 @@ export function formatClientErrorResponse(code: ErrorCode, requestId: string): s
     'content-length': String(Buffer.byteLength(body)),
     connection: 'close',
     ...SECURITY_HEADERS,
+    [CORS_ORIGIN_HEADER]: corsOrigin,
     'x-request-id': requestId,
   };
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
@@ -46,7 +47,10 @@ export function formatClientErrorResponse(code: ErrorCode, requestId: string): s
 }
 
 /** Builds Fastify's `clientErrorHandler` option. */
-export function createClientErrorHandler(deps: { logger: Pick<Logger, 'debug'> }): ClientErrorHandler {
+export function createClientErrorHandler(deps: {
+  logger: Pick<Logger, 'debug'>;
+  corsOrigin: string;
+}): ClientErrorHandler {
   return (error, socket) => {
     // A reset connection has nobody left to answer.
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -63,7 +67,7 @@ export function createClientErrorHandler(deps: { logger: Pick<Logger, 'debug'> }
     // (a timed-out request never got its 408). A peer that does not read is cut off after FLUSH_GRACE_MS.
     const cutOff = setTimeout(() => socket.destroy(), FLUSH_GRACE_MS);
     cutOff.unref();
-    socket.end(formatClientErrorResponse(code, requestId), () => {
+    socket.end(formatClientErrorResponse(code, requestId, deps.corsOrigin), () => {
       clearTimeout(cutOff);
       socket.destroy();
     });

@@ -37,6 +37,7 @@ export type FrameworkErrorHandler = (
 export function createFrameworkErrorHandler(deps: {
   revoker: Pick<ExposedCredentialRevoker, 'revoke'>;
   isBehindProxy: boolean;
+  corsOrigin: string;
 }): FrameworkErrorHandler {
   async function decide(
     error: FastifyError,
@@ -68,7 +69,7 @@ export function createFrameworkErrorHandler(deps: {
         } else {
           request.log.info({ code: refusal.code, field: refusal.field }, 'request refused');
         }
-        applySecurityHeaders(reply, request.id);
+        applySecurityHeaders(reply, request.id, deps.corsOrigin);
         sendError(request, reply, refusal);
       });
   };

@@ -30,22 +30,30 @@ const DEFAULTS: Readonly<Record<string, string>> = {
 /** Every security header with its default value, for answers written straight to a socket. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...FIXED, ...DEFAULTS });
 
-/** Sets the security headers and the request id on `reply`, keeping a route's own Cache-Control and CSP. */
-export function applySecurityHeaders(reply: FastifyReply, requestId: string): void {
+export const CORS_ORIGIN_HEADER = 'access-control-allow-origin';
+
+/** The one origin allowed to read answers: the configured public URL's. */
+export function corsOriginOf(publicUrl: string): string {
+  return new URL(publicUrl).origin;
+}
+
+/**
+ * Sets the security headers, the CORS origin and the request id on `reply`, keeping a route's own Cache-Control and
+ * CSP.
+ */
+export function applySecurityHeaders(reply: FastifyReply, requestId: string, corsOrigin: string): void {
   for (const [name, value] of Object.entries(FIXED)) reply.header(name, value);
   for (const [name, value] of Object.entries(DEFAULTS)) {
     if (!reply.hasHeader(name)) reply.header(name, value);
   }
+  reply.header(CORS_ORIGIN_HEADER, corsOrigin);
   reply.header('x-request-id', requestId);
 }
 
-export const CORS_ORIGIN_HEADER = 'access-control-allow-origin';
-
 async function securityHeaders(app: FastifyInstance, options: { publicUrl: string }): Promise<void> {
-  const origin = new URL(options.publicUrl).origin;
+  const origin = corsOriginOf(options.publicUrl);
   app.addHook('onSend', async (request, reply, payload) => {
-    applySecurityHeaders(reply, request.id);
-    reply.header(CORS_ORIGIN_HEADER, origin);
+    applySecurityHeaders(reply, request.id, origin);
     return payload;
   });
 }

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import urlGuard from './url-guard.js';
+import urlGuard, { checkUrl } from './url-guard.js';
 
 async function appWithParams(url: string, params?: Record<string, unknown>) {
   const app = Fastify();
@@ -33,5 +33,18 @@ describe('url-guard: every path parameter is bounded by its route', () => {
     expect((await bounded.inject({ url: '/things/abc' })).statusCode).toBe(200);
     const plain = await appWithParams('/things');
     expect((await plain.inject({ url: '/things' })).statusCode).toBe(200);
+  });
+});
+
+describe('url-guard: a fragment in the request target', () => {
+  it('is refused, since the router would read what follows # as the query', () => {
+    for (const target of [
+      '/v1/users#password=x',
+      '/v1/collections/people/records#filter[password]=pw',
+      '/#',
+    ]) {
+      expect(checkUrl(target)?.code, target).toBe('MALFORMED_URL');
+    }
+    expect(checkUrl('/v1/users?limit=5')).toBeNull();
   });
 });

@@ -23,6 +23,8 @@ export const MAX_PATH_PARAM_LENGTH = MAX_URL_LENGTH;
 
 /** The error to refuse `rawUrl` with, or null when it may be served. */
 export function checkUrl(rawUrl: string): AppError | null {
+  // No client sends a fragment; the router would read what follows `#` as the query, unseen by the checks below.
+  if (rawUrl.includes('#')) return new AppError('MALFORMED_URL');
   const verdict = inspectUrl(rawUrl);
   if (verdict.ok) return null;
   if (verdict.reason === 'too_long') return new AppError('URL_TOO_LONG');
