@@ -112,7 +112,8 @@ describe('deprecated routes', () => {
     );
     expect(schema.description).toContain('2027-06-03');
     const successor = schemas['POST /v1/things/remove']?.response as Record<string, { headers?: object }>;
-    for (const response of Object.values(successor)) expect(response.headers).not.toHaveProperty('Deprecation');
+    for (const response of Object.values(successor))
+      expect(response.headers).not.toHaveProperty('Deprecation');
     await app.close();
   });
 
