@@ -102,6 +102,9 @@ describe('isSensitiveParamName', () => {
     'newPassword',
     'user[password]',
     'filter[token]',
+    'filter.token',
+    'filter.secret',
+    'user.password',
     'x_api_key',
     'jwt_token',
   ])('refuses %s', (name) => {
@@ -161,6 +164,8 @@ describe('credential parameter names', () => {
   it.each(refused.flatMap(spellings))('refuses %s', (name) => {
     expect(isSensitiveParamName(name)).toBe(true);
     expect(isSensitiveParamName(`filter[${name}]`)).toBe(true);
+    // The dotted form names the same nested field to servers that fold it (Strongroom's parser does).
+    expect(isSensitiveParamName(`filter.${name}`)).toBe(true);
   });
 
   it.each([

@@ -109,14 +109,18 @@ export function isSensitiveKeyName(name: string): boolean {
   return verdict;
 }
 
-/** True when a query parameter named `name` (or any `[bracketed]` part of it) must never be sent in a URL. */
+/**
+ * True when a query parameter named `name`, or any part of it, must never be sent in a URL. Parts are split at
+ * brackets and dots alike (`filter[token]`, `filter.token`, `user.password`): servers fold both forms into nested
+ * objects (Strongroom's own query parser does), so both must be judged the same way.
+ */
 export function isSensitiveParamName(name: string): boolean {
   if (name.length === 0) return false;
   const useWords = name.length <= MAX_WORD_RULE_LENGTH;
   if (matches(name, PARAM_RULES, useWords)) return true;
-  if (!name.includes('[') && !name.includes(']')) return false;
+  if (!/[[\].]/.test(name)) return false;
   return name
-    .split(/[[\]]/)
+    .split(/[[\].]/)
     .filter((part) => part.length > 0 && part !== name)
     .some((part) => matches(part, PARAM_RULES, useWords));
 }

@@ -15,6 +15,7 @@ describe('inspectUrl', () => {
     ['/v1/me?a=1&api-key=', 'query:api-key'],
     ['/v1/me?pass%77ord=x', 'query:password'],
     ['/v1/me?user[password]=x', 'query:user[password]'],
+    ['/v1/collections/people/records?filter.token=hunter2secret', 'query:filter.token'],
     ['/v1/me?new_password=x', 'query:new_password'],
   ])('refuses the credential parameter in %s', (url, location) => {
     expect(inspectUrl(url)).toEqual({ ok: false, reason: 'sensitive_parameter', location });
