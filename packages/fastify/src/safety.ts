@@ -1,8 +1,9 @@
 /**
  * `strongroomSafety(options?)`: a Fastify plugin applying Strongroom's transport and URL practices to every route
  * of the application (see @strongroom/node-core's safety.ts): 426 for plain HTTP (proxy-aware), 400 for secrets in
- * URLs, HSTS, nosniff, no referrer, `Cache-Control: no-store` on answers to requests with credentials, no
- * `X-Powered-By`. Register it first, at the root.
+ * URLs, HSTS, nosniff, no referrer, `Cache-Control: no-store` on answers to requests with credentials (set before
+ * the route runs; `strongroomAuth` sets it again on authenticated requests). Fastify never sends `X-Powered-By`.
+ * Register it first, at the root.
  */
 import type { TLSSocket } from 'node:tls';
 import { carriesCredential, createSafety, type SafetyOptions } from '@strongroom/node-core';
@@ -15,23 +16,22 @@ export function strongroomSafety(options: SafetyOptions = {}): FastifyPluginAsyn
   const safety = createSafety(options);
   return fp(
     async (app) => {
-      app.addHook('onRequest', async (request, reply) => {
+      // One synchronous hook, headers set before the route runs: an async hook or an onSend hook costs a
+      // measurable share of a small route's throughput. Refusals and route answers get the headers alike.
+      app.addHook('onRequest', (request, reply, done) => {
         const socket = request.raw.socket as Partial<TLSSocket>;
+        reply.headers(safety.headersFor(carriesCredential(request.headers)));
         const refused = safety.check({
           url: request.raw.url ?? '/',
           headers: request.headers,
           encrypted: socket.encrypted === true,
           remoteAddress: socket.remoteAddress,
         });
-        if (refused !== null) return sendRefusal(request, reply, refused);
-        return undefined;
-      });
-      app.addHook('onSend', async (request, reply, payload) => {
-        const isAuthenticated =
-          carriesCredential(request.headers) || (request as { strongroom?: unknown }).strongroom != null;
-        reply.headers(safety.headersFor(isAuthenticated));
-        reply.removeHeader('x-powered-by');
-        return payload;
+        if (refused === null) {
+          done();
+          return;
+        }
+        sendRefusal(request, reply, refused);
       });
     },
     { fastify: '5.x' },
