@@ -71,9 +71,7 @@ export function createApiKeyService(deps: {
     store: Pick<ApiKeyStore, 'listByUser'> = deps.store,
   ): Promise<ApiKeyRecord[]> {
     const now = deps.clock();
-    return (await store.listByUser(userId)).filter(
-      (key) => key.expiresAt === null || key.expiresAt > now,
-    );
+    return (await store.listByUser(userId)).filter((key) => key.expiresAt === null || key.expiresAt > now);
   }
 
   return {
