@@ -7,6 +7,7 @@ export default defineConfig({
       'test/**/*.test.ts',
       'packages/*/src/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
