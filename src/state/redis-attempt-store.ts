@@ -6,9 +6,10 @@
  * and any failure is `503 DEPENDENCY_UNAVAILABLE` (a login is never let through unthrottled, never a 500). Connection
  * errors go to `onError` (the structured logger), never to ioredis's unhandled-error output.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 import type { AttemptStore } from './attempt-store.js';
+import { isDown, openRedis, type RedisOptions } from './redis-client.js';
 
 const RESERVE = `
 local v = redis.call('HMGET', KEYS[1], 'f', 'b')
@@ -41,24 +42,11 @@ type ScriptedRedis = Redis & {
   throttleRelease(key: string): Promise<number>;
 };
 
-export function createRedisAttemptStore(options: {
-  url: string;
-  prefix: string;
-  commandTimeoutMs: number;
-  onError?: (error: Error) => void;
-}): AttemptStore {
-  const redis = new Redis(options.url, {
-    commandTimeout: options.commandTimeoutMs,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: true,
-    retryStrategy: (times) => Math.min(times * 100, 2000),
-  }) as ScriptedRedis;
-  redis.on('error', (error: Error) => options.onError?.(error));
+export function createRedisAttemptStore(options: RedisOptions & { prefix: string }): AttemptStore {
+  const redis = openRedis(options) as ScriptedRedis;
   /** Runs one command; a store known to be down (or any failure) is DEPENDENCY_UNAVAILABLE. */
   async function guarded<T>(command: () => Promise<T>): Promise<T> {
-    if (redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end') {
-      throw new AppError('DEPENDENCY_UNAVAILABLE');
-    }
+    if (isDown(redis)) throw new AppError('DEPENDENCY_UNAVAILABLE');
     try {
       return await command();
     } catch (cause) {

@@ -11,7 +11,8 @@
  * Times come from the caller's clock: nodes are expected to keep their clocks in sync (NTP); a node behind the
  * others refills nothing until its clock catches up.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { isDown, openRedis, type RedisOptions } from './redis-client.js';
 import { describeBucket, type QuotaStore, UNITS_PER_TOKEN } from './token-bucket.js';
 
 // ARGV: now (ms), capacity (units), refill (units per ms), cost (units). Returns {admitted 0|1, units left}.
@@ -42,26 +43,15 @@ type ScriptedRedis = Redis & {
   quotaTake(key: string, ...args: number[]): Promise<[number, string]>;
 };
 
-export function createRedisQuotaStore(options: {
-  url: string;
-  prefix: string;
-  commandTimeoutMs: number;
-  onError?: (error: Error) => void;
-}): QuotaStore {
-  const redis = new Redis(options.url, {
-    commandTimeout: options.commandTimeoutMs,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: true,
-    retryStrategy: (times) => Math.min(times * 100, 2000),
-  }) as ScriptedRedis;
-  redis.on('error', (error: Error) => options.onError?.(error));
+export function createRedisQuotaStore(options: RedisOptions & { prefix: string }): QuotaStore {
+  const redis = openRedis(options) as ScriptedRedis;
   redis.defineCommand('quotaTake', { numberOfKeys: 1, lua: TAKE });
 
   return {
     async take(key, quota, cost, now) {
       // Known to be down (the last connection failed, or was closed): refuse at once rather than queue for the
       // whole timeout, so an outage does not hold every request open. Still connecting at start: queue.
-      if (redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end') {
+      if (isDown(redis)) {
         throw new Error(`Redis is ${redis.status}`);
       }
       const [admitted, units] = await redis.quotaTake(
