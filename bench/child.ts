@@ -8,6 +8,7 @@ import { measureArgon2Rate } from './argon2-rate.js';
 import { startBareServer } from './bare-server.js';
 import { measureFieldCrypto } from './field-crypto-rate.js';
 import type { ChildMessage, ChildReply, ChildRequest, ChildResults, EventLoopDelay } from './ipc.js';
+import { startMiddlewareApp } from './middleware-apps.js';
 import { type BenchServer, startStrongroom } from './strongroom-server.js';
 
 const servers: BenchServer[] = [];
@@ -69,6 +70,12 @@ async function handle(request: ChildRequest): Promise<ChildResults[ChildRequest[
     }
     case 'start-bare': {
       const server = await startBareServer(request.tls);
+      servers.push(server);
+      return { port: server.port };
+    }
+    case 'start-middleware-app': {
+      const { kind: _kind, ...options } = request;
+      const server = await startMiddlewareApp(options);
       servers.push(server);
       return { port: server.port };
     }

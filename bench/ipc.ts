@@ -4,6 +4,7 @@
  */
 import type { Argon2Window } from './argon2-rate.js';
 import type { FieldCryptoOp, FieldCryptoSide, FieldCryptoWindow } from './field-crypto-rate.js';
+import type { MiddlewareAppOptions } from './middleware-apps.js';
 
 export interface TlsPaths {
   certPath: string;
@@ -39,6 +40,7 @@ export type ChildRequest =
       baseline?: boolean;
     }
   | { kind: 'start-bare'; tls: TlsPaths }
+  | ({ kind: 'start-middleware-app' } & MiddlewareAppOptions)
   | { kind: 'cpu-usage' }
   | { kind: 'event-loop-start' }
   | { kind: 'event-loop-stop' }
@@ -56,6 +58,7 @@ export interface ChildResults {
     threadpoolSize: number;
   };
   'start-bare': { port: number };
+  'start-middleware-app': { port: number };
   /** CPU time used so far by the child process, all threads. */
   'cpu-usage': { cpuMs: number };
   'event-loop-start': null;

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: Strongroom's five performance checks, each reported as a ratio to a baseline measured in the
  * same run on the same machine. Results are informational: the exit code is 0 unless a benchmark crashes.
- * `npm run bench -- field-crypto` (or any of login, me, records, policy-audit, flood, field-crypto, audit-verify,
- * rotation) runs only the named ones.
+ * `npm run bench -- field-crypto` (or any of login, me, middleware, records, policy-audit, flood, field-crypto,
+ * audit-verify, rotation) runs only the named ones.
  *
  * Process layout (2-core machines included): every server runs in a child process and the load generators run
  * here. In one process, autocannon's own TLS and HTTP work would sit on the server's event loop and be counted
@@ -22,6 +22,7 @@ import { benchKeyRotation } from './key-rotation.js';
 import { benchLoginFlood } from './login-flood.js';
 import { benchLoginThroughput } from './login-throughput.js';
 import { benchMeVsBare } from './me-vs-bare.js';
+import { benchMiddleware } from './middleware.js';
 import { benchPolicyAudit } from './policy-audit.js';
 import { benchRecords } from './records.js';
 import { type BenchResult, formatTable, writeResults } from './report.js';
@@ -37,6 +38,7 @@ const FIELD_CRYPTO_ROUNDS = 5;
 const BENCHMARKS = [
   'login',
   'me',
+  'middleware',
   'records',
   'policy-audit',
   'flood',
@@ -134,6 +136,25 @@ async function main(): Promise<void> {
           }),
         );
         await bareChild.close();
+      }
+
+      if (selected.includes('middleware')) {
+        step(
+          'middleware',
+          'Fastify and Express route behind strongroomAuth + strongroomSafety vs none and vs JWT',
+        );
+        results.push(
+          ...(await benchMiddleware({
+            spawn,
+            tls,
+            ca,
+            strongroomUrl,
+            accessToken: strongroom.accessToken,
+            adminAccessToken: strongroom.adminAccessToken,
+            rounds: ROUNDS,
+            secondsPerRound: SECONDS_PER_ROUND,
+          })),
+        );
       }
 
       if (selected.includes('records')) {
