@@ -116,9 +116,12 @@ function withCorsOrigin(response: Record<string, unknown>): Record<string, unkno
 }
 
 async function routeDocs(app: FastifyInstance): Promise<void> {
+  // The HEAD route Fastify adds for each GET shares its schema object: complete each schema once.
+  const documented = new WeakSet<object>();
   app.addHook('onRoute', (route: RouteOptions) => {
     const schema = route.schema as Record<string, unknown> | undefined;
-    if (schema === undefined || schema.hide === true) return;
+    if (schema === undefined || schema.hide === true || documented.has(schema)) return;
+    documented.add(schema);
     const access = route.config?.access;
     if (access === undefined) return; // refused by the authenticate plugin, which names the problem
     const invalid = (field: string, problem: string) =>

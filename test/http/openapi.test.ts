@@ -102,6 +102,9 @@ describe('OpenAPI document', () => {
         }
         expect(op.operationId, `${method} ${p} operationId`).toMatch(/^[a-z][A-Za-z0-9]+$/);
         expect(op.description?.length ?? 0, `${method} ${p} description`).toBeGreaterThan(10);
+        // Each paragraph once (a GET's HEAD route shares its schema; it must not be completed twice).
+        const paragraphs = (op.description ?? '').split('\n\n');
+        expect(new Set(paragraphs).size, `${method} ${p} description repeats itself`).toBe(paragraphs.length);
       }
     }
   });

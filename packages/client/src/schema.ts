@@ -216,10 +216,6 @@ export interface paths {
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
          *     Counted in the `reads` quota of the caller (user or API key).
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Counted in the `reads` quota of the caller (user or API key).
          */
         get: operations["getMe"];
         put?: never;
@@ -270,12 +266,6 @@ export interface paths {
          *     Policy: `manage_users` on `system/users`.
          *
          *     Counted in the `admin` quota of the caller (user or API key).
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Policy: `manage_users` on `system/users`.
-         *
-         *     Counted in the `admin` quota of the caller (user or API key).
          */
         get: operations["listUsers"];
         put?: never;
@@ -306,12 +296,6 @@ export interface paths {
         /**
          * One user
          * @description One user by id, without any credential material.
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Policy: `manage_users` on `system/users`.
-         *
-         *     Counted in the `admin` quota of the caller (user or API key).
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -358,10 +342,6 @@ export interface paths {
         /**
          * The caller's live API keys (never the secret)
          * @description Live keys of the caller: names, roles, creation, expiry and last use; never the key itself.
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Counted in the `reads` quota of the caller (user or API key).
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -424,12 +404,6 @@ export interface paths {
          *     Policy: `manage_policies` on `system/policies`.
          *
          *     Counted in the `admin` quota of the caller (user or API key).
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Policy: `manage_policies` on `system/policies`.
-         *
-         *     Counted in the `admin` quota of the caller (user or API key).
          */
         get: operations["getCurrentPolicy"];
         put?: never;
@@ -450,12 +424,6 @@ export interface paths {
         /**
          * Policy version history, newest first (without documents)
          * @description Versions with who stored them and when, newest first.
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Policy: `manage_policies` on `system/policies`.
-         *
-         *     Counted in the `admin` quota of the caller (user or API key).
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -496,10 +464,6 @@ export interface paths {
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
          *     Counted in the `reads` quota of the caller (user or API key).
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Counted in the `reads` quota of the caller (user or API key).
          */
         get: operations["listCollections"];
         put?: never;
@@ -536,10 +500,6 @@ export interface paths {
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
          *     Counted in the `reads` quota of the caller (user or API key).
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Counted in the `reads` quota of the caller (user or API key).
          */
         get: operations["getCollection"];
         put?: never;
@@ -560,12 +520,6 @@ export interface paths {
         /**
          * List records (cursor pagination); `filter.<field>=value` filters on non-sensitive fields
          * @description Records the caller may see, masked unless revealed and allowed; sensitive values never go in the URL (search them in the body).
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Every answer, refusals included, is audited as `record.list`.
-         *
-         *     Counted in the `reads` quota of the caller; when `reveal` names a field, in the `reveal` quota instead, one unit per record the page may hold (`limit`, default 50).
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -628,12 +582,6 @@ export interface paths {
         /**
          * Read a record; sensitive fields are masked unless revealed (and allowed)
          * @description A record the caller may not see answers 404 like one that does not exist.
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Every answer, refusals included, is audited as `record.read`.
-         *
-         *     Counted in the `reads` quota of the caller; when `reveal` names a field, in the `reveal` quota instead, one unit.
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -854,14 +802,6 @@ export interface paths {
          *     Every answer, refusals included, is audited as `audit.query`.
          *
          *     Counted in the `admin` quota of the caller (user or API key).
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Policy: `read_audit` on `audit`.
-         *
-         *     Every answer, refusals included, is audited as `audit.query`.
-         *
-         *     Counted in the `admin` quota of the caller (user or API key).
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -910,14 +850,6 @@ export interface paths {
         /**
          * Signed checkpoints and their public keys, to keep off the host for `strongroom audit verify`
          * @description Signed chain heads and the public keys that verify them, oldest first, a page at a time: pass `next_cursor` back as `after` until it is null.
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Policy: `read_audit` on `audit`.
-         *
-         *     Every answer, refusals included, is audited as `audit.checkpoints`.
-         *
-         *     Counted in the `admin` quota of the caller (user or API key).
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -982,14 +914,6 @@ export interface paths {
          *     Every answer, refusals included, is audited as `key.read`.
          *
          *     Counted in the `admin` quota of the caller (user or API key).
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Policy: `manage_keys` on `system/keys`.
-         *
-         *     Every answer, refusals included, is audited as `key.read`.
-         *
-         *     Counted in the `admin` quota of the caller (user or API key).
          */
         get: operations["listKeyJobs"];
         put?: never;
@@ -1010,14 +934,6 @@ export interface paths {
         /**
          * Progress of one key rotation job (policy: `manage_keys`)
          * @description One rotation job's progress and outcome.
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Policy: `manage_keys` on `system/keys`.
-         *
-         *     Every answer, refusals included, is audited as `key.read`.
-         *
-         *     Counted in the `admin` quota of the caller (user or API key).
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
