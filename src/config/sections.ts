@@ -100,7 +100,14 @@ export function readDatabase(read: SettingReader, dataDir: string) {
       'databaseSchema must be a lower-case SQL identifier',
     );
   }
-  return { databaseUrl, databaseSchema, sqlitePath: path.join(dataDir, 'strongroom.db') };
+  return {
+    databaseUrl,
+    databaseSchema,
+    sqlitePath: path.join(dataDir, 'strongroom.db'),
+    // PostgreSQL only: how long to wait for a connection, and for one statement (server-side statement_timeout).
+    databaseConnectTimeoutMs: read.int('databaseConnectTimeoutMs', 5000, 100, 60_000),
+    databaseStatementTimeoutMs: read.int('databaseStatementTimeoutMs', 30_000, 100, 3_600_000),
+  };
 }
 
 /** The root key source: a master key (value or file) or a sealed keyring, never both. */

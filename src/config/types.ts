@@ -59,6 +59,10 @@ export interface Config {
   databaseUrl: string | null;
   databaseSchema: string | null;
   sqlitePath: string;
+  /** PostgreSQL: waiting for a pool connection (STRONGROOM_DATABASE_CONNECT_TIMEOUT_MS, default 5000). */
+  databaseConnectTimeoutMs: number;
+  /** PostgreSQL: one statement's limit, server- and client-side (…_STATEMENT_TIMEOUT_MS, default 30000). */
+  databaseStatementTimeoutMs: number;
   masterKeyFile: string;
   masterKey: string | null;
   /** `sealed`: the root key is recovered from Shamir shares at run time, never read from env or a file. */

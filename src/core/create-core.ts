@@ -31,7 +31,9 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const clock = deps.clock ?? Date.now;
   const key = await openRootKey(config, clock);
   const { rootKey } = key;
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, {
+    onError: (err) => logger.warn({ err }, 'database connection error'),
+  });
   await migrateToLatest(database.db as never);
   const persistence = createPersistence(database);
   const { stores } = persistence;

@@ -15,6 +15,14 @@ export interface DatabaseOptions {
   databaseUrl: string | null;
   databaseSchema: string | null;
   sqlitePath: string;
+  /** PostgreSQL: bounds on waiting for a connection and on one statement (defaults 5 s and 30 s). */
+  databaseConnectTimeoutMs?: number;
+  databaseStatementTimeoutMs?: number;
+}
+
+/** Where a lost or failing connection is reported (it is never an unhandled 'error' event). */
+export interface DatabaseHooks {
+  onError?: (error: Error) => void;
 }
 
 export interface DatabaseHandle {
@@ -63,7 +71,14 @@ function openSqlite(file: string): DatabaseHandle {
   return { db, kind: 'sqlite', sqliteFile: file, close: () => db.destroy() };
 }
 
-async function openPostgres(url: string, schema: string | null): Promise<DatabaseHandle> {
+async function openPostgres(
+  options: DatabaseOptions,
+  url: string,
+  hooks: DatabaseHooks,
+): Promise<DatabaseHandle> {
+  const schema = options.databaseSchema;
+  const connectTimeout = options.databaseConnectTimeoutMs ?? 5000;
+  const statementTimeout = options.databaseStatementTimeoutMs ?? 30_000;
   if (schema !== null) {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
@@ -76,6 +91,11 @@ async function openPostgres(url: string, schema: string | null): Promise<Databas
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    connectionTimeoutMillis: connectTimeout,
+    // Server-side limit, and a client-side one a little later for a server that stops answering altogether.
+    statement_timeout: statementTimeout,
+    query_timeout: statementTimeout + 1000,
+    application_name: schema === null ? 'strongroom' : `strongroom:${schema}`,
     ...(schema === null ? {} : { options: `-c search_path="${schema}"` }),
     // Timestamps are int8 milliseconds, well inside Number's safe range.
     types: {
@@ -83,13 +103,21 @@ async function openPostgres(url: string, schema: string | null): Promise<Databas
         oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as never,
     },
   });
+  // A terminated backend, a restart or a cut proxy emits 'error' on the pool (idle clients) or on a client in use:
+  // without listeners Node would end the process. The query in flight fails and is answered 503 instead.
+  const report = (error: Error) => hooks.onError?.(error);
+pool.on('error', report);
+pool.on('connect', (client) => client.on('error', report));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   return { db, kind: 'postgres', sqliteFile: null, close: () => db.destroy() };
 }
 
 /** Opens the configured database. Does not migrate: call `migrateToLatest`. */
-export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl !== null) return openPostgres(options.databaseUrl, options.databaseSchema);
+export async function openDatabase(
+  options: DatabaseOptions,
+  hooks: DatabaseHooks = {},
+): Promise<DatabaseHandle> {
+  if (options.databaseUrl !== null) return openPostgres(options, options.databaseUrl, hooks);
   return openSqlite(options.sqlitePath);
 }

@@ -42,6 +42,7 @@ export type { SigningKeyRecord, SigningKeyStore } from './signing-key-store.js';
 export { createStores, type Stores } from './stores.js';
 export type { ErasureRow, SubjectRow, SubjectStore } from './subject-store.js';
 export type { TokenKind, TokenOrigin, TokenRow, TokenStore } from './token-store.js';
+export { isDatabaseUnavailable } from './unavailable.js';
 export {
   type NewUserRecord,
   type UserAttributes,

@@ -9,6 +9,7 @@ import { redactString } from '@strongroom/redact';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, ERRORS, type ErrorCode, PUBLIC_SERVER_ERRORS } from '../../errors.js';
+import { isDatabaseUnavailable } from '../../storage/index.js';
 import { locateField, locateMessage } from '../field-location.js';
 
 interface ValidationIssue {
@@ -81,6 +82,9 @@ function toAppError(error: FastifyError): AppError {
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new AppError('VALIDATION_FAILED', { cause: error });
   }
+  // A database that cannot be reached or answers too late: retry later, not a bug (logged as a warning below).
+  if (isDatabaseUnavailable(error))
+    return new AppError('DEPENDENCY_UNAVAILABLE', { cause: error, retryAfter: 1 });
   return new AppError('INTERNAL_ERROR', { cause: error });
 }
 
@@ -123,6 +127,8 @@ async function errorHandler(
     request.errorCode = error.code;
     if (error.status >= 500 && !PUBLIC_SERVER_ERRORS.has(error.code)) {
       request.log.error({ err: error.cause ?? error, code: error.code }, 'request failed');
+    } else if (error.code === 'DEPENDENCY_UNAVAILABLE' && error.cause !== undefined) {
+      request.log.warn({ err: error.cause, code: error.code }, 'dependency unavailable');
     }
     if (
       options.onRefused !== undefined &&

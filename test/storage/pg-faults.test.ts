@@ -1,0 +1,65 @@
+/**
+ * PostgreSQL failing is answered, never fatal: terminated connections (a restart, `pg_terminate_backend`, a cut
+ * proxy) and a stalled statement give `503 DEPENDENCY_UNAVAILABLE` (or succeed on a fresh connection), never a 500
+ * or a crash of the process, and the node recovers by itself.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, loggedInUser, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
+
+const suite = TEST_DATABASE_URL === null ? describe.skip : describe;
+
+suite('PostgreSQL faults', () => {
+  let t: TestApp;
+  let admin: Awaited<ReturnType<typeof loggedInUser>>;
+  let control: pg.Client;
+  beforeAll(async () => {
+    t = await createTestApp({
+      database: 'postgres',
+      env: { STRONGROOM_DATABASE_STATEMENT_TIMEOUT_MS: '300' },
+    });
+    admin = await loggedInUser(t, ['admin']);
+    control = new pg.Client({ connectionString: TEST_DATABASE_URL ?? '' });
+    await control.connect();
+  });
+  afterAll(async () => {
+    await control.end();
+    await t.close();
+  });
+
+  const me = () => t.app.inject({ url: '/v1/me', headers: admin.headers });
+  const users = () => t.app.inject({ url: '/v1/users?limit=5', headers: admin.headers });
+
+  it('survives its connections being terminated, answering 503 or serving, and recovers', async () => {
+    expect((await users()).statusCode).toBe(200);
+    for (let round = 0; round < 3; round++) {
+      const terminated = await control.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+        [`strongroom:${t.config.databaseSchema}`],
+      );
+      expect(terminated.rowCount).toBeGreaterThan(0);
+      const answers = await Promise.all([users(), me(), users()]);
+      for (const answer of answers) {
+        expect([200, 503], answer.body).toContain(answer.statusCode);
+        if (answer.statusCode === 503) expect(answer.json().error.code).toBe('DEPENDENCY_UNAVAILABLE');
+      }
+    }
+    // The pool opens new connections: the node serves again without a restart.
+    expect((await users()).statusCode).toBe(200);
+    expect(t.logs.some((line) => line.includes('"level":60'))).toBe(false);
+  });
+
+  it('answers 503 when a statement waits past the statement timeout, and serves once it is free', async () => {
+    await control.query('begin');
+    await control.query(`lock table "${t.config.databaseSchema}".users in access exclusive mode`);
+    try {
+      const stalled = await users();
+      expect(stalled.statusCode).toBe(503);
+      expect(stalled.json().error.code).toBe('DEPENDENCY_UNAVAILABLE');
+      expect(stalled.headers['retry-after']).toBe('1');
+    } finally {
+      await control.query('rollback');
+    }
+    expect((await users()).statusCode).toBe(200);
+  });
+});
