@@ -15,6 +15,7 @@ import { createPersistence, migrateToLatest, openDatabase } from '../storage/ind
 import { createIdentity } from './identity.js';
 import { startMaintenance } from './maintenance.js';
 import { createQuotas } from './quotas.js';
+import { createReadiness } from './readiness.js';
 import { openRootKey } from './root-key.js';
 import { createVault, type RecordPipeline, type StandardRecordPipeline } from './vault.js';
 
@@ -57,6 +58,12 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const authorizer = createAuthorizer({ policies });
   const identity = createIdentity({ config, persistence, rootKey, authorizer, events, clock, logger });
   const quotas = createQuotas({ config, policies, clock, logger });
+  const notReady = createReadiness({
+    database: async () => (await persistence.stores.users.count()) >= 0,
+    signing_key: () => identity.keyring.current() !== undefined,
+    audit: () => audit.isHealthy(),
+    redis: async () => (await identity.attempts.ping()) && (await quotas.store.ping()),
+  });
   const vault = createVault({
     config,
     persistence,
@@ -96,16 +103,12 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
       quotas: quotas.service,
     },
 
-    /** Ready to serve: the database answers, a signing key is loaded, the audit trail and Redis are healthy. */
+    /** The dependencies that do not answer (within 0.9 s each): database, signing key, audit trail, Redis. */
+    notReady,
+
+    /** Ready to serve: every dependency answers. */
     async isReady(): Promise<boolean> {
-      try {
-        await stores.users.count();
-        identity.keyring.current();
-        if (!audit.isHealthy()) return false;
-        return await identity.attempts.ping();
-      } catch {
-        return false;
-      }
+      return (await notReady()).length === 0;
     },
 
     /** The initial admin's password file goes once that password has been changed. */

@@ -39,7 +39,7 @@ export async function registerRoutes(app: FastifyInstance, core: Core): Promise<
   for (const schema of NAMED_SCHEMAS) app.addSchema(schema);
   const { services: s } = core;
   await app.register(systemRoutes, {
-    isReady: () => core.isReady(),
+    notReady: () => core.notReady(),
     isSealed: () => core.rootKey.isSealed(),
     jwks: () => s.keyring.jwks(),
   });

@@ -26,7 +26,7 @@ const health = {
 
 export async function systemRoutes(
   app: FastifyInstance,
-  options: { isReady: () => Promise<boolean>; isSealed: () => boolean; jwks: () => { keys: object[] } },
+  options: { notReady: () => Promise<string[]>; isSealed: () => boolean; jwks: () => { keys: object[] } },
 ): Promise<void> {
   app.get(
     '/healthz',
@@ -54,13 +54,16 @@ export async function systemRoutes(
         summary:
           'Readiness: unsealed, the database answers, a signing key is usable and Redis (if configured) answers',
         description:
-          '503 NOT_READY until every dependency answers. Public: orchestrators probe it without credentials; it reveals no detail of what failed.',
+          '503 NOT_READY until every dependency answers, within a second, naming those that do not (`database`, `signing_key`, `audit`, `redis`) and nothing more. Public: orchestrators probe it without credentials.',
         response: responses({ 200: status }),
       },
     },
     async () => {
       if (options.isSealed()) throw new AppError('SEALED');
-      if (!(await options.isReady())) throw new AppError('NOT_READY');
+      const failing = await options.notReady();
+      if (failing.length > 0) {
+        throw new AppError('NOT_READY', { message: `The service is not ready: ${failing.join(', ')}` });
+      }
       return { status: 'ready' };
     },
   );
