@@ -106,8 +106,8 @@ async function openPostgres(
   // A terminated backend, a restart or a cut proxy emits 'error' on the pool (idle clients) or on a client in use:
   // without listeners Node would end the process. The query in flight fails and is answered 503 instead.
   const report = (error: Error) => hooks.onError?.(error);
-pool.on('error', report);
-pool.on('connect', (client) => client.on('error', report));
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   return { db, kind: 'postgres', sqliteFile: null, close: () => db.destroy() };
