@@ -27,16 +27,21 @@ export interface CoreDeps {
   records?: (standard: StandardRecordPipeline) => RecordPipeline;
 }
 
+/** Opens and migrates the configured database; a lost connection is logged, never fatal. */
+async function openPersistence(config: Readonly<Config>, logger: Logger) {
+  const database = await openDatabase(config, {
+    onError: (err) => logger.warn({ err }, 'database connection error'),
+  });
+  await migrateToLatest(database.db as never);
+  return { database, persistence: createPersistence(database) };
+}
+
 export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const { logger } = deps;
   const clock = deps.clock ?? Date.now;
   const key = await openRootKey(config, clock);
   const { rootKey } = key;
-  const database = await openDatabase(config, {
-    onError: (err) => logger.warn({ err }, 'database connection error'),
-  });
-  await migrateToLatest(database.db as never);
-  const persistence = createPersistence(database);
+  const { database, persistence } = await openPersistence(config, logger);
   const { stores } = persistence;
   const audit = createAuditTrail({ persistence, rootKey, clock, logger, settings: config.audit });
   // Security events go to security_events and, best effort, to the audit trail (login works while it is down).

@@ -422,7 +422,7 @@ describe('internal errors', () => {
     const user = await loggedInUser(t, ['admin']);
     const rude = Object.assign(new Error('db password is SECRET-CANARY'), {
       statusCode: 502,
-      code: 'ECONNRESET',
+      code: 'E_SOMETHING_ELSE',
     });
     for (const failure of [rude, 'a thrown string SECRET-CANARY']) {
       vi.spyOn(t.services.users, 'get').mockRejectedValueOnce(failure);
@@ -436,6 +436,20 @@ describe('internal errors', () => {
         },
       });
     }
+  });
+
+  it('answer a lost dependency connection 503 DEPENDENCY_UNAVAILABLE, still saying nothing of its cause', async () => {
+    const user = await loggedInUser(t, ['admin']);
+    const lost = Object.assign(new Error('connect to db.internal:5432 as strongroom SECRET-CANARY'), {
+      code: 'ECONNRESET',
+    });
+    vi.spyOn(t.services.users, 'get').mockRejectedValueOnce(lost);
+    const response = await t.app.inject({ url: `/v1/users/${user.id}`, headers: user.headers });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.json().error.code).toBe('DEPENDENCY_UNAVAILABLE');
+    expect(response.body).not.toContain('SECRET-CANARY');
+    expect(response.body).not.toContain('db.internal');
   });
 
   it('roll back a half-done change: a user is not left disabled with live sessions', async () => {

@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness: unsealed, the database answers, a signing key is usable and Redis (if configured) answers
-         * @description 503 NOT_READY until every dependency answers. Public: orchestrators probe it without credentials; it reveals no detail of what failed.
+         * @description 503 NOT_READY until every dependency answers, within a second, naming those that do not (`database`, `signing_key`, `audit`, `redis`) and nothing more. Public: orchestrators probe it without credentials.
          */
         get: operations["getReadiness"];
         put?: never;
