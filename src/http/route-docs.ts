@@ -55,7 +55,7 @@ const ERROR_TEXT: Record<number, string> = {
   415: 'The request body must be application/json',
   429: 'Too many attempts, or the quota is used up; retry after the seconds in `Retry-After`',
   500: 'Internal error (the request id is in the body; nothing else is said)',
-  503: 'Sealed, not ready, busy or the audit trail cannot be written; retry later',
+  503: 'Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given)',
 };
 
 const purposeHeader = {

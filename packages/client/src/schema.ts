@@ -1364,7 +1364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -1422,7 +1422,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -1490,7 +1490,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -1559,7 +1559,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -1714,7 +1714,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -1858,7 +1858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -2001,7 +2001,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -2156,7 +2156,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -2325,7 +2325,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -2448,7 +2448,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -2610,7 +2610,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -2740,7 +2740,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -2910,7 +2910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -3052,7 +3052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -3192,7 +3192,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -3379,7 +3379,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -3504,7 +3504,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -3691,7 +3691,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -3831,7 +3831,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -3954,7 +3954,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -4096,7 +4096,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -4257,7 +4257,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -4382,7 +4382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -4575,7 +4575,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -4717,7 +4717,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -4871,7 +4871,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -5066,7 +5066,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -5262,7 +5262,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -5410,7 +5410,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -5551,7 +5551,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -5745,7 +5745,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -5932,7 +5932,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -6105,7 +6105,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -6283,7 +6283,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -6465,7 +6465,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -6648,7 +6648,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -6892,7 +6892,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -7038,7 +7038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -7204,7 +7204,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -7360,7 +7360,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -7529,7 +7529,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -7654,7 +7654,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
@@ -7796,7 +7796,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Sealed, not ready, busy or the audit trail cannot be written; retry later */
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
             503: {
                 headers: {
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
