@@ -22,6 +22,7 @@ import fp from 'fastify-plugin';
 import type { Actor, Authenticator } from '../../auth/index.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { Authorizer } from '../../services/index.js';
+import { hooksOf } from '../route-hooks.js';
 import type { Access, RouteAuthorization } from '../types.js';
 import { purposeContext, readPurpose } from './access-purpose.js';
 
@@ -38,9 +39,6 @@ export function actorOf(request: FastifyRequest): Actor {
   if (request.actor === null) throw new AppError('AUTHENTICATION_REQUIRED');
   return request.actor;
 }
-
-type Hook<T> = T | T[] | undefined;
-const hooksOf = <T>(hook: Hook<T>): T[] => (hook === undefined ? [] : Array.isArray(hook) ? hook : [hook]);
 
 async function authenticatePlugin(
   app: FastifyInstance,

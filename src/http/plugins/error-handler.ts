@@ -5,26 +5,17 @@
  * logged error passes through the redacting logger.
  */
 
-import { redactString } from '@strongroom/redact';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, ERRORS, type ErrorCode, PUBLIC_SERVER_ERRORS } from '../../errors.js';
 import { isDatabaseUnavailable } from '../../storage/index.js';
-import { locateField, locateMessage } from '../field-location.js';
+import { isSafeName, locateField, locateMessage } from '../field-location.js';
 
 interface ValidationIssue {
   keyword: string;
   instancePath: string;
   params: Record<string, unknown>;
   message?: string;
-}
-
-// An unknown property's name comes from the client and could itself be a secret: it is named only when it looks
-// like an ordinary identifier.
-const SAFE_PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
-
-function isSafeName(name: string): boolean {
-  return SAFE_PROPERTY_NAME.test(name) && redactString(name) === name;
 }
 
 const CONTEXT_NAMES: Record<string, string> = {

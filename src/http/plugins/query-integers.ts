@@ -10,6 +10,7 @@
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { hooksOf } from '../route-hooks.js';
 
 const DECIMAL_INTEGER = /^(?:0|[1-9][0-9]{0,15})$/;
 
@@ -32,8 +33,7 @@ async function queryIntegers(app: FastifyInstance): Promise<void> {
         if (typeof value === 'string' && DECIMAL_INTEGER.test(value)) query[name] = Number(value);
       }
     };
-    const own = route.preValidation;
-    route.preValidation = [convert, ...(own === undefined ? [] : Array.isArray(own) ? own : [own])];
+    route.preValidation = [convert, ...hooksOf(route.preValidation)];
   });
 }
 

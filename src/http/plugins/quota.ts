@@ -9,9 +9,7 @@ import fp from 'fastify-plugin';
 import { isAppError } from '../../errors.js';
 import type { QuotaGate } from '../quota-gate.js';
 import { planQuota } from '../quota-plan.js';
-
-type Hook<T> = T | T[] | undefined;
-const hooksOf = <T>(hook: Hook<T>): T[] => (hook === undefined ? [] : Array.isArray(hook) ? hook : [hook]);
+import { hooksOf } from '../route-hooks.js';
 
 /** The status an error will be answered with (error-handler.ts keeps 4xx statuses as they are). */
 function statusOf(error: FastifyError): number {

@@ -13,20 +13,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
+import { isSafeName } from '../field-location.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
 const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** A key is named in the error only when it is an ordinary identifier; client-chosen keys could be secrets. */
-const NAMEABLE = /^[A-Za-z0-9_]{1,64}$/;
 
 /** The path of the first bad string or key under `value`, or null. Depth-bounded by the body's own size limit. */
 export function findBadText(value: unknown, path: string): string | null {
   if (typeof value === 'string') return BAD_TEXT.test(value) ? path : null;
   if (typeof value !== 'object' || value === null) return null;
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  const isList = Array.isArray(value);
+  const entries = isList ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   for (const [key, item] of entries) {
-    const here = `${path}.${NAMEABLE.test(key) ? key : '(unknown)'}`;
+    // Client-chosen keys are named only when they are ordinary identifiers (they could be secrets).
+    const here = `${path}.${isList || isSafeName(key) ? key : '(unknown)'}`;
     if (BAD_TEXT.test(key)) return here;
     const found = findBadText(item, here);
     if (found !== null) return found;
