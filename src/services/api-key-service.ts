@@ -104,6 +104,12 @@ export function createApiKeyService(deps: {
       // racing creates queue rather than each passing the count.
       await deps.transactor.transaction(async (stores) => {
         await stores.users.lockUser(userId);
+        // A password change that committed while this request waited for the lock revoked the minting session and
+        // every key of the user; a key inserted now would outlive it. (A row that is gone was purged after it
+        // expired, and a change never deletes one.)
+        const session = await stores.sessions.findSession(sessionId);
+        if (session !== null && (session.revokedAt !== null || session.userId !== userId))
+          throw new AppError('INVALID_TOKEN');
         if ((await liveKeys(userId, stores.apiKeys)).length >= MAX_LIVE_API_KEYS) {
           throw new AppError('API_KEY_LIMIT_REACHED');
         }

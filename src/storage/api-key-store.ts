@@ -105,6 +105,38 @@ export function createApiKeyStore(db: Kysely<Database>) {
       }
       return ids;
     },
+    /**
+     * Revokes every live key of a user, whatever session minted it (live, logged out, expired, revoked or deleted),
+     * except those minted by `exceptSessionId`; returns the ids revoked.
+     */
+    async revokeUserKeys(
+      userId: string,
+      reason: string,
+      now: number,
+      exceptSessionId?: string,
+    ): Promise<string[]> {
+      let query = db
+        .selectFrom('api_keys')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null);
+      if (exceptSessionId !== undefined) {
+        // A key with no session (NULL) is not the keeping session's: `!=` alone would skip it.
+        query = query.where((eb) =>
+          eb.or([eb('session_id', 'is', null), eb('session_id', '!=', exceptSessionId)]),
+        );
+      }
+      const ids = (await query.execute()).map((r) => r.id);
+      if (ids.length > 0) {
+        await db
+          .updateTable('api_keys')
+          .set({ revoked_at: now, revoked_reason: reason })
+          .where('id', 'in', ids)
+          .where('revoked_at', 'is', null)
+          .execute();
+      }
+      return ids;
+    },
     async touch(id: string, now: number): Promise<void> {
       await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
     },

@@ -9,7 +9,8 @@ export function createPasswordChange(deps: UserServiceDeps) {
     /**
      * Sets a new password (policy-checked), bumps the credential version so that no session from before the change
      * (nor one being created from a check of the old password) stays valid except `keepSessionId`, revokes the
-     * other sessions and the API keys minted in them. `by` (the session asking) gets the password_changed event.
+     * other sessions and every API key of the user except those minted in `keepSessionId`, in the same transaction.
+     * `by` (the session asking) gets the password_changed event.
      */
     async setPassword(
       user: UserRecord,
@@ -34,13 +35,10 @@ export function createPasswordChange(deps: UserServiceDeps) {
           const keep = await stores.sessions.findSession(keepSessionId);
           if (keep === null || keep.revokedAt !== null) throw new AppError('INVALID_TOKEN');
         }
-        const revoked = await stores.sessions.revokeUserSessions(
-          user.id,
-          'password_changed',
-          now,
-          keepSessionId,
-        );
-        await stores.apiKeys.revokeMintedBy(revoked, 'password_changed', now);
+        await stores.sessions.revokeUserSessions(user.id, 'password_changed', now, keepSessionId);
+        // Every key of the user goes, not only those of the sessions revoked just now: a key minted in a session
+        // that was logged out, expired or revoked earlier (e.g. by a disable) is as much the old password's.
+        await stores.apiKeys.revokeUserKeys(user.id, 'password_changed', now, keepSessionId);
         if (keepSessionId !== undefined) await stores.sessions.setCredentialVersion(keepSessionId, version);
       });
       if (by !== undefined) {
