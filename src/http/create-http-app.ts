@@ -10,6 +10,7 @@ import type { Core } from '../core/index.js';
 import { createTlsServerOptions } from '../tls/index.js';
 import { VERSION } from '../version.js';
 import { auditContext } from './audit-context.js';
+import { auditedPathResource } from './audit-resource.js';
 import { registerOpenApi } from './openapi.js';
 import accessPurpose from './plugins/access-purpose.js';
 import authenticate from './plugins/authenticate.js';
@@ -86,20 +87,16 @@ export async function createHttpApp(core: Core, options: HttpAppOptions): Promis
   app.addSchema(errorResponse);
   await app.register(errorHandler, {
     // A refused request on an audited route is in the trail too (as denied or rate limited).
-    onRefused: async (request, error) => {
+    onRefused: async (request, _error, outcome) => {
       const action = request.routeOptions.config.audit;
       if (action === undefined) return;
-      const params = (request.params ?? {}) as { collection?: string; id?: string };
       await services.audit.record({
         ...auditContext(request),
         ...(request.purpose === null ? {} : { purpose: request.purpose }),
         action,
-        resource: {
-          ...(params.collection === undefined ? {} : { collection: params.collection }),
-          ...(params.id === undefined ? {} : { recordId: params.id }),
-        },
-        outcome:
-          error.code === 'TOO_MANY_ATTEMPTS' || error.code === 'RATE_LIMITED' ? 'rate_limited' : 'denied',
+        // Only path parameters that pass the route's schema: a refusal can come before validation.
+        resource: auditedPathResource(request),
+        outcome,
       });
     },
   });
