@@ -18,6 +18,7 @@ import { AppError } from '../errors.js';
 import type { Policy } from '../policy/index.js';
 import { compilePolicy, defaultPolicyDocument } from '../policy/index.js';
 import type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from '../storage/index.js';
+import { policyDocumentOf, rebasePolicyError } from './policy-envelope.js';
 import { readPolicyFile } from './policy-file.js';
 import { requestFieldsOf, type SecurityEventRecorder } from './security-events.js';
 
@@ -138,7 +139,8 @@ export function createPolicyService(deps: {
     },
 
     /**
-     * Compiles and stores a new version, then puts it in force; throws VALIDATION_FAILED (`$…` path) first, and
+     * Compiles and stores a new version (from a document, or a version as `current()` serves it: see
+     * policy-envelope.ts), then puts it in force; throws VALIDATION_FAILED (`$…` path) first, and
      * whatever `accept` throws for the compiled policy (nothing is stored then).
      */
     async put(
@@ -146,9 +148,15 @@ export function createPolicyService(deps: {
       by: ChangedBy,
       accept?: (policy: Policy) => void | Promise<void>,
     ): Promise<PolicyVersion> {
-      const policy = compilePolicy(document);
+      const { document: body, base } = policyDocumentOf(document);
+      let policy: Policy;
+      try {
+        policy = compilePolicy(body);
+      } catch (error) {
+        throw rebasePolicyError(error, base);
+      }
       await accept?.(policy);
-      const stored = await store(document, policy, 'api', by);
+      const stored = await store(body, policy, 'api', by);
       swap(stored);
       return stored;
     },

@@ -128,7 +128,8 @@ function registerPut(app: FastifyInstance, options: PolicyRouteDeps): void {
         summary:
           'Replace the access policy: stored as a new version and in force at once (other nodes within seconds)',
         description:
-          'The body is a policy document ({version: 1, purposes, roles}); an invalid one is refused with ' +
+          'The body is a policy document ({version: 1, purposes, roles}), or a policy version as GET /v1/policies/current ' +
+          'serves it (its `document` is stored; `version`, `source`, `created_by` and `created_at` are read-only and ignored). An invalid one is refused with ' +
           "VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive session and the policy's `manage_policies`.",
         body: { type: 'object' },
         response: responses({ 200: ref(versionSchema) }),
