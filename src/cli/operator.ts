@@ -5,11 +5,10 @@
  * server certificate verified (the local CA by default, else the system trust store), and never printed by unseal.
  */
 import fs from 'node:fs';
-import https from 'node:https';
-import path from 'node:path';
 import type { Config } from '../config.js';
 import { initSealedKeyring } from '../crypto/index.js';
 import { ensurePrivateDirectory } from '../setup/initialize.js';
+import { requestJson, serverUrl, trustedCa } from './api-client.js';
 import { readSecretLine } from './read-secret.js';
 
 function parseCount(value: string | undefined, name: string, fallback: number): number {
@@ -51,52 +50,21 @@ export async function operatorInit(
   print(`Then ${threshold} operators each run: strongroom operator unseal   (the share is read from stdin)`);
 }
 
-function defaultUrl(config: Readonly<Config>): string {
-  const anyAddress = config.host === '0.0.0.0' || config.host === '::' || config.host === '';
-  const host = anyAddress ? '127.0.0.1' : config.host;
-  return `https://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
-}
-
 interface UnsealReply {
-  status: number;
-  body: {
-    sealed?: boolean;
-    threshold?: number;
-    progress?: number;
-    error?: { code: string; message: string };
-  };
+  sealed?: boolean;
+  threshold?: number;
+  progress?: number;
+  duplicate?: boolean;
+  error?: { code: string; message: string };
 }
 
-function postShare(url: URL, ca: Buffer | undefined, share: string): Promise<UnsealReply> {
-  const payload = JSON.stringify({ share });
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      url,
-      {
-        method: 'POST',
-        ...(ca === undefined ? {} : { ca }),
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-        timeout: 30_000,
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        response.on('end', () => {
-          try {
-            resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as UnsealReply['body'] });
-          } catch {
-            reject(new Error(`unexpected answer from ${url.origin} (HTTP ${response.statusCode})`));
-          }
-        });
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`no answer from ${url.origin}`)));
-    request.on('error', reject);
-    request.end(payload);
-  });
+/** The line `operator unseal` prints for a 200 answer. */
+export function unsealProgress(body: UnsealReply): string {
+  if (body.sealed === false) return 'Unsealed: the server is serving.';
+  const progress = `${body.progress} of ${body.threshold} shares`;
+  return body.duplicate === true
+    ? `This share was already submitted and is not counted again: ${progress}; still sealed. The next share must come from another operator.`
+    : `Share accepted: ${progress}; still sealed.`;
 }
 
 /** Reads one share from stdin and submits it; prints the progress. Throws on refusal (exit status 1). */
@@ -105,22 +73,15 @@ export async function operatorUnseal(
   flags: { url?: string; ca?: string },
   print: (line: string) => void,
 ): Promise<void> {
-  const base = new URL(flags.url ?? defaultUrl(config));
-  if (base.protocol !== 'https:')
-    throw new Error('--url must be an https:// URL: a share must not cross the network in clear');
-  const defaultCa = path.join(config.dataDir, 'tls', 'ca.pem');
-  const caFile = flags.ca ?? (fs.existsSync(defaultCa) ? defaultCa : undefined);
-  const ca = caFile === undefined ? undefined : fs.readFileSync(caFile);
+  const base = serverUrl(config, flags.url, 'a share must not cross the network in clear');
+  const ca = trustedCa(config, flags.ca);
   const share = await readSecretLine('Key share (not echoed): ');
-  const reply = await postShare(new URL('/v1/sys/unseal', base), ca, share);
-  if (reply.status === 200 && typeof reply.body.sealed === 'boolean') {
-    print(
-      reply.body.sealed
-        ? `Share accepted: ${reply.body.progress} of ${reply.body.threshold} shares; still sealed.`
-        : 'Unsealed: the server is serving.',
-    );
+  const reply = await requestJson(new URL('/v1/sys/unseal', base), { method: 'POST', ca, body: { share } });
+  const body = reply.body as UnsealReply;
+  if (reply.status === 200 && typeof body.sealed === 'boolean') {
+    print(unsealProgress(body));
     return;
   }
-  const error = reply.body.error;
+  const error = body.error;
   throw new Error(error === undefined ? `HTTP ${reply.status}` : `${error.code}: ${error.message}`);
 }

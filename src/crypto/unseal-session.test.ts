@@ -50,6 +50,19 @@ async function unsealWith(indexes: number[]): Promise<{ holder: RootKeyHolder; k
 }
 
 describe('unseal session', () => {
+  it('answers a share given twice as a duplicate, not counted again', async () => {
+    const { session } = setup();
+    const first = await session.submit(share(0));
+    expect(first).toEqual({ sealed: true, threshold: 3, progress: 1 });
+    expect(await session.submit(` ${share(0)}\n`)).toEqual({
+      sealed: true,
+      threshold: 3,
+      progress: 1,
+      duplicate: true,
+    });
+    expect(await session.submit(share(1))).toEqual({ sealed: true, threshold: 3, progress: 2 });
+  });
+
   it('unseals with any 3 of 5 shares, all to the same root key', async () => {
     const combos = [
       [0, 1, 2],

@@ -28,11 +28,16 @@ export interface UnsealStatus {
   threshold: number;
   /** Distinct valid shares received so far in this attempt. */
   progress: number;
+  /** Set by `submit` when the share had already been received in this attempt: it was not counted again. */
+  duplicate?: true;
 }
 
 export interface UnsealSession {
   status(): UnsealStatus;
-  /** Adds one share; unseals at the threshold. Throws UNSEAL_FAILED or ALREADY_UNSEALED (AppError). */
+  /**
+   * Adds one share; unseals at the threshold. A share already received answers the same progress with
+   * `duplicate: true`. Throws UNSEAL_FAILED or ALREADY_UNSEALED (AppError).
+   */
   submit(share: string): Promise<UnsealStatus>;
 }
 
@@ -76,7 +81,7 @@ export function createUnsealSession(deps: {
     const previous = pending.get(parsed.index);
     if (previous !== undefined) {
       // The same share twice is a harmless retry; a different share under the same index means one is wrong.
-      if (previous === canonical) return status();
+      if (previous === canonical) return { ...status(), duplicate: true };
       throw fail();
     }
     pending.set(parsed.index, canonical);

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatShare, parseShare } from '../../src/crypto/shamir-share.js';
+import { ensureDevCertificates } from '../../src/tls/index.js';
 
 const CLI = path.resolve('dist/src/cli/main.js');
 const env = Object.fromEntries(
@@ -119,6 +120,31 @@ describe('strongroom operator', () => {
     const first = unseal(url, `${shares[0]}\n`);
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('1 of 3');
+    // The same share again is said to be a duplicate, and counts once.
+    const again = unseal(url, `${shares[0]}\n`);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('already submitted');
+    expect(again.stdout).toContain('1 of 3');
+
+    // A CA that did not issue the server's certificate: the error names the CA used and how to pass one.
+    const otherCa = (await ensureDevCertificates(path.join(dir, 'other-tls'))).caCertPath;
+    const wrongCa = unseal(url, `${shares[3]}\n`, ['--ca', otherCa]);
+    expect(wrongCa.status).toBe(1);
+    expect(wrongCa.stderr).toContain(`the CA in ${otherCa}`);
+    expect(wrongCa.stderr).toContain('--ca FILE');
+    const noCa = spawnSync(
+      'node',
+      [CLI, 'operator', 'unseal', '--data-dir', path.join(dir, 'nowhere'), '--url', url],
+      {
+        encoding: 'utf8',
+        env,
+        input: `${shares[3]}\n`,
+      },
+    );
+    expect(noCa.status).toBe(1);
+    expect(noCa.stderr).toContain("the system's trusted CAs");
+    const missingCa = unseal(url, `${shares[3]}\n`, ['--ca', path.join(dir, 'missing.pem')]);
+    expect(missingCa.stderr).toContain('cannot read the CA certificate');
 
     // A forged share (right shape and check value, wrong bytes) fails at the threshold and resets progress.
     const real = parseShare(shares[1] as string);

@@ -93,7 +93,23 @@ export async function sealRoutes(
           additionalProperties: false,
           properties: { share: plainText(256, 1) },
         },
-        response: responses({ 200: statusSchema }, 409),
+        response: responses(
+          {
+            200: {
+              ...statusSchema,
+              properties: {
+                ...statusSchema.properties,
+                duplicate: {
+                  type: 'boolean',
+                  enum: [true],
+                  description:
+                    'Present when this share had already been received in this attempt: it was not counted again',
+                },
+              },
+            },
+          },
+          409,
+        ),
       },
     },
     async (request) => {
