@@ -3,9 +3,30 @@
  * identifiers only (collection, record id, field names), never field values, tokens or passwords.
  * Invariant: `isAuditEvent` accepts exactly the documented keys with the documented types, so an entry that
  * gained an extra key (for example a smuggled value) is rejected rather than silently hashed or ignored.
+ * Compatibility: keys added later (`reason`, `release`, `subject`) are optional and absent from older events, so
+ * an older event's canonical bytes, and therefore its chain hash, are what they were when it was written.
  */
 
-export type AuditOutcome = 'allowed' | 'denied' | 'rate_limited' | 'failed';
+/** Every outcome an event may have (extend here: the trail, the HTTP schema and docs/audit-event.schema.json follow). */
+export const AUDIT_OUTCOMES = ['allowed', 'denied', 'rate_limited', 'failed', 'not_found'] as const;
+
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** The level at which one field left (`withheld`: the policy denied it, nothing of it left). */
+export const RELEASE_LEVELS = ['plain', 'masked', 'redacted', 'withheld'] as const;
+
+export type ReleaseLevel = (typeof RELEASE_LEVELS)[number];
+
+/**
+ * Why an event is not `allowed`: a stable code (an error code or a policy denial reason) and, for a policy rule
+ * that denied, which rule (`roles.<role>.rules[<rule>]`) of which policy version. Never a value.
+ */
+export interface AuditReason {
+  code: string;
+  role?: string;
+  rule?: number;
+  policy_version?: number;
+}
 
 export interface AuditResource {
   collection?: string;
@@ -25,6 +46,12 @@ export interface AuditEvent {
   outcome: AuditOutcome;
   requestId?: string;
   clientAddress?: string;
+  /** Why the outcome is not `allowed` (events written before reasons were recorded have none). */
+  reason?: AuditReason;
+  /** Per field (and `subject`), the level at which it left. */
+  release?: Record<string, ReleaseLevel>;
+  /** The keyed HMAC (`hmac:` + hex) of the data subject the event concerns. */
+  subject?: string;
 }
 
 export interface ChainedEvent extends AuditEvent {
@@ -34,7 +61,8 @@ export interface ChainedEvent extends AuditEvent {
   hash: string;
 }
 
-const OUTCOMES: ReadonlySet<string> = new Set(['allowed', 'denied', 'rate_limited', 'failed']);
+const OUTCOMES: ReadonlySet<string> = new Set(AUDIT_OUTCOMES);
+const LEVELS: ReadonlySet<string> = new Set(RELEASE_LEVELS);
 const EVENT_KEYS: ReadonlySet<string> = new Set([
   'seq',
   'time',
@@ -45,7 +73,14 @@ const EVENT_KEYS: ReadonlySet<string> = new Set([
   'outcome',
   'requestId',
   'clientAddress',
+  'reason',
+  'release',
+  'subject',
 ]);
+const REASON_KEYS: ReadonlySet<string> = new Set(['code', 'role', 'rule', 'policy_version']);
+const REASON_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+const SUBJECT_HMAC = /^hmac:[0-9a-f]{64}$/;
+const MAX_RELEASED = 256;
 const RESOURCE_KEYS: ReadonlySet<string> = new Set(['collection', 'recordId', 'fields']);
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_IDENTIFIER_LENGTH = 512;
@@ -66,7 +101,31 @@ export function isAuditEvent(value: unknown): value is AuditEvent {
     typeof outcome === 'string' &&
     OUTCOMES.has(outcome) &&
     isOptional(value, 'requestId', requestId) &&
-    isOptional(value, 'clientAddress', clientAddress)
+    isOptional(value, 'clientAddress', clientAddress) &&
+    (!('reason' in value) || isReason(value.reason)) &&
+    (!('release' in value) || isRelease(value.release)) &&
+    (!('subject' in value) || (typeof value.subject === 'string' && SUBJECT_HMAC.test(value.subject)))
+  );
+}
+
+function isReason(value: unknown): boolean {
+  if (!isPlainObject(value) || !hasOnlyKeys(value, REASON_KEYS)) return false;
+  const { code, rule, policy_version: version } = value;
+  return (
+    typeof code === 'string' &&
+    REASON_CODE.test(code) &&
+    isOptional(value, 'role', value.role) &&
+    (!('rule' in value) || (Number.isSafeInteger(rule) && (rule as number) >= 0)) &&
+    (!('policy_version' in value) || (Number.isSafeInteger(version) && (version as number) >= 1))
+  );
+}
+
+function isRelease(value: unknown): boolean {
+  if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return false;
+  const entries = Object.entries(value);
+  return (
+    entries.length <= MAX_RELEASED &&
+    entries.every(([field, level]) => isIdentifier(field) && typeof level === 'string' && LEVELS.has(level))
   );
 }
 

@@ -1,5 +1,12 @@
-export type { AuditEvent, AuditOutcome, AuditResource, ChainedEvent } from './audit-event.js';
-export { isAuditEvent } from './audit-event.js';
+export type {
+  AuditEvent,
+  AuditOutcome,
+  AuditReason,
+  AuditResource,
+  ChainedEvent,
+  ReleaseLevel,
+} from './audit-event.js';
+export { AUDIT_OUTCOMES, isAuditEvent, RELEASE_LEVELS } from './audit-event.js';
 export { canonicalEventBytes } from './canonical-event.js';
 export { canonicalJson } from './canonical-json.js';
 export type { Checkpoint, CheckpointClaim } from './checkpoint.js';
@@ -7,3 +14,4 @@ export { checkpointKeyId, signCheckpoint, verifyCheckpoint } from './checkpoint.
 export { chainEvent, GENESIS_HASH, hashEvent, isIntactEvent } from './hash-chain.js';
 export type { ChainProblem, ChainVerdict, VerifyChainOptions } from './verify-chain.js';
 export { verifyChain } from './verify-chain.js';
+export { fromWireEvent, toWireEvent, type WireEvent } from './wire-event.js';

@@ -23,6 +23,8 @@ export interface AuditEventFilter {
   collection?: string;
   recordId?: string;
   outcome?: string;
+  /** Events of any of these subjects (their `hmac:` forms), or of the legacy erasure record ids given. */
+  subjects?: { hmacs: readonly string[]; recordIds: readonly string[] };
   /** Inclusive lower bound, ms since the epoch. */
   since?: number;
   /** Exclusive upper bound, ms since the epoch. */
@@ -46,6 +48,9 @@ const EVENT_COLUMNS = [
   'client_address',
   'prev_hash',
   'hash',
+  'reason',
+  'release',
+  'subject',
 ] as const satisfies ReadonlyArray<keyof AuditEventRow>;
 
 const insertStatements = new Map<string, string>();
@@ -82,7 +87,7 @@ export function createAuditChain(db: Kysely<Database>, kind: DatabaseKind) {
       return selectHead(false);
     },
     async appendRows(rows: AuditEventRow[], head: { seq: number; hash: string }): Promise<void> {
-      // Chunks keep every insert under SQLite's bound-parameter limit (14 columns per row). The statement text
+      // Chunks keep every insert under SQLite's bound-parameter limit (17 columns per row). The statement text
       // depends only on the row count, so it is built once per count (cheaper than compiling a query per batch).
       for (let i = 0; i < rows.length; i += 500) {
         const chunk = rows.slice(i, i + 500);
@@ -114,6 +119,15 @@ export function createAuditChain(db: Kysely<Database>, kind: DatabaseKind) {
       if (filter.collection !== undefined) query = query.where('collection', '=', filter.collection);
       if (filter.recordId !== undefined) query = query.where('record_id', '=', filter.recordId);
       if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
+      const subjects = filter.subjects;
+      if (subjects !== undefined) {
+        query = query.where((eb) =>
+          eb.or([
+            ...subjects.hmacs.map((h) => eb('subject', '=', h)),
+            ...subjects.recordIds.map((r) => eb('record_id', '=', r)),
+          ]),
+        );
+      }
       if (filter.since !== undefined) query = query.where('occurred_at', '>=', filter.since);
       if (filter.until !== undefined) query = query.where('occurred_at', '<', filter.until);
       if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);

@@ -4,6 +4,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as vault from './migrations/0002-vault.js';
 import * as audit from './migrations/0003-audit.js';
 import * as policies from './migrations/0004-policies.js';
+import * as auditDetails from './migrations/0005-audit-details.js';
 
 // Migrations are bundled in code (not read from a directory) so the compiled build and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-vault': vault,
   '0003-audit': audit,
   '0004-policies': policies,
+  '0005-audit-details': auditDetails,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

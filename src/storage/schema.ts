@@ -222,6 +222,10 @@ export interface AuditEventsTable {
   client_address: string | null;
   prev_hash: string;
   hash: string;
+  /** Canonical JSON of the event's reason, release levels; its subject HMAC (null: the event has none). */
+  reason: string | null;
+  release: string | null;
+  subject: string | null;
 }
 
 export interface AuditChainHeadTable {

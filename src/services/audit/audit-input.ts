@@ -10,7 +10,13 @@
  */
 import { isIP } from 'node:net';
 import { findSecrets } from '@strongroom/redact';
-import { type AuditEvent, type AuditOutcome, isAuditEvent } from '../../audit/index.js';
+import {
+  type AuditEvent,
+  type AuditOutcome,
+  type AuditReason,
+  isAuditEvent,
+  type ReleaseLevel,
+} from '../../audit/index.js';
 
 /** Every action an audit event may name. */
 export const AUDIT_ACTIONS = [
@@ -60,6 +66,12 @@ export interface AuditInput {
   outcome: AuditOutcome;
   requestId?: string;
   clientAddress?: string;
+  /** Why the outcome is not `allowed`: a stable code, never a value. */
+  reason?: AuditReason;
+  /** Per field (and `subject`), the level it left at. */
+  release?: Readonly<Record<string, ReleaseLevel>>;
+  /** The data subject, as `auditSubjectOf` makes it (`hmac:` + hex). */
+  subject?: string;
 }
 
 const ACTIONS: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
@@ -109,6 +121,21 @@ export function toAuditEvent(input: AuditInput, seq: number, time: string): Audi
     // Behind a trusted proxy the address comes from a header: keep only what really is an IP address.
     event.clientAddress = isIP(input.clientAddress) === 0 ? 'invalid' : input.clientAddress;
   }
+  if (input.reason !== undefined) event.reason = checkReason(input.reason);
+  if (input.release !== undefined) {
+    const entries = Object.entries(input.release);
+    if (entries.length > MAX_AUDIT_FIELDS) throw new TypeError('audit event: too many fields');
+    event.release = Object.fromEntries(entries.map(([f, level]) => [checkIdentifier(f, 'field'), level]));
+  }
+  if (input.subject !== undefined) event.subject = input.subject;
   if (!isAuditEvent(event)) throw new TypeError('audit event: malformed');
   return event;
+}
+
+function checkReason(reason: AuditReason): AuditReason {
+  const out: AuditReason = { code: reason.code };
+  if (reason.role !== undefined) out.role = checkIdentifier(reason.role, 'reason.role');
+  if (reason.rule !== undefined) out.rule = reason.rule;
+  if (reason.policy_version !== undefined) out.policy_version = reason.policy_version;
+  return out;
 }

@@ -1,5 +1,11 @@
 /** Conversion between chained audit events and their stored rows (the row adds filter copies only). */
-import { type AuditEvent, type ChainedEvent, canonicalJson } from '../../audit/index.js';
+import {
+  type AuditEvent,
+  type AuditReason,
+  type ChainedEvent,
+  canonicalJson,
+  type ReleaseLevel,
+} from '../../audit/index.js';
 import type { AuditEventRow } from '../../storage/index.js';
 
 /** The row that stores `event`. */
@@ -19,7 +25,19 @@ export function toEventRow(event: ChainedEvent): AuditEventRow {
     client_address: event.clientAddress ?? null,
     prev_hash: event.prevHash,
     hash: event.hash,
+    reason: event.reason === undefined ? null : canonicalJson(event.reason),
+    release: event.release === undefined ? null : canonicalJson(event.release),
+    subject: event.subject ?? null,
   };
+}
+
+/** A JSON column as stored; unparseable text becomes an empty-string marker the verifier rejects. */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -28,12 +46,7 @@ export function toEventRow(event: ChainedEvent): AuditEventRow {
  * verifier rejects.
  */
 export function fromEventRow(row: AuditEventRow): ChainedEvent {
-  let resource: unknown;
-  try {
-    resource = JSON.parse(row.resource);
-  } catch {
-    resource = '';
-  }
+  const resource = parsed(row.resource);
   const event = {
     seq: Number(row.seq),
     time: row.time,
@@ -45,6 +58,9 @@ export function fromEventRow(row: AuditEventRow): ChainedEvent {
   if (row.purpose !== null) event.purpose = row.purpose;
   if (row.request_id !== null) event.requestId = row.request_id;
   if (row.client_address !== null) event.clientAddress = row.client_address;
+  if (row.reason !== null) event.reason = parsed(row.reason) as AuditReason;
+  if (row.release !== null) event.release = parsed(row.release) as Record<string, ReleaseLevel>;
+  if (row.subject !== null) event.subject = row.subject;
   event.prevHash = row.prev_hash;
   event.hash = row.hash;
   return event;

@@ -23,3 +23,11 @@ export function createIdentifierHmac(rootKey: Pick<RootKey, 'derive'>): (value: 
     return `hmac:${mac}`;
   };
 }
+
+/**
+ * The trail's form of a subject HMAC (the subjects table's `subject-id/v1` HMAC, stored there as base64url):
+ * `hmac:` + the same bytes in lower-case hex, so every HMAC'd identifier in the trail has one form.
+ */
+export function auditSubjectOf(subjectHash: string): string {
+  return `hmac:${Buffer.from(subjectHash, 'base64url').toString('hex')}`;
+}

@@ -2,7 +2,7 @@ export { AUDIT_ACTIONS, type AuditAction, type AuditInput, MAX_AUDIT_FIELDS } fr
 export { type AuditSettings, type AuditTrail, createAuditTrail } from './audit-trail.js';
 export { type CheckpointPublicKey, fromPublicJwk } from './checkpoint-signer.js';
 export { fromEventRow } from './event-row.js';
-export { IDENTIFIER_HMAC_LABEL } from './identifier-hmac.js';
+export { auditSubjectOf, IDENTIFIER_HMAC_LABEL } from './identifier-hmac.js';
 export { toJsonlLine } from './jsonl-mirror.js';
 export {
   type CheckpointExport,

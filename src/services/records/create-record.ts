@@ -87,7 +87,7 @@ export function createRecordCreation(deps: RecordWriteDeps, checks: WriteChecks)
         attributeRows(values.plain),
         indexes,
       );
-      return [writeEvent(caller, 'record.create', collection, id, given)];
+      return [writeEvent(caller, 'record.create', collection, id, given, subjectHash)];
     });
     return { id, revision: 1, createdAt: now };
   };

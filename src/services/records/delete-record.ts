@@ -19,7 +19,7 @@ export function createRecordDeletion(deps: Pick<RecordWriteDeps, 'transactor' | 
       const decision = deps.access.collection(caller, 'delete', collection, facts);
       if (!decision.allow) throw denialError(decision.reason);
       await stores.records.delete(collection.id, id);
-      return [writeEvent(caller, 'record.delete', collection, id, [])];
+      return [writeEvent(caller, 'record.delete', collection, id, [], facts.subjectHash)];
     });
   };
 }

@@ -82,14 +82,17 @@ export function createRecordPager(deps: {
     const { visible, after, capped } = await scan(caller, collection, query, fetch, keep);
     const returned = visible.slice(0, query.limit);
     const records: RecordView[] = [];
+    const reads: Array<{ view: RecordView; subjectHash: string | null }> = [];
     for (const { row, facts, decisions } of returned) {
       const shown = await deps.view(caller, collection, row, query, facts, decisions);
-      if (shown !== null) records.push(shown);
+      if (shown === null) continue;
+      records.push(shown);
+      reads.push({ view: shown, subjectHash: facts.subjectHash });
     }
     await Promise.all(
-      records.length === 0
+      reads.length === 0
         ? [deps.auditRead(caller, action, collection, null, searched)]
-        : records.map((r) => deps.auditRead(caller, action, collection, r)),
+        : reads.map((read) => deps.auditRead(caller, action, collection, read)),
     );
     const last = returned[returned.length - 1];
     const cursorAfter = visible.length > query.limit ? (last?.row.id ?? null) : capped ? after : null;

@@ -24,6 +24,8 @@ const MAX_UPDATE_ATTEMPTS = 3;
 
 type CheckedValues = ReturnType<typeof checkRecordValues>;
 type Updated = { revision: number; updatedAt: number };
+/** An update that went through, with the subject of the record it changed (for its audit event). */
+type Applied = { updated: Updated; subjectHash: string | null };
 
 /** Every field the update names: set in plain, set sensitive, or cleared. */
 function writtenFields(values: CheckedValues): string[] {
@@ -98,7 +100,7 @@ export function createRecordUpdate(deps: RecordWriteDeps, checks: WriteChecks) {
     collection: Collection,
     id: string,
     values: CheckedValues,
-  ): Promise<Updated | null> {
+  ): Promise<Applied | null> {
     const { row: record, facts } = await findVisibleRecord(
       stores.records,
       deps.access,
@@ -129,7 +131,7 @@ export function createRecordUpdate(deps: RecordWriteDeps, checks: WriteChecks) {
     });
     if (!updated) return null;
     await rewriteSideTables(deps, stores, collection, id, values);
-    return { revision: record.revision + 1, updatedAt: now };
+    return { updated: { revision: record.revision + 1, updatedAt: now }, subjectHash: record.subjectHash };
   }
 
   return async function update(
@@ -140,14 +142,15 @@ export function createRecordUpdate(deps: RecordWriteDeps, checks: WriteChecks) {
   ): Promise<Updated> {
     const values = checkRecordValues(collection.fields, input.fields, { partial: true, path: 'fields' });
     for (let attempt = 1; ; attempt++) {
-      let outcome: Updated | null = null;
+      let outcome: Applied | null = null;
       await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
-        outcome = await applyUpdate(stores, caller, collection, id, values);
-        return outcome === null
+        const applied = await applyUpdate(stores, caller, collection, id, values);
+        outcome = applied;
+        return applied === null
           ? []
-          : [writeEvent(caller, 'record.update', collection, id, writtenFields(values))];
+          : [writeEvent(caller, 'record.update', collection, id, writtenFields(values), applied.subjectHash)];
       });
-      if (outcome !== null) return outcome;
+      if (outcome !== null) return (outcome as Applied).updated;
       if (attempt >= MAX_UPDATE_ATTEMPTS) throw new AppError('RECORD_CHANGED');
     }
   };

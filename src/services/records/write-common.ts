@@ -7,7 +7,7 @@
  */
 import type { AttributeRow, BlindIndexRow, KeyStore, Transactor } from '../../storage/index.js';
 import type { FieldValue } from '../../vault/index.js';
-import type { AuditInput, AuditTrail } from '../audit/index.js';
+import { type AuditInput, type AuditTrail, auditSubjectOf } from '../audit/index.js';
 import type { Collection } from '../collection-service.js';
 import type { KeyService } from '../key-service.js';
 import type { SubjectService } from '../subject-service.js';
@@ -42,13 +42,17 @@ export async function currentIndexes(
   return deps.crypto.indexes(store, collection, version, collection.fields, values);
 }
 
-/** The audit event of an allowed change of record `id`, naming the fields written. */
+/** The audit event of an allowed change of record `id`, naming the fields written and the record's subject. */
 export function writeEvent(
   caller: Caller,
   action: 'record.create' | 'record.update' | 'record.delete',
   collection: Collection,
   id: string,
   fields: string[],
+  subjectHash: string | null,
 ): AuditInput {
-  return allowedEvent(caller, action, { collection: collection.name, recordId: id, fields });
+  return {
+    ...allowedEvent(caller, action, { collection: collection.name, recordId: id, fields }),
+    ...(subjectHash === null ? {} : { subject: auditSubjectOf(subjectHash) }),
+  };
 }
