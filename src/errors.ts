@@ -35,6 +35,10 @@ export const ERRORS = {
   PASSWORD_TOO_SHORT: { status: 400, message: 'The password is too short' },
   PASSWORD_TOO_LONG: { status: 400, message: 'The password is too long' },
   PASSWORD_TOO_COMMON: { status: 400, message: 'The password is too common or too easy to guess' },
+  PASSWORD_CHECK_TIMEOUT: {
+    status: 400,
+    message: 'The password could not be checked in time, so it was not accepted; choose another one',
+  },
   INVALID_PASSWORD_HASH: {
     status: 400,
     message: 'The password hash is not a supported argon2id or bcrypt hash',
@@ -185,6 +189,9 @@ export const PUBLIC_SERVER_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'DEPENDENCY_UNAVAILABLE',
 ]);
 
+/** The branch of an answer that hides existence: the thing exists but is not the caller's, or it does not exist. */
+export type HidingBranch = 'refused' | 'missing';
+
 interface AppErrorOptions {
   /** Path of the offending field (e.g. `body.password`, `body.roles/0`); never its value. */
   field?: string;
@@ -193,11 +200,22 @@ interface AppErrorOptions {
   /** Seconds until a retry may succeed (429, 503). */
   retryAfter?: number;
   /**
-   * A refusal answered as something else (a hidden record as RECORD_NOT_FOUND, someone else's token as
-   * TOKEN_NOT_FOUND): the response is that code's, but the audit trail records a denial.
+   * An answer that hides whether something exists (a record hidden from the caller and a missing one both answer
+   * RECORD_NOT_FOUND): which branch this is. Both are audited alike, `refused` as a denial and `missing` as
+   * not found (services/hidden-existence.ts makes these errors).
    */
-  refusal?: boolean;
+  hides?: HidingBranch;
+  /** Why a refusal was refused, for its audit event: a stable code and, for a policy rule, which rule. */
+  reason?: RefusalReason;
   cause?: unknown;
+}
+
+/** What the audit trail records of a refusal (see audit/audit-event.ts `AuditReason`): never a value. */
+export interface RefusalReason {
+  code: string;
+  role?: string;
+  rule?: number;
+  policy_version?: number;
 }
 
 /** The only error class: carries a stable code; status and public message come from the table. */
@@ -206,7 +224,8 @@ export class AppError extends Error {
   readonly status: number;
   readonly field: string | undefined;
   readonly retryAfter: number | undefined;
-  readonly refusal: boolean;
+  readonly reason: RefusalReason | undefined;
+  readonly hides: HidingBranch | undefined;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     // No global state is touched here (an earlier version lowered Error.stackTraceLimit around super()).
@@ -219,7 +238,8 @@ export class AppError extends Error {
     this.status = ERRORS[code].status;
     this.field = options.field;
     this.retryAfter = options.retryAfter;
-    this.refusal = options.refusal === true;
+    this.reason = options.reason;
+    this.hides = options.hides;
   }
 }
 

@@ -107,9 +107,25 @@ const AUDITED_REFUSALS: ReadonlySet<string> = new Set([
   'RATE_LIMITED',
 ]);
 
+/** How an answer that was not served is audited, or null when it is not (a bad request, a failure). */
+export type RefusalOutcome = 'denied' | 'rate_limited' | 'not_found';
+
+/**
+ * The audit outcome of `error` on an audited route. Both branches of an answer that hides existence are audited
+ * (services/hidden-existence.ts): the miss as `not_found`, by the same write as the refusal, so they cost the same.
+ */
+export function refusalOutcome(error: AppError): RefusalOutcome | null {
+  if (error.hides === 'missing') return 'not_found';
+  if (error.hides === 'refused') return 'denied';
+  if (!AUDITED_REFUSALS.has(error.code)) return null;
+  return error.code === 'TOO_MANY_ATTEMPTS' || error.code === 'RATE_LIMITED' ? 'rate_limited' : 'denied';
+}
+
 async function errorHandler(
   app: FastifyInstance,
-  options: { onRefused?: (request: FastifyRequest, error: AppError) => Promise<void> },
+  options: {
+    onRefused?: (request: FastifyRequest, error: AppError, outcome: RefusalOutcome) => Promise<void>;
+  },
 ): Promise<void> {
   app.decorateRequest('errorCode', null);
   app.setErrorHandler(async (raw: FastifyError, request, reply) => {
@@ -121,13 +137,10 @@ async function errorHandler(
     } else if (error.code === 'DEPENDENCY_UNAVAILABLE' && error.cause !== undefined) {
       request.log.warn({ err: error.cause, code: error.code }, 'dependency unavailable');
     }
-    if (
-      options.onRefused !== undefined &&
-      (AUDITED_REFUSALS.has(error.code) || error.refusal) &&
-      request.routeOptions.config.audit
-    ) {
+    const outcome = refusalOutcome(error);
+    if (options.onRefused !== undefined && outcome !== null && request.routeOptions.config.audit) {
       // The refusal itself leaks nothing, so it is sent even if the trail cannot take its event (reported there).
-      await options.onRefused(request, error).catch((err: unknown) => {
+      await options.onRefused(request, error, outcome).catch((err: unknown) => {
         request.log.error({ err }, 'refusal could not be audited');
       });
     }

@@ -1,0 +1,249 @@
+/**
+ * Guarantee (issue 13, finding 1): an answer that must not reveal whether something exists costs the same on
+ * both branches. For every "404 that hides" (and every answer of the same kind: an empty page, `TOKEN_NOT_FOUND`
+ * inside a 200, `{active: false}`), the branch where the thing exists but is not the caller's and the branch where
+ * it does not exist at all answer alike, byte for byte apart from the request id, and their durations are
+ * indistinguishable: Welch's t over interleaved samples stays under 4.5. Before the fix a refusal waited for a
+ * durable audit write that a miss never made (|t| in the tens).
+ * Runs through the real HTTP app (inject), SQLite (durable commits with fsync).
+ */
+import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPolicyDocument } from '../../src/policy/index.js';
+import { createTestApp, createUser, loggedInUser, login, type TestApp } from '../helpers/test-app.js';
+import { compareTimings } from '../helpers/timing-pair.js';
+import { patient, vaultApi } from '../helpers/vault.js';
+
+const SAMPLES = 160;
+const WARMUP = 20;
+const TRIM = 0.1;
+const T_LIMIT = 4.5;
+const HIGH_QUOTA = '1000000';
+
+type Headers = Record<string, string>;
+type Request = () => Promise<LightMyRequestResponse>;
+interface Pair {
+  hidden: Request;
+  missing: Request;
+  /** What each side names (an id, a token), which its answer may echo. */
+  targets: [string, string];
+}
+
+/** The default policy, plus a role that sees (and may change) the records of its own tenant only. */
+function policyWithTenants() {
+  const document = defaultPolicyDocument();
+  const ownTenant = { tenant_id: { equals: '$actor.attributes.tenant_id' } };
+  return {
+    ...document,
+    roles: {
+      ...document.roles,
+      tenant_reader: {
+        rules: [
+          {
+            effect: 'allow',
+            actions: ['read', 'write', 'delete', 'tokenize'],
+            resources: ['collections/patients', 'collections/patients/**'],
+            redaction: 'plain',
+            condition: ownTenant,
+          },
+          { effect: 'allow', actions: ['search'], resources: ['collections/patients/fields/*'] },
+        ],
+      },
+    },
+  };
+}
+
+/** The answer without what legitimately differs: the request id, and the target it names (a token echoed). */
+function shapeOf(response: LightMyRequestResponse, target: string) {
+  const body = response.body === '' ? null : (response.json() as Record<string, unknown>);
+  const error = body?.error as Record<string, unknown> | undefined;
+  if (error !== undefined) delete error.request_id;
+  return { status: response.statusCode, body: JSON.stringify(body).replaceAll(target, '<target>') };
+}
+
+describe('answers that hide existence cost the same on both branches', () => {
+  let t: TestApp;
+  const pairs: Record<string, Pair> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      flags: Object.fromEntries(
+        ['Reads', 'Writes', 'Search', 'Tokenize', 'Detokenize', 'Reveal', 'Admin', 'Introspect'].flatMap(
+          (group) => [
+            [`quota${group}Capacity`, HIGH_QUOTA],
+            [`quota${group}PerMinute`, HIGH_QUOTA],
+          ],
+        ),
+      ),
+    });
+    const adminUser = await loggedInUser(t, ['admin']);
+    const admin = vaultApi(t, adminUser.headers);
+    expect((await admin.createCollection('patients')).statusCode).toBe(201);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/policies',
+      headers: adminUser.headers,
+      payload: policyWithTenants(),
+    });
+    expect(put.statusCode, put.body).toBe(200);
+
+    // Records of tenant-b, hidden from a tenant-a reader.
+    const hiddenIds: string[] = [];
+    for (let n = 1; n <= 5; n++) {
+      const created = await admin.create('patients', { ...patient(n), tenant_id: 'tenant-b' });
+      expect(created.statusCode, created.body).toBe(201);
+      hiddenIds.push((created.json() as { id: string }).id);
+    }
+    const hiddenId = hiddenIds[0] ?? '';
+    const readerUser = await createUser(t);
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/users/${readerUser.id}`,
+      headers: adminUser.headers,
+      payload: { roles: ['tenant_reader'], attributes: { tenant_id: 'tenant-a' } },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const readerHeaders: Headers = {
+      authorization: `Bearer ${(await login(t, readerUser.username, readerUser.password)).access_token}`,
+    };
+    const reader = vaultApi(t, readerHeaders);
+    const readerNoPurpose = vaultApi(t, readerHeaders, null);
+
+    // A deterministic token someone else holds, and one of the same shape that nobody holds (issued, then deleted).
+    const holder = vaultApi(t, (await loggedInUser(t)).headers);
+    const issue = async (api: typeof holder, value: string) => {
+      const response = await api.call('POST', '/v1/tokens', { kind: 'deterministic', type: 'date', value });
+      expect(response.statusCode, response.body).toBe(201);
+      return (response.json() as { token: string }).token;
+    };
+    const heldToken = await issue(holder, '1980-04-02');
+    const freeToken = await issue(holder, '1980-04-03');
+    expect((await holder.call('POST', '/v1/tokens/delete', { token: freeToken })).statusCode).toBe(204);
+    const proberUser = await loggedInUser(t);
+    const prober = vaultApi(t, proberUser.headers);
+
+    // An API key someone else holds.
+    const keyOwner = await loggedInUser(t);
+    const minted = await t.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: keyOwner.headers,
+      payload: { name: 'theirs' },
+    });
+    expect(minted.statusCode, minted.body).toBe(201);
+    const foreignKeyId = (minted.json() as { id: string }).id;
+
+    // An access token of a session that existed (logged out), and one naming a session that never existed.
+    const gone = await loggedInUser(t);
+    const logout = await t.app.inject({ method: 'POST', url: '/v1/auth/logout', headers: gone.headers });
+    expect(logout.statusCode, logout.body).toBeLessThan(300);
+    const neverToken = await t.services.accessTokens.issue({
+      userId: gone.id,
+      sessionId: randomUUID(),
+      roles: ['user'],
+    });
+    const introspect = (token: string) => (): Promise<LightMyRequestResponse> =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/auth/introspect',
+        headers: adminUser.headers,
+        payload: { token },
+      });
+
+    const source = (record: string) => ({
+      kind: 'random',
+      source: { collection: 'patients', record, field: 'card' },
+    });
+    const both = (make: (target: string) => Request, hidden: string, missing: string): Pair => ({
+      hidden: make(hidden),
+      missing: make(missing),
+      targets: [hidden, missing],
+    });
+    Object.assign(pairs, {
+      'GET a record': both((id) => () => reader.read('patients', id), hiddenId, randomUUID()),
+      'GET a record, no purpose': both(
+        (id) => () => readerNoPurpose.read('patients', id),
+        hiddenId,
+        randomUUID(),
+      ),
+      'PATCH a record': both((id) => () => reader.patch('patients', id, { age: 41 }), hiddenId, randomUUID()),
+      'DELETE a record': both((id) => () => reader.remove('patients', id), hiddenId, randomUUID()),
+      'tokenize a stored field': both(
+        (id) => () => reader.call('POST', '/v1/tokens', source(id)),
+        hiddenId,
+        randomUUID(),
+      ),
+      'list filtered on hidden records': both(
+        (tenant) => () => reader.list('patients', `?filter.tenant_id=${tenant}`),
+        'tenant-b',
+        'tenant-z',
+      ),
+      'search hidden records by a sensitive value': both(
+        (email) => () => reader.search('patients', { where: { email } }),
+        patient(1).email,
+        'nobody.here@example.com',
+      ),
+      'delete a token (body)': both(
+        (token) => () => prober.call('POST', '/v1/tokens/delete', { token }),
+        heldToken,
+        freeToken,
+      ),
+      'delete a token (path, deprecated)': both(
+        (token) => () => prober.call('DELETE', `/v1/tokens/${token}`),
+        heldToken,
+        freeToken,
+      ),
+      detokenize: both(
+        (token) => () => prober.call('POST', '/v1/tokens/detokenize', { tokens: [token] }),
+        heldToken,
+        freeToken,
+      ),
+      'revoke an API key': both(
+        (id) => () =>
+          t.app.inject({ method: 'DELETE', url: `/v1/api-keys/${id}`, headers: proberUser.headers }),
+        foreignKeyId,
+        randomUUID(),
+      ),
+      'introspect a dead session': both(introspect, gone.tokens.access_token, neverToken),
+    });
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  const names = [
+    'GET a record',
+    'GET a record, no purpose',
+    'PATCH a record',
+    'DELETE a record',
+    'tokenize a stored field',
+    'list filtered on hidden records',
+    'search hidden records by a sensitive value',
+    'delete a token (body)',
+    'delete a token (path, deprecated)',
+    'detokenize',
+    'revoke an API key',
+    'introspect a dead session',
+  ];
+
+  it.each(names)(
+    '%s',
+    async (name) => {
+      const pair = pairs[name];
+      if (pair === undefined) throw new Error(`no pair ${name}`);
+      const expected = shapeOf(await pair.missing(), pair.targets[1]);
+      expect(expected.status).toBeGreaterThanOrEqual(200);
+      const result = await compareTimings(pair.hidden, pair.missing, {
+        samples: SAMPLES,
+        warmup: WARMUP,
+        trim: TRIM,
+        check: (answer, side) =>
+          expect(shapeOf(answer, pair.targets[side === 'a' ? 0 : 1])).toEqual(expected),
+      });
+      console.info(
+        `${name}: t = ${result.t.toFixed(2)} (hidden ${result.meanA.toFixed(0)} µs, missing ${result.meanB.toFixed(0)} µs)`,
+      );
+      expect(Math.abs(result.t)).toBeLessThan(T_LIMIT);
+    },
+    60_000,
+  );
+});
