@@ -13,7 +13,7 @@ export const identifier = {
   pattern: '^[A-Za-z0-9_$][A-Za-z0-9_.:$-]*$',
 } as const;
 export const hash = sha256Hex;
-export const OUTCOMES = ['allowed', 'denied', 'rate_limited', 'failed'] as const;
+export const OUTCOMES = ['allowed', 'denied', 'rate_limited', 'failed', 'not_found'] as const;
 
 /** An audit cursor: the seq of the previous page's last event. */
 export const seqCursor = { type: 'string', maxLength: 16, pattern: '^[0-9]{1,15}$' } as const;
