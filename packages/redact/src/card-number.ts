@@ -8,13 +8,8 @@
  * nanosecond timestamps and snowflake ids, which start with 1 today, from looking like cards 1 time in 10.
  * Not addressed: numbers split by other characters ("4242.4242…"), or spelled out.
  */
+import type { Span } from './candidate-scan.js';
 import { passesLuhn } from './luhn.js';
-
-/** Relative span inside a matched candidate. */
-export interface Span {
-  readonly start: number;
-  readonly end: number;
-}
 
 /** Runs of digit groups, not glued to letters, other digits or a decimal point. */
 export const CARD_CANDIDATE_PATTERN = /(?<![0-9A-Za-z])(?<!\d\.)\d+(?:[ -]\d+)*(?![0-9A-Za-z])(?!\.\d)/g;
@@ -30,37 +25,31 @@ export function isPlausibleCardNumber(digits: string): boolean {
   return passesLuhn(digits);
 }
 
-/** Spans of the card numbers inside one run matched by `CARD_CANDIDATE_PATTERN`, leftmost-longest first. */
+/**
+ * Spans of the card numbers inside one run matched by `CARD_CANDIDATE_PATTERN`: the longest card starting at
+ * each group, so a card found at one group never hides one that starts inside it and ends after it (a 4-digit
+ * decoy group before a printed card). Spans may overlap; each start costs at most 19 digits of work.
+ */
 export function findCardNumbersInRun(run: string): Span[] {
   const groups: Span[] = Array.from(run.matchAll(/\d+/g), (m) => ({
     start: m.index,
     end: m.index + m[0].length,
   }));
   const spans: Span[] = [];
-  let from = 0;
-  while (from < groups.length) {
+  for (let from = 0; from < groups.length; from++) {
     const card = longestCardFrom(run, groups, from);
-    if (card === null) {
-      from++;
-      continue;
-    }
-    spans.push(card.span);
-    from = card.next;
+    if (card !== null) spans.push(card);
   }
   return spans;
 }
 
-/** The longest card number made of whole groups starting at group `from`, and the index of the group after it. */
-function longestCardFrom(
-  run: string,
-  groups: readonly Span[],
-  from: number,
-): { span: Span; next: number } | null {
+/** The longest card number made of whole groups starting at group `from`. */
+function longestCardFrom(run: string, groups: readonly Span[], from: number): Span | null {
   const first = groups[from];
   if (first === undefined) return null;
   const separator = run[first.end];
   let digits = '';
-  let best: { span: Span; next: number } | null = null;
+  let best: Span | null = null;
   for (let j = from; j < groups.length; j++) {
     const group = groups[j];
     if (group === undefined) break;
@@ -70,10 +59,10 @@ function longestCardFrom(
         first.end - first.start === 4 && length >= 3 && length <= 6 && run[group.start - 1] === separator;
       if (!isPrinted) break;
     }
+    if (digits.length + length > MAX_DIGITS) break;
     digits += run.slice(group.start, group.end);
-    if (digits.length > MAX_DIGITS) break;
     if (digits.length >= MIN_DIGITS && isPlausibleCardNumber(digits)) {
-      best = { span: { start: first.start, end: group.end }, next: j + 1 };
+      best = { start: first.start, end: group.end };
     }
   }
   return best;

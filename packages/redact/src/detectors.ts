@@ -1,23 +1,32 @@
 /**
  * Detectors for secret-shaped values in free text: what the redactor hides from logs and the URL guard refuses.
  *
- * Each detector is a global pattern that finds candidates plus a validator that keeps only real matches (a JWT
+ * Each detector finds candidates (a pattern, or a dedicated scanner for JWTs) and keeps only real matches (a JWT
  * header that is JSON, a token checksum, a Luhn digit, an issuable SSN), so ordinary ids, timestamps and
  * numbers are left alone.
  * Invariants:
- * - every pattern runs in time linear in the input (no nested unbounded quantifiers that can backtrack
- *   against each other), so hostile input cannot stall logging or request handling;
+ * - no prefix hides a secret: a rejected candidate never consumes the text after its start (candidate-scan.ts),
+ *   so a real secret right behind a decoy (a fake `srk_` prefix, a fake `eyJ…` segment, a 4-digit group before a
+ *   card) is found. A secret's own boundaries still hold: a card number is not a slice of a longer digit run, an
+ *   SSN not part of a longer run of groups with its separator, a card or SSN not glued to letters;
+ * - bounded work: every pattern runs in time linear in the input per start position (no nested unbounded
+ *   quantifiers that can backtrack against each other), and each scan examines at most `scanWorkLimit` candidate
+ *   characters before it fails closed (the rest of the text counts as a secret), so hostile input cannot stall
+ *   logging or request handling;
  * - `findSecrets` returns sorted, non-overlapping spans whose union covers every span any detector accepted:
- *   hiding them all never leaves part of a secret visible.
+ *   hiding them all never leaves part of a secret visible. `findEachSecret` keeps them apart, for callers that
+ *   need each credential exactly (the plain-HTTP revoker).
  * Not addressed: secrets with no recognisable shape (plain passwords, hex keys); those are hidden by key name
  * (`isSensitiveKeyName`) or kept out of free text by the code that handles them.
  */
 import { Buffer } from 'node:buffer';
-import { CARD_CANDIDATE_PATTERN, findCardNumbersInRun, type Span } from './card-number.js';
+import { type Span, scanCandidates } from './candidate-scan.js';
+import { CARD_CANDIDATE_PATTERN, findCardNumbersInRun } from './card-number.js';
+import { findJwts } from './jwt.js';
 import { isOpaqueToken, OPAQUE_TOKEN_PATTERN } from './opaque-token-format.js';
 import { isValidPrintedSsn, SSN_PATTERN } from './ssn.js';
 
-export type { Span } from './card-number.js';
+export type { Span } from './candidate-scan.js';
 
 export type DetectorName =
   | 'private_key'
@@ -32,10 +41,8 @@ export type DetectorName =
 
 export interface Detector {
   readonly name: DetectorName;
-  /** Finds candidates; global. Callers get a fresh copy per scan, so its `lastIndex` is never shared. */
-  readonly pattern: RegExp;
-  /** Spans, relative to a candidate, that are real secrets; empty to reject the whole candidate. */
-  readonly validate: (candidate: string) => readonly Span[];
+  /** Spans of the secrets this detector finds in a text, possibly overlapping; never consumes text on a miss. */
+  readonly find: (text: string) => readonly Span[];
   /**
    * A cheap test every match must pass (not global): text without it is not scanned. Redaction runs on every
    * string of every log line, and most strings hold no digit run, no `@` and no token prefix.
@@ -53,35 +60,25 @@ export interface SecretMatch {
 const PRIVATE_KEY_PATTERN =
   /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY(?: BLOCK)?-----|$)/g;
 
-/** JWE compact (5 segments) or JWS compact (3 segments, signature may be empty), header first. */
-const JWT_PATTERN = /(?<![\w-])eyJ[\w-]+\.(?:[\w-]*\.[\w-]*\.[\w-]+\.[\w-]*|[\w-]+\.[\w-]*)/g;
-
 /**
  * Strongroom Shamir key shares (`shamir-share.ts`). Hidden even with a bad checksum: a mistyped share is still
  * almost all of a share.
  */
 const SHAMIR_SHARE_PATTERN = /srs1-[1-9]\d{0,2}-[1-9]\d{0,2}-[A-Za-z0-9_-]{55}-[0-9a-f]{8}/g;
 
-/** RFC 6750 b64token after the scheme name, which is case-insensitive. */
-const BEARER_PATTERN = /\bbearer[ \t]+[A-Za-z0-9\-._~+/]+=*/gi;
+/**
+ * RFC 6750 b64token after the scheme name, which is case-insensitive. The name may follow anything but a letter
+ * (`HTTP_AUTHORIZATION=Bearer …`, `_Bearer …`), so "forbearer" stays prose.
+ */
+const BEARER_PATTERN = /(?<![A-Za-z])bearer[ \t]+[A-Za-z0-9\-._~+/]+=*/gi;
 
 /** RFC 7617 credentials after the scheme name: base64 of `user-id:password`. */
-const BASIC_PATTERN = /\bbasic[ \t]+[A-Za-z0-9+/]+=*/gi;
+const BASIC_PATTERN = /(?<![A-Za-z])basic[ \t]+[A-Za-z0-9+/]+=*/gi;
 
 const EMAIL_PATTERN = /(?<![\w.%+-])[\w.%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}(?![A-Za-z0-9-])/g;
 
 const whole = (candidate: string): Span[] => [{ start: 0, end: candidate.length }];
 const wholeIf = (isSecret: boolean, candidate: string): Span[] => (isSecret ? whole(candidate) : []);
-
-function hasJsonObjectHeader(candidate: string): boolean {
-  const header = candidate.slice(0, candidate.indexOf('.'));
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return false;
-  }
-}
 
 /** Only the credential is hidden; a plain word ("bearer of bad news", "Bearer token") is not a credential. */
 function bearerCredential(candidate: string): Span[] {
@@ -108,80 +105,49 @@ function basicCredential(candidate: string): Span[] {
 /** All detectors, most specific first: when spans tie, the earlier detector names the match. */
 export const DETECTORS: readonly Detector[] = Object.freeze(
   [
-    { name: 'private_key', pattern: PRIVATE_KEY_PATTERN, validate: whole, hint: /-----BEGIN / },
-    {
-      name: 'jwt',
-      pattern: JWT_PATTERN,
-      validate: (c: string) => wholeIf(hasJsonObjectHeader(c), c),
-      hint: /eyJ/,
-    },
+    { name: 'private_key', find: scanCandidates(PRIVATE_KEY_PATTERN, whole), hint: /-----BEGIN / },
+    { name: 'jwt', find: findJwts, hint: /eyJ/ },
     {
       name: 'strongroom_token',
-      pattern: new RegExp(OPAQUE_TOKEN_PATTERN, 'g'),
-      validate: (c: string) => wholeIf(isOpaqueToken(c), c),
+      find: scanCandidates(new RegExp(OPAQUE_TOKEN_PATTERN, 'g'), (c) => wholeIf(isOpaqueToken(c), c)),
       hint: /sr[kr]_/,
     },
-    { name: 'shamir_share', pattern: SHAMIR_SHARE_PATTERN, validate: whole, hint: /srs1-/ },
-    { name: 'bearer', pattern: BEARER_PATTERN, validate: bearerCredential, hint: /bearer/i },
-    { name: 'basic', pattern: BASIC_PATTERN, validate: basicCredential, hint: /basic/i },
+    { name: 'shamir_share', find: scanCandidates(SHAMIR_SHARE_PATTERN, whole), hint: /srs1-/ },
+    { name: 'bearer', find: scanCandidates(BEARER_PATTERN, bearerCredential), hint: /bearer/i },
+    { name: 'basic', find: scanCandidates(BASIC_PATTERN, basicCredential), hint: /basic/i },
     // Every card number (ungrouped, or grouped with a 4-digit first group) and every SSN holds 4 digits in a row.
-    { name: 'card_number', pattern: CARD_CANDIDATE_PATTERN, validate: findCardNumbersInRun, hint: /\d{4}/ },
+    // Runs are maximal and the validator tries every group of a run, so runs need not overlap.
     {
-      name: 'ssn',
-      pattern: SSN_PATTERN,
-      validate: (c: string) => wholeIf(isValidPrintedSsn(c), c),
+      name: 'card_number',
+      find: scanCandidates(CARD_CANDIDATE_PATTERN, findCardNumbersInRun, { overlapping: false }),
       hint: /\d{4}/,
     },
-    { name: 'email', pattern: EMAIL_PATTERN, validate: whole, hint: /@/ },
+    {
+      name: 'ssn',
+      find: scanCandidates(SSN_PATTERN, (c) => wholeIf(isValidPrintedSsn(c), c)),
+      hint: /\d{4}/,
+    },
+    { name: 'email', find: scanCandidates(EMAIL_PATTERN, whole), hint: /@/ },
   ].map((detector) => Object.freeze(detector as Detector)),
 );
 
-// One private global copy per detector, compiled once: this runs on every string of every log line. Scans are
-// synchronous and validators never scan, so resetting `lastIndex` before each use is enough.
-const scanners = new WeakMap<Detector, RegExp>();
+type RankedMatch = SecretMatch & { rank: number };
 
-function scannerFor(detector: Detector): RegExp {
-  let scanner = scanners.get(detector);
-  if (scanner === undefined) {
-    const flags = detector.pattern.flags.includes('g')
-      ? detector.pattern.flags
-      : `${detector.pattern.flags}g`;
-    scanner = new RegExp(detector.pattern.source, flags);
-    scanners.set(detector, scanner);
+function findRanked(text: string, detectors: readonly Detector[]): RankedMatch[] {
+  const found: RankedMatch[] = [];
+  for (const [rank, detector] of detectors.entries()) {
+    if (detector.hint !== undefined && !detector.hint.test(text)) continue;
+    for (const { start, end } of detector.find(text)) {
+      if (end > start) found.push({ detector: detector.name, start, end, rank });
+    }
   }
-  return scanner;
+  return found.sort((a, b) => a.start - b.start || b.end - a.end || a.rank - b.rank);
 }
 
 /** Finds secret-shaped values in `text`: sorted, non-overlapping spans (overlapping matches are merged). */
 export function findSecrets(text: string, detectors: readonly Detector[] = DETECTORS): SecretMatch[] {
-  const found: Array<SecretMatch & { rank: number }> = [];
-  for (const [rank, detector] of detectors.entries()) {
-    if (detector.hint !== undefined && !detector.hint.test(text)) continue;
-    const pattern = scannerFor(detector);
-    pattern.lastIndex = 0;
-    let match = pattern.exec(text);
-    while (match !== null) {
-      for (const span of detector.validate(match[0])) {
-        if (span.end > span.start) {
-          found.push({
-            detector: detector.name,
-            start: match.index + span.start,
-            end: match.index + span.end,
-            rank,
-          });
-        }
-      }
-      if (match[0].length === 0) pattern.lastIndex++;
-      match = pattern.exec(text);
-    }
-  }
-  return mergeOverlapping(found);
-}
-
-function mergeOverlapping(found: Array<SecretMatch & { rank: number }>): SecretMatch[] {
-  found.sort((a, b) => a.start - b.start || b.end - a.end || a.rank - b.rank);
   const merged: SecretMatch[] = [];
-  for (const { detector, start, end } of found) {
+  for (const { detector, start, end } of findRanked(text, detectors)) {
     const previous = merged.at(-1);
     if (previous !== undefined && start < previous.end) {
       if (end > previous.end) merged[merged.length - 1] = { ...previous, end };
@@ -190,4 +156,20 @@ function mergeOverlapping(found: Array<SecretMatch & { rank: number }>): SecretM
     merged.push({ detector, start, end });
   }
   return merged;
+}
+
+/**
+ * Every secret each detector finds in `text`, sorted by start, overlapping ones kept apart and duplicates
+ * dropped: what a caller needs that acts on each credential itself (revoking it), not on the text.
+ */
+export function findEachSecret(text: string, detectors: readonly Detector[] = DETECTORS): SecretMatch[] {
+  const seen = new Set<string>();
+  const each: SecretMatch[] = [];
+  for (const { detector, start, end } of findRanked(text, detectors)) {
+    const key = `${detector}:${start}:${end}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    each.push({ detector, start, end });
+  }
+  return each;
 }

@@ -1,8 +1,10 @@
+export { SCAN_WORK_PER_CHAR, scanWorkLimit } from './candidate-scan.js';
 export { isPlausibleCardNumber } from './card-number.js';
 export {
   DETECTORS,
   type Detector,
   type DetectorName,
+  findEachSecret,
   findSecrets,
   type SecretMatch,
   type Span,

@@ -6,8 +6,13 @@
  * free text to call an SSN; the URL guard accepts it only as a whole path segment or query value.
  */
 
-/** `ddd-dd-dddd` or `ddd dd dddd` with one separator throughout, not part of a longer group of digits. */
-export const SSN_PATTERN = /(?<![0-9A-Za-z])(?<!\d[ -])\d{3}([ -])\d{2}\1\d{4}(?![0-9A-Za-z])(?![ -]\d)/g;
+/**
+ * `ddd-dd-dddd` or `ddd dd dddd` with one separator throughout, not glued to letters or digits and not part of a
+ * longer run of digit groups joined by the same separator (`1-123-45-6789`). A group joined by another separator
+ * is other text: `room 12 123-45-6789` holds an SSN. Fixed length, so it runs in linear time.
+ */
+export const SSN_PATTERN =
+  /(?<![0-9A-Za-z])(?:(?<!\d-)\d{3}-\d{2}-\d{4}(?!-\d)|(?<!\d )\d{3} \d{2} \d{4}(?! \d))(?![0-9A-Za-z])/g;
 
 /** True when `digits` is 9 ASCII digits forming an issuable SSN. */
 export function isValidSsn(digits: string): boolean {

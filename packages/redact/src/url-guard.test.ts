@@ -173,6 +173,35 @@ describe('inspectUrl', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
+  it.each([
+    'https://user:pass@example.com/v1/me',
+    'http://alice@example.com/v1/me',
+    'HTTPS://u%3Ap@example.com',
+    'https://user:pass@example.com?x=1',
+    '//user:pass@example.com/v1/me',
+  ])('refuses the userinfo of %s', (url) => {
+    expect(inspectUrl(url)).toEqual({ ok: false, reason: 'userinfo', location: 'url:userinfo' });
+  });
+
+  it('allows an absolute-form target without userinfo, and an @ past the authority', () => {
+    expect(inspectUrl('https://example.com/v1/users/alice@example.com')).toEqual({ ok: true });
+    expect(inspectUrl('/v1/users/alice@example.com')).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['/v1/records;password=hunter2/x', 'path:1'],
+    ['/v1/records/abc;jsessionid=1;api_key=x', 'path:2'],
+    ['/v1/records/abc;Access-Token', 'path:2'],
+    ['/v1/records/abc%3Bsecret%3Dx', 'path:2'],
+    ['/v1/records/abc;%70assword=x', 'path:2'],
+  ])('refuses the credential path parameter in %s', (url, location) => {
+    expect(inspectUrl(url)).toEqual({ ok: false, reason: 'sensitive_parameter', location });
+  });
+
+  it('allows path parameters with ordinary names', () => {
+    expect(inspectUrl('/v1/records/abc;v=2;lang=en')).toEqual({ ok: true });
+  });
+
   it('never throws and never puts a value in the location', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.string(), (path, value) => {
@@ -206,6 +235,13 @@ describe('sanitizeUrl', () => {
     expect(sanitizeUrl('/v1/x/4242%204242%204242%204242')).toBe('/v1/x/[REDACTED:card_number]');
     expect(sanitizeUrl('/v1/x?q=4242424242424242%31')).toBe('/v1/x?q=[REDACTED:card_number]%31');
     expect(sanitizeUrl('/v1/x?q=4242424242424242%31+4111%201111%201111%201111')).toBe('/v1/x?q=[REDACTED]');
+  });
+
+  it('hides userinfo and credential path parameters', () => {
+    expect(sanitizeUrl('https://user:pass@example.com/v1/me?limit=5')).toBe(
+      'https://[REDACTED]@example.com/v1/me?limit=5',
+    );
+    expect(sanitizeUrl('/v1/records/abc;token=hunter2/x')).toBe('/v1/records/[REDACTED]/x');
   });
 
   it('leaves clean URLs untouched', () => {

@@ -3,7 +3,10 @@
  * proxy logs, browser history and `Referer` headers, where no later redaction can reach them.
  *
  * Invariants:
- * - a query parameter with a credential-like name (`isSensitiveParamName`) is refused whatever its value;
+ * - a query parameter with a credential-like name (`isSensitiveParamName`) is refused whatever its value, and so
+ *   is a path parameter (`;name=value` inside a segment, raw or decoded), which some routers and proxies read;
+ * - an absolute-form target (`https://user:pass@host/…`) or a network-path one (`//user@host/…`) with userinfo
+ *   in its authority is refused (`userinfo`): RFC 9110 deprecates credentials there, and they would be logged;
  * - a path segment, query name or query value is refused when it holds a JWT, a Strongroom token with a valid
  *   checksum, a card number, an SSN (a bare 9-digit SSN only as the whole segment or value), a bearer or Basic
  *   credential, in its raw form or once percent-decoded; email addresses are allowed;
@@ -26,7 +29,7 @@ export type UrlInspection =
   | { readonly ok: true }
   | {
       readonly ok: false;
-      readonly reason: 'sensitive_parameter' | 'secret_value' | 'too_long';
+      readonly reason: 'sensitive_parameter' | 'secret_value' | 'userinfo' | 'too_long';
       readonly location: string;
     };
 
@@ -35,6 +38,9 @@ const INSPECT_DETECTORS = DETECTORS.filter((detector) => detector.name !== 'emai
 const PLAIN_NAME = /^[\w.\-[\]]{1,64}$/;
 const OK: UrlInspection = Object.freeze({ ok: true });
 const TOO_LONG: UrlInspection = Object.freeze({ ok: false, reason: 'too_long', location: 'url' });
+const USERINFO: UrlInspection = Object.freeze({ ok: false, reason: 'userinfo', location: 'url:userinfo' });
+/** `scheme://` (absolute form) or `//` (network path) at the start of a target: an authority follows. */
+const AUTHORITY_START = /^(?:[A-Za-z][A-Za-z0-9+.-]*:)?\/\//;
 
 /**
  * Longest request target inspected, in UTF-16 code units. Common proxies and servers cap the request line near
@@ -53,6 +59,31 @@ function splitTarget(rawUrl: string): { path: string; query: string | null } {
   return mark === -1
     ? { path: rawUrl, query: null }
     : { path: rawUrl.slice(0, mark), query: rawUrl.slice(mark + 1) };
+}
+
+/** Where the userinfo of a target ends (its last `@` before the path), or -1 when it has none. */
+function userinfoEnd(rawUrl: string): number {
+  const start = AUTHORITY_START.exec(rawUrl)?.[0].length;
+  if (start === undefined) return -1;
+  const slash = rawUrl.slice(start).search(/[/?]/);
+  const authorityEnd = slash === -1 ? rawUrl.length : start + slash;
+  const at = rawUrl.lastIndexOf('@', authorityEnd - 1);
+  return at >= start ? at : -1;
+}
+
+/** Whether a path segment holds a `;name=value` parameter whose name is credential-like, raw or decoded. */
+function hasSensitivePathParam(segment: string): boolean {
+  return [segment, decodePercent(segment)].some(
+    (form) =>
+      form.includes(';') &&
+      form
+        .split(';')
+        .slice(1)
+        .some((param) => {
+          const equals = param.indexOf('=');
+          return isSensitiveParamName((equals === -1 ? param : param.slice(0, equals)).trim());
+        }),
+  );
 }
 
 function pathSegments(path: string): string[] {
@@ -91,8 +122,12 @@ function describeParam({ index, name }: QueryParam): string {
 /** Decides whether a request target (`/path?query`) may be served: no credentials or secrets in the URL. */
 export function inspectUrl(rawUrl: string): UrlInspection {
   if (rawUrl.length > MAX_URL_LENGTH) return TOO_LONG;
+  if (userinfoEnd(rawUrl) !== -1) return USERINFO;
   const { path, query } = splitTarget(rawUrl);
   for (const [index, segment] of pathSegments(path).entries()) {
+    if (hasSensitivePathParam(segment)) {
+      return { ok: false, reason: 'sensitive_parameter', location: `path:${index}` };
+    }
     if (hasSecret(segment, decodePercent, INSPECT_DETECTORS)) {
       return { ok: false, reason: 'secret_value', location: `path:${index}` };
     }
@@ -115,14 +150,19 @@ export function inspectUrl(rawUrl: string): UrlInspection {
 }
 
 /**
- * Returns `rawUrl` fit for a log line: sensitive parameter values become `[REDACTED]` and secret-shaped
+ * Returns `rawUrl` fit for a log line: userinfo and sensitive parameter values become `[REDACTED]`, secret-shaped
  * substrings (emails included) become `[REDACTED:<detector>]`, as `redactString` does.
  */
 export function sanitizeUrl(rawUrl: string): string {
+  const at = userinfoEnd(rawUrl);
+  if (at !== -1) {
+    const start = AUTHORITY_START.exec(rawUrl)?.[0].length ?? 0;
+    return `${rawUrl.slice(0, start)}${REDACTED}${sanitizeUrl(`/${rawUrl.slice(at)}`).slice(1)}`;
+  }
   const { path, query } = splitTarget(rawUrl);
   const safePath = path
     .split('/')
-    .map((segment) => sanitizeComponent(segment, decodePercent))
+    .map((segment) => (hasSensitivePathParam(segment) ? REDACTED : sanitizeComponent(segment, decodePercent)))
     .join('/');
   if (query === null) return safePath;
   const safeQuery = queryParams(query).map(({ name, value }) => {
