@@ -47,6 +47,22 @@ describe('createSafety', () => {
     expect(check({}, { url: '/users/alice@example.com?page_token=abc' })).toBeNull();
   });
 
+  it('refuses userinfo in an absolute-form target, credential path parameters and secrets behind decoys', () => {
+    expect(check({}, { url: 'https://alice:hunter2@shop.example/orders' })).toMatchObject({
+      status: 400,
+      code: 'SENSITIVE_DATA_IN_URL',
+      field: 'url:userinfo',
+    });
+    expect(check({}, { url: '/orders;password=hunter2' })).toMatchObject({ status: 400, field: 'path:0' });
+    const jwt =
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+    expect(check({}, { url: `/orders/eyJfake.${jwt}` })).toMatchObject({
+      status: 400,
+      field: 'path:1',
+    });
+    expect(check({}, { url: 'https://shop.example/orders;v=2' })).toBeNull();
+  });
+
   it('says no-store only on answers to requests with credentials', () => {
     const safety = createSafety();
     expect(safety.headersFor(false)).toEqual({
