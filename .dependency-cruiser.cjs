@@ -78,6 +78,21 @@ module.exports = {
       to: { path: '(^|/)node_modules/(kysely|pg|better-sqlite3)/' },
     },
     {
+      name: 'zxcvbn-only-in-the-strength-worker',
+      severity: 'error',
+      comment:
+        'zxcvbn blocks for tens of milliseconds: only password-strength.js imports it, and only the worker thread entry imports that (auth/strength-worker.ts), so no check runs on the event loop.',
+      from: { path: '^src/', pathNot: '^src/auth/password-strength\\.js$' },
+      to: { path: '(^|/)node_modules/@zxcvbn-ts/' },
+    },
+    {
+      name: 'strength-scorer-only-in-the-worker',
+      severity: 'error',
+      comment: 'The in-thread scorer is for the worker thread (and tests) only.',
+      from: { path: '^src/', pathNot: '^src/auth/password-strength-worker\\.js$' },
+      to: { path: '^src/auth/password-strength\\.js$' },
+    },
+    {
       name: 'server-uses-redact-by-its-entry',
       severity: 'error',
       comment:

@@ -13,9 +13,11 @@ export { limitHashing } from './hash-limiter.js';
 export { createIntrospection, type Introspection, type TokenIntrospection } from './introspection.js';
 export { createLoginFlow, type LoginFlow, type TokenPair } from './login.js';
 export { createLoginThrottle, type LoginThrottle, type ThrottleDecision } from './login-throttle.js';
+export { throttlePasswordChecks } from './password-check-throttle.js';
 export { createPasswordHasher, isImportableHash, type PasswordHasher } from './password-hash.js';
-export { createPasswordPolicy } from './password-policy.js';
+export { createPasswordPolicy, type PasswordPolicy } from './password-policy.js';
 export { createSigningKeyring, MAX_PUBLISHED_KEYS, type SigningKeyring } from './signing-keys.js';
+export { createStrengthWorker, type StrengthScore, type StrengthWorker } from './strength-worker.js';
 export {
   createVerifiedTokenCache,
   type VerifiedClaims,

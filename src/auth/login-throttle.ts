@@ -20,7 +20,8 @@ export type ThrottleDecision =
   | { allowed: true }
   | { allowed: false; retryAfterSeconds: number; lockout: boolean };
 
-function toPolicy(config: ThrottleConfig): AttemptPolicy {
+/** The attempt-store policy of a throttle setting (also used by password-check-throttle.ts). */
+export function toAttemptPolicy(config: ThrottleConfig): AttemptPolicy {
   return {
     freeAttempts: config.freeAttempts,
     lockoutAfter: config.lockoutAfter,
@@ -40,8 +41,8 @@ export function createLoginThrottle(deps: {
   hmacKey: () => Buffer;
   clock: () => number;
 }) {
-  const accountPolicy = toPolicy(deps.account);
-  const addressPolicy = toPolicy(deps.address);
+  const accountPolicy = toAttemptPolicy(deps.account);
+  const addressPolicy = toAttemptPolicy(deps.address);
   const accountKey = (username: string) =>
     `acct:${createHmac('sha256', deps.hmacKey()).update(username.normalize('NFKC').toLowerCase()).digest('base64url')}`;
   const addressKey = (address: string) => `addr:${throttleAddressKey(address)}`;

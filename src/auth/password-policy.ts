@@ -11,13 +11,15 @@
  *   sequences, dates) and passwords that equal or contain the username (case-insensitive);
  * - errors carry a code and a field name, never the password.
  * Not addressed: breached-password corpora beyond zxcvbn's lists (e.g. HIBP); passwords reused across sites.
- * Cost: zxcvbn runs synchronously; it looks at the first 64 code points with at most 20 l33t substitutions,
- * which bounds one check to tens of milliseconds. Longer passwords are judged by their first 64 code points.
+ * - the cheap checks (lengths, username) run first, on the calling thread; only a password that passes them is
+ *   scored, by `score` (the strength worker in the server, strength-worker.ts: never zxcvbn on the event loop), and
+ *   a score that could not be had in time is a refusal (PASSWORD_CHECK_TIMEOUT), never an acceptance.
+ * Cost: zxcvbn looks at the first 64 code points with at most 20 l33t substitutions (password-strength.js), tens
+ * of milliseconds per check. Longer passwords are judged by their first 64 code points.
  */
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { normalizePassword } from './password-hash.js';
+import type { StrengthScore } from './strength-worker.js';
 
 /** NIST SP 800-63B floor for the configurable minimum length. */
 export const MIN_PASSWORD_LENGTH_FLOOR = 8;
@@ -34,6 +36,8 @@ const MAX_RAW_UTF16_UNITS = 8 * MAX_PASSWORD_BYTES;
 export interface PasswordPolicyOptions {
   /** Minimum length in Unicode code points (config `passwordMinLength`); at least 8. */
   minLength: number;
+  /** The zxcvbn score of a normalised password (strength-worker.ts). */
+  score: StrengthScore;
 }
 
 export interface PasswordCheckContext {
@@ -41,31 +45,29 @@ export interface PasswordCheckContext {
   username?: string;
   /** Field path reported in the AppError; `password` by default. */
   field?: string;
+  /** The user whose failed checks are counted (password-check-throttle.ts); none: the check is not throttled. */
+  actorId?: string;
 }
 
 export interface PasswordPolicy {
-  /** Throws AppError PASSWORD_TOO_SHORT, PASSWORD_TOO_LONG or PASSWORD_TOO_COMMON; returns if acceptable. */
-  check(password: string, context?: PasswordCheckContext): void;
+  /**
+   * Rejects with AppError PASSWORD_TOO_SHORT, PASSWORD_TOO_LONG, PASSWORD_TOO_COMMON or PASSWORD_CHECK_TIMEOUT
+   * (naming the field), or SERVICE_BUSY; resolves if acceptable.
+   */
+  check(password: string, context?: PasswordCheckContext): Promise<void>;
 }
 
 /** Creates the policy; throws CONFIG_OUT_OF_RANGE (field `passwordMinLength`) if `minLength` is not 8 to 256. */
 export function createPasswordPolicy(options: PasswordPolicyOptions): PasswordPolicy {
-  const { minLength } = options;
+  const { minLength, score } = options;
   if (!Number.isSafeInteger(minLength) || minLength < MIN_PASSWORD_LENGTH_FLOOR || minLength > 256) {
     throw new AppError('CONFIG_OUT_OF_RANGE', {
       field: 'passwordMinLength',
       message: `passwordMinLength must be an integer from ${MIN_PASSWORD_LENGTH_FLOOR} to 256`,
     });
   }
-  const zxcvbn = new ZxcvbnFactory({
-    dictionary: { ...dictionary },
-    graphs: adjacencyGraphs,
-    maxLength: 64,
-    l33tMaxSubstitutions: 20,
-  });
-
   return {
-    check(password, context = {}) {
+    async check(password, context = {}) {
       const field = context.field ?? 'password';
       if (password.length > MAX_RAW_UTF16_UNITS) throw new AppError('PASSWORD_TOO_LONG', { field });
       const normalized = normalizePassword(password);
@@ -78,9 +80,15 @@ export function createPasswordPolicy(options: PasswordPolicyOptions): PasswordPo
       if (username !== '' && containsUsername(normalized.toLowerCase(), username)) {
         throw new AppError('PASSWORD_TOO_COMMON', { field });
       }
-      if (zxcvbn.check(normalized, username === '' ? [] : [username]).score < MIN_SCORE) {
-        throw new AppError('PASSWORD_TOO_COMMON', { field });
+      let strength: number;
+      try {
+        strength = await score(normalized, username === '' ? [] : [username]);
+      } catch (error) {
+        if (isAppError(error, 'PASSWORD_CHECK_TIMEOUT'))
+          throw new AppError('PASSWORD_CHECK_TIMEOUT', { field });
+        throw error;
       }
+      if (strength < MIN_SCORE) throw new AppError('PASSWORD_TOO_COMMON', { field });
     },
   };
 }

@@ -185,6 +185,14 @@ export function readIdentity(read: SettingReader) {
         maxDelaySeconds: 300,
         lockoutSeconds: 900,
       }),
+      // Someone choosing a new password may be refused a few times; a script scoring passwords is slowed, then stopped.
+      passwordCheck: readThrottle(read, 'passwordCheckThrottle', {
+        freeAttempts: 5,
+        lockoutAfter: 30,
+        baseDelaySeconds: 1,
+        maxDelaySeconds: 60,
+        lockoutSeconds: 900,
+      }),
     },
     verifiedTokenCacheSize: read.int('verifiedTokenCacheSize', 10_000, 0, 1_000_000),
     hashConcurrency: read.int('hashConcurrency', os.availableParallelism() + 1, 1, 256),

@@ -79,7 +79,8 @@ export interface Config {
   signingKeyRotationSeconds: number;
   passwordMinLength: number;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
-  throttle: { account: ThrottleConfig; address: ThrottleConfig };
+  /** Failed logins per account and per address; passwords refused by the policy per user (`passwordCheck`). */
+  throttle: { account: ThrottleConfig; address: ThrottleConfig; passwordCheck: ThrottleConfig };
   bodyLimitBytes: number;
   verifiedTokenCacheSize: number;
   /** Password hashes computed at once (default: cores + 1) and allowed to wait (beyond: 503 SERVICE_BUSY). */

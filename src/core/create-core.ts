@@ -149,7 +149,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
       await vault.keyJobs.stop();
       stopMaintenance?.();
       stopMaintenance = null;
-      await identity.attempts.close();
+      await identity.close();
       await quotas.store.close();
       await audit.close();
       await database.close();

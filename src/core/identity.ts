@@ -15,9 +15,11 @@ import {
   createPasswordPolicy,
   createSessionCheck,
   createSigningKeyring,
+  createStrengthWorker,
   createVerifiedTokenCache,
   isImportableHash,
   limitHashing,
+  throttlePasswordChecks,
 } from '../auth/index.js';
 import type { Config } from '../config.js';
 import type { RootKeyHolder } from '../crypto/index.js';
@@ -78,6 +80,17 @@ export function createIdentity(deps: {
     hmacKey: () => rootKey.derive('login-throttle/v1'),
     clock,
   });
+  // zxcvbn runs in a worker (started at the first check), and passwords the policy refuses are throttled per user.
+  const strength = createStrengthWorker();
+  const passwordPolicy = throttlePasswordChecks(
+    createPasswordPolicy({ minLength: config.passwordMinLength, score: strength.score }),
+    {
+      store: attempts,
+      config: config.throttle.passwordCheck,
+      hmacKey: () => rootKey.derive('password-check-throttle/v1'),
+      clock,
+    },
+  );
   const sessions = createSessionService({
     transactor: persistence,
     store: stores.sessions,
@@ -90,7 +103,7 @@ export function createIdentity(deps: {
     users: stores.users,
     definedRoles: () => deps.authorizer.roles(),
     hasher,
-    policy: createPasswordPolicy({ minLength: config.passwordMinLength }),
+    policy: passwordPolicy,
     isImportableHash: (value) => isImportableHash(value, hasher.params),
     administration: () => deps.authorizer.administration(),
     events: deps.events,
@@ -128,6 +141,8 @@ export function createIdentity(deps: {
     accessTokens,
     hasher,
     attempts,
+    /** The password strength worker (started at the first check). */
+    strength,
     sessions,
     users,
     apiKeys,
@@ -135,6 +150,11 @@ export function createIdentity(deps: {
     authenticator,
     revoker,
     introspection,
+    /** Stops the strength worker and closes the attempt store (the core's stop). */
+    async close(): Promise<void> {
+      await strength.close();
+      await attempts.close();
+    },
   };
 }
 

@@ -63,7 +63,7 @@ export async function meRoutes(
         operationId: 'changePassword',
         summary: "Change the password; the user's other sessions are revoked",
         description:
-          'Needs the current password; the new one must pass the password policy. Other sessions and the API keys minted in them are revoked.',
+          'Needs the current password; the new one must pass the password policy (passwords it refuses are throttled per user: 429 with Retry-After). The other sessions are revoked, and every API key of the user but those minted in this session.',
         body: {
           type: 'object',
           required: ['current_password', 'new_password'],

@@ -147,7 +147,7 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
         operationId: 'createUser',
         summary: 'Create a user with a password, or import one with an argon2id/bcrypt hash',
         description:
-          'Give `password` (checked by the password policy) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy.',
+          'Give `password` (checked by the password policy; passwords it refuses are throttled per administrator: 429 with Retry-After) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy.',
         body: {
           type: 'object',
           required: ['username'],

@@ -35,7 +35,12 @@ export function createUserCreation(deps: UserServiceDeps) {
         }
         passwordHash = input.passwordHash;
       } else if (input.password !== undefined) {
-        deps.policy.check(input.password, { username: input.username, field: 'password' });
+        await deps.policy.check(input.password, {
+          username: input.username,
+          field: 'password',
+          // Throttled per requester: an administrator's refused passwords count against the administrator.
+          ...(options.by === undefined ? {} : { actorId: options.by.userId }),
+        });
         passwordHash = await deps.hasher.hash(input.password);
       } else {
         throw new AppError('VALIDATION_FAILED', {

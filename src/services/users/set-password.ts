@@ -18,7 +18,11 @@ export function createPasswordChange(deps: UserServiceDeps) {
       keepSessionId?: string,
       by?: ChangeContext,
     ): Promise<void> {
-      deps.policy.check(newPassword, { username: user.username, field: 'new_password' });
+      await deps.policy.check(newPassword, {
+        username: user.username,
+        field: 'new_password',
+        actorId: user.id,
+      });
       const hash = await deps.hasher.hash(newPassword);
       await deps.transactor.transaction(async (stores) => {
         const now = deps.clock();

@@ -29,7 +29,10 @@ export interface UserServiceDeps {
   /** The roles the policy in force defines. */
   definedRoles: () => ReadonlySet<string>;
   hasher: { hash(password: string): Promise<string> };
-  policy: { check(password: string, context?: { username?: string; field?: string }): void };
+  /** The password policy; `actorId` is the user whose failed checks are throttled (none: not throttled). */
+  policy: {
+    check(password: string, context?: { username?: string; field?: string; actorId?: string }): Promise<void>;
+  };
   isImportableHash: (value: string) => boolean;
   /** Who administers under the policy in force (authorizer.administration). */
   administration: () => Administration;
