@@ -5,8 +5,11 @@
  * Invariants:
  * - each check is counted before it runs (state/attempt-store.ts `reserve`), so concurrent checks cannot all slip
  *   past the limit; past it a check is refused at once with 429 RATE_LIMITED and Retry-After, before any scoring;
- * - an accepted password gives its own reservation back, never the earlier failures (a success in between must not
- *   reset the count); a check refused as SERVICE_BUSY was never run and gives its reservation back too;
+ * - an accepted password forgets the user's failures, as a successful login does: otherwise, after a few refusals,
+ *   every accepted password would block the next check (an administrator creating accounts in bulk). Alternating
+ *   does not buy free scoring: each acceptance costs an argon2 hash and changes something (a new password or a new
+ *   account), so at most `freeAttempts - 1` refusals come per acceptance. A check refused as SERVICE_BUSY was never
+ *   run and gives its reservation back;
  * - keys are an HMAC of the user id, so the store holds no identifier in clear; a store that does not answer is
  *   503 DEPENDENCY_UNAVAILABLE (fail closed, as for logins);
  * - a check without `actorId` (code with no requester: setup, tests) is not throttled.
@@ -21,7 +24,7 @@ import type { PasswordPolicy } from './password-policy.js';
 export function throttlePasswordChecks(
   policy: PasswordPolicy,
   deps: {
-    store: Pick<AttemptStore, 'reserve' | 'release'>;
+    store: Pick<AttemptStore, 'reserve' | 'release' | 'reset'>;
     config: ThrottleConfig;
     /** Keys the HMAC; read at each use (the root key may be sealed when this is built). */
     hmacKey: () => Buffer;
@@ -51,7 +54,7 @@ export function throttlePasswordChecks(
         if (isAppError(error, 'SERVICE_BUSY')) await deps.store.release(key);
         throw error;
       }
-      await deps.store.release(key);
+      await deps.store.reset(key);
     },
   };
 }
