@@ -236,7 +236,7 @@ export interface paths {
         get?: never;
         /**
          * Change the password; the user's other sessions are revoked
-         * @description Needs the current password; the new one must pass the password policy. Other sessions and the API keys minted in them are revoked.
+         * @description Needs the current password; the new one must pass the password policy (passwords it refuses are throttled per user: 429 with Retry-After). The other sessions are revoked, and every API key of the user but those minted in this session.
          *
          *     Needs an access token of an interactive session (`Authorization: Bearer`); API keys are refused (403).
          *
@@ -271,7 +271,7 @@ export interface paths {
         put?: never;
         /**
          * Create a user with a password, or import one with an argon2id/bcrypt hash
-         * @description Give `password` (checked by the password policy) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy.
+         * @description Give `password` (checked by the password policy; passwords it refuses are throttled per administrator: 429 with Retry-After) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy.
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
