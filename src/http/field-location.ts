@@ -6,17 +6,11 @@
  * Invariant: only the name moves, never a value; a message that names its field starts with that name and gets
  * the located path in its place.
  */
-import { redactString } from '@strongroom/redact';
 import type { FastifyRequest } from 'fastify';
 
 // A property name that comes from the client (a record field, an attribute) could itself be a secret: it is named
-// in an error only when it looks like an ordinary identifier.
-const SAFE_PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
-
-/** True when a client-chosen property name may appear in an error's `field`. */
-export function isSafeName(name: string): boolean {
-  return SAFE_PROPERTY_NAME.test(name) && redactString(name) === name;
-}
+// in an error only when it looks like an ordinary identifier. One rule for the server and the policy compiler.
+export { isSafeName } from '@strongroom/redact';
 
 /** The header a caller states the purpose of an access in. */
 export const PURPOSE_HEADER = 'x-access-purpose';

@@ -23,7 +23,7 @@
 
 import { compileRoleQuotas, type RoleQuotas } from './compile-quotas.js';
 import { type Condition, compileCondition } from './condition.js';
-import { describeKey, invalidPolicy, pathSegment } from './policy-error.js';
+import { describeKey, invalidPolicy, keyPath } from './policy-error.js';
 import { checkPolicyLimits } from './policy-limits.js';
 import { ACTIONS, type Action, REDACTIONS, type Redaction } from './policy-types.js';
 import { parseResourcePattern, type ResourcePattern } from './resource-pattern.js';
@@ -56,8 +56,10 @@ function isObject(raw: unknown): raw is Record<string, unknown> {
 
 function asObject(raw: unknown, path: string, allowed: readonly string[]): Record<string, unknown> {
   if (!isObject(raw)) throw invalidPolicy(path, 'must be an object');
-  const unknown = Object.keys(raw).find((key) => !allowed.includes(key));
-  if (unknown !== undefined) throw invalidPolicy(path, `has an unknown key ${describeKey(unknown)}`);
+  const keys = Object.keys(raw);
+  const unknown = keys.findIndex((key) => !allowed.includes(key));
+  if (unknown !== -1)
+    throw invalidPolicy(path, `has an unknown key ${describeKey(keys[unknown] ?? '', unknown)}`);
   return raw;
 }
 
@@ -136,9 +138,10 @@ export function compilePolicy(document: unknown, options: { stored?: boolean } =
   if (!isObject(rawRoles)) throw invalidPolicy('$.roles', 'must be an object');
   const roles = new Map<string, readonly PolicyRule[]>();
   const quotas = new Map<string, RoleQuotas>();
-  for (const name of Object.keys(rawRoles)) {
-    if (!ROLE.test(name)) throw invalidPolicy('$.roles', `has an invalid role name ${describeKey(name)}`);
-    const path = `$.roles.${pathSegment(name)}`;
+  for (const [index, name] of Object.keys(rawRoles).entries()) {
+    if (!ROLE.test(name))
+      throw invalidPolicy('$.roles', `has an invalid role name ${describeKey(name, index)}`);
+    const path = keyPath('$.roles', name, index);
     const role = asObject(rawRoles[name], path, ['rules', 'quotas']);
     if (!Array.isArray(role.rules)) throw invalidPolicy(`${path}.rules`, 'must be an array');
     const rules = role.rules.map((rule, i) => compileRule(rule, `${path}.rules[${i}]`, purposes));

@@ -27,8 +27,10 @@ function wholeNumber(raw: unknown, path: string, max: number): number {
 
 function compileQuota(raw: unknown, path: string): Quota {
   if (!isObject(raw)) throw invalidPolicy(path, 'must be an object');
-  const unknown = Object.keys(raw).find((key) => key !== 'capacity' && key !== 'per_minute');
-  if (unknown !== undefined) throw invalidPolicy(path, `has an unknown key ${describeKey(unknown)}`);
+  const keys = Object.keys(raw);
+  const unknown = keys.findIndex((key) => key !== 'capacity' && key !== 'per_minute');
+  if (unknown !== -1)
+    throw invalidPolicy(path, `has an unknown key ${describeKey(keys[unknown] ?? '', unknown)}`);
   return Object.freeze({
     capacity: wholeNumber(raw.capacity, `${path}.capacity`, QUOTA_LIMITS.maxCapacity),
     perMinute: wholeNumber(raw.per_minute, `${path}.per_minute`, QUOTA_LIMITS.maxPerMinute),
@@ -40,12 +42,12 @@ export function compileRoleQuotas(raw: unknown, path: string): RoleQuotas {
   if (raw === undefined) return Object.freeze({});
   if (!isObject(raw)) throw invalidPolicy(path, 'must be an object');
   const quotas: Partial<Record<QuotaGroup, Quota>> = {};
-  for (const [group, value] of Object.entries(raw)) {
+  for (const [index, [group, value]] of Object.entries(raw).entries()) {
     const known = ROLE_QUOTA_GROUPS.find((candidate) => candidate === group);
     if (known === undefined) {
       throw invalidPolicy(
         path,
-        `has an unknown quota group ${describeKey(group)} (one of ${ROLE_QUOTA_GROUPS.join(', ')})`,
+        `has an unknown quota group ${describeKey(group, index)} (one of ${ROLE_QUOTA_GROUPS.join(', ')})`,
       );
     }
     quotas[known] = compileQuota(value, `${path}.${known}`);

@@ -15,7 +15,7 @@
  * Not addressed: whether the record attributes are true — the caller must read them from storage, never from
  * the request.
  */
-import { describeKey, invalidPolicy } from './policy-error.js';
+import { describeKey, invalidPolicy, keyPath } from './policy-error.js';
 import type { PolicyActor, Scalar } from './policy-types.js';
 
 type Operand =
@@ -59,16 +59,20 @@ export function compileCondition(raw: unknown, path: string): Condition {
   if (!isPlainObject(raw)) throw invalidPolicy(path, 'must be an object');
   const entries = Object.keys(raw);
   if (entries.length === 0) throw invalidPolicy(path, 'must name at least one record attribute');
-  return entries.map((attribute) => {
+  return entries.map((attribute, index) => {
     if (!NAME.test(attribute))
-      throw invalidPolicy(path, `has an invalid attribute name ${describeKey(attribute)}`);
-    const entryPath = `${path}.${attribute}`;
+      throw invalidPolicy(path, `has an invalid attribute name ${describeKey(attribute, index)}`);
+    // A valid attribute name can still be a secret (`srk_…` fits the pattern): named only when safe.
+    const entryPath = keyPath(path, attribute, index);
     const test = raw[attribute];
     if (!isPlainObject(test)) throw invalidPolicy(entryPath, 'must be an object such as { "equals": ... }');
     const operators = Object.keys(test);
-    const unknown = operators.find((operator) => operator !== 'equals');
-    if (unknown !== undefined)
-      throw invalidPolicy(entryPath, `has an unknown operator ${describeKey(unknown)}`);
+    const unknown = operators.findIndex((operator) => operator !== 'equals');
+    if (unknown !== -1)
+      throw invalidPolicy(
+        entryPath,
+        `has an unknown operator ${describeKey(operators[unknown] ?? '', unknown)}`,
+      );
     if (operators.length !== 1) throw invalidPolicy(entryPath, 'must have exactly one operator');
     return { attribute, equals: compileOperand(test.equals, `${entryPath}.equals`) };
   });

@@ -1,27 +1,26 @@
-import { redactString } from '@strongroom/redact';
+/**
+ * Errors for policy documents. Invariant: no message or `field` quotes a value from the document, nor a key the
+ * client chose (a role name, a condition attribute, an unknown key) unless it passes the shared `isSafeName` rule;
+ * any other key is named by its position among its object's keys (`$.roles[2]`, `condition[0]`), since a key can
+ * hold a secret as easily as a value can.
+ */
+import { isSafeName } from '@strongroom/redact';
 import { AppError } from '../errors.js';
 
 /**
- * A VALIDATION_FAILED error naming the offending `path` in a policy document (e.g. `roles.nurse.rules[0].effect`);
+ * A VALIDATION_FAILED error naming the offending `path` in a policy document (e.g. `$.roles.nurse.rules[0].effect`);
  * `problem` must never quote a value from the document.
  */
 export function invalidPolicy(path: string, problem: string): AppError {
   return new AppError('VALIDATION_FAILED', { field: path, message: `${path} ${problem}` });
 }
 
-const PRINTABLE_KEY = /^[A-Za-z0-9_.$-]{1,64}$/;
-
-/** Whether a document key may appear in an error: printable, short, and not shaped like a secret or PII. */
-function isEchoable(key: string): boolean {
-  return PRINTABLE_KEY.test(key) && redactString(key) === key;
+/** The path of the `index`-th key of the object at `parent`: `parent.key` for a safe name, else `parent[index]`. */
+export function keyPath(parent: string, key: string, index: number): string {
+  return isSafeName(key) ? `${parent}.${key}` : `${parent}[${index}]`;
 }
 
-/** A key name fit for an error message: unusual or secret-looking keys are not echoed. */
-export function describeKey(key: string): string {
-  return isEchoable(key) ? `"${key}"` : '(unprintable key)';
-}
-
-/** A key as a path segment of an error's field: the key itself when it may be echoed, else a placeholder. */
-export function pathSegment(key: string): string {
-  return isEchoable(key) ? key : '(redacted)';
+/** A key fit for a message: quoted when it is a safe name, else named by its position among its object's keys. */
+export function describeKey(key: string, index: number): string {
+  return isSafeName(key) ? `"${key}"` : `at position ${index}`;
 }

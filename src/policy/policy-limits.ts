@@ -5,7 +5,7 @@
  * Threat addressed: a document large enough to slow every decision or the document's readers; the published API
  * description promises these bounds.
  */
-import { invalidPolicy, pathSegment } from './policy-error.js';
+import { invalidPolicy, keyPath } from './policy-error.js';
 import { ACTIONS, POLICY_LIMITS } from './policy-types.js';
 
 const isObject = (raw: unknown): raw is Record<string, unknown> =>
@@ -39,9 +39,13 @@ function checkRule(rule: unknown, path: string): void {
       `must name at most ${POLICY_LIMITS.conditionEntries} attributes`,
     );
   }
-  for (const [attribute, test] of entries) {
+  for (const [index, [attribute, test]] of entries.entries()) {
     const literal = isObject(test) ? test.equals : undefined;
-    checkLength(literal, POLICY_LIMITS.literalLength, `${path}.condition.${pathSegment(attribute)}.equals`);
+    checkLength(
+      literal,
+      POLICY_LIMITS.literalLength,
+      `${keyPath(`${path}.condition`, attribute, index)}.equals`,
+    );
   }
 }
 
@@ -54,9 +58,9 @@ export function checkPolicyLimits(document: unknown): void {
   if (Object.keys(roles).length > POLICY_LIMITS.roles) {
     throw invalidPolicy('$.roles', `must have at most ${POLICY_LIMITS.roles} roles`);
   }
-  for (const [name, role] of Object.entries(roles)) {
+  for (const [index, [name, role]] of Object.entries(roles).entries()) {
     if (!isObject(role) || !Array.isArray(role.rules)) continue;
-    const path = `$.roles.${pathSegment(name)}`;
+    const path = keyPath('$.roles', name, index);
     atMost(role.rules, POLICY_LIMITS.rulesPerRole, `${path}.rules`);
     role.rules.forEach((rule, i) => {
       checkRule(rule, `${path}.rules[${i}]`);

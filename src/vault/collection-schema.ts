@@ -4,6 +4,7 @@
  * name the field path and never the value; `searchable` is only meaningful on sensitive fields (non-sensitive ones
  * are stored as they are and can always be filtered on).
  */
+import { isSafeName } from '@strongroom/redact';
 import { AppError } from '../errors.js';
 import { invalidField } from './field-error.js';
 import { type FieldType, type FieldValue, isFieldType, normalizeFieldValue } from './field-types.js';
@@ -112,11 +113,12 @@ export function fieldNamed(
 }
 
 /**
- * UNKNOWN_FIELD for `name` under `parent`. A key is echoed only when it has the shape of a field name: a caller
- * who puts a value where a name belongs (`{"123-45-6789": …}`) must not see it in an error or a log.
+ * UNKNOWN_FIELD for `name` under `parent`. A key is echoed only when it has the shape of a field name and passes
+ * the shared `isSafeName` rule: a caller who puts a value where a name belongs (`{"123-45-6789": …}`, an API key)
+ * must not see it in an error or a log.
  */
 export function unknownField(name: string, parent: string): AppError {
-  if (!FIELD_NAME.test(name)) return new AppError('UNKNOWN_FIELD', { field: parent });
+  if (!FIELD_NAME.test(name) || !isSafeName(name)) return new AppError('UNKNOWN_FIELD', { field: parent });
   const at = `${parent}.${name}`;
   return new AppError('UNKNOWN_FIELD', { field: at, message: `${at} is not declared in the collection` });
 }

@@ -23,6 +23,7 @@ export {
 } from './opaque-token-format.js';
 export { decodePercent, decodeQueryComponent } from './percent-decode.js';
 export { MAX_DEPTH, REDACTED, redactString, redactValue } from './redact-value.js';
+export { isSafeName } from './safe-name.js';
 export { isSensitiveKeyName, isSensitiveParamName } from './sensitive-names.js';
 export { isValidSsn } from './ssn.js';
 export { inspectUrl, MAX_URL_LENGTH, sanitizeUrl, type UrlInspection } from './url-guard.js';

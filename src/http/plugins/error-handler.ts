@@ -5,6 +5,7 @@
  * logged error passes through the redacting logger.
  */
 
+import { redactString } from '@strongroom/redact';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, ERRORS, type ErrorCode, PUBLIC_SERVER_ERRORS } from '../../errors.js';
@@ -79,19 +80,26 @@ function toAppError(error: FastifyError): AppError {
   return new AppError('INTERNAL_ERROR', { cause: error });
 }
 
-/** Sends an AppError in the one public error shape. */
+/**
+ * Sends an AppError in the one public error shape. Its message and field name client-chosen keys only by the
+ * `isSafeName` rule or by position; the redactor runs over both anyway, so a secret-shaped key a builder let
+ * through still never leaves.
+ */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
   const hidden = error.status >= 500 && !PUBLIC_SERVER_ERRORS.has(error.code);
-  const field = error.field === undefined || hidden ? undefined : locateField(request, error.field);
+  const located = error.field === undefined || hidden ? undefined : locateField(request, error.field);
+  const field = located === undefined ? undefined : redactString(located);
   return reply.code(error.status).send({
     error: {
       code: hidden ? 'INTERNAL_ERROR' : error.code,
       message: hidden
         ? ERRORS.INTERNAL_ERROR.message
-        : field === undefined || error.field === undefined
-          ? error.message
-          : locateMessage(error.message, error.field, field),
+        : redactString(
+            located === undefined || error.field === undefined
+              ? error.message
+              : locateMessage(error.message, error.field, located),
+          ),
       ...(field === undefined ? {} : { field }),
       request_id: request.id,
     },

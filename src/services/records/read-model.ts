@@ -3,6 +3,7 @@
  * `reveal` list. Invariant: `reveal` may name only sensitive fields (or `subject`), so a request cannot ask for a
  * level the schema does not know of.
  */
+import { isSafeName } from '@strongroom/redact';
 import { AppError } from '../../errors.js';
 import type { DenyReason, Redaction } from '../../policy/index.js';
 import type { Stores } from '../../storage/index.js';
@@ -60,7 +61,9 @@ export function checkReveal(collection: Collection, options: ReadOptions): void 
     if (!fieldNamed(collection.fields, name, path).sensitive) {
       throw new AppError('VALIDATION_FAILED', {
         field: path,
-        message: `${path} names ${name}, which is not a sensitive field`,
+        message: isSafeName(name)
+          ? `${path} names ${name}, which is not a sensitive field`
+          : `${path} names a field that is not sensitive`,
       });
     }
   }
