@@ -27,6 +27,7 @@ import transportGuard from './plugins/transport-guard.js';
 import urlGuard, { MAX_PATH_PARAM_LENGTH } from './plugins/url-guard.js';
 import { parseQueryString } from './query-string.js';
 import { createQuotaGate } from './quota-gate.js';
+import { refusalReason } from './refusal-reason.js';
 import routeDocs from './route-docs.js';
 import { registerRoutes } from './routes/index.js';
 import { errorResponse } from './schemas.js';
@@ -86,8 +87,9 @@ export async function createHttpApp(core: Core, options: HttpAppOptions): Promis
   app.removeContentTypeParser('text/plain');
   app.addSchema(errorResponse);
   await app.register(errorHandler, {
-    // A refused request on an audited route is in the trail too (as denied or rate limited).
-    onRefused: async (request, _error, outcome) => {
+    // A refused request on an audited route is in the trail too (as denied or rate limited), and so is a miss
+    // that hides existence (not_found), so that both branches of such an answer cost the same.
+    onRefused: async (request, error, outcome) => {
       const action = request.routeOptions.config.audit;
       if (action === undefined) return;
       await services.audit.record({
@@ -97,6 +99,7 @@ export async function createHttpApp(core: Core, options: HttpAppOptions): Promis
         // Only path parameters that pass the route's schema: a refusal can come before validation.
         resource: auditedPathResource(request),
         outcome,
+        reason: refusalReason(error),
       });
     },
   });

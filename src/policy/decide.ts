@@ -84,7 +84,8 @@ function rulesOf(policy: Policy, actor: PolicyActor): RoleRules {
   return entry;
 }
 
-function matches(
+/** True when `rule` applies to this action, resource path (parsed) and record. */
+export function matches(
   rule: PolicyRule,
   actor: PolicyActor,
   action: Action,

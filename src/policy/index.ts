@@ -1,6 +1,7 @@
 export { compilePolicy, type Policy, type PolicyRule } from './compile-policy.js';
 export { decide } from './decide.js';
 export { DEFAULT_PURPOSES, defaultPolicyDocument } from './default-policy.js';
+export { denyingRule } from './denying-rule.js';
 export {
   ACTIONS,
   type Action,
@@ -14,6 +15,7 @@ export {
   REDACTIONS,
   REVEALING_ACTIONS,
   type Redaction,
+  type RuleRef,
   type Scalar,
 } from './policy-types.js';
 export { resourcePaths } from './resource-paths.js';

@@ -69,7 +69,19 @@ export const DENY_REASONS = Object.freeze([
 
 export type DenyReason = (typeof DENY_REASONS)[number];
 
-export type Decision = { allow: true; redaction: Redaction } | { allow: false; reason: DenyReason };
+/** A rule of the policy document: `roles.<role>.rules[<index>]`. */
+export interface RuleRef {
+  role: string;
+  index: number;
+}
+
+/**
+ * An allow with its redaction, or a denial with its reason. `decide` gives the reason only; the authorizer adds
+ * the policy version it decided with, and for DENIED_BY_RULE the deny rule that matched (for the audit trail).
+ */
+export type Decision =
+  | { allow: true; redaction: Redaction }
+  | { allow: false; reason: DenyReason; rule?: RuleRef; policyVersion?: number };
 
 /**
  * How big a policy document may be. compilePolicy refuses more (VALIDATION_FAILED naming the path), so the policy

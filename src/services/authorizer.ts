@@ -11,7 +11,7 @@
  * read from storage (see policy/resource-paths.ts for the paths to ask about).
  */
 
-import { AppError } from '../errors.js';
+import { AppError, type RefusalReason } from '../errors.js';
 import type { Actor } from '../model/index.js';
 import {
   type Action,
@@ -19,6 +19,7 @@ import {
   type Decision,
   type DenyReason,
   decide,
+  denyingRule,
   type Policy,
   type PolicyActor,
   type PolicyResource,
@@ -43,15 +44,32 @@ export function policyActorOf(actor: Actor): PolicyActor {
   };
 }
 
-/** The public error for a denial: FORBIDDEN, PURPOSE_REQUIRED or PURPOSE_UNKNOWN, naming the reason only. */
-export function denialError(reason: DenyReason): AppError {
+type Denial = Exclude<Decision, { allow: true }>;
+
+/** What the audit trail records of a denial: its reason, the policy version, and the deny rule that matched. */
+export function refusalReasonOf(denial: DenyReason | Omit<Denial, 'allow'>): RefusalReason {
+  const { reason, rule, policyVersion } = typeof denial === 'string' ? { reason: denial } : denial;
+  return {
+    code: reason,
+    ...(rule === undefined ? {} : { role: rule.role, rule: rule.index }),
+    ...(policyVersion === undefined ? {} : { policy_version: policyVersion }),
+  };
+}
+
+/**
+ * The public error for a denial: FORBIDDEN, PURPOSE_REQUIRED or PURPOSE_UNKNOWN, naming the reason only (the
+ * rule and policy version go to the audit trail, never into the answer).
+ */
+export function denialError(denial: DenyReason | Omit<Denial, 'allow'>): AppError {
+  const reason = typeof denial === 'string' ? denial : denial.reason;
+  const audited = { reason: refusalReasonOf(denial) };
   switch (reason) {
     case 'PURPOSE_REQUIRED':
-      return new AppError('PURPOSE_REQUIRED');
+      return new AppError('PURPOSE_REQUIRED', audited);
     case 'PURPOSE_UNKNOWN':
-      return new AppError('PURPOSE_UNKNOWN', { field: 'purpose' });
+      return new AppError('PURPOSE_UNKNOWN', { field: 'purpose', ...audited });
     default:
-      return new AppError('FORBIDDEN', { message: FORBIDDEN_MESSAGES[reason] });
+      return new AppError('FORBIDDEN', { message: FORBIDDEN_MESSAGES[reason], ...audited });
   }
 }
 
@@ -93,7 +111,9 @@ export function administrationOf(policy: Policy): Administration {
   };
 }
 
-export function createAuthorizer(deps: { policies: Pick<PolicyService, 'policy'> }) {
+export function createAuthorizer(deps: {
+  policies: Pick<PolicyService, 'policy'> & Partial<Pick<PolicyService, 'current'>>;
+}) {
   function decideFor(
     actor: Actor | PolicyActor,
     action: Action,
@@ -101,7 +121,18 @@ export function createAuthorizer(deps: { policies: Pick<PolicyService, 'policy'>
     context: DecideContext = {},
   ): Decision {
     const policyActor = 'userId' in actor ? policyActorOf(actor) : actor;
-    return decide(deps.policies.policy(), policyActor, action, resource, context);
+    const current = deps.policies.current?.();
+    const policy = current?.policy ?? deps.policies.policy();
+    const decision = decide(policy, policyActor, action, resource, context);
+    if (decision.allow) return decision;
+    // A denial says which policy version decided it and, when a deny rule did, which rule (audit trail only).
+    const rule =
+      decision.reason === 'DENIED_BY_RULE' ? denyingRule(policy, policyActor, action, resource) : null;
+    return {
+      ...decision,
+      ...(rule === null ? {} : { rule }),
+      ...(current === undefined ? {} : { policyVersion: current.version }),
+    };
   }
 
   return {
@@ -116,7 +147,7 @@ export function createAuthorizer(deps: { policies: Pick<PolicyService, 'policy'>
       context: DecideContext = {},
     ): Redaction {
       const decision = decideFor(actor, action, resource, context);
-      if (!decision.allow) throw denialError(decision.reason);
+      if (!decision.allow) throw denialError(decision);
       return decision.redaction;
     },
 

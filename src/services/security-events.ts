@@ -56,6 +56,13 @@ export const SECURITY_EVENT_AUDIT: Readonly<
   policy_changed: { action: 'policy.update', outcome: 'allowed' },
 };
 
+/** The reason code each refused security event is recorded with (the error code the client was answered). */
+const REFUSAL_REASONS: Partial<Record<SecurityEventType, string>> = {
+  login_failed: 'INVALID_CREDENTIALS',
+  refresh_token_reuse: 'INVALID_REFRESH_TOKEN',
+  credential_exposed_over_http: 'HTTPS_REQUIRED',
+};
+
 export type SecurityEventInput = Partial<Omit<SecurityEvent, 'id' | 'occurredAt' | 'type'>> & {
   /** Audit trail only: the request the event belongs to. */
   requestId?: string;
@@ -157,6 +164,7 @@ export function createSecurityEventRecorder(deps: {
     /** Records `type` in `security_events` and in the audit trail; never rejects. */
     async record(type: SecurityEventType, input: SecurityEventInput = {}): Promise<void> {
       const { action, outcome } = SECURITY_EVENT_AUDIT[type];
+      const reason = REFUSAL_REASONS[type];
       await Promise.all([
         toTable(type, input),
         toTrail(
@@ -165,6 +173,7 @@ export function createSecurityEventRecorder(deps: {
             actor: actorOf(input.userId, input.unknownUsername),
             resource: auditResource(input),
             outcome,
+            ...(reason === undefined ? {} : { reason: { code: reason } }),
             ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
           }),
           input.clientAddress,
@@ -179,6 +188,7 @@ export function createSecurityEventRecorder(deps: {
         () => ({
           actor: actorOf(input.userId, input.unknownUsername),
           outcome: 'rate_limited',
+          reason: { code: 'TOO_MANY_ATTEMPTS' },
           ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
         }),
         input.clientAddress,

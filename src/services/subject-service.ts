@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { hmacSha256, type RootKey, randomBase62 } from '../crypto/index.js';
 import { AppError } from '../errors.js';
 import type { Stores, Transactor } from '../storage/index.js';
-import type { AuditTrail } from './audit/index.js';
+import { type AuditTrail, auditSubjectOf } from './audit/index.js';
 import type { KeyService } from './key-service.js';
 import { inAuditedTransaction } from './records/record-transaction.js';
 
@@ -113,12 +113,15 @@ export function createSubjectService(deps: {
           tokens,
         });
         result = { erasedAt: now, records, tokens, alreadyErased: false, keyId };
-        // The subject id itself is personal data: the event names its keyed HMAC, never the id.
+        // The subject id itself is personal data: the event names its keyed HMAC, never the id, in the one form
+        // every event of the subject carries (`hmac:` + hex; events before issue 13 have `subject:<base64url>` as
+        // their record id, which the subject search still finds).
         return [
           {
             ...audit,
             action: 'subject.erase',
-            resource: { recordId: `subject:${subjectHash}` },
+            resource: {},
+            subject: auditSubjectOf(subjectHash),
             outcome: 'allowed',
           },
         ];

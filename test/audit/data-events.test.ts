@@ -421,7 +421,8 @@ describe.each(kinds)('data access audit events (%s)', (database) => {
       expect.objectContaining({
         ...common(response, admin),
         action: 'subject.erase',
-        resource: { recordId: `subject:${t.services.subjects.hash(subject)}` },
+        resource: {},
+        subject: `hmac:${Buffer.from(t.services.subjects.hash(subject), 'base64url').toString('hex')}`,
         purpose: 'data_subject_request',
         outcome: 'allowed',
       }),

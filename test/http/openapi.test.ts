@@ -72,6 +72,7 @@ describe('OpenAPI document', () => {
       'post /v1/tokens/delete',
       'delete /v1/tokens/{token}',
       'get /v1/audit/events',
+      'post /v1/audit/events/search',
       'post /v1/audit/hash',
       'get /v1/audit/checkpoints',
     ];

@@ -271,7 +271,7 @@ export interface paths {
         put?: never;
         /**
          * Create a user with a password, or import one with an argon2id/bcrypt hash
-         * @description Give `password` (checked by the password policy; passwords it refuses are throttled per administrator: 429 with Retry-After) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy.
+         * @description Give `password` (checked by the password policy; passwords it refuses are throttled per administrator: 429 with Retry-After) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy. A subject that was erased cannot be linked (410 SUBJECT_ERASED).
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -321,7 +321,7 @@ export interface paths {
         head?: never;
         /**
          * Change a user's roles, subject or attributes, or disable them (disabling revokes their sessions)
-         * @description Only the given properties change. Accounts that manage users or the policy can be changed from an interactive session only, and the last of them cannot be removed (409 LAST_ADMIN).
+         * @description Only the given properties change. Accounts that manage users or the policy can be changed from an interactive session only, and the last of them cannot be removed (409 LAST_ADMIN). A subject that was erased cannot be linked again (410 SUBJECT_ERASED).
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -434,7 +434,7 @@ export interface paths {
         get: operations["listPolicyVersions"];
         /**
          * Replace the access policy: stored as a new version and in force at once (other nodes within seconds)
-         * @description The body is a policy document ({version: 1, purposes, roles}); an invalid one is refused with VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive session and the policy's `manage_policies`.
+         * @description The body is a policy document ({version: 1, purposes, roles}), or a policy version as GET /v1/policies/current serves it (its `document` is stored; `version`, `source`, `created_by` and `created_at` are read-only and ignored). An invalid one is refused with VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive session and the policy's `manage_policies`.
          *
          *     Needs an access token of an interactive session (`Authorization: Bearer`); API keys are refused (403).
          *
@@ -822,8 +822,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The keyed HMAC under which the trail stores a sensitive identifier (e.g. an email searched for)
-         * @description The value travels in the body and is never stored or logged.
+         * The form in which the trail stores a sensitive identifier (a subject id, a username, …)
+         * @description The value travels in the body and is never stored or logged. `subject` answers the `subject` of every event of that person (or search them with `POST /v1/audit/events/search`); `username` the actor of a login for a name that matched no account (case-folded first); `identifier` (default) the HMAC of the value as given.
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -834,6 +834,34 @@ export interface paths {
          *     Counted in the `admin` quota of the caller (user or API key).
          */
         post: operations["hashAuditIdentifier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/events/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Every audit event of one data subject, in seq order, filtered, with cursor pagination
+         * @description The subject id (personal data) travels in the body, never in a URL, and is never stored, logged or echoed. Events written before subjects were recorded on every event are found by their erasure only.
+         *
+         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
+         *
+         *     Policy: `read_audit` on `audit`.
+         *
+         *     Every answer, refusals included, is audited as `audit.query`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        post: operations["searchAuditEvents"];
         delete?: never;
         options?: never;
         head?: never;
@@ -962,7 +990,7 @@ export interface components {
                  * @description Stable error code (the error table in the API description lists each)
                  * @enum {string}
                  */
-                code: "VALIDATION_FAILED" | "INVALID_JSON" | "MALFORMED_URL" | "MALFORMED_REQUEST" | "SENSITIVE_DATA_IN_URL" | "UNKNOWN_FIELD" | "FIELD_REQUIRED" | "FIELD_NOT_SEARCHABLE" | "FIELD_NOT_FILTERABLE" | "FIELD_NOT_SENSITIVE" | "FIELD_EMPTY" | "TOKEN_FORMAT_UNSUPPORTED" | "PURPOSE_UNKNOWN" | "UNSEAL_FAILED" | "PASSWORD_TOO_SHORT" | "PASSWORD_TOO_LONG" | "PASSWORD_TOO_COMMON" | "INVALID_PASSWORD_HASH" | "AUTHENTICATION_REQUIRED" | "INVALID_TOKEN" | "AMBIGUOUS_CREDENTIALS" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "PURPOSE_REQUIRED" | "NOT_FOUND" | "COLLECTION_NOT_FOUND" | "RECORD_NOT_FOUND" | "TOKEN_NOT_FOUND" | "KEY_JOB_NOT_FOUND" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "REQUEST_TIMEOUT" | "USERNAME_TAKEN" | "COLLECTION_EXISTS" | "RECORD_CHANGED" | "TOKEN_COLLISION" | "KEY_JOB_RUNNING" | "COLLECTION_LIMIT_REACHED" | "API_KEY_LIMIT_REACHED" | "ALREADY_UNSEALED" | "SUBJECT_ERASED" | "LAST_ADMIN" | "POLICY_LOCKOUT" | "PAYLOAD_TOO_LARGE" | "URL_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HTTPS_REQUIRED" | "TOO_MANY_ATTEMPTS" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SEALED" | "NOT_READY" | "AUDIT_UNAVAILABLE" | "SERVICE_BUSY" | "DEPENDENCY_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "INVALID_JSON" | "MALFORMED_URL" | "MALFORMED_REQUEST" | "SENSITIVE_DATA_IN_URL" | "UNKNOWN_FIELD" | "FIELD_REQUIRED" | "FIELD_NOT_SEARCHABLE" | "FIELD_NOT_FILTERABLE" | "FIELD_NOT_SENSITIVE" | "FIELD_EMPTY" | "TOKEN_FORMAT_UNSUPPORTED" | "PURPOSE_UNKNOWN" | "UNSEAL_FAILED" | "PASSWORD_TOO_SHORT" | "PASSWORD_TOO_LONG" | "PASSWORD_TOO_COMMON" | "PASSWORD_CHECK_TIMEOUT" | "INVALID_PASSWORD_HASH" | "AUTHENTICATION_REQUIRED" | "INVALID_TOKEN" | "AMBIGUOUS_CREDENTIALS" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "PURPOSE_REQUIRED" | "NOT_FOUND" | "COLLECTION_NOT_FOUND" | "RECORD_NOT_FOUND" | "TOKEN_NOT_FOUND" | "KEY_JOB_NOT_FOUND" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "REQUEST_TIMEOUT" | "USERNAME_TAKEN" | "COLLECTION_EXISTS" | "RECORD_CHANGED" | "TOKEN_COLLISION" | "KEY_JOB_RUNNING" | "COLLECTION_LIMIT_REACHED" | "API_KEY_LIMIT_REACHED" | "ALREADY_UNSEALED" | "SUBJECT_ERASED" | "LAST_ADMIN" | "POLICY_LOCKOUT" | "PAYLOAD_TOO_LARGE" | "URL_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HTTPS_REQUIRED" | "TOO_MANY_ATTEMPTS" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SEALED" | "NOT_READY" | "AUDIT_UNAVAILABLE" | "SERVICE_BUSY" | "DEPENDENCY_UNAVAILABLE";
                 message: string;
                 /** @description Path of the offending field (`body.…`, `query.…`, `path.…`, `headers.…`); never its value */
                 field?: string;
@@ -1258,26 +1286,64 @@ export interface components {
             records: components["schemas"]["Record"][];
             next_cursor: string | null;
         };
+        /**
+         * Strongroom audit event
+         * @description One hash-chained audit event. Identifiers only, never a value: sensitive identifiers appear as their keyed HMAC (`POST /v1/audit/hash`).
+         */
         AuditEvent: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Position in the trail: 1, 2, 3, … without gaps
+             */
             seq: number;
             /** Format: date-time */
             time: string;
+            /** @description `user:<id>`, the HMAC of an unknown username, or null (anonymous) */
             actor: string | null;
             /** @enum {string} */
             action: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "policy.update" | "collection.create" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
             resource: {
                 collection?: string;
                 record_id?: string;
+                /** @description Fields read (that left), written, searched or filtered on */
                 fields?: string[];
             };
+            /** @description The purpose the caller stated (X-Access-Purpose) */
             purpose?: string;
-            /** @enum {string} */
-            outcome: "allowed" | "denied" | "rate_limited" | "failed";
+            /**
+             * @description More outcomes may be added; treat an unknown one as not allowed
+             * @enum {string}
+             */
+            outcome: "allowed" | "denied" | "rate_limited" | "failed" | "not_found";
+            /** @description Why the outcome is not `allowed` (absent from events written before reasons were recorded) */
+            reason?: {
+                /** @description A policy denial reason (DENIED_BY_RULE, NO_MATCHING_RULE, PURPOSE_REQUIRED, PURPOSE_UNKNOWN, INVALID_REQUEST) or an error code (RATE_LIMITED, TOO_MANY_ATTEMPTS, RECORD_NOT_FOUND, TOKEN_NOT_FOUND, INVALID_CREDENTIALS, …) */
+                code: string;
+                /** @description DENIED_BY_RULE: the role of the deny rule that matched */
+                role?: string;
+                /**
+                 * Format: int32
+                 * @description DENIED_BY_RULE: its index in `roles.<role>.rules`
+                 */
+                rule?: number;
+                /**
+                 * Format: int64
+                 * @description The policy version that decided
+                 */
+                policy_version?: number;
+            };
+            /** @description Per field (and `subject`, the subject id), the level at which it left: plain, masked, redacted (null), withheld (denied) */
+            release?: {
+                [key: string]: "plain" | "masked" | "redacted" | "withheld";
+            };
+            /** @description The data subject the event concerns, as `POST /v1/audit/hash` with kind `subject` answers */
+            subject?: string;
             request_id?: string;
             /** @description An IPv4 or IPv6 address, or `invalid` */
             client_address?: string;
+            /** @description The previous event's `hash` (64 zeros for seq 1): a gap shows here */
             prev_hash: string;
+            /** @description SHA-256 chain hash of this event (src/audit/hash-chain.ts, over the names of docs/audit.md) */
             hash: string;
         };
         KeyJob: {
@@ -1613,6 +1679,11 @@ export interface operations {
                          * @description Valid shares received so far
                          */
                         progress: number;
+                        /**
+                         * @description Present when this share had already been received in this attempt: it was not counted again
+                         * @enum {boolean}
+                         */
+                        duplicate?: true;
                     };
                 };
             };
@@ -2846,6 +2917,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The subject's data has been erased */
+            410: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The request body is too large */
             413: {
                 headers: {
@@ -3300,6 +3388,23 @@ export interface operations {
             };
             /** @description Not found (also for objects the caller may not see) */
             404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The subject's data has been erased */
+            410: {
                 headers: {
                     /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
                     "RateLimit-Limit"?: number;
@@ -6918,7 +7023,7 @@ export interface operations {
                 action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "policy.update" | "collection.create" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
                 collection?: string;
                 record_id?: string;
-                outcome?: "allowed" | "denied" | "rate_limited" | "failed";
+                outcome?: "allowed" | "denied" | "rate_limited" | "failed" | "not_found";
                 /** @description Inclusive */
                 since?: string;
                 /** @description Exclusive */
@@ -6953,6 +7058,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         events: components["schemas"]["AuditEvent"][];
+                        /** @description Pass back as `cursor`; null on the last page */
                         next_cursor: string | null;
                     };
                 };
@@ -7065,11 +7171,16 @@ export interface operations {
             content: {
                 "application/json": {
                     value: string;
+                    /**
+                     * @description Default `identifier`
+                     * @enum {string}
+                     */
+                    kind?: "identifier" | "username" | "subject";
                 };
             };
         };
         responses: {
-            /** @description The keyed HMAC under which the trail stores a sensitive identifier (e.g. an email searched for) */
+            /** @description The form in which the trail stores a sensitive identifier (a subject id, a username, …) */
             200: {
                 headers: {
                     /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
@@ -7084,8 +7195,199 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Use as the actor or record_id filter */
+                        /** @description Exactly as the trail stores it: `hmac:` and 64 hex digits */
                         hmac: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body must be application/json */
+            415: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    searchAuditEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    subject: string;
+                    actor?: string;
+                    /** @enum {string} */
+                    action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "policy.update" | "collection.create" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
+                    collection?: string;
+                    record_id?: string;
+                    /** @enum {string} */
+                    outcome?: "allowed" | "denied" | "rate_limited" | "failed" | "not_found";
+                    /**
+                     * Format: date-time
+                     * @description Inclusive
+                     */
+                    since?: string;
+                    /**
+                     * Format: date-time
+                     * @description Exclusive
+                     */
+                    until?: string;
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                    /**
+                     * Format: int32
+                     * @description 1–500, default 100
+                     */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Every audit event of one data subject, in seq order, filtered, with cursor pagination */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: components["schemas"]["AuditEvent"][];
+                        /** @description Pass back as `cursor`; null on the last page */
+                        next_cursor: string | null;
                     };
                 };
             };

@@ -1,74 +1,46 @@
 /**
- * The audit trail over HTTP: query events, compute the HMAC of a known sensitive identifier, export checkpoints.
+ * The audit trail over HTTP: query events, find a sensitive identifier's events (audit-lookup-routes.ts), export
+ * checkpoints. Events leave in the published wire form (docs/audit.md).
  * Every call is itself audited before it is answered (fail closed: 503 AUDIT_UNAVAILABLE when it cannot be).
  * Access is decided in one place: every audit route needs the policy's `read_audit` on `audit` (`READ_AUDIT`).
  * The value to hash travels in the body, never in the URL, and is never echoed, logged or stored.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ChainedEvent } from '../../audit/index.js';
-import { AppError } from '../../errors.js';
-import { resourcePaths } from '../../policy/index.js';
-import { AUDIT_ACTIONS, type AuditTrail } from '../../services/audit/index.js';
+import { toWireEvent } from '../../audit/index.js';
+import { type AuditTrail, createAuditLookup } from '../../services/audit/index.js';
+import type { SubjectService } from '../../services/index.js';
 import { auditContext } from '../audit-context.js';
+import {
+  DEFAULT_EVENT_PAGE,
+  type EventQuery,
+  eventQueryProperties,
+  toEventFilter,
+} from '../audit-event-query.js';
 import {
   CHECKPOINT_PAGE,
   checkpointSchema,
-  eventSchema,
+  eventPageSchema,
   hash,
-  identifier,
   MAX_EXPORTED_KEYS,
-  OUTCOMES,
+  READ_AUDIT,
   seqCursor,
 } from '../audit-schemas.js';
-import { base64url, count, pageLimit, plainText, timestamp } from '../schema-bounds.js';
-import { ref, responses } from '../schemas.js';
+import { base64url, count, pageLimit } from '../schema-bounds.js';
+import { responses } from '../schemas.js';
+import { registerLookups } from './audit-lookup-routes.js';
 
-/** Who may read the audit trail: whoever the policy grants `read_audit` on `audit`. */
-const READ_AUDIT = { action: 'read_audit', resource: resourcePaths.audit() } as const;
-
-interface EventQuery {
-  actor?: string;
-  action?: string;
-  collection?: string;
-  record_id?: string;
-  outcome?: string;
-  since?: string;
-  until?: string;
-  cursor?: string;
-  limit?: number;
-}
-
-function toBody(event: ChainedEvent) {
-  const { collection, recordId, fields } = event.resource;
-  return {
-    seq: event.seq,
-    time: event.time,
-    actor: event.actor,
-    action: event.action,
-    resource: {
-      ...(collection === undefined ? {} : { collection }),
-      ...(recordId === undefined ? {} : { record_id: recordId }),
-      ...(fields === undefined ? {} : { fields }),
-    },
-    ...(event.purpose === undefined ? {} : { purpose: event.purpose }),
-    outcome: event.outcome,
-    ...(event.requestId === undefined ? {} : { request_id: event.requestId }),
-    ...(event.clientAddress === undefined ? {} : { client_address: event.clientAddress }),
-    prev_hash: event.prevHash,
-    hash: event.hash,
-  };
-}
-
-function parseTime(value: string | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new AppError('VALIDATION_FAILED', { field: `querystring.${field}` });
-  return ms;
-}
-
-export async function auditRoutes(app: FastifyInstance, options: { audit: AuditTrail }): Promise<void> {
+export async function auditRoutes(
+  app: FastifyInstance,
+  options: { audit: AuditTrail; subjects: Pick<SubjectService, 'hash'> },
+): Promise<void> {
   registerEvents(app, options.audit);
-  registerSubjectHash(app, options.audit);
+  registerLookups(app, {
+    audit: options.audit,
+    lookup: createAuditLookup({
+      hmacIdentifier: options.audit.hmacIdentifier,
+      hashSubject: options.subjects.hash,
+    }),
+  });
   registerVerification(app, options.audit);
 }
 
@@ -83,98 +55,18 @@ function registerEvents(app: FastifyInstance, audit: AuditTrail): void {
         summary: 'Audit events in seq order, filtered, with cursor pagination',
         description:
           'Events carry identifiers only; search a sensitive identifier through its HMAC (`POST /v1/audit/hash`).',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            actor: identifier,
-            action: { type: 'string', enum: [...AUDIT_ACTIONS] },
-            collection: identifier,
-            record_id: identifier,
-            outcome: { type: 'string', enum: [...OUTCOMES] },
-            since: { ...timestamp, description: 'Inclusive' },
-            until: { ...timestamp, description: 'Exclusive' },
-            cursor: { ...seqCursor, description: 'next_cursor of the previous page' },
-            limit: { ...pageLimit(500), description: '1–500, default 100' },
-          },
-        },
-        response: responses({
-          200: {
-            type: 'object',
-            required: ['events', 'next_cursor'],
-            additionalProperties: false,
-            properties: {
-              events: { type: 'array', maxItems: 500, items: ref(eventSchema) },
-              next_cursor: { ...seqCursor, type: ['string', 'null'] },
-            },
-          },
-        }),
+        querystring: { type: 'object', additionalProperties: false, properties: eventQueryProperties },
+        response: responses({ 200: eventPageSchema }),
       },
     },
     async (request) => {
-      const q = request.query;
-      const since = parseTime(q.since, 'since');
-      const until = parseTime(q.until, 'until');
+      const filter = toEventFilter(request.query, 'querystring');
       await audit.record({ ...auditContext(request), action: 'audit.query', outcome: 'allowed' });
-      const page = await audit.query(
-        {
-          ...(q.actor === undefined ? {} : { actor: q.actor }),
-          ...(q.action === undefined ? {} : { action: q.action }),
-          ...(q.collection === undefined ? {} : { collection: q.collection }),
-          ...(q.record_id === undefined ? {} : { recordId: q.record_id }),
-          ...(q.outcome === undefined ? {} : { outcome: q.outcome }),
-          ...(since === undefined ? {} : { since }),
-          ...(until === undefined ? {} : { until }),
-          ...(q.cursor === undefined ? {} : { afterSeq: Number(q.cursor) }),
-        },
-        q.limit ?? 100,
-      );
+      const page = await audit.query(filter, request.query.limit ?? DEFAULT_EVENT_PAGE);
       return {
-        events: page.events.map(toBody),
+        events: page.events.map(toWireEvent),
         next_cursor: page.nextCursor === null ? null : String(page.nextCursor),
       };
-    },
-  );
-}
-
-function registerSubjectHash(app: FastifyInstance, audit: AuditTrail): void {
-  app.post<{ Body: { value: string } }>(
-    '/v1/audit/hash',
-    {
-      config: { access: 'authenticated', authorize: READ_AUDIT, audit: 'audit.hash' },
-      schema: {
-        tags: ['audit'],
-        operationId: 'hashAuditIdentifier',
-        summary:
-          'The keyed HMAC under which the trail stores a sensitive identifier (e.g. an email searched for)',
-        description: 'The value travels in the body and is never stored or logged.',
-        body: {
-          type: 'object',
-          required: ['value'],
-          additionalProperties: false,
-          properties: { value: plainText(1024, 1) },
-        },
-        response: responses({
-          200: {
-            type: 'object',
-            required: ['hmac'],
-            additionalProperties: false,
-            properties: {
-              hmac: {
-                type: 'string',
-                maxLength: 69,
-                pattern: '^hmac:[0-9a-f]{64}$',
-                description: 'Use as the actor or record_id filter',
-              },
-            },
-          },
-        }),
-      },
-    },
-    async (request) => {
-      const hmac = audit.hmacIdentifier(request.body.value);
-      await audit.record({ ...auditContext(request), action: 'audit.hash', outcome: 'allowed' });
-      return { hmac };
     },
   );
 }

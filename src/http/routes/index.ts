@@ -65,6 +65,6 @@ export async function registerRoutes(app: FastifyInstance, core: Core): Promise<
   });
   await app.register(tokenRoutes, { tokens: s.tokens });
   await app.register(subjectRoutes, { subjects: s.subjects });
-  await app.register(auditRoutes, { audit: s.audit });
+  await app.register(auditRoutes, { audit: s.audit, subjects: s.subjects });
   await app.register(keyRoutes, { rotation: s.keyRotation });
 }

@@ -134,7 +134,9 @@ export function toAuditEvent(input: AuditInput, seq: number, time: string): Audi
 
 function checkReason(reason: AuditReason): AuditReason {
   const out: AuditReason = { code: reason.code };
-  if (reason.role !== undefined) out.role = checkIdentifier(reason.role, 'reason.role');
+  // A role name the identifier rule does not accept (the policy allows a leading `.` or `-`) is left out.
+  if (reason.role !== undefined && IDENTIFIER.test(reason.role))
+    out.role = checkIdentifier(reason.role, 'role');
   if (reason.rule !== undefined) out.rule = reason.rule;
   if (reason.policy_version !== undefined) out.policy_version = reason.policy_version;
   return out;

@@ -1,20 +1,20 @@
 /**
- * Optional mirror of the audit trail to a JSONL file (one chained event per line, as `strongroom audit export`
- * writes them), for shipping to a SIEM or another host.
+ * Optional mirror of the audit trail to a JSONL file (one chained event per line in the published wire form, as
+ * `strongroom audit export` writes them: docs/audit.md), for shipping to a SIEM or another host.
  * Invariants: only committed events are mirrored (they are read back from the database, never taken from a
  * pending batch), in seq order, each once per process: on start the mirror resumes after the last seq already in
  * the file; the file is created owner-only (0600). The mirror is a copy, not the record: a failure to write it
  * is reported and retried, and never fails a request.
  */
 import fs from 'node:fs/promises';
-import type { ChainedEvent } from '../../audit/index.js';
+import { type ChainedEvent, toWireEvent } from '../../audit/index.js';
 
 const PAGE = 1000;
 const TAIL_BYTES = 64 * 1024;
 
-/** One JSONL line for a chained event (shared with `strongroom audit export`). */
+/** One JSONL line for a chained event, in the published wire form (shared with `strongroom audit export`). */
 export function toJsonlLine(event: ChainedEvent): string {
-  return `${JSON.stringify(event)}\n`;
+  return `${JSON.stringify(toWireEvent(event))}\n`;
 }
 
 async function lastSeqInFile(file: string): Promise<number> {

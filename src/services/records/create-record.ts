@@ -50,7 +50,7 @@ export function createRecordCreation(deps: RecordWriteDeps, checks: WriteChecks)
     const subjectHash = subject?.hash ?? null;
     const given = Object.keys({ ...values.plain, ...values.sensitive });
     const newCollectionRecord = deps.access.collection(caller, 'write', collection);
-    if (!newCollectionRecord.allow) throw denialError(newCollectionRecord.reason);
+    if (!newCollectionRecord.allow) throw denialError(newCollectionRecord);
     checks.assertWritable(
       caller,
       collection,

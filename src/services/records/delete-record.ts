@@ -17,7 +17,7 @@ export function createRecordDeletion(deps: Pick<RecordWriteDeps, 'transactor' | 
         allowErased: true,
       });
       const decision = deps.access.collection(caller, 'delete', collection, facts);
-      if (!decision.allow) throw denialError(decision.reason);
+      if (!decision.allow) throw denialError(decision);
       await stores.records.delete(collection.id, id);
       return [writeEvent(caller, 'record.delete', collection, id, [], facts.subjectHash)];
     });

@@ -25,7 +25,7 @@ export function createRecordSearch(deps: Omit<RecordReaderDeps, 'audit' | 'curso
   /** Throws the denials of searching `names` that no record's facts could turn into a grant. */
   function assertMaySearch(caller: Caller, collection: Collection, names: string[]): void {
     for (const decision of deps.access.fields(caller, 'search', collection, undefined, names).values()) {
-      if (!decision.allow && decision.reason !== 'NO_MATCHING_RULE') throw denialError(decision.reason);
+      if (!decision.allow && decision.reason !== 'NO_MATCHING_RULE') throw denialError(decision);
     }
   }
 

@@ -93,7 +93,7 @@ export function createRecordView(deps: { store: KeyStore; crypto: RecordCrypto; 
           ? deps.access.collection(caller, 'read', collection, facts, true)
           : decisions.get(name);
       if (decision === undefined) continue;
-      if (!decision.allow) throw denialError(decision.reason);
+      if (!decision.allow) throw denialError(decision);
       if (decision.redaction !== 'plain') {
         throw new AppError('FORBIDDEN', {
           field: 'reveal',

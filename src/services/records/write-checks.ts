@@ -40,7 +40,7 @@ export function createWriteChecks(access: Pick<RecordAccess, 'collection' | 'fie
       fields: readonly string[],
     ): void {
       for (const decision of decisionsOn(caller, 'write', collection, facts, fields))
-        if (!decision.allow) throw denialError(decision.reason);
+        if (!decision.allow) throw denialError(decision);
     },
 
     /**

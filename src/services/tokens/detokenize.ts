@@ -21,12 +21,15 @@ import {
 import type { TokenSealing } from './token-sealing.js';
 
 function detokenizeEvent(caller: Caller, row: TokenRow | null): AuditInput {
-  return {
-    ...auditBase(caller),
-    action: 'record.detokenize',
-    resource: row === null ? {} : tokenResource(row),
-    outcome: row === null ? 'denied' : 'allowed',
-  };
+  const base = { ...auditBase(caller), action: 'record.detokenize' as const };
+  if (row === null) {
+    // Unknown, or not the caller's to use: the same answer, and the same event.
+    return { ...base, resource: {}, outcome: 'denied', reason: { code: 'TOKEN_NOT_FOUND' } };
+  }
+  const resource = tokenResource(row);
+  // Detokenizing releases the value in plain (the policy allows nothing less).
+  const release = Object.fromEntries((resource.fields ?? []).map((f) => [f, 'plain' as const]));
+  return { ...base, resource, outcome: 'allowed', release };
 }
 
 export function createDetokenize(

@@ -57,7 +57,7 @@ export function createTokenSource(deps: Pick<TokenServiceDeps, 'collections' | '
     const decision = deps.access
       .fields(caller, 'tokenize', collection, facts, [definition.name])
       .get(definition.name);
-    if (decision === undefined || !decision.allow) throw denialError(decision?.reason ?? 'NO_MATCHING_RULE');
+    if (decision === undefined || !decision.allow) throw denialError(decision ?? 'NO_MATCHING_RULE');
     if (decision.redaction !== 'plain') {
       throw new AppError('FORBIDDEN', { message: 'You may tokenize only values you may see in plain' });
     }
@@ -91,7 +91,7 @@ export function createTokenSource(deps: Pick<TokenServiceDeps, 'collections' | '
       assertKindFits(input.kind, input.type, 'type');
       const value = normalizeFieldValue(input.type, input.value, 'value');
       const decision = deps.access.token(caller, 'tokenize', input.type, caller.actor.userId);
-      if (!decision.allow) throw denialError(decision.reason);
+      if (!decision.allow) throw denialError(decision);
       const origin = { subjectHash: null, collectionId: null, recordId: null, field: null };
       return async () => ({ type: input.type, value, origin, keyId: null });
     }
