@@ -73,10 +73,14 @@ interface LoggedIn {
   username: string;
   password: string;
   headers: Record<string, string>;
+  sessionId: string;
 }
 
-async function createKey(userId: string): Promise<{ id: string; key: string }> {
-  const created = await t.services.apiKeys.create(userId, randomUUID(), {
+async function createKey(
+  userId: string,
+  sessionId: string = randomUUID(),
+): Promise<{ id: string; key: string }> {
+  const created = await t.services.apiKeys.create(userId, sessionId, {
     name: `key-${randomBytes(3).toString('hex')}`,
   });
   return { id: created.id, key: created.key };
@@ -105,7 +109,7 @@ async function sessionUser(roles: string[]): Promise<LoggedIn> {
   const user = await insertUser(roles);
   const { sessionId } = await t.services.sessions.start(user.id, 0);
   const token = await t.services.accessTokens.issue({ userId: user.id, sessionId, roles });
-  return { ...user, password: MATRIX_PASSWORD, headers: { authorization: `Bearer ${token}` } };
+  return { ...user, password: MATRIX_PASSWORD, sessionId, headers: { authorization: `Bearer ${token}` } };
 }
 
 function me(headers: Record<string, string>) {
@@ -207,8 +211,9 @@ async function createCast(): Promise<Cast> {
     user,
     otherUser,
     admin,
-    userKey: (await createKey(user.id)).key,
-    adminKey: (await createKey(admin.id)).key,
+    // Minted in the person's session: a password change made there keeps them (it revokes every other key).
+    userKey: (await createKey(user.id, user.sessionId)).key,
+    adminKey: (await createKey(admin.id, admin.sessionId)).key,
   };
 }
 
