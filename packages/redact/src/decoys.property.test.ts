@@ -4,7 +4,7 @@ import { makeOpaqueToken } from '../test/opaque-tokens.js';
 import { secretInTextArb } from '../test/secret-arbitraries.js';
 import { findEachSecret, findSecrets, type SecretMatch } from './detectors.js';
 import { decodePercent } from './percent-decode.js';
-import { redactString } from './redact-value.js';
+import { redactString, redactValue } from './redact-value.js';
 import { inspectUrl, sanitizeUrl } from './url-guard.js';
 
 const JWT =
@@ -46,6 +46,8 @@ describe('no decoy hides a secret', () => {
         expect(covers(findSecrets(text), start, end)).toBe(true);
         expect(covers(findEachSecret(text), start, end)).toBe(true);
         expect(redactString(text)).not.toContain(secret.secretPart);
+        // What the logger runs on every logged object: values and keys alike.
+        expect(JSON.stringify(redactValue({ note: text, [text]: 1 }))).not.toContain(secret.secretPart);
       }),
       RUNS,
     );
