@@ -8,8 +8,8 @@
  * written before the response is returned (AUDIT_UNAVAILABLE otherwise).
  * Invariants: erased records answer SUBJECT_ERASED (404 when hidden) and are skipped in lists.
  */
-import { AppError } from '../../errors.js';
 import type { Collection } from '../collection-service.js';
+import { hiddenNotFound } from '../hidden-existence.js';
 import type { Caller } from './caller.js';
 import { createPageCursor } from './page-cursor.js';
 import { createReadAudit } from './read-audit.js';
@@ -47,8 +47,8 @@ export function createRecordReader(deps: RecordReaderDeps) {
         id,
       );
       const shown = await view(caller, collection, row, options, facts);
-      if (shown === null) throw new AppError('RECORD_NOT_FOUND');
-      await auditRead(caller, 'record.read', collection, shown);
+      if (shown === null) throw hiddenNotFound('RECORD_NOT_FOUND', 'refused');
+      await auditRead(caller, 'record.read', collection, { view: shown, subjectHash: facts.subjectHash });
       return shown;
     },
 
