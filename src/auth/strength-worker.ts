@@ -104,11 +104,7 @@ export function createStrengthWorker(options: StrengthWorkerOptions = {}) {
     return entry;
   }
 
-  async function run(password: string, userInputs: readonly string[]): Promise<number> {
-    if (closed) throw new AppError('SERVICE_BUSY', { retryAfter: 1 });
-    live ??= spawn();
-    const { worker, ready } = live;
-    await ready;
+  async function check(worker: Worker, password: string, userInputs: readonly string[]): Promise<number> {
     const answer = nextMessage(worker);
     worker.postMessage({ password, userInputs: [...userInputs] });
     let timer: NodeJS.Timeout | undefined;
@@ -124,6 +120,20 @@ export function createStrengthWorker(options: StrengthWorkerOptions = {}) {
       throw error;
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  async function run(password: string, userInputs: readonly string[]): Promise<number> {
+    if (closed) throw new AppError('SERVICE_BUSY', { retryAfter: 1 });
+    live ??= spawn();
+    const { worker, ready } = live;
+    // Held while a check is in flight (a caller awaits it), let go between checks.
+    worker.ref();
+    try {
+      await ready;
+      return await check(worker, password, userInputs);
+    } finally {
+      worker.unref();
     }
   }
 
