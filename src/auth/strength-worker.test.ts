@@ -115,6 +115,16 @@ describe('the password strength worker', () => {
     await expect(queued).resolves.toBe(4);
   });
 
+  it.each([
+    [{ budgetMs: 0 }, 'budgetMs'],
+    [{ budgetMs: 1.5 }, 'budgetMs'],
+    [{ maxQueued: -1 }, 'maxQueued'],
+  ])('refuses options %o, naming %s', (options, field) => {
+    expect(() => createStrengthWorker(options)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_OUT_OF_RANGE', field }),
+    );
+  });
+
   it('refuses checks once closed', async () => {
     const worker = open();
     expect(await worker.score('password1234', [])).toBe(inThread('password1234', []));
