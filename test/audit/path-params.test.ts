@@ -8,9 +8,10 @@
  * are recorded, with the invalid identifier as `$invalid`.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { passesLuhn } from '@strongroom/redact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOpaqueToken } from '../../src/crypto/index.js';
+import { generateOpaqueToken, initSealedKeyring } from '../../src/crypto/index.js';
 import { INVALID_IDENTIFIER } from '../../src/http/audit-resource.js';
 import { QUOTA_GROUPS } from '../../src/model/index.js';
 import { pathParams, type RegisteredRoute, registeredRoutes } from '../helpers/registered-routes.js';
@@ -176,5 +177,39 @@ describe('path parameters refused by a quota', () => {
     const limited = events.filter((e) => e.outcome === 'rate_limited');
     expect(limited.some((e) => e.resource.collection === INVALID_IDENTIFIER)).toBe(true);
     expect(limited.some((e) => e.resource.recordId === INVALID_IDENTIFIER)).toBe(true);
+  });
+});
+
+describe('path parameters refused while sealed', () => {
+  let t: TestApp;
+  const values = secrets();
+
+  beforeAll(async () => {
+    let shares: string[] = [];
+    t = await createTestApp({
+      flags: { keyring: 'sealed' },
+      seedDataDir: async (dir) => {
+        ({ shares } = await initSealedKeyring(path.join(dir, 'keyring.json'), { shares: 3, threshold: 2 }));
+      },
+    });
+    const statuses = await sendAll(
+      t,
+      [{ name: 'sealed', headers: { authorization: 'Bearer not-a-token' } }],
+      values,
+    );
+    // 503 SEALED, or 400 from the URL guard, which refuses a credential in the path before the seal gate.
+    expect(statuses).toContain(503);
+    expect([...statuses].filter((s) => s !== 503 && s !== 400)).toEqual([]);
+    for (const share of shares.slice(0, 2)) {
+      await t.app.inject({ method: 'POST', url: '/v1/sys/unseal', payload: { share } });
+    }
+    expect(t.rootKey.isSealed()).toBe(false);
+    await t.rootKey.ready();
+  });
+  afterAll(() => t?.close());
+
+  it('records none of the values sent as path segments, once unsealed', async () => {
+    expectAbsent(await trailDump(t, (await loggedInUser(t, ['admin'])).headers), values);
+    expectNoneDropped(t);
   });
 });
