@@ -7,7 +7,13 @@
 import type { TokenRow } from '../../storage/index.js';
 import { hiddenNotFound } from '../hidden-existence.js';
 import { type Caller, inAuditedTransaction } from '../records/index.js';
-import { hashToken, MAX_ROWS_PER_TOKEN, type TokenServiceDeps, tokenResource } from './token-model.js';
+import {
+  hashToken,
+  MAX_ROWS_PER_TOKEN,
+  type TokenServiceDeps,
+  tokenResource,
+  tokenSubject,
+} from './token-model.js';
 
 export function createTokenDeletion(
   deps: Pick<TokenServiceDeps, 'transactor' | 'stores' | 'access' | 'audit'>,
@@ -25,6 +31,7 @@ export function createTokenDeletion(
         ...caller.audit,
         action: 'token.delete' as const,
         resource: tokenResource(row),
+        ...tokenSubject(row),
         outcome: 'allowed' as const,
       }));
     });

@@ -17,6 +17,7 @@ import {
   MAX_ROWS_PER_TOKEN,
   type TokenServiceDeps,
   tokenResource,
+  tokenSubject,
 } from './token-model.js';
 import type { TokenSealing } from './token-sealing.js';
 
@@ -29,7 +30,7 @@ function detokenizeEvent(caller: Caller, row: TokenRow | null): AuditInput {
   const resource = tokenResource(row);
   // Detokenizing releases the value in plain (the policy allows nothing less).
   const release = Object.fromEntries((resource.fields ?? []).map((f) => [f, 'plain' as const]));
-  return { ...base, resource, outcome: 'allowed', release };
+  return { ...base, resource, outcome: 'allowed', release, ...tokenSubject(row) };
 }
 
 export function createDetokenize(

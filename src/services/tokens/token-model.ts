@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Stores, TokenKind, TokenRow, Transactor } from '../../storage/index.js';
 import type { FieldType, FieldValue } from '../../vault/index.js';
-import type { AuditInput, AuditTrail } from '../audit/index.js';
+import { type AuditInput, type AuditTrail, auditSubjectOf } from '../audit/index.js';
 import type { CollectionService } from '../collection-service.js';
 import type { KeyService } from '../key-service.js';
 import type { RecordAccess, RecordCrypto } from '../records/index.js';
@@ -67,6 +67,11 @@ export function tokenAad(row: Pick<TokenRow, 'id' | 'type' | 'keyId' | 'keyVersi
     keyId: row.keyId,
     keyVersion: row.keyVersion,
   };
+}
+
+/** The subject an audit event of a token row names (its HMAC, as every event of the subject), if it has one. */
+export function tokenSubject(row: Pick<TokenRow, 'subjectHash'>): { subject?: string } {
+  return row.subjectHash === null ? {} : { subject: auditSubjectOf(row.subjectHash) };
 }
 
 /** What an audit event names of a token row: its source record and field, or its type for a free value. */

@@ -16,6 +16,7 @@ import {
   type ResolvedValue,
   type TokenizeInput,
   type TokenServiceDeps,
+  tokenSubject,
 } from './token-model.js';
 import type { TokenSealing } from './token-sealing.js';
 import type { TokenSourceResolver } from './token-source.js';
@@ -66,17 +67,20 @@ export function createTokenize(
       const path = 'type' in input ? 'value' : 'source.field';
       const token = computeToken(input.kind, resolved, hmacKeys, path);
       result = { token, kind: input.kind, type: resolved.type };
-      const event = allowedEvent(
-        caller,
-        'record.tokenize',
-        'type' in input
-          ? { fields: [resolved.type] }
-          : {
-              collection: input.source.collection,
-              recordId: input.source.record,
-              fields: [input.source.field],
-            },
-      );
+      const event = {
+        ...tokenSubject(resolved.origin),
+        ...allowedEvent(
+          caller,
+          'record.tokenize',
+          'type' in input
+            ? { fields: [resolved.type] }
+            : {
+                collection: input.source.collection,
+                recordId: input.source.record,
+                fields: [input.source.field],
+              },
+        ),
+      };
       await storeToken(stores, caller, input.kind, resolved, token);
       return [event];
     });
