@@ -31,8 +31,28 @@ import {
   createUserService,
   type SecurityEventRecorder,
 } from '../services/index.js';
-import { createMemoryAttemptStore, createRedisAttemptStore } from '../state/index.js';
+import { type AttemptStore, createMemoryAttemptStore, createRedisAttemptStore } from '../state/index.js';
 import type { Persistence } from '../storage/index.js';
+
+/** The password policy: zxcvbn in a worker (started at the first check), refused passwords throttled per user. */
+function createPasswordChecks(
+  config: Readonly<Config>,
+  attempts: AttemptStore,
+  rootKey: RootKeyHolder,
+  clock: () => number,
+) {
+  const strength = createStrengthWorker();
+  const policy = throttlePasswordChecks(
+    createPasswordPolicy({ minLength: config.passwordMinLength, score: strength.score }),
+    {
+      store: attempts,
+      config: config.throttle.passwordCheck,
+      hmacKey: () => rootKey.derive('password-check-throttle/v1'),
+      clock,
+    },
+  );
+  return { strength, policy };
+}
 
 export function createIdentity(deps: {
   config: Readonly<Config>;
@@ -80,17 +100,7 @@ export function createIdentity(deps: {
     hmacKey: () => rootKey.derive('login-throttle/v1'),
     clock,
   });
-  // zxcvbn runs in a worker (started at the first check), and passwords the policy refuses are throttled per user.
-  const strength = createStrengthWorker();
-  const passwordPolicy = throttlePasswordChecks(
-    createPasswordPolicy({ minLength: config.passwordMinLength, score: strength.score }),
-    {
-      store: attempts,
-      config: config.throttle.passwordCheck,
-      hmacKey: () => rootKey.derive('password-check-throttle/v1'),
-      clock,
-    },
-  );
+  const { strength, policy: passwordPolicy } = createPasswordChecks(config, attempts, rootKey, clock);
   const sessions = createSessionService({
     transactor: persistence,
     store: stores.sessions,
