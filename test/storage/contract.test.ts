@@ -545,6 +545,34 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         expect(await stores.apiKeys.revoke(randomUUID(), 'revoked_by_owner', NOW)).toBe(false);
       });
 
+      it('revokes every live key of one user but those of the kept session, a key with no session included', async () => {
+        const owner = userRecord();
+        const other = userRecord();
+        await stores.users.insert(owner);
+        await stores.users.insert(other);
+        const keep = randomUUID();
+        const kept = apiKeyRecord(owner.id, { sessionId: keep });
+        const ofOtherSession = apiKeyRecord(owner.id, { sessionId: randomUUID() });
+        const ofNoSession = apiKeyRecord(owner.id, { sessionId: null });
+        const alreadyRevoked = apiKeyRecord(owner.id, { sessionId: randomUUID() });
+        const foreign = apiKeyRecord(other.id, { sessionId: randomUUID() });
+        for (const k of [kept, ofOtherSession, ofNoSession, alreadyRevoked, foreign])
+          await stores.apiKeys.insert(k);
+        await stores.apiKeys.revoke(alreadyRevoked.id, 'revoked_by_owner', NOW + 1);
+
+        const revoked = await stores.apiKeys.revokeUserKeys(owner.id, 'password_changed', NOW + 2, keep);
+        expect(revoked.sort()).toEqual([ofOtherSession.id, ofNoSession.id].sort());
+        expect(await stores.apiKeys.findById(ofNoSession.id)).toEqual({ ...ofNoSession, revokedAt: NOW + 2 });
+        expect(await stores.apiKeys.findById(alreadyRevoked.id)).toEqual({
+          ...alreadyRevoked,
+          revokedAt: NOW + 1,
+        });
+        expect(await stores.apiKeys.findById(kept.id)).toEqual(kept);
+        expect(await stores.apiKeys.findById(foreign.id)).toEqual(foreign);
+        // Without a kept session, every live key goes.
+        expect(await stores.apiKeys.revokeUserKeys(owner.id, 'password_changed', NOW + 3)).toEqual([kept.id]);
+      });
+
       it('records the last use of one key only', async () => {
         const key = apiKeyRecord(user.id);
         const other = apiKeyRecord(user.id);
