@@ -14,7 +14,6 @@ export function baselineRecords(standard: StandardRecordPipeline): RecordPipelin
   return {
     access: createRecordAccess({
       authorizer: { ...standard.authorizer, decide: (): Decision => ALLOW_PLAIN },
-      hashSubject: standard.hashSubject,
     }),
     audit: { ...standard.audit, record: async () => undefined, appendInTransaction: async () => [] },
   };

@@ -44,7 +44,7 @@ function snapshot(user: UserRecord) {
     username: user.username,
     roles: user.roles,
     userCreatedAt: user.createdAt,
-    subject: user.subject,
+    subjectHash: user.subject?.hash ?? null,
     attributes: user.attributes,
   };
 }

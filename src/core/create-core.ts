@@ -10,14 +10,15 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createAuditTrail } from '../services/audit/index.js';
 import { createAuthorizer, createPolicyService, createSecurityEventRecorder } from '../services/index.js';
+import { startEmailReindex } from '../services/key-jobs/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from '../setup/initial-admin.js';
-import { createPersistence, migrateToLatest, openDatabase } from '../storage/index.js';
+import { createPersistence, type KeyStore, migrateToLatest, openDatabase } from '../storage/index.js';
 import { createIdentity } from './identity.js';
 import { startMaintenance } from './maintenance.js';
 import { createQuotas } from './quotas.js';
 import { createReadiness } from './readiness.js';
-import { openRootKey } from './root-key.js';
-import { createVault, type RecordPipeline, type StandardRecordPipeline } from './vault.js';
+import { loadPinnedDerivations, openRootKey, openRootSealed } from './root-key.js';
+import { createVault, type RecordPipeline, type StandardRecordPipeline, type Vault } from './vault.js';
 
 export interface CoreDeps {
   logger: Logger;
@@ -36,6 +37,17 @@ async function openPersistence(config: Readonly<Config>, logger: Logger) {
   return { database, persistence: createPersistence(database) };
 }
 
+/**
+ * Emails indexed by an earlier release with their case are rebuilt by an index rotation (key-jobs/email-reindex.ts).
+ * Not a reason to stay sealed: searches keep working on the old index version, and the next start tries again.
+ */
+async function rebuildLegacyEmailIndexes(vault: Vault, store: KeyStore, logger: Logger): Promise<void> {
+  const { collections, keyService: keys, keyRotation: rotation } = vault;
+  await startEmailReindex({ collections, keys, store, rotation, logger }).catch((err: unknown) =>
+    logger.warn({ err }, 'email blind index rebuild could not be started'),
+  );
+}
+
 export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const { logger } = deps;
   const clock = deps.clock ?? Date.now;
@@ -43,6 +55,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const { rootKey } = key;
   const { database, persistence } = await openPersistence(config, logger);
   const { stores } = persistence;
+  const rootSealed = await openRootSealed(config, key.sealedKeyring, database, stores.keys);
   const audit = createAuditTrail({ persistence, rootKey, clock, logger, settings: config.audit });
   // Security events go to security_events and, best effort, to the audit trail (login works while it is down).
   const events = createSecurityEventRecorder({
@@ -61,7 +74,11 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
     throw error;
   }
   const authorizer = createAuthorizer({ policies });
-  const identity = createIdentity({ config, persistence, rootKey, authorizer, events, clock, logger });
+  // The vault first: users keep their subject ids under the subjects' keys.
+  const shared = { config, persistence, rootKey, authorizer, clock, logger };
+  const records = deps.records === undefined ? {} : { records: deps.records };
+  const vault = createVault({ ...shared, audit, ...records });
+  const identity = createIdentity({ ...shared, events, userSubjects: vault.userSubjects });
   const quotas = createQuotas({ config, policies, clock, logger });
   const notReady = createReadiness({
     database: async () => (await persistence.stores.users.count()) >= 0,
@@ -69,21 +86,15 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
     audit: () => audit.isHealthy(),
     redis: async () => (await identity.attempts.ping()) && (await quotas.store.ping()),
   });
-  const vault = createVault({
-    config,
-    persistence,
-    rootKey,
-    authorizer,
-    audit,
-    clock,
-    logger,
-    ...(deps.records === undefined ? {} : { records: deps.records }),
-  });
   // The signing keys, data keys, audit signer and key jobs all need the root key: they start once it is here.
+  // First: keys pinned by `operator migrate` from an earlier root key, before anything derives.
+  rootKey.onUnseal(() => loadPinnedDerivations(rootKey, rootSealed));
   rootKey.onUnseal(() => audit.start());
   rootKey.onUnseal(() => identity.keyring.refresh());
   rootKey.onUnseal(() => vault.keyService.init());
+  rootKey.onUnseal(async () => void (await vault.convertUserSubjects()));
   rootKey.onUnseal(async () => vault.keyJobs.start());
+  rootKey.onUnseal(() => rebuildLegacyEmailIndexes(vault, stores.keys, logger));
   const initialPasswordFile = path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
   let stopMaintenance: (() => void) | null = null;
 

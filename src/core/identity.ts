@@ -30,6 +30,7 @@ import {
   createSessionService,
   createUserService,
   type SecurityEventRecorder,
+  type UserSubjects,
 } from '../services/index.js';
 import { type AttemptStore, createMemoryAttemptStore, createRedisAttemptStore } from '../state/index.js';
 import type { Persistence } from '../storage/index.js';
@@ -60,6 +61,7 @@ export function createIdentity(deps: {
   rootKey: RootKeyHolder;
   authorizer: Authorizer;
   events: SecurityEventRecorder;
+  userSubjects: UserSubjects;
   clock: () => number;
   logger: Pick<Logger, 'warn'>;
 }) {
@@ -117,6 +119,7 @@ export function createIdentity(deps: {
     isImportableHash: (value) => isImportableHash(value, hasher.params),
     administration: () => deps.authorizer.administration(),
     events: deps.events,
+    subjects: deps.userSubjects,
     clock,
   });
   const apiKeys = createApiKeyService({

@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { AuditTrail } from '../services/audit/index.js';
 import {
   type Authorizer,
+  convertClearSubjects,
   createCollectionService,
   createKeyJobHandlers,
   createKeyJobRunner,
@@ -21,6 +22,7 @@ import {
   createSubjectService,
   createTokenKeys,
   createTokenService,
+  createUserSubjects,
   type RecordAccess,
 } from '../services/index.js';
 import type { Persistence } from '../storage/index.js';
@@ -34,7 +36,6 @@ export interface RecordPipeline {
 /** The standard pipeline and what it is made of, for a replacement to build on. */
 export interface StandardRecordPipeline extends RecordPipeline {
   authorizer: Authorizer;
-  hashSubject: (subject: string) => string;
 }
 
 export function createVault(deps: {
@@ -58,10 +59,25 @@ export function createVault(deps: {
   });
   const recordCrypto = createRecordCrypto({ keys: keyService });
   const collections = createCollectionService({ transactor, stores, keys: keyService, audit, clock });
-  const subjects = createSubjectService({ transactor, keys: keyService, rootKey, audit, clock });
-  const hashSubject = (subject: string) => subjects.hash(subject);
-  const recordAccess = createRecordAccess({ authorizer: deps.authorizer, hashSubject });
-  const standard = { access: recordAccess, audit, authorizer: deps.authorizer, hashSubject };
+  // After an erasure (or a conversion) has committed: a checkpoint that cannot finish is reported, not a failure.
+  const checkpointLog = async () => {
+    const done = await persistence.checkpointLog().catch((err: unknown) => {
+      deps.logger.error({ err }, 'the database log could not be checkpointed');
+      return true;
+    });
+    if (!done) deps.logger.warn('the database log could not be checkpointed (another connection reads it)');
+  };
+  const subjects = createSubjectService({
+    transactor,
+    keys: keyService,
+    rootKey,
+    audit,
+    clock,
+    checkpointLog,
+  });
+  const userSubjects = createUserSubjects({ subjects, keys: keyService, store: stores.keys });
+  const recordAccess = createRecordAccess({ authorizer: deps.authorizer });
+  const standard = { access: recordAccess, audit, authorizer: deps.authorizer };
   const pipeline = deps.records?.(standard) ?? standard;
   const records = createRecordService({
     transactor,
@@ -117,6 +133,10 @@ export function createVault(deps: {
     recordCrypto,
     collections,
     subjects,
+    userSubjects,
+    /** Converts the clear subject ids of before migration 0006; an unseal listener (needs the root key). */
+    convertUserSubjects: () =>
+      convertClearSubjects({ transactor, users: stores.users, subjects: userSubjects, checkpointLog }),
     records,
     recordReader,
     keyJobs,

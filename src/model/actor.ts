@@ -8,8 +8,11 @@ interface ActorUser {
   /** The roles this credential acts with: the user's, narrowed to the API key's own list when it has one. */
   roles: string[];
   userCreatedAt: number;
-  /** The application's id of the person this user is (policy `$actor.subject`), null when not set. */
-  subject: string | null;
+  /**
+   * The keyed HMAC (`subject-id/v1`) of the person this user is, as stored: what policy `$actor.subject`
+   * conditions compare (records hold the same HMAC); null when not set. The id itself is never in an Actor.
+   */
+  subjectHash: string | null;
   /** Non-secret claims compared by policy conditions (`$actor.attributes.<name>`). */
   attributes: Readonly<Record<string, string | number | boolean>>;
 }

@@ -33,7 +33,8 @@ export type Scalar = string | number | boolean;
 
 /**
  * Who asks, reduced to what the policy reads: `id` is the authenticated user's id (`$actor.id`, compared with
- * e.g. a record's `created_by`), `subject` the application's id of the person (`$actor.subject`; '' when none),
+ * e.g. a record's `created_by`), `subject` the person's subject id in the keyed-HMAC form records hold it in
+ * (`$actor.subject`; '' when none),
  * `attributes` non-secret claims such as `tenant_id`.
  */
 export interface PolicyActor {

@@ -14,7 +14,7 @@ function actor(kind: 'session' | 'api_key', userId: string, roles: string[]): Ac
     username: `name-${userId}`,
     roles,
     userCreatedAt: 0,
-    subject: `subject-${userId}`,
+    subjectHash: `subject-${userId}`,
     attributes: { tenant_id: 't1' },
   };
   return kind === 'session' ? { ...common, kind, sessionId: 's1' } : { ...common, kind, apiKeyId: 'k1' };
@@ -168,7 +168,7 @@ describe('authorizer over the default policy', () => {
 });
 
 describe('policyActorOf', () => {
-  it('takes id, subject, roles and attributes from the authenticated actor', () => {
+  it('takes id, subject (its HMAC), roles and attributes from the authenticated actor', () => {
     expect(policyActorOf(lookup(ACTORS, 'admin_key_as_user'))).toEqual({
       id: 'u-admin',
       subject: 'subject-u-admin',
@@ -178,7 +178,7 @@ describe('policyActorOf', () => {
   });
 
   it('maps a user without a subject to the empty subject, which no condition matches', () => {
-    const none = { ...lookup(ACTORS, 'alice'), subject: null };
+    const none = { ...lookup(ACTORS, 'alice'), subjectHash: null };
     expect(policyActorOf(none).subject).toBe('');
     const own = compilePolicy({
       version: 1,

@@ -38,7 +38,7 @@ const FORBIDDEN_MESSAGES: Record<Exclude<DenyReason, 'PURPOSE_REQUIRED' | 'PURPO
 export function policyActorOf(actor: Actor): PolicyActor {
   return {
     id: actor.userId,
-    subject: actor.subject ?? '',
+    subject: actor.subjectHash ?? '',
     roles: actor.roles,
     attributes: actor.attributes,
   };

@@ -28,7 +28,8 @@ export {
   type KeyRotation,
   type RotationTarget,
 } from './key-jobs/index.js';
-export { createKeyService, type DataKeyRef, type KeyService } from './key-service.js';
+export { createKeyService, DATA_KEY_SCHEME, type DataKeyRef, type KeyService } from './key-service.js';
+export { masterKeyAad } from './master-keys.js';
 export { createPolicyService, type PolicyService, type PolicyVersion } from './policy-service.js';
 export { createQuotaService, type QuotaIdentity, type QuotaService } from './quota-service.js';
 export {
@@ -74,9 +75,12 @@ export {
   administratorsRemain,
   type ChangeContext,
   type ChangeOptions,
+  convertClearSubjects,
   createUserService,
+  createUserSubjects,
   DEFAULT_ROLE,
   type PublicUser,
   toPublicUser,
   type UserService,
+  type UserSubjects,
 } from './users/index.js';

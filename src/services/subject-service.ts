@@ -5,7 +5,11 @@
  * Invariants:
  * - A subject id is stored only as a keyed HMAC (HKDF label `subject-id/v1` from the root key), never in clear.
  * - Erasure is one transaction: key destroyed (wrapped bytes overwritten), records emptied to tombstones, their
- *   attributes, blind indexes and tokens deleted, and the erasure recorded. An erased subject cannot get new data.
+ *   attributes, blind indexes and tokens deleted, users unlinked (their subject HMAC and sealed copy cleared), and
+ *   the erasure recorded. An erased subject cannot get new data, nor be linked to a user again.
+ * - Once it commits, the write-ahead log is checkpointed (`checkpointLog`, storage/wal-checkpoint.ts): SQLite keeps
+ *   no old page holding the wrapped key, a ciphertext or a user's subject; PostgreSQL's dead tuples are left to
+ *   VACUUM (see there).
  * Not addressed: a backup that also holds the wrapped subject key and the root key that unwraps it (see README,
  * "Erasure and backups"); process memory of a node that cached the key (entries are evicted here, and erased
  * records no longer have ciphertexts to decrypt in the live database).
@@ -42,6 +46,8 @@ export function createSubjectService(deps: {
   rootKey: Pick<RootKey, 'derive'>;
   audit: Pick<AuditTrail, 'appendInTransaction'>;
   clock: () => number;
+  /** Runs after an erasure commits: moves what it overwrote out of the database's log (Persistence.checkpointLog). */
+  checkpointLog?: () => Promise<void>;
 }) {
   const hash = (subject: string) =>
     hmacSha256(deps.rootKey.derive('subject-id/v1'), subject).toString('base64url');
@@ -104,6 +110,7 @@ export function createSubjectService(deps: {
         if (keyId !== null) await stores.keys.destroyDataKey(keyId, now);
         const records = await stores.recordQueries.eraseSubject(subjectHash, now);
         const tokens = await stores.subjects.deleteTokens(subjectHash);
+        await stores.users.clearSubject(subjectHash, now);
         await stores.subjects.insertErasure({
           id: randomUUID(),
           subjectHash,
@@ -130,6 +137,7 @@ export function createSubjectService(deps: {
         throw new AppError('SUBJECT_STATE_INCONSISTENT', { message: 'erasure did not run' });
       }
       if (result.keyId !== null) deps.keys.forget(result.keyId);
+      if (!result.alreadyErased) await deps.checkpointLog?.();
       return {
         erasedAt: result.erasedAt,
         records: result.records,

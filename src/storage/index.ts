@@ -35,6 +35,12 @@ export {
 export type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from './policy-store.js';
 export type { AttributeFilter, IndexFilter, RecordQueryStore } from './record-query-store.js';
 export type { AttributeRow, BlindIndexRow, RecordChange, RecordRow, RecordStore } from './record-store.js';
+export {
+  createRootSealedStore,
+  type RootSealedKind,
+  type RootSealedStore,
+  type RootSealedValue,
+} from './root-sealed.js';
 export type { Database, DataKeyPurpose } from './schema.js';
 export type { SecurityEvent, SecurityEventStore } from './security-event-store.js';
 export type { RefreshTokenRecord, SessionRecord, SessionStore } from './session-store.js';
@@ -45,6 +51,7 @@ export type { TokenKind, TokenOrigin, TokenRow, TokenStore } from './token-store
 export { isDatabaseUnavailable } from './unavailable.js';
 export {
   type NewUserRecord,
+  type StoredSubject,
   type UserAttributes,
   type UserRecord,
   type UserStore,

@@ -21,7 +21,9 @@ const userRow = {
   credential_version: 1,
   created_at: 0,
   updated_at: 0,
-  subject: 's1',
+  subject: null,
+  subject_hash: 's1',
+  subject_sealed: 'sr1:s_x:1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA',
   attributes: '{"tenant_id":"t1"}',
 };
 

@@ -5,6 +5,9 @@ import * as vault from './migrations/0002-vault.js';
 import * as audit from './migrations/0003-audit.js';
 import * as policies from './migrations/0004-policies.js';
 import * as auditDetails from './migrations/0005-audit-details.js';
+import * as userSubjects from './migrations/0006-user-subjects.js';
+import * as keyLineage from './migrations/0007-key-lineage.js';
+import * as auditSinks from './migrations/0008-audit-sinks.js';
 
 // Migrations are bundled in code (not read from a directory) so the compiled build and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +16,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-audit': audit,
   '0004-policies': policies,
   '0005-audit-details': auditDetails,
+  '0006-user-subjects': userSubjects,
+  '0007-key-lineage': keyLineage,
+  '0008-audit-sinks': auditSinks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

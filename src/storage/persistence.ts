@@ -8,6 +8,7 @@ import type { DatabaseHandle, DatabaseKind } from './database.js';
 import { runDurably } from './durable-transaction.js';
 import type { Database } from './schema.js';
 import { createStores, type Stores } from './stores.js';
+import { checkpointLog } from './wal-checkpoint.js';
 
 const ROLLED_BACK: unique symbol = Symbol('rolled back');
 
@@ -41,6 +42,11 @@ export interface Persistence extends Transactor {
   stores: Stores;
   /** A transaction for audit appends that is durable once it resolves (see durable-transaction.ts). */
   durableTransaction<T>(work: (audit: AuditStore) => Promise<T>): Promise<T>;
+  /**
+   * After an erasure commits: SQLite checkpoints and truncates its WAL, so no old page keeps an erased value;
+   * false when it could not complete. PostgreSQL: true, see wal-checkpoint.ts for what VACUUM means there.
+   */
+  checkpointLog(): Promise<boolean>;
 }
 
 /** Runs `work` in one transaction with stores bound to it. */
@@ -73,5 +79,6 @@ export function createPersistence(handle: Pick<DatabaseHandle, 'db' | 'kind' | '
     // Only the audit store: a batch commit builds nothing it does not use.
     durableTransaction: (work) =>
       runDurably(db, kind, sqliteFile, (trx) => work(createAuditStore(trx, kind))),
+    checkpointLog: () => checkpointLog(db, kind),
   };
 }

@@ -17,8 +17,10 @@ export interface UsersTable {
   credential_version: number;
   created_at: number;
   updated_at: number;
-  /** The application's id of the person this user is (policy conditions); not a credential. */
+  /** Subject id: `subject` clear before 0006, NULL once converted at unseal; then keyed HMAC and sealed copy. */
   subject: string | null;
+  subject_hash: string | null;
+  subject_sealed: string | null;
   /** JSON object of non-secret scalar claims (e.g. tenant_id) read by policy conditions; '{}' by default. */
   attributes: ColumnType<string, string | undefined, string>;
 }
@@ -99,6 +101,7 @@ export interface DataKeysTable {
   created_at: number;
   retired_at: number | null;
   destroyed_at: number | null;
+  scheme: number;
 }
 
 export interface CollectionsTable {
@@ -222,7 +225,7 @@ export interface AuditEventsTable {
   client_address: string | null;
   prev_hash: string;
   hash: string;
-  /** Canonical JSON of the event's reason, release levels; its subject HMAC (null: the event has none). */
+  /** Canonical JSON of reason, release; the subject HMAC (null: none). */
   reason: string | null;
   release: string | null;
   subject: string | null;
@@ -264,6 +267,13 @@ export interface PoliciesTable {
   created_at: number;
 }
 
+/** A key derived from an earlier root key that must outlive it, sealed with the current root key (AAD: label). */
+export interface RootDerivationsTable {
+  label: string;
+  sealed: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -286,4 +296,5 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   audit_checkpoints: AuditCheckpointsTable;
   audit_signing_keys: AuditSigningKeysTable;
+  root_derivations: RootDerivationsTable;
 }

@@ -14,9 +14,17 @@ export interface UserRecord {
   credentialVersion: number;
   createdAt: number;
   updatedAt: number;
-  /** The application's id of the person this user is (`$actor.subject`); null when not set. */
-  subject: string | null;
+  /** The subject id of the person this user is, as stored: its keyed HMAC and sealed copy; null when not set. */
+  subject: StoredSubject | null;
   attributes: UserAttributes;
+}
+
+/** A subject id as the users table holds it: never in clear. */
+export interface StoredSubject {
+  /** Keyed HMAC (`subject-id/v1`): what `$actor.subject` conditions compare and erasure finds users by. */
+  hash: string;
+  /** The id sealed under the subject's data key: unreadable once the subject is erased. */
+  sealed: string;
 }
 
 /** A user to insert: subject and attributes may be left out (none). */
@@ -35,7 +43,10 @@ export function toUserRecord(row: UserRow): UserRecord {
     credentialVersion: row.credential_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    subject: row.subject,
+    subject:
+      row.subject_hash === null || row.subject_sealed === null
+        ? null
+        : { hash: row.subject_hash, sealed: row.subject_sealed },
     attributes: decodeScalarRecord('users.attributes', row.attributes),
   };
 }

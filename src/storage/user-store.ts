@@ -7,6 +7,7 @@ import { createUserWrites } from './user-writes.js';
 
 export {
   type NewUserRecord,
+  type StoredSubject,
   toUserRecord,
   type UserAttributes,
   type UserRecord,

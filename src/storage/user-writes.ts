@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { type NewUserRecord, type UserAttributes, usernameKey } from './user-record.js';
+import { type NewUserRecord, type StoredSubject, type UserAttributes, usernameKey } from './user-record.js';
 
 export function createUserWrites(db: Kysely<Database>) {
   return {
@@ -17,7 +17,8 @@ export function createUserWrites(db: Kysely<Database>) {
           credential_version: user.credentialVersion,
           created_at: user.createdAt,
           updated_at: user.updatedAt,
-          subject: user.subject ?? null,
+          subject_hash: user.subject?.hash ?? null,
+          subject_sealed: user.subject?.sealed ?? null,
           attributes: JSON.stringify(user.attributes ?? {}),
         })
         .execute();
@@ -59,7 +60,7 @@ export function createUserWrites(db: Kysely<Database>) {
       changes: {
         roles?: string[];
         disabled?: boolean;
-        subject?: string | null;
+        subject?: StoredSubject | null;
         attributes?: UserAttributes;
       },
       now: number,
@@ -70,11 +71,49 @@ export function createUserWrites(db: Kysely<Database>) {
           updated_at: now,
           ...(changes.roles === undefined ? {} : { roles: JSON.stringify(changes.roles) }),
           ...(changes.disabled === undefined ? {} : { disabled: changes.disabled ? 1 : 0 }),
-          ...(changes.subject === undefined ? {} : { subject: changes.subject }),
+          ...(changes.subject === undefined
+            ? {}
+            : {
+                subject_hash: changes.subject?.hash ?? null,
+                subject_sealed: changes.subject?.sealed ?? null,
+              }),
           ...(changes.attributes === undefined ? {} : { attributes: JSON.stringify(changes.attributes) }),
         })
         .where('id', '=', id)
         .execute();
+    },
+    /** Unlinks every user from the subject `subjectHash` (erasure): hash and sealed copy go. Returns how many. */
+    async clearSubject(subjectHash: string, now: number): Promise<number> {
+      const result = await db
+        .updateTable('users')
+        .set({ subject_hash: null, subject_sealed: null, updated_at: now })
+        .where('subject_hash', '=', subjectHash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    /** Users whose subject id is still in the clear column of before migration 0006 (a batch of them). */
+    async listClearSubjects(limit: number): Promise<Array<{ id: string; subject: string }>> {
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'subject'])
+        .where('subject', 'is not', null)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.flatMap((r) => (r.subject === null ? [] : [{ id: r.id, subject: r.subject }]));
+    },
+    /**
+     * Replaces user `id`'s clear subject `clear` by its stored form (null: none, the subject was erased) and sets
+     * the clear column to NULL; only while the column still holds `clear`. True when this call converted it.
+     */
+    async replaceClearSubject(id: string, clear: string, stored: StoredSubject | null): Promise<boolean> {
+      const result = await db
+        .updateTable('users')
+        .set({ subject: null, subject_hash: stored?.hash ?? null, subject_sealed: stored?.sealed ?? null })
+        .where('id', '=', id)
+        .where('subject', '=', clear)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();

@@ -1619,7 +1619,7 @@ describe('the authenticate plugin', () => {
     username: 'someone',
     roles: ['user'],
     userCreatedAt: 0,
-    subject: null,
+    subjectHash: null,
     attributes: {},
     apiKeyId: 'k1',
   };

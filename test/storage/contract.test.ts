@@ -32,7 +32,14 @@ async function countEnabledWithAnyRole(
   return (await users.listEnabledRoles()).filter((u) => u.roles.some((role) => roles.includes(role))).length;
 }
 
-const ALL_MIGRATIONS = ['0001-initial', '0002-vault', '0003-audit', '0004-policies'];
+const ALL_MIGRATIONS = [
+  '0001-initial',
+  '0002-vault',
+  '0003-audit',
+  '0004-policies',
+  '0005-audit-details',
+  '0006-user-subjects',
+];
 
 const DATABASE_URL = process.env.STRONGROOM_DATABASE_URL ?? null;
 

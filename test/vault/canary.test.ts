@@ -1,7 +1,10 @@
 /**
  * Canary test for encrypted records: sensitive values written, searched, patched and refused through the API never
  * appear in the stored bytes (raw SQLite files, every row of every PostgreSQL table), in any log line (trace level),
- * or in any response except one that asked for them in plain; subject ids are stored only as keyed HMACs.
+ * or in any response except one that asked for them in plain; subject ids, of records and of users alike, are
+ * stored only as keyed HMACs. After a subject is erased, nothing that held its data — its wrapped data key, its
+ * ciphertexts, blind indexes, its sealed id on records and on the user linked to it — is left in the database
+ * file, its WAL or its shm file (SQLite), or in any row (PostgreSQL), and the user no longer shows the id.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
@@ -47,6 +50,34 @@ const FIELDS = [
   { name: 'tenant_id', type: 'string', required: true },
 ];
 
+/** Everything stored of `subject` that erasure must remove: wrapped key, ciphertexts, indexes, sealed ids. */
+async function storedOfSubject(t: TestApp, subject: string, userId: string): Promise<string[]> {
+  const db = t.services.database.db;
+  const hash = t.services.subjects.hash(subject);
+  const records = await sql<{ id: string; sealed_fields: string; subject_sealed: string; key_id: string }>`
+    select id, sealed_fields, subject_sealed, key_id from records where subject_hash = ${hash}`.execute(db);
+  const [record] = records.rows;
+  expect(record).toBeDefined();
+  if (record === undefined) return [];
+  const keys = await sql<{ wrapped: string }>`
+    select wrapped from data_keys where key_id = ${record.key_id}`.execute(db);
+  const indexes = await sql<{ value: string }>`
+    select value from blind_indexes where record_id = ${record.id}`.execute(db);
+  // The HMAC itself stays (subjects, erasures and tombstones keep it, so the subject stays erased).
+  const users = await sql<{ subject_sealed: string }>`
+    select subject_sealed from users where id = ${userId}`.execute(db);
+  const values = [
+    ...Object.values(JSON.parse(record.sealed_fields) as Record<string, string>),
+    record.subject_sealed,
+    ...keys.rows.map((k) => k.wrapped),
+    ...indexes.rows.map((i) => i.value),
+    ...users.rows.map((u) => u.subject_sealed),
+  ];
+  expect(values.length).toBeGreaterThan(8);
+  for (const value of values) expect(typeof value === 'string' && value.length).toBeGreaterThan(20);
+  return values;
+}
+
 async function storedText(t: TestApp): Promise<string> {
   if (t.services.database.kind === 'sqlite') {
     const file = t.config.sqlitePath;
@@ -71,9 +102,14 @@ for (const database of ['sqlite', 'postgres'] as const) {
       let t: TestApp;
       const secrets: string[] = [];
       const guarded: string[] = [];
+      let erased: string[] = [];
+      let erasedUserId = '';
+      let erasedSubject = '';
+      let adminHeaders: Record<string, string> = {};
       beforeAll(async () => {
         t = await createTestApp({ database, flags: { logLevel: 'trace' } });
-        const api = vaultApi(t, (await loggedInUser(t, ['admin'])).headers);
+        adminHeaders = (await loggedInUser(t, ['admin'])).headers;
+        const api = vaultApi(t, adminHeaders);
         const call = async (...args: Parameters<typeof api.call>) => {
           const response = await api.call(...args);
           guarded.push(JSON.stringify(response.headers) + response.body);
@@ -123,6 +159,23 @@ for (const database of ['sqlite', 'postgres'] as const) {
         await call('POST', '/v1/collections/canaries/records/search', { where: { phone: refused } });
         await call('POST', '/v1/collections/canaries/records/search', { where: { [refused]: 'x' } });
         await call('GET', '/v1/collections/canaries/records?filter.tenant_id=acme&limit=10');
+
+        // A user who is one of the subjects: shown to an administrator, stored as HMAC and sealed copy only.
+        erasedSubject = secrets[6] ?? '';
+        const user = await api.call('POST', '/v1/users', {
+          username: `canary${hex()}`,
+          password: `Tr0ubadour-${hex()}-${hex()}`,
+          subject: erasedSubject,
+        });
+        expect(user.statusCode, user.body).toBe(201);
+        erasedUserId = (user.json() as { id: string }).id;
+        expect((await api.call('GET', `/v1/users/${erasedUserId}`)).json()).toMatchObject({
+          subject: erasedSubject,
+        });
+        erased = await storedOfSubject(t, erasedSubject, erasedUserId);
+        const erasure = await call('POST', '/v1/subjects/erase', { subject: erasedSubject });
+        expect(erasure.json()).toMatchObject({ records: 1, already_erased: false });
+        await call('GET', `/v1/users/${erasedUserId}`);
       });
       afterAll(async () => {
         await t?.close();
@@ -132,6 +185,15 @@ for (const database of ['sqlite', 'postgres'] as const) {
         const stored = await storedText(t);
         expect(stored).toContain('sr1:');
         for (const secret of secrets) expect(stored, 'a value reached storage').not.toContain(secret);
+      });
+
+      it('keeps nothing of an erased subject in the database file, its WAL or shm, and shows no id on its user', async () => {
+        const stored = await storedText(t);
+        for (const value of erased)
+          expect(stored.includes(value), 'an erased value stayed stored').toBe(false);
+        expect(stored).not.toContain(erasedSubject);
+        const user = await t.app.inject({ url: `/v1/users/${erasedUserId}`, headers: adminHeaders });
+        expect(user.json()).toMatchObject({ id: erasedUserId, subject: null });
       });
 
       it('logs no sensitive value or subject id', () => {

@@ -147,7 +147,7 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
         operationId: 'createUser',
         summary: 'Create a user with a password, or import one with an argon2id/bcrypt hash',
         description:
-          'Give `password` (checked by the password policy; passwords it refuses are throttled per administrator: 429 with Retry-After) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy.',
+          'Give `password` (checked by the password policy; passwords it refuses are throttled per administrator: 429 with Retry-After) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy. A subject that was erased cannot be linked (410 SUBJECT_ERASED).',
         body: {
           type: 'object',
           required: ['username'],
@@ -162,7 +162,7 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
           },
           oneOf: [{ required: ['password'] }, { required: ['password_hash'] }],
         },
-        response: responses({ 201: ref(userSchema) }),
+        response: responses({ 201: ref(userSchema) }, 410),
       },
     },
     async (request, reply) => {
@@ -259,7 +259,7 @@ function registerChanges(app: FastifyInstance, deps: UserRouteDeps): void {
         summary:
           "Change a user's roles, subject or attributes, or disable them (disabling revokes their sessions)",
         description:
-          'Only the given properties change. Accounts that manage users or the policy can be changed from an interactive session only, and the last of them cannot be removed (409 LAST_ADMIN).',
+          'Only the given properties change. Accounts that manage users or the policy can be changed from an interactive session only, and the last of them cannot be removed (409 LAST_ADMIN). A subject that was erased cannot be linked again (410 SUBJECT_ERASED).',
         params: uuidParam,
         body: {
           type: 'object',
@@ -267,7 +267,7 @@ function registerChanges(app: FastifyInstance, deps: UserRouteDeps): void {
           minProperties: 1,
           properties: { roles, disabled: { type: 'boolean' }, subject, attributes },
         },
-        response: responses({ 200: ref(userSchema) }),
+        response: responses({ 200: ref(userSchema) }, 410),
       },
     },
     async (request) => {

@@ -25,7 +25,7 @@ export function systemCaller(userId: string, roles: string[], purpose?: string):
       username: userId,
       roles,
       userCreatedAt: 0,
-      subject: null,
+      subjectHash: null,
       attributes: {},
     },
     ...(purpose === undefined ? {} : { purpose }),

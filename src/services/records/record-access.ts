@@ -3,7 +3,7 @@
  * collection, a record and each of its fields, with the facts conditions may compare.
  * Invariants:
  * - Facts come from storage, never from the request: `created_by`, the record's `subject` (its keyed HMAC; the
- *   actor's subject is HMAC'd with the same key before comparison, so neither is ever compared in clear) and the
+ *   actor carries its user's subject as the same HMAC, so neither is ever compared in clear) and the
  *   record's non-sensitive values (e.g. `tenant_id`).
  * - Every field is decided on its own (`collections/<c>/fields/<f>`, sensitive or not per the schema), so a field
  *   the caller may not see is never decrypted for output nor serialized; a denial keeps its reason.
@@ -21,13 +21,9 @@ import type { Collection } from '../collection-service.js';
 import { type Caller, purposeOf } from './caller.js';
 import type { RecordFacts } from './record-facts.js';
 
-export function createRecordAccess(deps: {
-  authorizer: Authorizer;
-  hashSubject: (subject: string) => string;
-}) {
+export function createRecordAccess(deps: { authorizer: Authorizer }) {
   function policyActor(caller: Caller): PolicyActor {
-    const base = policyActorOf(caller.actor);
-    return { ...base, subject: caller.actor.subject ? deps.hashSubject(caller.actor.subject) : '' };
+    return policyActorOf(caller.actor);
   }
 
   function record(facts: RecordFacts | undefined): Record<string, Scalar> | undefined {

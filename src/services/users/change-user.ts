@@ -34,7 +34,12 @@ export function createAccountChanges(deps: UserServiceDeps) {
         const next = {
           roles: changes.roles === undefined ? user.roles : [...new Set(changes.roles)],
           disabled: changes.disabled ?? user.disabled,
-          subject: changes.subject === undefined ? user.subject : changes.subject,
+          subject:
+            changes.subject === undefined
+              ? user.subject
+              : changes.subject === null
+                ? null
+                : await deps.subjects.seal(stores, id, changes.subject),
           attributes: changes.attributes ?? user.attributes,
         };
         await assertManagerRemains(stores, managers, user, next);
@@ -52,10 +57,12 @@ export function createAccountChanges(deps: UserServiceDeps) {
         );
         if (next.disabled && !user.disabled)
           await stores.sessions.revokeUserSessions(id, 'user_disabled', now);
-        return toPublicUser({ ...user, ...next, updatedAt: now });
+        return { ...user, ...next, updatedAt: now };
       });
       await recordAccountChange(deps, 'user_updated', options.by, updated.id);
-      return updated;
+      const subject =
+        typeof changes.subject === 'string' ? changes.subject : await deps.subjects.open(id, updated.subject);
+      return toPublicUser(updated, subject);
     },
 
     async delete(id: string, options: ChangeOptions): Promise<void> {

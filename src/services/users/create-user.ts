@@ -51,8 +51,9 @@ export function createUserCreation(deps: UserServiceDeps) {
       if (await deps.users.existsByUsername(input.username))
         throw new AppError('USERNAME_TAKEN', { field: 'username' });
       const now = deps.clock();
+      const id = randomUUID();
       const user: UserRecord = {
-        id: randomUUID(),
+        id,
         username: input.username,
         passwordHash,
         roles: [...new Set(input.roles)],
@@ -60,11 +61,16 @@ export function createUserCreation(deps: UserServiceDeps) {
         credentialVersion: 0,
         createdAt: now,
         updatedAt: now,
-        subject: input.subject ?? null,
+        subject: null,
         attributes: input.attributes ?? {},
       };
+      const subject = input.subject ?? null;
       try {
-        await deps.users.insert(user);
+        // The subject's key is created (or found) with the account, in one transaction.
+        await deps.transactor.transaction(async (stores) => {
+          if (subject !== null) user.subject = await deps.subjects.seal(stores, id, subject);
+          await stores.users.insert(user);
+        });
       } catch (error) {
         // A concurrent create of the same name loses on the unique index.
         if (await deps.users.existsByUsername(input.username))
@@ -72,7 +78,7 @@ export function createUserCreation(deps: UserServiceDeps) {
         throw error;
       }
       await recordAccountChange(deps, 'user_created', options.by, user.id);
-      return toPublicUser(user);
+      return toPublicUser(user, subject);
     },
   };
 }

@@ -1,3 +1,4 @@
+export { convertClearSubjects } from './legacy-subjects.js';
 export { type PublicUser, toPublicUser } from './public-user.js';
 export { administratorsRemain } from './user-managers.js';
 export {
@@ -7,3 +8,4 @@ export {
   DEFAULT_ROLE,
   type UserService,
 } from './user-service.js';
+export { createUserSubjects, type UserSubjects } from './user-subject.js';

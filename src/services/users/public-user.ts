@@ -13,9 +13,10 @@ export interface PublicUser {
   attributes: UserAttributes;
 }
 
-export function toPublicUser(user: UserRecord): PublicUser {
-  const { passwordHash: _omitted, ...rest } = user;
-  return rest;
+/** `user` as it leaves the service, with its subject id opened (`subject`: null when none or erased). */
+export function toPublicUser(user: UserRecord, subject: string | null): PublicUser {
+  const { passwordHash: _omitted, subject: _stored, ...rest } = user;
+  return { ...rest, subject };
 }
 
 export interface UserCursor {

@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import type { Transactor, UserStore } from '../../storage/index.js';
 import type { Administration } from '../authorizer.js';
 import { requestFieldsOf, type SecurityEventRecorder } from '../security-events.js';
+import type { UserSubjects } from './user-subject.js';
 
 /** The role an account gets when none is given; accepted even when the policy does not define it. */
 export const DEFAULT_ROLE = 'user';
@@ -37,6 +38,8 @@ export interface UserServiceDeps {
   /** Who administers under the policy in force (authorizer.administration). */
   administration: () => Administration;
   events: Pick<SecurityEventRecorder, 'record'>;
+  /** Subject ids: stored as HMAC and sealed copy, opened for output. */
+  subjects: Pick<UserSubjects, 'seal' | 'open'>;
   clock: () => number;
 }
 

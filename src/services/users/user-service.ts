@@ -22,7 +22,7 @@ export function createUserService(deps: UserServiceDeps) {
     async get(id: string): Promise<PublicUser> {
       const user = await deps.users.findById(id);
       if (user === null) throw new AppError('USER_NOT_FOUND');
-      return toPublicUser(user);
+      return toPublicUser(user, await deps.subjects.open(user.id, user.subject));
     },
 
     async list(options: { cursor?: string; limit: number }) {
@@ -31,7 +31,9 @@ export function createUserService(deps: UserServiceDeps) {
       const page = rows.slice(0, options.limit);
       const last = page.at(-1);
       return {
-        users: page.map(toPublicUser),
+        users: await Promise.all(
+          page.map(async (u) => toPublicUser(u, await deps.subjects.open(u.id, u.subject))),
+        ),
         nextCursor: rows.length > options.limit && last !== undefined ? encodeUserCursor(last) : null,
       };
     },
