@@ -16,7 +16,12 @@ export { createLoginThrottle, type LoginThrottle, type ThrottleDecision } from '
 export { throttlePasswordChecks } from './password-check-throttle.js';
 export { createPasswordHasher, isImportableHash, type PasswordHasher } from './password-hash.js';
 export { createPasswordPolicy, type PasswordPolicy } from './password-policy.js';
-export { createSigningKeyring, MAX_PUBLISHED_KEYS, type SigningKeyring } from './signing-keys.js';
+export {
+  createSigningKeyring,
+  MAX_PUBLISHED_KEYS,
+  type SigningKeyring,
+  signingKeyAad,
+} from './signing-keys.js';
 export { createStrengthWorker, type StrengthScore, type StrengthWorker } from './strength-worker.js';
 export {
   createVerifiedTokenCache,

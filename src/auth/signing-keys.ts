@@ -38,6 +38,9 @@ export interface SigningKeyring {
 /** Public keys the JWKS publishes at most. */
 export const MAX_PUBLISHED_KEYS = 16;
 
+/** The AAD of signing key `kid`'s private key sealed with the root key. */
+export const signingKeyAad = (kid: string) => `signing-key:${kid}`;
+
 export function createSigningKeyring(deps: {
   store: Pick<SigningKeyStore, 'insert' | 'listUsable' | 'retireAllExcept'>;
   /** Seals the private keys; read at each use, so a sealed vault cannot sign. */
@@ -63,7 +66,7 @@ export function createSigningKeyring(deps: {
     await deps.store.insert({
       kid,
       publicJwk: JSON.stringify({ ...publicJwk, kid, alg: 'EdDSA', use: 'sig' }),
-      privateKeySealed: seal(deps.rootKey.get(), der, `signing-key:${kid}`),
+      privateKeySealed: seal(deps.rootKey.get(), der, signingKeyAad(kid)),
       createdAt: now,
       retiredAt: null,
     });
@@ -89,7 +92,7 @@ export function createSigningKeyring(deps: {
       return;
     }
     if (active?.kid !== newest.kid) {
-      const der = open(deps.rootKey.get(), newest.privateKeySealed, `signing-key:${newest.kid}`);
+      const der = open(deps.rootKey.get(), newest.privateKeySealed, signingKeyAad(newest.kid));
       active = {
         kid: newest.kid,
         privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),

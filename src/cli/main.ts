@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { auditCheckpoints, auditExport, auditVerify } from './audit.js';
 import { keysJob, keysRotate } from './keys.js';
 import { operatorInit, operatorUnseal } from './operator.js';
+import { operatorMigrate } from './operator-migrate.js';
 import { serve } from './serve.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -31,7 +32,7 @@ function commonOptions(command: Command): Command {
 function operatorCommands(program: Command): void {
   const operator = program
     .command('operator')
-    .description('sealed keyring: create it, unseal a running server');
+    .description('sealed keyring: create it, migrate a key file to it, unseal a running server');
   commonOptions(
     operator.command('init').description('create a sealed keyring and print its key shares, once'),
   )
@@ -43,7 +44,23 @@ function operatorCommands(program: Command): void {
         loadConfig(settings, process.env),
         { ...(shares === undefined ? {} : { shares }), ...(threshold === undefined ? {} : { threshold }) },
         print,
-        (line) => process.stderr.write(`${line}\n`),
+      );
+    });
+  commonOptions(
+    operator
+      .command('migrate')
+      .description(
+        'move a data directory from a key file to a sealed keyring (server stopped); prints the shares once',
+      ),
+  )
+    .addOption(new Option('--shares <n>', 'number of key shares to create (default 5)'))
+    .addOption(new Option('--threshold <k>', 'shares needed to unseal (default 3)'))
+    .action(async (flags: ConfigFlags & { shares?: string; threshold?: string }) => {
+      const { shares, threshold, ...settings } = flags;
+      await operatorMigrate(
+        loadConfig(settings, process.env),
+        { ...(shares === undefined ? {} : { shares }), ...(threshold === undefined ? {} : { threshold }) },
+        print,
       );
     });
   commonOptions(

@@ -1,13 +1,16 @@
 /**
  * `strongroom operator init` and `strongroom operator unseal`: creating a sealed keyring (the shares are printed
- * once, here, and stored nowhere) and submitting one share to a running server over verified TLS.
+ * once, here, and stored nowhere; never beside data sealed under another root key, see operator-migrate.ts) and
+ * submitting one share to a running server over verified TLS.
  * Invariants: a share is read from stdin only (never argv, which `ps` shows), sent over HTTPS only, with the
  * server certificate verified (the local CA by default, else the system trust store), and never printed by unseal.
  */
 import fs from 'node:fs';
-import type { Config } from '../config.js';
+import { type Config, configError } from '../config.js';
+import { migrateAdvice } from '../core/root-key.js';
 import { initSealedKeyring } from '../crypto/index.js';
 import { ensurePrivateDirectory } from '../setup/initialize.js';
+import { holdsSealedData } from '../setup/migrate-root-key.js';
 import { requestJson, serverUrl, trustedCa } from './api-client.js';
 import { readSecretLine } from './read-secret.js';
 
@@ -17,26 +20,23 @@ function parseCount(value: string | undefined, name: string, fallback: number): 
   return Number(value);
 }
 
-/** Creates the keyring file and prints its shares once, with instructions. */
-export async function operatorInit(
-  config: Readonly<Config>,
-  flags: { shares?: string; threshold?: string },
-  print: (line: string) => void,
-  warn: (line: string) => void,
-): Promise<void> {
+/** `--shares` and `--threshold` (defaults 5 and 3), checked. */
+export function parseSplit(flags: { shares?: string; threshold?: string }) {
   const shares = parseCount(flags.shares, 'shares', 5);
   const threshold = parseCount(flags.threshold, 'threshold', 3);
   if (threshold < 2 || shares > 255 || threshold > shares) {
     throw new Error('need 2 <= --threshold <= --shares <= 255');
   }
-  await ensurePrivateDirectory(config.dataDir);
-  if (fs.existsSync(config.masterKeyFile)) {
-    warn(
-      `warning: ${config.masterKeyFile} exists: data already sealed under that master key cannot be opened with a new keyring`,
-    );
-  }
-  const result = await initSealedKeyring(config.keyringFile, { shares, threshold });
-  print(`Sealed keyring written to ${config.keyringFile} (any ${threshold} of ${shares} shares unseal it).`);
+  return { shares, threshold };
+}
+
+/** Prints the shares, the only time they are shown, with what to do with them. */
+export function printShares(
+  list: readonly string[],
+  split: { shares: number; threshold: number },
+  print: (line: string) => void,
+): void {
+  const { shares, threshold } = split;
   print('');
   print(`IMPORTANT: the ${shares} key shares below are shown this once and stored nowhere else.`);
   print('Give each share to a different operator now, to keep offline (not in chat, email or a ticket).');
@@ -44,10 +44,33 @@ export async function operatorInit(
     `Any ${threshold} of them recover the root key and fewer reveal nothing; with fewer than ${threshold} left, the data is lost.`,
   );
   print('');
-  for (const [i, share] of result.shares.entries()) print(`Share ${i + 1} of ${shares}: ${share}`);
+  for (const [i, share] of list.entries()) print(`Share ${i + 1} of ${shares}: ${share}`);
   print('');
+}
+
+/**
+ * Creates the keyring file and prints its shares once, with instructions. Refuses a data directory whose database
+ * already holds data sealed under another root key (a new keyring could not open it): `operator migrate` moves it.
+ */
+export async function operatorInit(
+  config: Readonly<Config>,
+  flags: { shares?: string; threshold?: string },
+  print: (line: string) => void,
+): Promise<void> {
+  const split = parseSplit(flags);
+  await ensurePrivateDirectory(config.dataDir);
+  if (!fs.existsSync(config.keyringFile) && (await holdsSealedData(config))) {
+    throw configError('CONFIG_CONFLICT', 'keyring', `operator init refused: ${migrateAdvice(config)}`);
+  }
+  const result = await initSealedKeyring(config.keyringFile, split);
+  print(
+    `Sealed keyring written to ${config.keyringFile} (any ${split.threshold} of ${split.shares} shares unseal it).`,
+  );
+  printShares(result.shares, split, print);
   print('Start the server with --keyring sealed (or STRONGROOM_KEYRING=sealed); it starts sealed.');
-  print(`Then ${threshold} operators each run: strongroom operator unseal   (the share is read from stdin)`);
+  print(
+    `Then ${split.threshold} operators each run: strongroom operator unseal   (the share is read from stdin)`,
+  );
 }
 
 interface UnsealReply {

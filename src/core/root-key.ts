@@ -2,15 +2,33 @@
  * Where the root key comes from: a master key (environment, file, or the development key file next to the data),
  * or a sealed keyring that stays sealed until operators send their Shamir shares (POST /v1/sys/unseal).
  * The key is only read here; the holder unseals when the core starts, so every unseal listener is registered first.
+ * Invariants: a sealed start refuses a database whose master keys predate the keyring (sealed under another root
+ * key, such as the development key file) unless `operator migrate` moved them, so operators are told to migrate
+ * before they hand in shares; keys pinned by a migration are loaded before any other unseal listener derives.
  */
+import fs from 'node:fs';
 import type { Config } from '../config.js';
+import { configError } from '../config.js';
 import {
   createRootKeyHolder,
   createUnsealSession,
   loadMasterKey,
+  open,
+  ROOT_DERIVATIONS,
+  type RootDerivation,
+  type RootKeyHolder,
   readSealedKeyring,
+  rootDerivationAad,
+  type SealedKeyring,
 } from '../crypto/index.js';
 import { isDefaultMasterKeyFile } from '../setup/initialize.js';
+import {
+  createRootSealedStore,
+  type DatabaseHandle,
+  type KeyStore,
+  type MasterKeyRow,
+  type RootSealedStore,
+} from '../storage/index.js';
 
 export async function openRootKey(config: Readonly<Config>, clock: () => number) {
   const sealedKeyring = config.keyring === 'sealed' ? await readSealedKeyring(config.keyringFile) : null;
@@ -29,3 +47,64 @@ export async function openRootKey(config: Readonly<Config>, clock: () => number)
 }
 
 export type OpenedRootKey = Awaited<ReturnType<typeof openRootKey>>;
+
+/** What to tell an operator whose data was sealed under another root key than the one configured now. */
+export function migrateAdvice(config: Readonly<Config>): string {
+  const devKey = isDefaultMasterKeyFile(config) && fs.existsSync(config.masterKeyFile);
+  const under = devKey
+    ? `the development key file ${config.masterKeyFile}`
+    : 'another root key (a master key)';
+  return (
+    `the database already holds data sealed under ${under}, which a new sealed keyring cannot open. ` +
+    'To move it to a sealed keyring, stop the server, move the keyring file away if `operator init` made one, and run, ' +
+    'with the key it uses now configured as for `serve`: strongroom operator migrate --shares 5 --threshold 3'
+  );
+}
+
+/**
+ * Refuses a sealed start on data whose first master key version is older than the keyring and that no migration
+ * moved (no pinned keys): unsealing could only end in an error once every operator had handed in a share.
+ */
+export async function checkSealedStart(
+  config: Readonly<Config>,
+  keyring: SealedKeyring | null,
+  stores: { masterKeys: () => Promise<MasterKeyRow[]>; rootSealed: Pick<RootSealedStore, 'listDerivations'> },
+): Promise<void> {
+  if (keyring === null) return;
+  const first = (await stores.masterKeys())[0];
+  if (first === undefined || first.createdAt >= Date.parse(keyring.createdAt)) return;
+  if ((await stores.rootSealed.listDerivations()).length > 0) return;
+  throw configError(
+    'CONFIG_CONFLICT',
+    'keyring',
+    `cannot start with --keyring sealed: ${migrateAdvice(config)}`,
+  );
+}
+
+/** Loads the keys a migration pinned from an earlier root key; the first unseal listener. */
+export async function loadPinnedDerivations(
+  rootKey: Pick<RootKeyHolder, 'get' | 'pin'>,
+  store: Pick<RootSealedStore, 'listDerivations'>,
+): Promise<void> {
+  for (const row of await store.listDerivations()) {
+    if (!(row.label in ROOT_DERIVATIONS)) continue;
+    rootKey.pin(row.label as RootDerivation, open(rootKey.get(), row.sealed, rootDerivationAad(row.label)));
+  }
+}
+
+/** The store of root-sealed values, once `checkSealedStart` passed; closes the database when it did not. */
+export async function openRootSealed(
+  config: Readonly<Config>,
+  keyring: SealedKeyring | null,
+  database: DatabaseHandle,
+  keys: Pick<KeyStore, 'listMasterKeys'>,
+): Promise<RootSealedStore> {
+  const rootSealed = createRootSealedStore(database.db);
+  try {
+    await checkSealedStart(config, keyring, { masterKeys: () => keys.listMasterKeys(), rootSealed });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return rootSealed;
+}

@@ -31,9 +31,14 @@ export {
 export { BASE62_ALPHABET, randomBase62 } from './random-base62.js';
 export {
   createRootKeyHolder,
+  deriveFromRoot,
+  PERSISTENT_DERIVATIONS,
+  ROOT_DERIVATIONS,
+  type RootDerivation,
   type RootKey,
   type RootKeyHolder,
   type RootKeySource,
+  rootDerivationAad,
 } from './root-key.js';
 export {
   initSealedKeyring,

@@ -12,13 +12,44 @@ import { deriveKey } from './kdf.js';
 
 export type RootKeySource = 'development-key-file' | 'key-file' | 'configured' | 'sealed-keyring';
 
+/**
+ * Every label `derive` takes, and whether what its key makes outlives the process: `persistent` keys HMAC values
+ * kept in the database or the audit trail, so a change of root key (`operator migrate`) must keep them (it stores
+ * them sealed under the new root key, see `pin`); `ephemeral` keys only protect state that expires by itself.
+ */
+export const ROOT_DERIVATIONS = Object.freeze({
+  'subject-id/v1': 'persistent',
+  'audit-identifiers/v1': 'persistent',
+  'login-throttle/v1': 'ephemeral',
+  'password-check-throttle/v1': 'ephemeral',
+  'page-cursor/v1': 'ephemeral',
+} as const);
+
+export type RootDerivation = keyof typeof ROOT_DERIVATIONS;
+
+/** The labels whose keys a root key change must carry over. */
+export const PERSISTENT_DERIVATIONS = Object.freeze(
+  (Object.keys(ROOT_DERIVATIONS) as RootDerivation[]).filter((l) => ROOT_DERIVATIONS[l] === 'persistent'),
+);
+
+/** The AAD of a persistent label's key pinned from an earlier root key, sealed with the current one. */
+export const rootDerivationAad = (label: string) => `strongroom.root-derivation.v1:${label}`;
+
+/** The key `derive(label)` gives under `root` when no earlier root's key is pinned for it. */
+export function deriveFromRoot(root: Buffer, label: RootDerivation): Buffer {
+  return deriveKey(root, `strongroom/${label}`, 32);
+}
+
 export interface RootKey {
   readonly source: RootKeySource;
   isSealed(): boolean;
   /** The 32-byte root key; throws AppError SEALED while sealed. */
   get(): Buffer;
-  /** A 32-byte key for one purpose, derived from the root key (HKDF-SHA-256, `label` as info); throws SEALED. */
-  derive(label: string): Buffer;
+  /**
+   * A 32-byte key for one purpose, derived from the root key (HKDF-SHA-256, `label` as info), or the key pinned
+   * for a persistent label by an earlier root key; throws SEALED.
+   */
+  derive(label: RootDerivation): Buffer;
   /** Registers work to run once the key is available (at once, awaited by `ready()`, when it already is). */
   onUnseal(listener: () => Promise<void>): void;
   /** Resolves when every unseal listener registered so far has finished (immediately while sealed). */
@@ -28,6 +59,11 @@ export interface RootKey {
 /** Mutable holder behind `RootKey`; `unseal` is called by the source (at once, or after enough shares). */
 export interface RootKeyHolder extends RootKey {
   unseal(key: Buffer): Promise<void>;
+  /**
+   * Makes `derive(label)` answer `key` (a persistent label's key from an earlier root key, stored sealed under
+   * this one). Only while unsealing, from the first unseal listener, before anything derives.
+   */
+  pin(label: RootDerivation, key: Buffer): void;
 }
 
 export function createRootKeyHolder(source: RootKeySource): RootKeyHolder {
@@ -55,10 +91,18 @@ export function createRootKeyHolder(source: RootKeySource): RootKeyHolder {
       const root = unsealing ? internal() : current();
       let value = derived.get(label);
       if (value === undefined) {
-        value = deriveKey(root, `strongroom/${label}`, 32);
+        value = deriveFromRoot(root, label);
         derived.set(label, value);
       }
       return value;
+    },
+    pin(label, pinned) {
+      if (!unsealing || ROOT_DERIVATIONS[label] !== 'persistent' || pinned.length !== 32) {
+        throw new AppError('CRYPTO_INVALID_ARGUMENT', {
+          message: 'a derived key can be pinned only while unsealing',
+        });
+      }
+      derived.set(label, Buffer.from(pinned));
     },
     onUnseal(listener) {
       listeners.push(listener);

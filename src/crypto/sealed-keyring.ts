@@ -156,14 +156,18 @@ async function writeNewFile(file: string, text: string): Promise<void> {
 }
 
 /**
- * Creates a keyring: a random root key, split into `shares` shares of which `threshold` unseal; writes the file and
+ * Creates a keyring: a random root key (or `options.root`), split into `shares` shares of which `threshold` unseal; writes the file and
  * returns the shares, the only time they exist outside their holders. Refuses if the file exists (KEYRING_EXISTS).
  */
 export async function initSealedKeyring(
   file: string,
-  options: { shares: number; threshold: number; clock?: () => number },
+  options: { shares: number; threshold: number; clock?: () => number; root?: Buffer },
 ): Promise<{ keyring: SealedKeyring; shares: string[] }> {
-  const root = randomBytes(32);
+  // `operator migrate` brings the new root key (it reseals the data with it first); it zeroes it itself.
+  const root = options.root ?? randomBytes(32);
+  if (root.length !== 32) {
+    throw new AppError('CRYPTO_INVALID_ARGUMENT', { message: 'root key must be 32 bytes' });
+  }
   try {
     const shares = await splitSecret(root, options.shares, options.threshold);
     const first = parseShare(shares[0] ?? '');
@@ -197,6 +201,6 @@ export async function initSealedKeyring(
     }
     return { keyring: Object.freeze({ file, ...fields, check }), shares };
   } finally {
-    root.fill(0);
+    if (options.root === undefined) root.fill(0);
   }
 }

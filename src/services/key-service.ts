@@ -17,6 +17,12 @@ import { AppError } from '../errors.js';
 import type { DataKeyPurpose, KeyStore } from '../storage/index.js';
 import { createMasterKeys } from './master-keys.js';
 
+/**
+ * The scheme new data key versions are made under (data_keys.scheme): 2 = a token key version only feeds HKDF
+ * (token-keys.ts) and emails are blind-indexed case-insensitively (records/equality-text.ts); 1 = before that.
+ */
+export const DATA_KEY_SCHEME = 2;
+
 export interface DataKeyRef {
   keyId: string;
   keyVersion: number;
@@ -44,6 +50,8 @@ export interface KeyService {
   currentVersion(store: KeyStore, keyId: string): Promise<number>;
   /** The plaintext data key; SUBJECT_ERASED when destroyed. */
   dataKey(store: KeyStore, ref: DataKeyRef): Promise<Buffer>;
+  /** The scheme `ref` was made under (see DATA_KEY_SCHEME); DATA_KEY_UNAVAILABLE when it does not exist. */
+  scheme(store: KeyStore, ref: DataKeyRef): Promise<number>;
   /** Rewraps one data key version under the newest master version. */
   rewrap(store: KeyStore, ref: DataKeyRef): Promise<void>;
   /** Drops `keyId` (every version) from this node's cache. */
@@ -58,6 +66,8 @@ export function createKeyService(deps: {
 }): KeyService {
   const masters = createMasterKeys(deps);
   const cache = new Map<string, Buffer>();
+  // A version's scheme never changes; few versions exist per key, so this map stays small.
+  const schemes = new Map<string, number>();
   const cacheKey = (ref: DataKeyRef) => `${ref.keyId}\u0000${ref.keyVersion}`;
 
   function remember(ref: DataKeyRef, key: Buffer): void {
@@ -88,6 +98,7 @@ export function createKeyService(deps: {
         createdAt: deps.clock(),
         retiredAt: null,
         destroyedAt: null,
+        scheme: DATA_KEY_SCHEME,
       });
       remember(ref, dataKey);
       return ref;
@@ -112,6 +123,16 @@ export function createKeyService(deps: {
       const key = unwrapDataKey(await masters.get(row.masterVersion), row.wrapped, ref);
       remember(ref, key);
       return key;
+    },
+    async scheme(store, ref) {
+      const id = cacheKey(ref);
+      const known = schemes.get(id);
+      if (known !== undefined) return known;
+      const row = await store.findDataKey(ref.keyId, ref.keyVersion);
+      if (row === null) throw new AppError('DATA_KEY_UNAVAILABLE', { message: 'data key does not exist' });
+      if (schemes.size >= 10_000) schemes.clear();
+      schemes.set(id, row.scheme);
+      return row.scheme;
     },
     async rewrap(store, ref) {
       const target = masters.newest();

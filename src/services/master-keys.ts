@@ -8,7 +8,8 @@ import { AppError } from '../errors.js';
 import type { KeyStore } from '../storage/index.js';
 
 const MASTER_KEY_BYTES = 32;
-const masterAad = (version: number) => `strongroom.master-key.v1:${version}`;
+/** The AAD of master key `version` sealed with the root key. */
+export const masterKeyAad = (version: number) => `strongroom.master-key.v1:${version}`;
 
 export function createMasterKeys(deps: {
   store: KeyStore;
@@ -26,7 +27,7 @@ export function createMasterKeys(deps: {
         continue;
       }
       if (!masters.has(row.version)) {
-        masters.set(row.version, open(deps.rootKey.get(), row.wrapped, masterAad(row.version)));
+        masters.set(row.version, open(deps.rootKey.get(), row.wrapped, masterKeyAad(row.version)));
       }
       newest = Math.max(newest, row.version);
     }
@@ -36,7 +37,7 @@ export function createMasterKeys(deps: {
     const key = randomBytes(MASTER_KEY_BYTES);
     return store.insertMasterKey({
       version,
-      wrapped: seal(deps.rootKey.get(), key, masterAad(version)),
+      wrapped: seal(deps.rootKey.get(), key, masterKeyAad(version)),
       createdAt: deps.clock(),
       retiredAt: null,
     });

@@ -10,6 +10,8 @@ export interface DataKeyRow {
   createdAt: number;
   retiredAt: number | null;
   destroyedAt: number | null;
+  /** The rules this version was made under: 1 legacy, 2 current (migrations/0007-key-lineage.ts). */
+  scheme: number;
 }
 
 function toDataKey(row: Database['data_keys']): DataKeyRow {
@@ -22,6 +24,7 @@ function toDataKey(row: Database['data_keys']): DataKeyRow {
     createdAt: row.created_at,
     retiredAt: row.retired_at,
     destroyedAt: row.destroyed_at,
+    scheme: row.scheme,
   };
 }
 
@@ -40,6 +43,7 @@ export function createDataKeys(db: Kysely<Database>) {
           created_at: row.createdAt,
           retired_at: null,
           destroyed_at: null,
+          scheme: row.scheme,
         })
         .execute();
     },

@@ -39,6 +39,8 @@ const ALL_MIGRATIONS = [
   '0004-policies',
   '0005-audit-details',
   '0006-user-subjects',
+  '0007-key-lineage',
+  '0008-audit-sinks',
 ];
 
 const DATABASE_URL = process.env.STRONGROOM_DATABASE_URL ?? null;

@@ -20,7 +20,8 @@ export interface CheckpointPublicKey {
   jwk: { kty: string; crv: string; x: string; kid: string };
 }
 
-const aad = (kid: string) => `strongroom-audit-checkpoint-key:${kid}`;
+/** The AAD of audit checkpoint key `kid`'s private key sealed with the root key. */
+export const checkpointKeyAad = (kid: string) => `strongroom-audit-checkpoint-key:${kid}`;
 
 /** The public key as an OKP JWK with its kid. */
 export function toPublicJwk(publicKey: KeyObject): CheckpointPublicKey['jwk'] {
@@ -47,7 +48,7 @@ export function createCheckpointSigner(deps: {
     const keys = await deps.store.listSigningKeys();
     const newest = keys.at(-1);
     if (newest === undefined) return false;
-    const der = open(deps.rootKey.get(), newest.privateKeySealed, aad(newest.kid));
+    const der = open(deps.rootKey.get(), newest.privateKeySealed, checkpointKeyAad(newest.kid));
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     if (checkpointKeyId(createPublicKey(privateKey)) !== newest.kid)
       throw new AppError('AUDIT_CHECKPOINT_KEY_MISMATCH', { message: 'audit signing key mismatch' });
@@ -65,7 +66,7 @@ export function createCheckpointSigner(deps: {
       await deps.store.insertSigningKey({
         kid,
         publicJwk: JSON.stringify(toPublicJwk(publicKey)),
-        privateKeySealed: seal(deps.rootKey.get(), der, aad(kid)),
+        privateKeySealed: seal(deps.rootKey.get(), der, checkpointKeyAad(kid)),
         createdAt: deps.clock(),
       });
       // Another node may have created a key at the same moment: every node signs with the newest (ties by kid).
