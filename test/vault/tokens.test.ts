@@ -3,6 +3,7 @@ import { passesLuhn } from '@strongroom/redact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptField } from '../../src/crypto/index.js';
 import { hashToken, TOKEN_AAD_COLLECTION, TOKEN_KEY_ID } from '../../src/services/index.js';
+import { tokenSealingKey } from '../../src/services/tokens/token-key-derivation.js';
 import { createTestApp, loggedInUser, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
 import { patient, vaultApi } from '../helpers/vault.js';
 
@@ -288,7 +289,10 @@ describe.each(databases)('tokens API (%s)', (database) => {
     const token = await tokens.token({ kind: 'format_preserving', type: 'card_number', value: CARD });
     // Two cards sharing a card token cannot be found on purpose: plant a row claiming the token for another card.
     const keyRef = { keyId: TOKEN_KEY_ID, keyVersion: 1 };
-    const key = await t.services.keyService.dataKey(t.services.stores.keys, keyRef);
+    const key = tokenSealingKey(
+      await t.services.keyService.dataKey(t.services.stores.keys, keyRef),
+      await t.services.keyService.scheme(t.services.stores.keys, keyRef),
+    );
     const id = randomUUID();
     await t.services.stores.tokens.insert({
       id,
