@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectFieldRejected } from '../../test/helpers/expect-field-rejected.js';
-import { normalizeEmail } from './email-field.js';
+import { emailEqualityForm, normalizeEmail } from './email-field.js';
+import { equalityForm } from './field-types.js';
 
 const FIELD = 'body.fields/email';
 
@@ -54,5 +55,15 @@ describe('normalizeEmail', () => {
     expectRejected(`john@${'a.'.repeat(125)}com`);
     expectRejected(42);
     expectRejected(null);
+  });
+});
+
+describe('email equality', () => {
+  it('compares the whole address without case; other types as they are', () => {
+    const stored = normalizeEmail('Jane.Roe@Example.COM', FIELD);
+    expect(emailEqualityForm(stored)).toBe(emailEqualityForm(normalizeEmail('jane.roe@example.com', FIELD)));
+    expect(equalityForm('email', stored)).toBe('jane.roe@example.com');
+    expect(equalityForm('name', 'Jane Roe')).toBe('Jane Roe');
+    expect(equalityForm('integer', 7)).toBe(7);
   });
 });

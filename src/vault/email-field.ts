@@ -6,6 +6,9 @@
  * digits; at most 254 characters in total. The domain is lower-cased (domains are case-insensitive); the local
  * part keeps its case (RFC 5321 leaves it to the receiving host). Internationalized domains must be sent in
  * their `xn--` (punycode) form; internationalized local parts (RFC 6531) and IP-literal domains are refused.
+ * Equality (blind indexes, search, deterministic tokens) ignores case on the whole address (`emailEqualityForm`):
+ * almost every receiving host treats local parts case-insensitively, and users type them either way. The stored
+ * value keeps the case it was written with.
  */
 import { invalidField } from './field-error.js';
 
@@ -38,4 +41,9 @@ function isValidDomain(domain: string): boolean {
   const labels = domain.split('.');
   const last = labels[labels.length - 1] ?? '';
   return labels.length >= 2 && labels.every((label) => DOMAIN_LABEL.test(label)) && !/^\d+$/.test(last);
+}
+
+/** The form two addresses are compared in: the whole (normalized, hence ASCII) address lower-cased. */
+export function emailEqualityForm(normalized: string): string {
+  return normalized.toLowerCase();
 }

@@ -11,7 +11,7 @@
  * the caller; encryption and storage, which live elsewhere.
  */
 import { MAX_CARD_WRITTEN_LENGTH, normalizeCardNumber } from './card-number-field.js';
-import { MAX_EMAIL_LENGTH, normalizeEmail } from './email-field.js';
+import { emailEqualityForm, MAX_EMAIL_LENGTH, normalizeEmail } from './email-field.js';
 import { MAX_IBAN_WRITTEN_LENGTH, normalizeIban } from './iban-field.js';
 import { MAX_PHONE_WRITTEN_LENGTH, normalizePhone } from './phone-field.js';
 import { normalizeBoolean, normalizeDate, normalizeInteger } from './scalar-fields.js';
@@ -99,4 +99,12 @@ export function normalizeFieldValue(type: FieldType, value: unknown, field: stri
   // A type outside the list is a schema bug, not bad input: fail loudly rather than store an unchecked value.
   if (!isFieldType(type)) throw new TypeError('unknown field type');
   return NORMALIZERS[type](value, field);
+}
+
+/**
+ * The form in which values of `type` are compared for equality (blind indexes, search, filters, deterministic
+ * tokens): the canonical value itself, except emails, compared without case. Stored values keep their canonical form.
+ */
+export function equalityForm(type: FieldType, value: FieldValue): FieldValue {
+  return type === 'email' && typeof value === 'string' ? emailEqualityForm(value) : value;
 }

@@ -11,6 +11,7 @@ export {
   unknownField,
 } from './collection-schema.js';
 export {
+  equalityForm,
   FIELD_TYPES,
   FIELD_VALUE_MAX_LENGTH,
   type FieldType,

@@ -6,6 +6,7 @@ import { createIndexRebuild } from './rebuild-indexes.js';
 import { createRecordReencryption } from './reencrypt-records.js';
 import { createDataKeyRewrap } from './rewrap-data-keys.js';
 
+export { startEmailReindex } from './email-reindex.js';
 export type { JobHandler } from './job-handler.js';
 export { createKeyJobRunner, type KeyJobRunner, type KeyJobRunnerOptions } from './job-runner.js';
 export {

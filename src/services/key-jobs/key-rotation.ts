@@ -34,7 +34,7 @@ export function createKeyRotation(deps: {
   onJobCreated: () => void;
 }) {
   function newJob(
-    createdBy: string,
+    createdBy: string | null,
     fields: Pick<KeyJobRow, 'kind' | 'keyId' | 'fromVersion' | 'toVersion' | 'total'>,
   ): KeyJobRow {
     const now = deps.clock();
@@ -52,7 +52,7 @@ export function createKeyRotation(deps: {
     };
   }
 
-  async function rotateMaster(createdBy: string, stores: Stores): Promise<KeyJobRow> {
+  async function rotateMaster(createdBy: string | null, stores: Stores): Promise<KeyJobRow> {
     if ((await stores.keyJobs.findRunning('master', null)) !== null) throw new AppError('KEY_JOB_RUNNING');
     const toVersion = await deps.keys.rotateMaster(stores.keys);
     if (toVersion === null) throw new AppError('KEY_JOB_RUNNING');
@@ -68,7 +68,7 @@ export function createKeyRotation(deps: {
   }
 
   async function rotateCollection(
-    createdBy: string,
+    createdBy: string | null,
     stores: Stores,
     collection: { id: string; keyId: string; indexKeyId: string },
     index: boolean,
@@ -88,9 +88,9 @@ export function createKeyRotation(deps: {
   }
 
   return {
-    /** Creates the new key version and its job; the job runner picks the job up at once. */
+    /** Creates the new key version and its job (`createdBy` null: the server's own); the runner picks it up. */
     async rotate(
-      createdBy: string,
+      createdBy: string | null,
       target: RotationTarget,
       event: Omit<AuditInput, 'action' | 'outcome' | 'resource'>,
     ): Promise<KeyJobRow> {

@@ -84,7 +84,7 @@ export function createRecordCreation(deps: RecordWriteDeps, checks: WriteChecks)
           updatedAt: now,
           erasedAt: null,
         },
-        attributeRows(values.plain),
+        attributeRows(collection.fields, values.plain),
         indexes,
       );
       return [writeEvent(caller, 'record.create', collection, id, given, subjectHash)];

@@ -5,12 +5,14 @@
  * ciphertext moved to another record or field fails; values are JSON-encoded first, so types survive the round trip.
  * Blind indexes use one key per collection, field and index-key version (crypto/blind-index.ts, which documents
  * what an index leaks); searches compute a candidate for every live index version, so a search during an index
- * rotation finds records on either version.
+ * rotation finds records on either version. Indexes hold a value's equality form (emails without case) under
+ * index key versions of scheme 2; scheme-1 versions (made before) hold values as written until rebuilt
+ * (key-jobs/email-reindex.ts starts that rebuild for collections with searchable emails).
  * Threats addressed: a dump of the records table revealing values or allowing ciphertexts to be swapped.
  */
 import { blindIndexKey, computeBlindIndex, decryptField, encryptField } from '../../crypto/index.js';
 import type { BlindIndexRow, KeyStore } from '../../storage/index.js';
-import type { FieldDefinition, FieldValue } from '../../vault/index.js';
+import { equalityForm, type FieldDefinition, type FieldType, type FieldValue } from '../../vault/index.js';
 import type { DataKeyRef, KeyService } from '../key-service.js';
 
 /** The `field` name under which a record's subject id is encrypted (not a valid field name, so no clash). */
@@ -21,8 +23,16 @@ export interface RecordLocation extends DataKeyRef {
   recordId: string;
 }
 
-/** The text blind-indexed and compared for a normalized value: canonical JSON, identical on write and search. */
-export function indexedText(value: FieldValue): string {
+/**
+ * The text blind-indexed, filtered on and compared for a normalized value of `type`: canonical JSON of its
+ * equality form (emails without case), identical on write and search.
+ */
+export function indexedText(type: FieldType, value: FieldValue): string {
+  return JSON.stringify(equalityForm(type, value));
+}
+
+/** What index key versions of scheme 1 (before data_keys.scheme) indexed: the value as written. */
+function legacyIndexedText(value: FieldValue): string {
   return JSON.stringify(value);
 }
 
@@ -57,6 +67,9 @@ export function createRecordCrypto(deps: { keys: KeyService }) {
     }
     return key;
   }
+
+  const isLegacy = async (store: KeyStore, indexKeyId: string, version: number) =>
+    (await deps.keys.scheme(store, { keyId: indexKeyId, keyVersion: version })) < 2;
 
   return {
     async seal(
@@ -117,26 +130,32 @@ export function createRecordCrypto(deps: { keys: KeyService }) {
         const value = values[definition.name];
         if (!definition.searchable || value === undefined) continue;
         const key = await indexKey(store, collection.indexKeyId, version, collection.id, definition.name);
-        rows.push({
-          field: definition.name,
-          indexVersion: version,
-          value: computeBlindIndex(key, indexedText(value)),
-        });
+        const text = (await isLegacy(store, collection.indexKeyId, version))
+          ? legacyIndexedText(value)
+          : indexedText(definition.type, value);
+        rows.push({ field: definition.name, indexVersion: version, value: computeBlindIndex(key, text) });
       }
       return rows;
     },
-    /** The index value of `value` under each of `versions` (the live index key versions). */
+    /**
+     * The index value of `value` under each of `versions` (the live index key versions): a scheme-1 version
+     * indexed values as written, so it is looked up with the value as given (an email in its case) until the index
+     * job of that collection has moved its records to a newer version.
+     */
     async candidates(
       store: KeyStore,
       collection: { id: string; indexKeyId: string },
       versions: readonly number[],
-      field: string,
+      definition: Pick<FieldDefinition, 'name' | 'type'>,
       value: FieldValue,
     ): Promise<Array<{ indexVersion: number; value: string }>> {
       const out: Array<{ indexVersion: number; value: string }> = [];
       for (const version of versions) {
-        const key = await indexKey(store, collection.indexKeyId, version, collection.id, field);
-        out.push({ indexVersion: version, value: computeBlindIndex(key, indexedText(value)) });
+        const key = await indexKey(store, collection.indexKeyId, version, collection.id, definition.name);
+        const text = (await isLegacy(store, collection.indexKeyId, version))
+          ? legacyIndexedText(value)
+          : indexedText(definition.type, value);
+        out.push({ indexVersion: version, value: computeBlindIndex(key, text) });
       }
       return out;
     },

@@ -36,7 +36,10 @@ export function parseFilter(collection: Collection, name: string, text: string):
   let raw: unknown = text;
   if (definition.type === 'integer' && /^-?\d{1,16}$/.test(text)) raw = Number(text);
   if (definition.type === 'boolean' && (text === 'true' || text === 'false')) raw = text === 'true';
-  return { field: name, value: indexedText(normalizeFieldValue(definition.type, raw, path)) };
+  return {
+    field: name,
+    value: indexedText(definition.type, normalizeFieldValue(definition.type, raw, path)),
+  };
 }
 
 /** True when the policy lets `caller` use every field in `fields` of this record with `action`. */

@@ -9,7 +9,7 @@
  */
 import { AppError } from '../../errors.js';
 import type { AttributeFilter, IndexFilter, RecordRow } from '../../storage/index.js';
-import { type FieldDefinition, fieldNamed, normalizeFieldValue } from '../../vault/index.js';
+import { type FieldDefinition, type FieldType, fieldNamed, normalizeFieldValue } from '../../vault/index.js';
 import { denialError } from '../authorizer.js';
 import type { Collection } from '../collection-service.js';
 import type { Caller } from './caller.js';
@@ -37,31 +37,35 @@ export function createRecordSearch(deps: Omit<RecordReaderDeps, 'audit' | 'curso
   ) {
     const attributes: AttributeFilter[] = [];
     const indexes: IndexFilter[] = [];
-    const expected = new Map<string, string>();
+    const expected = new Map<string, { type: FieldType; text: string }>();
     const versions = (await deps.stores.keys.liveVersions(collection.indexKeyId)).map((k) => k.version);
     for (const definition of definitions) {
       const path = `where.${definition.name}`;
       const value = normalizeFieldValue(definition.type, where[definition.name], path);
       if (!definition.sensitive) {
-        attributes.push({ field: definition.name, value: indexedText(value) });
+        attributes.push({ field: definition.name, value: indexedText(definition.type, value) });
       } else if (!definition.searchable) {
         throw new AppError('FIELD_NOT_SEARCHABLE', { field: path });
       } else {
-        const candidates = await deps.crypto.candidates(store, collection, versions, definition.name, value);
+        const candidates = await deps.crypto.candidates(store, collection, versions, definition, value);
         indexes.push({ field: definition.name, candidates });
-        expected.set(definition.name, indexedText(value));
+        expected.set(definition.name, { type: definition.type, text: indexedText(definition.type, value) });
       }
     }
     return { attributes, indexes, expected };
   }
 
   /** Truncated indexes can collide: true when the row's values really are the expected ones. */
-  async function confirm(row: RecordRow, expected: Map<string, string>): Promise<boolean> {
+  async function confirm(
+    row: RecordRow,
+    expected: Map<string, { type: FieldType; text: string }>,
+  ): Promise<boolean> {
     if (expected.size === 0) return true;
     const values = await openFieldsOf(deps.crypto, store, row, new Set(expected.keys()));
-    return [...expected].every(
-      ([name, text]) => values[name] !== undefined && indexedText(values[name]) === text,
-    );
+    return [...expected].every(([name, { type, text }]) => {
+      const value = values[name];
+      return value !== undefined && indexedText(type, value) === text;
+    });
   }
 
   return async function search(

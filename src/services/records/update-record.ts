@@ -85,7 +85,7 @@ async function rewriteSideTables(
       fields: collection.fields
         .filter((f) => !f.sensitive && (f.name in values.plain || cleared.has(f.name)))
         .map((f) => f.name),
-      attributes: attributeRows(values.plain),
+      attributes: attributeRows(collection.fields, values.plain),
       indexedFields,
       indexes,
     },

@@ -6,7 +6,7 @@
  * ever has old rows left to rebuild.
  */
 import type { AttributeRow, BlindIndexRow, KeyStore, Transactor } from '../../storage/index.js';
-import type { FieldValue } from '../../vault/index.js';
+import type { FieldDefinition, FieldValue } from '../../vault/index.js';
 import { type AuditInput, type AuditTrail, auditSubjectOf } from '../audit/index.js';
 import type { Collection } from '../collection-service.js';
 import type { KeyService } from '../key-service.js';
@@ -26,9 +26,19 @@ export interface RecordWriteDeps {
   clock: () => number;
 }
 
-/** The filter attributes of non-sensitive values: canonical text, the same the list filters compare. */
-export function attributeRows(values: Record<string, FieldValue>): AttributeRow[] {
-  return Object.entries(values).map(([field, value]) => ({ field, value: indexedText(value) }));
+/**
+ * The filter attributes of non-sensitive values: the canonical text of their equality form (emails without case),
+ * the same the list filters and searches compare. The record itself keeps each value as written.
+ */
+export function attributeRows(
+  definitions: readonly FieldDefinition[],
+  values: Record<string, FieldValue>,
+): AttributeRow[] {
+  return Object.entries(values).map(([field, value]) => {
+    const type = definitions.find((d) => d.name === field)?.type;
+    if (type === undefined) throw new Error('attribute of a field the collection does not define');
+    return { field, value: indexedText(type, value) };
+  });
 }
 
 /** Blind index rows for the searchable fields among `values`, under the newest index key version. */

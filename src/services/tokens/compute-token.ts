@@ -1,11 +1,17 @@
 /**
  * The token for a normalized value: random, deterministic (HMAC, equal values of one type give equal tokens), or
- * format-preserving for cards (keeps length and last four digits). Leaks, by design: deterministic and card tokens
+ * format-preserving for cards (keeps length and last four digits). Deterministic tokens are computed on the
+ * value's equality form (emails without case), so `Jane@X.com` and `jane@x.com` share one. Leaks, by design: deterministic and card tokens
  * reveal equality of values, card tokens the last four digits and length.
  */
 import { AppError, isAppError } from '../../errors.js';
 import type { TokenKind } from '../../storage/index.js';
-import { deterministicToken, formatPreservingCardToken, randomToken } from '../../vault/index.js';
+import {
+  deterministicToken,
+  equalityForm,
+  formatPreservingCardToken,
+  randomToken,
+} from '../../vault/index.js';
 import type { TokenHmacKeys } from './token-keys.js';
 import type { ResolvedValue } from './token-model.js';
 
@@ -23,7 +29,9 @@ export function computeToken(
   try {
     if (kind === 'random') return randomToken();
     if (kind === 'deterministic') {
-      return deterministicToken(keys.deterministic, resolved.type, String(resolved.value));
+      // Equal values get equal tokens in the form they compare in (an email whatever its case).
+      const value = equalityForm(resolved.type, resolved.value);
+      return deterministicToken(keys.deterministic, resolved.type, String(value));
     }
     return formatPreservingCardToken(keys.card, String(resolved.value));
   } catch (error) {
