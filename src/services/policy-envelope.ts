@@ -5,6 +5,7 @@
  * any other key beside `document` is refused like an unknown key of a document.
  */
 import { AppError, isAppError } from '../errors.js';
+import { compilePolicy, type Policy } from '../policy/index.js';
 
 const READ_ONLY_FIELDS = ['version', 'source', 'created_by', 'created_at'];
 
@@ -30,4 +31,14 @@ export function rebasePolicyError(error: unknown, base: string): unknown {
   if (base === '$' || !isAppError(error, 'VALIDATION_FAILED') || !error.field?.startsWith('$')) return error;
   const rebase = (text: string) => `${base}${text.slice(1)}`;
   return new AppError('VALIDATION_FAILED', { field: rebase(error.field), message: rebase(error.message) });
+}
+
+/** Compiles the document in `body` (a document or a served version); errors are named where it sits. */
+export function compilePolicyBody(body: unknown): { document: unknown; policy: Policy } {
+  const { document, base } = policyDocumentOf(body);
+  try {
+    return { document, policy: compilePolicy(document) };
+  } catch (error) {
+    throw rebasePolicyError(error, base);
+  }
 }

@@ -18,7 +18,7 @@ import { AppError } from '../errors.js';
 import type { Policy } from '../policy/index.js';
 import { compilePolicy, defaultPolicyDocument } from '../policy/index.js';
 import type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from '../storage/index.js';
-import { policyDocumentOf, rebasePolicyError } from './policy-envelope.js';
+import { compilePolicyBody } from './policy-envelope.js';
 import { readPolicyFile } from './policy-file.js';
 import { requestFieldsOf, type SecurityEventRecorder } from './security-events.js';
 
@@ -148,13 +148,7 @@ export function createPolicyService(deps: {
       by: ChangedBy,
       accept?: (policy: Policy) => void | Promise<void>,
     ): Promise<PolicyVersion> {
-      const { document: body, base } = policyDocumentOf(document);
-      let policy: Policy;
-      try {
-        policy = compilePolicy(body);
-      } catch (error) {
-        throw rebasePolicyError(error, base);
-      }
+      const { document: body, policy } = compilePolicyBody(document);
       await accept?.(policy);
       const stored = await store(body, policy, 'api', by);
       swap(stored);
