@@ -5,7 +5,10 @@
  * Invariants: pages are filled with visible records only; the cursor exists exactly when a further visible record
  * does (it points after the last record returned), or when the scan cap was reached (then always, whatever was
  * found): neither an empty page with a cursor nor the cursor itself reveals a record the caller cannot see; every
- * returned record is audited before the page is returned.
+ * returned record is audited before the page is returned; a page decides visibility on at least MIN_DECIDED rows,
+ * so a filter or search matching a few records hidden from the caller costs what one matching none costs
+ * (services/hidden-existence.ts). Not addressed: beyond MIN_DECIDED, the work grows with the hidden rows a query
+ * matches (up to MAX_SCANNED); only deciding visibility in the storage query would make it constant.
  */
 import type { Decision } from '../../policy/index.js';
 import type { RecordRow } from '../../storage/index.js';
@@ -21,6 +24,13 @@ import type { RecordViewer } from './record-view.js';
 
 /** Rows examined for one page at most: beyond, the page ends early with a cursor. */
 const MAX_SCANNED = 2000;
+
+/**
+ * Rows' worth of visibility decisions a page makes at least: when fewer rows matched, the rest are decided on a
+ * row that matches no condition and the answers discarded, so that zero and a few hidden matches cost the same.
+ */
+const MIN_DECIDED = 8;
+const DECOY: RecordFacts = Object.freeze({ createdBy: '', subjectHash: null, plain: Object.freeze({}) });
 
 export interface PageQuery extends ReadOptions {
   cursor?: string;
@@ -65,6 +75,9 @@ export function createRecordPager(deps: {
         }
         if (visible.length > query.limit || scanned >= MAX_SCANNED) break;
       }
+    }
+    for (let decided = scanned; decided < MIN_DECIDED; decided++) {
+      deps.access.hidden(caller, collection, DECOY, deps.access.fields(caller, 'read', collection, DECOY));
     }
     const capped = visible.length <= query.limit && !exhausted && scanned >= MAX_SCANNED;
     return { visible, after, capped };
