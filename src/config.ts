@@ -42,6 +42,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     redisKeyPrefix: read.str('redisKeyPrefix', 'strongroom:'),
     redisCommandTimeoutMs: read.int('redisCommandTimeoutMs', 1000, 50, 60_000),
     bodyLimitBytes: read.int('bodyLimit', 65_536, 1024, 10 * 1024 * 1024),
+    requestTimeoutMs: read.int('requestTimeoutMs', 30_000, 1000, 600_000),
     keyJobBatchSize: read.int('keyJobBatchSize', 200, 1, 10_000),
     keyJobPauseMs: read.int('keyJobPauseMs', 25, 0, 60_000),
     keyJobLeaseMs: read.int('keyJobLeaseMs', 30_000, 1000, 3_600_000),

@@ -82,6 +82,8 @@ export interface Config {
   /** Failed logins per account and per address; passwords refused by the policy per user (`passwordCheck`). */
   throttle: { account: ThrottleConfig; address: ThrottleConfig; passwordCheck: ThrottleConfig };
   bodyLimitBytes: number;
+  /** A whole request, headers and body, must arrive within this (STRONGROOM_REQUEST_TIMEOUT_MS, default 30000). */
+  requestTimeoutMs: number;
   verifiedTokenCacheSize: number;
   /** Password hashes computed at once (default: cores + 1) and allowed to wait (beyond: 503 SERVICE_BUSY). */
   hashConcurrency: number;

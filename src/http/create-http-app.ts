@@ -31,7 +31,11 @@ import { refusalReason } from './refusal-reason.js';
 import routeDocs from './route-docs.js';
 import { registerRoutes } from './routes/index.js';
 import { errorResponse } from './schemas.js';
-import { KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SOCKET_IDLE_TIMEOUT_MS } from './timeouts.js';
+import {
+  CONNECTIONS_CHECKING_INTERVAL_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  SOCKET_IDLE_TIMEOUT_MS,
+} from './timeouts.js';
 
 export interface HttpAppOptions {
   tls: { cert: string | Buffer; key: string | Buffer };
@@ -51,10 +55,16 @@ function createFastify(core: Core, options: HttpAppOptions): FastifyInstance {
     routerOptions: { querystringParser: parseQueryString, maxParamLength: MAX_PATH_PARAM_LENGTH },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    https: createTlsServerOptions(options.tls),
-    // Constants, not config (timeouts.ts): a whole request within 30 s, a socket silent 60 s, a connection idle
+    // Node reads the header limit and the checking interval only when the server is created (timeouts.ts).
+    https: {
+      ...createTlsServerOptions(options.tls),
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+    },
+    // timeouts.ts: a whole request within the request timeout (30 s), a socket silent 60 s, a connection idle
     // 60 s between requests (Fastify's default, 72 s, would contradict the documented 60).
-    requestTimeout: REQUEST_TIMEOUT_MS,
+    requestTimeout: config.requestTimeoutMs,
     connectionTimeout: SOCKET_IDLE_TIMEOUT_MS,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
     // Errors raised before any hook runs: answered in our shape with the transport and URL checks and the headers.
