@@ -260,6 +260,20 @@ describe.each(databases)('answers that hide existence cost the same on both bran
   }, 60_000);
   afterAll(() => t?.close());
 
+  it('records the refusal as denied and the miss as not_found, naming only the validated record id', async () => {
+    const pair = pairs['GET a record'];
+    const tokens = pairs['delete a token (body)'];
+    for (const side of [pair.hidden, pair.missing, tokens.hidden, tokens.missing]) await side();
+    const outcomes = async (recordId: string) =>
+      (await t.services.audit.query({ action: 'record.read', recordId }, 1000)).events.map((e) => e.outcome);
+    expect(new Set(await outcomes(pair.targets[0]))).toEqual(new Set(['denied']));
+    expect(new Set(await outcomes(pair.targets[1]))).toEqual(new Set(['not_found']));
+    const tokenEvents = (await t.services.audit.query({ action: 'token.delete' }, 1000)).events;
+    expect(tokenEvents.map((e) => e.outcome)).toEqual(expect.arrayContaining(['denied', 'not_found']));
+    // The token is never in the trail, whichever branch.
+    for (const target of tokens.targets) expect(JSON.stringify(tokenEvents)).not.toContain(target);
+  });
+
   it.each(pairsOf(database))(
     '%s',
     async (name) => {
