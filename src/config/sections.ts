@@ -1,6 +1,7 @@
 /** Groups of settings read together, each checked where it is read. */
 import os from 'node:os';
 import path from 'node:path';
+import { readAuditSinks } from './audit-sinks.js';
 import { configError, envName, type SettingReader } from './reader.js';
 import type { AuditConfig, KeyringMode, LogLevel, Mode, ThrottleConfig } from './types.js';
 
@@ -26,6 +27,7 @@ export function readAudit(read: SettingReader): AuditConfig {
     checkpointSeconds: read.int('auditCheckpointSeconds', 300, 1, 86_400),
     mirrorFile: mirrorFile === null ? null : path.resolve(mirrorFile),
     retentionDays: read.int('auditRetentionDays', 0, 0, 36_500),
+    sinks: readAuditSinks(read),
   };
 }
 

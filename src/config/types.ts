@@ -32,6 +32,27 @@ export interface AuditConfig {
   mirrorFile: string | null;
   /** 0 keeps every event; otherwise events older than this, behind a signed checkpoint, are pruned. */
   retentionDays: number;
+  /** Where committed events are streamed to (src/config/audit-sinks.ts). */
+  sinks: AuditSinksConfig;
+}
+
+/** One audit sink: a syslog receiver over TLS, or an HTTPS webhook; `exclude` are its filter patterns. */
+export type AuditSinkConfig =
+  | { kind: 'syslog'; name: 'syslog'; host: string; port: number; caFile: string | null; exclude: string[] }
+  | {
+      kind: 'webhook';
+      name: 'webhook';
+      url: string;
+      secret: string;
+      caFile: string | null;
+      exclude: string[];
+    };
+
+export interface AuditSinksConfig {
+  sinks: AuditSinkConfig[];
+  batchSize: number;
+  retryMaxMs: number;
+  timeoutMs: number;
 }
 
 /** Quotas (src/config/quotas.ts): each group's default token bucket, and the single-node store's bound. */

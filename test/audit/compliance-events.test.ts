@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Ajv } from 'ajv';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromWireEvent, isIntactEvent, type WireEvent } from '../../src/audit/index.js';
 import { auditExport } from '../../src/cli/audit.js';
@@ -87,11 +88,7 @@ describe('compliance questions, answered from the trail', () => {
       ...(payload === undefined ? {} : { payload }),
     });
   }
-  async function expectStatus(
-    label: string,
-    status: number,
-    response: Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>,
-  ) {
+  async function expectStatus(label: string, status: number, response: Promise<LightMyRequestResponse>) {
     const answered = await response;
     expect(answered.statusCode, `${label}: ${answered.body}`).toBe(status);
     requests[label] = String(answered.headers['x-request-id']);

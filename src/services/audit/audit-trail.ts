@@ -1,5 +1,6 @@
 /**
- * The audit trail: appends hash-chained events, signs checkpoints of the chain head, mirrors, prunes and queries.
+ * The audit trail: appends hash-chained events, signs checkpoints of the chain head, mirrors, streams to sinks
+ * (sink-runner.ts), prunes and queries.
  * Invariants:
  * - Fail closed. `appendInTransaction` writes through the caller's transaction-bound stores, so a data change and its event commit
  *   together or not at all; `record` resolves only once the event's batch has committed durably (SQLite: the batch
@@ -23,12 +24,14 @@ import { AppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { AuditEventFilter, Persistence, Stores } from '../../storage/index.js';
 import { type AuditInput, toAuditEvent } from './audit-input.js';
+import { createAuditSinks } from './audit-sinks.js';
 import { appendChained } from './chain-append.js';
 import { createCheckpointSigner } from './checkpoint-signer.js';
 import { fromEventRow } from './event-row.js';
 import { createGroupCommit } from './group-commit.js';
 import { createIdentifierHmac } from './identifier-hmac.js';
 import { createJsonlMirror, type JsonlMirror } from './jsonl-mirror.js';
+import type { SinkRunner } from './sink-runner.js';
 import { type CheckpointExport, exportCheckpointPage, exportStoredCheckpoints } from './stored-chain.js';
 import { createTrailHealth, type TrailHealth } from './trail-health.js';
 import { createTrailMaintenance } from './trail-maintenance.js';
@@ -67,7 +70,7 @@ export function createAuditTrail(deps: {
   persistence: Pick<Persistence, 'stores' | 'transaction' | 'durableTransaction'>;
   rootKey: Pick<RootKey, 'get' | 'derive' | 'isSealed'>;
   clock: () => number;
-  logger: Pick<Logger, 'error' | 'info'>;
+  logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   settings: AuditSettings;
 }) {
   const { persistence, clock, logger, settings } = deps;
@@ -82,6 +85,8 @@ export function createAuditTrail(deps: {
             (await store.listEvents({ afterSeq }, limit)).map(fromEventRow),
         });
   const health = createTrailHealth(logger);
+  // Streams to SIEMs (syslog over TLS, HTTPS webhook): committed events only, in order, at least once.
+  const sinks = createAuditSinks({ store, settings: settings.sinks, clock, logger });
   const maintenance = createTrailMaintenance({
     persistence,
     store,
@@ -152,11 +157,14 @@ export function createAuditTrail(deps: {
       return { events, nextCursor: rows.length > limit && last !== undefined ? last.seq : null };
     },
     prune: maintenance.prune,
+    /** The configured sinks (their `catchUp` ships everything committed so far, now). */
+    sinks: sinks as readonly SinkRunner[],
     isHealthy: health.isHealthy,
     /** Loads (or creates) the checkpoint signing key and starts the maintenance timer; call once unsealed. */
     async start(): Promise<void> {
       await signer.init();
       await maintenance.resume();
+      for (const sink of sinks) sink.start();
       if (timer === null) {
         timer = setInterval(() => void runTick(), TICK_MS);
         timer.unref();
@@ -170,6 +178,7 @@ export function createAuditTrail(deps: {
       timer = null;
       await queue.drain();
       await ticking;
+      await Promise.all(sinks.map((sink) => sink.stop()));
       await mirror?.catchUp().catch((error: unknown) => logger.error({ err: error }, 'audit mirror failed'));
     },
   };
