@@ -2,8 +2,8 @@
  * Where the root key comes from: a master key (environment, file, or the development key file next to the data),
  * or a sealed keyring that stays sealed until operators send their Shamir shares (POST /v1/sys/unseal).
  * The key is only read here; the holder unseals when the core starts, so every unseal listener is registered first.
- * Invariants: a sealed start refuses a database whose master keys predate the keyring (sealed under another root
- * key, such as the development key file) unless `operator migrate` moved them, so operators are told to migrate
+ * Invariants: a sealed start refuses a database whose master keys the development key file opens, or that predate
+ * the keyring (by more than clock skew) unless `operator migrate` moved them, so operators are told to migrate
  * before they hand in shares; keys pinned by a migration are loaded before any other unseal listener derives.
  */
 import fs from 'node:fs';
@@ -21,6 +21,7 @@ import {
   rootDerivationAad,
   type SealedKeyring,
 } from '../crypto/index.js';
+import { masterKeyAad } from '../services/index.js';
 import { isDefaultMasterKeyFile } from '../setup/initialize.js';
 import {
   createRootSealedStore,
@@ -71,14 +72,38 @@ export async function checkSealedStart(
   stores: { masterKeys: () => Promise<MasterKeyRow[]>; rootSealed: Pick<RootSealedStore, 'listDerivations'> },
 ): Promise<void> {
   if (keyring === null) return;
-  const first = (await stores.masterKeys())[0];
-  if (first === undefined || first.createdAt >= Date.parse(keyring.createdAt)) return;
+  const masters = await stores.masterKeys();
+  const first = masters[0];
+  if (first === undefined) return;
+  const refuse = () =>
+    configError('CONFIG_CONFLICT', 'keyring', `cannot start with --keyring sealed: ${migrateAdvice(config)}`);
+  if (developmentKeyOpens(config, masters)) throw refuse();
+  // Clocks of the operator's machine and the node may differ a little: only a clear predating counts.
+  if (first.createdAt >= Date.parse(keyring.createdAt) - CLOCK_SKEW_MS) return;
   if ((await stores.rootSealed.listDerivations()).length > 0) return;
-  throw configError(
-    'CONFIG_CONFLICT',
-    'keyring',
-    `cannot start with --keyring sealed: ${migrateAdvice(config)}`,
-  );
+  throw refuse();
+}
+
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/** True when the development key file next to the data opens one of the stored master key versions. */
+function developmentKeyOpens(config: Readonly<Config>, masters: readonly MasterKeyRow[]): boolean {
+  if (!isDefaultMasterKeyFile(config) || !fs.existsSync(config.masterKeyFile)) return false;
+  const sealed = masters.find((row) => row.wrapped !== '');
+  if (sealed === undefined) return false;
+  const { key } = loadMasterKey({
+    masterKey: null,
+    masterKeyFile: config.masterKeyFile,
+    isDefaultFile: true,
+  });
+  try {
+    open(key, sealed.wrapped, masterKeyAad(sealed.version)).fill(0);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    key.fill(0);
+  }
 }
 
 /** Loads the keys a migration pinned from an earlier root key; the first unseal listener. */

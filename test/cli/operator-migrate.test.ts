@@ -5,6 +5,7 @@
  * one from before, and the development key file is gone. Needs the compiled CLI (`npm run build`).
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,6 +82,24 @@ describe('strongroom operator migrate', () => {
     await initSealedKeyring(keyringFile, { shares: 3, threshold: 2 });
     const config = loadConfig({ dataDir, logLevel: 'silent', keyring: 'sealed', keyringFile }, {});
     await expect(createCore(config, { logger })).rejects.toMatchObject({
+      code: 'CONFIG_CONFLICT',
+      message: expect.stringContaining('operator migrate'),
+    });
+  });
+
+  it('a sealed start refuses data made before the keyring under a configured key too', async () => {
+    const other = path.join(dir, 'configured');
+    const masterKey = randomBytes(32).toString('base64');
+    const config = loadConfig({ dataDir: other, logLevel: 'silent' }, { STRONGROOM_MASTER_KEY: masterKey });
+    await initialize(config);
+    const core = await createCore(config, { logger });
+    await core.start();
+    await core.stop();
+    const keyringFile = path.join(other, 'keyring.json');
+    const anHourLater = Date.now() + 3_600_000;
+    await initSealedKeyring(keyringFile, { shares: 3, threshold: 2, clock: () => anHourLater });
+    const sealed = loadConfig({ dataDir: other, logLevel: 'silent', keyring: 'sealed' }, {});
+    await expect(createCore(sealed, { logger })).rejects.toMatchObject({
       code: 'CONFIG_CONFLICT',
       message: expect.stringContaining('operator migrate'),
     });
