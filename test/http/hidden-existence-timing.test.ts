@@ -274,23 +274,20 @@ describe.each(databases)('answers that hide existence cost the same on both bran
     for (const target of tokens.targets) expect(JSON.stringify(tokenEvents)).not.toContain(target);
   });
 
-  it.each(pairsOf(database))(
-    '%s',
-    async (name) => {
-      const pair = pairs[name];
-      const expected = shapeOf(await pair.missing(), pair.targets[1]);
-      const result = await compareTimings(pair.hidden, pair.missing, {
-        samples: SAMPLES,
-        warmup: WARMUP,
-        trim: TRIM,
-        check: (answer, side) =>
-          expect(shapeOf(answer, pair.targets[side === 'a' ? 0 : 1])).toEqual(expected),
-      });
-      console.info(
-        `${database} ${name}: t = ${result.t.toFixed(2)} (hidden ${result.meanA.toFixed(0)} µs, missing ${result.meanB.toFixed(0)} µs)`,
-      );
-      expect(Math.abs(result.t)).toBeLessThan(T_LIMIT);
-    },
-    60_000,
-  );
+  // A real leak measures |t| in the tens on every attempt; a retry absorbs the rare run in which a loaded machine
+  // pushes an equal pair past the limit (the chance that three independent runs all do is negligible).
+  it.each(pairsOf(database))('%s', { timeout: 60_000, retry: 2 }, async (name) => {
+    const pair = pairs[name];
+    const expected = shapeOf(await pair.missing(), pair.targets[1]);
+    const result = await compareTimings(pair.hidden, pair.missing, {
+      samples: SAMPLES,
+      warmup: WARMUP,
+      trim: TRIM,
+      check: (answer, side) => expect(shapeOf(answer, pair.targets[side === 'a' ? 0 : 1])).toEqual(expected),
+    });
+    console.info(
+      `${database} ${name}: t = ${result.t.toFixed(2)} (hidden ${result.meanA.toFixed(0)} µs, missing ${result.meanB.toFixed(0)} µs)`,
+    );
+    expect(Math.abs(result.t)).toBeLessThan(T_LIMIT);
+  });
 });
