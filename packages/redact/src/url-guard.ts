@@ -37,6 +37,12 @@ export type UrlInspection =
 const INSPECT_DETECTORS = DETECTORS.filter((detector) => detector.name !== 'email');
 const PLAIN_NAME = /^[\w.\-[\]]{1,64}$/;
 const OK: UrlInspection = Object.freeze({ ok: true });
+/**
+ * A short origin-form path of letters, `/` and `-` only: no `?`, `%`, `;`, `@`, `:`, digit, `_`, `.` or space, so
+ * no query, parameter, encoding, authority, JWT, opaque token, share, card, SSN, private key or Bearer/Basic
+ * credential can be in it. Answered without further work: this runs on every request.
+ */
+const PLAIN_PATH = /^\/[A-Za-z/-]{0,127}$/;
 const TOO_LONG: UrlInspection = Object.freeze({ ok: false, reason: 'too_long', location: 'url' });
 const USERINFO: UrlInspection = Object.freeze({ ok: false, reason: 'userinfo', location: 'url:userinfo' });
 /** `scheme://` (absolute form) or `//` (network path) at the start of a target: an authority follows. */
@@ -121,6 +127,7 @@ function describeParam({ index, name }: QueryParam): string {
 
 /** Decides whether a request target (`/path?query`) may be served: no credentials or secrets in the URL. */
 export function inspectUrl(rawUrl: string): UrlInspection {
+  if (PLAIN_PATH.test(rawUrl)) return OK;
   if (rawUrl.length > MAX_URL_LENGTH) return TOO_LONG;
   if (userinfoEnd(rawUrl) !== -1) return USERINFO;
   const { path, query } = splitTarget(rawUrl);
