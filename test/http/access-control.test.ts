@@ -920,6 +920,20 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     }),
   },
   {
+    method: 'POST',
+    url: '/v1/audit/events/search',
+    access: 'authenticated',
+    admin: 'read_audit',
+    success: { status: 200 },
+    prepare: async ({ actor, allowed }) => ({
+      payload: { subject: 'subject-of-the-matrix' },
+      verify: async (response) => {
+        expect(response.body.includes('"events"'), actor).toBe(allowed);
+        expect(response.body.includes('subject-of-the-matrix'), actor).toBe(false);
+      },
+    }),
+  },
+  {
     method: 'GET',
     url: '/v1/audit/checkpoints',
     access: 'authenticated',
