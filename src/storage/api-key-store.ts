@@ -36,6 +36,15 @@ export function createApiKeyStore(db: Kysely<Database>) {
   const findRowByHash = prepareLookup(db, (keyHash) =>
     db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash),
   );
+  const revokeIds = async (ids: string[], reason: string, now: number): Promise<void> => {
+    if (ids.length === 0) return;
+    await db
+      .updateTable('api_keys')
+      .set({ revoked_at: now, revoked_reason: reason })
+      .where('id', 'in', ids)
+      .where('revoked_at', 'is', null)
+      .execute();
+  };
   return {
     async insert(key: Omit<ApiKeyRecord, 'roles'> & { roles?: string[] | null }): Promise<void> {
       await db
@@ -95,14 +104,7 @@ export function createApiKeyStore(db: Kysely<Database>) {
           .where('revoked_at', 'is', null)
           .execute()
       ).map((r) => r.id);
-      if (ids.length > 0) {
-        await db
-          .updateTable('api_keys')
-          .set({ revoked_at: now, revoked_reason: reason })
-          .where('id', 'in', ids)
-          .where('revoked_at', 'is', null)
-          .execute();
-      }
+      await revokeIds(ids, reason, now);
       return ids;
     },
     /**
@@ -127,14 +129,7 @@ export function createApiKeyStore(db: Kysely<Database>) {
         );
       }
       const ids = (await query.execute()).map((r) => r.id);
-      if (ids.length > 0) {
-        await db
-          .updateTable('api_keys')
-          .set({ revoked_at: now, revoked_reason: reason })
-          .where('id', 'in', ids)
-          .where('revoked_at', 'is', null)
-          .execute();
-      }
+      await revokeIds(ids, reason, now);
       return ids;
     },
     async touch(id: string, now: number): Promise<void> {
