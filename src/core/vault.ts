@@ -26,6 +26,7 @@ import {
   type RecordAccess,
 } from '../services/index.js';
 import type { Persistence } from '../storage/index.js';
+import { createLogCheckpointer } from './log-checkpointer.js';
 
 /** What record reads and writes decide and audit with; a core dependency may replace both (bench/ does). */
 export interface RecordPipeline {
@@ -59,14 +60,11 @@ export function createVault(deps: {
   });
   const recordCrypto = createRecordCrypto({ keys: keyService });
   const collections = createCollectionService({ transactor, stores, keys: keyService, audit, clock });
-  // After an erasure (or a conversion) has committed: a checkpoint that cannot finish is reported, not a failure.
-  const checkpointLog = async () => {
-    const done = await persistence.checkpointLog().catch((err: unknown) => {
-      deps.logger.error({ err }, 'the database log could not be checkpointed');
-      return true;
-    });
-    if (!done) deps.logger.warn('the database log could not be checkpointed (another connection reads it)');
-  };
+  // After an erasure (or a conversion) has committed: a checkpoint that cannot finish is retried, never a failure.
+  const checkpointLog = createLogCheckpointer({
+    checkpoint: () => persistence.checkpointLog(),
+    logger: deps.logger,
+  });
   const subjects = createSubjectService({
     transactor,
     keys: keyService,
