@@ -98,7 +98,14 @@ module.exports = {
       comment:
         'The server shares the detectors of @strongroom/redact (one code, not a copy) through its package entry only, and never imports the application middleware.',
       from: { path: '^src/' },
-      to: { path: '^packages/', pathNot: '^packages/redact/dist/index\\.js$' },
+      to: { path: '^packages/', pathNot: ['^packages/redact/dist/index\\.js$', '^packages/client/dist/index\\.js$'] },
+    },
+    {
+      name: 'only-the-cli-calls-the-api',
+      severity: 'error',
+      comment: 'The CLI is a client of the HTTP API (@strongroom/client, by its entry); nothing else in the server imports it.',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^packages/client/' },
     },
     {
       name: 'redact-has-no-dependencies',
