@@ -12,7 +12,7 @@ import createFetchClient from 'openapi-fetch';
 import { createAuthorizedSend } from './authorized-send.js';
 import { StrongroomError, toStrongroomError } from './errors.js';
 import { createRetryingSend, type RetryOptions } from './retry.js';
-import type { paths } from './schema.js';
+import type { components, paths } from './schema.js';
 import { createSession } from './session.js';
 import { createTransport, type Fetch, type Send, toOutgoing } from './transport.js';
 import { createTypedMethods, type TypedMethods } from './typed-methods.js';
@@ -31,11 +31,19 @@ export interface ClientOptions {
   refreshWhenRemaining?: number;
   /** Milliseconds since the epoch; the clock token renewal is timed with (default `Date.now`). */
   now?: () => number;
+  /**
+   * Called with each new refresh token (after `login`, `resume` and every refresh), before the client uses the new
+   * pair: the one way a token leaves the client, for a command-line tool that keeps its session in a private file.
+   * The server spends a refresh token on use, so the one stored must be replaced each time.
+   */
+  onRefreshToken?: (refreshToken: string) => void;
 }
 
 export interface StrongroomClient extends TypedMethods {
   /** Logs in; the tokens stay inside the client. Throws StrongroomError (INVALID_CREDENTIALS, TOO_MANY_ATTEMPTS…). */
   login(credentials: { username: string; password: string }): Promise<void>;
+  /** Starts a session from a refresh token kept from an earlier one (spends it). Throws StrongroomError. */
+  resume(refreshToken: string): Promise<void>;
   /** Revokes the session at the server and forgets its tokens (forgotten even if the server cannot be reached). */
   logout(): Promise<void>;
   /** Renews the token pair now (concurrent calls share one refresh). Throws StrongroomError. */
@@ -44,6 +52,8 @@ export interface StrongroomClient extends TypedMethods {
   /** Closes the pinned connection pool. */
   close(): Promise<void>;
 }
+
+type TokenPair = components['schemas']['TokenPair'];
 
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key'];
 
@@ -76,18 +86,20 @@ export function createClient(options: ClientOptions): StrongroomClient {
   const anonymousSend = withoutCredentials(retrying);
   const anonymous = createFetchClient<paths>({ baseUrl: options.baseUrl, fetch: fetchWith(anonymousSend) });
 
+  // Sent without openapi-fetch, which would consume the body of an error answer the session hands on.
+  const callRefresh = (refreshToken: string) =>
+    anonymousSend({
+      url: `${options.baseUrl.replace(/\/$/, '')}/v1/auth/refresh`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new TextEncoder().encode(JSON.stringify({ refresh_token: refreshToken })),
+      signal: undefined,
+    });
   const session = createSession({
     now: options.now ?? Date.now,
     refreshWhenRemaining: options.refreshWhenRemaining ?? 0.2,
-    // Sent without openapi-fetch, which would consume the body of an error answer the session hands on.
-    callRefresh: (refreshToken) =>
-      anonymousSend({
-        url: `${options.baseUrl.replace(/\/$/, '')}/v1/auth/refresh`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: new TextEncoder().encode(JSON.stringify({ refresh_token: refreshToken })),
-        signal: undefined,
-      }),
+    onRefreshToken: options.onRefreshToken,
+    callRefresh,
   });
   const send = createAuthorizedSend({ send: retrying, session, apiKey: options.apiKey });
   const api = createFetchClient<paths>({ baseUrl: options.baseUrl, fetch: fetchWith(send) });
@@ -111,6 +123,11 @@ export function createClient(options: ClientOptions): StrongroomClient {
       });
       if (error !== undefined || data === undefined) throw toStrongroomError(error, response);
       session.start(data);
+    },
+    async resume(refreshToken) {
+      const response = await callRefresh(refreshToken);
+      if (!response.ok) await throwFrom(response);
+      session.start((await response.json()) as TokenPair);
     },
     async logout() {
       if (session.current() === null) return;

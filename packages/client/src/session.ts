@@ -3,7 +3,8 @@
  *
  * Protects: the access token and the refresh token. They live in this closure and nowhere else: not on the client
  * object (so `JSON.stringify(client)` and `util.inspect(client)` show none), not in an error (a failed refresh
- * hands back the server's answer, which never echoes a token), not on disk, not in a log.
+ * hands back the server's answer, which never echoes a token), not on disk, not in a log. The one exception is
+ * opt-in: `onRefreshToken` hands each new refresh token to a caller that keeps the session in a private file (the CLI).
  *
  * Invariants:
  * - One refresh at a time (single flight): every caller that finds the token due, or rejected, while a refresh runs
@@ -59,11 +60,14 @@ export function createSession(deps: {
   refreshWhenRemaining: number;
   /** Sends `POST /v1/auth/refresh` with this refresh token and no credential header. */
   callRefresh: (refreshToken: string) => Promise<Response>;
+  /** Told each new refresh token (after login and every refresh), for a caller that keeps the session on disk. */
+  onRefreshToken?: ((refreshToken: string) => void) | undefined;
 }): Session {
   let state: State | null = null;
   let inFlight: Promise<Failure | null> | null = null;
 
   const toState = (pair: TokenPair): State => {
+    deps.onRefreshToken?.(pair.refresh_token);
     const receivedAt = deps.now();
     const lifetimeMs = pair.expires_in * 1000;
     return {
