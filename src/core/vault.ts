@@ -134,7 +134,22 @@ export function createVault(deps: {
     userSubjects,
     /** Converts the clear subject ids of before migration 0006; an unseal listener (needs the root key). */
     convertUserSubjects: () =>
-      convertClearSubjects({ transactor, users: stores.users, subjects: userSubjects, checkpointLog }),
+      convertClearSubjects({
+        transactor,
+        users: stores.users,
+        subjects: userSubjects,
+        checkpointLog,
+        // The conversion has committed: a VACUUM that fails is logged (the operator can run it), never fatal.
+        vacuumUsers: () =>
+          persistence
+            .vacuum(['users'])
+            .catch((err: unknown) =>
+              deps.logger.warn(
+                { err },
+                'VACUUM users failed after converting clear subject ids; run it by hand',
+              ),
+            ),
+      }),
     records,
     recordReader,
     keyJobs,

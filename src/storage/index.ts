@@ -57,3 +57,4 @@ export {
   type UserStore,
   usernameKey,
 } from './user-store.js';
+export type { VacuumTable } from './vacuum.js';

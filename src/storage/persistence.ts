@@ -8,6 +8,7 @@ import type { DatabaseHandle, DatabaseKind } from './database.js';
 import { runDurably } from './durable-transaction.js';
 import type { Database } from './schema.js';
 import { createStores, type Stores } from './stores.js';
+import { type VacuumTable, vacuumTables } from './vacuum.js';
 import { checkpointLog } from './wal-checkpoint.js';
 
 const ROLLED_BACK: unique symbol = Symbol('rolled back');
@@ -47,6 +48,8 @@ export interface Persistence extends Transactor {
    * false when it could not complete. PostgreSQL: true, see wal-checkpoint.ts for what VACUUM means there.
    */
   checkpointLog(): Promise<boolean>;
+  /** PostgreSQL: VACUUM these tables now, outside any transaction (vacuum.ts); SQLite: nothing, false. */
+  vacuum(tables: readonly VacuumTable[]): Promise<boolean>;
 }
 
 /** Runs `work` in one transaction with stores bound to it. */
@@ -80,5 +83,6 @@ export function createPersistence(handle: Pick<DatabaseHandle, 'db' | 'kind' | '
     durableTransaction: (work) =>
       runDurably(db, kind, sqliteFile, (trx) => work(createAuditStore(trx, kind))),
     checkpointLog: () => checkpointLog(db, kind),
+    vacuum: (tables) => vacuumTables(db, kind, tables),
   };
 }

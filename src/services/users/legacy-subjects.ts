@@ -4,7 +4,9 @@
  * copy sealed under the subject's key, or nothing when that subject was erased, and the clear column is set to
  * NULL. Runs as an unseal listener, before any data route is served, and again at each start (a no-op once done).
  * Invariants: one user per transaction, only while the column still holds the value read (a concurrent node
- * converts each user once); afterwards the database log is checkpointed, so no old page keeps a clear id.
+ * converts each user once); afterwards the database log is checkpointed (SQLite) and, on PostgreSQL, `VACUUM users`
+ * runs, so no old page of the WAL nor dead tuple of the table keeps a clear id (docs/erasure.md).
+ * Threat not addressed: PostgreSQL's WAL segments, archives and replicas keep the change until they are recycled.
  */
 import { isAppError } from '../../errors.js';
 import type { Transactor, UserStore } from '../../storage/index.js';
@@ -18,6 +20,11 @@ export async function convertClearSubjects(deps: {
   users: Pick<UserStore, 'listClearSubjects'>;
   subjects: Pick<UserSubjects, 'seal'>;
   checkpointLog: () => Promise<unknown>;
+  /**
+   * PostgreSQL: VACUUM the users table (outside any transaction), pruning the dead row versions that still hold
+   * the clear ids; SQLite: nothing (secure_delete and the checkpoint above cover it).
+   */
+  vacuumUsers: () => Promise<unknown>;
 }): Promise<number> {
   let converted = 0;
   for (;;) {
@@ -36,6 +43,9 @@ export async function convertClearSubjects(deps: {
       });
     }
   }
-  if (converted > 0) await deps.checkpointLog();
+  if (converted > 0) {
+    await deps.checkpointLog();
+    await deps.vacuumUsers();
+  }
   return converted;
 }
