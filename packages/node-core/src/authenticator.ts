@@ -18,7 +18,7 @@ import { createHttpsClient } from './https-client.js';
 import { createIntrospectionClient } from './introspection-client.js';
 import { type RequestLike, readBearerToken } from './request-credentials.js';
 import { createSessionChecker } from './session-checker.js';
-import { createTokenVerifier } from './token-verifier.js';
+import { createTokenVerifier, tokenDigest } from './token-verifier.js';
 
 /** Who made an authenticated request. */
 export interface StrongroomIdentity {
@@ -75,14 +75,16 @@ export function createStrongroomAuthenticator(options: StrongroomAuthOptions): S
     async authenticate(request) {
       const bearer = readBearerToken(request);
       if ('refusal' in bearer) return { ok: false, refusal: bearer.refusal };
-      const verified = await verifier.verify(bearer.token);
+      // Hashed once: the digest keys both the token cache and the session checker's.
+      const digest = tokenDigest(bearer.token);
+      const verified = await verifier.verify(bearer.token, digest);
       if (!verified.ok) {
         if (verified.code === 'DEPENDENCY_UNAVAILABLE')
           resolved.onError?.(new Error('the JWKS could not be fetched'));
         return { ok: false, refusal: refusal(verified.code) };
       }
       const { claims } = verified;
-      const session = await sessions.check(bearer.token, claims);
+      const session = await sessions.check(bearer.token, claims, digest);
       if (!session.ok) return { ok: false, refusal: refusal(session.code) };
       if (required.size > 0 && !session.roles.some((role) => required.has(role))) {
         return { ok: false, refusal: refusal('FORBIDDEN') };

@@ -63,9 +63,11 @@ export function createSessionChecker(deps: {
   }
 
   return {
-    /** Whether the session of a verified token is live; see the invariants above. */
-    async check(token: string, claims: VerifiedToken): Promise<SessionVerdict> {
-      const digest = tokenDigest(token);
+    /**
+     * Whether the session of a verified token is live; see the invariants above. `digest` is the token's
+     * `tokenDigest`, when the caller has it already (the authenticator hashes each token once).
+     */
+    async check(token: string, claims: VerifiedToken, digest = tokenDigest(token)): Promise<SessionVerdict> {
       if (refused.get(digest) !== undefined) return { ok: false, code: 'INVALID_TOKEN' };
       if (deps.windowMs > 0) {
         const session = sessions.get(claims.sid);

@@ -55,15 +55,18 @@ export function createTokenVerifier(deps: {
   const verified = createLru<string, VerifiedToken>(deps.maxCachedTokens);
 
   return {
-    /** The token's claims when it is a valid, unexpired Strongroom access token for this audience. */
-    async verify(token: string): Promise<Verification> {
+    /**
+     * The token's claims when it is a valid, unexpired Strongroom access token for this audience. `digest` is
+     * the token's `tokenDigest`, when the caller has it already (the authenticator hashes each token once).
+     */
+    async verify(token: string, digest?: string): Promise<Verification> {
       if (token.length > MAX_TOKEN_LENGTH) return INVALID;
-      const digest = tokenDigest(token);
+      const key = digest ?? tokenDigest(token);
       const nowSeconds = deps.clock() / 1000;
-      const cached = verified.get(digest);
+      const cached = verified.get(key);
       if (cached !== undefined) {
         if (cached.exp > nowSeconds) return { ok: true, claims: cached };
-        verified.delete(digest);
+        verified.delete(key);
         return INVALID;
       }
       let header: ReturnType<typeof decodeProtectedHeader>;
@@ -95,7 +98,7 @@ export function createTokenVerifier(deps: {
           return INVALID;
         }
         const claims: VerifiedToken = Object.freeze({ sub, sid, exp, iat });
-        verified.set(digest, claims);
+        verified.set(key, claims);
         return { ok: true, claims };
       } catch (error) {
         return isKeySourceFailure(error) ? UNAVAILABLE : INVALID;
