@@ -15,7 +15,7 @@ export {
   StrongroomOptionsError,
 } from './errors.js';
 export { createLoggerOptions, REDACT_PATHS, type StrongroomLoggerOptions } from './logger-options.js';
-export { checkUrl, hasCookieCredential, type RequestLike, readBearerToken } from './request-credentials.js';
+export { hasCookieCredential, type RequestLike, readBearerToken } from './request-credentials.js';
 export {
   type ConnectionLike,
   carriesCredential,
@@ -26,3 +26,4 @@ export {
   SECURITY_HEADERS,
 } from './safety.js';
 export type { TrustProxy } from './trust-proxy.js';
+export { checkRequestUrl, checkUrl } from './url-inspection.js';

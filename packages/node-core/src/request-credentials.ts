@@ -3,16 +3,17 @@
  *
  * Invariants:
  * - a credential in the URL is refused before anything else, as the server refuses it on its own routes:
- *   `400 SENSITIVE_DATA_IN_URL` (the shared URL inspector of @strongroom/redact: `?access_token=`, `?password=`,
- *   a JWT or `srk_` key anywhere in the path or query), `414 URL_TOO_LONG` beyond 8 KiB;
+ *   `400 SENSITIVE_DATA_IN_URL` (url-inspection.ts: `?access_token=`, `?password=`, a JWT or `srk_` key anywhere
+ *   in the path or query), `414 URL_TOO_LONG` beyond 8 KiB;
  * - a cookie holding a Strongroom credential (a JWT, an `srk_`/`srr_` token, or a cookie named like a bearer
  *   credential) is refused with `401 INVALID_TOKEN`: browsers send cookies on their own, so a cookie-borne bearer
  *   token is a CSRF hole. Other cookies (the application's own) are left alone;
  * - nothing here echoes a value: a refusal names where the credential was, never what it was.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { DETECTORS, findSecrets, inspectUrl } from '@strongroom/redact';
+import { DETECTORS, findSecrets } from '@strongroom/redact';
 import { type Refusal, refusal } from './errors.js';
+import { checkRequestUrl } from './url-inspection.js';
 
 export interface RequestLike {
   /** The request target as received (path and query). */
@@ -35,14 +36,6 @@ const CREDENTIAL_COOKIE_NAMES = new Set([
   'strongroomtoken',
 ]);
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
-
-/** The refusal for a URL that carries a credential or a secret-shaped value, or null. */
-export function checkUrl(url: string): Refusal | null {
-  const verdict = inspectUrl(url);
-  if (verdict.ok) return null;
-  if (verdict.reason === 'too_long') return refusal('URL_TOO_LONG');
-  return refusal('SENSITIVE_DATA_IN_URL', { field: verdict.location });
-}
 
 function decodeLeniently(value: string): string {
   try {
@@ -69,7 +62,8 @@ export function hasCookieCredential(cookie: string | undefined): boolean {
 
 /** The bearer token of a request, or the refusal to answer it with. */
 export function readBearerToken(request: RequestLike): { token: string } | { refusal: Refusal } {
-  const inUrl = checkUrl(request.url);
+  // Skipped when strongroomSafety already found this request's URL clean (url-inspection.ts).
+  const inUrl = checkRequestUrl(request);
   if (inUrl !== null) return { refusal: inUrl };
   if (hasCookieCredential(request.headers.cookie))
     return { refusal: refusal('INVALID_TOKEN', { field: 'cookie' }) };

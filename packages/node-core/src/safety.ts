@@ -12,8 +12,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Refusal } from './errors.js';
 import { refusal } from './errors.js';
-import { checkUrl } from './request-credentials.js';
 import { compileTrustProxy, type TrustProxy } from './trust-proxy.js';
+import { checkRequestUrl } from './url-inspection.js';
 
 export const HSTS = 'max-age=63072000; includeSubDomains';
 
@@ -68,7 +68,8 @@ export function createSafety(options: SafetyOptions = {}) {
     /** The refusal for a request that must not be served, or null. */
     check(request: ConnectionLike): Refusal | null {
       if (!this.isHttps(request)) return refusal('HTTPS_REQUIRED');
-      return checkUrl(request.url);
+      // Remembered for this request when clean, so strongroomAuth does not inspect the URL again.
+      return checkRequestUrl(request);
     },
 
     /** Headers to set on the answer. */
