@@ -11,10 +11,16 @@ import pLimit from 'p-limit';
 import { AppError } from '../errors.js';
 import type { PasswordHasher } from './password-hash.js';
 
+/** A hasher under the limit, with its load for the metrics (hashes running and waiting). */
+export interface LimitedHasher extends PasswordHasher {
+  running(): number;
+  queued(): number;
+}
+
 export function limitHashing(
   hasher: PasswordHasher,
   options: { concurrency: number; maxQueued: number },
-): PasswordHasher {
+): LimitedHasher {
   const limit = pLimit(options.concurrency);
   const run = <T>(work: () => Promise<T>): Promise<T> => {
     if (limit.activeCount >= options.concurrency && limit.pendingCount >= options.maxQueued) {
@@ -27,5 +33,7 @@ export function limitHashing(
     hash: (password) => run(() => hasher.hash(password)),
     verify: (stored, password) => run(() => hasher.verify(stored, password)),
     verifyDummy: (password) => run(() => hasher.verifyDummy(password)),
+    running: () => limit.activeCount,
+    queued: () => limit.pendingCount,
   };
 }

@@ -9,7 +9,7 @@ export {
   readCredential,
 } from './authenticate.js';
 export { createExposedCredentialRevoker, type ExposedCredentialRevoker } from './exposed-credentials.js';
-export { limitHashing } from './hash-limiter.js';
+export { type LimitedHasher, limitHashing } from './hash-limiter.js';
 export { createIntrospection, type Introspection, type TokenIntrospection } from './introspection.js';
 export { createLoginFlow, type LoginFlow, type TokenPair } from './login.js';
 export { createLoginThrottle, type LoginThrottle, type ThrottleDecision } from './login-throttle.js';

@@ -16,7 +16,12 @@ export interface VerifiedClaims {
   exp: number;
 }
 
-export function createVerifiedTokenCache(options: { maxEntries: number; clock: () => number }) {
+export function createVerifiedTokenCache(options: {
+  maxEntries: number;
+  clock: () => number;
+  /** Told of every lookup, hit or miss (the metrics' hit rate); never of the token. */
+  onLookup?: (hit: boolean) => void;
+}) {
   const entries = new Map<string, VerifiedClaims>();
   const keyOf = (token: string) => createHash('sha256').update(token).digest('base64');
 
@@ -25,9 +30,14 @@ export function createVerifiedTokenCache(options: { maxEntries: number; clock: (
       if (options.maxEntries === 0) return undefined;
       const key = keyOf(token);
       const hit = entries.get(key);
-      if (hit === undefined) return undefined;
+      if (hit === undefined) {
+        options.onLookup?.(false);
+        return undefined;
+      }
       entries.delete(key);
-      if (hit.exp * 1000 <= options.clock()) return undefined;
+      const live = hit.exp * 1000 > options.clock();
+      options.onLookup?.(live);
+      if (!live) return undefined;
       entries.set(key, hit);
       return hit;
     },

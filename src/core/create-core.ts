@@ -13,8 +13,10 @@ import { createAuthorizer, createPolicyService, createSecurityEventRecorder } fr
 import { startEmailReindex } from '../services/key-jobs/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from '../setup/initial-admin.js';
 import { createPersistence, type KeyStore, migrateToLatest, openDatabase } from '../storage/index.js';
+import { registerCoreMetrics } from './core-metrics.js';
 import { createIdentity } from './identity.js';
 import { startMaintenance } from './maintenance.js';
+import { createMetrics } from './metrics.js';
 import { createQuotas } from './quotas.js';
 import { createReadiness } from './readiness.js';
 import { loadPinnedDerivations, openRootKey, openRootSealed } from './root-key.js';
@@ -56,7 +58,16 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const { database, persistence } = await openPersistence(config, logger);
   const { stores } = persistence;
   const rootSealed = await openRootSealed(config, key.sealedKeyring, database, stores.keys);
-  const audit = createAuditTrail({ persistence, rootKey, clock, logger, settings: config.audit });
+  // Prometheus metrics (GET /metrics): this core's own registry, labels from closed sets only (metrics.ts).
+  const metrics = createMetrics();
+  const audit = createAuditTrail({
+    persistence,
+    rootKey,
+    clock,
+    logger,
+    settings: config.audit,
+    onCommit: (seconds, ok) => metrics.auditCommit(seconds, ok),
+  });
   // Security events go to security_events and, best effort, to the audit trail (login works while it is down).
   const events = createSecurityEventRecorder({
     store: stores.securityEvents,
@@ -75,7 +86,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   }
   const authorizer = createAuthorizer({ policies });
   // The vault first: users keep their subject ids under the subjects' keys.
-  const shared = { config, persistence, rootKey, authorizer, clock, logger };
+  const shared = { config, persistence, rootKey, authorizer, clock, logger, metrics };
   const records = deps.records === undefined ? {} : { records: deps.records };
   const vault = createVault({ ...shared, audit, ...records });
   const identity = createIdentity({ ...shared, events, userSubjects: vault.userSubjects });
@@ -85,6 +96,13 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
     signing_key: () => identity.keyring.current() !== undefined,
     audit: () => audit.isHealthy(),
     redis: async () => (await identity.attempts.ping()) && (await quotas.store.ping()),
+  });
+  registerCoreMetrics(metrics, {
+    hasher: identity.hasher,
+    audit,
+    keyJobs: () => vault.keyRotation.list(),
+    notReady,
+    isSealed: () => rootKey.isSealed(),
   });
   // The signing keys, data keys, audit signer and key jobs all need the root key: they start once it is here.
   // First: keys pinned by `operator migrate` from an earlier root key, before anything derives.
@@ -106,6 +124,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
     masterKeySource: rootKey.source,
     sealedKeyring: key.sealedKeyring,
     unsealSession: key.unsealSession,
+    metrics,
     services: {
       ...identity,
       ...vault,

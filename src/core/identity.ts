@@ -34,6 +34,7 @@ import {
 } from '../services/index.js';
 import { type AttemptStore, createMemoryAttemptStore, createRedisAttemptStore } from '../state/index.js';
 import type { Persistence } from '../storage/index.js';
+import type { Metrics } from './metrics.js';
 
 /** The password policy: zxcvbn in a worker (started at the first check), refused passwords throttled per user. */
 function createPasswordChecks(
@@ -64,6 +65,7 @@ export function createIdentity(deps: {
   userSubjects: UserSubjects;
   clock: () => number;
   logger: Pick<Logger, 'warn'>;
+  metrics?: Pick<Metrics, 'cache'>;
 }) {
   const { config, persistence, rootKey, clock, logger } = deps;
   const { stores } = persistence;
@@ -76,7 +78,11 @@ export function createIdentity(deps: {
   });
   const accessTokens = createAccessTokens({
     keyring,
-    cache: createVerifiedTokenCache({ maxEntries: config.verifiedTokenCacheSize, clock }),
+    cache: createVerifiedTokenCache({
+      maxEntries: config.verifiedTokenCacheSize,
+      clock,
+      onLookup: (hit) => deps.metrics?.cache('verified_token', hit),
+    }),
     clock,
     issuer: config.issuer,
     audience: config.audience,

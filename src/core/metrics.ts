@@ -1,82 +1,179 @@
 /**
  * Prometheus metrics: one registry per app instance (never prom-client's global default registry), so many apps in
- * one process (tests) do not collide. Invariant: every label value comes from a closed set (route pattern, method,
- * status code, outcome enum); never a user, username, record id, collection value or raw URL, so the exposition
- * cannot leak data or grow without bound. Updates are O(1) counter/histogram increments, cheap on the hot path.
+ * one process (tests) do not collide. Invariant: every label value comes from a closed set, enforced here and not
+ * left to callers: the route is one of the patterns registered with `knowRoute` (Fastify's routeOptions.url) or
+ * `unmatched`, the method one of the HTTP methods or `OTHER`, the status a number from 100 to 599 or `other`, and
+ * every other label one of the enums below; a sample with any other value is dropped. So the exposition never
+ * carries a user, username, record id, collection value or raw URL, and it cannot grow without bound.
+ * Updates are O(1) counter/histogram increments, cheap on the hot path; gauges are read at scrape time.
+ * Threat addressed: an exposition that leaks data or identifiers to whoever scrapes it (it is still guarded by the
+ * `read_metrics` action: route counts say what the service is used for).
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-export type LoginOutcome = 'ok' | 'failed' | 'locked' | 'throttled';
-export type RefusalKind = 'throttle' | 'quota';
-export type CacheName = 'verified_token' | 'policy_decision';
+export const LOGIN_OUTCOMES = [
+  'ok',
+  'failed',
+  'throttled',
+  'rate_limited',
+  'busy',
+  'unavailable',
+  'invalid',
+  'error',
+] as const;
+export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
+export const REFUSAL_KINDS = ['throttle', 'quota'] as const;
+export type RefusalKind = (typeof REFUSAL_KINDS)[number];
+export const CACHE_NAMES = ['verified_token', 'data_key'] as const;
+export type CacheName = (typeof CACHE_NAMES)[number];
+
+/** One sample of a labelled gauge; `labels` values must be in the gauge's declared sets. */
+export interface GaugeSample {
+  labels: Readonly<Record<string, string>>;
+  value: number;
+}
+
+/** A labelled gauge: each label's closed set of values, and the reader called at scrape time. */
+export interface LabelledGauge {
+  name: string;
+  help: string;
+  labels: Readonly<Record<string, readonly string[]>>;
+  read: () => Promise<readonly GaugeSample[]> | readonly GaugeSample[];
+}
 
 export interface Metrics {
   readonly registry: Registry;
   readonly contentType: string;
-  /** `route` must be Fastify's route pattern (routeOptions.url), or 'unmatched'; never the raw URL. */
-  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** Adds a route pattern to the set the `route` label may take (plugins/metrics.ts, as each route registers). */
+  knowRoute(pattern: string): void;
+  /** `route` must be Fastify's route pattern (routeOptions.url); anything not registered counts as 'unmatched'. */
+  observeRequest(method: string, route: string | undefined, status: number, seconds: number): void;
   login(outcome: LoginOutcome): void;
   refusal(kind: RefusalKind): void;
   cache(name: CacheName, hit: boolean): void;
-  /** Registers a gauge read at scrape time (queue depths, dependency health): nothing runs on the hot path. */
+  /** One audit batch's durable commit: how long it took and whether it committed. */
+  auditCommit(seconds: number, ok: boolean): void;
+  /** Registers a gauge read at scrape time (queue depths): nothing runs on the hot path. */
   gauge(name: string, help: string, read: () => number): void;
+  /** Registers a labelled gauge read at scrape time; a failing reader leaves the gauge empty for that scrape. */
+  labelledGauge(gauge: LabelledGauge): void;
   render(): Promise<string>;
 }
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const UNMATCHED = 'unmatched';
+
+function statusLabel(status: number): string {
+  return Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other';
+}
+
+function inSets(labels: Readonly<Record<string, string>>, sets: LabelledGauge['labels']): boolean {
+  const names = Object.keys(sets);
+  if (Object.keys(labels).length !== names.length) return false;
+  return names.every((name) => {
+    const value = labels[name];
+    return value !== undefined && (sets[name] ?? []).includes(value);
+  });
+}
+
+function oneOf<T extends string>(value: T, allowed: readonly T[]): boolean {
+  return allowed.includes(value);
+}
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
+  // Process CPU, memory, GC and event-loop lag (strongroom_nodejs_eventloop_lag_seconds and its percentiles).
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'strongroom_' });
+  const routes = new Set<string>();
+  const registers = [registry];
   const requests = new Counter({
     name: 'strongroom_http_requests_total',
     help: 'HTTP requests by method, route pattern and status code',
     labelNames: ['method', 'route', 'status'],
-    registers: [registry],
+    registers,
   });
   const latency = new Histogram({
     name: 'strongroom_http_request_duration_seconds',
     help: 'HTTP request latency by method, route pattern and status code',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
+    registers,
   });
   const logins = new Counter({
     name: 'strongroom_logins_total',
-    help: 'Login attempts by outcome',
+    help: 'Password logins by outcome',
     labelNames: ['outcome'],
-    registers: [registry],
+    registers,
   });
   const refusals = new Counter({
     name: 'strongroom_refusals_total',
-    help: 'Requests refused by a throttle or a quota',
+    help: 'Requests refused by a login/password throttle (429 TOO_MANY_ATTEMPTS) or a quota (429 RATE_LIMITED)',
     labelNames: ['kind'],
-    registers: [registry],
+    registers,
   });
   const cacheLookups = new Counter({
     name: 'strongroom_cache_lookups_total',
     help: 'Cache lookups by cache and result (hit or miss)',
     labelNames: ['cache', 'result'],
-    registers: [registry],
+    registers,
+  });
+  const auditCommits = new Histogram({
+    name: 'strongroom_audit_commit_duration_seconds',
+    help: 'Durable commit of one batch of audit events, by result',
+    labelNames: ['result'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers,
   });
   return {
     registry,
     contentType: registry.contentType,
+    knowRoute: (pattern) => void routes.add(pattern),
     observeRequest(method, route, status, seconds) {
-      const labels = { method: METHODS.has(method) ? method : 'OTHER', route, status: String(status) };
+      const labels = {
+        method: METHODS.has(method) ? method : 'OTHER',
+        route: route !== undefined && routes.has(route) ? route : UNMATCHED,
+        status: statusLabel(status),
+      };
       requests.inc(labels);
       latency.observe(labels, seconds);
     },
-    login: (outcome) => logins.inc({ outcome }),
-    refusal: (kind) => refusals.inc({ kind }),
-    cache: (name, hit) => cacheLookups.inc({ cache: name, result: hit ? 'hit' : 'miss' }),
+    login: (outcome) => {
+      if (oneOf(outcome, LOGIN_OUTCOMES)) logins.inc({ outcome });
+    },
+    refusal: (kind) => {
+      if (oneOf(kind, REFUSAL_KINDS)) refusals.inc({ kind });
+    },
+    cache: (name, hit) => {
+      if (oneOf(name, CACHE_NAMES)) cacheLookups.inc({ cache: name, result: hit ? 'hit' : 'miss' });
+    },
+    auditCommit: (seconds, ok) => auditCommits.observe({ result: ok ? 'ok' : 'failed' }, seconds),
     gauge(name, help, read) {
       new Gauge({
         name,
         help,
-        registers: [registry],
+        registers,
         collect() {
           this.set(read());
+        },
+      });
+    },
+    labelledGauge(spec) {
+      new Gauge({
+        name: spec.name,
+        help: spec.help,
+        labelNames: Object.keys(spec.labels),
+        registers,
+        async collect() {
+          this.reset();
+          let samples: readonly GaugeSample[];
+          try {
+            samples = await spec.read();
+          } catch {
+            return;
+          }
+          for (const sample of samples) {
+            if (inSets(sample.labels, spec.labels)) this.set({ ...sample.labels }, sample.value);
+          }
         },
       });
     },

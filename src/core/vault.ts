@@ -27,6 +27,7 @@ import {
 } from '../services/index.js';
 import type { Persistence } from '../storage/index.js';
 import { createLogCheckpointer } from './log-checkpointer.js';
+import type { Metrics } from './metrics.js';
 
 /** What record reads and writes decide and audit with; a core dependency may replace both (bench/ does). */
 export interface RecordPipeline {
@@ -48,6 +49,7 @@ export function createVault(deps: {
   clock: () => number;
   logger: Logger;
   records?: (standard: StandardRecordPipeline) => RecordPipeline;
+  metrics?: Pick<Metrics, 'cache'>;
 }) {
   const { config, persistence, rootKey, audit, clock } = deps;
   const { stores } = persistence;
@@ -57,6 +59,7 @@ export function createVault(deps: {
     rootKey,
     clock,
     cacheSize: config.dataKeyCacheSize,
+    onCacheLookup: (hit) => deps.metrics?.cache('data_key', hit),
   });
   const recordCrypto = createRecordCrypto({ keys: keyService });
   const collections = createCollectionService({ transactor, stores, keys: keyService, audit, clock });

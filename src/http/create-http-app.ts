@@ -16,6 +16,7 @@ import accessPurpose from './plugins/access-purpose.js';
 import authenticate from './plugins/authenticate.js';
 import { createClientErrorHandler } from './plugins/client-errors.js';
 import errorHandler from './plugins/error-handler.js';
+import metrics from './plugins/metrics.js';
 import { createFrameworkErrorHandler } from './plugins/framework-errors.js';
 import queryIntegers from './plugins/query-integers.js';
 import quota from './plugins/quota.js';
@@ -113,6 +114,8 @@ export async function createHttpApp(core: Core, options: HttpAppOptions): Promis
       });
     },
   });
+  // Before every route, so that each route pattern is known to the `route` label (plugins/metrics.ts).
+  await app.register(metrics, { metrics: core.metrics });
   await app.register(securityHeaders, { publicUrl: core.config.publicUrl });
   await app.register(requestLog);
   if (core.config.trustProxy !== false) await app.register(transportGuard, { revoker: services.revoker });

@@ -17,6 +17,7 @@
  */
 import { describeKey, invalidPolicy, keyPath } from './policy-error.js';
 import type { PolicyActor, Scalar } from './policy-types.js';
+import { allOf, attributeEquals, NEVER, type RowCondition } from './row-condition.js';
 
 type Operand =
   | { kind: 'literal'; value: Scalar }
@@ -106,4 +107,17 @@ export function evaluateCondition(
     const actual = ownScalar(record, entry.attribute);
     return expected !== undefined && actual !== undefined && actual === expected;
   });
+}
+
+/**
+ * The condition as a test of the record alone, for this actor: actor references resolved, an unresolvable one
+ * (missing, empty) is `never`, exactly as evaluateCondition fails the entry.
+ */
+export function rowConditionOf(condition: Condition, actor: PolicyActor): RowCondition {
+  return allOf(
+    condition.map((entry) => {
+      const expected = resolveOperand(entry.equals, actor);
+      return expected === undefined ? NEVER : attributeEquals(entry.attribute, expected);
+    }),
+  );
 }

@@ -42,11 +42,11 @@ function deny(reason: Exclude<Decision, { allow: true }>['reason']): Decision {
   return { allow: false, reason };
 }
 
-function isAction(value: unknown): value is Action {
+export function isAction(value: unknown): value is Action {
   return ACTIONS.some((action) => action === value);
 }
 
-function isWellFormedActor(actor: unknown): actor is PolicyActor {
+export function isWellFormedActor(actor: unknown): actor is PolicyActor {
   if (typeof actor !== 'object' || actor === null) return false;
   const { subject, roles } = actor as Record<string, unknown>;
   return (
@@ -82,6 +82,11 @@ function rulesOf(policy: Policy, actor: PolicyActor): RoleRules {
     byRoles.set(key, entry);
   }
   return entry;
+}
+
+/** The rules of every role of `actor` (each role once), in role and document order. */
+export function actorRules(policy: Policy, actor: PolicyActor): readonly PolicyRule[] {
+  return rulesOf(policy, actor).rules;
 }
 
 /** True when `rule` applies to this action, resource path (parsed) and record. */

@@ -10,6 +10,8 @@
  * - `introspector` may only introspect access tokens (`introspect` on `system/introspection`): the role of an
  *   application's service account, whose API key lets its middleware ask whether a token is still active and what
  *   the user's current roles are, and nothing else (no user data, no records).
+ * - `monitor` may only read the Prometheus metrics (`read_metrics` on `system/metrics`): the role of a scraper's
+ *   account, whose API key reads `GET /metrics` and nothing else (the exposition holds no user, value or id).
  * Reading sensitive fields still needs a stated purpose (decide.ts): any of the default purposes will do.
  */
 import { ACTIONS } from './policy-types.js';
@@ -48,6 +50,9 @@ export function defaultPolicyDocument() {
       },
       introspector: {
         rules: [{ effect: 'allow', actions: ['introspect'], resources: ['system/introspection'] }],
+      },
+      monitor: {
+        rules: [{ effect: 'allow', actions: ['read_metrics'], resources: ['system/metrics'] }],
       },
     },
   };

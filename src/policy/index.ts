@@ -1,5 +1,6 @@
 export { compilePolicy, type Policy, type PolicyRule } from './compile-policy.js';
 export { decide } from './decide.js';
+export { type DecisionCondition, decisionCondition } from './decision-condition.js';
 export { DEFAULT_PURPOSES, defaultPolicyDocument } from './default-policy.js';
 export { denyingRule } from './denying-rule.js';
 export {
@@ -19,3 +20,13 @@ export {
   type Scalar,
 } from './policy-types.js';
 export { resourcePaths } from './resource-paths.js';
+export {
+  ALWAYS,
+  allOf,
+  anyOf,
+  attributeEquals,
+  evaluateRowCondition,
+  NEVER,
+  not,
+  type RowCondition,
+} from './row-condition.js';

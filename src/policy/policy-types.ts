@@ -18,6 +18,7 @@ export const ACTIONS = [
   'manage_collections',
   'read_audit',
   'introspect',
+  'read_metrics',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -11,6 +11,7 @@
  *   system/keys | system/users | system/policies   administration (manage_keys, manage_users, manage_policies)
  *   system/users/roles/<role>                  manage_users: give a role, or manage an account that holds it
  *   system/introspection                       introspect: ask whether an access token is active, and for whom
+ *   system/metrics                             read_metrics: the Prometheus exposition (GET /metrics)
  *   audit                                      the audit trail (read_audit)
  *
  * Names are used as they are: a name that is not a valid path segment makes `decide` deny (INVALID_REQUEST).
@@ -20,7 +21,7 @@ export const resourcePaths = {
   field: (collection: string, field: string) => `collections/${collection}/fields/${field}`,
   token: (type: string) => `tokens/${type}`,
   subjects: () => 'subjects',
-  system: (area: 'keys' | 'users' | 'policies' | 'introspection') => `system/${area}`,
+  system: (area: 'keys' | 'users' | 'policies' | 'introspection' | 'metrics') => `system/${area}`,
   userRole: (role: string) => `system/users/roles/${role}`,
   audit: () => 'audit',
 } as const;

@@ -17,8 +17,10 @@ import {
   type Action,
   type DecideContext,
   type Decision,
+  type DecisionCondition,
   type DenyReason,
   decide,
+  decisionCondition,
   denyingRule,
   type Policy,
   type PolicyActor,
@@ -138,6 +140,20 @@ export function createAuthorizer(deps: {
   return {
     /** The decision for this request, against the policy in force; never throws. */
     decide: decideFor,
+
+    /**
+     * The record conditions under which `decide` allows `action` on the resource at `path` (or asks for a
+     * purpose), against the policy in force: what a list or search query applies in storage.
+     */
+    condition(
+      actor: Actor,
+      action: Action,
+      resource: { path: string; sensitive: boolean },
+      context: DecideContext = {},
+    ): DecisionCondition {
+      const policy = deps.policies.current?.()?.policy ?? deps.policies.policy();
+      return decisionCondition(policy, policyActorOf(actor), action, resource, context);
+    },
 
     /** The redaction level the actor may see `resource` at; throws the denial's AppError otherwise. */
     authorize(

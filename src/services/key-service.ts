@@ -63,6 +63,8 @@ export function createKeyService(deps: {
   rootKey: Pick<RootKey, 'get'>;
   clock: () => number;
   cacheSize: number;
+  /** Told whether each data key lookup was served from the cache (the metrics' hit rate). */
+  onCacheLookup?: (hit: boolean) => void;
 }): KeyService {
   const masters = createMasterKeys(deps);
   const cache = new Map<string, Buffer>();
@@ -111,6 +113,7 @@ export function createKeyService(deps: {
     },
     async dataKey(store, ref) {
       const cached = cache.get(cacheKey(ref));
+      deps.onCacheLookup?.(cached !== undefined);
       if (cached !== undefined) return cached;
       const row = await store.findDataKey(ref.keyId, ref.keyVersion);
       if (row === null) throw new AppError('DATA_KEY_UNAVAILABLE', { message: 'data key does not exist' });

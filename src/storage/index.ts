@@ -33,7 +33,12 @@ export {
   type Transactor,
 } from './persistence.js';
 export type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from './policy-store.js';
-export type { AttributeFilter, IndexFilter, RecordQueryStore } from './record-query-store.js';
+export type {
+  AttributeFilter,
+  IndexFilter,
+  RecordCondition,
+  RecordQueryStore,
+} from './record-query-store.js';
 export type { AttributeRow, BlindIndexRow, RecordChange, RecordRow, RecordStore } from './record-store.js';
 export {
   createRootSealedStore,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type RecordCondition, recordConditionSql } from './record-condition.js';
 import { type RecordRow, toRecordRow } from './record-row.js';
 import type { Database } from './schema.js';
 
@@ -16,16 +17,27 @@ export interface IndexFilter {
 
 export function createRecordSearch(db: Kysely<Database>) {
   return {
-    /** Live records of a collection after `after` (id order) that match every filter. */
+    /**
+     * Live records of a collection after `after` (id order) that match every filter and `visible` (the caller's
+     * row conditions: a record it may not see is never fetched).
+     */
     async list(
       collectionId: string,
-      options: { after: string | null; limit: number; attributes: AttributeFilter[]; indexes: IndexFilter[] },
+      options: {
+        after: string | null;
+        limit: number;
+        attributes: AttributeFilter[];
+        indexes: IndexFilter[];
+        visible: RecordCondition;
+      },
     ): Promise<RecordRow[]> {
+      if (options.visible.kind === 'never') return [];
       let query = db
         .selectFrom('records')
         .selectAll()
         .where('collection_id', '=', collectionId)
         .where('erased_at', 'is', null);
+      if (options.visible.kind !== 'always') query = query.where(recordConditionSql(db, options.visible));
       if (options.after !== null) query = query.where('id', '>', options.after);
       const idsWithField = (table: 'record_attributes' | 'blind_indexes', field: string) =>
         db

@@ -3,7 +3,7 @@
  * registers or documents is in one table, and each is called by every kind of caller (anonymous, a forged token, a
  * user, another user, an admin, and both users' API keys) with the outcome each must get. Function level: the
  * declared access (public, any authenticated caller, an interactive session, or an admin) and the policy's
- * admin-only actions (`erase`, `manage_keys`, `read_audit`, `introspect`, …). Object level, under the built-in
+ * admin-only actions (`erase`, `manage_keys`, `read_audit`, `introspect`, `read_metrics`, …). Object level, under the built-in
  * policy, on records and tokens owned by `user`: the owner (by session or API key) and admins may reveal, change,
  * delete, tokenize, detokenize and delete tokens of them; `otherUser` is refused (403, or TOKEN_NOT_FOUND exactly
  * as for a missing token), sees them masked only, and refused calls change nothing. Also: a user sees and revokes
@@ -291,6 +291,7 @@ const ADMIN_ACTIONS = [
   'read_audit',
   'erase',
   'introspect',
+  'read_metrics',
 ] as const satisfies readonly Action[];
 type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -384,6 +385,20 @@ const EXPLICIT_ROUTES: RouteCase[] = [
         // Only a caller the policy lets introspect learns whose the token is.
         if (allowed) expect(response.json()).toMatchObject({ active: true, sub: cast.otherUser.id });
         else expect(response.body).not.toContain(cast.otherUser.id);
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    url: '/metrics',
+    access: 'authenticated',
+    admin: 'read_metrics',
+    success: { status: 200 },
+    prepare: async ({ allowed }) => ({
+      verify: async (response) => {
+        // The exposition (HEAD: its headers only) to those allowed; a refusal says nothing about the metrics.
+        if (allowed) expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+        else expect(response.body).not.toContain('strongroom_');
       },
     }),
   },

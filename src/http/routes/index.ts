@@ -11,6 +11,7 @@ import { collectionRoutes } from './collection-routes.js';
 import { introspectionRoutes, introspectionSchema } from './introspection-routes.js';
 import { jobBody, keyRoutes } from './key-routes.js';
 import { meRoutes, meSchema } from './me-routes.js';
+import { metricsRoutes } from './metrics-routes.js';
 import { policyRoutes, versionSchema } from './policy-routes.js';
 import { recordRoutes } from './record-routes.js';
 import { sealRoutes } from './seal-routes.js';
@@ -43,6 +44,7 @@ export async function registerRoutes(app: FastifyInstance, core: Core): Promise<
     isSealed: () => core.rootKey.isSealed(),
     jwks: () => s.keyring.jwks(),
   });
+  await app.register(metricsRoutes, { metrics: core.metrics });
   await app.register(sealRoutes, { rootKey: core.rootKey, session: core.unsealSession, clock: core.clock });
   await app.register(authRoutes, { login: s.login });
   await app.register(introspectionRoutes, { introspection: s.introspection, audit: s.audit });

@@ -49,8 +49,10 @@ function createRecordQueue(
   persistence: Pick<Persistence, 'durableTransaction'>,
   health: TrailHealth,
   settings: Pick<AuditSettings, 'batchSize' | 'queueLimit' | 'flushDelayMs'>,
+  onWritten?: (seconds: number, ok: boolean) => void,
 ) {
   return createGroupCommit<Queued>({
+    ...(onWritten === undefined ? {} : { onWritten }),
     batchSize: settings.batchSize,
     maxQueued: settings.queueLimit,
     flushDelayMs: settings.flushDelayMs,
@@ -72,6 +74,8 @@ export function createAuditTrail(deps: {
   clock: () => number;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   settings: AuditSettings;
+  /** Told of each `record` batch's commit: seconds taken and whether it committed (metrics). */
+  onCommit?: (seconds: number, ok: boolean) => void;
 }) {
   const { persistence, clock, logger, settings } = deps;
   const store = persistence.stores.audit;
@@ -100,7 +104,7 @@ export function createAuditTrail(deps: {
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> | null = null;
 
-  const queue = createRecordQueue(persistence, health, settings);
+  const queue = createRecordQueue(persistence, health, settings, deps.onCommit);
 
   const runTick = (): Promise<void> => {
     ticking ??= maintenance
@@ -160,6 +164,8 @@ export function createAuditTrail(deps: {
     /** The configured sinks (their `catchUp` ships everything committed so far, now). */
     sinks: sinks as readonly SinkRunner[],
     isHealthy: health.isHealthy,
+    /** Events waiting for their batch's commit (the metrics' audit queue depth). */
+    pending: (): number => queue.pending(),
     /** Loads (or creates) the checkpoint signing key and starts the maintenance timer; call once unsealed. */
     async start(): Promise<void> {
       await signer.init();

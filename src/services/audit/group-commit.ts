@@ -15,6 +15,8 @@ export interface GroupCommitOptions<T> {
   /** Extra milliseconds to wait for more items before writing an idle queue (0: next turn of the event loop). */
   flushDelayMs: number;
   onOverflow(): Error;
+  /** Told how long each batch's write took and whether it committed (the metrics' commit latency). */
+  onWritten?(seconds: number, ok: boolean): void;
 }
 
 export interface GroupCommit<T> {
@@ -54,12 +56,15 @@ export function createGroupCommit<T>(options: GroupCommitOptions<T>): GroupCommi
   async function writeNext(): Promise<void> {
     const batch = queue.slice(0, options.batchSize);
     queue = queue.slice(batch.length);
+    const started = performance.now();
     try {
       await options.write(batch.map((e) => e.item));
     } catch (error) {
+      options.onWritten?.((performance.now() - started) / 1000, false);
       for (const entry of batch) entry.reject(error);
       return;
     }
+    options.onWritten?.((performance.now() - started) / 1000, true);
     for (const entry of batch) entry.resolve();
   }
 

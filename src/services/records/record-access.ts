@@ -12,6 +12,7 @@
 import {
   type Action,
   type Decision,
+  type DecisionCondition,
   type PolicyActor,
   resourcePaths,
   type Scalar,
@@ -20,6 +21,32 @@ import { type Authorizer, policyActorOf } from '../authorizer.js';
 import type { Collection } from '../collection-service.js';
 import { type Caller, purposeOf } from './caller.js';
 import type { RecordFacts } from './record-facts.js';
+
+type FieldConditionArgs = [
+  caller: Caller,
+  action: Action,
+  collection: Collection,
+  names?: readonly string[],
+  context?: { purpose?: string },
+];
+
+/**
+ * For each named field (all declared when `names` is undefined), the record conditions under which the policy
+ * allows it (record-visibility.ts puts them into the query). `context` replaces the caller's purpose.
+ */
+function conditionsOf(
+  authorizer: Pick<Authorizer, 'condition'>,
+  ...[caller, action, collection, names, context = purposeOf(caller)]: FieldConditionArgs
+): Map<string, DecisionCondition> {
+  const wanted = names === undefined ? null : new Set(names);
+  const conditions = new Map<string, DecisionCondition>();
+  for (const field of collection.fields) {
+    if (wanted !== null && !wanted.has(field.name)) continue;
+    const resource = { path: resourcePaths.field(collection.name, field.name), sensitive: field.sensitive };
+    conditions.set(field.name, authorizer.condition(caller.actor, action, resource, context));
+  }
+  return conditions;
+}
 
 export function createRecordAccess(deps: { authorizer: Authorizer }) {
   function policyActor(caller: Caller): PolicyActor {
@@ -119,6 +146,12 @@ export function createRecordAccess(deps: { authorizer: Authorizer }) {
       );
     },
     fields,
+    /** For each named field (all when `names` is undefined), the conditions `fields` would allow it under. */
+    fieldConditions: (...args: FieldConditionArgs) => conditionsOf(deps.authorizer, ...args),
+    /** The purposes the policy in force configures. */
+    purposes(): ReadonlySet<string> {
+      return deps.authorizer.purposes();
+    },
   };
 }
 

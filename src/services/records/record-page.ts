@@ -1,17 +1,21 @@
 /**
- * Pages of visible records. Rows are fetched in id order and kept when the caller may see them and the query's
- * own test accepts them, until one more than `limit` are found, the rows run out, or MAX_SCANNED rows were
- * examined (bounded work per request).
+ * Pages of visible records. The query itself keeps only records the caller may see and use as the request does
+ * (record-visibility.ts: the policy's row conditions in the WHERE clause), so rows hidden from the caller are
+ * never fetched; the rows that come back are still decided here (defence in depth, and the query's own test such
+ * as a search's confirmation), kept until one more than `limit` are found, the rows run out, or MAX_SCANNED rows
+ * were examined (bounded work per request).
  * Invariants: pages are filled with visible records only; the cursor exists exactly when a further visible record
  * does (it points after the last record returned), or when the scan cap was reached (then always, whatever was
- * found): neither an empty page with a cursor nor the cursor itself reveals a record the caller cannot see; every
- * returned record is audited before the page is returned; a page decides visibility on at least MIN_DECIDED rows,
- * so a filter or search matching a few records hidden from the caller costs what one matching none costs
- * (services/hidden-existence.ts). Not addressed: beyond MIN_DECIDED, the work grows with the hidden rows a query
- * matches (up to MAX_SCANNED); only deciding visibility in the storage query would make it constant.
+ * found): neither an empty page with a cursor nor the cursor itself reveals a record the caller cannot see; a
+ * page neither skips nor repeats a visible record (id order, strictly after the cursor); every returned record is
+ * audited before the page is returned; the cost of a page does not depend on how many hidden records its filter
+ * or search matches (services/hidden-existence.ts).
+ * Not addressed: a policy whose row conditions are too large for one query (record-visibility.ts MAX_TESTS) is
+ * decided here instead, over one window of at most BOUNDED_SCANNED rows whose decisions are padded to the full
+ * window: the policy work is constant, the rows read from storage (at most the window) are not.
  */
 import type { Decision } from '../../policy/index.js';
-import type { RecordRow } from '../../storage/index.js';
+import type { RecordCondition, RecordRow } from '../../storage/index.js';
 import type { AuditAction } from '../audit/index.js';
 import type { Collection } from '../collection-service.js';
 import type { Caller } from './caller.js';
@@ -21,15 +25,12 @@ import { MAX_PAGE, type ReadOptions, type RecordPage, type RecordView } from './
 import type { RecordAccess } from './record-access.js';
 import { factsOf, type RecordFacts } from './record-facts.js';
 import type { RecordViewer } from './record-view.js';
+import { type FieldUses, visibleWhere } from './record-visibility.js';
 
 /** Rows examined for one page at most: beyond, the page ends early with a cursor. */
 const MAX_SCANNED = 2000;
-
-/**
- * Rows' worth of visibility decisions a page makes at least: when fewer rows matched, the rest are decided on a
- * row that matches no condition and the answers discarded, so that zero and a few hidden matches cost the same.
- */
-const MIN_DECIDED = 8;
+/** Rows examined, and decisions made, by a page whose row conditions could not go into the query. */
+const BOUNDED_SCANNED = 2 * MAX_PAGE;
 const DECOY: RecordFacts = Object.freeze({ createdBy: '', subjectHash: null, plain: Object.freeze({}) });
 
 export interface PageQuery extends ReadOptions {
@@ -37,10 +38,18 @@ export interface PageQuery extends ReadOptions {
   limit: number;
 }
 
-/** Fetches up to `limit` candidate rows after the record id `after` (from the start when null). */
-type FetchRows = (after: string | null, limit: number) => Promise<RecordRow[]>;
-/** The query's own test of a visible row (filters, search confirmation). */
-type KeepRow = (row: RecordRow, facts: RecordFacts) => Promise<boolean>;
+/** What a list or search asks storage for, and how it tests a visible row. */
+export interface PageSource {
+  /** Fetches up to `limit` candidate rows after the record id `after` (from the start when null) that meet `visible`. */
+  fetch(after: string | null, limit: number, visible: RecordCondition): Promise<RecordRow[]>;
+  /** The query's own test of a visible row (filters, search confirmation). */
+  keep(row: RecordRow, facts: RecordFacts): Promise<boolean>;
+  /** The fields the query filters or searches on (what the policy must also allow). */
+  uses: FieldUses;
+  /** The field names the audit event of an empty page names. */
+  searched: string[];
+}
+
 type Visible = { row: RecordRow; facts: RecordFacts; decisions: Map<string, Decision> };
 
 export function createRecordPager(deps: {
@@ -50,36 +59,35 @@ export function createRecordPager(deps: {
   cursor: PageCursor;
 }) {
   /** Up to `limit` + 1 visible, accepted rows after `after`, and where the scan stopped. */
-  async function scan(
-    caller: Caller,
-    collection: Collection,
-    query: PageQuery,
-    fetch: FetchRows,
-    keep: KeepRow,
-  ) {
+  async function scan(caller: Caller, collection: Collection, query: PageQuery, source: PageSource) {
     let after = deps.cursor.decode(collection, query.cursor, 'cursor');
+    const where = visibleWhere(deps.access, caller, collection, source.uses);
+    const cap = where === null ? BOUNDED_SCANNED : MAX_SCANNED;
     const visible: Visible[] = [];
     let scanned = 0;
     let exhausted = false;
-    while (visible.length <= query.limit && !exhausted && scanned < MAX_SCANNED) {
-      const batch = Math.min(query.limit * 2, MAX_PAGE);
-      const rows = await fetch(after, batch);
+    while (visible.length <= query.limit && !exhausted && scanned < cap) {
+      const batch = where === null ? BOUNDED_SCANNED : Math.min(query.limit * 2, MAX_PAGE);
+      const rows = await source.fetch(after, batch, where ?? { kind: 'always' });
       exhausted = rows.length < batch;
       for (const row of rows) {
         scanned++;
         after = row.id;
         const facts = factsOf(row);
         const decisions = deps.access.fields(caller, 'read', collection, facts);
-        if (!deps.access.hidden(caller, collection, facts, decisions) && (await keep(row, facts))) {
+        if (!deps.access.hidden(caller, collection, facts, decisions) && (await source.keep(row, facts))) {
           visible.push({ row, facts, decisions });
         }
-        if (visible.length > query.limit || scanned >= MAX_SCANNED) break;
+        if (visible.length > query.limit || scanned >= cap) break;
       }
     }
-    for (let decided = scanned; decided < MIN_DECIDED; decided++) {
-      deps.access.hidden(caller, collection, DECOY, deps.access.fields(caller, 'read', collection, DECOY));
+    if (where === null) {
+      // Deciding rows here: as many decisions whatever the rows were, so hidden ones cost what absent ones do.
+      for (let decided = scanned; decided < BOUNDED_SCANNED; decided++) {
+        deps.access.hidden(caller, collection, DECOY, deps.access.fields(caller, 'read', collection, DECOY));
+      }
     }
-    const capped = visible.length <= query.limit && !exhausted && scanned >= MAX_SCANNED;
+    const capped = visible.length <= query.limit && !exhausted && scanned >= cap;
     return { visible, after, capped };
   }
 
@@ -88,11 +96,9 @@ export function createRecordPager(deps: {
     action: AuditAction,
     collection: Collection,
     query: PageQuery,
-    fetch: FetchRows,
-    keep: KeepRow,
-    searched: string[],
+    source: PageSource,
   ): Promise<RecordPage> {
-    const { visible, after, capped } = await scan(caller, collection, query, fetch, keep);
+    const { visible, after, capped } = await scan(caller, collection, query, source);
     const returned = visible.slice(0, query.limit);
     const records: RecordView[] = [];
     const reads: Array<{ view: RecordView; subjectHash: string | null }> = [];
@@ -104,7 +110,7 @@ export function createRecordPager(deps: {
     }
     await Promise.all(
       reads.length === 0
-        ? [deps.auditRead(caller, action, collection, null, searched)]
+        ? [deps.auditRead(caller, action, collection, null, source.searched)]
         : reads.map((read) => deps.auditRead(caller, action, collection, read)),
     );
     const last = returned[returned.length - 1];

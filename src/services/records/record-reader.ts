@@ -62,17 +62,14 @@ export function createRecordReader(deps: RecordReaderDeps) {
         parseFilter(collection, name, text),
       );
       const filtered = attributes.map((a) => a.field);
-      return page(
-        caller,
-        'record.list',
-        collection,
-        query,
-        (after, limit) =>
-          deps.stores.recordQueries.list(collection.id, { after, limit, attributes, indexes: [] }),
+      return page(caller, 'record.list', collection, query, {
+        fetch: (after, limit, visible) =>
+          deps.stores.recordQueries.list(collection.id, { after, limit, attributes, indexes: [], visible }),
         // Filtering by a field is reading it: only records whose filtered fields the caller may read can match.
-        async (_row, facts) => mayMatch(deps.access, caller, 'read', collection, facts, filtered),
-        filtered,
-      );
+        keep: async (_row, facts) => mayMatch(deps.access, caller, 'read', collection, facts, filtered),
+        uses: { read: filtered, search: [] },
+        searched: filtered,
+      });
     },
 
     search: createRecordSearch(deps, page),

@@ -3,7 +3,8 @@
  * through their blind indexes (a candidate under every live index key version, so a search during an index
  * rotation finds records on either version).
  * Invariants: refusals that hold for every record (no purpose, an unknown purpose, an unconditional deny) answer
- * 403 before anything is looked up, conditional grants are decided record by record (record-filters.ts); blind
+ * 403 before anything is looked up, conditional grants are applied in the query (record-visibility.ts) and
+ * decided again on the rows it returns (record-filters.ts); blind
  * index matches are confirmed by decrypting, so a truncation collision never returns a wrong record.
  * Threats addressed: exact-match probing of values the caller may not see.
  */
@@ -80,17 +81,15 @@ export function createRecordSearch(deps: Omit<RecordReaderDeps, 'audit' | 'curso
     const plainNames = definitions.filter((d) => !d.sensitive).map((d) => d.name);
     assertMaySearch(caller, collection, sensitiveNames);
     const { attributes, indexes, expected } = await filtersOf(collection, definitions, query.where);
-    return page(
-      caller,
-      'record.search',
-      collection,
-      query,
-      (after, limit) => deps.stores.recordQueries.list(collection.id, { after, limit, attributes, indexes }),
-      async (row, facts) =>
+    return page(caller, 'record.search', collection, query, {
+      fetch: (after, limit, visible) =>
+        deps.stores.recordQueries.list(collection.id, { after, limit, attributes, indexes, visible }),
+      keep: async (row, facts) =>
         mayMatch(deps.access, caller, 'search', collection, facts, sensitiveNames) &&
         mayMatch(deps.access, caller, 'read', collection, facts, plainNames) &&
         (await confirm(row, expected)),
-      names,
-    );
+      uses: { read: plainNames, search: sensitiveNames },
+      searched: names,
+    });
   };
 }
