@@ -68,39 +68,39 @@ export function parseExposition(text: string): Sample[] {
   const samples: Sample[] = [];
   const lines = text.split('\n');
   if (lines.at(-1) !== '') throw new Error('exposition must end with a newline');
-  lines.forEach((line, index) => {
-    const fail = (why: string): never => {
+  for (const [index, line] of lines.entries()) {
+    const fail: (why: string) => never = (why) => {
       throw new Error(`line ${index + 1}: ${why}: ${line.slice(0, 120)}`);
     };
-    if (line === '') return;
+    if (line === '') continue;
     if (line.startsWith('#')) {
       const help = /^# HELP ([^ ]+) (.*)$/.exec(line);
       const type = /^# TYPE ([^ ]+) ([a-z]+)$/.exec(line);
       const name = help?.[1] ?? type?.[1];
-      if (name === undefined) return fail('comment is neither HELP nor TYPE');
+      if (name === undefined) fail('comment is neither HELP nor TYPE');
       if (!METRIC_NAME.test(name)) fail('bad metric name');
       if (help !== null) {
         if (helps.has(name)) fail('HELP twice');
         helps.add(name);
-        return;
+        continue;
       }
       if (types.has(name)) fail('TYPE twice');
       if (seen.has(name)) fail('TYPE after samples');
       if (!TYPES.has(type?.[2] ?? '')) fail('unknown type');
       types.set(name, type?.[2] ?? '');
-      return;
+      continue;
     }
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? ([^ ]+)(?: (-?\d+))?$/.exec(line);
-    if (match === null) return fail('not a sample');
+    if (match === null) fail('not a sample');
     const [, name = '', labelText = '', value = ''] = match;
     if (!VALUE.test(value)) fail('bad value');
     const family = familyOf(name, types);
-    if (family === undefined) return fail('sample of an undeclared family');
+    if (family === undefined) fail('sample of an undeclared family');
     seen.add(family);
     const labels = parseLabels(labelText, fail);
     if (name.endsWith('_bucket') && types.get(family) === 'histogram' && labels.le === undefined)
       fail('bucket without le');
     samples.push({ name, labels, value: Number(value) });
-  });
+  }
   return samples;
 }

@@ -68,7 +68,10 @@ describe('GET /metrics content', () => {
   it('counts requests by route pattern, logins by outcome and throttle refusals', async () => {
     const before = (await scrape()).samples;
     const id = randomUUID();
-    await t.app.inject({ url: `/v1/collections/c${randomBytes(4).toString('hex')}/records/${id}`, headers: userHeaders });
+    await t.app.inject({
+      url: `/v1/collections/c${randomBytes(4).toString('hex')}/records/${id}`,
+      headers: userHeaders,
+    });
     const user = await createUser(t);
     await t.app.inject({
       method: 'POST',
@@ -82,7 +85,9 @@ describe('GET /metrics content', () => {
     });
     const { text, samples } = await scrape();
     const route = '/v1/collections/:collection/records/:id';
-    const requests = samples.filter((s) => s.name === 'strongroom_http_requests_total' && s.labels.route === route);
+    const requests = samples.filter(
+      (s) => s.name === 'strongroom_http_requests_total' && s.labels.route === route,
+    );
     expect(requests.reduce((sum, s) => sum + s.value, 0)).toBeGreaterThanOrEqual(1);
     const logins = (outcome: string, of: Sample[]) => value(of, 'strongroom_logins_total', { outcome });
     expect(logins('ok', samples) - logins('ok', before)).toBeGreaterThanOrEqual(1);
@@ -100,10 +105,15 @@ describe('GET /metrics content', () => {
       'strongroom_cache_lookups_total',
       'strongroom_nodejs_eventloop_lag_seconds',
     ]) {
-      expect(samples.some((s) => s.name === name), name).toBe(true);
+      expect(
+        samples.some((s) => s.name === name),
+        name,
+      ).toBe(true);
     }
     expect(value(samples, 'strongroom_dependency_up', { dependency: 'database' })).toBe(1);
-    expect(value(samples, 'strongroom_cache_lookups_total', { cache: 'verified_token', result: 'hit' })).toBeGreaterThan(0);
+    expect(
+      value(samples, 'strongroom_cache_lookups_total', { cache: 'verified_token', result: 'hit' }),
+    ).toBeGreaterThan(0);
   });
 
   it('counts throttle refusals', async () => {
@@ -127,7 +137,9 @@ describe('GET /metrics content', () => {
 
 /** Route patterns the app documents, as Fastify writes them (`{id}` → `:id`). */
 async function routePatterns(): Promise<Set<string>> {
-  const document = (await t.app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+  const document = (await t.app.inject({ url: '/openapi.json' })).json() as {
+    paths: Record<string, unknown>;
+  };
   const documented = Object.keys(document.paths).map((p) => p.replace(/\{([^}]+)\}/g, ':$1'));
   return new Set([...documented, '/openapi.json']);
 }
@@ -142,11 +154,14 @@ function labelAllowed(name: string, labelValue: string, routes: Set<string>): bo
     dependency: DEPENDENCIES,
     kind: [...REFUSAL_KINDS, 'master', 'collection', 'index', 'major', 'minor', 'incremental', 'weakcb'],
   };
-  if (name === 'route') return labelValue === 'unmatched' || routes.has(labelValue) || labelValue.startsWith('/docs');
-  if (name === 'status') return /^[1-5]\d\d$/.test(labelValue) || ['running', 'completed', 'failed'].includes(labelValue);
+  if (name === 'route')
+    return labelValue === 'unmatched' || routes.has(labelValue) || labelValue.startsWith('/docs');
+  if (name === 'status')
+    return /^[1-5]\d\d$/.test(labelValue) || ['running', 'completed', 'failed'].includes(labelValue);
   if (name === 'le') return labelValue === '+Inf' || /^\d+(\.\d+)?$/.test(labelValue);
   // Runtime facts (heap space names, the Node.js version): not request-derived.
-  if (['space', 'version', 'major', 'minor', 'patch', 'type'].includes(name)) return /^[A-Za-z0-9_.]+$/.test(labelValue);
+  if (['space', 'version', 'major', 'minor', 'patch', 'type'].includes(name))
+    return /^[A-Za-z0-9_.]+$/.test(labelValue);
   return sets[name]?.includes(labelValue) ?? false;
 }
 
@@ -155,20 +170,36 @@ describe('no label carries what a client sent', () => {
     const routes = await routePatterns();
     const marker = fc.stringMatching(/^[a-z0-9]{10,16}$/);
     await fc.assert(
-      fc.asyncProperty(marker, fc.uuid(), marker, fc.constantFrom('GET', 'POST', 'DELETE', 'PATCH'), async (segment, id, username, method) => {
-        const sent = [segment, id, username];
-        await t.app.inject({ method, url: `/v1/collections/${segment}/records/${id}`, headers: userHeaders });
-        await t.app.inject({ method, url: `/${segment}/${id}?q=${username}` });
-        await t.app.inject({ url: `/v1/users/${id}`, headers: adminHeaders });
-        await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username, password: segment } });
-        const { text, samples } = await scrape();
-        for (const value of sent) expect(text).not.toContain(value);
-        for (const sample of samples) {
-          for (const [name, labelValue] of Object.entries(sample.labels)) {
-            expect(labelAllowed(name, labelValue, routes), `${sample.name} ${name}=${labelValue}`).toBe(true);
+      fc.asyncProperty(
+        marker,
+        fc.uuid(),
+        marker,
+        fc.constantFrom('GET', 'POST', 'DELETE', 'PATCH'),
+        async (segment, id, username, method) => {
+          const sent = [segment, id, username];
+          await t.app.inject({
+            method,
+            url: `/v1/collections/${segment}/records/${id}`,
+            headers: userHeaders,
+          });
+          await t.app.inject({ method, url: `/${segment}/${id}?q=${username}` });
+          await t.app.inject({ url: `/v1/users/${id}`, headers: adminHeaders });
+          await t.app.inject({
+            method: 'POST',
+            url: '/v1/auth/login',
+            payload: { username, password: segment },
+          });
+          const { text, samples } = await scrape();
+          for (const value of sent) expect(text).not.toContain(value);
+          for (const sample of samples) {
+            for (const [name, labelValue] of Object.entries(sample.labels)) {
+              expect(labelAllowed(name, labelValue, routes), `${sample.name} ${name}=${labelValue}`).toBe(
+                true,
+              );
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 15 },
     );
   });

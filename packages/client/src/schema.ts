@@ -64,6 +64,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics (text exposition format)
+         * @description Request counts and latency by route pattern and status, login outcomes, throttle and quota refusals, hashing and audit queue depths, audit commit latency, key job progress, dependency health, cache hit rates and the Node.js process (event-loop lag, memory, GC). Labels come from closed sets: never a user, value or id. Scrape it with an API key of a `monitor` account (see docs/metrics.md).
+         *
+         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
+         *
+         *     Policy: `read_metrics` on `system/metrics`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sys/seal-status": {
         parameters: {
             query?: never;
@@ -1124,7 +1150,7 @@ export interface components {
                         rules: {
                             /** @enum {string} */
                             effect: "allow" | "deny";
-                            actions: ("read" | "write" | "delete" | "search" | "tokenize" | "detokenize" | "erase" | "manage_keys" | "manage_users" | "manage_policies" | "manage_collections" | "read_audit" | "introspect")[];
+                            actions: ("read" | "write" | "delete" | "search" | "tokenize" | "detokenize" | "erase" | "manage_keys" | "manage_users" | "manage_policies" | "manage_collections" | "read_audit" | "introspect" | "read_metrics")[];
                             resources: string[];
                             /** @enum {string} */
                             redaction?: "redacted" | "masked" | "plain";
@@ -1537,6 +1563,129 @@ export interface operations {
             /** @description The request is not valid (the `field` names what to fix, never its value) */
             400: {
                 headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics in the Prometheus text exposition format 0.0.4 */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
                     /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;

@@ -1,0 +1,114 @@
+/**
+ * Every secret and piece of personal data in one piece of log text: the detectors of @strongroom/redact (the
+ * same code that keeps them out of Strongroom's own logs, not a copy) plus the third-party shapes of
+ * extra-detectors.ts.
+ *
+ * Invariants: each secret is reported once, under its most specific kind (a JWT after `Bearer ` is a `jwt`, a
+ * Stripe key in `password=…` is a `stripe-key`); the spans to redact are the union of every detector's spans, so
+ * hiding them never leaves part of a match visible, even where two kinds overlap.
+ */
+import { type DetectorName, findEachSecret } from '@strongroom/redact';
+import { EXTRA_DETECTORS, type Span } from './extra-detectors.js';
+import type { LogRuleKey } from './log-rules.js';
+
+export interface LogMatch {
+  readonly rule: LogRuleKey;
+  readonly start: number;
+  readonly end: number;
+}
+
+const REDACT_RULES: Readonly<Record<DetectorName, LogRuleKey>> = {
+  private_key: 'privateKey',
+  jwt: 'jwt',
+  strongroom_token: 'strongroomToken',
+  shamir_share: 'keyShare',
+  bearer: 'bearer',
+  basic: 'basic',
+  card_number: 'cardNumber',
+  ssn: 'ssn',
+  email: 'email',
+};
+
+/** Which kind names a secret that several detectors find: earlier is more specific. */
+const PRIORITY: readonly LogRuleKey[] = [
+  'privateKey',
+  'jwt',
+  'strongroomToken',
+  'keyShare',
+  'awsAccessKey',
+  'awsSecretKey',
+  'githubToken',
+  'slackWebhook',
+  'slackToken',
+  'stripeKey',
+  'googleApiKey',
+  'bearer',
+  'basic',
+  'passwordPair',
+  'cardNumber',
+  'ssn',
+  'iban',
+  'email',
+];
+const RANK = new Map(PRIORITY.map((rule, index) => [rule, index]));
+
+/** All matches of every detector, possibly overlapping. */
+function allMatches(text: string): LogMatch[] {
+  const matches: LogMatch[] = findEachSecret(text).map(({ detector, start, end }) => ({
+    rule: REDACT_RULES[detector],
+    start,
+    end,
+  }));
+  for (const detector of EXTRA_DETECTORS) {
+    if (!detector.hint.test(text)) continue;
+    for (const span of detector.find(text)) matches.push({ rule: detector.rule, ...span });
+  }
+  return matches;
+}
+
+/** Merged, sorted spans covering every match. */
+export function unionOf(matches: readonly Span[]): Span[] {
+  const sorted = [...matches].sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Span[] = [];
+  for (const { start, end } of sorted) {
+    const last = merged.at(-1);
+    if (last !== undefined && start <= last.end) {
+      if (end > last.end) merged[merged.length - 1] = { start: last.start, end };
+    } else merged.push({ start, end });
+  }
+  return merged;
+}
+
+/** Secrets in `text`: one report per secret (most specific kind) and the spans a redacted copy must hide. */
+export function findLogSecrets(text: string): { reported: LogMatch[]; hidden: Span[] } {
+  const matches = allMatches(text);
+  if (matches.length === 0) return { reported: [], hidden: [] };
+  const ordered = [...matches].sort(
+    (a, b) => a.start - b.start || (RANK.get(a.rule) ?? 0) - (RANK.get(b.rule) ?? 0) || b.end - a.end,
+  );
+  const reported: LogMatch[] = [];
+  for (const match of ordered) {
+    const last = reported.at(-1);
+    // Sorted by start then specificity: an overlapping match is the same secret seen by a vaguer detector.
+    if (last !== undefined && match.start < last.end) continue;
+    reported.push(match);
+  }
+  return { reported, hidden: unionOf(matches) };
+}
+
+/** Characters of a match shown in a preview: only public prefixes that name the kind (`AKIA`, `ghp_`, `srk_`). */
+const PREVIEW_PREFIX: Partial<Record<LogRuleKey, number>> = {
+  strongroomToken: 4,
+  keyShare: 4,
+  awsAccessKey: 4,
+  githubToken: 4,
+  slackToken: 4,
+  stripeKey: 7,
+  googleApiKey: 4,
+};
+
+/** `AKIA…(20 chars)`: a preview that names the kind and length, never enough of the value to use or guess it. */
+export function maskedPreview(rule: LogRuleKey, value: string): string {
+  const shown = PREVIEW_PREFIX[rule] ?? 0;
+  return `${value.slice(0, shown)}…(${value.length} chars)`;
+}
