@@ -4,9 +4,12 @@
  * server itself would act on.
  * Invariants: a token is alive only while its session exists, is not revoked or expired, belongs to the token's
  * `sub`, and its user is enabled with the credential version the session was started under (a password change
- * ends every older session). Every check reads storage: nothing about revocation is cached here.
+ * ends every older session). The rows come from the credential cache when it may answer (credential-cache.ts: only
+ * while the revocation bus is live, never older than its age bound), else from storage; the checks themselves run
+ * on every request, so expiry is exact.
  */
 import type { SessionRecord, SessionStore, UserRecord } from '../storage/index.js';
+import type { CredentialCache } from './credential-cache.js';
 import type { VerifiedClaims } from './verified-token-cache.js';
 
 export interface LiveSession {
@@ -17,10 +20,15 @@ export interface LiveSession {
 export function createSessionCheck(deps: {
   sessions: Pick<SessionStore, 'findSessionWithUser'>;
   clock: () => number;
+  cache?: Pick<CredentialCache, 'session'>;
 }) {
+  const read = (id: string) => deps.sessions.findSessionWithUser(id);
   /** The session and user behind verified claims; null when the token no longer counts, whatever the reason. */
   return async function findLiveSession(claims: VerifiedClaims): Promise<LiveSession | null> {
-    const found = await deps.sessions.findSessionWithUser(claims.sid);
+    const found =
+      deps.cache === undefined
+        ? await read(claims.sid)
+        : await deps.cache.session(claims.sid, () => read(claims.sid));
     if (found === null) return null;
     const { session, user } = found;
     if (session.revokedAt !== null || session.userId !== claims.sub || session.expiresAt <= deps.clock())

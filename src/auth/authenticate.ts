@@ -1,16 +1,19 @@
 /**
  * Turns request credentials into an Actor. Credentials come from headers only: `Authorization: Bearer <token>`
  * (an access token or an API key) or `X-API-Key: <key>`; never from the URL or a cookie.
- * Every request re-reads the session (or API key) and the user, so logout, revocation, disabling, deletion and role
- * changes take effect on the very next request; only the signature check is cached. An API key with its own role
- * list acts with the intersection of that list and its user's current roles.
+ * The session (or API key) and its user come from this node's credential cache (credential-cache.ts) while the
+ * revocation bus is live, else from storage: logout, revocation, disabling, deletion and role changes made on this
+ * node take effect on the very next request, those made on another within the bus's delivery (or the cache's entry
+ * age bound when a message is lost). Every check (revoked, expired, disabled, credential version) runs on every
+ * request. An API key with its own role list acts with the intersection of that list and its user's current roles.
  */
 import { AppError } from '../errors.js';
 import type { Actor } from '../model/index.js';
 import type { ApiKeyService } from '../services/index.js';
-import type { SessionStore, UserRecord, UserStore } from '../storage/index.js';
+import type { ApiKeyRecord, SessionStore, UserRecord, UserStore } from '../storage/index.js';
 import type { AccessTokens } from './access-token.js';
 import { createSessionCheck } from './active-session.js';
+import type { CredentialCache } from './credential-cache.js';
 
 export interface PresentedCredentials {
   authorization: string | undefined;
@@ -46,21 +49,35 @@ function snapshot(user: UserRecord) {
     userCreatedAt: user.createdAt,
     subjectHash: user.subject?.hash ?? null,
     attributes: user.attributes,
+    mustChangePassword: user.mustChangePassword,
   };
 }
 
 export function createAuthenticator(deps: {
   accessTokens: Pick<AccessTokens, 'verify'>;
-  apiKeys: Pick<ApiKeyService, 'findActive'>;
+  apiKeys: Pick<ApiKeyService, 'hashOf' | 'findByHash' | 'isUsable' | 'noteUse'>;
   sessions: Pick<SessionStore, 'findSessionWithUser'>;
   users: Pick<UserStore, 'findById'>;
   clock: () => number;
+  /** Absent: every request reads storage. */
+  cache?: Pick<CredentialCache, 'session' | 'apiKey'>;
 }) {
-  async function fromApiKey(key: string): Promise<Actor | null> {
-    const record = await deps.apiKeys.findActive(key);
-    if (record === null) return null;
-    const user = await deps.users.findById(record.userId);
-    if (user === null || user.disabled) return null;
+  async function findKey(keyHash: string): Promise<{ key: ApiKeyRecord; user: UserRecord } | null> {
+    const key = await deps.apiKeys.findByHash(keyHash);
+    const user = key === null ? null : await deps.users.findById(key.userId);
+    return key === null || user === null ? null : { key, user };
+  }
+
+  async function fromApiKey(presented: string): Promise<Actor | null> {
+    const keyHash = deps.apiKeys.hashOf(presented);
+    if (keyHash === null) return null;
+    const found =
+      deps.cache === undefined
+        ? await findKey(keyHash)
+        : await deps.cache.apiKey(keyHash, () => findKey(keyHash));
+    if (found === null || !deps.apiKeys.isUsable(found.key) || found.user.disabled) return null;
+    const { key: record, user } = found;
+    await deps.apiKeys.noteUse(record);
     // A key restricted to some roles acts with those the user still holds now, never with more than the user.
     const keyRoles = record.roles;
     const roles = keyRoles === null ? user.roles : user.roles.filter((role) => keyRoles.includes(role));

@@ -8,6 +8,12 @@ export {
   type PresentedCredentials,
   readCredential,
 } from './authenticate.js';
+export {
+  CREDENTIAL_CACHE_MAX_AGE_MS,
+  type CredentialCache,
+  type CredentialCacheStats,
+  createCredentialCache,
+} from './credential-cache.js';
 export { createExposedCredentialRevoker, type ExposedCredentialRevoker } from './exposed-credentials.js';
 export { type LimitedHasher, limitHashing } from './hash-limiter.js';
 export { createIntrospection, type Introspection, type TokenIntrospection } from './introspection.js';

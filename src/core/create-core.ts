@@ -19,6 +19,7 @@ import { startMaintenance } from './maintenance.js';
 import { createMetrics } from './metrics.js';
 import { createQuotas } from './quotas.js';
 import { createReadiness } from './readiness.js';
+import { openRevocationBus } from './revocations.js';
 import { loadPinnedDerivations, openRootKey, openRootSealed } from './root-key.js';
 import { createVault, type RecordPipeline, type StandardRecordPipeline, type Vault } from './vault.js';
 
@@ -86,7 +87,9 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   }
   const authorizer = createAuthorizer({ policies });
   // The vault first: users keep their subject ids under the subjects' keys.
-  const shared = { config, persistence, rootKey, authorizer, clock, logger, metrics };
+  // Revocations reach every node's credential cache through one channel (Redis, else PostgreSQL, else in-process).
+  const revocations = openRevocationBus(config, database, logger);
+  const shared = { config, persistence, rootKey, authorizer, clock, logger, metrics, revocations };
   const records = deps.records === undefined ? {} : { records: deps.records };
   const vault = createVault({ ...shared, audit, ...records });
   const identity = createIdentity({ ...shared, events, userSubjects: vault.userSubjects });
@@ -136,6 +139,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
       policies,
       authorizer,
       quotas: quotas.service,
+      revocations,
     },
 
     /** The dependencies that do not answer (within 0.9 s each): database, signing key, audit trail, Redis. */
@@ -182,6 +186,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
       await identity.close();
       await quotas.store.close();
       await audit.close();
+      await revocations.close();
       await database.close();
     },
   };

@@ -7,6 +7,7 @@
 import {
   createAccessTokens,
   createAuthenticator,
+  createCredentialCache,
   createExposedCredentialRevoker,
   createIntrospection,
   createLoginFlow,
@@ -27,12 +28,18 @@ import type { Logger } from '../log.js';
 import {
   type Authorizer,
   createApiKeyService,
+  createServiceAccountKeys,
   createSessionService,
   createUserService,
   type SecurityEventRecorder,
   type UserSubjects,
 } from '../services/index.js';
-import { type AttemptStore, createMemoryAttemptStore, createRedisAttemptStore } from '../state/index.js';
+import {
+  type AttemptStore,
+  createMemoryAttemptStore,
+  createRedisAttemptStore,
+  type RevocationBus,
+} from '../state/index.js';
 import type { Persistence } from '../storage/index.js';
 import type { Metrics } from './metrics.js';
 
@@ -66,6 +73,8 @@ export function createIdentity(deps: {
   clock: () => number;
   logger: Pick<Logger, 'warn'>;
   metrics?: Pick<Metrics, 'cache'>;
+  /** Carries every credential change to every node's credential cache (core/revocations.ts). */
+  revocations: RevocationBus;
 }) {
   const { config, persistence, rootKey, clock, logger } = deps;
   const { stores } = persistence;
@@ -113,6 +122,7 @@ export function createIdentity(deps: {
     transactor: persistence,
     store: stores.sessions,
     apiKeys: stores.apiKeys,
+    revocations: deps.revocations,
     clock,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
   });
@@ -126,12 +136,22 @@ export function createIdentity(deps: {
     administration: () => deps.authorizer.administration(),
     events: deps.events,
     subjects: deps.userSubjects,
+    revocations: deps.revocations,
     clock,
   });
   const apiKeys = createApiKeyService({
     store: stores.apiKeys,
     transactor: persistence,
     events: deps.events,
+    revocations: deps.revocations,
+    clock,
+  });
+  const serviceKeys = createServiceAccountKeys({
+    store: stores.apiKeys,
+    users: stores.users,
+    transactor: persistence,
+    events: deps.events,
+    revocations: deps.revocations,
     clock,
   });
   const login = createLoginFlow({
@@ -143,17 +163,24 @@ export function createIdentity(deps: {
     events: deps.events,
     clock,
   });
+  // Sessions, API keys and their users, kept while the revocation bus is live (auth/credential-cache.ts).
+  const credentialCache = createCredentialCache({
+    bus: deps.revocations,
+    clock,
+    maxEntries: config.verifiedTokenCacheSize,
+  });
   const authenticator = createAuthenticator({
     accessTokens,
     apiKeys,
     sessions: stores.sessions,
     users: stores.users,
     clock,
+    cache: credentialCache,
   });
   const revoker = createExposedCredentialRevoker({ accessTokens, sessions, apiKeys, events: deps.events });
   const introspection = createIntrospection({
     accessTokens,
-    findLiveSession: createSessionCheck({ sessions: stores.sessions, clock }),
+    findLiveSession: createSessionCheck({ sessions: stores.sessions, clock, cache: credentialCache }),
   });
   return {
     keyring,
@@ -165,8 +192,12 @@ export function createIdentity(deps: {
     sessions,
     users,
     apiKeys,
+    /** Administrators' management of service accounts' keys. */
+    serviceKeys,
     login,
     authenticator,
+    /** `stats()`: cumulative hits, misses and bypasses of the credential cache (for the metrics). */
+    credentialCache,
     revoker,
     introspection,
     /** Stops the strength worker and closes the attempt store (the core's stop). */

@@ -24,6 +24,7 @@ import {
   createTokenService,
   createUserSubjects,
   type RecordAccess,
+  type RevocationPublisher,
 } from '../services/index.js';
 import type { Persistence } from '../storage/index.js';
 import { createLogCheckpointer } from './log-checkpointer.js';
@@ -50,6 +51,7 @@ export function createVault(deps: {
   logger: Logger;
   records?: (standard: StandardRecordPipeline) => RecordPipeline;
   metrics?: Pick<Metrics, 'cache'>;
+  revocations: RevocationPublisher;
 }) {
   const { config, persistence, rootKey, audit, clock } = deps;
   const { stores } = persistence;
@@ -62,17 +64,25 @@ export function createVault(deps: {
     onCacheLookup: (hit) => deps.metrics?.cache('data_key', hit),
   });
   const recordCrypto = createRecordCrypto({ keys: keyService });
-  const collections = createCollectionService({ transactor, stores, keys: keyService, audit, clock });
-  // After an erasure (or a conversion) has committed: a checkpoint that cannot finish is retried, never a failure.
+  // After an erasure, a drop (or a conversion) has committed: a checkpoint that cannot finish is retried, never a failure.
   const checkpointLog = createLogCheckpointer({
     checkpoint: () => persistence.checkpointLog(),
     logger: deps.logger,
+  });
+  const collections = createCollectionService({
+    transactor,
+    stores,
+    keys: keyService,
+    audit,
+    clock,
+    checkpointLog,
   });
   const subjects = createSubjectService({
     transactor,
     keys: keyService,
     rootKey,
     audit,
+    revocations: deps.revocations,
     clock,
     checkpointLog,
   });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from '../crypto/index.js';
 import { AppError } from '../errors.js';
 import type { ApiKeyRecord, ApiKeyStore, Transactor } from '../storage/index.js';
+import type { RevocationPublisher } from './revocations.js';
 import { requestFieldsOf, type SecurityEventRecorder } from './security-events.js';
 
 export interface PublicApiKey {
@@ -19,7 +20,8 @@ export interface PublicApiKey {
   lastUsedAt: number | null;
 }
 
-function toPublic(key: ApiKeyRecord): PublicApiKey {
+/** A key as it may be shown: never its hash. */
+export function toPublicApiKey(key: ApiKeyRecord): PublicApiKey {
   return {
     id: key.id,
     name: key.name,
@@ -49,6 +51,8 @@ export function createApiKeyService(deps: {
   store: ApiKeyStore;
   transactor: Transactor;
   events: Pick<SecurityEventRecorder, 'record'>;
+  /** Told after every revocation commits (every node drops what it cached of the key). */
+  revocations: RevocationPublisher;
   clock: () => number;
 }) {
   async function recorded(
@@ -72,6 +76,21 @@ export function createApiKeyService(deps: {
   ): Promise<ApiKeyRecord[]> {
     const now = deps.clock();
     return (await store.listByUser(userId)).filter((key) => key.expiresAt === null || key.expiresAt > now);
+  }
+
+  const hashOf = (key: string): string | null => (isOpaqueToken(key, 'srk') ? hashOpaqueToken(key) : null);
+
+  /** Whether a key still works now: neither revoked nor expired. */
+  function isUsable(record: ApiKeyRecord): boolean {
+    return record.revokedAt === null && (record.expiresAt === null || record.expiresAt > deps.clock());
+  }
+
+  /** Notes a use of a live key: last_used_at at most once a minute (also on `record`, which may be a cached one). */
+  async function noteUse(record: ApiKeyRecord): Promise<void> {
+    const now = deps.clock();
+    if (record.lastUsedAt !== null && now - record.lastUsedAt <= TOUCH_INTERVAL_MS) return;
+    record.lastUsedAt = now;
+    await deps.store.touch(record.id, now);
   }
 
   return {
@@ -116,11 +135,11 @@ export function createApiKeyService(deps: {
         await stores.apiKeys.insert(record);
       });
       await recorded('api_key_created', userId, record.id, by);
-      return { ...toPublic(record), key };
+      return { ...toPublicApiKey(record), key };
     },
 
     async list(userId: string): Promise<PublicApiKey[]> {
-      return (await liveKeys(userId)).map(toPublic);
+      return (await liveKeys(userId)).map(toPublicApiKey);
     },
 
     async revoke(userId: string, id: string, by?: KeyChangeContext): Promise<void> {
@@ -128,18 +147,25 @@ export function createApiKeyService(deps: {
       if (key === null || key.userId !== userId || key.revokedAt !== null)
         throw new AppError('API_KEY_NOT_FOUND');
       await deps.store.revoke(id, 'revoked_by_owner', deps.clock());
+      await deps.revocations.publish({ apiKeyIds: [id] });
       await recorded('api_key_revoked', userId, id, by);
     },
 
+    /** The SHA-256 a presented key is stored (and cached) under; null for a malformed key. */
+    hashOf,
+
+    /** The stored record of a key by its hash, whatever its state. */
+    findByHash: (keyHash: string) => deps.store.findByHash(keyHash),
+
+    isUsable,
+    noteUse,
+
     /** The live key record for a presented key, or null for any malformed, unknown, revoked or expired key. */
     async findActive(key: string): Promise<ApiKeyRecord | null> {
-      if (!isOpaqueToken(key, 'srk')) return null;
-      const record = await deps.store.findByHash(hashOpaqueToken(key));
-      const now = deps.clock();
-      if (record === null || record.revokedAt !== null) return null;
-      if (record.expiresAt !== null && record.expiresAt <= now) return null;
-      if (record.lastUsedAt === null || now - record.lastUsedAt > TOUCH_INTERVAL_MS)
-        await deps.store.touch(record.id, now);
+      const keyHash = hashOf(key);
+      const record = keyHash === null ? null : await deps.store.findByHash(keyHash);
+      if (record === null || !isUsable(record)) return null;
+      await noteUse(record);
       return record;
     },
 
@@ -148,7 +174,9 @@ export function createApiKeyService(deps: {
       if (!isOpaqueToken(key, 'srk')) return null;
       const record = await deps.store.findByHash(hashOpaqueToken(key));
       if (record === null) return null;
-      return (await deps.store.revoke(record.id, 'exposed_over_http', deps.clock())) ? record : null;
+      const revoked = await deps.store.revoke(record.id, 'exposed_over_http', deps.clock());
+      if (revoked) await deps.revocations.publish({ apiKeyIds: [record.id] });
+      return revoked ? record : null;
     },
   };
 }

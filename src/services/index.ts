@@ -52,11 +52,17 @@ export {
   SUBJECT_FIELD,
   systemCaller,
 } from './records/index.js';
+export type { Invalidation, RevocationPublisher } from './revocations.js';
 export {
   createSecurityEventRecorder,
   type SecurityEventRecorder,
   type SecurityEventType,
 } from './security-events.js';
+export {
+  createServiceAccountKeys,
+  type ServiceAccountKeys,
+  type ServiceKeyCaller,
+} from './service-account-keys.js';
 export { createSessionService, type RefreshOutcome, type SessionService } from './session-service.js';
 export { createSubjectService, type ErasureResult, type SubjectService } from './subject-service.js';
 export {

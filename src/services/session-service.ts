@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from '../crypto/index.js';
 import type { ApiKeyStore, SessionStore, Transactor } from '../storage/index.js';
+import type { RevocationPublisher } from './revocations.js';
 
 /** Revocation reasons that mean the session's credentials may be in someone else's hands. */
 export const COMPROMISE_REASONS: ReadonlySet<string> = new Set([
@@ -27,13 +28,21 @@ export function createSessionService(deps: {
   transactor: Transactor;
   store: SessionStore;
   apiKeys: Pick<ApiKeyStore, 'revokeMintedBy'>;
+  /** Told after every revocation (logout, reuse, exposure, …) commits: every node drops the session it cached. */
+  revocations: RevocationPublisher;
   clock: () => number;
   refreshTokenTtlSeconds: number;
 }) {
   async function revoke(sessionId: string, reason: string): Promise<boolean> {
     const now = deps.clock();
     const revoked = await deps.store.revokeSession(sessionId, reason, now);
-    if (COMPROMISE_REASONS.has(reason)) await deps.apiKeys.revokeMintedBy([sessionId], reason, now);
+    let keys: string[] = [];
+    try {
+      if (COMPROMISE_REASONS.has(reason)) keys = await deps.apiKeys.revokeMintedBy([sessionId], reason, now);
+    } finally {
+      // The session's revocation has committed even when the keys' failed: it is published either way.
+      await deps.revocations.publish({ sessionIds: [sessionId], apiKeyIds: keys });
+    }
     return revoked;
   }
 

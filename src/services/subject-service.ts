@@ -21,6 +21,7 @@ import type { Stores, Transactor } from '../storage/index.js';
 import { type AuditTrail, auditSubjectOf } from './audit/index.js';
 import type { KeyService } from './key-service.js';
 import { inAuditedTransaction } from './records/record-transaction.js';
+import type { RevocationPublisher } from './revocations.js';
 
 export interface ErasureResult {
   erasedAt: number;
@@ -45,6 +46,8 @@ export function createSubjectService(deps: {
   keys: KeyService;
   rootKey: Pick<RootKey, 'derive'>;
   audit: Pick<AuditTrail, 'appendInTransaction'>;
+  /** Told after an erasure commits: the users it unlinked are not known by id, so every node drops every user. */
+  revocations: RevocationPublisher;
   clock: () => number;
   /** Runs after an erasure commits: moves what it overwrote out of the database's log (Persistence.checkpointLog). */
   checkpointLog?: () => Promise<void>;
@@ -137,6 +140,7 @@ export function createSubjectService(deps: {
         throw new AppError('SUBJECT_STATE_INCONSISTENT', { message: 'erasure did not run' });
       }
       if (result.keyId !== null) deps.keys.forget(result.keyId);
+      if (!result.alreadyErased) await deps.revocations.publish({ all: true });
       if (!result.alreadyErased) await deps.checkpointLog?.();
       return {
         erasedAt: result.erasedAt,

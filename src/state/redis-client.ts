@@ -10,6 +10,10 @@ export interface RedisOptions {
   url: string;
   commandTimeoutMs: number;
   onError?: (error: Error) => void;
+  /** CLIENT SETNAME of the connection (operators can tell it apart, tests can kill exactly it). */
+  connectionName?: string;
+  /** A subscriber re-subscribes itself once it is ready again (see redis-invalidation-channel.ts). */
+  subscriber?: boolean;
 }
 
 export function openRedis(options: RedisOptions): Redis {
@@ -18,6 +22,8 @@ export function openRedis(options: RedisOptions): Redis {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
     retryStrategy: (times) => Math.min(times * 100, 2000),
+    ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
+    ...(options.subscriber === true ? { autoResubscribe: false } : {}),
   });
   redis.on('error', (error: Error) => options.onError?.(error));
   return redis;

@@ -48,6 +48,7 @@ export {
 } from './root-sealed.js';
 export type { Database, DataKeyPurpose } from './schema.js';
 export type { SecurityEvent, SecurityEventStore } from './security-event-store.js';
+export { createPgInvalidationChannel, notificationChannelOf } from './session-notifications.js';
 export type { RefreshTokenRecord, SessionRecord, SessionStore } from './session-store.js';
 export type { SigningKeyRecord, SigningKeyStore } from './signing-key-store.js';
 export { createStores, type Stores } from './stores.js';

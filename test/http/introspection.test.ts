@@ -160,10 +160,12 @@ describe('an inactive token is exactly {"active": false}', () => {
       ],
       ['disabled user', async (user) => patchUser(user.id, { disabled: true })],
       [
-        // The flag alone, its sessions left unrevoked (as by a change straight in the database).
+        // The flag alone, its sessions left unrevoked (as by a change straight in the database, which must then be
+        // published like every change of a user, services/revocations.ts).
         'disabled flag',
         async (user) => {
           await t.services.stores.users.update(user.id, { disabled: true }, Date.now());
+          await t.services.revocations.publish({ userIds: [user.id] });
         },
       ],
       [

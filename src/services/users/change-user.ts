@@ -59,6 +59,7 @@ export function createAccountChanges(deps: UserServiceDeps) {
           await stores.sessions.revokeUserSessions(id, 'user_disabled', now);
         return { ...user, ...next, updatedAt: now };
       });
+      await deps.revocations.publish({ userIds: [id] });
       await recordAccountChange(deps, 'user_updated', options.by, updated.id);
       const subject =
         typeof changes.subject === 'string' ? changes.subject : await deps.subjects.open(id, updated.subject);
@@ -75,9 +76,10 @@ export function createAccountChanges(deps: UserServiceDeps) {
         assertManagersChangedBySession(options.bySession, managers, user.roles, undefined);
         options.mayHandleRoles?.(user.roles);
         await assertManagerRemains(stores, managers, user, null);
-        // Sessions and API keys go with the user (ON DELETE CASCADE); authentication re-reads both on every request.
+        // Sessions and API keys go with the user (ON DELETE CASCADE); every node drops what it cached of them.
         await stores.users.delete(id);
       });
+      await deps.revocations.publish({ userIds: [id] });
       await recordAccountChange(deps, 'user_deleted', options.by, id);
     },
   };

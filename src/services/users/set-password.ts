@@ -45,6 +45,8 @@ export function createPasswordChange(deps: UserServiceDeps) {
         await stores.apiKeys.revokeUserKeys(user.id, 'password_changed', now, keepSessionId);
         if (keepSessionId !== undefined) await stores.sessions.setCredentialVersion(keepSessionId, version);
       });
+      // The user's row changed: every node re-reads it, and with it their sessions and keys, at the next request.
+      await deps.revocations.publish({ userIds: [user.id] });
       if (by !== undefined) {
         await deps.events.record('password_changed', {
           userId: user.id,

@@ -2,6 +2,7 @@
 import { AppError } from '../../errors.js';
 import type { Transactor, UserStore } from '../../storage/index.js';
 import type { Administration } from '../authorizer.js';
+import type { RevocationPublisher } from '../revocations.js';
 import { requestFieldsOf, type SecurityEventRecorder } from '../security-events.js';
 import type { UserSubjects } from './user-subject.js';
 
@@ -38,6 +39,11 @@ export interface UserServiceDeps {
   /** Who administers under the policy in force (authorizer.administration). */
   administration: () => Administration;
   events: Pick<SecurityEventRecorder, 'record'>;
+  /**
+   * After any change to a user's row commits (password, roles, disabled, subject, attributes, deletion):
+   * `revocations.publish({ userIds: [id] })`, so no node answers from what it cached of the user (services/revocations.ts).
+   */
+  revocations: RevocationPublisher;
   /** Subject ids: stored as HMAC and sealed copy, opened for output. */
   subjects: Pick<UserSubjects, 'seal' | 'open'>;
   clock: () => number;

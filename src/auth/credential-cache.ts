@@ -1,0 +1,167 @@
+/**
+ * This node's memory of the rows authentication reads on every request: sessions, API keys (by key hash) and their
+ * users. It answers only what the database would answer, and only while it can know of every change:
+ * - a lookup is a hit only when the credential's row AND its user's row are cached and younger than `maxAgeMs`;
+ *   any miss re-reads both (so a user's change, which drops the user, refreshes their sessions and keys too);
+ * - while the revocation bus is not live (its subscription lost, messages possibly missed) every lookup bypasses
+ *   the cache and nothing is stored; when it is live again the bus has had everything dropped first;
+ * - a change published while a lookup was reading the database bumps the generation, and that lookup's rows are
+ *   not stored (they may predate the change); a change published on this node drops entries before `publish`
+ *   returns, so no request after a commit is answered from an entry from before it;
+ * - the caller still applies every check (revoked, expired, disabled, credential version) to what it gets: expiry
+ *   is decided against the clock at each use, never cached.
+ * Threats addressed: stale authorization after logout, revocation, password change, disabling, role change or
+ * deletion on this or another node. Bounds: a change another node failed to publish (Redis unreachable from it
+ * alone) is honoured here within `maxAgeMs`. Unknown credentials are never cached (each costs its database read).
+ */
+import type { RevocationBus } from '../state/index.js';
+import type { ApiKeyRecord, SessionRecord, UserRecord } from '../storage/index.js';
+
+/** The default bound on an entry's age (README "Several nodes"): a missed message is honoured within this. */
+export const CREDENTIAL_CACHE_MAX_AGE_MS = 5_000;
+
+export interface CredentialCacheStats {
+  hits: number;
+  misses: number;
+  /** Lookups that went to the database because the revocation channel was down. */
+  bypasses: number;
+  /** Cached rows now (sessions + API keys + users). */
+  size: number;
+}
+
+interface Entry<T> {
+  value: T;
+  storedAt: number;
+}
+
+interface CredentialEntry extends Entry<SessionRecord | ApiKeyRecord> {
+  userId: string;
+}
+
+export function createCredentialCache(options: {
+  bus: Pick<RevocationBus, 'isLive' | 'subscribe'>;
+  clock: () => number;
+  maxEntries: number;
+  maxAgeMs?: number;
+}) {
+  const maxAgeMs = options.maxAgeMs ?? CREDENTIAL_CACHE_MAX_AGE_MS;
+  const enabled = options.maxEntries > 0 && maxAgeMs > 0;
+  // Sessions as `s:<id>`, API keys as `k:<sha-256>`; insertion order is age order (the oldest goes first).
+  const credentials = new Map<string, CredentialEntry>();
+  const users = new Map<string, Entry<UserRecord>>();
+  // Which credentials each user has cached: a change of the user drops them all, even once the user is re-read.
+  const byUser = new Map<string, Set<string>>();
+  const stats = { hits: 0, misses: 0, bypasses: 0 };
+  let generation = 0;
+
+  function dropCredential(key: string): void {
+    const entry = credentials.get(key);
+    if (entry === undefined) return;
+    credentials.delete(key);
+    const keys = byUser.get(entry.userId);
+    keys?.delete(key);
+    if (keys?.size === 0) byUser.delete(entry.userId);
+  }
+
+  function dropUser(id: string): void {
+    users.delete(id);
+    for (const key of byUser.get(id) ?? []) credentials.delete(key);
+    byUser.delete(id);
+  }
+
+  function store(key: string, credential: SessionRecord | ApiKeyRecord, user: UserRecord, now: number): void {
+    dropCredential(key);
+    credentials.set(key, { value: credential, userId: user.id, storedAt: now });
+    const keys = byUser.get(user.id) ?? new Set<string>();
+    byUser.set(user.id, keys.add(key));
+    users.delete(user.id);
+    users.set(user.id, { value: user, storedAt: now });
+    if (credentials.size > options.maxEntries) {
+      const oldest = credentials.keys().next().value;
+      if (oldest !== undefined) dropCredential(oldest);
+    }
+    if (users.size > options.maxEntries) {
+      const oldest = users.keys().next().value;
+      if (oldest !== undefined) users.delete(oldest);
+    }
+  }
+
+  options.bus.subscribe((change) => {
+    generation++;
+    if (change.all === true) {
+      credentials.clear();
+      users.clear();
+      byUser.clear();
+      return;
+    }
+    for (const id of change.sessionIds ?? []) dropCredential(`s:${id}`);
+    for (const id of change.userIds ?? []) dropUser(id);
+    // Keys are cached by hash: a revocation names the id, so the (bounded, rarely walked) map is scanned.
+    const keyIds = new Set(change.apiKeyIds ?? []);
+    if (keyIds.size > 0) {
+      for (const [key, entry] of credentials) {
+        if (key.startsWith('k:') && keyIds.has(entry.value.id)) dropCredential(key);
+      }
+    }
+  });
+
+  const fresh = <T>(entry: Entry<T> | undefined, now: number): T | undefined =>
+    entry !== undefined && now - entry.storedAt < maxAgeMs ? entry.value : undefined;
+
+  /** A hit when the credential and its user are both cached and fresh; otherwise loads both and maybe stores them. */
+  async function lookup<T extends SessionRecord | ApiKeyRecord>(
+    key: string,
+    load: () => Promise<{ credential: T; user: UserRecord } | null>,
+  ): Promise<{ credential: T; user: UserRecord } | null> {
+    if (!enabled || !options.bus.isLive()) {
+      if (enabled) stats.bypasses++;
+      return load();
+    }
+    const now = options.clock();
+    const credential = fresh(credentials.get(key), now) as T | undefined;
+    const user = credential === undefined ? undefined : fresh(users.get(credential.userId), now);
+    if (credential !== undefined && user !== undefined) {
+      stats.hits++;
+      return { credential, user };
+    }
+    stats.misses++;
+    const before = generation;
+    const loaded = await load();
+    // Not stored when a change was published meanwhile (the rows may predate it) or the channel went down.
+    if (loaded !== null && generation === before && options.bus.isLive()) {
+      store(key, loaded.credential, loaded.user, options.clock());
+    }
+    return loaded;
+  }
+
+  return {
+    /** The session `id` and its user, from memory when allowed, else from `load` (the database). */
+    async session(
+      id: string,
+      load: () => Promise<{ session: SessionRecord; user: UserRecord } | null>,
+    ): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+      const found = await lookup(`s:${id}`, async () => {
+        const row = await load();
+        return row === null ? null : { credential: row.session, user: row.user };
+      });
+      return found === null ? null : { session: found.credential, user: found.user };
+    },
+    /** The API key with SHA-256 `keyHash` and its user, from memory when allowed, else from `load`. */
+    async apiKey(
+      keyHash: string,
+      load: () => Promise<{ key: ApiKeyRecord; user: UserRecord } | null>,
+    ): Promise<{ key: ApiKeyRecord; user: UserRecord } | null> {
+      const found = await lookup(`k:${keyHash}`, async () => {
+        const row = await load();
+        return row === null ? null : { credential: row.key, user: row.user };
+      });
+      return found === null ? null : { key: found.credential, user: found.user };
+    },
+    /** Cumulative lookups since start (for the metrics: hit rate = hits / (hits + misses + bypasses)). */
+    stats(): CredentialCacheStats {
+      return { ...stats, size: credentials.size + users.size };
+    },
+  };
+}
+
+export type CredentialCache = ReturnType<typeof createCredentialCache>;
