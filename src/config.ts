@@ -16,6 +16,7 @@ import {
 } from './config/sections.js';
 import type { Config, ConfigFlags } from './config/types.js';
 
+export { type CliSettings, cliSettings } from './config/cli.js';
 export { type ConfigErrorCode, configError, isConfigError } from './config/reader.js';
 export { CLAIM_VALUE_MAX } from './config/sections.js';
 export type * from './config/types.js';
@@ -53,12 +54,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     quotas: readQuotas(read),
   };
   return deepFreeze(config);
-}
-
-/** The admin credential for the CLI's client commands (STRONGROOM_TOKEN), or null: then it is read from stdin. */
-export function cliCredential(env: NodeJS.ProcessEnv): string | null {
-  const value = env.STRONGROOM_TOKEN?.trim();
-  return value === undefined || value === '' ? null : value;
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

@@ -1,11 +1,10 @@
 /**
- * `strongroom keys rotate` and `strongroom keys job`: start a key rotation on a running server and follow its job
- * to the end, with a progress bar on a terminal and plain progress lines otherwise.
- * The credential (an access token or API key of an admin) comes from STRONGROOM_TOKEN or stdin, never from argv.
+ * `strongroom keys rotate`, `keys job` and `keys jobs`: start a key rotation on a running server and follow its
+ * job to the end, with a progress bar on a terminal and plain progress lines otherwise. The caller is the
+ * logged-in admin (or STRONGROOM_TOKEN's API key), through @strongroom/client.
  */
-import type { Config } from '../config.js';
-import { type ApiClient, createApiClient, expectStatus } from './api-client.js';
-import { readSecretLine } from './read-secret.js';
+import { type StrongroomClient, unwrap } from '@strongroom/client';
+import { CliError } from './cli-error.js';
 
 const POLL_MS = 500;
 const BAR_WIDTH = 30;
@@ -26,20 +25,6 @@ export interface ProgressOutput {
   write(text: string): void;
 }
 
-export interface KeysFlags {
-  url?: string;
-  ca?: string;
-}
-
-async function credentialFrom(token: string | null): Promise<string> {
-  if (token !== null) return token;
-  try {
-    return await readSecretLine('Admin access token or API key (not echoed): ');
-  } catch {
-    throw new Error('no credential: set STRONGROOM_TOKEN or give it on standard input');
-  }
-}
-
 /** One progress line: a bar on a terminal, plain text otherwise. */
 export function formatProgress(job: KeyJobView, bar: boolean): string {
   const ratio = job.total === 0 ? 1 : Math.min(1, job.done / job.total);
@@ -51,14 +36,15 @@ export function formatProgress(job: KeyJobView, bar: boolean): string {
 }
 
 /** Polls the job until it is no longer running, drawing its progress; throws if it failed. */
-export async function followJob(client: ApiClient, id: string, out: ProgressOutput): Promise<KeyJobView> {
+export async function followJob(
+  client: StrongroomClient,
+  id: string,
+  out: ProgressOutput,
+): Promise<KeyJobView> {
   let lastLine = '';
   let lastPlainAt = 0;
   for (;;) {
-    const job = expectStatus(
-      await client.call('GET', `/v1/keys/jobs/${encodeURIComponent(id)}`),
-      200,
-    ) as unknown as KeyJobView;
+    const job = unwrap(await client.GET('/v1/keys/jobs/{id}', { params: { path: { id } } })) as KeyJobView;
     const finished = job.status !== 'running';
     const line = formatProgress(job, out.isTTY);
     if (out.isTTY) {
@@ -79,42 +65,28 @@ export async function followJob(client: ApiClient, id: string, out: ProgressOutp
 
 /** `keys rotate`: starts the rotation, then follows its job. */
 export async function keysRotate(
-  config: Readonly<Config>,
-  flags: KeysFlags & { master?: boolean; collection?: string; index?: boolean },
-  token: string | null,
+  client: StrongroomClient,
+  flags: { master?: boolean; collection?: string; index?: boolean },
   print: (line: string) => void,
   out: ProgressOutput,
-): Promise<void> {
+): Promise<KeyJobView> {
   if ((flags.master === true) === (flags.collection !== undefined)) {
-    throw new Error('give either --master or --collection <name>');
+    throw new CliError('USAGE', 'give either --master or --collection <name>');
   }
-  if (flags.index === true && flags.collection === undefined)
-    throw new Error('--index needs --collection <name>');
-  const client = createApiClient(config, flags, await credentialFrom(token));
+  if (flags.index === true && flags.collection === undefined) {
+    throw new CliError('USAGE', '--index needs --collection <name>');
+  }
   const body =
     flags.collection === undefined
-      ? { target: 'master' }
-      : {
+      ? ({ target: 'master' } as const)
+      : ({
           target: 'collection',
           collection: flags.collection,
           ...(flags.index === true ? { index: true } : {}),
-        };
-  const { job } = expectStatus(await client.call('POST', '/v1/keys/rotate', body), 202) as unknown as {
-    job: KeyJobView;
-  };
+        } as const);
+  const { job } = unwrap(await client.POST('/v1/keys/rotate', { body })) as { job: KeyJobView };
   print(`Started ${job.kind} key rotation ${job.id}: version ${job.from_version} -> ${job.to_version}`);
-  await followJob(client, job.id, out);
-  print(`Done: old version retired.`);
-}
-
-/** `keys job <id>`: follows an existing job to its end. */
-export async function keysJob(
-  config: Readonly<Config>,
-  id: string,
-  flags: KeysFlags,
-  token: string | null,
-  out: ProgressOutput,
-): Promise<void> {
-  const client = createApiClient(config, flags, await credentialFrom(token));
-  await followJob(client, id, out);
+  const done = await followJob(client, job.id, out);
+  print('Done: old version retired.');
+  return done;
 }

@@ -10,6 +10,34 @@ import { productionProblems, productionRefusal } from '../setup/production-check
 import { deprioritizeWorkerThreads } from '../setup/thread-priority.js';
 import { loadTlsFiles } from '../tls/index.js';
 
+/** The database URL without credentials or query (which may hold a password): scheme, host, port and database. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/** What this start uses, for the log: never a secret (no password, key or URL credentials). */
+export function describeBackends(config: Readonly<Config>, masterKeySource: string) {
+  return {
+    database:
+      config.databaseUrl === null
+        ? { kind: 'sqlite', file: config.sqlitePath }
+        : {
+            kind: 'postgresql',
+            url: redactDatabaseUrl(config.databaseUrl),
+            schema: config.databaseSchema ?? 'public',
+          },
+    state:
+      config.redisUrl === null ? 'memory (this node only)' : `redis ${redactDatabaseUrl(config.redisUrl)}`,
+    rootKey: config.keyring === 'sealed' ? `sealed keyring ${config.keyringFile}` : masterKeySource,
+    mode: config.mode,
+  };
+}
+
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -28,6 +56,7 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   const { app, masterKeySource, rootKey, sealedKeyring, services } = await buildApp(config, { tls, logger });
   // buildApp has hashed once, so the libuv pool exists: hashing threads yield the CPU to the event loop.
   deprioritizeWorkerThreads();
+  logger.info(describeBackends(config, masterKeySource), 'backends in use');
   if (masterKeySource === 'development-key-file') {
     logger.warn(
       { path: config.masterKeyFile },

@@ -1,0 +1,109 @@
+/**
+ * The CLI's errors and exit codes (docs/cli.md lists them). Server errors keep the server's code and message
+ * (which never carry a value); the CLI's own errors have codes of their own. A message never holds a token,
+ * password or key: none is ever put in one.
+ */
+import { StrongroomError } from '@strongroom/client';
+import { CommanderError } from 'commander';
+import { isConfigError } from '../config.js';
+
+export const EXIT = {
+  ok: 0,
+  /** Anything else: a server error, a failed verification. */
+  failed: 1,
+  /** Bad usage or input refused before anything was sent (a flag, a file, YAML, JSON). */
+  usage: 2,
+  /** Not logged in, or the session ended: run `strongroom login`. */
+  auth: 3,
+  /** The server refused: the policy does not allow it. */
+  forbidden: 4,
+  /** No such user, collection, record, version… */
+  notFound: 5,
+  /** A conflict: the thing changed meanwhile, exists already, or is the last admin. */
+  conflict: 6,
+  /** A confirmation was refused. */
+  declined: 7,
+  /** The server could not be reached, or is sealed or busy. */
+  unavailable: 8,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const OWN_CODES = {
+  USAGE: EXIT.usage,
+  NOT_LOGGED_IN: EXIT.auth,
+  SESSION_FILE_UNSAFE: EXIT.auth,
+  SESSION_FILE_INVALID: EXIT.auth,
+  SESSION_BUSY: EXIT.unavailable,
+  NOT_FOUND: EXIT.notFound,
+  DECLINED: EXIT.declined,
+  UNREACHABLE: EXIT.unavailable,
+} as const;
+
+export type CliErrorCode = keyof typeof OWN_CODES;
+
+/** An error the CLI raises itself; `code` decides the exit status. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  readonly code: CliErrorCode;
+  constructor(code: CliErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function exitForStatus(status: number, code: string): ExitCode {
+  if (status === 401) return EXIT.auth;
+  if (status === 403) return EXIT.forbidden;
+  if (status === 404 || status === 410) return EXIT.notFound;
+  if (status === 409 || status === 412) return EXIT.conflict;
+  if (status === 400 || status === 413 || status === 415 || status === 422) return EXIT.usage;
+  if (status === 503 || status === 429 || code === 'UNEXPECTED_RESPONSE') return EXIT.unavailable;
+  return EXIT.failed;
+}
+
+/** The cause's code of a network failure (undici throws TypeError('fetch failed') with the system error inside). */
+function networkCode(error: unknown): string | null {
+  let cause: unknown = error;
+  for (let depth = 0; depth < 4 && cause instanceof Error; depth++) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    cause = cause.cause;
+  }
+  return null;
+}
+
+/** The line to print and the exit status for anything a command threw. */
+export function describeError(error: unknown): { message: string; exit: ExitCode } {
+  if (error instanceof StrongroomError) {
+    const field = error.field === undefined ? '' : ` (${error.field})`;
+    const request = error.requestId === undefined ? '' : ` [request ${error.requestId}]`;
+    const hint =
+      error.code === 'INVALID_TOKEN' || error.code === 'INVALID_REFRESH_TOKEN'
+        ? '; log in again with `strongroom login`'
+        : '';
+    return {
+      message: `${error.code}: ${error.message.replace(/^[A-Z_]+: /, '')}${field}${hint}${request}`,
+      exit: exitForStatus(error.status, error.code),
+    };
+  }
+  if (error instanceof CliError)
+    return { message: `${error.code}: ${error.message}`, exit: OWN_CODES[error.code] };
+  if (error instanceof CommanderError) return { message: error.message, exit: EXIT.usage };
+  if (isConfigError(error)) return { message: `configuration error: ${error.message}`, exit: EXIT.usage };
+  const network = networkCode(error);
+  if (error instanceof TypeError && network !== null) {
+    return {
+      message: `UNREACHABLE: cannot reach the server (${network})${tlsHint(network)}`,
+      exit: EXIT.unavailable,
+    };
+  }
+  return { message: error instanceof Error ? error.message : 'unknown error', exit: EXIT.failed };
+}
+
+function tlsHint(code: string): string {
+  if (code.includes('CERT') || code.includes('SELF_SIGNED') || code.includes('VERIFY')) {
+    return ": the server's certificate does not verify; log in with --ca FILE naming the CA that issued it (a development server's is <data-dir>/tls/ca.pem)";
+  }
+  return '';
+}
