@@ -10,7 +10,8 @@
  *   `record.list:allowed`; services/audit/sink-filter.ts), their grammar checked here, what they name when the
  *   sink is built;
  * - `auditSinkBatchSize` (1–1000, default 100), `auditSinkRetryMaxSeconds` (1–3600, default 60),
- *   `auditSinkTimeoutSeconds` (1–300, default 10).
+ *   `auditSinkTimeoutSeconds` (1–300, default 10), `auditSinkLeaseSeconds` (2–3600, default 30, more than the
+ *   timeout + 1 s: with several nodes, how long a node that stopped renewing keeps the others from shipping).
  * Invariants: a bad URL, a short secret or a filter that matches nothing stops the start with a message naming the
  * setting, never its value.
  */
@@ -99,10 +100,21 @@ export function readAuditSinks(read: SettingReader): AuditSinksConfig {
       exclude: exclusions(read, 'auditWebhookExclude'),
     });
   }
+  const timeoutSeconds = read.int('auditSinkTimeoutSeconds', 10, 1, 300);
+  const leaseSeconds = read.int('auditSinkLeaseSeconds', Math.max(30, timeoutSeconds + 2), 2, 3600);
+  // A holder stops sending 1 s (sink-runner.ts SKEW_MS) before its lease ends: a whole send must fit before.
+  if (leaseSeconds <= timeoutSeconds + 1) {
+    throw configError(
+      'CONFIG_CONFLICT',
+      'auditSinkLeaseSeconds',
+      `auditSinkLeaseSeconds (${envName('auditSinkLeaseSeconds')}) must exceed auditSinkTimeoutSeconds + 1`,
+    );
+  }
   return {
     sinks,
     batchSize: read.int('auditSinkBatchSize', 100, 1, 1000),
     retryMaxMs: read.int('auditSinkRetryMaxSeconds', 60, 1, 3600) * 1000,
-    timeoutMs: read.int('auditSinkTimeoutSeconds', 10, 1, 300) * 1000,
+    timeoutMs: timeoutSeconds * 1000,
+    leaseMs: leaseSeconds * 1000,
   };
 }

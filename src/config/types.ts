@@ -53,6 +53,8 @@ export interface AuditSinksConfig {
   batchSize: number;
   retryMaxMs: number;
   timeoutMs: number;
+  /** How long one node's claim to ship a sink holds (renewed before each batch); more than timeoutMs + 1 s. */
+  leaseMs: number;
 }
 
 /** Quotas (src/config/quotas.ts): each group's default token bucket, and the single-node store's bound. */

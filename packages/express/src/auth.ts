@@ -5,6 +5,7 @@
  * app-wide (`app.use`) or per route (`app.get('/admin', strongroomAuth({ …, roles: ['admin'] }), handler)`).
  */
 import {
+  type AuthResult,
   createStrongroomAuthenticator,
   type StrongroomAuthOptions,
   type StrongroomIdentity,
@@ -21,23 +22,34 @@ declare global {
   }
 }
 
-export type StrongroomMiddleware = ((req: Request, res: Response, next: NextFunction) => Promise<void>) & {
+export type StrongroomMiddleware = ((req: Request, res: Response, next: NextFunction) => void) & {
   /** Closes the kept-alive connections to Strongroom. */
   close(): void;
 };
 
+/** Puts the caller on the request and goes on, or answers the refusal (and the handler chain stops there). */
+function finish(req: Request, res: Response, next: NextFunction, result: AuthResult): void {
+  if (!result.ok) {
+    sendRefusal(res, result.refusal);
+    return;
+  }
+  req.strongroom = result.identity;
+  res.setHeader('cache-control', 'no-store');
+  next();
+}
+
 /** Creates the middleware; throws StrongroomOptionsError at once on invalid options. */
 export function strongroomAuth(options: StrongroomAuthOptions): StrongroomMiddleware {
   const authenticator = createStrongroomAuthenticator(options);
-  const middleware = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const result = await authenticator.authenticate({ url: req.originalUrl, headers: req.headers });
-    if (!result.ok) {
-      sendRefusal(res, result.refusal);
+  // Synchronous when the caches vouch for the token and its session (authenticateFast): next() is called at once,
+  // without a Promise per request; otherwise once Strongroom has answered.
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const result = authenticator.authenticateFast({ url: req.originalUrl, headers: req.headers });
+    if (result instanceof Promise) {
+      result.then((settled) => finish(req, res, next, settled), next);
       return;
     }
-    req.strongroom = result.identity;
-    res.setHeader('cache-control', 'no-store');
-    next();
+    finish(req, res, next, result);
   };
   return Object.assign(middleware, { close: () => authenticator.close() });
 }

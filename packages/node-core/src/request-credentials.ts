@@ -62,8 +62,8 @@ export function hasCookieCredential(cookie: string | undefined): boolean {
 
 /** The bearer token of a request, or the refusal to answer it with. */
 export function readBearerToken(request: RequestLike): { token: string } | { refusal: Refusal } {
-  // Skipped when strongroomSafety already found this request's URL clean (url-inspection.ts).
-  const inUrl = checkRequestUrl(request);
+  // Not inspected again when strongroomSafety just found this URL clean (url-inspection.ts).
+  const inUrl = checkRequestUrl(request.url);
   if (inUrl !== null) return { refusal: inUrl };
   if (hasCookieCredential(request.headers.cookie))
     return { refusal: refusal('INVALID_TOKEN', { field: 'cookie' }) };

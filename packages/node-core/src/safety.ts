@@ -23,6 +23,12 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   'referrer-policy': 'no-referrer',
 });
 
+/** The headers of an answer to a request with a credential: built once, not per request. */
+const AUTHENTICATED_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  ...SECURITY_HEADERS,
+  'cache-control': 'no-store',
+});
+
 export interface SafetyOptions {
   /** Peers whose `X-Forwarded-Proto` is believed; see trust-proxy.ts. Default false. */
   readonly trustProxy?: TrustProxy;
@@ -68,13 +74,13 @@ export function createSafety(options: SafetyOptions = {}) {
     /** The refusal for a request that must not be served, or null. */
     check(request: ConnectionLike): Refusal | null {
       if (!this.isHttps(request)) return refusal('HTTPS_REQUIRED');
-      // Remembered for this request when clean, so strongroomAuth does not inspect the URL again.
-      return checkRequestUrl(request);
+      // Remembered when clean, so strongroomAuth does not inspect the same URL again.
+      return checkRequestUrl(request.url);
     },
 
     /** Headers to set on the answer. */
     headersFor(isAuthenticated: boolean): Readonly<Record<string, string>> {
-      return isAuthenticated ? { ...SECURITY_HEADERS, 'cache-control': 'no-store' } : SECURITY_HEADERS;
+      return isAuthenticated ? AUTHENTICATED_HEADERS : SECURITY_HEADERS;
     },
   };
 }

@@ -108,4 +108,24 @@ describe('createSessionChecker', () => {
     now = 1000;
     expect(await sessions.check('t1', claims)).toEqual({ ok: true, roles: ['user', 'billing'] });
   });
+
+  it('answers at once (checkCached) only within the window, never with 0, and for good after a refusal', async () => {
+    const { state, introspect } = strongroom();
+    let now = 0;
+    const sessions = checker(introspect, 5000, () => now);
+    expect(sessions.checkCached('d1', claims)).toBeUndefined();
+    await sessions.check('t1', claims, 'd1');
+    expect(sessions.checkCached('d1', claims)).toEqual({ ok: true, roles: ['user'] });
+    expect(sessions.checkCached('d1', { ...claims, sub: 'user-2' })).toBeUndefined();
+    now = 5000;
+    expect(sessions.checkCached('d1', claims)).toBeUndefined();
+    state.answer = { active: false };
+    await sessions.check('t1', claims, 'd1');
+    expect(sessions.checkCached('d1', claims)).toEqual({ ok: false, code: 'INVALID_TOKEN' });
+    expect(state.asked).toBe(2);
+
+    const everyTime = checker(strongroom().introspect, 0, () => 0);
+    await everyTime.check('t1', claims, 'd1');
+    expect(everyTime.checkCached('d1', claims)).toBeUndefined();
+  });
 });

@@ -24,6 +24,8 @@ export type SessionVerdict =
   | { readonly ok: true; readonly roles: readonly string[] }
   | { readonly ok: false; readonly code: 'INVALID_TOKEN' | 'DEPENDENCY_UNAVAILABLE' };
 
+const INVALID: SessionVerdict = Object.freeze({ ok: false, code: 'INVALID_TOKEN' });
+
 interface ConfirmedSession {
   readonly sub: string;
   readonly confirmedAt: number;
@@ -53,7 +55,7 @@ export function createSessionChecker(deps: {
     if (!answer.active || answer.sid !== claims.sid || answer.sub !== claims.sub) {
       refused.set(digest, true);
       sessions.delete(claims.sid);
-      return { ok: false, code: 'INVALID_TOKEN' };
+      return INVALID;
     }
     const previous = sessions.get(claims.sid);
     if (previous === undefined || previous.confirmedAt <= askedAt) {
@@ -62,22 +64,32 @@ export function createSessionChecker(deps: {
     return { ok: true, roles: answer.roles };
   }
 
+  /** The verdict the caches alone give (refused for good, or confirmed within the window), or undefined. */
+  function checkCached(digest: string, claims: VerifiedToken): SessionVerdict | undefined {
+    if (refused.get(digest) !== undefined) return INVALID;
+    if (deps.windowMs === 0) return undefined;
+    const session = sessions.get(claims.sid);
+    if (
+      session !== undefined &&
+      session.sub === claims.sub &&
+      deps.clock() - session.confirmedAt < deps.windowMs
+    ) {
+      return { ok: true, roles: session.roles };
+    }
+    return undefined;
+  }
+
   return {
+    checkCached,
+
     /**
      * Whether the session of a verified token is live; see the invariants above. `digest` is the token's
      * `tokenDigest`, when the caller has it already (the authenticator hashes each token once).
      */
     async check(token: string, claims: VerifiedToken, digest = tokenDigest(token)): Promise<SessionVerdict> {
-      if (refused.get(digest) !== undefined) return { ok: false, code: 'INVALID_TOKEN' };
+      const known = checkCached(digest, claims);
+      if (known !== undefined) return known;
       if (deps.windowMs > 0) {
-        const session = sessions.get(claims.sid);
-        if (
-          session !== undefined &&
-          session.sub === claims.sub &&
-          deps.clock() - session.confirmedAt < deps.windowMs
-        ) {
-          return { ok: true, roles: session.roles };
-        }
         const pending = inFlight.get(digest);
         if (pending !== undefined) return pending;
       }

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTVerifyGetKey, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier } from './token-verifier.js';
+import { createTokenVerifier, tokenDigest } from './token-verifier.js';
 
 const ISSUER = 'strongroom';
 const AUDIENCE = 'strongroom-api';
@@ -136,6 +136,22 @@ describe('createTokenVerifier', () => {
     expect(lookups).toBe(1);
     now = NOW + 61_000;
     expect(await cached.verify(jwt)).toEqual({ ok: false, code: 'INVALID_TOKEN' });
+  });
+
+  it('answers at once from the cache (verifyCached) only for a token it verified, until it expires', async () => {
+    let now = NOW + 1000;
+    const cached = verifier({ clock: () => now });
+    const jwt = await token({ exp: seconds(NOW) + 60 });
+    const digest = tokenDigest(jwt);
+    expect(cached.verifyCached(jwt, digest)).toBeUndefined();
+    expect((await cached.verify(jwt, digest)).ok).toBe(true);
+    expect(cached.verifyCached(jwt, digest)).toMatchObject({ ok: true, claims: { exp: seconds(NOW) + 60 } });
+    expect(cached.verifyCached(`${jwt}x`, tokenDigest(`${jwt}x`))).toBeUndefined();
+    expect(cached.verifyCached('a'.repeat(5000), 'any')).toEqual({ ok: false, code: 'INVALID_TOKEN' });
+    now = NOW + 61_000;
+    expect(cached.verifyCached(jwt, digest)).toEqual({ ok: false, code: 'INVALID_TOKEN' });
+    // Forgotten once expired: nothing is remembered for it any more.
+    expect(cached.verifyCached(jwt, digest)).toBeUndefined();
   });
 
   it('says the keys are unavailable, not the token invalid, when the JWKS cannot be fetched', async () => {

@@ -11,7 +11,7 @@
  * A verified token is remembered (by its SHA-256, never the token) until it expires, in a bounded cache.
  * Not addressed: revocation (a logout does not change the token): see session-checker.ts.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { createLru } from './lru.js';
 
@@ -42,7 +42,8 @@ function isKeySourceFailure(error: unknown): boolean {
 
 /** The key a verified token is remembered under: never the token itself. */
 export function tokenDigest(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  // The one-shot hash: createHash's object costs more than the hashing of a token.
+  return hash('sha256', token, 'base64url');
 }
 
 export function createTokenVerifier(deps: {
@@ -54,7 +55,19 @@ export function createTokenVerifier(deps: {
 }) {
   const verified = createLru<string, VerifiedToken>(deps.maxCachedTokens);
 
+  /** The verdict the cache alone gives (too long, remembered and fresh, remembered but expired), or undefined. */
+  function verifyCached(token: string, key: string): Verification | undefined {
+    if (token.length > MAX_TOKEN_LENGTH) return INVALID;
+    const cached = verified.get(key);
+    if (cached === undefined) return undefined;
+    if (cached.exp > deps.clock() / 1000) return { ok: true, claims: cached };
+    verified.delete(key);
+    return INVALID;
+  }
+
   return {
+    verifyCached,
+
     /**
      * The token's claims when it is a valid, unexpired Strongroom access token for this audience. `digest` is
      * the token's `tokenDigest`, when the caller has it already (the authenticator hashes each token once).
@@ -62,13 +75,8 @@ export function createTokenVerifier(deps: {
     async verify(token: string, digest?: string): Promise<Verification> {
       if (token.length > MAX_TOKEN_LENGTH) return INVALID;
       const key = digest ?? tokenDigest(token);
-      const nowSeconds = deps.clock() / 1000;
-      const cached = verified.get(key);
-      if (cached !== undefined) {
-        if (cached.exp > nowSeconds) return { ok: true, claims: cached };
-        verified.delete(key);
-        return INVALID;
-      }
+      const known = verifyCached(token, key);
+      if (known !== undefined) return known;
       let header: ReturnType<typeof decodeProtectedHeader>;
       try {
         header = decodeProtectedHeader(token);

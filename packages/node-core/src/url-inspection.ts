@@ -3,12 +3,13 @@
  * refused as the server refuses them on its own routes, with the shared URL inspector of @strongroom/redact
  * (`400 SENSITIVE_DATA_IN_URL` naming where, never what; `414 URL_TOO_LONG` beyond 8 KiB).
  *
- * Invariant: a URL is skipped only when this very request's URL, the same string, was already found clean. The
- * verdict is remembered per request, keyed by the request's headers object (Node creates one per incoming
- * request), in a WeakMap that lets it go with the request. A URL that was refused, rewritten since, or never
- * inspected is inspected (again), so sharing the work never lets a URL through unexamined.
+ * Invariant: the verdict is a function of the URL string alone, so the one string last found clean is kept and a
+ * URL that is that same string is not inspected again (strongroomSafety inspects a request's URL, then
+ * strongroomAuth reads the same string in the same turn). Any other string, a refused one included, is inspected.
+ * Only a clean URL is kept (one that holds no credential or secret-shaped value, by the inspection's own test),
+ * and only one. A WeakMap per request did the same at a measurable cost per request (an ephemeron per request
+ * for the garbage collector), which this single slot avoids.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { inspectUrl } from '@strongroom/redact';
 import { type Refusal, refusal } from './errors.js';
 
@@ -20,15 +21,12 @@ export function checkUrl(url: string): Refusal | null {
   return refusal('SENSITIVE_DATA_IN_URL', { field: verdict.location });
 }
 
-const cleanUrls = new WeakMap<IncomingHttpHeaders, string>();
+let lastClean: string | undefined;
 
-/** `checkUrl(url)`, done at most once per request and URL; see the invariant above. */
-export function checkRequestUrl(request: {
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-}): Refusal | null {
-  if (cleanUrls.get(request.headers) === request.url) return null;
-  const refused = checkUrl(request.url);
-  if (refused === null) cleanUrls.set(request.headers, request.url);
+/** `checkUrl(url)`, skipped when `url` is the string last found clean; see the invariant above. */
+export function checkRequestUrl(url: string): Refusal | null {
+  if (url === lastClean) return null;
+  const refused = checkUrl(url);
+  if (refused === null) lastClean = url;
   return refused;
 }

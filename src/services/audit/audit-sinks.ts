@@ -1,16 +1,15 @@
 /**
  * The configured audit sinks (src/config/audit-sinks.ts), each a runner (sink-runner.ts) over its transport and
- * filter. CA files are read here, once: a missing or unreadable file stops the start, naming the setting.
+ * filter, shipping while its node holds the sink's lease. CA files are read here, once: a missing or unreadable file stops the start, naming the setting.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import type { AuditSinkConfig, AuditSinksConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { AuditStore } from '../../storage/index.js';
 import { createSinkFilter } from './sink-filter.js';
 import type { SinkItem } from './sink-message.js';
-import { createSinkRunner, type SinkRunner } from './sink-runner.js';
+import { createSinkRunner, type SinkRunner, type SinkRunnerDeps } from './sink-runner.js';
 import { sendSyslogBatch } from './syslog-transport.js';
 import { sendWebhookBatch } from './webhook-transport.js';
 
@@ -50,7 +49,7 @@ function transportOf(sink: AuditSinkConfig, settings: AuditSinksConfig, clock: (
 
 /** One runner per configured sink (none started). */
 export function createAuditSinks(deps: {
-  store: Pick<AuditStore, 'listEvents' | 'readSinkCursor' | 'advanceSinkCursor'>;
+  store: SinkRunnerDeps['store'];
   settings: AuditSinksConfig;
   clock: () => number;
   logger: Pick<Logger, 'warn' | 'info'>;
@@ -66,6 +65,8 @@ export function createAuditSinks(deps: {
       ),
       batchSize: deps.settings.batchSize,
       retryMaxMs: deps.settings.retryMaxMs,
+      timeoutMs: deps.settings.timeoutMs,
+      leaseMs: deps.settings.leaseMs,
       clock: deps.clock,
       logger: deps.logger,
     }),

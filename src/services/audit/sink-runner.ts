@@ -11,7 +11,17 @@
  *   `skipped` marker per run, naming their seqs and the last one's hash, so the receiver checks the chain across.
  * - A sink never fails a request nor holds the trail up: it runs on its own timer, reports an outage once
  *   (warn) and its recovery (info).
+ * - One node at a time ships a sink (several nodes share one database): the runner holds the sink's lease
+ *   (storage/audit-sink-leases.ts), renewed before every batch for `leaseMs`, and sends a batch only when the
+ *   send, bounded by `timeoutMs`, ends at least SKEW_MS before that lease would expire. A node that cannot renew
+ *   (another took the lease, or the database does not answer) therefore sends nothing more, and has stopped
+ *   sending before any other node can take the lease over; the new holder starts after the stored cursor. So a
+ *   receiver sees batches in seq order, and duplicates only around a takeover (at most the batch whose cursor
+ *   the old holder had not yet moved), which it drops by `seq`.
+ * Threat not addressed: clocks that disagree by more than SKEW_MS (run NTP), or a process paused mid-send for
+ * longer than the margin (the receiver's dedupe by `seq` and `prev_hash` still shows it).
  */
+import { randomUUID } from 'node:crypto';
 import { type ChainedEvent, toWireEvent } from '../../audit/index.js';
 import type { Logger } from '../../log.js';
 import type { AuditStore } from '../../storage/index.js';
@@ -20,15 +30,24 @@ import type { SinkItem } from './sink-message.js';
 
 const POLL_MS = 1000;
 const FIRST_RETRY_MS = 100;
+/** How far nodes' clocks may disagree: a holder stops sending this long before its lease ends. */
+export const SKEW_MS = 1000;
 
 export interface SinkRunnerDeps {
   name: string;
-  store: Pick<AuditStore, 'listEvents' | 'readSinkCursor' | 'advanceSinkCursor'>;
+  store: Pick<
+    AuditStore,
+    'listEvents' | 'readSinkCursor' | 'advanceSinkCursor' | 'claimSinkLease' | 'releaseSinkLease'
+  >;
   send: (items: SinkItem[]) => Promise<void>;
   /** True for events this sink does not ship (sink-filter.ts). */
   skips: (event: ChainedEvent) => boolean;
   batchSize: number;
   retryMaxMs: number;
+  /** Longest a send may take (the transports enforce it); must leave SKEW_MS inside `leaseMs`. */
+  timeoutMs: number;
+  /** How long a claim of the sink's lease holds. */
+  leaseMs: number;
   clock: () => number;
   logger: Pick<Logger, 'warn' | 'info'>;
 }
@@ -56,16 +75,43 @@ export function toSinkItems(
 }
 
 export function createSinkRunner(deps: SinkRunnerDeps) {
+  if (deps.leaseMs <= deps.timeoutMs + SKEW_MS)
+    throw new RangeError('leaseMs must exceed timeoutMs + SKEW_MS');
+  const holder = randomUUID();
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
   let stopped = true;
   let failures = 0;
+  /** Until when (this node's clock) the lease it holds runs; 0 while it holds none. */
+  let leaseUntil = 0;
 
-  /** Ships one batch after the stored cursor; resolves to the number of events it covered (0: none left). */
-  async function shipBatch(): Promise<number> {
+  /** Takes or renews the lease; false when another node holds it. */
+  async function holdLease(): Promise<boolean> {
+    const now = deps.clock();
+    const until = now + deps.leaseMs;
+    const held = await deps.store.claimSinkLease(deps.name, holder, now, until);
+    if (held && leaseUntil === 0)
+      deps.logger.info({ sink: deps.name }, 'audit sink lease taken: this node ships it');
+    if (!held && leaseUntil !== 0)
+      deps.logger.warn({ sink: deps.name }, 'audit sink lease lost to another node');
+    leaseUntil = held ? until : 0;
+    return held;
+  }
+
+  /** True while a send started now would end (at its timeout) SKEW_MS before the lease does. */
+  const maySend = () => deps.clock() + deps.timeoutMs + SKEW_MS <= leaseUntil;
+
+  /**
+   * Ships one batch after the stored cursor; resolves to the number of events it covered (0: none left), or null
+   * when this node does not hold the lease (another ships) or it has run too short to send.
+   */
+  async function shipBatch(): Promise<number | null> {
+    if (!(await holdLease())) return null;
     const cursor = await deps.store.readSinkCursor(deps.name);
     const rows = await deps.store.listEvents({ afterSeq: cursor?.seq ?? 0 }, deps.batchSize);
     if (rows.length === 0) return 0;
+    // The database was slow: what is left of the lease may not cover a whole send. Renew first.
+    if (!maySend()) return null;
     const events = rows.map(fromEventRow);
     await deps.send(toSinkItems(events, deps.skips));
     const last = events.at(-1) as ChainedEvent;
@@ -73,12 +119,16 @@ export function createSinkRunner(deps: SinkRunnerDeps) {
     return events.length;
   }
 
-  /** Ships everything committed so far; rejects with the first failure (the cursor stays where it was). */
+  /**
+   * Ships everything committed so far, if this node holds (or can take) the lease; rejects with the first failure
+   * (the cursor stays where it was).
+   */
   function catchUp(): Promise<number> {
     running ??= (async () => {
       let total = 0;
       for (;;) {
         const shipped = await shipBatch();
+        if (shipped === null) return total;
         total += shipped;
         if (shipped < deps.batchSize) return total;
       }
@@ -117,12 +167,19 @@ export function createSinkRunner(deps: SinkRunnerDeps) {
       stopped = false;
       schedule(0);
     },
-    /** Stops the timer and waits for a batch in flight. */
+    /** Stops the timer, waits for a batch in flight, and gives the lease up so another node ships at once. */
     async stop(): Promise<void> {
       stopped = true;
       if (timer !== null) clearTimeout(timer);
       timer = null;
       await running?.catch(() => undefined);
+      if (leaseUntil === 0) return;
+      leaseUntil = 0;
+      await deps.store
+        .releaseSinkLease(deps.name, holder, deps.clock())
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error, sink: deps.name }, 'audit sink lease not released; it expires'),
+        );
     },
   };
 }

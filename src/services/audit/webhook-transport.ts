@@ -2,7 +2,7 @@
  * Ships a batch of sink items to an HTTPS webhook: one POST of `{ "events": [...] }` with an HMAC-SHA256
  * signature (sink-message.ts `webhookSignature`) in `Strongroom-Signature`. The batch is delivered when the
  * receiver answers 2xx; any other answer, a connection or TLS failure (the certificate must chain to the
- * configured CA and name the host) or no answer within `timeoutMs` fails it, and the runner sends it again
+ * configured CA and name the host) or no complete answer within `timeoutMs` fails it, and the runner sends it again
  * (at least once: a receiver deduplicates by `seq`).
  * Threats addressed: forged or replayed deliveries (signed body and time), events read on the way (TLS, pinned
  * CA). Not addressed: a receiver that acknowledges what it then loses.
@@ -47,7 +47,12 @@ export function sendWebhookBatch(target: WebhookTarget, items: readonly SinkItem
         response.once('error', reject);
       },
     );
-    request.once('timeout', () => request.destroy(new Error('audit webhook did not answer in time')));
+    // The whole exchange, not only each idle gap, ends at timeoutMs: a sink's lease relies on a send being over
+    // by then (sink-runner.ts), so a receiver trickling its answer cannot stretch it.
+    const late = () => request.destroy(new Error('audit webhook did not answer in time'));
+    const deadline = setTimeout(late, target.timeoutMs);
+    request.once('timeout', late);
+    request.once('close', () => clearTimeout(deadline));
     request.once('error', reject);
     request.end(body);
   });
