@@ -7,7 +7,7 @@
  * this node, and the bus makes it read the database until the subscription is back (see revocation-bus.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { openRedis } from './redis-client.js';
+import { isDown, openRedis } from './redis-client.js';
 import type { InvalidationChannel } from './revocation-bus.js';
 
 export function createRedisInvalidationChannel(options: {
@@ -27,6 +27,8 @@ export function createRedisInvalidationChannel(options: {
   return {
     connectionName,
     async send(message) {
+      // Known to be down: fail at once (the bus retries in the background) rather than hold the caller's answer.
+      if (isDown(publisher)) throw new Error('Redis is unreachable: revocation not sent yet');
       await publisher.publish(channelName, message);
     },
     listen(handlers) {
