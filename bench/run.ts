@@ -19,6 +19,7 @@ import { benchAuditVerify } from './audit-verify.js';
 import { type BenchChild, startChild } from './child-handle.js';
 import { benchFieldCrypto } from './field-crypto.js';
 import { benchKeyRotation } from './key-rotation.js';
+import { benchLogScan } from './log-scan.js';
 import { benchLoginFlood } from './login-flood.js';
 import { benchLoginThroughput } from './login-throughput.js';
 import { benchMeVsBare } from './me-vs-bare.js';
@@ -45,6 +46,7 @@ const BENCHMARKS = [
   'field-crypto',
   'audit-verify',
   'rotation',
+  'log-scan',
 ] as const;
 /** Benchmarks that run their own children rather than the shared Strongroom server child. */
 const OWN_CHILDREN: ReadonlySet<BenchmarkName> = new Set([
@@ -52,6 +54,7 @@ const OWN_CHILDREN: ReadonlySet<BenchmarkName> = new Set([
   'field-crypto',
   'audit-verify',
   'rotation',
+  'log-scan',
 ]);
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
@@ -238,6 +241,11 @@ async function main(): Promise<void> {
     if (selected.includes('rotation')) {
       step('rotation', 'collection key rotation with reads: records/s and peak RSS at 200k vs 20k records');
       results.push(await benchKeyRotation({ workDir, small: 20_000, large: 200_000, log }));
+    }
+
+    if (selected.includes('log-scan')) {
+      step('log-scan', '`strongroom check logs` MB/s over a 64 MB log vs reading and splitting it');
+      results.push(await benchLogScan({ workDir, megabytes: 64, rounds: 2, log }));
     }
   } finally {
     await Promise.all(children.map((child) => child.close()));

@@ -53,10 +53,18 @@ const IBAN =
 
 /**
  * `name=value`, `name: value`, `"name":"value"` (JSON lines) and `?name=value&` with a sensitive name. The value
- * runs to a quote, whitespace or a separator (a JSON escape is part of it).
+ * runs to a quote, whitespace or a separator (a JSON escape is part of it). A name starts only where a word does
+ * (the lookbehind), so the name part is tried once per word, not once per character.
  */
 const PAIR =
-  /(?<![A-Za-z0-9_])([A-Za-z][A-Za-z0-9_.-]{0,63})["']?[ \t]*[:=][ \t]*(["']?)((?:\\.|[^\s"'&,;}\\]){1,512})/g;
+  /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63})["']?[ \t]*[:=][ \t]*(["']?)((?:\\.|[^\s"'&,;}\\]){1,512})/g;
+
+/**
+ * Every name `isSensitiveKeyName` accepts holds one of these (its whole-name and word lists, packages/redact),
+ * followed somewhere by a separator: most log lines (`status=200 ms=12`) fail this and skip the pair scan.
+ */
+const PAIR_HINT =
+  /(?:pass|pwd|token|secret|key|auth|cookie|credential|ssn|card|otp|cvv|cvc|code|share|social).*[:=]/i;
 
 /** Values that are a placeholder, an auth scheme or a number, not a credential. */
 const NOT_A_SECRET =
@@ -90,6 +98,6 @@ export const EXTRA_DETECTORS: readonly LogDetector[] = Object.freeze([
   { rule: 'slackToken', hint: /xox[abposr]-/, find: spansOf(SLACK_TOKEN) },
   { rule: 'stripeKey', hint: /[sr]k_(?:live|test)_/, find: spansOf(STRIPE_KEY) },
   { rule: 'googleApiKey', hint: /AIza/, find: spansOf(GOOGLE_API_KEY) },
-  { rule: 'passwordPair', hint: /[:=]/, find: findPairs },
+  { rule: 'passwordPair', hint: PAIR_HINT, find: findPairs },
   { rule: 'iban', hint: /[A-Z]{2}\d\d/, find: spansOf(IBAN, isIban) },
 ] satisfies LogDetector[]);

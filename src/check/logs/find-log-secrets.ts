@@ -7,7 +7,7 @@
  * Stripe key in `password=…` is a `stripe-key`); the spans to redact are the union of every detector's spans, so
  * hiding them never leaves part of a match visible, even where two kinds overlap.
  */
-import { type DetectorName, findEachSecret } from '@strongroom/redact';
+import { DETECTORS, type DetectorName, findEachSecret } from '@strongroom/redact';
 import { EXTRA_DETECTORS, type Span } from './extra-detectors.js';
 import type { LogRuleKey } from './log-rules.js';
 
@@ -52,9 +52,32 @@ const PRIORITY: readonly LogRuleKey[] = [
 ];
 const RANK = new Map(PRIORITY.map((rule, index) => [rule, index]));
 
+/**
+ * Stricter pre-tests than the redactor's own hints (`\d{4}`), which nearly every log line passes through its
+ * timestamp. Each is a superset of what the redactor accepts (card-number.ts, ssn.ts): a card starts a digit run
+ * (or a group of one) with 13+ digits, and with 1 only at 15 digits, so millisecond timestamps (13 digits from 1)
+ * fail; an SSN is three groups. Lines that fail skip those detectors; lines that pass get the full validation.
+ */
+const CARD_GATE = /(?<!\d)(?:[2-9](?:[ -]?\d){12}|1(?:[ -]?\d){14})/;
+const SSN_GATE = /\d{3}([ -])\d\d\1\d{4}/;
+const without = (...names: DetectorName[]) => DETECTORS.filter((d) => !names.includes(d.name));
+const DETECTOR_SETS = {
+  all: DETECTORS,
+  noCard: without('card_number'),
+  noSsn: without('ssn'),
+  neither: without('card_number', 'ssn'),
+} as const;
+
+function detectorsFor(text: string) {
+  const card = CARD_GATE.test(text);
+  const ssn = SSN_GATE.test(text);
+  if (card) return ssn ? DETECTOR_SETS.all : DETECTOR_SETS.noSsn;
+  return ssn ? DETECTOR_SETS.noCard : DETECTOR_SETS.neither;
+}
+
 /** All matches of every detector, possibly overlapping. */
 function allMatches(text: string): LogMatch[] {
-  const matches: LogMatch[] = findEachSecret(text).map(({ detector, start, end }) => ({
+  const matches: LogMatch[] = findEachSecret(text, detectorsFor(text)).map(({ detector, start, end }) => ({
     rule: REDACT_RULES[detector],
     start,
     end,
