@@ -41,7 +41,11 @@ function chunked(text: string, sizes: readonly number[]): AsyncIterable<string> 
 async function scan(text: string, sizes: readonly number[]) {
   const findings: Finding[] = [];
   let copy = '';
-  const writer = createRedactedWriter({ write: async (t) => void (copy += t) });
+  const writer = createRedactedWriter({
+    write: async (t) => {
+      copy += t;
+    },
+  });
   await scanLog(chunked(text, sizes), {
     file: 'x',
     onFinding: (f) => findings.push(f),
