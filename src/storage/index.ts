@@ -38,6 +38,7 @@ export type {
   IndexFilter,
   RecordCondition,
   RecordQueryStore,
+  RecordWindow,
 } from './record-query-store.js';
 export type { AttributeRow, BlindIndexRow, RecordChange, RecordRow, RecordStore } from './record-store.js';
 export {

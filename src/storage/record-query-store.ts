@@ -5,7 +5,7 @@ import { createRecordSearch } from './record-search.js';
 import type { Database } from './schema.js';
 
 export type { RecordCondition } from './record-condition.js';
-export type { AttributeFilter, IndexFilter } from './record-search.js';
+export type { AttributeFilter, IndexFilter, RecordWindow, ScanOptions } from './record-search.js';
 
 /** Read-side queries over records: listing, filtering, blind index search, and the scans key jobs make. */
 export function createRecordQueryStore(db: Kysely<Database>) {

@@ -137,7 +137,12 @@ describe.each(databases)('list and search pages filter by policy in the query (%
         updatedAt: 0,
         erasedAt: null,
       };
-      await stores.records.insert(row, [], []);
+      // The filter attributes, as record writes store them (no email field here: the canonical JSON).
+      const attributes = Object.entries(fact.plain).map(([field, value]) => ({
+        field,
+        value: JSON.stringify(value),
+      }));
+      await stores.records.insert(row, attributes, []);
       rows.push(row);
     }
     return { collection, rows: rows.sort((x, y) => (x.id < y.id ? -1 : 1)) };
@@ -193,6 +198,36 @@ describe.each(databases)('list and search pages filter by policy in the query (%
             after = page[page.length - 1]?.id ?? null;
           }
           expect(paged).toEqual(expected);
+
+          // Windows of `batch` records (what a page reads when anything may be hidden), with a filter too.
+          const filter = used.read[0];
+          const wanted =
+            filter === undefined
+              ? null
+              : { field: filter, value: JSON.stringify(facts[0]?.plain[filter as 'a']) };
+          const filtered = rows
+            .filter((row) => expected.includes(row.id))
+            .filter(
+              (row) =>
+                wanted === null || JSON.stringify(JSON.parse(row.plainFields)[wanted.field]) === wanted.value,
+            )
+            .map((row) => row.id);
+          const windowed: string[] = [];
+          after = null;
+          for (;;) {
+            const window = await stores.recordQueries.scan(collection.id, {
+              after,
+              size: batch,
+              attributes: wanted === null || wanted.value === undefined ? [] : [wanted],
+              indexes: [],
+              visible,
+              windowed: true,
+            });
+            windowed.push(...window.rows.map((row) => row.id));
+            if (window.examined < batch) break;
+            after = window.last;
+          }
+          if (wanted?.value !== undefined || filter === undefined) expect(windowed).toEqual(filtered);
         },
       ),
       { numRuns: database === 'sqlite' ? 1000 : 300 },

@@ -1,21 +1,23 @@
 /**
  * Pages of visible records. The query itself keeps only records the caller may see and use as the request does
  * (record-visibility.ts: the policy's row conditions in the WHERE clause), so rows hidden from the caller are
- * never fetched; the rows that come back are still decided here (defence in depth, and the query's own test such
- * as a search's confirmation), kept until one more than `limit` are found, the rows run out, or MAX_SCANNED rows
- * were examined (bounded work per request).
+ * never fetched; and when anything may be hidden, storage reads the collection in windows of WINDOW records
+ * whose filters are probed row by row (storage/record-search.ts `window`), so not even the database's work
+ * depends on how many hidden records a filter or search matches. The rows that come back are still decided here
+ * (defence in depth, and the query's own test such as a search's confirmation), kept until one more than
+ * `limit` are found, the records run out, or MAX_SCANNED were examined (bounded work per request).
  * Invariants: pages are filled with visible records only; the cursor exists exactly when a further visible record
  * does (it points after the last record returned), or when the scan cap was reached (then always, whatever was
  * found): neither an empty page with a cursor nor the cursor itself reveals a record the caller cannot see; a
  * page neither skips nor repeats a visible record (id order, strictly after the cursor); every returned record is
- * audited before the page is returned; the cost of a page does not depend on how many hidden records its filter
- * or search matches (services/hidden-existence.ts).
+ * audited before the page is returned; the cost of a page depends on the collection's size and on what the
+ * caller may see, never on how many hidden records its filter or search matches (services/hidden-existence.ts).
  * Not addressed: a policy whose row conditions are too large for one query (record-visibility.ts MAX_TESTS) is
- * decided here instead, over one window of at most BOUNDED_SCANNED rows whose decisions are padded to the full
- * window: the policy work is constant, the rows read from storage (at most the window) are not.
+ * decided here instead, over windows of at most BOUNDED_SCANNED records in all, one decision per record whether
+ * it matched or not; the rows a filter matches in the window are then read from storage, hidden or not.
  */
 import type { Decision } from '../../policy/index.js';
-import type { RecordCondition, RecordRow } from '../../storage/index.js';
+import type { RecordCondition, RecordRow, RecordWindow } from '../../storage/index.js';
 import type { AuditAction } from '../audit/index.js';
 import type { Collection } from '../collection-service.js';
 import type { Caller } from './caller.js';
@@ -29,8 +31,10 @@ import { type FieldUses, visibleWhere } from './record-visibility.js';
 
 /** Rows examined for one page at most: beyond, the page ends early with a cursor. */
 const MAX_SCANNED = 2000;
-/** Rows examined, and decisions made, by a page whose row conditions could not go into the query. */
-const BOUNDED_SCANNED = 2 * MAX_PAGE;
+/** Records one read spans when something may be hidden from the caller. */
+const WINDOW = MAX_PAGE;
+/** Rows examined by a page whose row conditions could not go into the query (each decided here). */
+const BOUNDED_SCANNED = 2 * WINDOW;
 const DECOY: RecordFacts = Object.freeze({ createdBy: '', subjectHash: null, plain: Object.freeze({}) });
 
 export interface PageQuery extends ReadOptions {
@@ -40,8 +44,16 @@ export interface PageQuery extends ReadOptions {
 
 /** What a list or search asks storage for, and how it tests a visible row. */
 export interface PageSource {
-  /** Fetches up to `limit` candidate rows after the record id `after` (from the start when null) that meet `visible`. */
-  fetch(after: string | null, limit: number, visible: RecordCondition): Promise<RecordRow[]>;
+  /**
+   * The candidate rows after the record id `after` (from the start when null) that meet `visible`: up to `size`
+   * of them, or (`windowed`) those among the next `size` records (storage/record-search.ts `scan`).
+   */
+  fetch(
+    after: string | null,
+    size: number,
+    visible: RecordCondition,
+    windowed: boolean,
+  ): Promise<RecordWindow>;
   /** The query's own test of a visible row (filters, search confirmation). */
   keep(row: RecordRow, facts: RecordFacts): Promise<boolean>;
   /** The fields the query filters or searches on (what the policy must also allow). */
@@ -62,29 +74,37 @@ export function createRecordPager(deps: {
   async function scan(caller: Caller, collection: Collection, query: PageQuery, source: PageSource) {
     let after = deps.cursor.decode(collection, query.cursor, 'cursor');
     const where = visibleWhere(deps.access, caller, collection, source.uses);
+    // Something may be hidden: read windows of the collection, never the rows a filter alone selects.
+    const windowed = where === null || where.kind !== 'always';
     const cap = where === null ? BOUNDED_SCANNED : MAX_SCANNED;
     const visible: Visible[] = [];
     let scanned = 0;
     let exhausted = false;
     while (visible.length <= query.limit && !exhausted && scanned < cap) {
-      const batch = where === null ? BOUNDED_SCANNED : Math.min(query.limit * 2, MAX_PAGE);
-      const rows = await source.fetch(after, batch, where ?? { kind: 'always' });
-      exhausted = rows.length < batch;
-      for (const row of rows) {
-        scanned++;
-        after = row.id;
+      const size = windowed ? WINDOW : Math.min(query.limit * 2, MAX_PAGE);
+      const window = await source.fetch(after, size, where ?? { kind: 'always' }, windowed);
+      exhausted = window.examined < size;
+      scanned += window.examined;
+      after = window.last ?? after;
+      for (const row of window.rows) {
         const facts = factsOf(row);
         const decisions = deps.access.fields(caller, 'read', collection, facts);
         if (!deps.access.hidden(caller, collection, facts, decisions) && (await source.keep(row, facts))) {
           visible.push({ row, facts, decisions });
         }
-        if (visible.length > query.limit || scanned >= cap) break;
+        if (visible.length > query.limit) break;
       }
-    }
-    if (where === null) {
-      // Deciding rows here: as many decisions whatever the rows were, so hidden ones cost what absent ones do.
-      for (let decided = scanned; decided < BOUNDED_SCANNED; decided++) {
-        deps.access.hidden(caller, collection, DECOY, deps.access.fields(caller, 'read', collection, DECOY));
+      if (where === null) {
+        // Deciding rows here: one decision per record of the window, whatever matched, so hidden matches cost
+        // what absent ones do.
+        for (let decided = window.rows.length; decided < window.examined; decided++) {
+          deps.access.hidden(
+            caller,
+            collection,
+            DECOY,
+            deps.access.fields(caller, 'read', collection, DECOY),
+          );
+        }
       }
     }
     const capped = visible.length <= query.limit && !exhausted && scanned >= cap;

@@ -63,8 +63,15 @@ export function createRecordReader(deps: RecordReaderDeps) {
       );
       const filtered = attributes.map((a) => a.field);
       return page(caller, 'record.list', collection, query, {
-        fetch: (after, limit, visible) =>
-          deps.stores.recordQueries.list(collection.id, { after, limit, attributes, indexes: [], visible }),
+        fetch: (after, size, visible, windowed) =>
+          deps.stores.recordQueries.scan(collection.id, {
+            after,
+            size,
+            attributes,
+            indexes: [],
+            visible,
+            windowed,
+          }),
         // Filtering by a field is reading it: only records whose filtered fields the caller may read can match.
         keep: async (_row, facts) => mayMatch(deps.access, caller, 'read', collection, facts, filtered),
         uses: { read: filtered, search: [] },

@@ -82,8 +82,15 @@ export function createRecordSearch(deps: Omit<RecordReaderDeps, 'audit' | 'curso
     assertMaySearch(caller, collection, sensitiveNames);
     const { attributes, indexes, expected } = await filtersOf(collection, definitions, query.where);
     return page(caller, 'record.search', collection, query, {
-      fetch: (after, limit, visible) =>
-        deps.stores.recordQueries.list(collection.id, { after, limit, attributes, indexes, visible }),
+      fetch: (after, size, visible, windowed) =>
+        deps.stores.recordQueries.scan(collection.id, {
+          after,
+          size,
+          attributes,
+          indexes,
+          visible,
+          windowed,
+        }),
       keep: async (row, facts) =>
         mayMatch(deps.access, caller, 'search', collection, facts, sensitiveNames) &&
         mayMatch(deps.access, caller, 'read', collection, facts, plainNames) &&
