@@ -1,7 +1,7 @@
 /**
- * A small JSON client for the CLI's commands that call a running server: HTTPS only, the server certificate
- * verified (the CA given with `--ca`, else the data directory's local CA, else the system trust store), the
- * credential, if any, sent in the Authorization header only.
+ * A small JSON client for `operator unseal`, which calls a server that may be sealed, with no session (the other
+ * client commands use @strongroom/client, connect.ts): HTTPS only, the server certificate verified (the CA given
+ * with `--ca`, else the data directory's local CA, else the system trust store).
  * Invariants: a credential or share is never printed, never put in a URL, and never sent over plain HTTP; a
  * certificate that does not verify is never accepted, and the error says which CA was used and how to pass another.
  */
@@ -13,10 +13,6 @@ import type { Config } from '../config.js';
 export interface ApiReply {
   status: number;
   body: Record<string, unknown>;
-}
-
-export interface ApiClient {
-  call(method: 'GET' | 'POST', route: string, body?: unknown): Promise<ApiReply>;
 }
 
 /** The CA a call verifies the server with: a file, or the system trust store (`file` null). */
@@ -125,30 +121,4 @@ export function serverUrl(config: Readonly<Config>, urlFlag: string | undefined,
   const base = new URL(urlFlag ?? defaultServerUrl(config));
   if (base.protocol !== 'https:') throw new Error(`--url must be an https:// URL: ${what}`);
   return base;
-}
-
-/** A client for `flags.url` (default: this data directory's server), verifying with `flags.ca` or the local CA. */
-export function createApiClient(
-  config: Readonly<Config>,
-  flags: { url?: string; ca?: string },
-  credential: string,
-): ApiClient {
-  const base = serverUrl(config, flags.url, 'credentials never travel in clear');
-  const ca = trustedCa(config, flags.ca);
-  return {
-    call: (method, route, body) =>
-      requestJson(new URL(route, base), {
-        method,
-        ca,
-        headers: { authorization: `Bearer ${credential}` },
-        ...(body === undefined ? {} : { body }),
-      }),
-  };
-}
-
-/** Throws the server's error code and message unless the reply has `status`. */
-export function expectStatus(reply: ApiReply, status: number): Record<string, unknown> {
-  if (reply.status === status) return reply.body;
-  const error = reply.body.error as { code?: string; message?: string } | undefined;
-  throw new Error(error?.code === undefined ? `HTTP ${reply.status}` : `${error.code}: ${error.message}`);
 }

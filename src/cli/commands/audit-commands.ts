@@ -1,13 +1,15 @@
 /**
  * `strongroom audit verify | export | checkpoints` (offline, on the server's host: they read the database the
- * STRONGROOM_* variables or --data-dir name) and `audit events` (over the API, as the logged-in user).
+ * STRONGROOM_* variables or --data-dir name; audit.ts, imported when they run) and `audit events` (over the API,
+ * as the logged-in user).
  */
 import { unwrap } from '@strongroom/client';
 import { type Command, Option } from 'commander';
-import { auditCheckpoints, auditExport, auditVerify } from '../audit.js';
 import { emit, printTable, stdout } from '../output.js';
 import { configFrom, dataDirOption, splitFlags } from './server-options.js';
 import { type ApiFlags, apiOptions, positiveInt, withApi } from './shared.js';
+
+const offline = () => import('../audit.js');
 
 const print = (line: string) => stdout.line(line);
 
@@ -24,6 +26,7 @@ export function registerAuditCommands(program: Command): void {
     )
     .action(async (flags: Record<string, unknown>) => {
       const { own, settings } = splitFlags(flags, ['checkpoints']);
+      const { auditVerify } = await offline();
       process.exitCode = await auditVerify(configFrom(settings), own, print);
     });
 
@@ -33,6 +36,7 @@ export function registerAuditCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'jsonl').default('jsonl'))
     .action(async (flags: Record<string, unknown>) => {
       const { own, settings } = splitFlags(flags, ['since', 'until', 'format']);
+      const { auditExport } = await offline();
       await auditExport(configFrom(settings), own, process.stdout);
     });
 
@@ -43,6 +47,7 @@ export function registerAuditCommands(program: Command): void {
     .action(async (flags: Record<string, unknown>) => {
       const { own, settings } = splitFlags(flags, ['out']);
       const out = own.out ?? '';
+      const { auditCheckpoints } = await offline();
       const count = await auditCheckpoints(configFrom(settings), out);
       print(`${count} signed checkpoints written to ${out}`);
     });

@@ -1,7 +1,8 @@
-/** `strongroom operator init | migrate | unseal`: the sealed keyring (operator.ts, operator-migrate.ts). */
+/**
+ * `strongroom operator init | migrate | unseal`: the sealed keyring (operator.ts, operator-migrate.ts), imported
+ * when one of them runs.
+ */
 import { type Command, Option } from 'commander';
-import { operatorInit, operatorUnseal } from '../operator.js';
-import { operatorMigrate } from '../operator-migrate.js';
 import { stdout } from '../output.js';
 import { configFrom, dataDirOption, keyringOptions, splitFlags, splitOptions } from './server-options.js';
 
@@ -20,6 +21,7 @@ export function registerOperatorCommands(program: Command): void {
     ),
   ).action(async (flags: Record<string, unknown>) => {
     const { own, settings } = splitFlags(flags, ['shares', 'threshold']);
+    const { operatorInit } = await import('../operator.js');
     await operatorInit(configFrom(settings), own, print);
   });
 
@@ -35,6 +37,7 @@ export function registerOperatorCommands(program: Command): void {
     ),
   ).action(async (flags: Record<string, unknown>) => {
     const { own, settings } = splitFlags(flags, ['shares', 'threshold']);
+    const { operatorMigrate } = await import('../operator-migrate.js');
     await operatorMigrate(configFrom(settings), own, print);
   });
 
@@ -50,6 +53,7 @@ export function registerOperatorCommands(program: Command): void {
     )
     .action(async (flags: Record<string, unknown>) => {
       const { own, settings } = splitFlags(flags, ['url', 'ca']);
+      const { operatorUnseal } = await import('../operator.js');
       await operatorUnseal(configFrom(settings), own, print);
     });
 }

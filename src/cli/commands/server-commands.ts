@@ -1,10 +1,10 @@
-/** `strongroom serve` and `strongroom init`: run on the server's host, configured by flags and STRONGROOM_* variables. */
+/**
+ * `strongroom serve` and `strongroom init`: run on the server's host, configured by flags and STRONGROOM_* variables.
+ * The server's modules are imported when one of these runs, so client commands start without loading them.
+ */
 import { type Command, Option } from 'commander';
 import type { ConfigFlags } from '../../config.js';
-import { INITIAL_ADMIN_USERNAME } from '../../setup/initial-admin.js';
-import { initialize } from '../../setup/initialize.js';
 import { stdout } from '../output.js';
-import { serve } from '../serve.js';
 import { configFrom, dataDirOption, keyringOptions, logLevelOption, tlsOptions } from './server-options.js';
 
 const print = (line: string) => stdout.line(line);
@@ -38,12 +38,17 @@ export function registerServerCommands(program: Command): void {
         'behind a TLS-terminating proxy: "true" or the proxy addresses/CIDRs',
       ),
     )
-    .action(async (flags: ConfigFlags) => serve(configFrom(flags), print));
+    .action(async (flags: ConfigFlags) => {
+      const { serve } = await import('../serve.js');
+      await serve(configFrom(flags), print);
+    });
 
   const initCommand = program
     .command('init')
     .description('create the data directory, keys, certificate and initial admin');
   keyringOptions(tlsOptions(dataDirOption(initCommand))).action(async (flags: ConfigFlags) => {
+    const { initialize } = await import('../../setup/initialize.js');
+    const { INITIAL_ADMIN_USERNAME } = await import('../../setup/initial-admin.js');
     const result = await initialize(configFrom(flags));
     print(`Data directory: ${result.dataDir}`);
     print(`Master key: ${result.masterKeySource}${result.masterKeyCreated ? ' (created)' : ''}`);
