@@ -6,39 +6,48 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Received } from './audit-receivers.js';
 import type { ClusterNode } from './multinode.js';
-import { bearer, type Credentials } from './multinode-http.js';
+import { bearer, type Credentials, type NodeAnswer } from './multinode-http.js';
 
 /** The 1 s bound of issue 12: a revocation on one node is honoured by every other node within it. */
 export const PROPAGATION_MS = 1000;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type Probe = (node: ClusterNode) => Promise<NodeAnswer>;
+
 /**
- * Polls `probe` on `node` until it answers `status`; resolves to how long after `since` the first such answer's
- * request was sent (the request, not the answer: a slow answer on a loaded machine is not a slow propagation).
- * Once seen, the answer must stay (checked once more). Throws when not seen within `limitMs` of `since`.
+ * Polls `probe` on `node` until its answer is `accepted`; resolves to how long after `since` the first accepted
+ * answer's request was sent (the request, not the answer: a slow answer on a loaded machine is not a slow
+ * propagation). Once seen, the answer must stay (checked once more). Throws when not seen within `limitMs`.
  */
-export async function delayUntilStatus(
+export async function delayUntil(
   node: ClusterNode,
-  probe: (node: ClusterNode) => Promise<{ status: number; sentAt: number }>,
-  status: number,
+  probe: Probe,
+  accepted: (answer: NodeAnswer) => boolean,
   since: number,
   limitMs: number,
 ): Promise<number> {
   for (;;) {
     const answer = await probe(node);
-    if (answer.status === status) {
-      expect((await probe(node)).status, `${node.name} keeps answering ${status}`).toBe(status);
+    if (accepted(answer)) {
+      expect(accepted(await probe(node)), `${node.name} keeps its new answer`).toBe(true);
       return answer.sentAt - since;
     }
     if (answer.sentAt - since > limitMs) {
-      throw new Error(
-        `${node.name} still answered ${answer.status} ${answer.sentAt - since} ms after the change`,
-      );
+      throw new Error(`${node.name} still answered the old way ${answer.sentAt - since} ms after the change`);
     }
     await sleep(20);
   }
 }
+
+/** `delayUntil` the probe answers `status`. */
+export const delayUntilStatus = (
+  node: ClusterNode,
+  probe: Probe,
+  status: number,
+  since: number,
+  limitMs: number,
+) => delayUntil(node, probe, (answer) => answer.status === status, since, limitMs);
 
 /** GET /v1/me with `credentials` (the cheapest authenticated request). */
 export const me = (credentials: Credentials) => (node: ClusterNode) => node.client.get('/v1/me', credentials);

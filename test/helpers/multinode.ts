@@ -128,13 +128,14 @@ function createNode(name: string, dataDir: string, env: NodeJS.ProcessEnv, ca: B
           reject(new Error(`${name} exited at start (${code ?? signal}): ${tail(node.logs)}`)),
         );
       });
-      const timeout = new Promise<never>((_, reject) =>
-        setTimeout(
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
           () => reject(new Error(`${name} did not listen within ${START_TIMEOUT_MS} ms`)),
           START_TIMEOUT_MS,
-        ).unref(),
-      );
-      node.url = await Promise.race([listening, timeout]);
+        );
+      });
+      node.url = await Promise.race([listening, timeout]).finally(() => clearTimeout(timer));
       node.client = createNodeClient(node.url, ca);
       await waitUntil(
         async () => (await node.client.request('GET', '/readyz').catch(() => null))?.status === 200,

@@ -21,13 +21,14 @@ import { startSyslogReceiver, startWebhookReceiver } from '../helpers/audit-rece
 import { CLI, type Cluster, startCluster } from '../helpers/multinode.js';
 import {
   createUser,
+  delayUntil,
   delayUntilStatus,
   login,
   me,
   PROPAGATION_MS,
   strongPassword,
 } from '../helpers/multinode-checks.js';
-import type { Credentials } from '../helpers/multinode-http.js';
+import type { Credentials, NodeAnswer } from '../helpers/multinode-http.js';
 import { PATIENT_FIELDS, patient } from '../helpers/vault.js';
 import { checkKeyJobs } from './key-job-scenario.js';
 import { checkTerminatedConnections } from './pg-terminate-scenario.js';
@@ -105,12 +106,14 @@ suite('three nodes on one PostgreSQL schema and one Redis prefix', () => {
     return { a, b, c, others: [b, c] };
   };
 
-  /** Asserts `credentials` are refused by B and C within 1 s of `since`, and notes the delays. */
+  /** Asserts `credentials` are refused by B and C (probed at the same time) within 1 s of `since`; notes the delays. */
   async function expectRefusedOnOthers(what: string, credentials: Credentials, since: number) {
-    for (const node of nodes().others) {
-      const delay = await delayUntilStatus(node, me(credentials), 401, since, PROPAGATION_MS);
+    const delays = await Promise.all(
+      nodes().others.map((node) => delayUntilStatus(node, me(credentials), 401, since, PROPAGATION_MS)),
+    );
+    for (const [i, delay] of delays.entries()) {
       note(what, delay);
-      expect(delay, `${what} on ${node.name}`).toBeLessThanOrEqual(PROPAGATION_MS);
+      expect(delay, `${what} on ${nodes().others[i]?.name}`).toBeLessThanOrEqual(PROPAGATION_MS);
     }
   }
 
@@ -157,8 +160,10 @@ suite('three nodes on one PostgreSQL schema and one Redis prefix', () => {
     });
     expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
     const since = Date.now();
-    await expectRefusedOnOthers('disable (session)', session.headers, since);
-    await expectRefusedOnOthers('disable (api key)', keyHeaders, since);
+    await Promise.all([
+      expectRefusedOnOthers('disable (session)', session.headers, since),
+      expectRefusedOnOthers('disable (api key)', keyHeaders, since),
+    ]);
   });
 
   it('honours an API key deletion through A on B and C within 1 s', async () => {
@@ -175,6 +180,28 @@ suite('three nodes on one PostgreSQL schema and one Redis prefix', () => {
     await expectRefusedOnOthers('api key deletion', keyHeaders, Date.now());
     // The session that deleted it is untouched.
     await expectServedOnOthers(session.headers);
+  });
+
+  it('honours a role change through A on B and C within 1 s', async () => {
+    const { a, others } = nodes();
+    const user = await createUser(a, admin);
+    const session = await login(a, user.username, user.password);
+    for (const node of others) expect((await me(session.headers)(node)).body.roles).toEqual(['user']);
+    const changed = await a.client.request('PATCH', `/v1/users/${user.id}`, {
+      headers: admin,
+      body: { roles: ['introspector'] },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    const since = Date.now();
+    const isIntrospector = (answer: NodeAnswer) =>
+      answer.status === 200 && JSON.stringify(answer.body.roles) === '["introspector"]';
+    const delays = await Promise.all(
+      others.map((node) => delayUntil(node, me(session.headers), isIntrospector, since, PROPAGATION_MS)),
+    );
+    for (const delay of delays) {
+      note('role change', delay);
+      expect(delay).toBeLessThanOrEqual(PROPAGATION_MS);
+    }
   });
 
   it('holds a login lockout reached through A on B and C', async () => {
