@@ -5,21 +5,16 @@
  */
 import fs from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import {
-  CheckInputError,
-  type CheckReport,
-  checkLogs,
-  checkOpenApi,
-  EXIT_ERROR,
-  exitCodeFor,
-  FORMATS,
-  formatReport,
-  isCheckInputError,
-  type ReportFormat,
-  SEVERITIES,
-  type Severity,
-} from '../../check/index.js';
+import { CheckInputError, isCheckInputError } from '../../check/check-error.js';
+import type { CheckReport, Severity } from '../../check/finding.js';
+import { SEVERITIES } from '../../check/finding.js';
+import { FORMATS, formatReport, type ReportFormat } from '../../check/format.js';
+import { EXIT_ERROR, exitCodeFor } from '../../check/severity.js';
 import { VERSION } from '../../version.js';
+
+// The checkers (and their parsers: yaml, jsonc-parser, the $ref resolver) load only when a check runs, so they
+// add nothing to the start of every other command.
+const checkers = () => import('../../check/index.js');
 
 interface ReportFlags {
   format: ReportFormat;
@@ -77,8 +72,8 @@ export function registerCheckCommands(program: Command): void {
       new Option('--max-findings <n>', 'findings listed in detail (all are counted)').argParser(positiveInt),
     )
     .action(async (files: string[], flags: ReportFlags & { redact?: string; maxFindings?: number }) => {
-      await runCheck(flags, () =>
-        checkLogs({
+      await runCheck(flags, async () =>
+        (await checkers()).checkLogs({
           files,
           stdin: process.stdin,
           ...(flags.redact === undefined ? {} : { redact: flags.redact }),
@@ -102,7 +97,7 @@ export function registerCheckCommands(program: Command): void {
             : await fs.promises.readFile(flags.ca).catch(() => {
                 throw new CheckInputError('cannot read the --ca file');
               });
-        return checkOpenApi(spec, ca === undefined ? {} : { ca });
+        return (await checkers()).checkOpenApi(spec, ca === undefined ? {} : { ca });
       });
     });
 }
