@@ -45,6 +45,12 @@ describe('loadConfig', () => {
     [{ mode: 'staging' }, 'CONFIG_INVALID_VALUE', 'mode'],
     [{ issuer: 'i'.repeat(257) }, 'CONFIG_INVALID_VALUE', 'issuer'],
     [{ audience: 'api\nx' }, 'CONFIG_INVALID_VALUE', 'audience'],
+    [{ auditSinkLeaseSeconds: '1' }, 'CONFIG_OUT_OF_RANGE', 'auditSinkLeaseSeconds'],
+    [
+      { auditSinkTimeoutSeconds: '10', auditSinkLeaseSeconds: '11' },
+      'CONFIG_CONFLICT',
+      'auditSinkLeaseSeconds',
+    ],
   ])('refuses %o with code %s naming the setting', (flags, code, field) => {
     expect(() => loadConfig(flags)).toThrow(expect.objectContaining({ name: 'AppError', code, field }));
     try {
@@ -61,6 +67,13 @@ describe('loadConfig', () => {
     } catch (error) {
       expect(String(error)).not.toContain('hunter2');
     }
+  });
+
+  it('gives an audit sink lease 30 s, or the send timeout + 2 s when longer', () => {
+    expect(loadConfig().audit.sinks).toMatchObject({ timeoutMs: 10_000, leaseMs: 30_000 });
+    expect(loadConfig({ auditSinkTimeoutSeconds: '60' }).audit.sinks.leaseMs).toBe(62_000);
+    const short = loadConfig({ auditSinkTimeoutSeconds: '2', auditSinkLeaseSeconds: '4' });
+    expect(short.audit.sinks.leaseMs).toBe(4000);
   });
 
   it('defaults to the auto keyring with the keyring file in the data directory', () => {
