@@ -69,6 +69,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('waits 60 s for PostgreSQL at start unless told otherwise (0: one attempt), and bounds the setting', () => {
+    expect(loadConfig({}, {}).databaseStartTimeoutMs).toBe(60_000);
+    expect(loadConfig({}, { STRONGROOM_DATABASE_START_TIMEOUT_MS: '0' }).databaseStartTimeoutMs).toBe(0);
+    expect(() => loadConfig({}, { STRONGROOM_DATABASE_START_TIMEOUT_MS: '3600001' })).toThrow(
+      /databaseStartTimeoutMs \(STRONGROOM_DATABASE_START_TIMEOUT_MS\) must be between 0 and 3600000/,
+    );
+  });
+
   it('gives an audit sink lease 30 s, or the send timeout + 2 s when longer', () => {
     expect(loadConfig().audit.sinks).toMatchObject({ timeoutMs: 10_000, leaseMs: 30_000 });
     expect(loadConfig({ auditSinkTimeoutSeconds: '60' }).audit.sinks.leaseMs).toBe(62_000);

@@ -8,6 +8,7 @@ import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from '../setup/in
 import { initialize } from '../setup/initialize.js';
 import { productionProblems, productionRefusal } from '../setup/production-checks.js';
 import { deprioritizeWorkerThreads } from '../setup/thread-priority.js';
+import { waitForDatabase } from '../storage/index.js';
 import { loadTlsFiles } from '../tls/index.js';
 
 /** The database URL without credentials or query (which may hold a password): scheme, host, port and database. */
@@ -51,6 +52,15 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
       throw configError('CONFIG_PRODUCTION_REFUSED', 'mode', productionRefusal(problems));
   }
   const logger = createLogger({ level: config.logLevel });
+  // PostgreSQL may come up after us (same orchestrator start): wait for it, bounded and logged, before anything opens it.
+  if (config.databaseUrl !== null) {
+    await waitForDatabase({
+      url: config.databaseUrl,
+      timeoutMs: config.databaseStartTimeoutMs,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      logger,
+    });
+  }
   const setup = await initialize(config);
   const tls = await loadTlsFiles(setup.tls.certPath, setup.tls.keyPath);
   const { app, masterKeySource, rootKey, sealedKeyring, services } = await buildApp(config, { tls, logger });

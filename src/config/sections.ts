@@ -109,6 +109,8 @@ export function readDatabase(read: SettingReader, dataDir: string) {
     // PostgreSQL only: how long to wait for a connection, and for one statement (server-side statement_timeout).
     databaseConnectTimeoutMs: read.int('databaseConnectTimeoutMs', 5000, 100, 60_000),
     databaseStatementTimeoutMs: read.int('databaseStatementTimeoutMs', 30_000, 100, 3_600_000),
+    // `serve` waits this long for PostgreSQL to answer at start (retrying with backoff), then exits non-zero.
+    databaseStartTimeoutMs: read.int('databaseStartTimeoutMs', 60_000, 0, 3_600_000),
   };
 }
 

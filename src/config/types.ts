@@ -86,6 +86,8 @@ export interface Config {
   databaseConnectTimeoutMs: number;
   /** PostgreSQL: one statement's limit, server- and client-side (…_STATEMENT_TIMEOUT_MS, default 30000). */
   databaseStatementTimeoutMs: number;
+  /** PostgreSQL: how long `serve` waits for the database at start, retrying (…_START_TIMEOUT_MS, default 60000). */
+  databaseStartTimeoutMs: number;
   masterKeyFile: string;
   masterKey: string | null;
   /** `sealed`: the root key is recovered from Shamir shares at run time, never read from env or a file. */

@@ -80,12 +80,18 @@ async function openPostgres(
   const connectTimeout = options.databaseConnectTimeoutMs ?? 5000;
   const statementTimeout = options.databaseStatementTimeoutMs ?? 30_000;
   if (schema !== null) {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
+    // Bounded like the pool: a database that accepts TCP but never answers must not hang the start.
+    const admin = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: connectTimeout,
+      query_timeout: statementTimeout + 1000,
+    });
+    admin.on('error', (error) => hooks.onError?.(error));
     try {
+      await admin.connect();
       await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     } finally {
-      await admin.end();
+      await admin.end().catch(() => undefined);
     }
   }
   const pool = new pg.Pool({
@@ -109,7 +115,13 @@ async function openPostgres(
   pool.on('error', report);
   pool.on('connect', (client) => client.on('error', report));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await sql`select 1`.execute(db);
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    // Nothing may keep the process alive (or retrying) after a failed open: the caller never sees this pool.
+    await db.destroy().catch(() => undefined);
+    throw error;
+  }
   return { db, kind: 'postgres', sqliteFile: null, close: () => db.destroy() };
 }
 

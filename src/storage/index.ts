@@ -65,3 +65,4 @@ export {
   usernameKey,
 } from './user-store.js';
 export type { VacuumTable } from './vacuum.js';
+export { backoffDelay, databaseTarget, waitForDatabase } from './wait-for-database.js';
