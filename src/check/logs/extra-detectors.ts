@@ -47,6 +47,14 @@ const SLACK_WEBHOOK =
   /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{16,}/g;
 const STRIPE_KEY = /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}(?![A-Za-z0-9])/g;
 const GOOGLE_API_KEY = /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g;
+const NPM_TOKEN = /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g;
+const SENDGRID_KEY = /(?<![A-Za-z0-9_])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+/** OpenAI keys carry `T3BlbkFJ` (base64 of "OpenAI"); Anthropic keys start `sk-ant-api03-` or `sk-ant-admin01-`. */
+const AI_API_KEY =
+  /(?<![A-Za-z0-9_-])(?:sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,200}|sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,120})(?![A-Za-z0-9_-])/g;
+/** The password of `scheme://user:password@host` (database URLs, proxies, Basic auth in a URL). */
+const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,128}:([^\s/@]{1,256})@[A-Za-z0-9[]/gi;
+
 /** Country code, check digits, then 11–30 alphanumerics, ungrouped or printed in groups of four. */
 const IBAN =
   /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)(?![A-Za-z0-9])/g;
@@ -84,6 +92,11 @@ function findPairs(text: string): Span[] {
   return spans;
 }
 
+/** The password of each credential URL, unless it is a placeholder (`user:***@`, `user:${PASSWORD}@`). */
+function findUrlPasswords(text: string): Span[] {
+  return spansOf(URL_CREDENTIALS, (password) => !NOT_A_SECRET.test(password))(text);
+}
+
 const isIban = (candidate: string): boolean => {
   const electronic = electronicFormatIBAN(candidate);
   return electronic !== null && isValidIBAN(electronic);
@@ -98,6 +111,10 @@ export const EXTRA_DETECTORS: readonly LogDetector[] = Object.freeze([
   { rule: 'slackToken', hint: /xox[abposr]-/, find: spansOf(SLACK_TOKEN) },
   { rule: 'stripeKey', hint: /[sr]k_(?:live|test)_/, find: spansOf(STRIPE_KEY) },
   { rule: 'googleApiKey', hint: /AIza/, find: spansOf(GOOGLE_API_KEY) },
+  { rule: 'npmToken', hint: /npm_/, find: spansOf(NPM_TOKEN) },
+  { rule: 'sendgridKey', hint: /SG\./, find: spansOf(SENDGRID_KEY) },
+  { rule: 'aiApiKey', hint: /sk-/, find: spansOf(AI_API_KEY) },
+  { rule: 'urlCredentials', hint: /:\/\/[^\s]*:[^\s]*@/, find: findUrlPasswords },
   { rule: 'passwordPair', hint: PAIR_HINT, find: findPairs },
   { rule: 'iban', hint: /[A-Z]{2}\d\d/, find: spansOf(IBAN, isIban) },
 ] satisfies LogDetector[]);

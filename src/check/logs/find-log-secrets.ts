@@ -42,6 +42,10 @@ const PRIORITY: readonly LogRuleKey[] = [
   'slackToken',
   'stripeKey',
   'googleApiKey',
+  'npmToken',
+  'sendgridKey',
+  'aiApiKey',
+  'urlCredentials',
   'bearer',
   'basic',
   'passwordPair',
@@ -128,6 +132,9 @@ const PREVIEW_PREFIX: Partial<Record<LogRuleKey, number>> = {
   slackToken: 4,
   stripeKey: 7,
   googleApiKey: 4,
+  npmToken: 4,
+  sendgridKey: 3,
+  aiApiKey: 6,
 };
 
 /** `AKIA…(20 chars)`: a preview that names the kind and length, never enough of the value to use or guess it. */

@@ -28,6 +28,20 @@ export const LOG_RULES = Object.freeze({
   slackWebhook: rule('slack-webhook', 'medium', 'Slack incoming webhook URL', 'Regenerate the webhook.'),
   stripeKey: rule('stripe-key', 'high', 'Stripe secret or restricted key', 'Roll the key in the dashboard.'),
   googleApiKey: rule('google-api-key', 'high', 'Google API key', 'Delete or restrict the key in GCP.'),
+  npmToken: rule('npm-token', 'high', 'npm access token', 'Revoke the token (npm token revoke).'),
+  sendgridKey: rule('sendgrid-key', 'high', 'SendGrid API key', 'Delete the key in SendGrid settings.'),
+  aiApiKey: rule(
+    'ai-api-key',
+    'high',
+    'OpenAI or Anthropic API key',
+    "Revoke the key in the provider's console.",
+  ),
+  urlCredentials: rule(
+    'url-credentials',
+    'high',
+    'Password in a URL (scheme://user:password@host)',
+    'Change the password; pass credentials outside the URL.',
+  ),
   passwordPair: rule(
     'password-pair',
     'high',
