@@ -5,7 +5,8 @@
  * whose filters are probed row by row (storage/record-search.ts `window`), so not even the database's work
  * depends on how many hidden records a filter or search matches. The rows that come back are still decided here
  * (defence in depth, and the query's own test such as a search's confirmation), kept until one more than
- * `limit` are found, the records run out, or MAX_SCANNED were examined (bounded work per request).
+ * `limit` are found, the records run out, or MAX_SCANNED (MAX_WINDOWED in windows) were examined (bounded work
+ * per request).
  * Invariants: pages are filled with visible records only; the cursor exists exactly when a further visible record
  * does (it points after the last record returned), or when the scan cap was reached (then always, whatever was
  * found): neither an empty page with a cursor nor the cursor itself reveals a record the caller cannot see; a
@@ -29,10 +30,15 @@ import { factsOf, type RecordFacts } from './record-facts.js';
 import type { RecordViewer } from './record-view.js';
 import { type FieldUses, visibleWhere } from './record-visibility.js';
 
-/** Rows examined for one page at most: beyond, the page ends early with a cursor. */
+/** Rows examined for one page at most when the filters drive the query: beyond, the page ends early with a cursor. */
 const MAX_SCANNED = 2000;
 /** Records one read spans when something may be hidden from the caller. */
 const WINDOW = MAX_PAGE;
+/**
+ * Records a page examines at most in windows: the database tests them (a few microseconds each, no policy
+ * decision in the service), so a selective filter can cover more of the collection per page than MAX_SCANNED.
+ */
+const MAX_WINDOWED = 25 * WINDOW;
 /** Rows examined by a page whose row conditions could not go into the query (each decided here). */
 const BOUNDED_SCANNED = 2 * WINDOW;
 const DECOY: RecordFacts = Object.freeze({ createdBy: '', subjectHash: null, plain: Object.freeze({}) });
@@ -76,12 +82,12 @@ export function createRecordPager(deps: {
     const where = visibleWhere(deps.access, caller, collection, source.uses);
     // Something may be hidden: read windows of the collection, never the rows a filter alone selects.
     const windowed = where === null || where.kind !== 'always';
-    const cap = where === null ? BOUNDED_SCANNED : MAX_SCANNED;
+    const cap = where === null ? BOUNDED_SCANNED : windowed ? MAX_WINDOWED : MAX_SCANNED;
     const visible: Visible[] = [];
     let scanned = 0;
     let exhausted = false;
     while (visible.length <= query.limit && !exhausted && scanned < cap) {
-      const size = windowed ? WINDOW : Math.min(query.limit * 2, MAX_PAGE);
+      const size = windowed ? Math.min(WINDOW, cap) : Math.min(query.limit * 2, MAX_PAGE);
       const window = await source.fetch(after, size, where ?? { kind: 'always' }, windowed);
       exhausted = window.examined < size;
       scanned += window.examined;
