@@ -11,14 +11,13 @@
  * whole life (at most the server's access-token TTL); the session being live and the user's roles for
  * `revocationCheckSeconds` after Strongroom last confirmed them.
  */
-import { createRemoteJWKSet, customFetch } from 'jose';
 import { resolveAuthOptions, type StrongroomAuthOptions } from './auth-options.js';
 import { type Refusal, refusal } from './errors.js';
-import { createHttpsClient } from './https-client.js';
 import { createIntrospectionClient } from './introspection-client.js';
 import { type RequestLike, readBearerToken } from './request-credentials.js';
 import { createSessionChecker, type SessionVerdict } from './session-checker.js';
-import { createTokenVerifier, tokenDigest, type Verification, type VerifiedToken } from './token-verifier.js';
+import { acquireVerifier } from './shared-verifiers.js';
+import { tokenDigest, type Verification, type VerifiedToken } from './token-verifier.js';
 
 /** Who made an authenticated request. */
 export interface StrongroomIdentity {
@@ -41,29 +40,16 @@ export interface StrongroomAuthenticator {
    * this to finish the common, cached request without a turn of the event loop.
    */
   authenticateFast(request: RequestLike): AuthResult | Promise<AuthResult>;
-  /** Closes the kept-alive connections to Strongroom. */
+  /** Closes the kept-alive connections to Strongroom (once no other authenticator shares them). */
   close(): void;
 }
 
 /** Creates the authenticator; throws StrongroomOptionsError at once on invalid options. */
 export function createStrongroomAuthenticator(options: StrongroomAuthOptions): StrongroomAuthenticator {
   const resolved = resolveAuthOptions(options);
-  const https = createHttpsClient({
-    ...(resolved.ca === undefined ? {} : { ca: resolved.ca }),
-    timeoutMs: resolved.timeoutMs,
-  });
-  const keys = createRemoteJWKSet(new URL('/.well-known/jwks.json', resolved.url), {
-    [customFetch]: https.fetch,
-    cooldownDuration: resolved.jwksCooldownMs,
-    timeoutDuration: resolved.timeoutMs,
-  });
-  const verifier = createTokenVerifier({
-    keys,
-    issuer: resolved.issuer,
-    audience: resolved.audience,
-    clock: resolved.clock,
-    maxCachedTokens: resolved.cacheSize,
-  });
+  // Shared with every authenticator for the same Strongroom and token profile (shared-verifiers.ts).
+  const shared = acquireVerifier(resolved, options.clock !== undefined);
+  const { verifier, https } = shared;
   const introspection = createIntrospectionClient({
     url: resolved.url,
     apiKey: resolved.introspectionKey,
@@ -121,7 +107,7 @@ export function createStrongroomAuthenticator(options: StrongroomAuthOptions): S
       return authenticateFast(request);
     },
     close() {
-      https.close();
+      shared.release();
     },
   };
 }
