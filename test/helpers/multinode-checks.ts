@@ -15,10 +15,14 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 type Probe = (node: ClusterNode) => Promise<NodeAnswer>;
 
+/** How often a probe is sent while waiting for a change (independently of the answers). */
+const PROBE_EVERY_MS = 25;
+
 /**
- * Polls `probe` on `node` until its answer is `accepted`; resolves to how long after `since` the first accepted
- * answer's request was sent (the request, not the answer: a slow answer on a loaded machine is not a slow
- * propagation). Once seen, the answer must stay (checked once more). Throws when not seen within `limitMs`.
+ * Sends `probe` to `node` every `everyMs` (25 ms), without waiting for answers, until one is `accepted`; resolves to how long
+ * after `since` the first accepted probe was sent. Measuring when requests were sent, not answered, keeps a loaded
+ * machine's slow answers out of the propagation time. Every probe sent after the first accepted one must be
+ * accepted too (no flapping back), and so must one more. Throws when no probe sent within `limitMs` is accepted.
  */
 export async function delayUntil(
   node: ClusterNode,
@@ -26,18 +30,33 @@ export async function delayUntil(
   accepted: (answer: NodeAnswer) => boolean,
   since: number,
   limitMs: number,
+  everyMs = PROBE_EVERY_MS,
 ): Promise<number> {
-  for (;;) {
-    const answer = await probe(node);
-    if (accepted(answer)) {
-      expect(accepted(await probe(node)), `${node.name} keeps its new answer`).toBe(true);
-      return answer.sentAt - since;
-    }
-    if (answer.sentAt - since > limitMs) {
-      throw new Error(`${node.name} still answered the old way ${answer.sentAt - since} ms after the change`);
-    }
-    await sleep(20);
+  const answers: NodeAnswer[] = [];
+  const inflight: Promise<void>[] = [];
+  let seen = false;
+  while (!seen && Date.now() - since <= limitMs + everyMs) {
+    inflight.push(
+      probe(node).then((answer) => {
+        answers.push(answer);
+        if (accepted(answer)) seen = true;
+      }),
+    );
+    await sleep(everyMs);
   }
+  await Promise.all(inflight);
+  const first = answers
+    .filter(accepted)
+    .reduce<NodeAnswer | null>((a, b) => (a === null || b.sentAt < a.sentAt ? b : a), null);
+  if (first === null)
+    throw new Error(`${node.name} still answered the old way ${limitMs} ms after the change`);
+  const back = answers.filter((a) => a.sentAt > first.sentAt && !accepted(a));
+  expect(
+    back.map((a) => a.status),
+    `${node.name} never answers the old way again`,
+  ).toEqual([]);
+  expect(accepted(await probe(node)), `${node.name} keeps its new answer`).toBe(true);
+  return first.sentAt - since;
 }
 
 /** `delayUntil` the probe answers `status`. */
