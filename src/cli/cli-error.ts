@@ -81,7 +81,9 @@ export function describeError(error: unknown): { message: string; exit: ExitCode
     const hint =
       error.code === 'INVALID_TOKEN' || error.code === 'INVALID_REFRESH_TOKEN'
         ? '; log in again with `strongroom login`'
-        : '';
+        : error.code === 'PASSWORD_CHANGE_REQUIRED'
+          ? '; run `strongroom passwd`, then log in again'
+          : '';
     return {
       message: `${error.code}: ${error.message.replace(/^[A-Z_]+: /, '')}${field}${hint}${request}`,
       exit: exitForStatus(error.status, error.code),

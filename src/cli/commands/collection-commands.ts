@@ -126,7 +126,7 @@ export function registerCollectionCommands(program: Command): void {
   )
     .addOption(new Option('--yes', 'do not ask for the typed confirmation'))
     .action(async (name: string, flags: ApiFlags & { yes?: boolean }) => {
-      await withApi(flags, async (client) => {
+      const dropped = await withApi(flags, async (client) => {
         // Named first, so a typo is NOT_FOUND before anyone is asked to confirm.
         unwrap(await client.GET('/v1/collections/{collection}', { params: { path: { collection: name } } }));
         await confirmTyped(
@@ -134,14 +134,17 @@ export function registerCollectionCommands(program: Command): void {
           `This deletes every record of ${name} and destroys its keys: they can never be read again.`,
           flags.yes,
         );
-        unwrapAny(
+        return unwrapAny<{ dropped: string; records: number }>(
           await untyped(client).DELETE('/v1/collections/{collection}', {
             params: { path: { collection: name } },
+            body: { confirm: name },
           }),
         );
       });
-      emit(flags.json, { dropped: name }, () =>
-        stdout.line(`Dropped collection ${name}; its keys are destroyed.`),
+      emit(flags.json, dropped, (value) =>
+        stdout.line(
+          `Dropped collection ${value.dropped} (${value.records} records); its keys are destroyed.`,
+        ),
       );
     });
 }

@@ -37,7 +37,7 @@ export function readPolicyFile(file: string): unknown {
     value = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (error) {
     const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : '';
-    throw new CliError('USAGE', `${file} is not valid YAML or JSON: ${first}`);
+    throw new CliError('USAGE', `${file} is not valid YAML or JSON: ${first.replace(/:$/, '')}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CliError('USAGE', `${file} must hold a policy document ({version: 1, purposes, roles})`);
@@ -109,8 +109,8 @@ async function rollback(version: number, flags: ApiFlags & { yes?: boolean }): P
     const old = await getVersion(client, version);
     return replace(client, old.document, `version ${version}`, flags, async (c, ifMatch) =>
       unwrapAny<PolicyVersion>(
-        await untyped(c).POST('/v1/policies/{version}/rollback', {
-          params: { path: { version } },
+        await untyped(c).POST('/v1/policies/rollback', {
+          body: { version },
           headers: { 'if-match': ifMatch },
         }),
       ),

@@ -111,11 +111,11 @@ async function resetPassword(who: string, flags: ApiFlags): Promise<void> {
     const reply = unwrapAny<Record<string, unknown>>(
       await untyped(client).POST('/v1/users/{id}/password-reset', { params: { path: { id } } }),
     );
-    return { ...reply, username } as Record<string, unknown>;
+    return { ...reply, username } as { username: string; one_time_password: string };
   });
   emit(flags.json, answer, (value) => {
     stdout.line(`One-time password for ${value.username} (shown once; they must change it at first login):`);
-    stdout.line(String(value.one_time_password ?? value.password ?? ''));
+    stdout.line(value.one_time_password);
   });
 }
 
