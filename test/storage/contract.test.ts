@@ -41,6 +41,7 @@ const ALL_MIGRATIONS = [
   '0006-user-subjects',
   '0007-key-lineage',
   '0008-audit-sinks',
+  '0010-audit-sink-leases',
 ];
 
 const DATABASE_URL = process.env.STRONGROOM_DATABASE_URL ?? null;
