@@ -56,6 +56,10 @@ export const ERRORS = {
     status: 403,
     message: 'Access to sensitive data must state its purpose in the X-Access-Purpose header',
   },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    message: 'An administrator reset your password: change it (PUT /v1/me/password) before anything else',
+  },
   NOT_FOUND: { status: 404, message: 'Not found' },
   COLLECTION_NOT_FOUND: { status: 404, message: 'The collection does not exist' },
   RECORD_NOT_FOUND: { status: 404, message: 'The record does not exist' },
@@ -63,6 +67,7 @@ export const ERRORS = {
   KEY_JOB_NOT_FOUND: { status: 404, message: 'The key job does not exist' },
   USER_NOT_FOUND: { status: 404, message: 'The user does not exist' },
   API_KEY_NOT_FOUND: { status: 404, message: 'The API key does not exist' },
+  POLICY_VERSION_NOT_FOUND: { status: 404, message: 'No policy version with this number is stored' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
   USERNAME_TAKEN: { status: 409, message: 'The username is already taken' },
   COLLECTION_EXISTS: { status: 409, message: 'A collection with this name already exists' },
@@ -81,6 +86,14 @@ export const ERRORS = {
     message: 'This user has as many live API keys as allowed; revoke one first',
   },
   ALREADY_UNSEALED: { status: 409, message: 'The vault is already unsealed' },
+  SERVICE_ACCOUNT_HAS_NO_PASSWORD: {
+    status: 409,
+    message: 'A service account has no password to reset; mint or revoke its API keys instead',
+  },
+  NOT_A_SERVICE_ACCOUNT: {
+    status: 409,
+    message: 'Administrators mint API keys for service accounts only; people mint their own',
+  },
   SUBJECT_ERASED: { status: 410, message: "The subject's data has been erased" },
   LAST_ADMIN: {
     status: 409,
@@ -91,6 +104,10 @@ export const ERRORS = {
     status: 409,
     message:
       'The policy would lock administrators out: keep manage_policies on system/policies for your roles, and manage_users and manage_policies for some enabled account',
+  },
+  PRECONDITION_FAILED: {
+    status: 412,
+    message: 'It changed since the version in If-Match; read it again (its ETag) and retry',
   },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   URL_TOO_LONG: { status: 414, message: 'The request URL is too long' },

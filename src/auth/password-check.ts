@@ -62,8 +62,10 @@ export function createPasswordCheck(deps: PasswordCheckDeps) {
       });
       throw new AppError('INVALID_CREDENTIALS');
     }
-    if (!result.ok || user.disabled) {
-      const reason = result.ok ? 'disabled' : 'wrong_password';
+    // A service account's stored hash is of random bytes nobody holds, so it was hashed like any wrong password;
+    // refused here besides, whatever was typed.
+    if (!result.ok || user.disabled || user.service) {
+      const reason = !result.ok ? 'wrong_password' : user.service ? 'service_account' : 'disabled';
       await deps.events.record('login_failed', { userId: user.id, ...context, detail: { reason } });
       throw new AppError('INVALID_CREDENTIALS');
     }

@@ -5,6 +5,7 @@
  */
 
 import {
+  type AccessTokens,
   createAccessTokens,
   createAuthenticator,
   createCredentialCache,
@@ -26,6 +27,7 @@ import type { Config } from '../config.js';
 import type { RootKeyHolder } from '../crypto/index.js';
 import type { Logger } from '../log.js';
 import {
+  type ApiKeyService,
   type Authorizer,
   createApiKeyService,
   createServiceAccountKeys,
@@ -63,23 +65,17 @@ function createPasswordChecks(
   return { strength, policy };
 }
 
-export function createIdentity(deps: {
+/** Signing keys and access tokens (signatures checked once per token, then cached until `exp`). */
+function createTokens(deps: {
   config: Readonly<Config>;
   persistence: Persistence;
   rootKey: RootKeyHolder;
-  authorizer: Authorizer;
-  events: SecurityEventRecorder;
-  userSubjects: UserSubjects;
   clock: () => number;
-  logger: Pick<Logger, 'warn'>;
   metrics?: Pick<Metrics, 'cache'>;
-  /** Carries every credential change to every node's credential cache (core/revocations.ts). */
-  revocations: RevocationBus;
 }) {
-  const { config, persistence, rootKey, clock, logger } = deps;
-  const { stores } = persistence;
+  const { config, rootKey, clock } = deps;
   const keyring = createSigningKeyring({
-    store: stores.signingKeys,
+    store: deps.persistence.stores.signingKeys,
     rootKey,
     clock,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
@@ -97,19 +93,71 @@ export function createIdentity(deps: {
     audience: config.audience,
     ttlSeconds: config.accessTokenTtlSeconds,
   });
+  return { keyring, accessTokens };
+}
+
+/** Throttle counters: in Redis when it is configured (every node sees the same attempts), else in memory. */
+function openAttemptStore(config: Readonly<Config>, logger: Pick<Logger, 'warn'>): AttemptStore {
+  return config.redisUrl === null
+    ? createMemoryAttemptStore()
+    : createRedisAttemptStore({
+        url: config.redisUrl,
+        prefix: config.redisKeyPrefix,
+        commandTimeoutMs: config.redisCommandTimeoutMs,
+        onError: (err) => logger.warn({ err }, 'login throttle: Redis error'),
+      });
+}
+
+/**
+ * Authentication and introspection over one credential cache (sessions, API keys and their users), kept while the
+ * revocation bus is live (auth/credential-cache.ts).
+ */
+function createAuthentication(deps: {
+  stores: Persistence['stores'];
+  accessTokens: AccessTokens;
+  apiKeys: ApiKeyService;
+  bus: RevocationBus;
+  clock: () => number;
+  maxEntries: number;
+}) {
+  const { stores, accessTokens, clock } = deps;
+  const credentialCache = createCredentialCache({ bus: deps.bus, clock, maxEntries: deps.maxEntries });
+  const authenticator = createAuthenticator({
+    accessTokens,
+    apiKeys: deps.apiKeys,
+    sessions: stores.sessions,
+    users: stores.users,
+    clock,
+    cache: credentialCache,
+  });
+  const introspection = createIntrospection({
+    accessTokens,
+    findLiveSession: createSessionCheck({ sessions: stores.sessions, clock, cache: credentialCache }),
+  });
+  return { credentialCache, authenticator, introspection };
+}
+
+export function createIdentity(deps: {
+  config: Readonly<Config>;
+  persistence: Persistence;
+  rootKey: RootKeyHolder;
+  authorizer: Authorizer;
+  events: SecurityEventRecorder;
+  userSubjects: UserSubjects;
+  clock: () => number;
+  logger: Pick<Logger, 'warn'>;
+  metrics?: Pick<Metrics, 'cache'>;
+  /** Carries every credential change to every node's credential cache (core/revocations.ts). */
+  revocations: RevocationBus;
+}) {
+  const { config, persistence, rootKey, clock, logger } = deps;
+  const { stores } = persistence;
+  const { keyring, accessTokens } = createTokens(deps);
   const hasher = limitHashing(createPasswordHasher(config.argon2), {
     concurrency: config.hashConcurrency,
     maxQueued: config.hashQueueLimit,
   });
-  const attempts =
-    config.redisUrl === null
-      ? createMemoryAttemptStore()
-      : createRedisAttemptStore({
-          url: config.redisUrl,
-          prefix: config.redisKeyPrefix,
-          commandTimeoutMs: config.redisCommandTimeoutMs,
-          onError: (err) => logger.warn({ err }, 'login throttle: Redis error'),
-        });
+  const attempts = openAttemptStore(config, logger);
   const throttle = createLoginThrottle({
     store: attempts,
     account: config.throttle.account,
@@ -163,25 +211,15 @@ export function createIdentity(deps: {
     events: deps.events,
     clock,
   });
-  // Sessions, API keys and their users, kept while the revocation bus is live (auth/credential-cache.ts).
-  const credentialCache = createCredentialCache({
+  const { credentialCache, authenticator, introspection } = createAuthentication({
+    stores,
+    accessTokens,
+    apiKeys,
     bus: deps.revocations,
     clock,
     maxEntries: config.verifiedTokenCacheSize,
   });
-  const authenticator = createAuthenticator({
-    accessTokens,
-    apiKeys,
-    sessions: stores.sessions,
-    users: stores.users,
-    clock,
-    cache: credentialCache,
-  });
   const revoker = createExposedCredentialRevoker({ accessTokens, sessions, apiKeys, events: deps.events });
-  const introspection = createIntrospection({
-    accessTokens,
-    findLiveSession: createSessionCheck({ sessions: stores.sessions, clock, cache: credentialCache }),
-  });
   return {
     keyring,
     accessTokens,

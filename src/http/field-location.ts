@@ -17,7 +17,10 @@ export const PURPOSE_HEADER = 'x-access-purpose';
 
 // `url`, `path:<i>` and `query:<name>` are the URL guard's own (@strongroom/redact's url-guard.ts).
 const LOCATIONS: ReadonlySet<string> = new Set(['body', 'query', 'path', 'headers', 'url']);
-const IN_HEADERS: ReadonlyMap<string, string> = new Map([['purpose', `headers.${PURPOSE_HEADER}`]]);
+const IN_HEADERS: ReadonlyMap<string, string> = new Map([
+  ['purpose', `headers.${PURPOSE_HEADER}`],
+  ['if-match', 'headers.if-match'],
+]);
 
 function holds(container: unknown, key: string): boolean {
   return typeof container === 'object' && container !== null && Object.hasOwn(container, key);

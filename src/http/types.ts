@@ -55,8 +55,18 @@ declare module 'fastify' {
     authorize?: RouteAuthorization;
     /** The audit action of a data route: a refusal (denied, rate limited) is recorded under it too. */
     audit?: AuditAction;
+    /**
+     * Routes whose service audits every answer itself (login, refresh): the action a 503 DEPENDENCY_UNAVAILABLE
+     * raised before or around the service (Redis down for the quota or the throttle) is recorded under, as failed.
+     */
+    auditUnavailable?: AuditAction;
     /** The route's quota group (see QuotaDeclaration); derived when absent on an authenticated route. */
     quota?: QuotaDeclaration;
+    /**
+     * `allowed`: a session whose password an administrator reset may call it before changing the password
+     * (PUT /v1/me/password, GET /v1/me, logout). Every other route answers 403 PASSWORD_CHANGE_REQUIRED to it.
+     */
+    pendingPasswordChange?: 'allowed';
   }
   interface FastifyRequest {
     actor: Actor | null;

@@ -19,6 +19,9 @@ export const ACTIONS = [
   'read_audit',
   'introspect',
   'read_metrics',
+  'reset_passwords',
+  'manage_service_accounts',
+  'drop_collections',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

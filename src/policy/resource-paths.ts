@@ -10,6 +10,10 @@
  *   subjects                                   data-subject operations (erase)
  *   system/keys | system/users | system/policies   administration (manage_keys, manage_users, manage_policies)
  *   system/users/roles/<role>                  manage_users: give a role, or manage an account that holds it
+ *                                              (also asked by reset_passwords and manage_service_accounts)
+ *   system/users                               also reset_passwords (issue a one-time password) and
+ *                                              manage_service_accounts (mint, list, revoke a service account's keys)
+ *   collections/<collection>                   also drop_collections: destroy the collection, its keys and records
  *   system/introspection                       introspect: ask whether an access token is active, and for whom
  *   system/metrics                             read_metrics: the Prometheus exposition (GET /metrics)
  *   audit                                      the audit trail (read_audit)

@@ -47,6 +47,24 @@ export interface KeyChangeContext {
   requestId?: string;
 }
 
+/** What authentication asks of a presented key: its stored hash, whether it still works, and noting its use. */
+function createKeyUse(deps: { store: Pick<ApiKeyStore, 'touch'>; clock: () => number }) {
+  return {
+    /** The SHA-256 a presented key is stored (and cached) under; null for a malformed key. */
+    hashOf: (key: string): string | null => (isOpaqueToken(key, 'srk') ? hashOpaqueToken(key) : null),
+    /** Whether a key still works now: neither revoked nor expired. */
+    isUsable: (record: ApiKeyRecord): boolean =>
+      record.revokedAt === null && (record.expiresAt === null || record.expiresAt > deps.clock()),
+    /** Notes a use of a live key: last_used_at at most once a minute (also on `record`, which may be a cached one). */
+    async noteUse(record: ApiKeyRecord): Promise<void> {
+      const now = deps.clock();
+      if (record.lastUsedAt !== null && now - record.lastUsedAt <= TOUCH_INTERVAL_MS) return;
+      record.lastUsedAt = now;
+      await deps.store.touch(record.id, now);
+    },
+  };
+}
+
 export function createApiKeyService(deps: {
   store: ApiKeyStore;
   transactor: Transactor;
@@ -78,20 +96,7 @@ export function createApiKeyService(deps: {
     return (await store.listByUser(userId)).filter((key) => key.expiresAt === null || key.expiresAt > now);
   }
 
-  const hashOf = (key: string): string | null => (isOpaqueToken(key, 'srk') ? hashOpaqueToken(key) : null);
-
-  /** Whether a key still works now: neither revoked nor expired. */
-  function isUsable(record: ApiKeyRecord): boolean {
-    return record.revokedAt === null && (record.expiresAt === null || record.expiresAt > deps.clock());
-  }
-
-  /** Notes a use of a live key: last_used_at at most once a minute (also on `record`, which may be a cached one). */
-  async function noteUse(record: ApiKeyRecord): Promise<void> {
-    const now = deps.clock();
-    if (record.lastUsedAt !== null && now - record.lastUsedAt <= TOUCH_INTERVAL_MS) return;
-    record.lastUsedAt = now;
-    await deps.store.touch(record.id, now);
-  }
+  const { hashOf, isUsable, noteUse } = createKeyUse(deps);
 
   return {
     /**
@@ -151,7 +156,6 @@ export function createApiKeyService(deps: {
       await recorded('api_key_revoked', userId, id, by);
     },
 
-    /** The SHA-256 a presented key is stored (and cached) under; null for a malformed key. */
     hashOf,
 
     /** The stored record of a key by its hash, whatever its state. */

@@ -1,54 +1,28 @@
 /**
  * Collections: named sets of declared fields, each collection with its own data key (for records without a
- * subject) and its own blind index key. Definitions cannot change after creation, so they are cached per node.
+ * subject) and its own blind index key. Definitions only grow (an optional field added) or go (a drop), see
+ * collection-changes.ts; each node caches them for CACHE_TTL_MS, and forgets its own entry at once on a change.
  * Invariants: creating a collection and its two keys is one transaction (no orphan keys, no keyless collection).
+ * Not addressed: another node may answer from the previous definition for up to CACHE_TTL_MS after a change (a
+ * field added there is refused as unknown meanwhile; a dropped collection's records are gone for every node).
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';
-import { type CollectionRow, decodeFieldList, type Stores, type Transactor } from '../storage/index.js';
-import { checkFieldDefinitions, type FieldDefinition, isFieldType } from '../vault/index.js';
+import type { CollectionRow, Stores, Transactor } from '../storage/index.js';
+import { checkFieldDefinitions } from '../vault/index.js';
 import type { AuditInput, AuditTrail } from './audit/index.js';
+import { createCollectionChanges } from './collection-changes.js';
+import { type Collection, type CollectionInput, toCollection } from './collection-model.js';
 import type { KeyService } from './key-service.js';
 import { inAuditedTransaction } from './records/record-transaction.js';
 
-export interface Collection {
-  id: string;
-  name: string;
-  fields: FieldDefinition[];
-  keyId: string;
-  indexKeyId: string;
-  createdAt: number;
-}
+export { type Collection, type CollectionInput, toCollection } from './collection-model.js';
 
 /** Collections one server holds: bounds the collection list and the keys held in memory. */
 export const MAX_COLLECTIONS = 1000;
 
-export interface CollectionInput {
-  name: string;
-  fields: Array<{
-    name: string;
-    type: string;
-    sensitive?: boolean;
-    searchable?: boolean;
-    required?: boolean;
-  }>;
-}
-
-/** A collection as stored; definitions were checked when it was created. */
-export function toCollection(row: CollectionRow): Collection {
-  return {
-    id: row.id,
-    name: row.name,
-    fields: decodeFieldList('collections.fields', row.fields).map(({ type, ...rest }) => {
-      if (!isFieldType(type))
-        throw new AppError('INTERNAL_ERROR', { message: 'stored column collections.fields is not valid' });
-      return { ...rest, type };
-    }),
-    keyId: row.keyId,
-    indexKeyId: row.indexKeyId,
-    createdAt: row.createdAt,
-  };
-}
+/** How long a node answers from its cached definition of a collection another node may have changed. */
+export const CACHE_TTL_MS = 2000;
 
 export function createCollectionService(deps: {
   transactor: Transactor;
@@ -56,8 +30,16 @@ export function createCollectionService(deps: {
   keys: KeyService;
   audit: Pick<AuditTrail, 'appendInTransaction'>;
   clock: () => number;
+  /** Runs after a drop commits (Persistence.checkpointLog, retried by the log checkpointer). */
+  checkpointLog?: () => Promise<void>;
 }) {
-  const cache = new Map<string, Collection>();
+  const cache = new Map<string, { collection: Collection; loadedAt: number }>();
+  const changes = createCollectionChanges({
+    ...deps,
+    forgetCached: (name) => {
+      cache.delete(name);
+    },
+  });
 
   return {
     /** Creates the collection and its keys; commits with its audit event (`event` says who asked). */
@@ -96,23 +78,32 @@ export function createCollectionService(deps: {
     /** The collection named `name`; COLLECTION_NOT_FOUND otherwise. */
     async get(name: string): Promise<Collection> {
       const cached = cache.get(name);
-      if (cached !== undefined) return cached;
+      const now = deps.clock();
+      if (cached !== undefined && now - cached.loadedAt < CACHE_TTL_MS && now >= cached.loadedAt)
+        return cached.collection;
       const row = await deps.stores.collections.findByName(name);
-      if (row === null) throw new AppError('COLLECTION_NOT_FOUND');
+      if (row === null) {
+        cache.delete(name);
+        throw new AppError('COLLECTION_NOT_FOUND');
+      }
       const collection = toCollection(row);
-      if (cache.size >= 1000) cache.clear();
-      cache.set(name, collection);
+      if (cache.size >= MAX_COLLECTIONS) cache.clear();
+      cache.set(name, { collection, loadedAt: now });
       return collection;
     },
     /** The collection with this id, or null. */
     async getById(id: string): Promise<Collection | null> {
-      for (const cached of cache.values()) if (cached.id === id) return cached;
+      const now = deps.clock();
+      for (const cached of cache.values())
+        if (cached.collection.id === id && now - cached.loadedAt < CACHE_TTL_MS && now >= cached.loadedAt)
+          return cached.collection;
       const row = await deps.stores.collections.findById(id);
       return row === null ? null : toCollection(row);
     },
     async list(): Promise<Collection[]> {
       return (await deps.stores.collections.list()).map(toCollection);
     },
+    ...changes,
   };
 }
 

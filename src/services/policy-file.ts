@@ -1,15 +1,15 @@
 /**
  * Reads a policy document from a JSON (`.json`) or YAML (`.yaml`, `.yml`) file for loading at start.
  * Errors name the file and, for an invalid document, the path inside it (`$.roles.nurse.rules[0].effect`) —
- * never a value from the file. YAML is parsed as one document with unique keys and a cap on alias expansion,
- * so a crafted file cannot blow up memory ("billion laughs").
+ * never a value from the file. YAML is parsed by policy-yaml.ts: one document, unique keys, no tags, and a cap on
+ * alias expansion, so a crafted file cannot blow up memory ("billion laughs").
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { configError } from '../config.js';
 import { isAppError } from '../errors.js';
 import { compilePolicy, type Policy } from '../policy/index.js';
+import { parsePolicyYaml, yamlPosition } from './policy-yaml.js';
 
 function parseDocument(file: string, text: string): unknown {
   const extension = path.extname(file).toLowerCase();
@@ -21,17 +21,13 @@ function parseDocument(file: string, text: string): unknown {
     }
   }
   if (extension === '.yaml' || extension === '.yml') {
-    try {
-      return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100, logLevel: 'error' }) as unknown;
-    } catch (error) {
-      const position = (error as { linePos?: [{ line: number; col: number }] }).linePos?.[0];
-      const where = position === undefined ? '' : ` (line ${position.line}, column ${position.col})`;
-      throw configError(
-        'CONFIG_POLICY_FILE_INVALID',
-        'policyFile',
-        `policyFile ${file} is not valid YAML${where}`,
-      );
-    }
+    const parsed = parsePolicyYaml(text);
+    if (parsed.ok) return parsed.document;
+    throw configError(
+      'CONFIG_POLICY_FILE_INVALID',
+      'policyFile',
+      `policyFile ${file} ${parsed.problem}${yamlPosition(parsed)}`,
+    );
   }
   throw configError(
     'CONFIG_POLICY_FILE_INVALID',

@@ -4,7 +4,9 @@
  * - start (`init`): a configured policy file is compiled and stored as a new version when it differs from the
  *   latest stored one; otherwise the latest stored version is used; otherwise the built-in default is installed;
  * - change (`put`): the document is compiled first (VALIDATION_FAILED naming the path, nothing stored on error),
- *   stored as the next version, then swapped in;
+ *   stored as the next version, then swapped in; `rollback` stores an old version's document as the next version
+ *   the same way (history is never rewritten); either may name the version it was decided against
+ *   (`expected`, from If-Match): PRECONDITION_FAILED when another version was stored since;
  * - other nodes: `refresh` compares the latest stored version number (one indexed MAX) with the one in memory and
  *   reloads when it moved on; the app calls it every few seconds and before answering policy reads.
  *
@@ -56,7 +58,7 @@ function load(row: PolicyVersionRow): PolicyVersion {
 }
 
 export function createPolicyService(deps: {
-  store: Pick<PolicyStore, 'insert' | 'latest' | 'latestVersion' | 'list'>;
+  store: Pick<PolicyStore, 'insert' | 'latest' | 'latestVersion' | 'list' | 'find'>;
   events: Pick<SecurityEventRecorder, 'record'>;
   clock: () => number;
 }) {
@@ -83,12 +85,17 @@ export function createPolicyService(deps: {
     source: PolicySource,
     by: ChangedBy | null,
     keep: (latest: PolicyVersionRow) => boolean = () => false,
+    change: { expected?: number; restoredFrom?: number } = {},
   ): Promise<PolicyVersion> {
     const createdBy = by?.userId ?? null;
     const text = JSON.stringify(document);
     for (let attempt = 1; ; attempt++) {
       const latest = await deps.store.latest();
       if (latest !== null && keep(latest)) return load(latest);
+      // Decided against a version that is no longer the latest: the caller must look again (checked per attempt,
+      // so a writer that wins the race in between is noticed too).
+      if (change.expected !== undefined && (latest?.version ?? 0) !== change.expected)
+        throw new AppError('PRECONDITION_FAILED', { field: 'if-match' });
       const row: PolicyVersionRow = {
         version: (latest?.version ?? 0) + 1,
         document: text,
@@ -106,7 +113,12 @@ export function createPolicyService(deps: {
       await deps.events.record('policy_changed', {
         userId: createdBy,
         ...requestFieldsOf(by ?? undefined),
-        detail: { version: row.version, source, previous_version: latest?.version ?? null },
+        detail: {
+          version: row.version,
+          source,
+          previous_version: latest?.version ?? null,
+          ...(change.restoredFrom === undefined ? {} : { restored_from: change.restoredFrom }),
+        },
       });
       return { ...row, document, policy };
     }
@@ -147,10 +159,47 @@ export function createPolicyService(deps: {
       document: unknown,
       by: ChangedBy,
       accept?: (policy: Policy) => void | Promise<void>,
+      expected?: number,
     ): Promise<PolicyVersion> {
       const { document: body, policy } = compilePolicyBody(document);
       await accept?.(policy);
-      const stored = await store(body, policy, 'api', by);
+      const stored = await store(
+        body,
+        policy,
+        'api',
+        by,
+        undefined,
+        expected === undefined ? {} : { expected },
+      );
+      swap(stored);
+      return stored;
+    },
+
+    /** Stored version `version`; POLICY_VERSION_NOT_FOUND when there is none. */
+    async version(version: number): Promise<PolicyVersion> {
+      const row = await deps.store.find(version);
+      if (row === null) throw new AppError('POLICY_VERSION_NOT_FOUND', { field: 'version' });
+      return load(row);
+    },
+
+    /**
+     * Stores the document of old version `version` as the next version and puts it in force, after `accept`
+     * (the same lock-out checks as `put`: what was safe then may not be now). POLICY_VERSION_NOT_FOUND first.
+     */
+    async rollback(
+      version: number,
+      by: ChangedBy,
+      accept?: (policy: Policy) => void | Promise<void>,
+      expected?: number,
+    ): Promise<PolicyVersion> {
+      const row = await deps.store.find(version);
+      if (row === null) throw new AppError('POLICY_VERSION_NOT_FOUND', { field: 'version' });
+      const document: unknown = JSON.parse(row.document);
+      // Compiled as a new document: a version stored by an older release must meet today's limits to come back.
+      const { policy } = compilePolicyBody(document);
+      await accept?.(policy);
+      const change = { restoredFrom: version, ...(expected === undefined ? {} : { expected }) };
+      const stored = await store(document, policy, 'api', by, undefined, change);
       swap(stored);
       return stored;
     },

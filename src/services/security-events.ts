@@ -25,6 +25,7 @@ export type SecurityEventType =
   | 'refresh_token_reuse'
   | 'logout'
   | 'password_changed'
+  | 'password_reset'
   | 'api_key_created'
   | 'api_key_revoked'
   | 'user_created'
@@ -44,6 +45,7 @@ export const SECURITY_EVENT_AUDIT: Readonly<
   refresh_token_reuse: { action: 'auth.refresh_reuse', outcome: 'denied' },
   logout: { action: 'auth.logout', outcome: 'allowed' },
   password_changed: { action: 'auth.password_change', outcome: 'allowed' },
+  password_reset: { action: 'user.password_reset', outcome: 'allowed' },
   api_key_created: { action: 'api_key.create', outcome: 'allowed' },
   api_key_revoked: { action: 'api_key.revoke', outcome: 'allowed' },
   user_created: { action: 'user.create', outcome: 'allowed' },

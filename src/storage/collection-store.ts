@@ -25,7 +25,7 @@ function toRow(r: Database['collections']): CollectionRow {
   };
 }
 
-/** The advisory lock key that serializes collection creation on PostgreSQL ("srcoll" in ASCII). */
+/** The advisory lock key that serializes collection creation and changes on PostgreSQL ("srcoll" in ASCII). */
 const CREATE_LOCK = 0x7372636f6c6c;
 
 export function createCollectionStore(db: Kysely<Database>, kind: DatabaseKind) {
@@ -69,6 +69,27 @@ export function createCollectionStore(db: Kysely<Database>, kind: DatabaseKind) 
     async findById(id: string): Promise<CollectionRow | null> {
       const row = await db.selectFrom('collections').selectAll().where('id', '=', id).executeTakeFirst();
       return row === undefined ? null : toRow(row);
+    },
+    /** Replaces the field definitions of collection `id` (a field added); false when it is gone. */
+    async updateFields(id: string, fields: string): Promise<boolean> {
+      const result = await db
+        .updateTable('collections')
+        .set({ fields })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /**
+     * Deletes collection `id` with everything stored of it: tokens of its records, blind indexes, attributes,
+     * records, then the collection row. Returns how many records went. Its data keys are the caller's to destroy.
+     */
+    async dropWithData(id: string): Promise<number> {
+      await db.deleteFrom('tokens').where('collection_id', '=', id).execute();
+      await db.deleteFrom('blind_indexes').where('collection_id', '=', id).execute();
+      await db.deleteFrom('record_attributes').where('collection_id', '=', id).execute();
+      const records = await db.deleteFrom('records').where('collection_id', '=', id).executeTakeFirst();
+      await db.deleteFrom('collections').where('id', '=', id).execute();
+      return Number(records.numDeletedRows);
     },
     async list(): Promise<CollectionRow[]> {
       const rows = await db.selectFrom('collections').selectAll().orderBy('name').execute();

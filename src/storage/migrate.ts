@@ -8,6 +8,7 @@ import * as auditDetails from './migrations/0005-audit-details.js';
 import * as userSubjects from './migrations/0006-user-subjects.js';
 import * as keyLineage from './migrations/0007-key-lineage.js';
 import * as auditSinks from './migrations/0008-audit-sinks.js';
+import * as accountKinds from './migrations/0009-account-kinds.js';
 import * as auditSinkLeases from './migrations/0010-audit-sink-leases.js';
 
 // Migrations are bundled in code (not read from a directory) so the compiled build and the tests run the same set.
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-user-subjects': userSubjects,
   '0007-key-lineage': keyLineage,
   '0008-audit-sinks': auditSinks,
+  '0009-account-kinds': accountKinds,
   '0010-audit-sink-leases': auditSinkLeases,
 };
 

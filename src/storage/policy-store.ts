@@ -57,6 +57,15 @@ export function createPolicyStore(db: Kysely<Database>) {
         .executeTakeFirst();
       return row === undefined ? null : toRow(row);
     },
+    /** Stored version `version`, or null. */
+    async find(version: number): Promise<PolicyVersionRow | null> {
+      const row = await db
+        .selectFrom('policies')
+        .selectAll()
+        .where('version', '=', version)
+        .executeTakeFirst();
+      return row === undefined ? null : toRow(row);
+    },
     /** Versions below `before` (all when null), newest first, without their documents. */
     async list(options: { before: number | null; limit: number }): Promise<PolicyVersionSummary[]> {
       let query = db.selectFrom('policies').select(['version', 'source', 'created_by', 'created_at']);

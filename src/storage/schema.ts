@@ -3,27 +3,9 @@
  * same migrations run on SQLite and PostgreSQL. No column holds a plaintext password, token or key: credentials are
  * stored as argon2id/bcrypt hashes (passwords) or SHA-256 (high-entropy tokens), signing keys wrapped by the master key.
  */
-import type { ColumnType } from 'kysely';
+import type { UsersTable } from './user-table.js';
 
-export interface UsersTable {
-  id: string;
-  username: string;
-  /** Case-folded username: uniqueness and lookup key. */
-  username_key: string;
-  password_hash: string;
-  roles: string;
-  disabled: number;
-  /** Bumped on every password change; a session is valid only while it carries the current version. */
-  credential_version: number;
-  created_at: number;
-  updated_at: number;
-  /** Subject id: `subject` clear before 0006, NULL once converted at unseal; then keyed HMAC and sealed copy. */
-  subject: string | null;
-  subject_hash: string | null;
-  subject_sealed: string | null;
-  /** JSON object of non-secret scalar claims (e.g. tenant_id) read by policy conditions; '{}' by default. */
-  attributes: ColumnType<string, string | undefined, string>;
-}
+export type { UserKind, UsersTable } from './user-table.js';
 
 export interface SessionsTable {
   id: string;

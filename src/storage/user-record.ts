@@ -17,6 +17,10 @@ export interface UserRecord {
   /** The subject id of the person this user is, as stored: its keyed HMAC and sealed copy; null when not set. */
   subject: StoredSubject | null;
   attributes: UserAttributes;
+  /** Set by an administrator's reset: until the user picks a password, a session may only change it. */
+  mustChangePassword: boolean;
+  /** A service account: no usable password (login always fails), acts only through administrator-minted keys. */
+  service: boolean;
 }
 
 /** A subject id as the users table holds it: never in clear. */
@@ -28,8 +32,8 @@ export interface StoredSubject {
 }
 
 /** A user to insert: subject and attributes may be left out (none). */
-export type NewUserRecord = Omit<UserRecord, 'subject' | 'attributes'> &
-  Partial<Pick<UserRecord, 'subject' | 'attributes'>>;
+export type NewUserRecord = Omit<UserRecord, 'subject' | 'attributes' | 'mustChangePassword' | 'service'> &
+  Partial<Pick<UserRecord, 'subject' | 'attributes' | 'mustChangePassword' | 'service'>>;
 
 type UserRow = Selectable<Database['users']>;
 
@@ -48,6 +52,8 @@ export function toUserRecord(row: UserRow): UserRecord {
         ? null
         : { hash: row.subject_hash, sealed: row.subject_sealed },
     attributes: decodeScalarRecord('users.attributes', row.attributes),
+    mustChangePassword: row.must_change_password === 1,
+    service: row.kind === 'service',
   };
 }
 

@@ -20,23 +20,33 @@ export function createUserWrites(db: Kysely<Database>) {
           subject_hash: user.subject?.hash ?? null,
           subject_sealed: user.subject?.sealed ?? null,
           attributes: JSON.stringify(user.attributes ?? {}),
+          must_change_password: user.mustChangePassword === true ? 1 : 0,
+          kind: user.service === true ? 'service' : 'user',
         })
         .execute();
     },
     /**
      * Sets a new password hash and bumps the credential version, only if the version is still `expectedVersion`
      * (the one the caller's password check read): of two racing changes, the later one fails. Returns the new
-     * version, or null when the version had moved on.
+     * version, or null when the version had moved on. `mustChange` (an administrator's reset) makes the new
+     * password a one-time one: sessions started with it may only change it.
      */
     async changePassword(
       id: string,
       passwordHash: string,
       now: number,
       expectedVersion: number,
+      mustChange = false,
     ): Promise<number | null> {
       const result = await db
         .updateTable('users')
-        .set({ password_hash: passwordHash, credential_version: expectedVersion + 1, updated_at: now })
+        .set({
+          password_hash: passwordHash,
+          credential_version: expectedVersion + 1,
+          updated_at: now,
+          // A password of the user's own clears an administrator's reset; a reset sets it.
+          must_change_password: mustChange ? 1 : 0,
+        })
         .where('id', '=', id)
         .where('credential_version', '=', expectedVersion)
         .executeTakeFirst();

@@ -235,11 +235,37 @@ describe('compliance questions, answered from the trail', () => {
       200,
       call(admin, 'PATCH', `/v1/users/${madeId}`, { roles: ['user'] }, null),
     );
+    await expectStatus(
+      'user password reset',
+      200,
+      call(admin, 'POST', `/v1/users/${madeId}/password-reset`, undefined, null),
+    );
     await expectStatus('user delete', 204, call(admin, 'DELETE', `/v1/users/${madeId}`, undefined, null));
     await expectStatus(
       'collection',
       201,
       call(admin, 'POST', '/v1/collections', { name: 'patients', fields: PATIENT_FIELDS }, null),
+    );
+    await expectStatus(
+      'collection field',
+      201,
+      call(
+        admin,
+        'POST',
+        '/v1/collections',
+        { name: 'scratch', fields: [{ name: 'a', type: 'string' }] },
+        null,
+      ),
+    );
+    await expectStatus(
+      'collection update',
+      200,
+      call(admin, 'POST', '/v1/collections/scratch/fields', { name: 'b', type: 'string' }, null),
+    );
+    await expectStatus(
+      'collection drop',
+      200,
+      call(admin, 'DELETE', '/v1/collections/scratch', { confirm: 'scratch' }, null),
     );
 
     // Data: create, a masked read, a reveal, a read without purpose.

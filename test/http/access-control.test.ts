@@ -104,6 +104,33 @@ async function insertUser(roles: string[] = ['user']): Promise<{ id: string; use
   return { id, username };
 }
 
+/** A service account inserted straight into the store (no password anyone holds). */
+async function insertServiceAccount(): Promise<string> {
+  const id = randomUUID();
+  const now = Date.now();
+  await t.services.stores.users.insert({
+    id,
+    username: `s${randomBytes(6).toString('hex')}`,
+    passwordHash: matrixHash,
+    roles: ['user'],
+    disabled: false,
+    credentialVersion: 0,
+    createdAt: now,
+    updatedAt: now,
+    service: true,
+  });
+  return id;
+}
+
+/** A key of service account `userId`, minted through the service (no policy asked). */
+function mintServiceKey(userId: string): Promise<{ id: string; key: string }> {
+  return t.services.serviceKeys.mint(
+    userId,
+    { name: 'matrix' },
+    { userId: randomUUID(), mayHandleRoles: () => undefined },
+  );
+}
+
 /** A matrix user with a live session, started without a password check (login itself is tested elsewhere). */
 async function sessionUser(roles: string[]): Promise<LoggedIn> {
   const user = await insertUser(roles);
@@ -292,6 +319,9 @@ const ADMIN_ACTIONS = [
   'erase',
   'introspect',
   'read_metrics',
+  'reset_passwords',
+  'manage_service_accounts',
+  'drop_collections',
 ] as const satisfies readonly Action[];
 type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -521,6 +551,32 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     success: { status: 200 },
   },
   {
+    method: 'GET',
+    url: '/v1/policies/:version',
+    access: 'authenticated',
+    admin: 'manage_policies',
+    success: { status: 200 },
+    prepare: async () => ({ url: '/v1/policies/1' }),
+  },
+  {
+    method: 'POST',
+    url: '/v1/policies/rollback',
+    access: 'session',
+    admin: 'manage_policies',
+    success: { status: 200 },
+    prepare: async ({ allowed }) => {
+      // Back to the version in force: a new version with the same document, so the matrix's policy stays.
+      const before = t.services.policies.current();
+      return {
+        payload: { version: before.version },
+        verify: async () => {
+          expect(t.services.policies.current().version).toBe(before.version + (allowed ? 1 : 0));
+          expect(t.services.policies.current().document).toEqual(before.document);
+        },
+      };
+    },
+  },
+  {
     method: 'PUT',
     url: '/v1/policies',
     access: 'session',
@@ -553,6 +609,77 @@ const EXPLICIT_ROUTES: RouteCase[] = [
       };
     },
   },
+  // Administrators' account operations (issue 10): a password reset, and a service account's keys.
+  {
+    method: 'POST',
+    url: '/v1/users/:id/password-reset',
+    access: 'session',
+    admin: 'reset_passwords',
+    success: { status: 200 },
+    prepare: async ({ allowed }) => {
+      const target = (await insertUser()).id;
+      return {
+        url: `/v1/users/${target}/password-reset`,
+        verify: async (response) => {
+          expect((await t.services.stores.users.findById(target))?.mustChangePassword).toBe(allowed);
+          if (!allowed) expect(response.body).not.toContain('one_time_password');
+        },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/v1/users/:id/api-keys',
+    access: 'session',
+    admin: 'manage_service_accounts',
+    success: { status: 201 },
+    prepare: async ({ allowed }) => {
+      const service = await insertServiceAccount();
+      return {
+        url: `/v1/users/${service}/api-keys`,
+        payload: { name: 'matrix' },
+        verify: async () => {
+          expect((await t.services.stores.apiKeys.listByUser(service)).length).toBe(allowed ? 1 : 0);
+        },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    url: '/v1/users/:id/api-keys',
+    access: 'authenticated',
+    admin: 'manage_service_accounts',
+    success: { status: 200 },
+    prepare: async ({ allowed, method }) => {
+      const service = await insertServiceAccount();
+      const minted = await mintServiceKey(service);
+      return {
+        url: `/v1/users/${service}/api-keys`,
+        verify: async (response) => {
+          expect(response.body).not.toContain(minted.key);
+          // HEAD answers no body.
+          if (method !== 'HEAD') expect(response.body.includes(minted.id)).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    method: 'DELETE',
+    url: '/v1/users/:id/api-keys/:key',
+    access: 'authenticated',
+    admin: 'manage_service_accounts',
+    success: { status: 204 },
+    prepare: async ({ allowed }) => {
+      const service = await insertServiceAccount();
+      const minted = await mintServiceKey(service);
+      return {
+        url: `/v1/users/${service}/api-keys/${minted.id}`,
+        verify: async () => {
+          expect((await t.services.stores.apiKeys.findById(minted.id))?.revokedAt === null).toBe(!allowed);
+        },
+      };
+    },
+  },
   // Collections: declared by admins, read by anyone authenticated.
   {
     method: 'POST',
@@ -571,6 +698,41 @@ const EXPLICIT_ROUTES: RouteCase[] = [
     },
   },
   { method: 'GET', url: '/v1/collections', access: 'authenticated', success: { status: 200 } },
+  {
+    method: 'POST',
+    url: '/v1/collections/:collection/fields',
+    access: 'authenticated',
+    admin: 'manage_collections',
+    success: { status: 200 },
+    prepare: async ({ cast, allowed }) => {
+      const { name } = await newCollection(cast.admin.id);
+      return {
+        url: `/v1/collections/${name}/fields`,
+        payload: { name: 'added', type: 'string' },
+        verify: async () => {
+          const row = await t.services.stores.collections.findByName(name);
+          expect(row?.fields.includes('"added"')).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    method: 'DELETE',
+    url: '/v1/collections/:collection',
+    access: 'session',
+    admin: 'drop_collections',
+    success: { status: 200 },
+    prepare: async ({ cast, allowed }) => {
+      const { name } = await newCollection(cast.admin.id);
+      return {
+        url: `/v1/collections/${name}`,
+        payload: { confirm: name },
+        verify: async () => {
+          expect((await t.services.stores.collections.findByName(name)) === null).toBe(allowed);
+        },
+      };
+    },
+  },
   {
     method: 'GET',
     url: '/v1/collections/:collection',

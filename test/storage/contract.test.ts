@@ -73,6 +73,8 @@ function userRecord(overrides: Partial<UserRecord> = {}): UserRecord {
     updatedAt: NOW,
     subject: null,
     attributes: {},
+    mustChangePassword: false,
+    service: false,
     ...overrides,
   };
 }
@@ -170,6 +172,28 @@ function describeStorageContract(name: string, open: () => Promise<OpenedDatabas
         expect(found?.createdAt).toBeTypeOf('number');
         expect(found?.updatedAt).toBeTypeOf('number');
         expect(await stores.users.findById(randomUUID())).toBeNull();
+      });
+
+      it('keeps service accounts and a pending password change; a reset sets the flag, a change clears it', async () => {
+        const service = userRecord({ service: true });
+        await stores.users.insert(service);
+        expect(await stores.users.findById(service.id)).toEqual(service);
+        const person = userRecord();
+        await stores.users.insert(person);
+        expect(await stores.users.changePassword(person.id, hash(), NOW + 1, 0, true)).toBe(1);
+        expect(await stores.users.findById(person.id)).toMatchObject({
+          mustChangePassword: true,
+          service: false,
+        });
+        expect(await stores.users.changePassword(person.id, hash(), NOW + 2, 1)).toBe(2);
+        expect((await stores.users.findById(person.id))?.mustChangePassword).toBe(false);
+        // Inserted without either (the shape of every account before migration 0009): a person, no change pending.
+        const { mustChangePassword: _m, service: _s, ...plain } = userRecord();
+        await stores.users.insert(plain);
+        expect(await stores.users.findById(plain.id)).toMatchObject({
+          mustChangePassword: false,
+          service: false,
+        });
       });
 
       it('finds a username case-insensitively and refuses the same name in another case', async () => {

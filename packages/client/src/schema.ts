@@ -297,7 +297,7 @@ export interface paths {
         put?: never;
         /**
          * Create a user with a password, or import one with an argon2id/bcrypt hash
-         * @description Give `password` (checked by the password policy; passwords it refuses are throttled per administrator: 429 with Retry-After) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy. A subject that was erased cannot be linked (410 SUBJECT_ERASED).
+         * @description Give `password` (checked by the password policy; passwords it refuses are throttled per administrator: 429 with Retry-After) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login), or `service: true` for a service account (no password: it cannot log in, and acts through API keys an administrator mints with POST /v1/users/{id}/api-keys). Roles must be defined by the policy. A subject that was erased cannot be linked (410 SUBJECT_ERASED).
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -356,6 +356,94 @@ export interface paths {
          *     Counted in the `admin` quota of the caller (user or API key).
          */
         patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/v1/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a user's password: a one-time password, shown in this response only
+         * @description Generates a one-time password (192 random bits), revokes every session and API key of the user, and marks the account: sessions started with it may only change the password (PUT /v1/me/password), read /v1/me and log out; anything else answers 403 PASSWORD_CHANGE_REQUIRED. The password is never stored in clear, logged or audited. A service account has no password (409 SERVICE_ACCOUNT_HAS_NO_PASSWORD). Needs an interactive session and `reset_passwords`.
+         *
+         *     Needs an access token of an interactive session (`Authorization: Bearer`); API keys are refused (403).
+         *
+         *     Policy: `reset_passwords` on `system/users`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        post: operations["resetUserPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's live API keys (never the secret)
+         * @description Names, roles, creation, expiry and last use of the live keys of the user; never a key itself.
+         *
+         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
+         *
+         *     Policy: `manage_service_accounts` on `system/users`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        get: operations["listUserApiKeys"];
+        put?: never;
+        /**
+         * Mint an API key for a service account; the key is shown in this response only
+         * @description Same body as POST /v1/api-keys; `roles` may narrow the account's roles, never widen them (403 naming the entry). The key belongs to no session: logouts, password changes and resets never revoke it; expiry, DELETE /v1/users/{id}/api-keys/{key} and deleting the account do, and it does not authenticate while the account is disabled. People mint their own keys (409 NOT_A_SERVICE_ACCOUNT). At most 100 live keys (409 API_KEY_LIMIT_REACHED).
+         *
+         *     Needs an access token of an interactive session (`Authorization: Bearer`); API keys are refused (403).
+         *
+         *     Policy: `manage_service_accounts` on `system/users`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        post: operations["createServiceAccountKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/api-keys/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a service account's API key
+         * @description Another account's key answers 404 exactly like a key that does not exist.
+         *
+         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
+         *
+         *     Policy: `manage_service_accounts` on `system/users`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        delete: operations["revokeServiceAccountKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/api-keys": {
@@ -460,7 +548,7 @@ export interface paths {
         get: operations["listPolicyVersions"];
         /**
          * Replace the access policy: stored as a new version and in force at once (other nodes within seconds)
-         * @description The body is a policy document ({version: 1, purposes, roles}), or a policy version as GET /v1/policies/current serves it (its `document` is stored; `version`, `source`, `created_by` and `created_at` are read-only and ignored). An invalid one is refused with VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive session and the policy's `manage_policies`.
+         * @description The body is a policy document ({version: 1, purposes, roles}), or a policy version as GET /v1/policies/current serves it (its `document` is stored; `version`, `source`, `created_by` and `created_at` are read-only and ignored). An invalid one is refused with VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive session and the policy's `manage_policies`. The body may also be YAML (`Content-Type: application/yaml`, at most 256 KiB; one document, no tags, bounded aliases); a parse error is 400 VALIDATION_FAILED naming its line and column. With `If-Match: "<version>"` (the version read) it is stored only if that is still the latest version (else 412 PRECONDITION_FAILED).
          *
          *     Needs an access token of an interactive session (`Authorization: Bearer`); API keys are refused (403).
          *
@@ -471,6 +559,122 @@ export interface paths {
         put: operations["putPolicy"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policies/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One stored policy version, with its document
+         * @description Any version ever stored (404 POLICY_VERSION_NOT_FOUND for a number never used).
+         *
+         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
+         *
+         *     Policy: `manage_policies` on `system/policies`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        get: operations["getPolicyVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policies/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put an old version's document back in force, as a new version
+         * @description Stores the document of `version` as the next version (its history stays), checked like a PUT: it must still compile under the current limits (400 VALIDATION_FAILED naming `body.…`) and must not lock administrators out (409 POLICY_LOCKOUT). An unknown version is 404 POLICY_VERSION_NOT_FOUND. With `If-Match: "<version>"` it applies only if that is still the latest version (else 412 PRECONDITION_FAILED). Needs an interactive session.
+         *
+         *     Needs an access token of an interactive session (`Authorization: Bearer`); API keys are refused (403).
+         *
+         *     Policy: `manage_policies` on `system/policies`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        post: operations["rollbackPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/{collection}/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an optional field to a collection (policy: `manage_collections`)
+         * @description The body is one field definition, as in POST /v1/collections; it cannot be `required` (400 naming `body.required`): records stored before it have no value, and reads show it absent. No record is rewritten. Other nodes see the new field within 2 seconds.
+         *
+         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
+         *
+         *     Policy: `manage_collections` on the resource the request names.
+         *
+         *     Every answer, refusals included, is audited as `collection.update`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        post: operations["addCollectionField"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/{collection}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One collection and its fields
+         * @description One collection's field definitions (no data).
+         *
+         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
+         *
+         *     Counted in the `reads` quota of the caller (user or API key).
+         */
+        get: operations["getCollection"];
+        put?: never;
+        post?: never;
+        /**
+         * Drop a collection: its records go and its keys are destroyed (policy: `drop_collections`)
+         * @description Needs `{"confirm": "<the collection name>"}` (else 400 VALIDATION_FAILED naming `body.confirm`) and an interactive session. In one audited transaction the collection's data key and blind index key are destroyed (crypto-shredding) and its records, indexes and tokens deleted; it cannot be undone. Refused while a key job runs on its keys (409 KEY_JOB_RUNNING).
+         *
+         *     Needs an access token of an interactive session (`Authorization: Bearer`); API keys are refused (403).
+         *
+         *     Policy: `drop_collections` on the resource the request names.
+         *
+         *     Every answer, refusals included, is audited as `collection.drop`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        delete: operations["dropCollection"];
         options?: never;
         head?: never;
         patch?: never;
@@ -506,30 +710,6 @@ export interface paths {
          *     Counted in the `admin` quota of the caller (user or API key).
          */
         post: operations["createCollection"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/collections/{collection}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One collection and its fields
-         * @description One collection's field definitions (no data).
-         *
-         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
-         *
-         *     Counted in the `reads` quota of the caller (user or API key).
-         */
-        get: operations["getCollection"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -633,7 +813,7 @@ export interface paths {
         head?: never;
         /**
          * Change some fields (null clears an optional field); creator or admin
-         * @description Only the given fields change; a concurrent change answers 409 RECORD_CHANGED.
+         * @description Only the given fields change; a concurrent change answers 409 RECORD_CHANGED. With `If-Match: "<revision>"` (the ETag of GET) the change applies only while the record is still at that revision: 412 PRECONDITION_FAILED, nothing changed, when it moved.
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -1016,7 +1196,7 @@ export interface components {
                  * @description Stable error code (the error table in the API description lists each)
                  * @enum {string}
                  */
-                code: "VALIDATION_FAILED" | "INVALID_JSON" | "MALFORMED_URL" | "MALFORMED_REQUEST" | "SENSITIVE_DATA_IN_URL" | "UNKNOWN_FIELD" | "FIELD_REQUIRED" | "FIELD_NOT_SEARCHABLE" | "FIELD_NOT_FILTERABLE" | "FIELD_NOT_SENSITIVE" | "FIELD_EMPTY" | "TOKEN_FORMAT_UNSUPPORTED" | "PURPOSE_UNKNOWN" | "UNSEAL_FAILED" | "PASSWORD_TOO_SHORT" | "PASSWORD_TOO_LONG" | "PASSWORD_TOO_COMMON" | "PASSWORD_CHECK_TIMEOUT" | "INVALID_PASSWORD_HASH" | "AUTHENTICATION_REQUIRED" | "INVALID_TOKEN" | "AMBIGUOUS_CREDENTIALS" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "PURPOSE_REQUIRED" | "NOT_FOUND" | "COLLECTION_NOT_FOUND" | "RECORD_NOT_FOUND" | "TOKEN_NOT_FOUND" | "KEY_JOB_NOT_FOUND" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "REQUEST_TIMEOUT" | "USERNAME_TAKEN" | "COLLECTION_EXISTS" | "RECORD_CHANGED" | "TOKEN_COLLISION" | "KEY_JOB_RUNNING" | "COLLECTION_LIMIT_REACHED" | "API_KEY_LIMIT_REACHED" | "ALREADY_UNSEALED" | "SUBJECT_ERASED" | "LAST_ADMIN" | "POLICY_LOCKOUT" | "PAYLOAD_TOO_LARGE" | "URL_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HTTPS_REQUIRED" | "TOO_MANY_ATTEMPTS" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SEALED" | "NOT_READY" | "AUDIT_UNAVAILABLE" | "SERVICE_BUSY" | "DEPENDENCY_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "INVALID_JSON" | "MALFORMED_URL" | "MALFORMED_REQUEST" | "SENSITIVE_DATA_IN_URL" | "UNKNOWN_FIELD" | "FIELD_REQUIRED" | "FIELD_NOT_SEARCHABLE" | "FIELD_NOT_FILTERABLE" | "FIELD_NOT_SENSITIVE" | "FIELD_EMPTY" | "TOKEN_FORMAT_UNSUPPORTED" | "PURPOSE_UNKNOWN" | "UNSEAL_FAILED" | "PASSWORD_TOO_SHORT" | "PASSWORD_TOO_LONG" | "PASSWORD_TOO_COMMON" | "PASSWORD_CHECK_TIMEOUT" | "INVALID_PASSWORD_HASH" | "AUTHENTICATION_REQUIRED" | "INVALID_TOKEN" | "AMBIGUOUS_CREDENTIALS" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "PURPOSE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "COLLECTION_NOT_FOUND" | "RECORD_NOT_FOUND" | "TOKEN_NOT_FOUND" | "KEY_JOB_NOT_FOUND" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "POLICY_VERSION_NOT_FOUND" | "REQUEST_TIMEOUT" | "USERNAME_TAKEN" | "COLLECTION_EXISTS" | "RECORD_CHANGED" | "TOKEN_COLLISION" | "KEY_JOB_RUNNING" | "COLLECTION_LIMIT_REACHED" | "API_KEY_LIMIT_REACHED" | "ALREADY_UNSEALED" | "SERVICE_ACCOUNT_HAS_NO_PASSWORD" | "NOT_A_SERVICE_ACCOUNT" | "SUBJECT_ERASED" | "LAST_ADMIN" | "POLICY_LOCKOUT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "URL_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "HTTPS_REQUIRED" | "TOO_MANY_ATTEMPTS" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SEALED" | "NOT_READY" | "AUDIT_UNAVAILABLE" | "SERVICE_BUSY" | "DEPENDENCY_UNAVAILABLE";
                 message: string;
                 /** @description Path of the offending field (`body.…`, `query.…`, `path.…`, `headers.…`); never its value */
                 field?: string;
@@ -1038,6 +1218,10 @@ export interface components {
             attributes?: {
                 [key: string]: string | number | boolean;
             };
+            /** @description An administrator reset the password: until the user changes it, their sessions may only change it */
+            must_change_password?: boolean;
+            /** @description A service account: no password, API keys minted by administrators */
+            service?: boolean;
         };
         Me: {
             /** Format: uuid */
@@ -1150,7 +1334,7 @@ export interface components {
                         rules: {
                             /** @enum {string} */
                             effect: "allow" | "deny";
-                            actions: ("read" | "write" | "delete" | "search" | "tokenize" | "detokenize" | "erase" | "manage_keys" | "manage_users" | "manage_policies" | "manage_collections" | "read_audit" | "introspect" | "read_metrics")[];
+                            actions: ("read" | "write" | "delete" | "search" | "tokenize" | "detokenize" | "erase" | "manage_keys" | "manage_users" | "manage_policies" | "manage_collections" | "read_audit" | "introspect" | "read_metrics" | "reset_passwords" | "manage_service_accounts" | "drop_collections")[];
                             resources: string[];
                             /** @enum {string} */
                             redaction?: "redacted" | "masked" | "plain";
@@ -1327,7 +1511,7 @@ export interface components {
             /** @description `user:<id>`, the HMAC of an unknown username, or null (anonymous) */
             actor: string | null;
             /** @enum {string} */
-            action: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "policy.update" | "collection.create" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
+            action: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "user.password_reset" | "policy.update" | "collection.create" | "collection.update" | "collection.drop" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
             resource: {
                 collection?: string;
                 record_id?: string;
@@ -2989,12 +3173,17 @@ export interface operations {
                     username: string;
                     password?: string;
                     password_hash?: string;
+                    /** @description A service account: give no password */
+                    service?: boolean;
                     roles?: string[];
                     subject?: string | null;
                     attributes?: {
                         [key: string]: string | number | boolean;
                     };
-                } & (unknown | unknown);
+                } & (unknown | unknown | {
+                    /** @enum {unknown} */
+                    service: true;
+                });
             };
         };
         responses: {
@@ -3588,6 +3777,711 @@ export interface operations {
             };
             /** @description The request body must be application/json */
             415: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resetUserPassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset a user's password: a one-time password, shown in this response only */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
+                        /** @description Shown once: hand it to the user over a channel you trust */
+                        one_time_password: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (also for objects the caller may not see) */
+            404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body must be application/json */
+            415: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listUserApiKeys: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A user's live API keys (never the secret) */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        api_keys: components["schemas"]["ApiKey"][];
+                    };
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (also for objects the caller may not see) */
+            404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createServiceAccountKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /**
+                     * Format: int32
+                     * @description Seconds until the key expires: default 90 days, at most one year
+                     */
+                    expires_in?: number;
+                    /** @description Restrict the key to some of your roles (default: all of them, as they are at each use) */
+                    roles?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Mint an API key for a service account; the key is shown in this response only */
+            201: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (also for objects the caller may not see) */
+            404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body must be application/json */
+            415: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revokeServiceAccountKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path: {
+                id: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoke a service account's API key */
+            204: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (also for objects the caller may not see) */
+            404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
                     "RateLimit-Limit"?: number;
@@ -4367,6 +5261,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag read (`"<version>"`): the change applies only if it is still the current one (else 412) */
+                "if-match"?: string;
                 /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
                 "x-access-purpose"?: string;
             };
@@ -4447,6 +5343,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Error */
+            412: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The request body is too large */
             413: {
                 headers: {
@@ -4466,6 +5379,876 @@ export interface operations {
             };
             /** @description The request body must be application/json */
             415: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPolicyVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path: {
+                /** @description A stored policy version number */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One stored policy version, with its document */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersion"];
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (also for objects the caller may not see) */
+            404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rollbackPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read (`"<version>"`): the change applies only if it is still the current one (else 412) */
+                "if-match"?: string;
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int32
+                     * @description A stored policy version number
+                     */
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Put an old version's document back in force, as a new version */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersion"];
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (also for objects the caller may not see) */
+            404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            412: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body must be application/json */
+            415: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    addCollectionField: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path: {
+                collection: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /**
+                     * @description Value limits (code points, after normalization): string: 1000, text: 100000, integer: JSON safe integer, boolean: JSON boolean, date: 10, email: 254, phone: 64, ssn: 11, card_number: 40, iban: 64, name: 200, address: 1000
+                     * @enum {string}
+                     */
+                    type: "string" | "text" | "integer" | "boolean" | "date" | "email" | "phone" | "ssn" | "card_number" | "iban" | "name" | "address";
+                    /** @description Encrypted at rest and masked on the way out (default false) */
+                    sensitive?: boolean;
+                    /** @description Exact-match search through a blind index (sensitive fields only) */
+                    searchable?: boolean;
+                    required?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Add an optional field to a collection (policy: `manage_collections`) */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Collection"];
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (also for objects the caller may not see) */
+            404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body must be application/json */
+            415: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCollection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path: {
+                collection: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One collection and its fields */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Collection"];
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (also for objects the caller may not see) */
+            404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    dropCollection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path: {
+                collection: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The collection name, again */
+                    confirm?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Drop a collection: its records go and its keys are destroyed (policy: `drop_collections`) */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        dropped: string;
+                        /**
+                         * Format: int64
+                         * @description Records deleted
+                         */
+                        records: number;
+                    };
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (also for objects the caller may not see) */
+            404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
                     "RateLimit-Limit"?: number;
@@ -4784,148 +6567,6 @@ export interface operations {
             };
             /** @description The request body must be application/json */
             415: {
-                headers: {
-                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
-                    "RateLimit-Limit"?: number;
-                    /** @description Whole units left in that bucket after this request */
-                    "RateLimit-Remaining"?: number;
-                    /** @description Seconds until that bucket is full again */
-                    "RateLimit-Reset"?: number;
-                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
-                    "Access-Control-Allow-Origin"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
-            429: {
-                headers: {
-                    /** @description Seconds until the request could be admitted */
-                    "Retry-After"?: number;
-                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
-                    "RateLimit-Limit"?: number;
-                    /** @description Whole units left in that bucket after this request */
-                    "RateLimit-Remaining"?: number;
-                    /** @description Seconds until that bucket is full again */
-                    "RateLimit-Reset"?: number;
-                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
-                    "Access-Control-Allow-Origin"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Internal error (the request id is in the body; nothing else is said) */
-            500: {
-                headers: {
-                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
-                    "Access-Control-Allow-Origin"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
-            503: {
-                headers: {
-                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
-                    "Access-Control-Allow-Origin"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    getCollection: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
-                "x-access-purpose"?: string;
-            };
-            path: {
-                collection: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One collection and its fields */
-            200: {
-                headers: {
-                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
-                    "RateLimit-Limit"?: number;
-                    /** @description Whole units left in that bucket after this request */
-                    "RateLimit-Remaining"?: number;
-                    /** @description Seconds until that bucket is full again */
-                    "RateLimit-Reset"?: number;
-                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
-                    "Access-Control-Allow-Origin"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Collection"];
-                };
-            };
-            /** @description The request is not valid (the `field` names what to fix, never its value) */
-            400: {
-                headers: {
-                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
-                    "RateLimit-Limit"?: number;
-                    /** @description Whole units left in that bucket after this request */
-                    "RateLimit-Remaining"?: number;
-                    /** @description Seconds until that bucket is full again */
-                    "RateLimit-Reset"?: number;
-                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
-                    "Access-Control-Allow-Origin"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
-            401: {
-                headers: {
-                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
-                    "RateLimit-Limit"?: number;
-                    /** @description Whole units left in that bucket after this request */
-                    "RateLimit-Remaining"?: number;
-                    /** @description Seconds until that bucket is full again */
-                    "RateLimit-Reset"?: number;
-                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
-                    "Access-Control-Allow-Origin"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not allowed by the access policy, or a purpose is required */
-            403: {
-                headers: {
-                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
-                    "RateLimit-Limit"?: number;
-                    /** @description Whole units left in that bucket after this request */
-                    "RateLimit-Remaining"?: number;
-                    /** @description Seconds until that bucket is full again */
-                    "RateLimit-Reset"?: number;
-                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
-                    "Access-Control-Allow-Origin"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (also for objects the caller may not see) */
-            404: {
                 headers: {
                     /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
                     "RateLimit-Limit"?: number;
@@ -5822,6 +7463,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag read (`"<version>"`): the change applies only if it is still the current one (else 412) */
+                "if-match"?: string;
                 /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
                 "x-access-purpose"?: string;
             };
@@ -5920,6 +7563,23 @@ export interface operations {
             };
             /** @description Not found (also for objects the caller may not see) */
             404: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            412: {
                 headers: {
                     /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
                     "RateLimit-Limit"?: number;
@@ -7169,7 +8829,7 @@ export interface operations {
         parameters: {
             query?: {
                 actor?: string;
-                action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "policy.update" | "collection.create" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
+                action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "user.password_reset" | "policy.update" | "collection.create" | "collection.update" | "collection.drop" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
                 collection?: string;
                 record_id?: string;
                 outcome?: "allowed" | "denied" | "rate_limited" | "failed" | "not_found";
@@ -7493,7 +9153,7 @@ export interface operations {
                     subject: string;
                     actor?: string;
                     /** @enum {string} */
-                    action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "policy.update" | "collection.create" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
+                    action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "user.password_reset" | "policy.update" | "collection.create" | "collection.update" | "collection.drop" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
                     collection?: string;
                     record_id?: string;
                     /** @enum {string} */

@@ -7,6 +7,9 @@
  * acts on something names the policy action and resource it needs; the policy in force decides, with the purpose
  * the caller stated, and no role name appears here or on any route. A resource known from the route alone is
  * decided before the body is read; one named by the validated request is decided before the handler runs.
+ * A session whose password an administrator reset (`mustChangePassword`) reaches only the routes that declare
+ * `config.pendingPasswordChange: 'allowed'` (change the password, read /v1/me, log out); any other answers 403
+ * PASSWORD_CHANGE_REQUIRED, so a one-time password handed over a side channel cannot be used as a credential.
  * Quotas (`quota`, see quota-gate.ts) count the request right after authentication, before any authorization: a
  * failed authentication in the client address's bucket, which may answer 429 instead of 401.
  */
@@ -62,7 +65,7 @@ async function authenticatePlugin(
   };
 
   const authenticateFor =
-    (access: Access, rule: RouteAuthorization | undefined): onRequestHookHandler =>
+    (access: Access, rule: RouteAuthorization | undefined, pending: boolean): onRequestHookHandler =>
     async (request, reply) => {
       const headers = request.headers;
       const actor = await options.authenticator
@@ -77,6 +80,8 @@ async function authenticatePlugin(
         });
       request.actor = actor;
       await options.quota?.afterAuthentication(request, reply);
+      // After an administrator's reset, the one-time password buys the right to replace it and nothing else.
+      if (actor.mustChangePassword && !pending) throw new AppError('PASSWORD_CHANGE_REQUIRED');
       if (access === 'session' && actor.kind !== 'session') throw new AppError('FORBIDDEN');
       if (rule !== undefined && typeof rule.resource === 'string') authorize(request, rule);
     };
@@ -102,7 +107,8 @@ async function authenticatePlugin(
       if (rule !== undefined) throw invalid('config.authorize', 'is public but authorizes');
       return;
     }
-    route.onRequest = [authenticateFor(access, rule), ...hooksOf(route.onRequest)];
+    const pending = route.config?.pendingPasswordChange === 'allowed';
+    route.onRequest = [authenticateFor(access, rule, pending), ...hooksOf(route.onRequest)];
     if (rule !== undefined && typeof rule.resource === 'function') {
       route.preHandler = [authorizeFor(rule), ...hooksOf(route.preHandler)];
     }

@@ -6,9 +6,16 @@
  */
 
 import { redactString } from '@strongroom/redact';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyContextConfig,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, ERRORS, type ErrorCode, PUBLIC_SERVER_ERRORS } from '../../errors.js';
+import type { AuditAction } from '../../services/audit/index.js';
 import { isDatabaseUnavailable } from '../../storage/index.js';
 import { isSafeName, locateField, locateMessage } from '../field-location.js';
 
@@ -30,11 +37,12 @@ function describeValidation(error: FastifyError): { field: string; message: stri
   const issue = error.validation?.[0] as ValidationIssue | undefined;
   const context = CONTEXT_NAMES[error.validationContext ?? 'body'] ?? 'body';
   if (issue === undefined) return { field: context, message: `${context} is not valid` };
-  // Path segments can be client-chosen keys (record field names): only identifier-like ones are named.
+  // Path segments can be client-chosen keys (record field names): only identifier-like ones are named. A header
+  // schema's properties are header names the route declares (`if-match`), so they are named as they are.
   const segments = issue.instancePath.split('/').slice(1);
-  let field = [context, ...segments.map((s) => (/^\d+$/.test(s) || isSafeName(s) ? s : '(unknown)'))].join(
-    '.',
-  );
+  const isNamed = (s: string) =>
+    /^\d+$/.test(s) || isSafeName(s) || (context === 'headers' && /^[a-z][a-z0-9-]{0,63}$/.test(s));
+  let field = [context, ...segments.map((s) => (isNamed(s) ? s : '(unknown)'))].join('.');
   let problem = issue.message ?? 'is not valid';
   if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
     field = `${field}.${issue.params.missingProperty}`;
@@ -50,6 +58,17 @@ function describeValidation(error: FastifyError): { field: string; message: stri
     problem = 'is not in the expected format';
   }
   return { field, message: `${field} ${problem}` };
+}
+
+/**
+ * The 503s made here from a raw database error. Services raise DEPENDENCY_UNAVAILABLE themselves only for Redis
+ * (quotas, throttles), whose errors can carry the same system codes (ECONNREFUSED): so the origin is kept here.
+ */
+const DATABASE_FAILURES = new WeakSet<AppError>();
+
+/** True for a DEPENDENCY_UNAVAILABLE this handler made from a database error. */
+export function isDatabaseFailure(error: AppError): boolean {
+  return DATABASE_FAILURES.has(error);
 }
 
 function toAppError(error: FastifyError): AppError {
@@ -75,8 +94,11 @@ function toAppError(error: FastifyError): AppError {
     return new AppError('VALIDATION_FAILED', { cause: error });
   }
   // A database that cannot be reached or answers too late: retry later, not a bug (logged as a warning below).
-  if (isDatabaseUnavailable(error))
-    return new AppError('DEPENDENCY_UNAVAILABLE', { cause: error, retryAfter: 1 });
+  if (isDatabaseUnavailable(error)) {
+    const unavailable = new AppError('DEPENDENCY_UNAVAILABLE', { cause: error, retryAfter: 1 });
+    DATABASE_FAILURES.add(unavailable);
+    return unavailable;
+  }
   return new AppError('INTERNAL_ERROR', { cause: error });
 }
 
@@ -116,23 +138,43 @@ const AUDITED_REFUSALS: ReadonlySet<string> = new Set([
 ]);
 
 /** How an answer that was not served is audited, or null when it is not (a bad request, a failure). */
-export type RefusalOutcome = 'denied' | 'rate_limited' | 'not_found';
+export type RefusalOutcome = 'denied' | 'rate_limited' | 'not_found' | 'failed';
 
 /**
  * The audit outcome of `error` on an audited route. Both branches of an answer that hides existence are audited
  * (services/hidden-existence.ts): the miss as `not_found`, by the same write as the refusal, so they cost the same.
  */
 export function refusalOutcome(error: AppError): RefusalOutcome | null {
+  // A dependency that does not answer (Redis, a SIEM-side store) is audited as a failure, where the request would
+  // have been. Not when the database is what failed: the trail lives there, so that write cannot happen either (and
+  // would wait out another connect timeout); the 503 acknowledges nothing, and the request log line records it.
+  if (error.code === 'DEPENDENCY_UNAVAILABLE') return isDatabaseFailure(error) ? null : 'failed';
   if (error.hides === 'missing') return 'not_found';
   if (error.hides === 'refused') return 'denied';
   if (!AUDITED_REFUSALS.has(error.code)) return null;
   return error.code === 'TOO_MANY_ATTEMPTS' || error.code === 'RATE_LIMITED' ? 'rate_limited' : 'denied';
 }
 
+/**
+ * The action a refusal is audited under: the route's audit action; on routes whose service audits its own answers
+ * (login, refresh), `auditUnavailable` for the 503s the service never got to see.
+ */
+export function auditActionOf(
+  config: Pick<FastifyContextConfig, 'audit' | 'auditUnavailable'>,
+  outcome: RefusalOutcome | null,
+): AuditAction | undefined {
+  return config.audit ?? (outcome === 'failed' ? config.auditUnavailable : undefined);
+}
+
 async function errorHandler(
   app: FastifyInstance,
   options: {
-    onRefused?: (request: FastifyRequest, error: AppError, outcome: RefusalOutcome) => Promise<void>;
+    onRefused?: (
+      request: FastifyRequest,
+      error: AppError,
+      outcome: RefusalOutcome,
+      action: AuditAction,
+    ) => Promise<void>;
   },
 ): Promise<void> {
   app.decorateRequest('errorCode', null);
@@ -146,9 +188,10 @@ async function errorHandler(
       request.log.warn({ err: error.cause, code: error.code }, 'dependency unavailable');
     }
     const outcome = refusalOutcome(error);
-    if (options.onRefused !== undefined && outcome !== null && request.routeOptions.config.audit) {
+    const action = auditActionOf(request.routeOptions.config, outcome);
+    if (options.onRefused !== undefined && outcome !== null && action !== undefined) {
       // The refusal itself leaks nothing, so it is sent even if the trail cannot take its event (reported there).
-      await options.onRefused(request, error, outcome).catch((err: unknown) => {
+      await options.onRefused(request, error, outcome, action).catch((err: unknown) => {
         request.log.error({ err }, 'refusal could not be audited');
       });
     }

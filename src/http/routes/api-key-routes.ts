@@ -39,7 +39,7 @@ export const apiKeySchema = {
   properties: keyProperties,
 } as const;
 
-const newKeyBody = {
+export const newKeyBody = {
   type: 'object',
   required: ['name'],
   additionalProperties: false,
@@ -70,7 +70,8 @@ export const createdKeySchema = {
   },
 } as const;
 
-function toBody(key: PublicApiKey) {
+/** A key as the API shows it (never the secret). */
+export function toKeyBody(key: PublicApiKey) {
   return {
     id: key.id,
     name: key.name,
@@ -120,7 +121,7 @@ export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: Api
         },
         { clientAddress: request.ip, requestId: request.id },
       );
-      return reply.code(201).send({ ...toBody(created), key: created.key });
+      return reply.code(201).send({ ...toKeyBody(created), key: created.key });
     },
   );
 
@@ -146,7 +147,7 @@ export async function apiKeyRoutes(app: FastifyInstance, options: { apiKeys: Api
         }),
       },
     },
-    async (request) => ({ api_keys: (await options.apiKeys.list(actorOf(request).userId)).map(toBody) }),
+    async (request) => ({ api_keys: (await options.apiKeys.list(actorOf(request).userId)).map(toKeyBody) }),
   );
 
   app.delete<{ Params: { id: string } }>(

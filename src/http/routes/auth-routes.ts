@@ -30,7 +30,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
   app.post<{ Body: { username: string; password: string } }>(
     '/v1/auth/login',
     {
-      config: { access: 'public', quota: 'auth' },
+      config: { access: 'public', quota: 'auth', auditUnavailable: 'auth.login' },
       schema: {
         tags: ['auth'],
         operationId: 'login',
@@ -60,7 +60,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
   app.post<{ Body: { refresh_token: string } }>(
     '/v1/auth/refresh',
     {
-      config: { access: 'public', quota: 'auth' },
+      config: { access: 'public', quota: 'auth', auditUnavailable: 'auth.refresh' },
       schema: {
         tags: ['auth'],
         operationId: 'refreshTokens',
@@ -89,7 +89,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
   app.post(
     '/v1/auth/logout',
     {
-      config: { access: 'session' },
+      config: { access: 'session', pendingPasswordChange: 'allowed' },
       schema: {
         tags: ['auth'],
         operationId: 'logout',

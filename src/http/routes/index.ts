@@ -18,6 +18,7 @@ import { sealRoutes } from './seal-routes.js';
 import { subjectRoutes } from './subject-routes.js';
 import { systemRoutes } from './system-routes.js';
 import { tokenRoutes } from './token-routes.js';
+import { userAdminRoutes } from './user-admin-routes.js';
 import { userRoutes, userSchema } from './user-routes.js';
 
 /** The named schemas of the responses: registered once, on the root app, so the document names them. */
@@ -54,6 +55,11 @@ export async function registerRoutes(app: FastifyInstance, core: Core): Promise<
     onPasswordChanged: (user) => core.onPasswordChanged(user),
   });
   await app.register(userRoutes, { users: s.users, authorizer: s.authorizer });
+  await app.register(userAdminRoutes, {
+    users: s.users,
+    serviceKeys: s.serviceKeys,
+    authorizer: s.authorizer,
+  });
   await app.register(apiKeyRoutes, { apiKeys: s.apiKeys });
   await app.register(policyRoutes, {
     policies: s.policies,

@@ -31,7 +31,7 @@ export async function meRoutes(
   app.get(
     '/v1/me',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', pendingPasswordChange: 'allowed' },
       schema: {
         tags: ['me'],
         operationId: 'getMe',
@@ -57,7 +57,7 @@ export async function meRoutes(
   app.put<{ Body: { current_password: string; new_password: string } }>(
     '/v1/me/password',
     {
-      config: { access: 'session' },
+      config: { access: 'session', pendingPasswordChange: 'allowed' },
       schema: {
         tags: ['me'],
         operationId: 'changePassword',

@@ -1,19 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError, isAppError } from '../../errors.js';
-import {
-  ACTIONS,
-  decide,
-  POLICY_LIMITS,
-  type Policy,
-  REDACTIONS,
-  resourcePaths,
-} from '../../policy/index.js';
-import { type PolicyService, type PolicyVersion, policyActorOf } from '../../services/index.js';
-import { purposeContext } from '../plugins/access-purpose.js';
+import { ACTIONS, POLICY_LIMITS, REDACTIONS } from '../../policy/index.js';
+import { ifMatchHeaders, ifMatchVersion } from '../if-match.js';
 import { actorOf } from '../plugins/authenticate.js';
 import { roleQuotasSchema } from '../quota-docs.js';
 import { integer, pageLimit, purposeName, roleName, timestamp, uuid } from '../schema-bounds.js';
 import { isoTime, ref, responses } from '../schemas.js';
+import {
+  asBodyError,
+  lockoutCheck,
+  managePolicies,
+  type PolicyRouteDeps,
+  registerYamlBodies,
+  toBody,
+} from './policy-route-common.js';
+import { policyVersionRoutes } from './policy-version-routes.js';
 
 const condition = {
   type: 'object',
@@ -90,31 +90,6 @@ export const versionSchema = {
   properties: { ...summaryProperties, document: documentSchema },
 } as const;
 
-function toBody(v: PolicyVersion) {
-  return {
-    version: v.version,
-    source: v.source,
-    created_by: v.createdBy,
-    created_at: isoTime(v.createdAt),
-    document: v.document,
-  };
-}
-
-/** compilePolicy names paths from the document root (`$.roles…`); over HTTP the document is the body. */
-function asBodyError(error: unknown): unknown {
-  if (!isAppError(error, 'VALIDATION_FAILED') || !error.field?.startsWith('$')) return error;
-  const rebase = (text: string) => `body${text.slice(1)}`;
-  return new AppError('VALIDATION_FAILED', { field: rebase(error.field), message: rebase(error.message) });
-}
-
-interface PolicyRouteDeps {
-  policies: PolicyService;
-  /** Whether some enabled account could still manage users and the policy under `policy`. */
-  administratorsRemainUnder: (policy: Policy) => Promise<boolean>;
-}
-
-const managePolicies = { action: 'manage_policies', resource: resourcePaths.system('policies') } as const;
-
 /** PUT /v1/policies: validated, refused when it would lock administrators out, stored and in force at once. */
 function registerPut(app: FastifyInstance, options: PolicyRouteDeps): void {
   app.put<{ Body: unknown }>(
@@ -130,9 +105,12 @@ function registerPut(app: FastifyInstance, options: PolicyRouteDeps): void {
         description:
           'The body is a policy document ({version: 1, purposes, roles}), or a policy version as GET /v1/policies/current ' +
           'serves it (its `document` is stored; `version`, `source`, `created_by` and `created_at` are read-only and ignored). An invalid one is refused with ' +
-          "VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive session and the policy's `manage_policies`.",
+          "VALIDATION_FAILED naming the path of the first problem, and nothing changes. Needs an interactive session and the policy's `manage_policies`. " +
+          'The body may also be YAML (`Content-Type: application/yaml`, at most 256 KiB; one document, no tags, bounded aliases); a parse error is 400 VALIDATION_FAILED naming its line and column. ' +
+          'With `If-Match: "<version>"` (the version read) it is stored only if that is still the latest version (else 412 PRECONDITION_FAILED).',
+        headers: ifMatchHeaders,
         body: { type: 'object' },
-        response: responses({ 200: ref(versionSchema) }),
+        response: responses({ 200: ref(versionSchema) }, 412),
       },
     },
     async (request) => {
@@ -142,16 +120,8 @@ function registerPut(app: FastifyInstance, options: PolicyRouteDeps): void {
           await options.policies.put(
             request.body,
             { userId: actor.userId, clientAddress: request.ip, requestId: request.id },
-            // No lock-out: the caller must still be able to change the policy under the new one, and some
-            // enabled account must still be able to manage users and the policy.
-            async (policy) => {
-              const resource = { path: resourcePaths.system('policies'), sensitive: false };
-              const decision = decide(policy, policyActorOf(actor), 'manage_policies', resource, {
-                ...purposeContext(request),
-              });
-              if (!decision.allow) throw new AppError('POLICY_LOCKOUT');
-              if (!(await options.administratorsRemainUnder(policy))) throw new AppError('POLICY_LOCKOUT');
-            },
+            lockoutCheck(request, options),
+            ifMatchVersion(request.headers),
           ),
         );
       } catch (error) {
@@ -181,7 +151,9 @@ export async function policyRoutes(app: FastifyInstance, options: PolicyRouteDep
     },
   );
 
+  registerYamlBodies(app);
   registerPut(app, options);
+  await policyVersionRoutes(app, options);
 
   app.get<{ Querystring: { before?: number; limit?: number } }>(
     '/v1/policies',

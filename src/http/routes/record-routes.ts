@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CollectionService, RecordReader, RecordService } from '../../services/index.js';
 import { MAX_FIELDS } from '../../vault/index.js';
+import { etagOf, ifMatchHeaders, ifMatchVersion } from '../if-match.js';
 import { revealingRead } from '../quota-plan.js';
 import { count, plainText, subjectId, timestamp, uuid } from '../schema-bounds.js';
 import { isoTime, ref, responses } from '../schemas.js';
@@ -216,17 +217,23 @@ function registerOne(app: FastifyInstance, options: RecordRouteDeps): void {
         response: responses({ 200: ref(recordBody) }),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const collection = await collections.get(request.params.collection);
       const view = await reader.get(callerOf(request), collection, request.params.id, {
         reveal: parseReveal(request.query.reveal),
         redaction: request.query.redaction ?? 'masked',
       });
+      // The revision as a strong ETag: what a PATCH sends back in If-Match.
+      reply.header('etag', etagOf(view.revision));
       return toRecordBody(collection.name, view);
     },
   );
 
-  app.patch<{ Params: { collection: string; id: string }; Body: { fields: Record<string, unknown> } }>(
+  app.patch<{
+    Params: { collection: string; id: string };
+    Headers: { 'if-match'?: string };
+    Body: { fields: Record<string, unknown> };
+  }>(
     '/v1/collections/:collection/records/:id',
     {
       config: audited('record.update'),
@@ -234,20 +241,29 @@ function registerOne(app: FastifyInstance, options: RecordRouteDeps): void {
         tags: ['records'],
         operationId: 'updateRecord',
         summary: 'Change some fields (null clears an optional field); creator or admin',
-        description: 'Only the given fields change; a concurrent change answers 409 RECORD_CHANGED.',
+        description:
+          'Only the given fields change; a concurrent change answers 409 RECORD_CHANGED. With `If-Match: "<revision>"` (the ETag of GET) the change applies only while the record is still at that revision: 412 PRECONDITION_FAILED, nothing changed, when it moved.',
         params: recordParams,
+        headers: ifMatchHeaders,
         body: {
           type: 'object',
           required: ['fields'],
           additionalProperties: false,
           properties: { fields: { ...fieldValues, minProperties: 1 } },
         },
-        response: responses({ 200: written }),
+        response: responses({ 200: written }, 412),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const collection = await collections.get(request.params.collection);
-      const updated = await records.update(callerOf(request), collection, request.params.id, request.body);
+      const updated = await records.update(
+        callerOf(request),
+        collection,
+        request.params.id,
+        request.body,
+        ifMatchVersion(request.headers),
+      );
+      reply.header('etag', etagOf(updated.revision));
       return { id: request.params.id, revision: updated.revision, updated_at: isoTime(updated.updatedAt) };
     },
   );

@@ -1,89 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { resourcePaths } from '../../policy/index.js';
-import {
-  type Authorizer,
-  type ChangeOptions,
-  DEFAULT_ROLE,
-  type PublicUser,
-  type UserService,
-} from '../../services/index.js';
-import type { UserAttributes } from '../../storage/index.js';
-import { purposeContext } from '../plugins/access-purpose.js';
-import { actorOf } from '../plugins/authenticate.js';
-import {
-  cursor,
-  MAX_ROLES,
-  nullableCursor,
-  pageLimit,
-  plainText,
-  roleName,
-  subjectId,
-  timestamp,
-  USERNAME_MAX,
-  username,
-  uuid,
-} from '../schema-bounds.js';
-import { isoTime, ref, responses, uuidParam } from '../schemas.js';
+import { type Authorizer, type ChangeOptions, DEFAULT_ROLE, type UserService } from '../../services/index.js';
+import { cursor, nullableCursor, pageLimit, plainText, USERNAME_MAX, username } from '../schema-bounds.js';
+import { ref, responses, uuidParam } from '../schemas.js';
+import { createChangeOptions } from './user-change-options.js';
+import { attributes, roles, subject, toBody, type UserChanges, userSchema } from './user-schemas.js';
 
-const MAX_ATTRIBUTES = 32;
-const ATTRIBUTE_MAX_LENGTH = 256;
-/** Attribute text is any text (newlines included, as it always was); NUL and broken Unicode stop at text-guard.ts. */
-const attributeText = { type: 'string', maxLength: ATTRIBUTE_MAX_LENGTH } as const;
-
-export const userSchema = {
-  $id: 'User',
-  type: 'object',
-  required: ['id', 'username', 'roles', 'disabled', 'created_at', 'updated_at'],
-  additionalProperties: false,
-  properties: {
-    id: uuid,
-    username,
-    roles: { type: 'array', maxItems: MAX_ROLES, items: roleName },
-    disabled: { type: 'boolean' },
-    created_at: timestamp,
-    updated_at: timestamp,
-    subject: { ...subjectId, type: ['string', 'null'] },
-    attributes: {
-      type: 'object',
-      maxProperties: MAX_ATTRIBUTES,
-      additionalProperties: { ...attributeText, type: ['string', 'number', 'boolean'] },
-    },
-  },
-} as const;
-
-/** Role names: any role the policy in force defines, or `user` (checked by the user service). */
-const roles = {
-  type: 'array',
-  items: roleName,
-  minItems: 1,
-  maxItems: MAX_ROLES,
-} as const;
-
-/** The application's id of the person this user is (policy `$actor.subject`); null clears it. */
-const subject = {
-  anyOf: [subjectId, { type: 'null' }],
-} as const;
-
-/** Non-secret scalar claims compared by policy conditions (`$actor.attributes.<name>`), e.g. tenant_id. */
-const attributes = {
-  type: 'object',
-  maxProperties: MAX_ATTRIBUTES,
-  propertyNames: { type: 'string', maxLength: 64, pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
-  additionalProperties: {
-    anyOf: [attributeText, { type: 'number' }, { type: 'boolean' }],
-  },
-} as const;
-
-interface UserChanges {
-  roles?: string[];
-  disabled?: boolean;
-  subject?: string | null;
-  attributes?: UserAttributes;
-}
-
-function toBody(u: PublicUser) {
-  return { ...u, created_at: isoTime(u.createdAt), updated_at: isoTime(u.updatedAt) };
-}
+export { userSchema } from './user-schemas.js';
 
 export async function userRoutes(
   app: FastifyInstance,
@@ -92,30 +15,7 @@ export async function userRoutes(
     authorizer: Pick<Authorizer, 'authorize' | 'roles'>;
   },
 ): Promise<void> {
-  // Holding `manage_users` is not holding every role: giving a role, or managing an account that holds one, is
-  // `manage_users` on `system/users/roles/<role>`, so a role that administers users cannot make anyone more.
-  const mayHandleRoles = (request: FastifyRequest) => (roles: readonly string[]) => {
-    const defined = options.authorizer.roles();
-    for (const role of new Set(roles)) {
-      // A role the policy does not define is refused by the user service (400, naming the entry) instead.
-      if (role !== DEFAULT_ROLE && !defined.has(role)) continue;
-      options.authorizer.authorize(
-        actorOf(request),
-        'manage_users',
-        { path: resourcePaths.userRole(role), sensitive: false },
-        purposeContext(request),
-      );
-    }
-  };
-  // Who asks (for the service's checks and its security event): accounts that manage users change by session only.
-  const changeOptions = (request: FastifyRequest): ChangeOptions => {
-    const actor = actorOf(request);
-    return {
-      bySession: actor.kind === 'session',
-      mayHandleRoles: mayHandleRoles(request),
-      by: { userId: actor.userId, clientAddress: request.ip, requestId: request.id },
-    };
-  };
+  const changeOptions = createChangeOptions(options.authorizer, 'manage_users');
   const routes = { users: options.users, changeOptions };
   registerCreate(app, routes);
   registerReads(app, routes);
@@ -137,7 +37,10 @@ interface UserRouteDeps {
 
 function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
   app.post<{
-    Body: { username: string; password?: string; password_hash?: string } & Omit<UserChanges, 'disabled'>;
+    Body: { username: string; password?: string; password_hash?: string; service?: boolean } & Omit<
+      UserChanges,
+      'disabled'
+    >;
   }>(
     '/v1/users',
     {
@@ -147,7 +50,7 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
         operationId: 'createUser',
         summary: 'Create a user with a password, or import one with an argon2id/bcrypt hash',
         description:
-          'Give `password` (checked by the password policy; passwords it refuses are throttled per administrator: 429 with Retry-After) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login). Roles must be defined by the policy. A subject that was erased cannot be linked (410 SUBJECT_ERASED).',
+          'Give `password` (checked by the password policy; passwords it refuses are throttled per administrator: 429 with Retry-After) or `password_hash` (argon2id or bcrypt; bcrypt is upgraded at the first login), or `service: true` for a service account (no password: it cannot log in, and acts through API keys an administrator mints with POST /v1/users/{id}/api-keys). Roles must be defined by the policy. A subject that was erased cannot be linked (410 SUBJECT_ERASED).',
         body: {
           type: 'object',
           required: ['username'],
@@ -156,11 +59,16 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
             username: { ...username, minLength: 3, maxLength: USERNAME_MAX },
             password: { type: 'string', minLength: 1, maxLength: 4096 },
             password_hash: plainText(512, 1),
+            service: { type: 'boolean', description: 'A service account: give no password' },
             roles,
             subject,
             attributes,
           },
-          oneOf: [{ required: ['password'] }, { required: ['password_hash'] }],
+          oneOf: [
+            { required: ['password'] },
+            { required: ['password_hash'] },
+            { required: ['service'], properties: { service: { const: true } } },
+          ],
         },
         response: responses({ 201: ref(userSchema) }, 410),
       },
@@ -170,6 +78,7 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
         username,
         password,
         password_hash,
+        service,
         roles: given,
         subject: who,
         attributes: claims,
@@ -182,6 +91,7 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
           ...(claims === undefined ? {} : { attributes: claims }),
           ...(password === undefined ? {} : { password }),
           ...(password_hash === undefined ? {} : { passwordHash: password_hash }),
+          ...(service === true ? { service } : {}),
         },
         deps.changeOptions(request),
       );

@@ -100,6 +100,7 @@ export function createRecordUpdate(deps: RecordWriteDeps, checks: WriteChecks) {
     collection: Collection,
     id: string,
     values: CheckedValues,
+    expectedRevision: number | undefined,
   ): Promise<Applied | null> {
     const { row: record, facts } = await findVisibleRecord(
       stores.records,
@@ -118,6 +119,10 @@ export function createRecordUpdate(deps: RecordWriteDeps, checks: WriteChecks) {
     if (Object.keys(values.plain).length > 0 || values.cleared.length > 0) {
       checks.assertNoDenyLifted(caller, collection, facts, { ...facts, plain: nextPlain });
     }
+    // If-Match: decided after visibility and the write checks (a hidden record answers 404 and a refused write 403,
+    // never 412) and before anything is written, on every attempt: a change landing in between moved the revision.
+    if (expectedRevision !== undefined && record.revision !== expectedRevision)
+      throw new AppError('PRECONDITION_FAILED', { field: 'if-match' });
     const keyVersion = await deps.keys.currentVersion(stores.keys, record.keyId);
     const { sealed, subjectSealed } = await resealed(deps, stores, record, keyVersion, values);
     const now = deps.clock();
@@ -139,12 +144,14 @@ export function createRecordUpdate(deps: RecordWriteDeps, checks: WriteChecks) {
     collection: Collection,
     id: string,
     input: { fields: Record<string, unknown> },
+    /** The revision the caller read (If-Match): PRECONDITION_FAILED, nothing changed, when it moved since. */
+    expectedRevision?: number,
   ): Promise<Updated> {
     const values = checkRecordValues(collection.fields, input.fields, { partial: true, path: 'fields' });
     for (let attempt = 1; ; attempt++) {
       let outcome: Applied | null = null;
       await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
-        const applied = await applyUpdate(stores, caller, collection, id, values);
+        const applied = await applyUpdate(stores, caller, collection, id, values, expectedRevision);
         outcome = applied;
         return applied === null
           ? []

@@ -1,5 +1,9 @@
-/** Account creation: with a password (policy-checked, then hashed) or an imported argon2id/bcrypt hash. */
-import { randomUUID } from 'node:crypto';
+/**
+ * Account creation: with a password (policy-checked, then hashed), an imported argon2id/bcrypt hash, or as a
+ * service account. A service account has no usable password: it stores the hash of 32 random bytes nobody ever
+ * sees (so a login attempt hashes exactly as for a wrong password), and the login path refuses it besides.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import type { UserAttributes, UserRecord } from '../../storage/index.js';
 import { toPublicUser } from './public-user.js';
@@ -22,6 +26,8 @@ export function createUserCreation(deps: UserServiceDeps) {
         roles: string[];
         subject?: string | null;
         attributes?: UserAttributes;
+        /** A machine account: no password, acts through the API keys an administrator mints for it. */
+        service?: boolean;
       },
       options: ChangeOptions = { bySession: true },
     ) {
@@ -29,7 +35,16 @@ export function createUserCreation(deps: UserServiceDeps) {
       assertManagersChangedBySession(options.bySession, deps.administration(), [], input.roles);
       options.mayHandleRoles?.(input.roles);
       let passwordHash: string;
-      if (input.passwordHash !== undefined) {
+      const service = input.service === true;
+      if (service && (input.password !== undefined || input.passwordHash !== undefined)) {
+        throw new AppError('VALIDATION_FAILED', {
+          field: input.password === undefined ? 'password_hash' : 'password',
+          message: 'a service account has no password',
+        });
+      }
+      if (service) {
+        passwordHash = await deps.hasher.hash(randomBytes(32).toString('base64url'));
+      } else if (input.passwordHash !== undefined) {
         if (!deps.isImportableHash(input.passwordHash)) {
           throw new AppError('INVALID_PASSWORD_HASH', { field: 'password_hash' });
         }
@@ -63,6 +78,8 @@ export function createUserCreation(deps: UserServiceDeps) {
         updatedAt: now,
         subject: null,
         attributes: input.attributes ?? {},
+        mustChangePassword: false,
+        service,
       };
       const subject = input.subject ?? null;
       try {

@@ -11,6 +11,10 @@ export interface PublicUser {
   updatedAt: number;
   subject: string | null;
   attributes: UserAttributes;
+  /** Reset by an administrator and not changed since: the user's sessions may only change the password. */
+  mustChangePassword: boolean;
+  /** A service account (no password; keys minted by administrators). */
+  service: boolean;
 }
 
 /** `user` as it leaves the service, with its subject id opened (`subject`: null when none or erased). */

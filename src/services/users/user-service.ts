@@ -1,6 +1,6 @@
 /**
  * Users: creation (with a password, or an imported argon2id/bcrypt hash), listing, role changes, disabling,
- * deletion and password changes. Plaintext passwords pass through here only on their way to the hasher.
+ * deletion, password changes, administrators' password resets and service accounts. Plaintext passwords pass through here only on their way to the hasher.
  * Invariants: at least one enabled account can always manage users and one the policy (user-managers.ts); a user
  * holds only roles the current policy defines (or `user`, the role new accounts get by default), so a typo cannot
  * create a role that silently grants nothing; `subject` and `attributes` are what policy conditions compare, set
@@ -11,6 +11,7 @@ import { AppError } from '../../errors.js';
 import { createAccountChanges } from './change-user.js';
 import { createUserCreation } from './create-user.js';
 import { decodeUserCursor, encodeUserCursor, type PublicUser, toPublicUser } from './public-user.js';
+import { createPasswordReset } from './reset-password.js';
 import { createPasswordChange } from './set-password.js';
 import type { UserServiceDeps } from './user-common.js';
 
@@ -40,6 +41,7 @@ export function createUserService(deps: UserServiceDeps) {
 
     ...createAccountChanges(deps),
     ...createPasswordChange(deps),
+    ...createPasswordReset(deps),
   };
 }
 
