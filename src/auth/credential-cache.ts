@@ -14,7 +14,7 @@
  * deletion on this or another node. Bounds: a change another node failed to publish (Redis unreachable from it
  * alone) is honoured here within `maxAgeMs`. Unknown credentials are never cached (each costs its database read).
  */
-import type { RevocationBus } from '../state/index.js';
+import type { Invalidation, RevocationBus } from '../state/index.js';
 import type { ApiKeyRecord, SessionRecord, UserRecord } from '../storage/index.js';
 
 /** The default bound on an entry's age (README "Several nodes"): a missed message is honoured within this. */
@@ -38,21 +38,13 @@ interface CredentialEntry extends Entry<SessionRecord | ApiKeyRecord> {
   userId: string;
 }
 
-export function createCredentialCache(options: {
-  bus: Pick<RevocationBus, 'isLive' | 'subscribe'>;
-  clock: () => number;
-  maxEntries: number;
-  maxAgeMs?: number;
-}) {
-  const maxAgeMs = options.maxAgeMs ?? CREDENTIAL_CACHE_MAX_AGE_MS;
-  const enabled = options.maxEntries > 0 && maxAgeMs > 0;
-  // Sessions as `s:<id>`, API keys as `k:<sha-256>`; insertion order is age order (the oldest goes first).
+/** The cached rows and the user → credentials index, bounded at `maxEntries` each (the oldest go first). */
+function createEntries(maxEntries: number) {
+  // Sessions as `s:<id>`, API keys as `k:<sha-256>`; insertion order is age order.
   const credentials = new Map<string, CredentialEntry>();
   const users = new Map<string, Entry<UserRecord>>();
   // Which credentials each user has cached: a change of the user drops them all, even once the user is re-read.
   const byUser = new Map<string, Set<string>>();
-  const stats = { hits: 0, misses: 0, bypasses: 0 };
-  let generation = 0;
 
   function dropCredential(key: string): void {
     const entry = credentials.get(key);
@@ -63,46 +55,59 @@ export function createCredentialCache(options: {
     if (keys?.size === 0) byUser.delete(entry.userId);
   }
 
-  function dropUser(id: string): void {
-    users.delete(id);
-    for (const key of byUser.get(id) ?? []) credentials.delete(key);
-    byUser.delete(id);
-  }
-
-  function store(key: string, credential: SessionRecord | ApiKeyRecord, user: UserRecord, now: number): void {
-    dropCredential(key);
-    credentials.set(key, { value: credential, userId: user.id, storedAt: now });
-    const keys = byUser.get(user.id) ?? new Set<string>();
-    byUser.set(user.id, keys.add(key));
-    users.delete(user.id);
-    users.set(user.id, { value: user, storedAt: now });
-    if (credentials.size > options.maxEntries) {
-      const oldest = credentials.keys().next().value;
-      if (oldest !== undefined) dropCredential(oldest);
-    }
-    if (users.size > options.maxEntries) {
-      const oldest = users.keys().next().value;
-      if (oldest !== undefined) users.delete(oldest);
-    }
-  }
-
-  options.bus.subscribe((change) => {
-    generation++;
-    if (change.all === true) {
-      credentials.clear();
-      users.clear();
-      byUser.clear();
-      return;
-    }
-    for (const id of change.sessionIds ?? []) dropCredential(`s:${id}`);
-    for (const id of change.userIds ?? []) dropUser(id);
-    // Keys are cached by hash: a revocation names the id, so the (bounded, rarely walked) map is scanned.
-    const keyIds = new Set(change.apiKeyIds ?? []);
-    if (keyIds.size > 0) {
+  return {
+    credentials,
+    users,
+    store(key: string, credential: SessionRecord | ApiKeyRecord, user: UserRecord, now: number): void {
+      dropCredential(key);
+      credentials.set(key, { value: credential, userId: user.id, storedAt: now });
+      byUser.set(user.id, (byUser.get(user.id) ?? new Set<string>()).add(key));
+      users.delete(user.id);
+      users.set(user.id, { value: user, storedAt: now });
+      const oldestCredential = credentials.size > maxEntries ? credentials.keys().next().value : undefined;
+      if (oldestCredential !== undefined) dropCredential(oldestCredential);
+      const oldestUser = users.size > maxEntries ? users.keys().next().value : undefined;
+      if (oldestUser !== undefined) users.delete(oldestUser);
+    },
+    /** Drops what `change` names (a user: with every credential of theirs). */
+    drop(change: Invalidation): void {
+      if (change.all === true) {
+        credentials.clear();
+        users.clear();
+        byUser.clear();
+        return;
+      }
+      for (const id of change.sessionIds ?? []) dropCredential(`s:${id}`);
+      for (const id of change.userIds ?? []) {
+        users.delete(id);
+        for (const key of byUser.get(id) ?? []) credentials.delete(key);
+        byUser.delete(id);
+      }
+      // Keys are cached by hash: a revocation names the id, so the (bounded, rarely walked) map is scanned.
+      const keyIds = new Set(change.apiKeyIds ?? []);
+      if (keyIds.size === 0) return;
       for (const [key, entry] of credentials) {
         if (key.startsWith('k:') && keyIds.has(entry.value.id)) dropCredential(key);
       }
-    }
+    },
+  };
+}
+
+export function createCredentialCache(options: {
+  bus: Pick<RevocationBus, 'isLive' | 'subscribe'>;
+  clock: () => number;
+  maxEntries: number;
+  maxAgeMs?: number;
+}) {
+  const maxAgeMs = options.maxAgeMs ?? CREDENTIAL_CACHE_MAX_AGE_MS;
+  const enabled = options.maxEntries > 0 && maxAgeMs > 0;
+  const { credentials, users, store, drop } = createEntries(options.maxEntries);
+  const stats = { hits: 0, misses: 0, bypasses: 0 };
+  let generation = 0;
+
+  options.bus.subscribe((change) => {
+    generation++;
+    drop(change);
   });
 
   const fresh = <T>(entry: Entry<T> | undefined, now: number): T | undefined =>
