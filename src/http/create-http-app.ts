@@ -99,10 +99,9 @@ export async function createHttpApp(core: Core, options: HttpAppOptions): Promis
   app.addSchema(errorResponse);
   await app.register(errorHandler, {
     // A refused request on an audited route is in the trail too (as denied or rate limited), and so is a miss
-    // that hides existence (not_found), so that both branches of such an answer cost the same.
-    onRefused: async (request, error, outcome) => {
-      const action = request.routeOptions.config.audit;
-      if (action === undefined) return;
+    // that hides existence (not_found), so that both branches of such an answer cost the same. A 503 for a
+    // dependency other than the database is recorded as failed (reason DEPENDENCY_UNAVAILABLE).
+    onRefused: async (request, error, outcome, action) => {
       await services.audit.record({
         ...auditContext(request),
         ...(request.purpose === null ? {} : { purpose: request.purpose }),

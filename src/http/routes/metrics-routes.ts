@@ -32,7 +32,12 @@ export async function metricsRoutes(
         response: responses({
           200: {
             description: 'The metrics in the Prometheus text exposition format 0.0.4',
-            content: { 'text/plain': { schema: { type: 'string', maxLength: 4_194_304 } } },
+            content: {
+              'text/plain': {
+                // Lines of `# HELP`/`# TYPE` comments and samples, each starting with `#` or a metric name.
+                schema: { type: 'string', pattern: '^(#|[a-zA-Z_:])', maxLength: 4_194_304 },
+              },
+            },
           },
         }),
       },
