@@ -8,6 +8,7 @@
  * is sent once more. Authentication fails before the server does anything, so this is safe for every method.
  */
 import type { Session } from './session.js';
+import { untilAborted } from './timeout.js';
 import type { Outgoing, Send } from './transport.js';
 
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key'];
@@ -42,13 +43,14 @@ export function createAuthorizedSend(deps: {
   };
 
   return async (outgoing) => {
-    const failedRefresh = await session.ensureFresh();
+    // A refresh this call waits for counts against the call's time limit too (timeout.ts).
+    const failedRefresh = await untilAborted(session.ensureFresh(), outgoing.signal);
     if (failedRefresh !== null) return failedRefresh;
     const used = session.current();
     const response = await send(withCredential(outgoing, credentialFor(used)));
     if (used === null || !(await isInvalidToken(response))) return response;
 
-    const recovery = await session.recover(used);
+    const recovery = await untilAborted(session.recover(used), outgoing.signal);
     if (recovery !== null) {
       await response.body?.cancel();
       return recovery;

@@ -14,6 +14,7 @@ import { StrongroomError, toStrongroomError } from './errors.js';
 import { createRetryingSend, type RetryOptions } from './retry.js';
 import type { components, paths } from './schema.js';
 import { createSession } from './session.js';
+import { checkTimeout, DEFAULT_TIMEOUT_MS, withTimeout } from './timeout.js';
 import { createTransport, type Fetch, type Send, toOutgoing } from './transport.js';
 import { createTypedMethods, type TypedMethods } from './typed-methods.js';
 
@@ -27,6 +28,12 @@ export interface ClientOptions {
   /** Replaces undici's `fetch` (it receives the pinned `dispatcher` in its init, to pass on). */
   fetch?: Fetch;
   retry?: RetryOptions;
+  /**
+   * Longest time one call may take, in milliseconds, its retries and a token refresh included (default 30 000);
+   * beyond it the call fails with `StrongroomError` `REQUEST_TIMEOUT`. The typed methods take `{ timeoutMs }` per
+   * call as well.
+   */
+  timeoutMs?: number;
   /** Renew the access token when less than this share of its lifetime is left (default 0.2). */
   refreshWhenRemaining?: number;
   /** Milliseconds since the epoch; the clock token renewal is timed with (default `Date.now`). */
@@ -40,9 +47,15 @@ export interface ClientOptions {
 }
 
 export interface StrongroomClient extends TypedMethods {
-  /** Logs in; the tokens stay inside the client. Throws StrongroomError (INVALID_CREDENTIALS, TOO_MANY_ATTEMPTS…). */
+  /**
+   * Logs in; the tokens stay inside the client. Already logged in, the current session is revoked first (a
+   * failure to revoke it throws and keeps it). Throws StrongroomError (INVALID_CREDENTIALS, TOO_MANY_ATTEMPTS…).
+   */
   login(credentials: { username: string; password: string }): Promise<void>;
-  /** Starts a session from a refresh token kept from an earlier one (spends it). Throws StrongroomError. */
+  /**
+   * Starts a session from a refresh token kept from an earlier one (spends it), revoking the current session first
+   * as `login` does. Throws StrongroomError.
+   */
   resume(refreshToken: string): Promise<void>;
   /** Revokes the session at the server and forgets its tokens (forgotten even if the server cannot be reached). */
   logout(): Promise<void>;
@@ -69,6 +82,7 @@ function validate(options: ClientOptions): void {
   if (!/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(options.baseUrl)) {
     throw new TypeError('baseUrl must be an https:// URL without query or fragment');
   }
+  if (options.timeoutMs !== undefined) checkTimeout(options.timeoutMs, 'timeoutMs');
   const share = options.refreshWhenRemaining ?? 0.2;
   if (!(share > 0 && share < 1)) throw new RangeError('refreshWhenRemaining must be between 0 and 1');
 }
@@ -76,6 +90,7 @@ function validate(options: ClientOptions): void {
 /** Creates a client for one Strongroom server. */
 export function createClient(options: ClientOptions): StrongroomClient {
   validate(options);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const transport = createTransport({ ca: options.ca, fetch: options.fetch });
   const retrying = createRetryingSend(transport.send, options.retry);
   const fetchWith =
@@ -87,14 +102,17 @@ export function createClient(options: ClientOptions): StrongroomClient {
   const anonymous = createFetchClient<paths>({ baseUrl: options.baseUrl, fetch: fetchWith(anonymousSend) });
 
   // Sent without openapi-fetch, which would consume the body of an error answer the session hands on.
+  // Shared by every call waiting for it, so bounded by the client's limit rather than one caller's.
   const callRefresh = (refreshToken: string) =>
-    anonymousSend({
-      url: `${options.baseUrl.replace(/\/$/, '')}/v1/auth/refresh`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: new TextEncoder().encode(JSON.stringify({ refresh_token: refreshToken })),
-      signal: undefined,
-    });
+    withTimeout(timeoutMs, undefined, (signal) =>
+      anonymousSend({
+        url: `${options.baseUrl.replace(/\/$/, '')}/v1/auth/refresh`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new TextEncoder().encode(JSON.stringify({ refresh_token: refreshToken })),
+        signal,
+      }),
+    );
   const session = createSession({
     now: options.now ?? Date.now,
     refreshWhenRemaining: options.refreshWhenRemaining ?? 0.2,
@@ -115,16 +133,37 @@ export function createClient(options: ClientOptions): StrongroomClient {
     throw toStrongroomError(body, response);
   };
 
+  /** Revokes the current session at the server; a 401 means it was already gone, which is what is wanted. */
+  const revokeCurrent = async (): Promise<void> => {
+    const { error, response } = await withTimeout(timeoutMs, undefined, (signal) =>
+      api.POST('/v1/auth/logout', { signal }),
+    );
+    if (!response.ok && response.status !== 401) throw toStrongroomError(error, response);
+  };
+
+  /**
+   * Before a new session replaces the current one: revoke the current one first, so no session the client has
+   * forgotten stays alive at the server. When that fails, nothing changes (the client keeps its session, the
+   * error is thrown) rather than orphaning it.
+   */
+  const endCurrentBeforeStart = async (): Promise<void> => {
+    if (session.current() === null) return;
+    await revokeCurrent();
+    session.end();
+  };
+
   return {
-    ...createTypedMethods(api),
+    ...createTypedMethods(api, timeoutMs),
     async login({ username, password }) {
-      const { data, error, response } = await anonymous.POST('/v1/auth/login', {
-        body: { username, password },
-      });
+      await endCurrentBeforeStart();
+      const { data, error, response } = await withTimeout(timeoutMs, undefined, (signal) =>
+        anonymous.POST('/v1/auth/login', { body: { username, password }, signal }),
+      );
       if (error !== undefined || data === undefined) throw toStrongroomError(error, response);
       session.start(data);
     },
     async resume(refreshToken) {
+      await endCurrentBeforeStart();
       const response = await callRefresh(refreshToken);
       if (!response.ok) await throwFrom(response);
       session.start((await response.json()) as TokenPair);
@@ -132,9 +171,7 @@ export function createClient(options: ClientOptions): StrongroomClient {
     async logout() {
       if (session.current() === null) return;
       try {
-        const { error, response } = await api.POST('/v1/auth/logout');
-        // 401: the session was already gone, which is what logging out wants.
-        if (!response.ok && response.status !== 401) throw toStrongroomError(error, response);
+        await revokeCurrent();
       } finally {
         session.end();
       }

@@ -11,9 +11,10 @@ export type ErrorCode = components['schemas']['ErrorResponse']['error']['code'];
 
 /**
  * Codes the client itself raises, never sent by the server: `UNEXPECTED_RESPONSE` for an answer that is not in
- * Strongroom's error shape (a proxy's HTML page, say), `NOT_LOGGED_IN` for `refresh()`/`logout()` without a session.
+ * Strongroom's error shape (a proxy's HTML page, say), `NOT_LOGGED_IN` for `refresh()`/`logout()` without a session,
+ * `REQUEST_TIMEOUT` for a call that did not complete within its `timeoutMs` (timeout.ts).
  */
-export type ClientErrorCode = 'UNEXPECTED_RESPONSE' | 'NOT_LOGGED_IN';
+export type ClientErrorCode = 'UNEXPECTED_RESPONSE' | 'NOT_LOGGED_IN' | 'REQUEST_TIMEOUT';
 
 export type StrongroomErrorCode = ErrorCode | ClientErrorCode;
 

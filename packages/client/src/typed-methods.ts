@@ -1,5 +1,6 @@
 /**
- * openapi-fetch's typed `GET/POST/PUT/PATCH/DELETE`, plus one option: `purpose`, sent as `X-Access-Purpose`.
+ * openapi-fetch's typed `GET/POST/PUT/PATCH/DELETE`, plus two options: `timeoutMs` (this call's time limit, see
+ * timeout.ts) and `purpose`, sent as `X-Access-Purpose`.
  * `purpose` type-checks only on the operations whose OpenAPI description declares that header (every
  * authenticated one: the server checks a stated purpose on each); on public ones (login, refresh, /healthz…) it is
  * a compile error, so a purpose is never sent where no one reads it.
@@ -12,6 +13,7 @@ import {
   mergeHeaders,
 } from 'openapi-fetch';
 import type { paths } from './schema.js';
+import { checkTimeout, withTimeout } from './timeout.js';
 
 type Media = `${string}/${string}`;
 type Api = Client<paths, Media>;
@@ -40,12 +42,18 @@ type Operation<Path extends keyof paths, M extends Verb> = Extract<
 
 type InitParam<Init> = RequiredKeysOf<Init> extends never ? [Init?] : [Init];
 
+/** Every call takes its own time limit, instead of the client's `timeoutMs`. */
+export interface TimeoutOption {
+  /** Longest time this call may take, retries and a token refresh included (REQUEST_TIMEOUT beyond). */
+  timeoutMs?: number;
+}
+
 export type Method<M extends Verb> = <
   Path extends ClientPathsWithMethod<Api, M>,
   Init extends MaybeOptionalInit<paths[Path], M>,
 >(
   url: Path,
-  ...init: InitParam<Init & PurposeOption<Operation<Path, M>>>
+  ...init: InitParam<Init & PurposeOption<Operation<Path, M>> & TimeoutOption>
 ) => Promise<FetchResponse<Operation<Path, M>, Init, Media>>;
 
 export interface TypedMethods {
@@ -56,7 +64,12 @@ export interface TypedMethods {
   DELETE: Method<'delete'>;
 }
 
-type LooseInit = { purpose?: string; headers?: Parameters<typeof mergeHeaders>[0] } & Record<string, unknown>;
+type LooseInit = {
+  purpose?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  headers?: Parameters<typeof mergeHeaders>[0];
+} & Record<string, unknown>;
 type LooseMethod = (url: string, init?: LooseInit) => Promise<unknown>;
 
 function movePurpose(init: LooseInit | undefined): LooseInit | undefined {
@@ -65,9 +78,13 @@ function movePurpose(init: LooseInit | undefined): LooseInit | undefined {
   return { ...rest, headers: mergeHeaders(headers, { 'x-access-purpose': purpose }) };
 }
 
-/** The five methods of `api`, taking `purpose` as well. */
-export function createTypedMethods(api: Api): TypedMethods {
-  const wrap = (method: LooseMethod) => (url: string, init?: LooseInit) => method(url, movePurpose(init));
+/** The five methods of `api`, taking `purpose` and `timeoutMs` as well. */
+export function createTypedMethods(api: Api, defaultTimeoutMs: number): TypedMethods {
+  const wrap = (method: LooseMethod) => async (url: string, init?: LooseInit) => {
+    const { timeoutMs, signal, ...rest } = movePurpose(init) ?? {};
+    const limit = timeoutMs === undefined ? defaultTimeoutMs : checkTimeout(timeoutMs, 'timeoutMs');
+    return withTimeout(limit, signal, (bounded) => method(url, { ...rest, signal: bounded }));
+  };
   // openapi-fetch's generic signatures cannot be restated through a wrapper; the types above are what callers see.
   const loose = api as unknown as Record<keyof TypedMethods, LooseMethod>;
   return {
