@@ -2,7 +2,8 @@
  * Two small applications protected by the Strongroom middleware, one on Fastify and one on Express, served over
  * real TLS (the Strongroom test server's development certificate) with their logs captured line by line. Both
  * expose the same routes: `GET /me` (authenticated), `GET /admin` (role `admin`), `POST /orders` (authenticated;
- * logs the body it received, as a careless application would) and `GET /public` (no authentication).
+ * logs the body it received, as a careless application would), `GET /boom` (authenticated; the route throws, left
+ * to the framework's default error handling) and `GET /public` (no authentication).
  */
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +49,9 @@ export async function startFastifyApp(options: AppOptions): Promise<RunningApp> 
   await app.register(async (scope) => {
     await scope.register(strongroomAuth(options.auth));
     scope.get('/me', async (request) => request.strongroom);
+    scope.get('/boom', async () => {
+      throw new Error('the route failed');
+    });
     scope.post('/orders', async (request) => {
       request.log.info({ body: request.body }, 'order received');
       return { accepted: true, by: request.strongroom?.userId };
@@ -73,6 +77,8 @@ export async function startExpressApp(options: AppOptions): Promise<RunningApp> 
   const auth = strongroomAuth(options.auth);
   const adminAuth = strongroomAuth({ ...options.auth, roles: ['admin'] });
   const app = express();
+  // The default error handler, without the development stack trace on stderr.
+  app.set('env', 'test');
   app.use((req, _res, next) => {
     logger.info({ req }, 'incoming request');
     next();
@@ -84,6 +90,9 @@ export async function startExpressApp(options: AppOptions): Promise<RunningApp> 
   });
   app.get('/me', auth, (req, res) => {
     res.json(req.strongroom);
+  });
+  app.get('/boom', auth, () => {
+    throw new Error('the route failed');
   });
   app.get('/admin', adminAuth, (req, res) => {
     res.json({ admin: req.strongroom?.userId });

@@ -83,6 +83,22 @@ describe.each(STARTERS)('a %s application behind strongroomSafety and strongroom
     expect(open.headers['cache-control']).not.toBe('no-store');
   });
 
+  it('keeps Cache-Control: no-store on refusals and on the answer of a route that throws', async () => {
+    const user = await strongroom.login();
+    const refusals = [
+      await get(app, '/me'),
+      await get(app, '/me', bearer(unsignedCopy(user.token))),
+      await get(app, '/admin', bearer(user.token)),
+      await get(app, '/me?password=x', bearer(user.token)),
+    ];
+    expect(refusals.map((reply) => reply.status)).toEqual([401, 401, 403, 400]);
+    for (const reply of refusals) expect(reply.headers['cache-control']).toBe('no-store');
+    const thrown = await get(app, '/boom', bearer(user.token));
+    expect(thrown.status).toBe(500);
+    expect(thrown.headers['cache-control']).toBe('no-store');
+    expect(thrown.headers['strict-transport-security']).toBeDefined();
+  });
+
   it('restricts a route to roles (403 FORBIDDEN), by the roles Strongroom holds now', async () => {
     const user = await strongroom.login();
     expect((await get(app, '/admin', bearer(user.token))).body).toMatchObject({
