@@ -11,10 +11,12 @@
  * - A message that cannot be decoded is taken as `all`: a garbled message costs cache misses, never a stale answer.
  * - A send that fails is retried in the background for `retryForMs` (the cache's entry age bound; past it no node
  *   still holds an entry from before the change), and logged; it never fails the change that committed.
+ * A node's own messages come back to it from the channel; it skips them (it applied them before sending).
  * Threats addressed: a node serving a revoked session or key from memory after a revocation elsewhere. Not addressed:
  * a node partitioned from the channel while its subscription still looks up (no heartbeat): the entry age bound
  * caps what it can serve stale.
  */
+import { randomUUID } from 'node:crypto';
 
 /** What changed: the sessions, users (their sessions and keys included) and API keys to drop; `all` drops all. */
 export interface Invalidation {
@@ -53,16 +55,27 @@ const RETRY_BASE_MS = 100;
 const isIdList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((id) => typeof id === 'string');
 
-/** The wire form of a change (JSON, versioned). */
-export function encodeInvalidation(change: Invalidation): string {
+/** The wire form of a change (JSON, versioned); `origin` names the sending node, which ignores its own echo. */
+export function encodeInvalidation(change: Invalidation, origin = ''): string {
   const text = JSON.stringify({
     v: 1,
+    ...(origin === '' ? {} : { o: origin }),
     ...(change.all === true ? { a: 1 } : {}),
     ...(change.sessionIds?.length ? { s: change.sessionIds } : {}),
     ...(change.userIds?.length ? { u: change.userIds } : {}),
     ...(change.apiKeyIds?.length ? { k: change.apiKeyIds } : {}),
   });
-  return Buffer.byteLength(text) > MAX_MESSAGE_BYTES ? JSON.stringify({ v: 1, a: 1 }) : text;
+  return Buffer.byteLength(text) > MAX_MESSAGE_BYTES ? JSON.stringify({ v: 1, o: origin, a: 1 }) : text;
+}
+
+/** The node that sent a message ('' when unnamed or unreadable). */
+function originOf(text: string): string {
+  try {
+    const { o } = JSON.parse(text) as { o?: unknown };
+    return typeof o === 'string' ? o : '';
+  } catch {
+    return '';
+  }
 }
 
 /** A change from its wire form; anything unexpected decodes to `all`. */
@@ -89,6 +102,8 @@ export function createRevocationBus(options: {
 }): RevocationBus {
   const { channel } = options;
   const listeners = new Set<(change: Invalidation) => void>();
+  // This node's changes are delivered here before they are sent: their echo from the channel is skipped.
+  const origin = randomUUID();
   let live = channel === null;
   let closed = false;
   const deliver = (change: Invalidation) => {
@@ -96,7 +111,9 @@ export function createRevocationBus(options: {
   };
 
   channel?.listen({
-    message: (text) => deliver(decodeInvalidation(text)),
+    message: (text) => {
+      if (originOf(text) !== origin) deliver(decodeInvalidation(text));
+    },
     state: (up) => {
       // Whatever was sent while the subscription was down is lost: drop everything before trusting the cache again.
       if (up) deliver({ all: true });
@@ -121,7 +138,7 @@ export function createRevocationBus(options: {
     async publish(change) {
       if (isEmpty(change)) return;
       deliver(change);
-      const message = encodeInvalidation(change);
+      const message = encodeInvalidation(change, origin);
       const deadline = Date.now() + options.retryForMs;
       // The first attempt is awaited (other nodes usually know before the caller's answer leaves); retries are not.
       const first = channel?.send(message);
