@@ -3,6 +3,7 @@
  * users. It answers only what the database would answer, and only while it can know of every change:
  * - a lookup is a hit only when the credential's row AND its user's row are cached and younger than `maxAgeMs`;
  *   any miss re-reads both (so a user's change, which drops the user, refreshes their sessions and keys too);
+ *   an entry stored after the clock's present (the wall clock stepped back) counts as stale;
  * - while the revocation bus is not live (its subscription lost, messages possibly missed) every lookup bypasses
  *   the cache and nothing is stored; when it is live again the bus has had everything dropped first;
  * - a change published while a lookup was reading the database bumps the generation, and that lookup's rows are
@@ -110,8 +111,10 @@ export function createCredentialCache(options: {
     drop(change);
   });
 
+  // An entry stored "in the future" is one from before the wall clock stepped back: its real age is unknown, so it
+  // is stale (otherwise it would outlive `maxAgeMs` by the size of the step).
   const fresh = <T>(entry: Entry<T> | undefined, now: number): T | undefined =>
-    entry !== undefined && now - entry.storedAt < maxAgeMs ? entry.value : undefined;
+    entry !== undefined && now >= entry.storedAt && now - entry.storedAt < maxAgeMs ? entry.value : undefined;
 
   /** A hit when the credential and its user are both cached and fresh; otherwise loads both and maybe stores them. */
   async function lookup<T extends SessionRecord | ApiKeyRecord>(

@@ -1,0 +1,173 @@
+/**
+ * Review of the credential cache (issue 12, item 2), attacked where a sequential property test cannot reach:
+ * - the stale fill: a request that read a credential's rows just before a revocation committed, and stores them
+ *   after the revocation was delivered, must not leave them in the cache (the generation check);
+ * - the entry age bound must hold even when the wall clock steps back (NTP correction, VM resume): a change this
+ *   node never heard of (another node's failed publish) is honoured within `maxAgeMs` of real time;
+ * - a flood of distinct credentials, known or unknown, keeps the cache within its bound.
+ * Real SQLite storage and the app's own revocation bus (in-process); the missed message is a revocation written
+ * to storage without publishing, as a node that could not reach the channel leaves it.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Authenticator, createAuthenticator, createCredentialCache } from '../../src/auth/index.js';
+import { isAppError } from '../../src/errors.js';
+import type { SessionRecord, UserRecord } from '../../src/storage/index.js';
+import { createTestApp, createTestClock, createUser, type TestApp } from '../helpers/test-app.js';
+
+async function outcome(auth: Authenticator, credential: string): Promise<string> {
+  const headers = credential.startsWith('srk_')
+    ? { authorization: undefined, apiKey: credential }
+    : { authorization: `Bearer ${credential}`, apiKey: undefined };
+  try {
+    const actor = await auth.authenticate(headers);
+    return `ok:${actor.roles.join(',')}`;
+  } catch (error) {
+    if (isAppError(error)) return error.code;
+    throw error;
+  }
+}
+
+describe('credential cache under attack', () => {
+  const clock = createTestClock();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** A logged-in session of a fresh user: its access token and ids. */
+  async function session(roles = ['user']) {
+    const user = await createUser(t, roles);
+    const record = await t.services.stores.users.findById(user.id);
+    if (record === null) throw new Error('user not stored');
+    const started = await t.services.sessions.start(record.id, record.credentialVersion);
+    const token = await t.services.accessTokens.issue({
+      userId: record.id,
+      sessionId: started.sessionId,
+      roles: [],
+    });
+    return { userId: record.id, sessionId: started.sessionId, token };
+  }
+
+  /** A node whose session reads can be held after they read storage (the stale-fill window). */
+  function nodeWithGate(cacheClock: () => number = clock) {
+    let gate: Promise<void> | null = null;
+    let readDone: (() => void) | null = null;
+    const cache = createCredentialCache({ bus: t.services.revocations, clock: cacheClock, maxEntries: 100 });
+    const s = t.services;
+    const auth = createAuthenticator({
+      accessTokens: s.accessTokens,
+      apiKeys: s.apiKeys,
+      users: s.stores.users,
+      clock,
+      cache,
+      sessions: {
+        async findSessionWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+          const row = await s.stores.sessions.findSessionWithUser(id);
+          readDone?.();
+          if (gate !== null) await gate;
+          return row;
+        },
+      },
+    });
+    return {
+      auth,
+      cache,
+      /** Holds the next reads after they read storage; resolves `read` once one has. */
+      hold() {
+        let release = () => {};
+        gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const read = new Promise<void>((resolve) => {
+          readDone = resolve;
+        });
+        return {
+          read,
+          release: () => {
+            gate = null;
+            readDone = null;
+            release();
+          },
+        };
+      },
+    };
+  }
+
+  const revocations: Array<[string, (x: { userId: string; sessionId: string }) => Promise<unknown>]> = [
+    ['logout', (x) => t.services.sessions.revoke(x.sessionId, 'logout')],
+    ['disable', (x) => t.services.users.update(x.userId, { disabled: true }, { bySession: true })],
+    ['deletion', (x) => t.services.users.delete(x.userId, { bySession: true })],
+  ];
+
+  it.each(revocations)(
+    'a read from before a %s that fills the cache after it is not kept',
+    async (_, revoke) => {
+      const node = nodeWithGate();
+      const x = await session();
+      const held = node.hold();
+      // The request reads the live session, then stalls; the revocation commits and is published meanwhile.
+      const stale = outcome(node.auth, x.token);
+      await held.read;
+      await revoke(x);
+      held.release();
+      // That request was answered from what it read (the database's answer at its time)…
+      expect(await stale).toBe('ok:user');
+      // …but what it read must not be what the next request is answered from.
+      expect(await outcome(node.auth, x.token)).toBe('INVALID_TOKEN');
+    },
+  );
+
+  it('a role change between a read and its fill is honoured at the next request', async () => {
+    const node = nodeWithGate();
+    // Another administrator, so that this one may be demoted.
+    await createUser(t, ['admin']);
+    const x = await session(['user', 'admin']);
+    expect(await outcome(node.auth, x.token)).toBe('ok:user,admin');
+    // Dropped by an unrelated publish so the next request reads again, and is held there.
+    await t.services.revocations.publish({ userIds: [x.userId] });
+    const held = node.hold();
+    const stale = outcome(node.auth, x.token);
+    await held.read;
+    await t.services.users.update(x.userId, { roles: ['user'] }, { bySession: true });
+    held.release();
+    expect(await stale).toBe('ok:user,admin');
+    expect(await outcome(node.auth, x.token)).toBe('ok:user');
+  });
+
+  it('keeps its entry age bound when the wall clock steps back', async () => {
+    const wall = createTestClock(clock() + 3_600_000);
+    const node = nodeWithGate(wall);
+    const x = await session();
+    expect(await outcome(node.auth, x.token)).toBe('ok:user');
+    // Another node revoked the session and could not publish: this node is never told.
+    await t.services.stores.sessions.revokeSession(x.sessionId, 'logout', clock());
+    // The wall clock is corrected back an hour, then more than the age bound passes in real time.
+    wall.advance(-3_600_000);
+    wall.advance(6_000);
+    expect(await outcome(node.auth, x.token)).toBe('INVALID_TOKEN');
+  });
+
+  it('stays within its bound under a flood of distinct credentials, and never stores unknown ones', async () => {
+    const cache = createCredentialCache({ bus: t.services.revocations, clock, maxEntries: 8 });
+    const s = t.services;
+    const auth = createAuthenticator({
+      accessTokens: s.accessTokens,
+      apiKeys: s.apiKeys,
+      sessions: s.stores.sessions,
+      users: s.stores.users,
+      clock,
+      cache,
+    });
+    for (let i = 0; i < 20; i++) expect(await outcome(auth, (await session()).token)).toBe('ok:user');
+    expect(cache.stats().size).toBeLessThanOrEqual(16);
+    const before = cache.stats().size;
+    for (let i = 0; i < 50; i++) {
+      expect(await outcome(auth, `srk_${randomBytes(24).toString('base64url')}`)).toBe('INVALID_TOKEN');
+    }
+    expect(cache.stats().size).toBe(before);
+  });
+});
