@@ -21,6 +21,8 @@ export interface CoreMetricSources {
   /** Names of the dependencies that do not answer (readiness). */
   notReady: () => Promise<readonly string[]>;
   isSealed: () => boolean;
+  /** Cumulative lookups of the per-node credential cache (sessions, API keys, their users). */
+  credentialCache?: { stats(): { hits: number; misses: number; bypasses: number; size: number } };
 }
 
 /** `work`, or a rejection once `ms` have passed (a stalled database must not hold the scrape). */
@@ -67,6 +69,27 @@ export function registerCoreMetrics(metrics: Metrics, sources: CoreMetricSources
   metrics.gauge('strongroom_sealed', '1 while the root key is sealed, else 0', () =>
     sources.isSealed() ? 1 : 0,
   );
+  const credentials = sources.credentialCache;
+  if (credentials !== undefined) {
+    metrics.totals({
+      name: 'strongroom_credential_cache_lookups_total',
+      help: 'Credential cache lookups: hit, miss, or bypass (the revocation channel was down: read from the database)',
+      labels: { result: ['hit', 'miss', 'bypass'] },
+      read: () => {
+        const { hits, misses, bypasses } = credentials.stats();
+        return [
+          { labels: { result: 'hit' }, value: hits },
+          { labels: { result: 'miss' }, value: misses },
+          { labels: { result: 'bypass' }, value: bypasses },
+        ];
+      },
+    });
+    metrics.gauge(
+      'strongroom_credential_cache_entries',
+      'Rows in the credential cache',
+      () => credentials.stats().size,
+    );
+  }
   metrics.labelledGauge({
     name: 'strongroom_dependency_up',
     help: '1 when the dependency answers within 0.9 s (as /readyz checks it), else 0',

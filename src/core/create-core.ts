@@ -106,6 +106,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
     keyJobs: () => vault.keyRotation.list(),
     notReady,
     isSealed: () => rootKey.isSealed(),
+    credentialCache: identity.credentialCache,
   });
   // The signing keys, data keys, audit signer and key jobs all need the root key: they start once it is here.
   // First: keys pinned by `operator migrate` from an earlier root key, before anything derives.

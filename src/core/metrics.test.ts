@@ -47,7 +47,21 @@ describe('metrics', () => {
       labels: { kind: ['a'] },
       read: () => Promise.reject(new Error('database down')),
     });
+    let hits = 5;
+    m.totals({
+      name: 'strongroom_test_lookups_total',
+      help: 'test',
+      labels: { result: ['hit'] },
+      read: () => [
+        { labels: { result: 'hit' }, value: hits },
+        { labels: { result: 'user-7' }, value: 1 },
+      ],
+    });
+    expect(await m.render()).toContain('strongroom_test_lookups_total{result="hit"} 5');
+    hits = 9;
     const text = await m.render();
+    expect(text).toContain('strongroom_test_lookups_total{result="hit"} 9');
+    expect(text).not.toContain('user-7');
     expect(text).not.toContain('0b7c4a1e');
     expect(text).toContain('route="unmatched",status="200"');
     expect(text).toContain('status="other"');

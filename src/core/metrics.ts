@@ -57,6 +57,8 @@ export interface Metrics {
   gauge(name: string, help: string, read: () => number): void;
   /** Registers a labelled gauge read at scrape time; a failing reader leaves the gauge empty for that scrape. */
   labelledGauge(gauge: LabelledGauge): void;
+  /** Registers a counter whose totals a component keeps itself (read at scrape time, labels checked alike). */
+  totals(counter: LabelledGauge): void;
   render(): Promise<string>;
 }
 
@@ -173,6 +175,21 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
           }
           for (const sample of samples) {
             if (inSets(sample.labels, spec.labels)) this.set({ ...sample.labels }, sample.value);
+          }
+        },
+      });
+    },
+    totals(spec) {
+      new Counter({
+        name: spec.name,
+        help: spec.help,
+        labelNames: Object.keys(spec.labels),
+        registers,
+        async collect() {
+          const samples = await spec.read();
+          this.reset();
+          for (const sample of samples) {
+            if (inSets(sample.labels, spec.labels)) this.inc({ ...sample.labels }, sample.value);
           }
         },
       });

@@ -103,6 +103,7 @@ describe('GET /metrics content', () => {
       'strongroom_dependency_up',
       'strongroom_key_jobs',
       'strongroom_cache_lookups_total',
+      'strongroom_credential_cache_lookups_total',
       'strongroom_nodejs_eventloop_lag_seconds',
     ]) {
       expect(
@@ -150,7 +151,7 @@ function labelAllowed(name: string, labelValue: string, routes: Set<string>): bo
     method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'OTHER'],
     outcome: LOGIN_OUTCOMES,
     cache: CACHE_NAMES,
-    result: ['hit', 'miss', 'ok', 'failed'],
+    result: ['hit', 'miss', 'bypass', 'ok', 'failed'],
     dependency: DEPENDENCIES,
     kind: [...REFUSAL_KINDS, 'master', 'collection', 'index', 'major', 'minor', 'incremental', 'weakcb'],
   };
