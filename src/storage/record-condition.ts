@@ -47,7 +47,9 @@ function plainTest(field: string, value: Scalar, postgres: boolean): Expression<
   const type = sql`coalesce(json_type(plain_fields, ${path}), '')`;
   if (typeof value === 'boolean') return sql<SqlBool>`(${type} = ${value ? 'true' : 'false'})`;
   if (typeof value === 'number') {
-    return sql<SqlBool>`(${type} in ('integer', 'real') and json_extract(plain_fields, ${path}) = ${value})`;
+    // As reals: SQLite reads a JSON integer such as 1152921504606847000 (how JavaScript writes 2 ** 60) exactly,
+    // while the same number in JavaScript (and bound here) is the nearest double; compared as doubles, they are equal.
+    return sql<SqlBool>`(${type} in ('integer', 'real') and cast(json_extract(plain_fields, ${path}) as real) = ${value})`;
   }
   return sql<SqlBool>`(${type} = 'text' and json_extract(plain_fields, ${path}) = ${value})`;
 }
