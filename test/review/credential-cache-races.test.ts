@@ -4,6 +4,7 @@
  *   after the revocation was delivered, must not leave them in the cache (the generation check);
  * - the entry age bound must hold even when the wall clock steps back (NTP correction, VM resume): a change this
  *   node never heard of (another node's failed publish) is honoured within `maxAgeMs` of real time;
+ * - an erasure, which changes the users it clears without naming them, drops them from the cache;
  * - a flood of distinct credentials, known or unknown, keeps the cache within its bound.
  * Real SQLite storage and the app's own revocation bus (in-process); the missed message is a revocation written
  * to storage without publishing, as a node that could not reach the channel leaves it.
@@ -149,6 +150,21 @@ describe('credential cache under attack', () => {
     wall.advance(-3_600_000);
     wall.advance(6_000);
     expect(await outcome(node.auth, x.token)).toBe('INVALID_TOKEN');
+  });
+
+  it('an erasure of the subject a cached user is drops what the cache holds of them', async () => {
+    const x = await session();
+    const subject = `review-${randomBytes(6).toString('hex')}`;
+    await t.services.users.update(x.userId, { subject }, { bySession: true });
+    const headers = { authorization: `Bearer ${x.token}`, apiKey: undefined };
+    const auth = t.services.authenticator;
+    expect((await auth.authenticate(headers)).subjectHash).not.toBeNull();
+    // Now answered from the cache.
+    const hits = t.services.credentialCache.stats().hits;
+    expect((await auth.authenticate(headers)).subjectHash).not.toBeNull();
+    expect(t.services.credentialCache.stats().hits).toBe(hits + 1);
+    await t.services.subjects.erase(subject, null, { actor: null });
+    expect((await auth.authenticate(headers)).subjectHash).toBeNull();
   });
 
   it('stays within its bound under a flood of distinct credentials, and never stores unknown ones', async () => {
