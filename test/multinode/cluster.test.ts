@@ -257,7 +257,7 @@ suite('three nodes on one PostgreSQL schema and one Redis prefix', () => {
       expect(refused.status, node.name).toBe(429);
       expect(refused.body.error.code).toBe('RATE_LIMITED');
     }
-  });
+  }, 60_000);
 
   it('chains concurrent audit appends from the three nodes into one trail that verifies', async () => {
     const { a, b, c } = nodes();
@@ -289,7 +289,7 @@ suite('three nodes on one PostgreSQL schema and one Redis prefix', () => {
     const verified = cluster.auditVerify();
     expect(verified.output).toMatch(/audit trail intact: \d+ events/);
     expect(verified.status).toBe(0);
-  });
+  }, 60_000);
 
   it('survives its PostgreSQL connections being terminated under load: no exit, no lost write, service resumes', async () => {
     await checkTerminatedConnections(cluster, admin, 'mn_patients');

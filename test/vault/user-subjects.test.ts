@@ -121,8 +121,17 @@ describe('a user linked to a subject (sqlite)', () => {
 });
 
 /** Users written by a release before 0006: clear subject ids in users.subject. */
-async function seedLegacyUsers(db: Kysely<unknown>, users: Array<{ id: string; subject: string | null }>) {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => BEFORE_0006 } });
+async function seedLegacyUsers(
+  db: Kysely<unknown>,
+  users: Array<{ id: string; subject: string | null }>,
+  schema: string | null = null,
+) {
+  // In its own schema: without it Kysely's migrator takes another schema's bookkeeping tables (a concurrent test's).
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => BEFORE_0006 },
+    ...(schema === null ? {} : { migrationTableSchema: schema }),
+  });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error;
   for (const user of users) {
@@ -165,7 +174,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
           databaseSchema: schema,
           sqlitePath: '',
         });
-        await seedLegacyUsers(handle.db as never, [legacy, none]);
+        await seedLegacyUsers(handle.db as never, [legacy, none], schema);
         await handle.close();
         seededAt = Date.now();
         t = await createTestApp({ database, flags: { databaseSchema: schema } });
