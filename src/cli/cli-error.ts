@@ -9,7 +9,7 @@ import { isConfigError } from '../config.js';
 
 export const EXIT = {
   ok: 0,
-  /** Anything else: a server error, a failed verification. */
+  /** Anything else: a server error, a configuration error, a failed verification. */
   failed: 1,
   /** Bad usage or input refused before anything was sent (a flag, a file, YAML, JSON). */
   usage: 2,
@@ -92,7 +92,8 @@ export function describeError(error: unknown): { message: string; exit: ExitCode
   if (error instanceof CliError)
     return { message: `${error.code}: ${error.message}`, exit: OWN_CODES[error.code] };
   if (error instanceof CommanderError) return { message: error.message, exit: EXIT.usage };
-  if (isConfigError(error)) return { message: `configuration error: ${error.message}`, exit: EXIT.usage };
+  // Exit 1, as always: scripts and service managers already test for it.
+  if (isConfigError(error)) return { message: `configuration error: ${error.message}`, exit: EXIT.failed };
   const network = networkCode(error);
   if (error instanceof TypeError && network !== null) {
     return {

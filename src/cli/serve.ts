@@ -66,7 +66,6 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   const { app, masterKeySource, rootKey, sealedKeyring, services } = await buildApp(config, { tls, logger });
   // buildApp has hashed once, so the libuv pool exists: hashing threads yield the CPU to the event loop.
   deprioritizeWorkerThreads();
-  logger.info(describeBackends(config, masterKeySource), 'backends in use');
   if (masterKeySource === 'development-key-file') {
     logger.warn(
       { path: config.masterKeyFile },
@@ -104,6 +103,8 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
     }
   }
   print(`Mode: ${config.mode}`);
+  // After the warnings above: the log is written asynchronously, and they must not wait behind this line.
+  logger.info(describeBackends(config, masterKeySource), 'backends in use');
 
   let plain: ReturnType<typeof createPlainHttpServer> | null = null;
   if (config.httpPort !== null) {

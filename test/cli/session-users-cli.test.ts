@@ -10,13 +10,15 @@ import { type CliServer, json, loginAsAdmin, startCliServer, storedRefreshToken 
 
 const BOB_PASSWORD = 'marmalade otters sing 4 quiet tunes';
 const NEW_ADMIN_PASSWORD = 'seven lanterns drift over the harbour';
+const CAROL_PASSWORD = 'quiet pebbles count nine slow clouds';
+const CAROL_NEW_PASSWORD = 'amber kites circle the old lighthouse';
 let server: CliServer;
 /** Secrets that must never appear in any output (the API key is allowed once, in `api-keys create`). */
 const canaries: string[] = [];
 
 beforeAll(async () => {
   server = await startCliServer();
-  canaries.push(server.adminPassword, BOB_PASSWORD, NEW_ADMIN_PASSWORD);
+  canaries.push(server.adminPassword, BOB_PASSWORD, NEW_ADMIN_PASSWORD, CAROL_PASSWORD, CAROL_NEW_PASSWORD);
 }, 90_000);
 afterAll(async () => {
   await server?.close();
@@ -172,6 +174,35 @@ describe('passwd, logout and help', () => {
       input: `${NEW_ADMIN_PASSWORD}\n`,
     });
     expect(again.status, again.stderr).toBe(0);
+  });
+
+  it('reset-password prints a one-time password once; the user must change it before anything else', () => {
+    const login = (password: string) =>
+      server.run(['login', '--url', server.url, '--ca', server.caFile, '--username', 'carol'], {
+        input: `${password}\n`,
+      });
+    expect(server.run(['users', 'create', 'carol'], { input: `${CAROL_PASSWORD}\n` }).status).toBe(0);
+    const reset = server.run(['users', 'reset-password', 'carol']);
+    expect(reset.status, reset.stderr).toBe(0);
+    const oneTime = reset.stdout.trim().split('\n').at(-1) ?? '';
+    expect(oneTime).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(server.run(['users', 'reset-password', 'nobody']).status).toBe(5);
+    expect(login(CAROL_PASSWORD).status).toBe(3);
+    expect(login(oneTime).status).toBe(0);
+    const blocked = server.run(['collections', 'list']);
+    expect(blocked.status).toBe(4);
+    expect(blocked.stderr).toContain('PASSWORD_CHANGE_REQUIRED');
+    expect(blocked.stderr).toContain('strongroom passwd');
+    const changed = server.run(['passwd'], { input: `${oneTime}\n${CAROL_NEW_PASSWORD}\n` });
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(login(CAROL_NEW_PASSWORD).status).toBe(0);
+    expect(server.run(['collections', 'list']).status).toBe(0);
+    // The one-time password was printed by reset-password only.
+    expect(server.allOutput().split(oneTime).length - 1).toBe(1);
+    const admin = server.run(['login', '--url', server.url, '--ca', server.caFile, '--username', 'admin'], {
+      input: `${NEW_ADMIN_PASSWORD}\n`,
+    });
+    expect(admin.status).toBe(0);
   });
 
   it('logout revokes the session: the stored token no longer works and the file is gone', () => {
