@@ -6,7 +6,7 @@
  *   node never heard of (another node's failed publish) is honoured within `maxAgeMs` of real time;
  * - an erasure, which changes the users it clears without naming them, drops them from the cache;
  * - a flood of distinct credentials, known or unknown, keeps the cache within its bound.
- * Real SQLite storage and the app's own revocation bus (in-process); the missed message is a revocation written
+ * Real SQLite and PostgreSQL storage and the app's own revocation bus (in-process on SQLite, LISTEN/NOTIFY on PostgreSQL); the missed message is a revocation written
  * to storage without publishing, as a node that could not reach the channel leaves it.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Authenticator, createAuthenticator, createCredentialCache } from '../../src/auth/index.js';
 import { isAppError } from '../../src/errors.js';
 import type { SessionRecord, UserRecord } from '../../src/storage/index.js';
-import { createTestApp, createTestClock, createUser, type TestApp } from '../helpers/test-app.js';
+import {
+  createTestApp,
+  createTestClock,
+  createUser,
+  TEST_DATABASE_URL,
+  type TestApp,
+} from '../helpers/test-app.js';
 
 async function outcome(auth: Authenticator, credential: string): Promise<string> {
   const headers = credential.startsWith('srk_')
@@ -29,11 +35,14 @@ async function outcome(auth: Authenticator, credential: string): Promise<string>
   }
 }
 
-describe('credential cache under attack', () => {
+const databases: Array<['sqlite' | 'postgres']> =
+  TEST_DATABASE_URL === null ? [['sqlite']] : [['sqlite'], ['postgres']];
+
+describe.each(databases)('credential cache under attack (%s)', (database) => {
   const clock = createTestClock();
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    t = await createTestApp({ clock, database });
   });
   afterAll(async () => {
     await t.close();
