@@ -26,10 +26,7 @@ const request = (token: string) => ({ url: '/orders', headers: { authorization: 
 const isPromise = (value: AuthResult | Promise<AuthResult>): value is Promise<AuthResult> =>
   value instanceof Promise;
 
-function authenticator(
-  fixture: StrongroomFixture,
-  extra: Parameters<typeof createStrongroomAuthenticator>[0] | object = {},
-) {
+function authenticator(fixture: StrongroomFixture, extra: Partial<StrongroomAuthOptions> = {}) {
   return createStrongroomAuthenticator({
     url: fixture.url,
     ca: fixture.ca,
