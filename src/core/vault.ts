@@ -69,23 +69,10 @@ export function createVault(deps: {
     checkpoint: () => persistence.checkpointLog(),
     logger: deps.logger,
   });
-  const collections = createCollectionService({
-    transactor,
-    stores,
-    keys: keyService,
-    audit,
-    clock,
-    checkpointLog,
-  });
-  const subjects = createSubjectService({
-    transactor,
-    keys: keyService,
-    rootKey,
-    audit,
-    revocations: deps.revocations,
-    clock,
-    checkpointLog,
-  });
+  // What collections and subjects both need: both destroy keys (a drop, an erasure) and checkpoint afterwards.
+  const shredding = { transactor, keys: keyService, audit, clock, checkpointLog };
+  const collections = createCollectionService({ ...shredding, stores });
+  const subjects = createSubjectService({ ...shredding, rootKey, revocations: deps.revocations });
   const userSubjects = createUserSubjects({ subjects, keys: keyService, store: stores.keys });
   const recordAccess = createRecordAccess({ authorizer: deps.authorizer });
   const standard = { access: recordAccess, audit, authorizer: deps.authorizer };

@@ -57,29 +57,19 @@ function load(row: PolicyVersionRow): PolicyVersion {
   };
 }
 
-export function createPolicyService(deps: {
+type PolicyServiceDeps = {
   store: Pick<PolicyStore, 'insert' | 'latest' | 'latestVersion' | 'list' | 'find'>;
   events: Pick<SecurityEventRecorder, 'record'>;
   clock: () => number;
-}) {
-  let current: PolicyVersion | null = null;
+};
 
-  function swap(next: PolicyVersion): void {
-    if (current === null || next.version > current.version) current = next;
-  }
-
-  function currentVersion(): PolicyVersion {
-    if (current === null) {
-      throw new AppError('POLICY_NOT_LOADED', { message: 'the policy service was not initialised' });
-    }
-    return current;
-  }
-
+/** The one way a version is stored: numbered next, raced for on the primary key, recorded as an event. */
+function createVersionWriter(deps: PolicyServiceDeps) {
   /**
    * Stores `document` (already compiled as `policy`) as the next version, retrying when another writer wins;
    * when `keep(latest)` holds, the latest stored version is kept instead (checked again on every attempt).
    */
-  async function store(
+  return async function store(
     document: unknown,
     policy: Policy,
     source: PolicySource,
@@ -122,7 +112,24 @@ export function createPolicyService(deps: {
       });
       return { ...row, document, policy };
     }
+  };
+}
+
+export function createPolicyService(deps: PolicyServiceDeps) {
+  let current: PolicyVersion | null = null;
+
+  function swap(next: PolicyVersion): void {
+    if (current === null || next.version > current.version) current = next;
   }
+
+  function currentVersion(): PolicyVersion {
+    if (current === null) {
+      throw new AppError('POLICY_NOT_LOADED', { message: 'the policy service was not initialised' });
+    }
+    return current;
+  }
+
+  const store = createVersionWriter(deps);
 
   return {
     /** Loads the policy at start (see the header); throws a CONFIG_* AppError for an unusable policy file. */

@@ -2,29 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { type NewUserRecord, type StoredSubject, type UserAttributes, usernameKey } from './user-record.js';
 
-export function createUserWrites(db: Kysely<Database>) {
+/** Password hashes: changes (by the user or an administrator's reset) and rehashes at login. */
+function createPasswordWrites(db: Kysely<Database>) {
   return {
-    async insert(user: NewUserRecord): Promise<void> {
-      await db
-        .insertInto('users')
-        .values({
-          id: user.id,
-          username: user.username,
-          username_key: usernameKey(user.username),
-          password_hash: user.passwordHash,
-          roles: JSON.stringify(user.roles),
-          disabled: user.disabled ? 1 : 0,
-          credential_version: user.credentialVersion,
-          created_at: user.createdAt,
-          updated_at: user.updatedAt,
-          subject_hash: user.subject?.hash ?? null,
-          subject_sealed: user.subject?.sealed ?? null,
-          attributes: JSON.stringify(user.attributes ?? {}),
-          must_change_password: user.mustChangePassword === true ? 1 : 0,
-          kind: user.service === true ? 'service' : 'user',
-        })
-        .execute();
-    },
     /**
      * Sets a new password hash and bumps the credential version, only if the version is still `expectedVersion`
      * (the one the caller's password check read): of two racing changes, the later one fails. Returns the new
@@ -64,6 +44,33 @@ export function createUserWrites(db: Kysely<Database>) {
         .where('password_hash', '=', verifiedHash)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
+    },
+  };
+}
+
+export function createUserWrites(db: Kysely<Database>) {
+  return {
+    ...createPasswordWrites(db),
+    async insert(user: NewUserRecord): Promise<void> {
+      await db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          username: user.username,
+          username_key: usernameKey(user.username),
+          password_hash: user.passwordHash,
+          roles: JSON.stringify(user.roles),
+          disabled: user.disabled ? 1 : 0,
+          credential_version: user.credentialVersion,
+          created_at: user.createdAt,
+          updated_at: user.updatedAt,
+          subject_hash: user.subject?.hash ?? null,
+          subject_sealed: user.subject?.sealed ?? null,
+          attributes: JSON.stringify(user.attributes ?? {}),
+          must_change_password: user.mustChangePassword === true ? 1 : 0,
+          kind: user.service === true ? 'service' : 'user',
+        })
+        .execute();
     },
     async update(
       id: string,

@@ -41,6 +41,7 @@ const ALL_MIGRATIONS = [
   '0006-user-subjects',
   '0007-key-lineage',
   '0008-audit-sinks',
+  '0009-account-kinds',
   '0010-audit-sink-leases',
 ];
 

@@ -5,7 +5,7 @@
  * `manage_service_accounts`), and the same action on every role the account holds (user-change-options.ts).
  * Resetting and minting hand over a working credential, so they need an interactive session, never an API key.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { resourcePaths } from '../../policy/index.js';
 import type { Authorizer, ServiceAccountKeys, ServiceKeyCaller, UserService } from '../../services/index.js';
 import { MAX_LIVE_API_KEYS } from '../../services/index.js';
@@ -32,17 +32,12 @@ interface AdminRouteDeps {
 }
 
 export async function userAdminRoutes(app: FastifyInstance, options: AdminRouteDeps): Promise<void> {
+  registerReset(app, options);
+  registerServiceKeys(app, options);
+}
+
+function registerReset(app: FastifyInstance, options: AdminRouteDeps): void {
   const resetOptions = createChangeOptions(options.authorizer, 'reset_passwords');
-  const keyOptions = createChangeOptions(options.authorizer, 'manage_service_accounts');
-  const keyCaller = (request: Parameters<typeof keyOptions>[0]): ServiceKeyCaller => {
-    const { mayHandleRoles, by } = keyOptions(request);
-    return {
-      userId: actorOf(request).userId,
-      mayHandleRoles: mayHandleRoles ?? (() => undefined),
-      ...(by?.clientAddress === undefined ? {} : { clientAddress: by.clientAddress }),
-      ...(by?.requestId === undefined ? {} : { requestId: by.requestId }),
-    };
-  };
 
   app.post<{ Params: { id: string } }>(
     '/v1/users/:id/password-reset',
@@ -85,6 +80,19 @@ export async function userAdminRoutes(app: FastifyInstance, options: AdminRouteD
       return { user: toBody(user), one_time_password: oneTimePassword };
     },
   );
+}
+
+function registerServiceKeys(app: FastifyInstance, options: AdminRouteDeps): void {
+  const keyOptions = createChangeOptions(options.authorizer, 'manage_service_accounts');
+  const keyCaller = (request: FastifyRequest): ServiceKeyCaller => {
+    const { mayHandleRoles, by } = keyOptions(request);
+    return {
+      userId: actorOf(request).userId,
+      mayHandleRoles: mayHandleRoles ?? (() => undefined),
+      ...(by?.clientAddress === undefined ? {} : { clientAddress: by.clientAddress }),
+      ...(by?.requestId === undefined ? {} : { requestId: by.requestId }),
+    };
+  };
 
   app.post<{ Params: { id: string }; Body: { name: string; expires_in?: number; roles?: string[] } }>(
     '/v1/users/:id/api-keys',
