@@ -172,6 +172,13 @@ for (const database of ['sqlite', 'postgres'] as const) {
             ...wrong.json().error,
             request_id: 0,
           });
+          // Equal cost by construction: the account stores an argon2id hash with the parameters of a person's, so the
+          // login verifies it exactly as it verifies a wrong password (and refuses it whatever was typed).
+          const params = (hash: string | undefined) => hash?.split('$').slice(1, 4).join('$');
+          const stored = await t.services.stores.users.findById(service.id);
+          const personal = await t.services.stores.users.findById(person.id);
+          expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
+          expect(params(stored?.passwordHash)).toBe(params(personal?.passwordHash));
           const failures = await t.services.stores.securityEvents.list({ type: 'login_failed' });
           expect(failures.some((e) => e.userId === service.id)).toBe(true);
           // A password cannot be given to one, nor reset.
