@@ -15,6 +15,8 @@ interface ActorUser {
   subjectHash: string | null;
   /** Non-secret claims compared by policy conditions (`$actor.attributes.<name>`). */
   attributes: Readonly<Record<string, string | number | boolean>>;
+  /** The password was reset by an administrator and not yet changed: only the password change is open (absent: no). */
+  mustChangePassword?: boolean;
 }
 
 export type Actor =
