@@ -67,10 +67,10 @@ describe('check openapi fixtures', () => {
     );
   });
 
-  it('reports nothing on the passing fixture (3.1, masked and writeOnly fields, 4XX ranges, recursion)', async () => {
+  it('reports nothing on the passing fixture (3.1, masked and writeOnly fields, 4XX ranges, recursion, ids)', async () => {
     const report = await checkOpenApi(good);
     expect(report.findings).toEqual([]);
-    expect(report.scanned.operations).toBe(2);
+    expect(report.scanned.operations).toBe(3);
   });
 
   it('gives the same findings for the same document in JSON, with lines in the JSON file', async () => {
