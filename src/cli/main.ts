@@ -8,6 +8,7 @@
 import './threadpool.js';
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerCheckCommands } from './check/index.js';
 import { describeError, EXIT } from './cli-error.js';
 import { registerApiKeyCommands } from './commands/api-key-commands.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
@@ -39,6 +40,7 @@ function buildProgram(): Command {
   registerPolicyCommands(program);
   registerAuditCommands(program);
   registerKeyCommands(program);
+  registerCheckCommands(program);
   // Every subcommand reports usage errors through the handler below, with exit status 2.
   const override = (command: Command) => {
     command.exitOverride();
