@@ -7,16 +7,23 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
+import type { RootKeyHolder } from '../crypto/index.js';
 import type { Logger } from '../log.js';
-import { createAuditTrail } from '../services/audit/index.js';
+import { type AuditTrail, createAuditTrail } from '../services/audit/index.js';
 import { createAuthorizer, createPolicyService, createSecurityEventRecorder } from '../services/index.js';
 import { startEmailReindex } from '../services/key-jobs/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from '../setup/initial-admin.js';
-import { createPersistence, type KeyStore, migrateToLatest, openDatabase } from '../storage/index.js';
+import {
+  createPersistence,
+  type KeyStore,
+  migrateToLatest,
+  openDatabase,
+  type Persistence,
+} from '../storage/index.js';
 import { registerCoreMetrics } from './core-metrics.js';
-import { createIdentity } from './identity.js';
+import { createIdentity, type Identity } from './identity.js';
 import { startMaintenance } from './maintenance.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createQuotas } from './quotas.js';
 import { createReadiness } from './readiness.js';
 import { openRevocationBus } from './revocations.js';
@@ -51,6 +58,41 @@ async function rebuildLegacyEmailIndexes(vault: Vault, store: KeyStore, logger: 
   );
 }
 
+/** The audit trail, each batch's commit timed by the metrics (GET /metrics: this core's own registry). */
+function auditTrailOf(metrics: Metrics, deps: Omit<Parameters<typeof createAuditTrail>[0], 'onCommit'>) {
+  return createAuditTrail({ ...deps, onCommit: metrics.auditCommit });
+}
+
+/** Readiness (the dependencies that do not answer, for /readyz) and the gauges the metrics read from the core. */
+function watchCore(
+  metrics: Metrics,
+  parts: {
+    persistence: Persistence;
+    identity: Identity;
+    audit: AuditTrail;
+    quotas: ReturnType<typeof createQuotas>;
+    vault: Vault;
+    rootKey: Pick<RootKeyHolder, 'isSealed'>;
+  },
+) {
+  const { persistence, identity, audit, quotas, vault, rootKey } = parts;
+  const notReady = createReadiness({
+    database: async () => (await persistence.stores.users.count()) >= 0,
+    signing_key: () => identity.keyring.current() !== undefined,
+    audit: () => audit.isHealthy(),
+    redis: async () => (await identity.attempts.ping()) && (await quotas.store.ping()),
+  });
+  registerCoreMetrics(metrics, {
+    hasher: identity.hasher,
+    audit,
+    keyJobs: () => vault.keyRotation.list(),
+    notReady,
+    isSealed: () => rootKey.isSealed(),
+    credentialCache: identity.credentialCache,
+  });
+  return notReady;
+}
+
 export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const { logger } = deps;
   const clock = deps.clock ?? Date.now;
@@ -59,16 +101,8 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const { database, persistence } = await openPersistence(config, logger);
   const { stores } = persistence;
   const rootSealed = await openRootSealed(config, key.sealedKeyring, database, stores.keys);
-  // Prometheus metrics (GET /metrics): this core's own registry, labels from closed sets only (metrics.ts).
   const metrics = createMetrics();
-  const audit = createAuditTrail({
-    persistence,
-    rootKey,
-    clock,
-    logger,
-    settings: config.audit,
-    onCommit: (seconds, ok) => metrics.auditCommit(seconds, ok),
-  });
+  const audit = auditTrailOf(metrics, { persistence, rootKey, clock, logger, settings: config.audit });
   // Security events go to security_events and, best effort, to the audit trail (login works while it is down).
   const events = createSecurityEventRecorder({
     store: stores.securityEvents,
@@ -94,20 +128,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const vault = createVault({ ...shared, audit, ...records });
   const identity = createIdentity({ ...shared, events, userSubjects: vault.userSubjects });
   const quotas = createQuotas({ config, policies, clock, logger });
-  const notReady = createReadiness({
-    database: async () => (await persistence.stores.users.count()) >= 0,
-    signing_key: () => identity.keyring.current() !== undefined,
-    audit: () => audit.isHealthy(),
-    redis: async () => (await identity.attempts.ping()) && (await quotas.store.ping()),
-  });
-  registerCoreMetrics(metrics, {
-    hasher: identity.hasher,
-    audit,
-    keyJobs: () => vault.keyRotation.list(),
-    notReady,
-    isSealed: () => rootKey.isSealed(),
-    credentialCache: identity.credentialCache,
-  });
+  const notReady = watchCore(metrics, { persistence, identity, audit, quotas, vault, rootKey });
   // The signing keys, data keys, audit signer and key jobs all need the root key: they start once it is here.
   // First: keys pinned by `operator migrate` from an earlier root key, before anything derives.
   rootKey.onUnseal(() => loadPinnedDerivations(rootKey, rootSealed));

@@ -164,8 +164,7 @@ export function createAuditTrail(deps: {
     /** The configured sinks (their `catchUp` ships everything committed so far, now). */
     sinks: sinks as readonly SinkRunner[],
     isHealthy: health.isHealthy,
-    /** Events waiting for their batch's commit (the metrics' audit queue depth). */
-    pending: (): number => queue.pending(),
+    pending: queue.pending,
     /** Loads (or creates) the checkpoint signing key and starts the maintenance timer; call once unsealed. */
     async start(): Promise<void> {
       await signer.init();
