@@ -46,7 +46,8 @@ export function strongroomAuth(options: StrongroomAuthOptions): StrongroomMiddle
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     const result = authenticator.authenticateFast({ url: req.originalUrl, headers: req.headers });
     if (result instanceof Promise) {
-      result.then((settled) => finish(req, res, next, settled), next);
+      // As an async middleware would: whatever throws goes to the error handlers.
+      result.then((settled) => finish(req, res, next, settled)).catch(next);
       return;
     }
     finish(req, res, next, result);

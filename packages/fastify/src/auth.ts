@@ -53,7 +53,7 @@ export function strongroomAuth(options: StrongroomAuthOptions): FastifyPluginAsy
           headers: request.headers,
         });
         if (result instanceof Promise) {
-          result.then((settled) => finish(request, reply, settled, done), done);
+          result.then((settled) => finish(request, reply, settled, done)).catch(done);
           return;
         }
         finish(request, reply, result, done);
