@@ -39,7 +39,15 @@ export type RecordCondition =
 type Builder = ExpressionBuilder<Database, 'records'>;
 const FAN_OUT = 8;
 
+// U+0000 or a lone surrogate: PostgreSQL refuses it as jsonb and as text (the query would fail), SQLite would bind
+// it as U+FFFD, and no stored value holds one (record values and creators refuse them), so such an operand equals
+// nothing, as in the reference evaluation.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const storable = (value: Scalar) =>
+  typeof value !== 'string' || (!value.includes('\u0000') && !LONE_SURROGATE.test(value));
+
 function plainTest(field: string, value: Scalar, postgres: boolean): Expression<SqlBool> {
+  if (!storable(value)) return sql<SqlBool>`1 = 0`;
   if (postgres) {
     return sql<SqlBool>`coalesce((plain_fields::jsonb -> ${field}) = ${JSON.stringify(value)}::jsonb, false)`;
   }
@@ -73,6 +81,7 @@ function toExpression(eb: Builder, condition: RecordCondition, postgres: boolean
     case 'never':
       return sql<SqlBool>`1 = 0`;
     case 'column':
+      if (condition.equals !== null && !storable(condition.equals)) return sql<SqlBool>`1 = 0`;
       return condition.equals === null
         ? eb(condition.column, 'is', null)
         : eb.and([eb(condition.column, 'is not', null), eb(condition.column, '=', condition.equals)]);
