@@ -147,7 +147,7 @@ describe('authorizer over the default policy', () => {
   });
 
   it('knows the default roles and purposes', () => {
-    expect([...authorizer.roles()].sort()).toEqual(['admin', 'introspector', 'user']);
+    expect([...authorizer.roles()].sort()).toEqual(['admin', 'introspector', 'monitor', 'user']);
     expect([...authorizer.purposes()]).toEqual([
       'support',
       'billing',

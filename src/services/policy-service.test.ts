@@ -86,7 +86,7 @@ describe('policy service: start', () => {
     const first = await service().init({ policyFile: null });
     expect(first).toMatchObject({ version: 1, source: 'default', createdBy: null });
     expect(first.document).toEqual(defaultPolicyDocument());
-    expect([...first.policy.roles.keys()].sort()).toEqual(['admin', 'introspector', 'user']);
+    expect([...first.policy.roles.keys()].sort()).toEqual(['admin', 'introspector', 'monitor', 'user']);
     const again = await service().init({ policyFile: null });
     expect(again.version).toBe(1);
     expect(events.map((e) => e.type)).toEqual(['policy_changed']);

@@ -173,7 +173,7 @@ describe('policy API', () => {
     const current = await t.app.inject({ url: '/v1/policies/current', headers: admin.headers });
     expect(current.statusCode).toBe(200);
     const before = current.json() as { version: number; source: string; document: { roles: object } };
-    expect(Object.keys(before.document.roles).sort()).toEqual(['admin', 'introspector', 'user']);
+    expect(Object.keys(before.document.roles).sort()).toEqual(['admin', 'introspector', 'monitor', 'user']);
 
     const put = await putPolicy(admin.headers, auditorPolicy);
     expect(put.statusCode).toBe(200);
