@@ -140,8 +140,10 @@ export function createSubjectService(deps: {
         throw new AppError('SUBJECT_STATE_INCONSISTENT', { message: 'erasure did not run' });
       }
       if (result.keyId !== null) deps.keys.forget(result.keyId);
-      if (!result.alreadyErased) await deps.revocations.publish({ all: true });
-      if (!result.alreadyErased) await deps.checkpointLog?.();
+      // Also on a repeat: a node that died between the erasure's commit and these steps left other nodes' caches
+      // and the log's old pages as they were, and the operator's retry is what finishes the job.
+      await deps.revocations.publish({ all: true });
+      await deps.checkpointLog?.();
       return {
         erasedAt: result.erasedAt,
         records: result.records,

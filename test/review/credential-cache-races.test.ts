@@ -10,7 +10,7 @@
  * to storage without publishing, as a node that could not reach the channel leaves it.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Authenticator, createAuthenticator, createCredentialCache } from '../../src/auth/index.js';
 import { isAppError } from '../../src/errors.js';
 import type { SessionRecord, UserRecord } from '../../src/storage/index.js';
@@ -179,6 +179,23 @@ describe.each(databases)('credential cache under attack (%s)', (database) => {
     expect((await auth.authenticate(headers)).subjectHash).not.toBeNull();
     expect(t.services.credentialCache.stats().hits).toBe(hits + 1);
     await t.services.subjects.erase(subject, null, { actor: null });
+    expect((await auth.authenticate(headers)).subjectHash).toBeNull();
+  });
+
+  it('a repeated erasure publishes again, so a node that died before publishing is finished by the retry', async () => {
+    const x = await session();
+    const subject = `review-${randomBytes(6).toString('hex')}`;
+    await t.services.users.update(x.userId, { subject }, { bySession: true });
+    const headers = { authorization: `Bearer ${x.token}`, apiKey: undefined };
+    const auth = t.services.authenticator;
+    expect((await auth.authenticate(headers)).subjectHash).not.toBeNull();
+    // The first erasure commits, and its node dies before the publish: nothing is dropped anywhere.
+    const publish = vi.spyOn(t.services.revocations, 'publish').mockImplementationOnce(async () => {});
+    await t.services.subjects.erase(subject, null, { actor: null });
+    expect((await auth.authenticate(headers)).subjectHash).not.toBeNull();
+    publish.mockRestore();
+    const retry = await t.services.subjects.erase(subject, null, { actor: null });
+    expect(retry.alreadyErased).toBe(true);
     expect((await auth.authenticate(headers)).subjectHash).toBeNull();
   });
 
