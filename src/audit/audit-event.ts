@@ -3,8 +3,9 @@
  * identifiers only (collection, record id, field names), never field values, tokens or passwords.
  * Invariant: `isAuditEvent` accepts exactly the documented keys with the documented types, so an entry that
  * gained an extra key (for example a smuggled value) is rejected rather than silently hashed or ignored.
- * Compatibility: keys added later (`reason`, `release`, `subject`) are optional and absent from older events, so
- * an older event's canonical bytes, and therefore its chain hash, are what they were when it was written.
+ * Compatibility: keys added later (`reason`, `release`, `subject`, `actorSubject`) are optional and absent from
+ * older events, so an older event's canonical bytes, and therefore its chain hash, are what they were when it was
+ * written.
  */
 
 /** Every outcome an event may have (extend here: the trail, the HTTP schema and docs/audit-event.schema.json follow). */
@@ -52,6 +53,11 @@ export interface AuditEvent {
   release?: Record<string, ReleaseLevel>;
   /** The keyed HMAC (`hmac:` + hex) of the data subject the event concerns. */
   subject?: string;
+  /**
+   * The keyed HMAC (`hmac:` + hex, the form of `subject`) of the person who acted, when the acting user has a
+   * subject id: what finds a person's own logins, password changes and reads. Absent when the user has none.
+   */
+  actorSubject?: string;
 }
 
 export interface ChainedEvent extends AuditEvent {
@@ -76,6 +82,7 @@ const EVENT_KEYS: ReadonlySet<string> = new Set([
   'reason',
   'release',
   'subject',
+  'actorSubject',
 ]);
 const REASON_KEYS: ReadonlySet<string> = new Set(['code', 'role', 'rule', 'policy_version']);
 const REASON_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -104,8 +111,14 @@ export function isAuditEvent(value: unknown): value is AuditEvent {
     isOptional(value, 'clientAddress', clientAddress) &&
     (!('reason' in value) || isReason(value.reason)) &&
     (!('release' in value) || isRelease(value.release)) &&
-    (!('subject' in value) || (typeof value.subject === 'string' && SUBJECT_HMAC.test(value.subject)))
+    isSubjectHmac(value, 'subject') &&
+    isSubjectHmac(value, 'actorSubject')
   );
+}
+
+function isSubjectHmac(owner: Record<string, unknown>, key: string): boolean {
+  const value = owner[key];
+  return !(key in owner) || (typeof value === 'string' && SUBJECT_HMAC.test(value));
 }
 
 function isReason(value: unknown): boolean {

@@ -49,6 +49,7 @@ const full: AuditEvent = {
   reason: { code: 'DENIED_BY_RULE', role: 'user', rule: 2, policy_version: 3 },
   release: { name: 'plain', ssn: 'masked', phone: 'withheld', card: 'redacted' },
   subject: `hmac:${'ab'.repeat(32)}`,
+  actorSubject: `hmac:${'ef'.repeat(32)}`,
   requestId: 'req-2',
   clientAddress: '2001:db8::1',
 };
@@ -77,6 +78,7 @@ const eventArbitrary: fc.Arbitrary<AuditEvent> = fc.record(
     ),
     release: fc.dictionary(id, fc.constantFrom('plain', 'masked', 'redacted', 'withheld'), { maxKeys: 4 }),
     subject: fc.stringMatching(/^[0-9a-f]{64}$/).map((h) => `hmac:${h}`),
+    actorSubject: fc.stringMatching(/^[0-9a-f]{64}$/).map((h) => `hmac:${h}`),
     requestId: id,
     clientAddress: fc.constant('192.0.2.1'),
   },
@@ -91,7 +93,7 @@ describe('audit event format, old and new', () => {
     }
   });
 
-  it('hashes reason, release and subject: changing any of them breaks the link', () => {
+  it('hashes reason, release, subject and actor subject: changing any of them breaks the link', () => {
     const chained = chainEvent(GENESIS_HASH, full);
     expect(isIntactEvent(chained)).toBe(true);
     for (const changed of [
@@ -99,6 +101,7 @@ describe('audit event format, old and new', () => {
       { ...chained, reason: { ...full.reason, rule: 3 } },
       { ...chained, release: { ...full.release, ssn: 'plain' } },
       { ...chained, subject: `hmac:${'cd'.repeat(32)}` },
+      { ...chained, actorSubject: `hmac:${'cd'.repeat(32)}` },
     ]) {
       expect(isIntactEvent(changed)).toBe(false);
     }
@@ -114,6 +117,8 @@ describe('audit event format, old and new', () => {
       { ...full, release: { '': 'plain' } },
       { ...full, subject: 'jane.roe@example.com' },
       { ...full, subject: `hmac:${'AB'.repeat(32)}` },
+      { ...full, actorSubject: 'jane.roe@example.com' },
+      { ...full, actorSubject: `hmac:${'ab'.repeat(31)}` },
     ];
     for (const event of bad) expect(() => canonicalEventBytes(event as AuditEvent)).toThrow(TypeError);
   });
@@ -131,6 +136,7 @@ describe('audit event format, old and new', () => {
       'reason',
       'release',
       'subject',
+      'actor_subject',
       'request_id',
       'client_address',
       'prev_hash',

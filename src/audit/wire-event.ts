@@ -4,7 +4,8 @@
  * Invariants: `fromWireEvent(toWireEvent(e))` is `e` again, key for key, so whoever receives the wire form can
  * recompute every chain hash (`hashEvent(prev_hash, fromWireEvent(line))` must equal `hash`) and see a gap as a
  * `prev_hash` that is not the previous event's `hash`. Only the names differ: the hashed (canonical) form keeps
- * the names events were first written with (`recordId`, `requestId`, `clientAddress`), so no stored hash changes.
+ * the names events were first written with (`recordId`, `requestId`, `clientAddress`; `actorSubject` for
+ * `actor_subject`), so no stored hash changes.
  */
 import type { AuditEvent, AuditReason, ChainedEvent, ReleaseLevel } from './audit-event.js';
 
@@ -19,6 +20,7 @@ export interface WireEvent {
   reason?: AuditReason;
   release?: Record<string, ReleaseLevel>;
   subject?: string;
+  actor_subject?: string;
   request_id?: string;
   client_address?: string;
   prev_hash: string;
@@ -43,6 +45,7 @@ export function toWireEvent(event: ChainedEvent): WireEvent {
     ...(event.reason === undefined ? {} : { reason: event.reason }),
     ...(event.release === undefined ? {} : { release: event.release }),
     ...(event.subject === undefined ? {} : { subject: event.subject }),
+    ...(event.actorSubject === undefined ? {} : { actor_subject: event.actorSubject }),
     ...(event.requestId === undefined ? {} : { request_id: event.requestId }),
     ...(event.clientAddress === undefined ? {} : { client_address: event.clientAddress }),
     prev_hash: event.prevHash,
@@ -68,6 +71,7 @@ export function fromWireEvent(wire: WireEvent): ChainedEvent {
     ...(wire.reason === undefined ? {} : { reason: wire.reason }),
     ...(wire.release === undefined ? {} : { release: wire.release }),
     ...(wire.subject === undefined ? {} : { subject: wire.subject }),
+    ...(wire.actor_subject === undefined ? {} : { actorSubject: wire.actor_subject }),
     ...(wire.request_id === undefined ? {} : { requestId: wire.request_id }),
     ...(wire.client_address === undefined ? {} : { clientAddress: wire.client_address }),
   };

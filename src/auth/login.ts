@@ -53,6 +53,7 @@ export function createLoginFlow(deps: LoginDeps) {
       const { sessionId, refreshToken } = await deps.sessions.start(user.id, user.credentialVersion);
       await deps.events.record('login_succeeded', {
         userId: user.id,
+        actorSubjectHash: user.subject?.hash ?? null,
         sessionId,
         clientAddress: input.clientAddress,
         ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
@@ -87,6 +88,8 @@ export function createLoginFlow(deps: LoginDeps) {
 
     async logout(input: {
       userId: string;
+      /** The user's subject HMAC as read for this request (the event's actor subject), if any. */
+      actorSubjectHash?: string | null;
       sessionId: string;
       clientAddress: string;
       requestId?: string;
@@ -94,6 +97,7 @@ export function createLoginFlow(deps: LoginDeps) {
       await deps.sessions.revoke(input.sessionId, 'logout');
       await deps.events.record('logout', {
         userId: input.userId,
+        actorSubjectHash: input.actorSubjectHash ?? null,
         sessionId: input.sessionId,
         clientAddress: input.clientAddress,
         ...(input.requestId === undefined ? {} : { requestId: input.requestId }),

@@ -35,7 +35,9 @@ export function createPasswordCheck(deps: PasswordCheckDeps) {
       const known = await deps.users.findByUsername(username).catch(() => null);
       await deps.events.rateLimited({
         action: decision.lockout ? 'auth.lockout' : 'auth.login',
-        ...(known === null ? { unknownUsername: username } : { userId: known.id }),
+        ...(known === null
+          ? { unknownUsername: username }
+          : { userId: known.id, actorSubjectHash: known.subject?.hash ?? null }),
         ...context,
       });
       throw new AppError('TOO_MANY_ATTEMPTS', { retryAfter: decision.retryAfterSeconds });
@@ -66,7 +68,12 @@ export function createPasswordCheck(deps: PasswordCheckDeps) {
     // refused here besides, whatever was typed.
     if (!result.ok || user.disabled || user.service) {
       const reason = !result.ok ? 'wrong_password' : user.service ? 'service_account' : 'disabled';
-      await deps.events.record('login_failed', { userId: user.id, ...context, detail: { reason } });
+      await deps.events.record('login_failed', {
+        userId: user.id,
+        actorSubjectHash: user.subject?.hash ?? null,
+        ...context,
+        detail: { reason },
+      });
       throw new AppError('INVALID_CREDENTIALS');
     }
     await deps.throttle.succeeded(username, clientAddress);

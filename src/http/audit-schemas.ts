@@ -100,6 +100,11 @@ export const eventSchema = {
       description:
         'The data subject the event concerns, as `POST /v1/audit/hash` with kind `subject` answers',
     },
+    actor_subject: {
+      ...hmacIdentifier,
+      description:
+        "The acting user's subject id (when it has one), in the `hmac:` form of `subject`: what finds a person's own logins, password changes and reads",
+    },
     request_id: identifier,
     client_address: {
       type: 'string',

@@ -6,7 +6,8 @@
  *   matched no account reaches the audit trail only as `hmacIdentifier(usernameKey(username))` (its actor) and is
  *   never stored in `security_events` nor logged;
  * - the audit actor is `user:<userId>` when the user is known (the account a login was for, the admin who acted),
- *   else that HMAC, else null;
+ *   else that HMAC, else null; `actorSubjectHash` (that user's subject HMAC as the users row holds it at the time
+ *   of the event) becomes the event's `actorSubject` in its `hmac:` form, never the subject id itself;
  * - best effort on both sides: a failure to write either is reported through `onError` / `onAuditError` and never
  *   reaches the caller, so login keeps working while the audit trail is down (the trail itself logs that it is
  *   unavailable and marks itself unready);
@@ -17,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { AuditOutcome } from '../audit/index.js';
 import { type SecurityEvent, type SecurityEventStore, usernameKey } from '../storage/index.js';
-import type { AuditAction, AuditInput, AuditTrail } from './audit/index.js';
+import { type AuditAction, type AuditInput, type AuditTrail, auditSubjectOf } from './audit/index.js';
 
 export type SecurityEventType =
   | 'login_succeeded'
@@ -73,6 +74,8 @@ export type SecurityEventInput = Partial<Omit<SecurityEvent, 'id' | 'occurredAt'
    * its HMAC. Never stored in `security_events`, never logged.
    */
   unknownUsername?: string;
+  /** Audit trail only: the acting user's `subject-id/v1` HMAC (base64url, as the users row holds it), if any. */
+  actorSubjectHash?: string | null;
 };
 
 /** The request an event was made for: its address, request id and session, leaving out the ones not known. */
@@ -93,11 +96,18 @@ export interface RateLimitedInput {
   userId?: string | null;
   /** … else the username as typed (audit actor: its HMAC). */
   unknownUsername?: string;
+  /** The account's subject HMAC (base64url), when it has one. */
+  actorSubjectHash?: string | null;
   clientAddress?: string | null;
   requestId?: string;
 }
 
 type AuditSink = Pick<AuditTrail, 'record' | 'hmacIdentifier'>;
+
+/** The acting person as an optional audit field, from the users row's subject HMAC. */
+function actorSubjectOf(subjectHash: string | null | undefined): Pick<AuditInput, 'actorSubject'> {
+  return subjectHash == null ? {} : { actorSubject: auditSubjectOf(subjectHash) };
+}
 
 /** What an event is about, as an audit resource: the API key, the target user, the policy version or the session. */
 function auditResource(input: SecurityEventInput): NonNullable<AuditInput['resource']> {
@@ -173,6 +183,7 @@ export function createSecurityEventRecorder(deps: {
           action,
           () => ({
             actor: actorOf(input.userId, input.unknownUsername),
+            ...actorSubjectOf(input.actorSubjectHash),
             resource: auditResource(input),
             outcome,
             ...(reason === undefined ? {} : { reason: { code: reason } }),
@@ -189,6 +200,7 @@ export function createSecurityEventRecorder(deps: {
         input.action,
         () => ({
           actor: actorOf(input.userId, input.unknownUsername),
+          ...actorSubjectOf(input.actorSubjectHash),
           outcome: 'rate_limited',
           reason: { code: 'TOO_MANY_ATTEMPTS' },
           ...(input.requestId === undefined ? {} : { requestId: input.requestId }),

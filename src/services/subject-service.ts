@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { hmacSha256, type RootKey, randomBase62 } from '../crypto/index.js';
 import { AppError } from '../errors.js';
 import type { Stores, Transactor } from '../storage/index.js';
-import { type AuditTrail, auditSubjectOf } from './audit/index.js';
+import { type AuditInput, type AuditTrail, auditSubjectOf } from './audit/index.js';
 import type { KeyService } from './key-service.js';
 import { inAuditedTransaction } from './records/record-transaction.js';
 import type { RevocationPublisher } from './revocations.js';
@@ -81,7 +81,7 @@ export function createSubjectService(deps: {
     async erase(
       subject: string,
       erasedBy: string | null,
-      audit: { actor: string | null; requestId?: string; clientAddress?: string; purpose?: string },
+      audit: Pick<AuditInput, 'actor' | 'actorSubject' | 'requestId' | 'clientAddress' | 'purpose'>,
     ): Promise<ErasureResult> {
       const subjectHash = hash(subject);
       const now = deps.clock();

@@ -23,7 +23,10 @@ export interface AuditEventFilter {
   collection?: string;
   recordId?: string;
   outcome?: string;
-  /** Events of any of these subjects (their `hmac:` forms), or of the legacy erasure record ids given. */
+  /**
+   * Events of any of these subjects (their `hmac:` forms) as the data subject or as the acting person
+   * (`actor_subject`), or of the legacy erasure record ids given.
+   */
   subjects?: { hmacs: readonly string[]; recordIds: readonly string[] };
   /** Inclusive lower bound, ms since the epoch. */
   since?: number;
@@ -51,6 +54,7 @@ const EVENT_COLUMNS = [
   'reason',
   'release',
   'subject',
+  'actor_subject',
 ] as const satisfies ReadonlyArray<keyof AuditEventRow>;
 
 const insertStatements = new Map<string, string>();
@@ -87,7 +91,7 @@ export function createAuditChain(db: Kysely<Database>, kind: DatabaseKind) {
       return selectHead(false);
     },
     async appendRows(rows: AuditEventRow[], head: { seq: number; hash: string }): Promise<void> {
-      // Chunks keep every insert under SQLite's bound-parameter limit (17 columns per row). The statement text
+      // Chunks keep every insert under SQLite's bound-parameter limit (18 columns per row). The statement text
       // depends only on the row count, so it is built once per count (cheaper than compiling a query per batch).
       for (let i = 0; i < rows.length; i += 500) {
         const chunk = rows.slice(i, i + 500);
@@ -124,6 +128,7 @@ export function createAuditChain(db: Kysely<Database>, kind: DatabaseKind) {
         query = query.where((eb) =>
           eb.or([
             ...subjects.hmacs.map((h) => eb('subject', '=', h)),
+            ...subjects.hmacs.map((h) => eb('actor_subject', '=', h)),
             ...subjects.recordIds.map((r) => eb('record_id', '=', r)),
           ]),
         );

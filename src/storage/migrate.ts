@@ -10,6 +10,7 @@ import * as keyLineage from './migrations/0007-key-lineage.js';
 import * as auditSinks from './migrations/0008-audit-sinks.js';
 import * as accountKinds from './migrations/0009-account-kinds.js';
 import * as auditSinkLeases from './migrations/0010-audit-sink-leases.js';
+import * as auditActorSubjects from './migrations/0011-audit-actor-subjects.js';
 
 // Migrations are bundled in code (not read from a directory) so the compiled build and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-audit-sinks': auditSinks,
   '0009-account-kinds': accountKinds,
   '0010-audit-sink-leases': auditSinkLeases,
+  '0011-audit-actor-subjects': auditActorSubjects,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -211,6 +211,8 @@ export interface AuditEventsTable {
   reason: string | null;
   release: string | null;
   subject: string | null;
+  /** The acting person's subject HMAC, same form as `subject` (null: none, or written before 0011). */
+  actor_subject: string | null;
 }
 
 export interface AuditChainHeadTable {

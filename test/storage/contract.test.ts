@@ -43,6 +43,7 @@ const ALL_MIGRATIONS = [
   '0008-audit-sinks',
   '0009-account-kinds',
   '0010-audit-sink-leases',
+  '0011-audit-actor-subjects',
 ];
 
 const DATABASE_URL = process.env.STRONGROOM_DATABASE_URL ?? null;

@@ -1056,8 +1056,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Every audit event of one data subject, in seq order, filtered, with cursor pagination
-         * @description The subject id (personal data) travels in the body, never in a URL, and is never stored, logged or echoed. Events written before subjects were recorded on every event are found by their erasure only.
+         * Every audit event of one person, as data subject or as actor, in seq order, with cursor pagination
+         * @description Finds the events whose `subject` is this subject id and those whose `actor_subject` is (the acting user's own subject id: logins, password changes, reads the person made). The subject id (personal data) travels in the body, never in a URL, and is never stored, logged or echoed. Events written before subjects were recorded on every event are found by their erasure only, and events written before actor subjects were recorded are not found as the acting person.
          *
          *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
          *
@@ -1548,6 +1548,8 @@ export interface components {
             };
             /** @description The data subject the event concerns, as `POST /v1/audit/hash` with kind `subject` answers */
             subject?: string;
+            /** @description The acting user's subject id (when it has one), in the `hmac:` form of `subject`: what finds a person's own logins, password changes and reads */
+            actor_subject?: string;
             request_id?: string;
             /** @description An IPv4 or IPv6 address, or `invalid` */
             client_address?: string;
@@ -9179,7 +9181,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Every audit event of one data subject, in seq order, filtered, with cursor pagination */
+            /** @description Every audit event of one person, as data subject or as actor, in seq order, with cursor pagination */
             200: {
                 headers: {
                     /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */

@@ -3,7 +3,9 @@
  * - `POST /v1/audit/hash` answers exactly the form the trail stores for a value (`kind`: a subject id, a username,
  *   or any other identifier), to use as a filter of `GET /v1/audit/events`;
  * - `POST /v1/audit/events/search` with `{ subject }` answers every event of that data subject (its records'
- *   reads and writes, its erasure; events from before issue 13 too), with the other filters of the event list.
+ *   reads and writes, its erasure; events from before issue 13 too) and every event in which the person with
+ *   that subject id acted (`actor_subject`: their logins, password changes, reads), with the other filters of
+ *   the event list.
  * Both need the policy's `read_audit` on `audit`, are audited before they answer, and never store, log or echo
  * the value (the search's own event names the subject by its HMAC: who looked a person up is on the trail too).
  */
@@ -94,10 +96,14 @@ function registerSearch(
       schema: {
         tags: ['audit'],
         operationId: 'searchAuditEvents',
-        summary: 'Every audit event of one data subject, in seq order, filtered, with cursor pagination',
+        summary:
+          'Every audit event of one person, as data subject or as actor, in seq order, with cursor pagination',
         description:
-          'The subject id (personal data) travels in the body, never in a URL, and is never stored, logged or ' +
-          'echoed. Events written before subjects were recorded on every event are found by their erasure only.',
+          'Finds the events whose `subject` is this subject id and those whose `actor_subject` is (the acting ' +
+          "user's own subject id: logins, password changes, reads the person made). The subject id (personal " +
+          'data) travels in the body, never in a URL, and is never stored, logged or echoed. Events written ' +
+          'before subjects were recorded on every event are found by their erasure only, and events written ' +
+          'before actor subjects were recorded are not found as the acting person.',
         body: {
           type: 'object',
           required: ['subject'],

@@ -104,6 +104,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
       if (actor.kind === 'session') {
         await options.login.logout({
           userId: actor.userId,
+          actorSubjectHash: actor.subjectHash,
           sessionId: actor.sessionId,
           clientAddress: request.ip,
           requestId: request.id,

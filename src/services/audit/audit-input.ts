@@ -75,6 +75,8 @@ export interface AuditInput {
   release?: Readonly<Record<string, ReleaseLevel>>;
   /** The data subject, as `auditSubjectOf` makes it (`hmac:` + hex). */
   subject?: string;
+  /** The acting person, as `auditSubjectOf` makes it from the actor's subject hash; absent when it has none. */
+  actorSubject?: string;
 }
 
 const ACTIONS: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
@@ -131,6 +133,7 @@ export function toAuditEvent(input: AuditInput, seq: number, time: string): Audi
     event.release = Object.fromEntries(entries.map(([f, level]) => [checkIdentifier(f, 'field'), level]));
   }
   if (input.subject !== undefined) event.subject = input.subject;
+  if (input.actorSubject !== undefined) event.actorSubject = input.actorSubject;
   if (!isAuditEvent(event)) throw new TypeError('audit event: malformed');
   return event;
 }

@@ -28,6 +28,7 @@ export function toEventRow(event: ChainedEvent): AuditEventRow {
     reason: event.reason === undefined ? null : canonicalJson(event.reason),
     release: event.release === undefined ? null : canonicalJson(event.release),
     subject: event.subject ?? null,
+    actor_subject: event.actorSubject ?? null,
   };
 }
 
@@ -61,6 +62,7 @@ export function fromEventRow(row: AuditEventRow): ChainedEvent {
   if (row.reason !== null) event.reason = parsed(row.reason) as AuditReason;
   if (row.release !== null) event.release = parsed(row.release) as Record<string, ReleaseLevel>;
   if (row.subject !== null) event.subject = row.subject;
+  if (row.actor_subject !== null) event.actorSubject = row.actor_subject;
   event.prevHash = row.prev_hash;
   event.hash = row.hash;
   return event;

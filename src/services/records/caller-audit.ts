@@ -9,7 +9,7 @@ import { type Caller, purposeOf } from './caller.js';
 /** Who acted and why: the part every event of a caller shares. */
 export function auditBase(
   caller: Caller,
-): Pick<AuditInput, 'actor' | 'requestId' | 'clientAddress' | 'purpose'> {
+): Pick<AuditInput, 'actor' | 'actorSubject' | 'requestId' | 'clientAddress' | 'purpose'> {
   return { ...caller.audit, ...purposeOf(caller) };
 }
 

@@ -8,8 +8,11 @@ import type { Actor } from '../../model/index.js';
 export interface Caller {
   actor: Actor;
   purpose?: string;
-  /** `user:<id>`, the request id and client address, for audit events. */
-  audit: { actor: string | null; requestId?: string; clientAddress?: string };
+  /**
+   * `user:<id>`, the acting person's subject HMAC (`hmac:` + hex of `actor.subjectHash`, absent when it has
+   * none), the request id and client address, for audit events.
+   */
+  audit: { actor: string | null; actorSubject?: string; requestId?: string; clientAddress?: string };
 }
 
 /**

@@ -50,6 +50,7 @@ export function createPasswordChange(deps: UserServiceDeps) {
       if (by !== undefined) {
         await deps.events.record('password_changed', {
           userId: user.id,
+          actorSubjectHash: user.subject?.hash ?? null,
           ...requestFieldsOf(by),
         });
       }
