@@ -2,7 +2,7 @@
  * `npm run bench`: Strongroom's five performance checks, each reported as a ratio to a baseline measured in the
  * same run on the same machine. Results are informational: the exit code is 0 unless a benchmark crashes.
  * `npm run bench -- field-crypto` (or any of login, me, middleware, records, policy-audit, flood, field-crypto,
- * audit-verify, rotation) runs only the named ones.
+ * audit-verify, rotation, log-scan, multinode) runs only the named ones; multinode needs PostgreSQL and Redis.
  *
  * Process layout (2-core machines included): every server runs in a child process and the load generators run
  * here. In one process, autocannon's own TLS and HTTP work would sit on the server's event loop and be counted
@@ -24,6 +24,7 @@ import { benchLoginFlood } from './login-flood.js';
 import { benchLoginThroughput } from './login-throughput.js';
 import { benchMeVsBare } from './me-vs-bare.js';
 import { benchMiddleware } from './middleware.js';
+import { benchMultinode } from './multinode.js';
 import { benchPolicyAudit } from './policy-audit.js';
 import { benchRecords } from './records.js';
 import { type BenchResult, formatTable, writeResults } from './report.js';
@@ -47,6 +48,7 @@ const BENCHMARKS = [
   'audit-verify',
   'rotation',
   'log-scan',
+  'multinode',
 ] as const;
 /** Benchmarks that run their own children rather than the shared Strongroom server child. */
 const OWN_CHILDREN: ReadonlySet<BenchmarkName> = new Set([
@@ -55,6 +57,7 @@ const OWN_CHILDREN: ReadonlySet<BenchmarkName> = new Set([
   'audit-verify',
   'rotation',
   'log-scan',
+  'multinode',
 ]);
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
@@ -246,6 +249,11 @@ async function main(): Promise<void> {
     if (selected.includes('log-scan')) {
       step('log-scan', '`strongroom check logs` MB/s over a 64 MB log vs reading and splitting it');
       results.push(await benchLogScan({ workDir, megabytes: 64, rounds: 2, log }));
+    }
+
+    if (selected.includes('multinode')) {
+      step('multinode', '3 nodes vs 1 on one PostgreSQL; logout on A → refused on B/C (30 samples)');
+      results.push(...(await benchMultinode({ rounds: 3, secondsPerRound: 2, revocationSamples: 30, log })));
     }
   } finally {
     await Promise.all(children.map((child) => child.close()));

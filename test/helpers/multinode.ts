@@ -71,9 +71,17 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   databaseUrl: string;
   redisUrl: string;
+  /** `--log-level` of every node (default info); the benchmark (bench/multinode.ts) keeps per-request lines out. */
+  logLevel?: string;
 }
 
-function createNode(name: string, dataDir: string, env: NodeJS.ProcessEnv, ca: Buffer): ClusterNode {
+function createNode(
+  name: string,
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  ca: Buffer,
+  logLevel: string,
+): ClusterNode {
   const node: ClusterNode = {
     name,
     dataDir,
@@ -96,7 +104,7 @@ function createNode(name: string, dataDir: string, env: NodeJS.ProcessEnv, ca: B
       node.exit = null;
       const child = spawn(
         process.execPath,
-        [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--log-level', 'info'],
+        [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--log-level', logLevel],
         { env, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       node.process = child;
@@ -189,7 +197,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     ...options.env,
   };
   const nodes = Array.from({ length: options.nodes }, (_, i) =>
-    createNode(String.fromCharCode(65 + i), path.join(root, `node-${i}`), env, ca),
+    createNode(
+      String.fromCharCode(65 + i),
+      path.join(root, `node-${i}`),
+      env,
+      ca,
+      options.logLevel ?? 'info',
+    ),
   );
   const cluster: Cluster = {
     schema,
