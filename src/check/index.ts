@@ -1,4 +1,4 @@
-/** `strongroom check`: framework-free checks (logs, OpenAPI), their finding model and report formats. */
+/** `strongroom check`: framework-free checks (logs, OpenAPI, live HTTPS URLs), their finding model and report formats. */
 export { CheckInputError, isCheckInputError } from './check-error.js';
 export { createFindingCollector, DEFAULT_FINDING_LIMIT } from './collector.js';
 export type { CheckReport, CheckRule, Finding, FindingLocation, Severity } from './finding.js';
@@ -12,3 +12,5 @@ export { DEFAULT_MAX_SPEC_BYTES } from './openapi/load-spec.js';
 export { OPENAPI_RULE_LIST, OPENAPI_RULES } from './openapi/openapi-rules.js';
 export { toSarif } from './sarif.js';
 export { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, exitCodeFor, isSeverity, severityRank } from './severity.js';
+export { type CheckUrlOptions, checkUrl, DEFAULT_EXPIRY_DAYS, DEFAULT_HTTP_PORT } from './url/check-url.js';
+export { URL_RULE_LIST, URL_RULES } from './url/url-rules.js';

@@ -11,6 +11,7 @@ import { SEVERITIES } from '../../check/finding.js';
 import { FORMATS, formatReport, type ReportFormat } from '../../check/format.js';
 import { EXIT_ERROR, exitCodeFor } from '../../check/severity.js';
 import { VERSION } from '../../version.js';
+import { registerCheckUrl } from './url-command.js';
 
 // The checkers (and their parsers: yaml, jsonc-parser, the $ref resolver) load only when a check runs, so they
 // add nothing to the start of every other command.
@@ -56,7 +57,7 @@ export function registerCheckCommands(program: Command): void {
   const check = program
     .command('check')
     .description(
-      'audit logs and OpenAPI documents against the practices Strongroom enforces (docs/checks.md)',
+      'audit logs, OpenAPI documents and live HTTPS APIs against the practices Strongroom enforces (docs/checks.md)',
     );
 
   reportOptions(
@@ -100,4 +101,6 @@ export function registerCheckCommands(program: Command): void {
         return (await checkers()).checkOpenApi(spec, ca === undefined ? {} : { ca });
       });
     });
+
+  registerCheckUrl(check, { reportOptions, runCheck });
 }
