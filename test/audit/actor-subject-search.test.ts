@@ -5,6 +5,9 @@
  * verifies; the subject id itself appears nowhere in the trail.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../src/audit/index.js';
 import { verifyStoredChain } from '../../src/services/audit/index.js';
@@ -20,6 +23,7 @@ import { patient, vaultApi } from '../helpers/vault.js';
 
 const kinds = TEST_DATABASE_URL === null ? (['sqlite'] as const) : (['sqlite', 'postgres'] as const);
 const hex = () => randomBytes(5).toString('hex');
+const SCHEMA_FILE = path.join(import.meta.dirname, '../../docs/audit-event.schema.json');
 
 describe.each(kinds)('the subject search finds the acting person too (%s)', (database) => {
   let t: TestApp;
@@ -108,6 +112,19 @@ describe.each(kinds)('the subject search finds the acting person too (%s)', (dat
       actor_subject: stored(personSubject),
     });
     expect(found.some((e) => e.action === 'auth.login')).toBe(false);
+  });
+
+  it('emits events with an actor subject that validate against docs/audit-event.schema.json', async () => {
+    const ajv = new Ajv({ strict: true, allErrors: true });
+    ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/);
+    ajv.addFormat('int32', true);
+    ajv.addFormat('int64', true);
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')));
+    const found = await search(personSubject);
+    expect(found.filter((e) => e.actor_subject !== undefined).length).toBeGreaterThanOrEqual(3);
+    for (const event of found) expect(validate(event), JSON.stringify(validate.errors)).toBe(true);
+    // A malformed actor subject is refused by the schema.
+    expect(validate({ ...found[0], actor_subject: personSubject })).toBe(false);
   });
 
   it('keeps the chain verifiable and the subject ids out of the trail', async () => {
