@@ -43,7 +43,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
           additionalProperties: false,
           properties: {
             username: plainText(64, 1),
-            password: anyText(1024),
+            password: { ...anyText(1024), writeOnly: true },
           },
         },
         response: responses({ 200: ref(tokenPairSchema) }, 401),
@@ -71,7 +71,7 @@ export async function authRoutes(app: FastifyInstance, options: { login: LoginFl
           type: 'object',
           required: ['refresh_token'],
           additionalProperties: false,
-          properties: { refresh_token: plainText(256, 1) },
+          properties: { refresh_token: { ...plainText(256, 1), writeOnly: true } },
         },
         response: responses({ 200: ref(tokenPairSchema) }, 401),
       },

@@ -76,6 +76,7 @@ export async function introspectionRoutes(
           properties: {
             token: {
               ...plainText(compactJws.maxLength, 1),
+              writeOnly: true,
               description: 'The access token asked about (any other text is simply inactive)',
             },
             token_type_hint: {

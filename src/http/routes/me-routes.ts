@@ -69,8 +69,8 @@ export async function meRoutes(
           required: ['current_password', 'new_password'],
           additionalProperties: false,
           properties: {
-            current_password: anyText(1024),
-            new_password: anyText(4096),
+            current_password: { ...anyText(1024), writeOnly: true },
+            new_password: { ...anyText(4096), writeOnly: true },
           },
         },
         response: responses({ 204: { type: 'null' } }),

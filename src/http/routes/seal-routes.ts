@@ -91,7 +91,7 @@ export async function sealRoutes(
           type: 'object',
           required: ['share'],
           additionalProperties: false,
-          properties: { share: plainText(256, 1) },
+          properties: { share: { ...plainText(256, 1), writeOnly: true } },
         },
         response: responses(
           {

@@ -57,8 +57,8 @@ function registerCreate(app: FastifyInstance, deps: UserRouteDeps): void {
           additionalProperties: false,
           properties: {
             username: { ...username, minLength: 3, maxLength: USERNAME_MAX },
-            password: { type: 'string', minLength: 1, maxLength: 4096 },
-            password_hash: plainText(512, 1),
+            password: { type: 'string', minLength: 1, maxLength: 4096, writeOnly: true },
+            password_hash: { ...plainText(512, 1), writeOnly: true },
             service: { type: 'boolean', description: 'A service account: give no password' },
             roles,
             subject,
