@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckReport, checkUrl } from '../../src/check/index.js';
+import { createPlainHttpServer } from '../../src/http/plain-http-server.js';
 import { ensureDevCertificates } from '../../src/tls/index.js';
 import { createTestApp, loggedInUser, type TestApp } from '../helpers/test-app.js';
 
@@ -43,6 +44,8 @@ describe('check url', () => {
   let app: TestApp;
   let goodUrl: string;
   let goodToken: string;
+  let goodPlain: http.Server;
+  let goodPlainPort: number;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strongroom-check-url-'));
@@ -75,10 +78,14 @@ describe('check url', () => {
     await app.app.listen({ host: '127.0.0.1', port: 0 });
     goodUrl = `https://127.0.0.1:${(app.app.server.address() as AddressInfo).port}/v1/me`;
     goodToken = (await loggedInUser(app)).tokens.access_token;
+    // Strongroom's own plain-HTTP port: 426 for every request, never a redirect.
+    goodPlain = createPlainHttpServer({ revoker: app.services.revoker, logger: app.logger });
+    goodPlainPort = await listen(goodPlain);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([close(bad), close(badHttp), app?.close()]);
+    await Promise.all([close(bad), close(badHttp), close(goodPlain)]);
+    await app?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -140,13 +147,53 @@ describe('check url', () => {
   it('finds nothing on a Strongroom server, credential included', async () => {
     const report = await checkUrl(goodUrl, {
       ca: app.caCert,
-      httpPort: await closedPort(),
+      httpPort: goodPlainPort,
       credential: { header: 'Authorization', value: `Bearer ${goodToken}` },
     });
     expect(report.findings).toEqual([]);
     expect(report.scanned['authenticated answers']).toBe(1);
     expect(report.scanned['TLSv1.3 accepted']).toBe(1);
     expect(report.scanned['TLSv1 accepted']).toBe(0);
+  });
+
+  it('reports an expired certificate as expired, not as untrusted', async () => {
+    const twoYearsAgo = new Date(Date.now() - 2 * 365 * 86_400_000);
+    const old = await ensureDevCertificates(path.join(dir, 'old'), { now: () => twoYearsAgo });
+    const server = https.createServer(
+      { cert: fs.readFileSync(old.certPath), key: fs.readFileSync(old.keyPath) },
+      (_req, res) => res.end('{}'),
+    );
+    const port = await listen(server);
+    try {
+      const report = await checkUrl(`https://127.0.0.1:${port}/`, {
+        ca: fs.readFileSync(old.caCertPath),
+        httpPort: await closedPort(),
+      });
+      expect(ids(report)).toContain('url/certificate-expired');
+      expect(ids(report)).not.toContain('url/certificate-untrusted');
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('reports a short HSTS max-age and a plain-HTTP port that serves the API', async () => {
+    const certs = path.join(dir, 'tls');
+    const server = https.createServer(
+      {
+        cert: fs.readFileSync(path.join(certs, 'server.pem')),
+        key: fs.readFileSync(path.join(certs, 'server-key.pem')),
+      },
+      (_req, res) => res.writeHead(200, { 'strict-transport-security': 'max-age=86400' }).end('{}'),
+    );
+    const plain = http.createServer((_req, res) => res.end('{}'));
+    const [port, plainPort] = [await listen(server), await listen(plain)];
+    try {
+      const report = await checkUrl(`https://127.0.0.1:${port}/`, { ca, httpPort: plainPort });
+      // Node's default server cipher list still has CBC-SHA256 suites: Strongroom replaces it, a bare server does not.
+      expect(ids(report)).toEqual(['url/hsts-short-max-age', 'url/http-serves', 'url/tls-non-aead-cipher']);
+    } finally {
+      await Promise.all([close(server), close(plain)]);
+    }
   });
 
   it('refuses http:// URLs and URLs carrying credentials', async () => {
@@ -160,7 +207,7 @@ describe('check url', () => {
     if (!fs.existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
     const caFile = path.join(dir, 'tls', 'ca.pem');
     // Asynchronous: the servers answer from this process, so it must not block while the CLI runs.
-    const run = (url: string, args: string[], value: string, caPath = caFile) =>
+    const run = (url: string, args: string[], value: string, caPath = caFile, stdin = '') =>
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
         const child = execFile(
           process.execPath,
@@ -168,6 +215,7 @@ describe('check url', () => {
           { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', CHECK_TOKEN: value } },
           (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
         );
+        child.stdin?.end(stdin);
       });
     const badRun = await run(
       badUrl,
@@ -194,6 +242,15 @@ describe('check url', () => {
     expect((await run(badUrl, plain, '')).status).toBe(1);
     const good = ['--http-port', String(goodClosedPort), '--fail-on', 'low'];
     expect((await run(goodUrl, good, '', app.caCertPath)).status).toBe(0);
+    const fromStdin = await run(
+      goodUrl,
+      [...good, '--credential-header', 'Authorization', '--credential-stdin', '--format', 'json'],
+      '',
+      app.caCertPath,
+      `Bearer ${goodToken}\n`,
+    );
+    expect(fromStdin.status).toBe(0);
+    expect(JSON.parse(fromStdin.stdout).scanned['authenticated answers']).toBe(1);
     const argvValue = await run(badUrl, ['--credential-header', `Authorization: Bearer ${TOKEN}`], '');
     expect(argvValue.status).toBe(2);
     expect(argvValue.stderr).not.toContain(TOKEN);
