@@ -1,7 +1,8 @@
 /**
  * `strongroom check logs FILE...` and `strongroom check openapi SPEC` (and `check url`, in url-command.ts): the CLI
  * face of src/check. Each prints a report (`--format table|json|sarif`) on stdout and exits 0 when nothing at or
- * above `--fail-on` was found, 1 when something was, 2 when the check could not run (the error names the input, never a value from it).
+ * above `--fail-on` was found, 1 when something was, 2 when the check could not run (the error names the input,
+ * never a value from it).
  */
 import fs from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
