@@ -7,6 +7,8 @@
  * - an inactive token, for any reason (unknown, malformed, expired, wrong issuer or audience, bad signature, dead
  *   session, an API key or refresh token), is answered `{ active: false }` and nothing else (RFC 7662 §2.2): the
  *   caller cannot tell why, nor learn anything about the token's subject;
+ * - a session of an account whose password an administrator reset (`mustChangePassword`) is inactive: this server
+ *   lets it only change the password, read /v1/me and log out, so an application must not serve it as the user;
  * - `roles` are the user's roles now, read from storage; the token's own `roles` claim is never consulted.
  * Threats addressed: a stolen but revoked token replayed at an application that verifies tokens locally. Not
  * addressed: who may introspect (the route's policy action `introspect`), and the token in transit (TLS, body only).
@@ -44,7 +46,7 @@ export function createIntrospection(deps: {
       const claims = await deps.accessTokens.verify(token);
       if (claims === null) return INACTIVE;
       const live = await deps.findLiveSession(claims);
-      if (live === null) return INACTIVE;
+      if (live === null || live.user.mustChangePassword) return INACTIVE;
       return {
         active: true,
         sub: claims.sub,
