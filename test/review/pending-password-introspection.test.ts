@@ -77,7 +77,11 @@ describe.each(databases)('a pending password change and introspection (%s)', (da
     expect(refreshed.statusCode).toBe(200);
     const next = refreshed.json() as { access_token: string };
     expect(await introspect(next.access_token)).toEqual({ active: false });
-    const records = await t.app.inject({ method: 'GET', url: '/v1/collections', headers: bearer(next.access_token) });
+    const records = await t.app.inject({
+      method: 'GET',
+      url: '/v1/collections',
+      headers: bearer(next.access_token),
+    });
     expect(records.statusCode).toBe(403);
     expect(records.json().error.code).toBe('PASSWORD_CHANGE_REQUIRED');
 
