@@ -1,13 +1,14 @@
 /**
  * Policy documents written in YAML (a policy file, or `PUT /v1/policies` with `Content-Type: application/yaml`),
  * parsed into the plain JSON value a JSON document would be.
- * Invariants: one document only; duplicate keys refused; no tag of any kind (`!!binary`, `!custom`, `!!js/…`:
+ * Invariants: one document only (a stream of several is refused, not cut to its first); duplicate keys refused; no tag of any kind (`!!binary`, `!custom`, `!!js/…`:
  * a policy is maps, lists, strings, numbers and booleans, and a tag could only make something else); aliases
  * expand at most MAX_ALIAS_COUNT times, the yaml library's guard against exponential expansion ("billion laughs");
- * the caller bounds the text's size. Errors carry the line and column (of a tagged node: its value), never a
+ * an alias inside the node it names (`&a [*a]`, a circular value that no JSON document is) is refused; the caller
+ * bounds the text's size. Errors carry the line and column (of a tagged node: its value), never a
  * piece of the text.
  */
-import { parseDocument, visit } from 'yaml';
+import { type Document, parseAllDocuments, visit } from 'yaml';
 
 /** Alias expansions allowed in one document (the yaml library's `maxAliasCount`). */
 export const MAX_ALIAS_COUNT = 100;
@@ -18,7 +19,11 @@ export type YamlOutcome =
 
 /** Parses `text` as one YAML policy document. */
 export function parsePolicyYaml(text: string): YamlOutcome {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'silent' });
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'silent' });
+  // An empty text is an empty stream: refused below as the null document it stands for.
+  if (Array.isArray(docs) && docs.length > 1) return { ok: false, problem: 'holds more than one document' };
+  const doc = Array.isArray(docs) ? docs[0] : undefined;
+  if (doc === undefined) return { ok: true, document: null };
   const [first] = [...doc.errors, ...doc.warnings];
   if (first !== undefined) {
     const at = first.linePos?.[0];
@@ -40,11 +45,28 @@ export function parsePolicyYaml(text: string): YamlOutcome {
   });
   if (tagged !== null)
     return { ok: false, problem: 'uses a YAML tag, which a policy cannot hold', ...(tagged as object) };
+  if (loops(doc)) return { ok: false, problem: 'has an alias inside the node it names' };
   try {
     return { ok: true, document: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
   } catch {
     return { ok: false, problem: 'expands its aliases too many times' };
   }
+}
+
+/** Whether an alias of `doc` stands inside the node it names (its value would contain itself). */
+function loops(doc: Document.Parsed): boolean {
+  let found = false;
+  visit(doc, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(doc);
+      if (target !== undefined && path.includes(target)) {
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** ` (line L, column C)` for an outcome that knows where, else ''. */
