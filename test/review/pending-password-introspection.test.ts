@@ -4,11 +4,13 @@
  * token"; before the fix it answered such a session `active: true` with the user's roles, so an application whose
  * middleware asks introspection served the one-time password's holder as the user. It must be `{"active": false}`
  * until the user's own password change, and active again for the session that change keeps. The refresh of such a
- * session stays gated too, and it cannot mint an API key. On SQLite and (when STRONGROOM_DATABASE_URL is set)
+ * session stays gated too, and it cannot mint an API key; every registered route that refuses an anonymous caller
+ * refuses such a session (an administrator's) with PASSWORD_CHANGE_REQUIRED, except the three it may use. On SQLite and (when STRONGROOM_DATABASE_URL is set)
  * PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registeredRoutes } from '../helpers/registered-routes.js';
 import {
   createTestApp,
   createUser,
@@ -96,5 +98,30 @@ describe.each(databases)('a pending password change and introspection (%s)', (da
     const after = await introspect(next.access_token);
     expect(after.active).toBe(true);
     expect(after.sub).toBe(user.id);
+  });
+
+  it("every route but the password change, /v1/me and logout refuses an administrator's one-time password session", async () => {
+    const admin = await createUser(t, ['admin']);
+    const { oneTimePassword } = await t.services.users.resetPassword(admin.id, { bySession: true });
+    const pending = bearer((await login(t, admin.username, oneTimePassword)).access_token);
+    const allowed = new Set(['GET /v1/me', 'HEAD /v1/me', 'PUT /v1/me/password', 'POST /v1/auth/logout']);
+    const gated: string[] = [];
+    for (const { method, url } of registeredRoutes(t.app)) {
+      if (allowed.has(`${method} ${url}`) || url.startsWith('/docs')) continue;
+      const concrete = url.replace(/:\w+/g, '00000000-0000-4000-8000-000000000000');
+      const call = {
+        method: method as 'GET',
+        url: concrete,
+        payload: method === 'GET' || method === 'HEAD' ? undefined : {},
+      };
+      const anonymous = await t.app.inject(call);
+      if (anonymous.statusCode !== 401) continue; // public
+      const answer = await t.app.inject({ ...call, headers: pending });
+      expect(answer.statusCode, `${method} ${url}`).toBe(403);
+      if (method !== 'HEAD')
+        expect(answer.json().error.code, `${method} ${url}`).toBe('PASSWORD_CHANGE_REQUIRED');
+      gated.push(`${method} ${url}`);
+    }
+    expect(gated.length).toBeGreaterThan(40);
   });
 });
