@@ -12,7 +12,9 @@
  * Not addressed: ciphertexts of records that have a subject are sealed under the subject's key, which other
  *   collections share and the drop does not destroy: their rows are deleted (and SQLite's secure_delete and the
  *   checkpoint overwrite them), but a backup holding those rows and the subject's key could still open them (see
- *   README, "Erasure and backups"); nodes that cached the definition may use it for up to the cache's lifetime.
+ *   README, "Erasure and backups"); the same holds for the values behind the collection's tokens, which are sealed
+ *   under the vault-wide token key (tokenizations of a record's field hold off the drop, so it deletes all of
+ *   them); nodes that cached the definition may use it for up to the cache's lifetime.
  */
 import { AppError } from '../errors.js';
 import type { Stores, Transactor } from '../storage/index.js';

@@ -37,6 +37,15 @@ export function createCollectionStore(db: Kysely<Database>, kind: DatabaseKind) 
     async lockForCreate(): Promise<void> {
       if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${CREATE_LOCK})`.execute(db);
     },
+    /**
+     * Until the transaction ends, no collection is created, changed or dropped (they take the lock above, which
+     * excludes this one); shared, so holders do not wait for one another. A tokenization reading a record holds
+     * it: tokens have no foreign key to their collection, so a drop must either see the token committed or start
+     * after it and find the record gone. SQLite serializes writers already.
+     */
+    async holdAgainstChanges(): Promise<void> {
+      if (kind === 'postgres') await sql`select pg_advisory_xact_lock_shared(${CREATE_LOCK})`.execute(db);
+    },
     /** Inserts a collection; false when the name is taken. */
     async insert(c: CollectionRow): Promise<boolean> {
       const result = await db

@@ -1,7 +1,8 @@
 /**
  * Tokenizing: creates (or, for deterministic and card tokens, finds) the caller's token for a field or a value.
  * Invariants: every new token row commits with its audit event, in the transaction that read the source (so an
- * erasure or deletion either waits for it or is seen by it); a deterministic or card token the caller already
+ * erasure or deletion either waits for it or is seen by it), and a token of a record's field is stored while holding
+ * off a drop of its collection (whose transaction deletes the collection's tokens: tokens have no foreign key); a deterministic or card token the caller already
  * holds for the same source is reused, not stored twice; one format-preserving token stands for one card: a card
  * whose token collides with another card's is refused (TOKEN_COLLISION).
  */
@@ -63,6 +64,8 @@ export function createTokenize(
     const hmacKeys = await deps.tokenKeys.hmac();
     let result: Tokenized | undefined;
     await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
+      // A drop of the source's collection deletes its tokens: it must wait for this one (see holdAgainstChanges).
+      if ('source' in input) await stores.collections.holdAgainstChanges();
       const resolved = await resolve(stores);
       const path = 'type' in input ? 'value' : 'source.field';
       const token = computeToken(input.kind, resolved, hmacKeys, path);
