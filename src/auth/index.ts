@@ -20,7 +20,12 @@ export { createIntrospection, type Introspection, type TokenIntrospection } from
 export { createLoginFlow, type LoginFlow, type TokenPair } from './login.js';
 export { createLoginThrottle, type LoginThrottle, type ThrottleDecision } from './login-throttle.js';
 export { throttlePasswordChecks } from './password-check-throttle.js';
-export { createPasswordHasher, isImportableHash, type PasswordHasher } from './password-hash.js';
+export {
+  createPasswordHasher,
+  isImportableHash,
+  normalizePassword,
+  type PasswordHasher,
+} from './password-hash.js';
 export { createPasswordPolicy, type PasswordPolicy } from './password-policy.js';
 export {
   createSigningKeyring,

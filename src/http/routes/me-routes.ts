@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { LoginFlow } from '../../auth/index.js';
+import { type LoginFlow, normalizePassword } from '../../auth/index.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { UserService } from '../../services/index.js';
 import { actorOf } from '../plugins/authenticate.js';
@@ -79,6 +79,15 @@ export async function meRoutes(
     async (request, reply) => {
       const actor = actorOf(request);
       if (actor.kind !== 'session') throw new AppError('FORBIDDEN');
+      // After a reset the current password is the administrator's one-time password: keeping it (in any Unicode
+      // form that hashes alike) would leave the account known to whoever handed it over.
+      const { current_password: current, new_password: next } = request.body;
+      if (actor.mustChangePassword && normalizePassword(next) === normalizePassword(current)) {
+        throw new AppError('VALIDATION_FAILED', {
+          field: 'body.new_password',
+          message: 'body.new_password must differ from the one-time password it replaces',
+        });
+      }
       let user: Awaited<ReturnType<typeof options.login.checkPassword>>;
       try {
         user = await options.login.checkPassword(
