@@ -19,11 +19,18 @@ export const ifMatchHeaders = {
   },
 } as const;
 
-/** The version named by a validated `If-Match` header; undefined when the header was not sent. */
+/** A version no resource has: what a tag this server never sent stands for, so that it matches nothing. */
+const NO_VERSION = -1;
+
+/**
+ * The version named by a validated `If-Match` header; undefined when the header was not sent. Entity tags compare
+ * strongly, character by character: `"07"` is not the tag `"7"` of version 7, so it names no version (412).
+ */
 export function ifMatchVersion(headers: { 'if-match'?: string | string[] | undefined }): number | undefined {
   const value = headers['if-match'];
   if (typeof value !== 'string') return undefined;
-  return Number(value.slice(1, -1));
+  const version = Number(value.slice(1, -1));
+  return etagOf(version) === value ? version : NO_VERSION;
 }
 
 /** The strong ETag of version `version`. */
