@@ -1,7 +1,8 @@
 /**
  * Policy documents written in YAML (a policy file, or `PUT /v1/policies` with `Content-Type: application/yaml`),
  * parsed into the plain JSON value a JSON document would be.
- * Invariants: one document only (a stream of several is refused, not cut to its first); duplicate keys refused; no tag of any kind (`!!binary`, `!custom`, `!!js/…`:
+ * Invariants: one YAML 1.2 document only (a stream of several is refused, not cut to its first, and so is a
+ * `%YAML 1.1` directive, under which booleans, numbers and `<<` merge keys read differently); duplicate keys refused; no tag of any kind (`!!binary`, `!custom`, `!!js/…`:
  * a policy is maps, lists, strings, numbers and booleans, and a tag could only make something else); aliases
  * expand at most MAX_ALIAS_COUNT times, the yaml library's guard against exponential expansion ("billion laughs");
  * an alias inside the node it names (`&a [*a]`, a circular value that no JSON document is) is refused; the caller
@@ -24,6 +25,9 @@ export function parsePolicyYaml(text: string): YamlOutcome {
   if (Array.isArray(docs) && docs.length > 1) return { ok: false, problem: 'holds more than one document' };
   const doc = Array.isArray(docs) ? docs[0] : undefined;
   if (doc === undefined) return { ok: true, document: null };
+  // YAML 1.1 reads `yes` as true, `0777` as 511 and `<<` as a merge: the same text would mean another policy.
+  if (doc.directives.yaml.version !== '1.2')
+    return { ok: false, problem: 'is not YAML 1.2 (%YAML directive)' };
   const [first] = [...doc.errors, ...doc.warnings];
   if (first !== undefined) {
     const at = first.linePos?.[0];

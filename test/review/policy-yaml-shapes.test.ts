@@ -2,7 +2,8 @@
  * Review (issue 10): a YAML policy body is one document of plain maps, lists and scalars. An alias may name a node
  * that holds it (`&a [*a]`), which the yaml library turns into a circular value without counting it as an
  * expansion; and a stream of several documents parsed with `parseDocument` kept the first and dropped the rest in
- * silence, so a rule written after `---` was never in force. Both must be typed 400s naming `body` that store
+ * silence, so a rule written after `---` was never in force; a `%YAML 1.1` directive switched to a schema where
+ * `yes` is true, `0777` is 511 and `<<` merges maps. All must be typed 400s naming `body` that store
  * nothing, answered at once, as the policy file's loader refuses them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ const shapes = {
   'a list holding itself': 'version: 1\npurposes: &p [*p]\nroles: {}\n',
   'a second document': `${policyYaml}---\n${policyYaml}`,
   'an empty second document': `${policyYaml}---\n`,
+  // Under YAML 1.1, `<<` merges another map in and `yes` is true: not what the same text means in YAML 1.2.
+  'a YAML 1.1 directive': `%YAML 1.1\n---\n${policyYaml}`,
 };
 
 describe('YAML policy bodies of unusual shapes', () => {
