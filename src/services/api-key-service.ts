@@ -35,6 +35,32 @@ export function toPublicApiKey(key: ApiKeyRecord): PublicApiKey {
 /** Keys always expire: 90 days unless asked otherwise (at most a year, enforced by the route schema). */
 export const DEFAULT_API_KEY_TTL_SECONDS = 90 * 86_400;
 
+/**
+ * A new key for `userId`, minted in `sessionId` (null: by an administrator, for a service account): the secret,
+ * shown once, and the row to store, which holds only its SHA-256.
+ */
+export function newApiKey(
+  userId: string,
+  sessionId: string | null,
+  input: { name: string; expiresInSeconds?: number; roles?: string[] },
+  now: number,
+): { key: string; record: ApiKeyRecord } {
+  const key = generateOpaqueToken('srk');
+  const record: ApiKeyRecord = {
+    id: randomUUID(),
+    userId,
+    name: input.name,
+    keyHash: hashOpaqueToken(key),
+    sessionId,
+    createdAt: now,
+    expiresAt: now + (input.expiresInSeconds ?? DEFAULT_API_KEY_TTL_SECONDS) * 1000,
+    lastUsedAt: null,
+    revokedAt: null,
+    roles: input.roles === undefined ? null : [...new Set(input.roles)],
+  };
+  return { key, record };
+}
+
 /** Live (unrevoked, unexpired) keys a user may hold at once. */
 export const MAX_LIVE_API_KEYS = 100;
 
@@ -110,20 +136,8 @@ export function createApiKeyService(deps: {
       input: { name: string; expiresInSeconds?: number; roles?: string[] },
       by?: KeyChangeContext,
     ) {
-      const key = generateOpaqueToken('srk');
       const now = deps.clock();
-      const record: ApiKeyRecord = {
-        id: randomUUID(),
-        userId,
-        name: input.name,
-        keyHash: hashOpaqueToken(key),
-        sessionId,
-        createdAt: now,
-        expiresAt: now + (input.expiresInSeconds ?? DEFAULT_API_KEY_TTL_SECONDS) * 1000,
-        lastUsedAt: null,
-        revokedAt: null,
-        roles: input.roles === undefined ? null : [...new Set(input.roles)],
-      };
+      const { key, record } = newApiKey(userId, sessionId, input, now);
       // Bounded so the list of a user's keys is bounded too: counted and inserted under the user's row lock, so
       // racing creates queue rather than each passing the count.
       await deps.transactor.transaction(async (stores) => {

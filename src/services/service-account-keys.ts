@@ -12,14 +12,12 @@
  *   disabled they do not authenticate;
  * - minting counts the account's live keys under its row lock (MAX_LIVE_API_KEYS), like self-service keys.
  */
-import { randomUUID } from 'node:crypto';
-import { generateOpaqueToken, hashOpaqueToken } from '../crypto/index.js';
 import { AppError } from '../errors.js';
 import type { ApiKeyRecord, ApiKeyStore, Transactor, UserStore } from '../storage/index.js';
 import {
-  DEFAULT_API_KEY_TTL_SECONDS,
   type KeyChangeContext,
   MAX_LIVE_API_KEYS,
+  newApiKey,
   type PublicApiKey,
   toPublicApiKey,
 } from './api-key-service.js';
@@ -80,20 +78,7 @@ export function createServiceAccountKeys(deps: {
       input: { name: string; expiresInSeconds?: number; roles?: string[] },
       caller: ServiceKeyCaller,
     ): Promise<PublicApiKey & { key: string }> {
-      const key = generateOpaqueToken('srk');
-      const now = deps.clock();
-      const created: ApiKeyRecord = {
-        id: randomUUID(),
-        userId,
-        name: input.name,
-        keyHash: hashOpaqueToken(key),
-        sessionId: null,
-        createdAt: now,
-        expiresAt: now + (input.expiresInSeconds ?? DEFAULT_API_KEY_TTL_SECONDS) * 1000,
-        lastUsedAt: null,
-        revokedAt: null,
-        roles: input.roles === undefined ? null : [...new Set(input.roles)],
-      };
+      const { key, record: created } = newApiKey(userId, null, input, deps.clock());
       await deps.transactor.transaction(async (stores) => {
         await stores.users.lockUser(userId);
         const account = await accountOf(stores.users, userId, caller, true);
