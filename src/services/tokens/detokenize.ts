@@ -3,8 +3,8 @@
  * Invariants: the policy decides `detokenize` on the source field (with the stored record's facts) or on
  * `tokens/<type>` (with the token's creator as `created_by`); being a revealing action it needs a stated purpose.
  * Only rows the caller may use are opened, so an unknown token and someone else's token give the same per-token
- * TOKEN_NOT_FOUND (no existence oracle), and at the same cost: every token asked for makes one record read, real
- * or on ids no record has. Every token asked for is an audit event, written durably before any value
+ * TOKEN_NOT_FOUND (no existence oracle), and at the same cost: every token asked for reads a collection definition
+ * and a record, real or on ids nothing has. Every token asked for is an audit event, written durably before any value
  * is returned.
  */
 
@@ -34,7 +34,8 @@ function detokenizeEvent(caller: Caller, row: TokenRow | null): AuditInput {
   return { ...base, resource, outcome: 'allowed', release, ...tokenSubject(row) };
 }
 
-/** No record has these ids: the lookup a token without a record row makes, so every token costs one record read. */
+/** No collection or record has these ids: a token without a stored-field row reads them, so every token costs the
+ * same reads (a collection definition, a record) as the check of someone else's stored-field token. */
 const NO_COLLECTION = '00000000-0000-4000-8000-000000000000';
 const NO_RECORD = '00000000-0000-4000-8000-000000000001';
 
@@ -42,10 +43,16 @@ export function createDetokenize(
   deps: Pick<TokenServiceDeps, 'stores' | 'collections' | 'access' | 'audit'>,
   sealing: TokenSealing,
 ) {
+  /** The reads a stored-field token's check makes (its collection, its record), on ids nothing has. */
+  async function readNothing(): Promise<void> {
+    await deps.collections.getById(NO_COLLECTION);
+    await deps.stores.records.find(NO_COLLECTION, NO_RECORD);
+  }
+
   /** Whether the policy lets `caller` act on `row`: on its source field (with the record's facts) or its type. */
   async function mayUse(caller: Caller, action: 'detokenize', row: TokenRow): Promise<boolean> {
     if (row.collectionId === null || row.recordId === null || row.field === null) {
-      await deps.stores.records.find(NO_COLLECTION, NO_RECORD);
+      await readNothing();
       const decision = deps.access.token(caller, action, row.type, row.createdBy);
       return decision.allow && decision.redaction === 'plain';
     }
@@ -62,7 +69,7 @@ export function createDetokenize(
   async function lookUp(caller: Caller, token: string) {
     const rows = await deps.stores.tokens.find(hashToken(token), null, MAX_ROWS_PER_TOKEN);
     // A token nobody holds costs what one held by someone else costs: the record read its policy check makes.
-    if (rows.length === 0) await deps.stores.records.find(NO_COLLECTION, NO_RECORD);
+    if (rows.length === 0) await readNothing();
     for (const row of rows) {
       if (!(await mayUse(caller, 'detokenize', row))) continue;
       const value = await sealing.open(deps.stores, row);
