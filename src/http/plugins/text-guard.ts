@@ -49,6 +49,17 @@ function check(request: FastifyRequest): void {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+/** A request body as text, or the VALIDATION_FAILED every body parser answers when it is not valid UTF-8. */
+export function decodeUtf8Body(body: Buffer): { text: string } | { error: AppError } {
+  try {
+    return { text: utf8.decode(body) };
+  } catch {
+    return {
+      error: new AppError('VALIDATION_FAILED', { field: 'body', message: 'body is not valid UTF-8' }),
+    };
+  }
+}
+
 async function textGuard(app: FastifyInstance): Promise<void> {
   // JSON bodies are decoded strictly; the default parser (prototype-poisoning checks included) then parses the text.
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -60,17 +71,12 @@ async function textGuard(app: FastifyInstance): Promise<void> {
       done(null, undefined);
       return;
     }
-    let text: string;
-    try {
-      text = utf8.decode(body as Buffer);
-    } catch {
-      done(
-        new AppError('VALIDATION_FAILED', { field: 'body', message: 'body is not valid UTF-8' }),
-        undefined,
-      );
+    const decoded = decodeUtf8Body(body as Buffer);
+    if ('error' in decoded) {
+      done(decoded.error, undefined);
       return;
     }
-    parseJson(request, text, done);
+    parseJson(request, decoded.text, done);
   });
   app.addHook('preValidation', async (request) => check(request));
 }

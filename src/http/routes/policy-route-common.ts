@@ -17,6 +17,7 @@ import {
 } from '../../services/index.js';
 import { purposeContext } from '../plugins/access-purpose.js';
 import { actorOf } from '../plugins/authenticate.js';
+import { decodeUtf8Body } from '../plugins/text-guard.js';
 import { isoTime } from '../schemas.js';
 
 /** The largest YAML policy body accepted: the JSON limit's order, and far below what a parser could choke on. */
@@ -66,25 +67,18 @@ export function lockoutCheck(request: FastifyRequest, options: PolicyRouteDeps) 
   };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
 /** Accepts `application/yaml` bodies on the routes of this plugin (see the header). */
 export function registerYamlBodies(app: FastifyInstance): void {
   app.addContentTypeParser(
     'application/yaml',
     { parseAs: 'buffer', bodyLimit: YAML_BODY_LIMIT },
     (_request, body, done) => {
-      let text: string;
-      try {
-        text = utf8.decode(body as Buffer);
-      } catch {
-        done(
-          new AppError('VALIDATION_FAILED', { field: 'body', message: 'body is not valid UTF-8' }),
-          undefined,
-        );
+      const decoded = decodeUtf8Body(body as Buffer);
+      if ('error' in decoded) {
+        done(decoded.error, undefined);
         return;
       }
-      const parsed = parsePolicyYaml(text);
+      const parsed = parsePolicyYaml(decoded.text);
       if (parsed.ok) {
         done(null, parsed.document);
         return;
