@@ -51,12 +51,25 @@ export function checkServerUrl(url: string): string {
   return parsed.origin + parsed.pathname.replace(/\/$/, '');
 }
 
-/** A client that writes every new refresh token of its session to the session file. */
+/**
+ * A client that writes every new refresh token of its session to the session file, and refreshes under the session
+ * lock with the token stored now (another command may have rotated it since this one resumed). A file that holds
+ * another server's or user's session is never read for a token: that token would be sent to the wrong server.
+ */
 export function sessionClient(settings: CliSettings, session: Omit<StoredSession, 'refreshToken'>) {
   return createClient({
     baseUrl: session.url,
     ...(session.ca === null ? {} : { ca: session.ca }),
     onRefreshToken: (refreshToken) => writeSession(settings.configDir, { ...session, refreshToken }),
+    sharedRefreshToken: {
+      withLock: (work) => withSessionLock(settings.configDir, work),
+      latest: () => {
+        const stored = readSession(settings.configDir);
+        return stored !== null && stored.url === session.url && stored.username === session.username
+          ? stored.refreshToken
+          : null;
+      },
+    },
   });
 }
 

@@ -8,15 +8,17 @@
  * - Every write is atomic (a 0600 temporary file in the same directory, fsynced, then renamed over the old one), so
  *   a crash leaves the old token or the new one, never half a file; the token rotates on every command, because
  *   the server spends a refresh token on use.
- * - Commands that refresh take an exclusive lock file first: two commands presenting one refresh token would look
- *   like a stolen token to the server, which then ends the whole session.
+ * - The directory and the file belong to the user running the command; anything else is refused, not used or fixed.
+ * - Every spend of the token (a resume, and each refresh of a long command) takes the session lock first and spends
+ *   the token stored now (session-lock.ts): two commands presenting one refresh token would look like a stolen
+ *   token to the server, which then ends the whole session.
  * - The token is never printed, logged, put in an error message or taken from the command line.
  * Not addressed: another process of the same user (it can read the file), a machine without file permissions.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from './cli-error.js';
+import { withDirectoryLock } from './session-lock.js';
 
 export interface StoredSession {
   url: string;
@@ -27,17 +29,27 @@ export interface StoredSession {
 }
 
 const FILE_NAME = 'session.json';
-const LOCK_WAIT_MS = 15_000;
-/** A lock older than this belongs to a command that died holding it (a refresh takes well under a second). */
-const STALE_LOCK_MS = 60_000;
 
 export function sessionPath(configDir: string): string {
   return path.join(configDir, FILE_NAME);
 }
 
+/** Refuses a directory or file another user owns: its owner could read or replace the session at will. */
+function checkOwner(target: string, stat: fs.Stats): void {
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) {
+    throw new CliError(
+      'SESSION_FILE_UNSAFE',
+      `${target} belongs to another user (uid ${stat.uid}): use a config directory of your own`,
+    );
+  }
+}
+
 function ensurePrivateDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if ((fs.statSync(dir).mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+  const stat = fs.statSync(dir);
+  checkOwner(dir, stat);
+  if ((stat.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
 }
 
 /** The stored session, or null when there is none. Refuses a file that group or others may read. */
@@ -45,7 +57,9 @@ export function readSession(configDir: string): StoredSession | null {
   const file = sessionPath(configDir);
   let text: string;
   try {
-    const mode = fs.statSync(file).mode & 0o777;
+    const stat = fs.statSync(file);
+    checkOwner(file, stat);
+    const mode = stat.mode & 0o777;
     if ((mode & 0o077) !== 0) {
       throw new CliError(
         'SESSION_FILE_UNSAFE',
@@ -106,34 +120,8 @@ export function deleteSession(configDir: string): boolean {
   return existed;
 }
 
-/** Runs `work` holding `<config dir>/session.lock` (created exclusively); waits for another command to finish. */
+/** Runs `work` holding the session lock (session-lock.ts) in the private config directory. */
 export async function withSessionLock<T>(configDir: string, work: () => Promise<T>): Promise<T> {
   ensurePrivateDir(configDir);
-  const lock = path.join(configDir, 'session.lock');
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      fs.closeSync(fs.openSync(lock, 'wx', 0o600));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > STALE_LOCK_MS) {
-        fs.rmSync(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new CliError(
-          'SESSION_BUSY',
-          `another strongroom command holds ${lock}; if none is running, delete that file`,
-        );
-      }
-      await sleep(50);
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    fs.rmSync(lock, { force: true });
-  }
+  return await withDirectoryLock(configDir, work);
 }

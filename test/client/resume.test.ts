@@ -70,4 +70,62 @@ describe('resume and onRefreshToken', () => {
     await client.close();
     await again.close();
   });
+
+  it('with a shared refresh token, two clients of one session refresh in turn without ending it', async () => {
+    // The CLI's case: two commands resume one stored session; each refresh must spend the token stored now.
+    let stored = '';
+    let queue = Promise.resolve();
+    const shared = {
+      withLock<T>(work: () => Promise<T>): Promise<T> {
+        const run = queue.then(work);
+        queue = run.then(
+          () => undefined,
+          () => undefined,
+        );
+        return run;
+      },
+      latest: () => stored,
+    };
+    const open = () =>
+      createClient({
+        baseUrl: server.baseUrl,
+        ca: server.ca,
+        onRefreshToken: (t) => {
+          stored = t;
+        },
+        sharedRefreshToken: shared,
+      });
+    const first = open();
+    await first.login({ username: user.username, password: user.password });
+    const second = open();
+    await second.resume(stored);
+    // `first` still holds the token `second` spent: without the shared store this refresh is a reuse.
+    await first.refresh();
+    await second.refresh();
+    await Promise.all([first.refresh(), second.refresh()]);
+    expect(unwrap(await first.GET('/v1/me')).username).toBe(user.username);
+    expect(unwrap(await second.GET('/v1/me')).username).toBe(user.username);
+    await first.close();
+    await second.close();
+  });
+
+  it('without a shared store, spending the rotated-away token ends the session (what the store prevents)', async () => {
+    let stored = '';
+    const open = () =>
+      createClient({
+        baseUrl: server.baseUrl,
+        ca: server.ca,
+        onRefreshToken: (t) => {
+          stored = t;
+        },
+      });
+    const first = open();
+    await first.login({ username: user.username, password: user.password });
+    const second = open();
+    await second.resume(stored);
+    const error = await first.refresh().catch((caught: unknown) => caught);
+    expect((error as StrongroomError).code).toBe('INVALID_REFRESH_TOKEN');
+    await first.close();
+    await second.close();
+  });
 });

@@ -13,7 +13,7 @@ import { createAuthorizedSend } from './authorized-send.js';
 import { StrongroomError, toStrongroomError } from './errors.js';
 import { createRetryingSend, type RetryOptions } from './retry.js';
 import type { components, paths } from './schema.js';
-import { createSession } from './session.js';
+import { createSession, type SharedRefreshToken } from './session.js';
 import { checkTimeout, DEFAULT_TIMEOUT_MS, withTimeout } from './timeout.js';
 import { createTransport, type Fetch, type Send, toOutgoing } from './transport.js';
 import { createTypedMethods, type TypedMethods } from './typed-methods.js';
@@ -44,6 +44,12 @@ export interface ClientOptions {
    * The server spends a refresh token on use, so the one stored must be replaced each time.
    */
   onRefreshToken?: (refreshToken: string) => void;
+  /**
+   * For a session used by several processes at once (the CLI's session file): each refresh takes this lock and
+   * spends the token the store holds now, which another process may have rotated since this one last saw it.
+   * Store the new token from `onRefreshToken`, which is called while the lock is still held.
+   */
+  sharedRefreshToken?: SharedRefreshToken;
 }
 
 export interface StrongroomClient extends TypedMethods {
@@ -117,6 +123,7 @@ export function createClient(options: ClientOptions): StrongroomClient {
     now: options.now ?? Date.now,
     refreshWhenRemaining: options.refreshWhenRemaining ?? 0.2,
     onRefreshToken: options.onRefreshToken,
+    shared: options.sharedRefreshToken,
     callRefresh,
   });
   const send = createAuthorizedSend({ send: retrying, session, apiKey: options.apiKey });

@@ -13,5 +13,6 @@ export {
 } from './errors.js';
 export type { RetryOptions } from './retry.js';
 export type { components, operations, paths } from './schema.js';
+export type { SharedRefreshToken } from './session.js';
 export type { Fetch, FetchInit } from './transport.js';
 export type { Method, PurposeOption, TypedMethods } from './typed-methods.js';

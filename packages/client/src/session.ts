@@ -16,6 +16,9 @@
  *   that was already on its way.
  * - A refresh answered 401 ends the session here too; any other failure keeps it (the refresh token was not spent)
  *   and the current access token is used while it is still valid.
+ * - With a `shared` store (one session used by several processes, as the CLI's session file is), each refresh runs
+ *   under the store's lock and spends the token the store holds now, not the one this process last saw: another
+ *   process may have rotated it meanwhile, and spending the old one would look like a stolen token to the server.
  *
  * Not addressed: an attacker who can read this process's memory, or who controls the server.
  */
@@ -55,6 +58,14 @@ export interface Session {
   refresh(): Promise<Response | null>;
 }
 
+/** A session's refresh token kept where several processes use it (a session file), with a lock around each use. */
+export interface SharedRefreshToken {
+  /** Runs `work` holding a lock every process of this session takes before it spends the token. */
+  withLock<T>(work: () => Promise<T>): Promise<T>;
+  /** The token stored now for this session, or null when the store holds none for it (then this process's is used). */
+  latest(): string | null;
+}
+
 export function createSession(deps: {
   now: () => number;
   refreshWhenRemaining: number;
@@ -62,6 +73,8 @@ export function createSession(deps: {
   callRefresh: (refreshToken: string) => Promise<Response>;
   /** Told each new refresh token (after login and every refresh), for a caller that keeps the session on disk. */
   onRefreshToken?: ((refreshToken: string) => void) | undefined;
+  /** A refresh token shared with other processes: refreshes run under its lock and spend its latest token. */
+  shared?: SharedRefreshToken | undefined;
 }): Session {
   let state: State | null = null;
   let inFlight: Promise<Failure | null> | null = null;
@@ -78,8 +91,8 @@ export function createSession(deps: {
     };
   };
 
-  const run = async (from: State): Promise<Failure | null> => {
-    const response = await deps.callRefresh(from.refreshToken);
+  const exchange = async (from: State): Promise<Failure | null> => {
+    const response = await deps.callRefresh(deps.shared?.latest() ?? from.refreshToken);
     if (response.ok) {
       const pair = (await response.json()) as TokenPair;
       if (state === from) state = toState(pair);
@@ -93,6 +106,8 @@ export function createSession(deps: {
     if (response.status === 401 && state === from) state = null;
     return failure;
   };
+  const run = (from: State): Promise<Failure | null> =>
+    deps.shared === undefined ? exchange(from) : deps.shared.withLock(() => exchange(from));
 
   const refreshOnce = (): Promise<Failure | null> => {
     const from = state;
