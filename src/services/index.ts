@@ -31,7 +31,7 @@ export {
 export { createKeyService, DATA_KEY_SCHEME, type DataKeyRef, type KeyService } from './key-service.js';
 export { masterKeyAad } from './master-keys.js';
 export { createPolicyService, type PolicyService, type PolicyVersion } from './policy-service.js';
-export { parsePolicyYaml, yamlPosition } from './policy-yaml.js';
+export { MAX_FLOW_DEPTH, parsePolicyYaml, yamlPosition } from './policy-yaml.js';
 export { createQuotaService, type QuotaIdentity, type QuotaService } from './quota-service.js';
 export {
   type Caller,

@@ -5,14 +5,19 @@
  * `%YAML 1.1` directive, under which booleans, numbers and `<<` merge keys read differently); duplicate keys refused; no tag of any kind (`!!binary`, `!custom`, `!!js/…`:
  * a policy is maps, lists, strings, numbers and booleans, and a tag could only make something else); aliases
  * expand at most MAX_ALIAS_COUNT times, the yaml library's guard against exponential expansion ("billion laughs");
- * an alias inside the node it names (`&a [*a]`, a circular value that no JSON document is) is refused; the caller
- * bounds the text's size. Errors carry the line and column (of a tagged node: its value), never a
+ * an alias inside the node it names (`&a [*a]`, a circular value that no JSON document is) is refused; flow
+ * collections (`[`, `{`) nest at most MAX_FLOW_DEPTH deep, checked with the library's lexer before the parser runs (the
+ * parser spends about a second of CPU refusing 200 KB of `[[[…`, and a policy nests a handful of levels); the
+ * caller bounds the text's size. Errors carry the line and column (of a tagged node: its value), never a
  * piece of the text.
  */
-import { type Document, parseAllDocuments, visit } from 'yaml';
+import { type Document, Lexer, parseAllDocuments, visit } from 'yaml';
 
 /** Alias expansions allowed in one document (the yaml library's `maxAliasCount`). */
 export const MAX_ALIAS_COUNT = 100;
+
+/** Flow collections nested deeper than this are refused before parsing; a policy needs fewer than ten. */
+export const MAX_FLOW_DEPTH = 32;
 
 export type YamlOutcome =
   | { ok: true; document: unknown }
@@ -20,6 +25,10 @@ export type YamlOutcome =
 
 /** Parses `text` as one YAML policy document. */
 export function parsePolicyYaml(text: string): YamlOutcome {
+  const deep = deepFlowAt(text);
+  if (deep !== null) {
+    return { ok: false, problem: `nests flow collections deeper than ${MAX_FLOW_DEPTH} levels`, ...deep };
+  }
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'silent' });
   // An empty text is an empty stream: refused below as the null document it stands for.
   if (Array.isArray(docs) && docs.length > 1) return { ok: false, problem: 'holds more than one document' };
@@ -55,6 +64,28 @@ export function parsePolicyYaml(text: string): YamlOutcome {
   } catch {
     return { ok: false, problem: 'expands its aliases too many times' };
   }
+}
+
+const LEXER_MARKERS = new Set(['\x02', '\x18', '\x1f']);
+
+/** Where `[`/`{` first nest deeper than MAX_FLOW_DEPTH, from the yaml library's own lexer (exact), or null. */
+function deepFlowAt(text: string): { line: number; column: number } | null {
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '[' || token === '{') {
+      depth++;
+      if (depth > MAX_FLOW_DEPTH) {
+        const before = text.slice(0, offset).split('\n');
+        return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+      }
+    } else if (token === ']' || token === '}') {
+      depth--;
+    }
+    // The lexer's own markers (document start, flow end, scalar) stand for no text.
+    if (!LEXER_MARKERS.has(token)) offset += token.length;
+  }
+  return null;
 }
 
 /** Whether an alias of `doc` stands inside the node it names (its value would contain itself). */
