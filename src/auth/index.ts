@@ -22,6 +22,7 @@ export { createLoginThrottle, type LoginThrottle, type ThrottleDecision } from '
 export { throttlePasswordChecks } from './password-check-throttle.js';
 export {
   createPasswordHasher,
+  DEFAULT_PASSWORD_HASH_PARAMS,
   isImportableHash,
   normalizePassword,
   type PasswordHasher,

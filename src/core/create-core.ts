@@ -6,15 +6,18 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_PASSWORD_HASH_PARAMS } from '../auth/index.js';
 import type { Config } from '../config.js';
 import type { RootKeyHolder } from '../crypto/index.js';
 import type { Logger } from '../log.js';
 import { type AuditTrail, createAuditTrail } from '../services/audit/index.js';
 import { createAuthorizer, createPolicyService, createSecurityEventRecorder } from '../services/index.js';
 import { startEmailReindex } from '../services/key-jobs/index.js';
+import { createPostureService } from '../services/posture/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from '../setup/initial-admin.js';
 import {
   createPersistence,
+  createPostureStore,
   type KeyStore,
   migrateToLatest,
   openDatabase,
@@ -140,6 +143,18 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   rootKey.onUnseal(() => rebuildLegacyEmailIndexes(vault, stores.keys, logger));
   const initialPasswordFile = path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
   let stopMaintenance: (() => void) | null = null;
+  // What GET /v1/sys/posture reads: settings, counts, ids and file modes, never a secret.
+  const posture = createPostureService({
+    config,
+    store: createPostureStore(database.db),
+    policies,
+    rootKey,
+    audit,
+    owaspMinimum: DEFAULT_PASSWORD_HASH_PARAMS,
+    databaseKind: database.kind,
+    initialPasswordFile,
+    clock,
+  });
 
   return {
     config,
@@ -162,6 +177,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
       authorizer,
       quotas: quotas.service,
       revocations,
+      posture,
     },
 
     /** The dependencies that do not answer (within 0.9 s each): database, signing key, audit trail, Redis. */

@@ -1,3 +1,4 @@
+export { analyzePolicy, mayMatchField, type PolicyAnalysis, type RuleFinding } from './analyze-policy.js';
 export { compilePolicy, type Policy, type PolicyRule } from './compile-policy.js';
 export { decide } from './decide.js';
 export { type DecisionCondition, decisionCondition } from './decision-condition.js';

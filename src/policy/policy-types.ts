@@ -19,6 +19,7 @@ export const ACTIONS = [
   'read_audit',
   'introspect',
   'read_metrics',
+  'read_posture',
   'reset_passwords',
   'manage_service_accounts',
   'drop_collections',

@@ -16,6 +16,7 @@
  *   collections/<collection>                   also drop_collections: destroy the collection, its keys and records
  *   system/introspection                       introspect: ask whether an access token is active, and for whom
  *   system/metrics                             read_metrics: the Prometheus exposition (GET /metrics)
+ *   system/posture                             read_posture: the deployment's security posture (GET /v1/sys/posture)
  *   audit                                      the audit trail (read_audit)
  *
  * Names are used as they are: a name that is not a valid path segment makes `decide` deny (INVALID_REQUEST).
@@ -25,7 +26,7 @@ export const resourcePaths = {
   field: (collection: string, field: string) => `collections/${collection}/fields/${field}`,
   token: (type: string) => `tokens/${type}`,
   subjects: () => 'subjects',
-  system: (area: 'keys' | 'users' | 'policies' | 'introspection' | 'metrics') => `system/${area}`,
+  system: (area: 'keys' | 'users' | 'policies' | 'introspection' | 'metrics' | 'posture') => `system/${area}`,
   userRole: (role: string) => `system/users/roles/${role}`,
   audit: () => 'audit',
 } as const;

@@ -32,6 +32,12 @@ export {
   rollBack,
   type Transactor,
 } from './persistence.js';
+export {
+  type CountedIds,
+  createPostureStore,
+  type PostureStore,
+  type PostureUserRow,
+} from './posture-store.js';
 export type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from './policy-store.js';
 export type {
   AttributeFilter,

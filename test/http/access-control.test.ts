@@ -3,7 +3,8 @@
  * registers or documents is in one table, and each is called by every kind of caller (anonymous, a forged token, a
  * user, another user, an admin, and both users' API keys) with the outcome each must get. Function level: the
  * declared access (public, any authenticated caller, an interactive session, or an admin) and the policy's
- * admin-only actions (`erase`, `manage_keys`, `read_audit`, `introspect`, `read_metrics`, …). Object level, under the built-in
+ * admin-only actions (`erase`, `manage_keys`, `read_audit`, `introspect`, `read_metrics`, `read_posture`,
+ * …). Object level, under the built-in
  * policy, on records and tokens owned by `user`: the owner (by session or API key) and admins may reveal, change,
  * delete, tokenize, detokenize and delete tokens of them; `otherUser` is refused (403, or TOKEN_NOT_FOUND exactly
  * as for a missing token), sees them masked only, and refused calls change nothing. Also: a user sees and revokes
@@ -51,7 +52,9 @@ let matrix: Collection;
 let jobId: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // Every route is asked by anonymous and forged-token callers under every policy, all from one address: the
+  // per-address `auth` quota (failed authentications count) must outlast the matrix, which grows with each route.
+  t = await createTestApp({ env: { STRONGROOM_QUOTA_AUTH_CAPACITY: '5000' } });
   matrixHash = await t.services.hasher.hash(MATRIX_PASSWORD);
   const owner = await insertUser(['admin']);
   matrix = await t.services.collections.create(owner.id, { name: MATRIX, fields: [...PATIENT_FIELDS] });
@@ -319,6 +322,7 @@ const ADMIN_ACTIONS = [
   'erase',
   'introspect',
   'read_metrics',
+  'read_posture',
   'reset_passwords',
   'manage_service_accounts',
   'drop_collections',
@@ -429,6 +433,22 @@ const EXPLICIT_ROUTES: RouteCase[] = [
         // The exposition (HEAD: its headers only) to those allowed; a refusal says nothing about the metrics.
         if (allowed) expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
         else expect(response.body).not.toContain('strongroom_');
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    url: '/v1/sys/posture',
+    access: 'authenticated',
+    admin: 'read_posture',
+    success: { status: 200 },
+    prepare: async ({ allowed }) => ({
+      verify: async (response) => {
+        // The posture to those allowed; a refusal says nothing about the deployment.
+        // (HEAD: its headers only.)
+        if (allowed && response.body !== '')
+          expect(response.json()).toMatchObject({ format: 'strongroom-posture-v1' });
+        if (!allowed) expect(response.body).not.toContain('root_key');
       },
     }),
   },

@@ -84,6 +84,7 @@ describe('OpenAPI document', () => {
       'post /v1/audit/events/search',
       'post /v1/audit/hash',
       'get /v1/audit/checkpoints',
+      'get /v1/sys/posture',
     ];
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.keys(ops)
@@ -99,10 +100,11 @@ describe('OpenAPI document', () => {
           `${method} ${p} success`,
         ).toBe(true);
         expect(codes, `${method} ${p} errors`).toEqual(expect.arrayContaining(['400', '500', '503']));
-        // /metrics is the one route outside /v1 that needs a credential (read_metrics).
+        // /metrics is the one route outside /v1 that needs a credential (read_metrics); /v1/sys/posture the one
+        // under /v1/sys (read_posture).
         const isPublic =
           (!p.startsWith('/v1') && p !== '/metrics') ||
-          p.startsWith('/v1/sys/') ||
+          (p.startsWith('/v1/sys/') && p !== '/v1/sys/posture') ||
           p === '/v1/auth/login' ||
           p === '/v1/auth/refresh';
         // Public routes say so explicitly (an empty list), the others name their credentials and answer 401/403.

@@ -90,6 +90,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sys/posture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Security posture of this deployment (never a secret)
+         * @description Root key source, mode, initial password file, password hashing parameters and stale hashes, administrators without a recent login or with old API keys, old or never-expiring API keys, key ages, audit checkpoint freshness, throttles and quotas in force, Redis, file modes in the data directory and what the policy grants. Counts and ids only: never a key, hash, password or token. Read by `strongroom check deployment` (docs/checks.md).
+         *
+         *     Send exactly one credential: `Authorization: Bearer <access token>` or `X-API-Key: <key>` (both at once is refused with 401 AMBIGUOUS_CREDENTIALS).
+         *
+         *     Policy: `read_posture` on `system/posture`.
+         *
+         *     Every answer, refusals included, is audited as `system.posture`.
+         *
+         *     Counted in the `admin` quota of the caller (user or API key).
+         */
+        get: operations["getPosture"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sys/seal-status": {
         parameters: {
             query?: never;
@@ -1334,7 +1362,7 @@ export interface components {
                         rules: {
                             /** @enum {string} */
                             effect: "allow" | "deny";
-                            actions: ("read" | "write" | "delete" | "search" | "tokenize" | "detokenize" | "erase" | "manage_keys" | "manage_users" | "manage_policies" | "manage_collections" | "read_audit" | "introspect" | "read_metrics" | "reset_passwords" | "manage_service_accounts" | "drop_collections")[];
+                            actions: ("read" | "write" | "delete" | "search" | "tokenize" | "detokenize" | "erase" | "manage_keys" | "manage_users" | "manage_policies" | "manage_collections" | "read_audit" | "introspect" | "read_metrics" | "read_posture" | "reset_passwords" | "manage_service_accounts" | "drop_collections")[];
                             resources: string[];
                             /** @enum {string} */
                             redaction?: "redacted" | "masked" | "plain";
@@ -1511,7 +1539,7 @@ export interface components {
             /** @description `user:<id>`, the HMAC of an unknown username, or null (anonymous) */
             actor: string | null;
             /** @enum {string} */
-            action: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "user.password_reset" | "policy.update" | "collection.create" | "collection.update" | "collection.drop" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
+            action: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "user.password_reset" | "policy.update" | "collection.create" | "collection.update" | "collection.drop" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints" | "system.posture";
             resource: {
                 collection?: string;
                 record_id?: string;
@@ -1585,6 +1613,230 @@ export interface components {
             updated_at: string;
             /** Format: date-time */
             finished_at: string | null;
+        };
+        /** @description The security posture of this deployment (docs/checks.md, `strongroom check deployment`) */
+        Posture: {
+            /** @enum {string} */
+            format: "strongroom-posture-v1";
+            /** Format: date-time */
+            generated_at: string;
+            version: string;
+            /** @enum {string} */
+            mode: "development" | "production";
+            root_key: {
+                /** @enum {string} */
+                source: "development-key-file" | "key-file" | "configured" | "sealed-keyring";
+                sealed: boolean;
+            };
+            initial_password_file: {
+                exists: boolean;
+            };
+            tls: {
+                development_certificate: boolean;
+                /** Format: int32 */
+                http_port: number | null;
+                trust_proxy: boolean;
+            };
+            /** @enum {string} */
+            log_level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+            passwords: {
+                argon2: {
+                    /** Format: int64 */
+                    memory_cost: number;
+                    /** Format: int64 */
+                    time_cost: number;
+                    /** Format: int64 */
+                    parallelism: number;
+                };
+                owasp_minimum: {
+                    /** Format: int64 */
+                    memory_cost: number;
+                    /** Format: int64 */
+                    time_cost: number;
+                    /** Format: int64 */
+                    parallelism: number;
+                };
+                meets_owasp_minimum: boolean;
+                /** Format: int64 */
+                users: number;
+                /** @description Users whose argon2id hash has weaker parameters than the current ones */
+                outdated_argon2: {
+                    /** Format: int64 */
+                    count: number;
+                    /** @description The first 20 */
+                    ids: string[];
+                };
+                /** @description Users whose imported bcrypt hash has not been upgraded yet */
+                bcrypt: {
+                    /** Format: int64 */
+                    count: number;
+                    /** @description The first 20 */
+                    ids: string[];
+                };
+            };
+            administrators: {
+                /** Format: int64 */
+                count: number;
+                /** Format: int64 */
+                login_window_days: number;
+                /** @description Enabled administrators with no password login within the window */
+                without_recent_login: {
+                    /** Format: int64 */
+                    count: number;
+                    /** @description The first 20 */
+                    ids: string[];
+                };
+                /** @description Enabled administrators whose newest live API key is older than max_age_days */
+                unrotated_api_keys: {
+                    /** Format: int64 */
+                    count: number;
+                    /** @description The first 20 */
+                    ids: string[];
+                };
+            };
+            api_keys: {
+                /** Format: int64 */
+                live: number;
+                /** Format: int64 */
+                max_age_days: number;
+                /** @description Live API keys created more than max_age_days ago */
+                older_than_max_age: {
+                    /** Format: int64 */
+                    count: number;
+                    /** @description The first 20 */
+                    ids: string[];
+                };
+                /** @description Live API keys that never expire */
+                without_expiry: {
+                    /** Format: int64 */
+                    count: number;
+                    /** @description The first 20 */
+                    ids: string[];
+                };
+            };
+            keys: {
+                /** Format: int64 */
+                rotation_days: number;
+                signing: {
+                    /** Format: date-time */
+                    created_at: string | null;
+                    /** Format: int64 */
+                    age_days: number | null;
+                    /** Format: int64 */
+                    rotation_days: number;
+                };
+                master: {
+                    /** Format: date-time */
+                    created_at: string | null;
+                    /** Format: int64 */
+                    age_days: number | null;
+                };
+                data: {
+                    /** Format: int64 */
+                    live: number;
+                    /** @description Data keys whose newest version is older than rotation_days */
+                    older_than_rotation: {
+                        /** Format: int64 */
+                        count: number;
+                        /** @description The first 20 */
+                        ids: string[];
+                    };
+                };
+            };
+            audit: {
+                /** Format: int64 */
+                head_seq: number;
+                /** Format: int64 */
+                anchor_seq: number;
+                latest_checkpoint: {
+                    /** Format: int64 */
+                    seq: number;
+                    /** Format: date-time */
+                    time: string;
+                    /** Format: int64 */
+                    age_seconds: number;
+                } | null;
+                /** Format: int64 */
+                events_since_checkpoint: number;
+                /** Format: int64 */
+                checkpoint_seconds: number;
+                /** Format: int64 */
+                checkpoint_events: number;
+                checkpoint_fresh: boolean;
+                healthy: boolean;
+                mirror_configured: boolean;
+                sinks: {
+                    /** @enum {string} */
+                    kind: "syslog" | "webhook";
+                }[];
+                /** Format: int64 */
+                retention_days: number;
+            };
+            limits: {
+                throttle: {
+                    account: {
+                        /** Format: int64 */
+                        free_attempts: number;
+                        /** Format: int64 */
+                        lockout_after: number;
+                        /** Format: int64 */
+                        lockout_seconds: number;
+                    };
+                    address: {
+                        /** Format: int64 */
+                        free_attempts: number;
+                        /** Format: int64 */
+                        lockout_after: number;
+                        /** Format: int64 */
+                        lockout_seconds: number;
+                    };
+                    password_check: {
+                        /** Format: int64 */
+                        free_attempts: number;
+                        /** Format: int64 */
+                        lockout_after: number;
+                        /** Format: int64 */
+                        lockout_seconds: number;
+                    };
+                };
+                quotas: {
+                    /** @enum {string} */
+                    group: "reads" | "writes" | "search" | "tokenize" | "detokenize" | "reveal" | "admin" | "introspect" | "auth";
+                    /** Format: int64 */
+                    capacity: number;
+                    /** Format: int64 */
+                    per_minute: number;
+                }[];
+            };
+            deployment: {
+                /** @enum {string} */
+                database: "sqlite" | "postgres";
+                redis_configured: boolean;
+            };
+            files: {
+                /** @enum {string} */
+                name: "data_dir" | "database" | "master_key" | "keyring" | "tls_key" | "tls_ca_key" | "initial_password";
+                path: string;
+                exists: boolean;
+                mode: string | null;
+                owned_by_server: boolean | null;
+                group_or_other_access: boolean | null;
+            }[];
+            policy: {
+                /** Format: int64 */
+                version: number;
+                plain_without_purpose: {
+                    role: string;
+                    /** Format: int32 */
+                    rule: number;
+                    conditional: boolean;
+                }[];
+                wildcard_grants: {
+                    role: string;
+                    /** Format: int32 */
+                    rule: number;
+                }[];
+            };
         };
     };
     responses: never;
@@ -1808,6 +2060,136 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description The request is not valid (the `field` names what to fix, never its value) */
+            400: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No credential, two credential headers at once, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed by the access policy, or a purpose is required */
+            403: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many attempts, or the quota is used up; retry after the seconds in `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until the request could be admitted */
+                    "Retry-After"?: number;
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error (the request id is in the body; nothing else is said) */
+            500: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, not ready, busy, the audit trail cannot be written, or the database or Redis does not answer; retry later (after the `Retry-After` seconds when given) */
+            503: {
+                headers: {
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPosture: {
+        parameters: {
+            query?: {
+                /** @description API keys older than this are counted (default 90) */
+                api_key_max_age_days?: number;
+                /** @description Administrators with no login within this many days are counted (default 90) */
+                login_window_days?: number;
+                /** @description Master and data keys older than this are counted (default 365) */
+                key_rotation_days?: number;
+            };
+            header?: {
+                /** @description Why the data is accessed; one of the purposes the policy configures (required where it says so) */
+                "x-access-purpose"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Security posture of this deployment (never a secret) */
+            200: {
+                headers: {
+                    /** @description Capacity of the bucket this request was counted in: requests, or values for `reveal` and `detokenize` */
+                    "RateLimit-Limit"?: number;
+                    /** @description Whole units left in that bucket after this request */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that bucket is full again */
+                    "RateLimit-Reset"?: number;
+                    /** @description This server's own public origin (`servers[0].url`): browsers let no other origin read the answer */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Posture"];
                 };
             };
             /** @description The request is not valid (the `field` names what to fix, never its value) */
@@ -8831,7 +9213,7 @@ export interface operations {
         parameters: {
             query?: {
                 actor?: string;
-                action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "user.password_reset" | "policy.update" | "collection.create" | "collection.update" | "collection.drop" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
+                action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "user.password_reset" | "policy.update" | "collection.create" | "collection.update" | "collection.drop" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints" | "system.posture";
                 collection?: string;
                 record_id?: string;
                 outcome?: "allowed" | "denied" | "rate_limited" | "failed" | "not_found";
@@ -9155,7 +9537,7 @@ export interface operations {
                     subject: string;
                     actor?: string;
                     /** @enum {string} */
-                    action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "user.password_reset" | "policy.update" | "collection.create" | "collection.update" | "collection.drop" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints";
+                    action?: "auth.login" | "auth.lockout" | "auth.refresh" | "auth.refresh_reuse" | "auth.logout" | "auth.password_change" | "auth.credential_exposed" | "auth.introspect" | "api_key.create" | "api_key.revoke" | "user.create" | "user.update" | "user.delete" | "user.password_reset" | "policy.update" | "collection.create" | "collection.update" | "collection.drop" | "collection.read" | "record.create" | "record.read" | "record.list" | "record.search" | "record.update" | "record.delete" | "record.tokenize" | "record.detokenize" | "token.delete" | "subject.erase" | "key.rotate" | "key.read" | "audit.query" | "audit.hash" | "audit.export" | "audit.checkpoints" | "system.posture";
                     collection?: string;
                     record_id?: string;
                     /** @enum {string} */

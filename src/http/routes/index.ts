@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/index.js';
 import { administrationOf, administratorsRemain } from '../../services/index.js';
 import { eventSchema } from '../audit-schemas.js';
+import { postureSchema } from '../posture-schema.js';
 import { collectionBody, recordBody, recordPage } from '../vault-schemas.js';
 import { apiKeyRoutes, apiKeySchema, createdKeySchema } from './api-key-routes.js';
 import { auditRoutes } from './audit-routes.js';
@@ -13,6 +14,7 @@ import { jobBody, keyRoutes } from './key-routes.js';
 import { meRoutes, meSchema } from './me-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { policyRoutes, versionSchema } from './policy-routes.js';
+import { postureRoutes } from './posture-routes.js';
 import { recordRoutes } from './record-routes.js';
 import { sealRoutes } from './seal-routes.js';
 import { subjectRoutes } from './subject-routes.js';
@@ -35,6 +37,7 @@ const NAMED_SCHEMAS = [
   recordPage,
   eventSchema,
   jobBody,
+  postureSchema,
 ];
 
 export async function registerRoutes(app: FastifyInstance, core: Core): Promise<void> {
@@ -46,6 +49,7 @@ export async function registerRoutes(app: FastifyInstance, core: Core): Promise<
     jwks: () => s.keyring.jwks(),
   });
   await app.register(metricsRoutes, { metrics: core.metrics });
+  await app.register(postureRoutes, { posture: s.posture, audit: s.audit });
   await app.register(sealRoutes, { rootKey: core.rootKey, session: core.unsealSession, clock: core.clock });
   await app.register(authRoutes, { login: s.login });
   await app.register(introspectionRoutes, { introspection: s.introspection, audit: s.audit });

@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS = [
   'audit.hash',
   'audit.export',
   'audit.checkpoints',
+  'system.posture',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
