@@ -14,9 +14,16 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STARTED = path.join(root, 'dist', '.build-started');
 const STAMP = path.join(root, 'dist', '.build-stamp');
-const OUTPUTS = ['dist/src/cli/main.js', 'packages/client/dist/index.js', 'packages/redact/dist/index.js'];
+const OUTPUTS = [
+  'dist/src/cli/main.js',
+  'packages/client/dist/index.js',
+  'packages/redact/dist/index.js',
+  // The web console (Vite): the server serves what this build wrote.
+  'packages/console/dist/index.html',
+];
 const SOURCE_DIRS = ['src', 'bench', 'packages', 'examples'];
-const SOURCE_FILE = /\.(ts|mts|js|mjs|json)$/;
+// The console's sources include TSX, its stylesheet and its HTML page.
+const SOURCE_FILE = /\.(ts|tsx|mts|js|mjs|json|css|html)$/;
 const SKIP_DIR = new Set(['node_modules', 'dist', 'test', '.git']);
 const TOP_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
 

@@ -11,6 +11,7 @@ import { createTlsServerOptions } from '../tls/index.js';
 import { VERSION } from '../version.js';
 import { auditContext } from './audit-context.js';
 import { auditedPathResource } from './audit-resource.js';
+import { registerConsolePage } from './console-page.js';
 import { registerOpenApi } from './openapi.js';
 import accessPurpose from './plugins/access-purpose.js';
 import authenticate from './plugins/authenticate.js';
@@ -135,6 +136,7 @@ export async function createHttpApp(core: Core, options: HttpAppOptions): Promis
   await app.register(routeDocs);
   await registerOpenApi(app, VERSION, core.config);
   await registerRoutes(app, core);
+  await registerConsolePage(app);
   app.addHook('onClose', () => core.stop());
   return app;
 }

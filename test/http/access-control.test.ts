@@ -367,6 +367,15 @@ const EXPLICIT_ROUTES: RouteCase[] = [
   { method: 'GET', url: '/readyz', access: 'public', success: { status: 200 } },
   { method: 'GET', url: '/.well-known/jwks.json', access: 'public', success: { status: 200 } },
   { method: 'GET', url: '/openapi.json', access: 'public', success: { status: 200 } },
+  // The web console's static files (console-page.ts): public like /docs; its page then signs in through the API.
+  { method: 'GET', url: '/console', access: 'public', success: { status: 308 } },
+  {
+    method: 'GET',
+    url: '/console/*',
+    access: 'public',
+    success: { status: 200 },
+    prepare: async () => ({ url: '/console/' }),
+  },
   { method: 'GET', url: '/v1/sys/seal-status', access: 'public', success: { status: 200 } },
   {
     method: 'POST',
@@ -1155,7 +1164,10 @@ function registeredRoutes(): string[] {
     const match = /^((?:│ {3}| {4})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (match === null) continue;
     const depth = (match[1] ?? '').length / 4;
-    const url = (prefixes[depth - 1] ?? '') + (match[2] ?? '');
+    const parent = prefixes[depth - 1] ?? '';
+    // The tree prints `/console/*` as a child `*` of `/console` (the router keeps the slash in the parent's node).
+    const segment = match[2] === '*' && !parent.endsWith('/') ? '/*' : (match[2] ?? '');
+    const url = parent + segment;
     prefixes.length = depth;
     prefixes.push(url);
     for (const method of (match[3] ?? '').split(', ').filter(Boolean)) found.push(routeKey(method, url));
