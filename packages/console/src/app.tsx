@@ -6,9 +6,12 @@
 import type { FunctionComponent } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { call, createConsoleClient } from './api.js';
+import { ApiKeysPage } from './pages/api-keys.js';
 import { ChangePassword } from './pages/change-password.js';
+import { CollectionsPage } from './pages/collections.js';
 import { PosturePage } from './pages/posture.js';
 import { SignIn } from './pages/sign-in.js';
+import { UsersPage } from './pages/users.js';
 import { hrefOf, useRoute } from './router.js';
 import { SessionContext, type SignedIn } from './session-context.js';
 
@@ -19,7 +22,12 @@ interface Page {
 }
 
 /** The pages in navigation order; their link names are stable (the browser tests find them by name). */
-const PAGES: Page[] = [{ path: 'posture', name: 'Posture', component: PosturePage }];
+const PAGES: Page[] = [
+  { path: 'users', name: 'Users', component: UsersPage },
+  { path: 'api-keys', name: 'API keys', component: ApiKeysPage },
+  { path: 'collections', name: 'Collections', component: CollectionsPage },
+  { path: 'posture', name: 'Posture', component: PosturePage },
+];
 
 type State =
   | { kind: 'signed-out' }
@@ -78,7 +86,9 @@ export function App() {
     );
   }
 
-  const page = PAGES.find((candidate) => candidate.path === route[0]) ?? PAGES[0];
+  const page =
+    PAGES.find((candidate) => candidate.path === route[0]) ??
+    PAGES.find((candidate) => candidate.path === 'posture');
   const Component = page?.component;
   return (
     <SessionContext.Provider value={session}>

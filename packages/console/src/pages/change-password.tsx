@@ -60,7 +60,7 @@ export function ChangePassword(props: {
           onInput={setNext}
           required
           autoComplete="new-password"
-          hint="At least 12 characters, not a common password."
+          hint="Long and not a common one: the server refuses short or common passwords."
         />
         <TextField
           label="Repeat new password"
