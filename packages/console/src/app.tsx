@@ -9,6 +9,7 @@ import { call, createConsoleClient } from './api.js';
 import { ApiKeysPage } from './pages/api-keys.js';
 import { ChangePassword } from './pages/change-password.js';
 import { CollectionsPage } from './pages/collections.js';
+import { PoliciesPage } from './pages/policies.js';
 import { PosturePage } from './pages/posture.js';
 import { SignIn } from './pages/sign-in.js';
 import { UsersPage } from './pages/users.js';
@@ -26,6 +27,7 @@ const PAGES: Page[] = [
   { path: 'users', name: 'Users', component: UsersPage },
   { path: 'api-keys', name: 'API keys', component: ApiKeysPage },
   { path: 'collections', name: 'Collections', component: CollectionsPage },
+  { path: 'policies', name: 'Policies', component: PoliciesPage },
   { path: 'posture', name: 'Posture', component: PosturePage },
 ];
 
