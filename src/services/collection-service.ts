@@ -1,7 +1,8 @@
 /**
  * Collections: named sets of declared fields, each collection with its own data key (for records without a
  * subject) and its own blind index key. Definitions only grow (an optional field added) or go (a drop), see
- * collection-changes.ts; each node caches them for CACHE_TTL_MS, and forgets its own entry at once on a change.
+ * collection-changes.ts; each node caches them for CACHE_TTL_MS, by name and by id, ids that name no collection
+ * included (collection-cache.ts), and forgets its own entry at once on a change.
  * Invariants: creating a collection and its two keys is one transaction (no orphan keys, no keyless collection).
  * Not addressed: another node may answer from the previous definition for up to CACHE_TTL_MS after a change (a
  * field added there is refused as unknown meanwhile; a dropped collection's records are gone for every node).
@@ -11,6 +12,7 @@ import { AppError } from '../errors.js';
 import type { CollectionRow, Stores, Transactor } from '../storage/index.js';
 import { checkFieldDefinitions } from '../vault/index.js';
 import type { AuditInput, AuditTrail } from './audit/index.js';
+import { createCollectionCache } from './collection-cache.js';
 import { createCollectionChanges } from './collection-changes.js';
 import { type Collection, type CollectionInput, toCollection } from './collection-model.js';
 import type { KeyService } from './key-service.js';
@@ -33,13 +35,12 @@ export function createCollectionService(deps: {
   /** Runs after a drop commits (Persistence.checkpointLog, retried by the log checkpointer). */
   checkpointLog?: () => Promise<void>;
 }) {
-  const cache = new Map<string, { collection: Collection; loadedAt: number }>();
-  const changes = createCollectionChanges({
-    ...deps,
-    forgetCached: (name) => {
-      cache.delete(name);
-    },
+  const cache = createCollectionCache({
+    clock: deps.clock,
+    ttlMs: CACHE_TTL_MS,
+    maxEntries: MAX_COLLECTIONS,
   });
+  const changes = createCollectionChanges({ ...deps, forgetCached: cache.forget });
 
   return {
     /** Creates the collection and its keys; commits with its audit event (`event` says who asked). */
@@ -77,28 +78,32 @@ export function createCollectionService(deps: {
     },
     /** The collection named `name`; COLLECTION_NOT_FOUND otherwise. */
     async get(name: string): Promise<Collection> {
-      const cached = cache.get(name);
-      const now = deps.clock();
-      if (cached !== undefined && now - cached.loadedAt < CACHE_TTL_MS && now >= cached.loadedAt)
-        return cached.collection;
+      const cached = cache.byName(name);
+      if (cached !== undefined) return cached;
       const row = await deps.stores.collections.findByName(name);
       if (row === null) {
-        cache.delete(name);
+        cache.forget(name);
         throw new AppError('COLLECTION_NOT_FOUND');
       }
       const collection = toCollection(row);
-      if (cache.size >= MAX_COLLECTIONS) cache.clear();
-      cache.set(name, { collection, loadedAt: now });
+      cache.remember(collection);
       return collection;
     },
-    /** The collection with this id, or null. */
+    /**
+     * The collection with this id, or null. An id that names nothing is cached like one that names a collection,
+     * so both cost the same: one read per CACHE_TTL_MS.
+     */
     async getById(id: string): Promise<Collection | null> {
-      const now = deps.clock();
-      for (const cached of cache.values())
-        if (cached.collection.id === id && now - cached.loadedAt < CACHE_TTL_MS && now >= cached.loadedAt)
-          return cached.collection;
+      const cached = cache.byId(id);
+      if (cached !== undefined) return cached;
       const row = await deps.stores.collections.findById(id);
-      return row === null ? null : toCollection(row);
+      if (row === null) {
+        cache.rememberMissing(id);
+        return null;
+      }
+      const collection = toCollection(row);
+      cache.remember(collection);
+      return collection;
     },
     async list(): Promise<Collection[]> {
       return (await deps.stores.collections.list()).map(toCollection);

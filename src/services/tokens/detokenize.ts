@@ -3,14 +3,21 @@
  * Invariants: the policy decides `detokenize` on the source field (with the stored record's facts) or on
  * `tokens/<type>` (with the token's creator as `created_by`); being a revealing action it needs a stated purpose.
  * Only rows the caller may use are opened, so an unknown token and someone else's token give the same per-token
- * TOKEN_NOT_FOUND (no existence oracle), and at the same cost: every token asked for reads a collection definition
- * and a record, real or on ids nothing has. Every token asked for is an audit event, written durably before any value
- * is returned.
+ * TOKEN_NOT_FOUND (no existence oracle), and at the same cost: every token asked for, whether it has a row of a
+ * stored field, a row of a value or none, reads a collection definition and a record (real, or on ids nothing has)
+ * and is decided on a field and on a token type (real, or a decoy; only the decision that fits the row counts).
+ * Definitions come from the node's cache, which remembers an id that names nothing as it remembers one that names a
+ * collection (collection-cache.ts): both kinds of token read the database for it equally often (once per
+ * CACHE_TTL_MS), never one side alone. Every token asked for is an audit event, written durably before any value is
+ * returned.
+ * Not addressed: a deterministic token held by several creators has a row each, and each row is checked; a token
+ * nobody holds is checked once.
  */
 
 import type { TokenRow } from '../../storage/index.js';
 import type { AuditInput } from '../audit/index.js';
 import { denialError } from '../authorizer.js';
+import type { Collection } from '../collection-service.js';
 import { auditBase, type Caller, factsOf } from '../records/index.js';
 import {
   type DetokenizedValue,
@@ -34,42 +41,57 @@ function detokenizeEvent(caller: Caller, row: TokenRow | null): AuditInput {
   return { ...base, resource, outcome: 'allowed', release, ...tokenSubject(row) };
 }
 
-/** No collection or record has these ids: a token without a stored-field row reads them, so every token costs the
- * same reads (a collection definition, a record) as the check of someone else's stored-field token. */
+/**
+ * What the check of a token without a stored-field row (a value token, or no row at all) reads and decides on: ids
+ * no collection or record has, and a field of a collection nothing has. Every check makes the same reads (a cached
+ * collection definition, a record) and the same two decisions (on a field, on a token type), whatever the row.
+ */
 const NO_COLLECTION = '00000000-0000-4000-8000-000000000000';
 const NO_RECORD = '00000000-0000-4000-8000-000000000001';
+const NO_FIELD = 'value';
+const NO_SOURCE: Collection = {
+  id: NO_COLLECTION,
+  name: 'no-collection',
+  fields: [{ name: NO_FIELD, type: 'string', sensitive: true, searchable: false, required: false }],
+  keyId: '',
+  indexKeyId: '',
+  createdAt: 0,
+};
+const NO_FACTS = { createdBy: null, subjectHash: null, plainFields: '{}' };
+const NO_TYPE = 'string';
 
 export function createDetokenize(
   deps: Pick<TokenServiceDeps, 'stores' | 'collections' | 'access' | 'audit'>,
   sealing: TokenSealing,
 ) {
-  /** The reads a stored-field token's check makes (its collection, its record), on ids nothing has. */
-  async function readNothing(): Promise<void> {
-    await deps.collections.getById(NO_COLLECTION);
-    await deps.stores.records.find(NO_COLLECTION, NO_RECORD);
-  }
-
-  /** Whether the policy lets `caller` act on `row`: on its source field (with the record's facts) or its type. */
-  async function mayUse(caller: Caller, action: 'detokenize', row: TokenRow): Promise<boolean> {
-    if (row.collectionId === null || row.recordId === null || row.field === null) {
-      await readNothing();
-      const decision = deps.access.token(caller, action, row.type, row.createdBy);
-      return decision.allow && decision.redaction === 'plain';
-    }
-    const collection = await deps.collections.getById(row.collectionId);
-    const record = collection === null ? null : await deps.stores.records.find(collection.id, row.recordId);
-    if (collection === null || record === null) return false;
-    const decision = deps.access
-      .fields(caller, action, collection, factsOf(record), [row.field])
-      .get(row.field);
-    return decision?.allow === true && decision.redaction === 'plain';
+  /**
+   * Whether the policy lets `caller` act on `row` (null: a token nobody holds): on its source field, with the
+   * stored record's facts, or on its type. Every row, and no row, goes through the same reads and decisions.
+   */
+  async function mayUse(caller: Caller, action: 'detokenize', row: TokenRow | null): Promise<boolean> {
+    const source =
+      row !== null && row.collectionId !== null && row.recordId !== null && row.field !== null
+        ? { collectionId: row.collectionId, recordId: row.recordId, field: row.field }
+        : null;
+    const collection = await deps.collections.getById(source?.collectionId ?? NO_COLLECTION);
+    const record = await deps.stores.records.find(
+      collection?.id ?? NO_COLLECTION,
+      source?.recordId ?? NO_RECORD,
+    );
+    const field = source === null || collection === null ? NO_FIELD : source.field;
+    const onField = deps.access
+      .fields(caller, action, collection ?? NO_SOURCE, factsOf(record ?? NO_FACTS), [field])
+      .get(field);
+    const onType = deps.access.token(caller, action, row?.type ?? NO_TYPE, row?.createdBy ?? null);
+    if (source === null) return row !== null && onType.allow && onType.redaction === 'plain';
+    return collection !== null && record !== null && onField?.allow === true && onField.redaction === 'plain';
   }
 
   /** The first row of `token` the caller may use and that still opens, or null. */
   async function lookUp(caller: Caller, token: string) {
     const rows = await deps.stores.tokens.find(hashToken(token), null, MAX_ROWS_PER_TOKEN);
-    // A token nobody holds costs what one held by someone else costs: the record read its policy check makes.
-    if (rows.length === 0) await readNothing();
+    // A token nobody holds is checked as a row of someone else's would be, and refused.
+    if (rows.length === 0) await mayUse(caller, 'detokenize', null);
     for (const row of rows) {
       if (!(await mayUse(caller, 'detokenize', row))) continue;
       const value = await sealing.open(deps.stores, row);
