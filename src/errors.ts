@@ -175,6 +175,37 @@ export const ERRORS = {
   FIELD_DECRYPT_FAILED: { status: 500, message: 'A field ciphertext failed authentication (internal)' },
   DATA_KEY_UNWRAP_FAILED: { status: 500, message: 'A data key could not be unwrapped (internal)' },
   FIELD_CRYPTO_INVALID_ARGUMENT: { status: 500, message: 'Field crypto arguments are not valid (internal)' },
+  BACKUP_KEY_INVALID: {
+    status: 500,
+    message: 'The backup key file is missing, not a backup key, or readable by other users (internal)',
+  },
+  BACKUP_WRONG_KEY: { status: 500, message: 'The backup was made with another backup key (internal)' },
+  BACKUP_CORRUPT: {
+    status: 500,
+    message: 'The backup file is not a Strongroom backup, or was altered (internal)',
+  },
+  BACKUP_TRUNCATED: { status: 500, message: 'The backup file ends before its last chunk (internal)' },
+  BACKUP_TARGET_NOT_EMPTY: {
+    status: 500,
+    message: 'The restore target is not an empty directory (internal)',
+  },
+  BACKUP_FILE_EXISTS: { status: 500, message: 'The file to create exists already (internal)' },
+  BACKUP_UNSUPPORTED_DATABASE: {
+    status: 500,
+    message: 'backup create works on SQLite only; back PostgreSQL up with pg_dump (internal)',
+  },
+  BACKUP_SCHEMA_TOO_NEW: {
+    status: 500,
+    message: 'The backup holds migrations this Strongroom does not know (internal)',
+  },
+  BACKUP_ERASURE_LOG_REQUIRED: {
+    status: 500,
+    message: 'A restore needs the erasure log recorded since the backup (internal)',
+  },
+  BACKUP_ERASURE_LOG_INVALID: {
+    status: 500,
+    message: 'The erasure log does not continue the backup audit chain (internal)',
+  },
   SHAMIR_INVALID_ARGUMENT: { status: 500, message: 'Shamir arguments are not valid (internal)' },
   SHAMIR_SHARE_MALFORMED: { status: 500, message: 'A share is not a Strongroom share (internal)' },
   SHAMIR_SHARE_CHECKSUM: { status: 500, message: 'A share has a bad checksum (internal)' },

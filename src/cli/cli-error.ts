@@ -6,6 +6,7 @@
 import { StrongroomError } from '@strongroom/client';
 import { CommanderError } from 'commander';
 import { isConfigError } from '../config.js';
+import { isAppError } from '../errors.js';
 
 export const EXIT = {
   ok: 0,
@@ -25,6 +26,8 @@ export const EXIT = {
   declined: 7,
   /** The server could not be reached, or is sealed or busy. */
   unavailable: 8,
+  /** A backup file or erasure log was refused (wrong key, altered, truncated): nothing was written. */
+  backupRefused: 9,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -41,6 +44,20 @@ const OWN_CODES = {
 } as const;
 
 export type CliErrorCode = keyof typeof OWN_CODES;
+
+/** The backup commands' codes (src/errors.ts; they never reach a client) and their exit statuses. */
+const BACKUP_CODES: Readonly<Record<string, ExitCode>> = {
+  BACKUP_KEY_INVALID: EXIT.usage,
+  BACKUP_UNSUPPORTED_DATABASE: EXIT.usage,
+  BACKUP_ERASURE_LOG_REQUIRED: EXIT.usage,
+  BACKUP_FILE_EXISTS: EXIT.conflict,
+  BACKUP_TARGET_NOT_EMPTY: EXIT.conflict,
+  BACKUP_WRONG_KEY: EXIT.backupRefused,
+  BACKUP_CORRUPT: EXIT.backupRefused,
+  BACKUP_TRUNCATED: EXIT.backupRefused,
+  BACKUP_SCHEMA_TOO_NEW: EXIT.backupRefused,
+  BACKUP_ERASURE_LOG_INVALID: EXIT.backupRefused,
+};
 
 /** An error the CLI raises itself; `code` decides the exit status. */
 export class CliError extends Error {
@@ -92,6 +109,8 @@ export function describeError(error: unknown): { message: string; exit: ExitCode
   if (error instanceof CliError)
     return { message: `${error.code}: ${error.message}`, exit: OWN_CODES[error.code] };
   if (error instanceof CommanderError) return { message: error.message, exit: EXIT.usage };
+  if (isAppError(error) && BACKUP_CODES[error.code] !== undefined)
+    return { message: `${error.code}: ${error.message}`, exit: BACKUP_CODES[error.code] ?? EXIT.failed };
   // Exit 1, as always: scripts and service managers already test for it.
   if (isConfigError(error)) return { message: `configuration error: ${error.message}`, exit: EXIT.failed };
   const network = networkCode(error);

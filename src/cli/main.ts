@@ -12,6 +12,7 @@ import { registerCheckCommands } from './check/index.js';
 import { describeError, EXIT } from './cli-error.js';
 import { registerApiKeyCommands } from './commands/api-key-commands.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
+import { registerBackupCommands } from './commands/backup-commands.js';
 import { registerCollectionCommands } from './commands/collection-commands.js';
 import { registerKeyCommands } from './commands/key-commands.js';
 import { registerOperatorCommands } from './commands/operator-commands.js';
@@ -40,6 +41,7 @@ function buildProgram(): Command {
   registerPolicyCommands(program);
   registerAuditCommands(program);
   registerKeyCommands(program);
+  registerBackupCommands(program);
   registerCheckCommands(program);
   // Every subcommand reports usage errors through the handler below, with exit status 2.
   const override = (command: Command) => {

@@ -14,7 +14,6 @@
  * "Erasure and backups"); process memory of a node that cached the key (entries are evicted here, and erased
  * records no longer have ciphertexts to decrypt in the live database).
  */
-import { randomUUID } from 'node:crypto';
 import { hmacSha256, type RootKey, randomBase62 } from '../crypto/index.js';
 import { AppError } from '../errors.js';
 import type { Stores, Transactor } from '../storage/index.js';
@@ -22,6 +21,7 @@ import { type AuditInput, type AuditTrail, auditSubjectOf } from './audit/index.
 import type { KeyService } from './key-service.js';
 import { inAuditedTransaction } from './records/record-transaction.js';
 import type { RevocationPublisher } from './revocations.js';
+import { eraseSubjectRows } from './subject-erasure.js';
 
 export interface ErasureResult {
   erasedAt: number;
@@ -87,42 +87,8 @@ export function createSubjectService(deps: {
       const now = deps.clock();
       let result: (ErasureResult & { keyId: string | null }) | undefined;
       await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
-        // Waits for writers holding the subject row (see keyFor), and makes new ones wait for this erasure.
-        const existing = await stores.subjects.find(subjectHash, 'update');
-        if (existing?.erasedAt != null) {
-          result = {
-            erasedAt: existing.erasedAt,
-            records: 0,
-            tokens: 0,
-            alreadyErased: true,
-            keyId: existing.keyId,
-          };
-          return [];
-        }
-        if (existing === null) {
-          // Recorded so that later writes for this subject are refused, as for any erased subject.
-          await stores.subjects.insert({
-            subjectHash,
-            keyId: `s_${randomBase62(22)}`,
-            createdAt: now,
-            erasedAt: now,
-          });
-        }
-        await stores.subjects.markErased(subjectHash, now, erasedBy);
-        const keyId = existing?.keyId ?? null;
-        if (keyId !== null) await stores.keys.destroyDataKey(keyId, now);
-        const records = await stores.recordQueries.eraseSubject(subjectHash, now);
-        const tokens = await stores.subjects.deleteTokens(subjectHash);
-        await stores.users.clearSubject(subjectHash, now);
-        await stores.subjects.insertErasure({
-          id: randomUUID(),
-          subjectHash,
-          erasedAt: now,
-          erasedBy,
-          records,
-          tokens,
-        });
-        result = { erasedAt: now, records, tokens, alreadyErased: false, keyId };
+        result = await eraseSubjectRows(stores, subjectHash, now, erasedBy);
+        if (result.alreadyErased) return [];
         // The subject id itself is personal data: the event names its keyed HMAC, never the id, in the one form
         // every event of the subject carries (`hmac:` + hex; events before issue 13 have `subject:<base64url>` as
         // their record id, which the subject search still finds).

@@ -24,7 +24,7 @@ export type {
   KeyJobStore,
 } from './key-job-store.js';
 export type { DataKeyRow, KeyStore, MasterKeyRow } from './key-store.js';
-export { migrateToLatest } from './migrate.js';
+export { MIGRATION_NAMES, migrateToLatest } from './migrate.js';
 export {
   createPersistence,
   type Persistence,
@@ -32,13 +32,13 @@ export {
   rollBack,
   type Transactor,
 } from './persistence.js';
+export type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from './policy-store.js';
 export {
   type CountedIds,
   createPostureStore,
   type PostureStore,
   type PostureUserRow,
 } from './posture-store.js';
-export type { PolicySource, PolicyStore, PolicyVersionRow, PolicyVersionSummary } from './policy-store.js';
 export type {
   AttributeFilter,
   IndexFilter,
@@ -58,6 +58,13 @@ export type { SecurityEvent, SecurityEventStore } from './security-event-store.j
 export { createPgInvalidationChannel, notificationChannelOf } from './session-notifications.js';
 export type { RefreshTokenRecord, SessionRecord, SessionStore } from './session-store.js';
 export type { SigningKeyRecord, SigningKeyStore } from './signing-key-store.js';
+export {
+  isSqliteIntact,
+  readSnapshotFacts,
+  type SnapshotFacts,
+  settleSqliteFile,
+  snapshotSqlite,
+} from './sqlite-snapshot.js';
 export { createStores, type Stores } from './stores.js';
 export type { ErasureRow, SubjectRow, SubjectStore } from './subject-store.js';
 export type { TokenKind, TokenOrigin, TokenRow, TokenStore } from './token-store.js';

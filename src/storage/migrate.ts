@@ -29,6 +29,9 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/** The migrations this release knows, in order (a backup manifest names those applied to its database). */
+export const MIGRATION_NAMES: readonly string[] = Object.freeze(Object.keys(MIGRATIONS));
+
 /**
  * The PostgreSQL schema this connection works in (from its search_path). Kysely's migrator, given no schema, takes
  * its bookkeeping tables in *any* schema of the database for its own, so one instance's tables would stop another

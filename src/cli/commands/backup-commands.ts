@@ -1,0 +1,143 @@
+/**
+ * `strongroom backup keygen | create | verify | restore` (on the server's host; services/backup, imported when one
+ * runs). The backup key is a file of its own (`keygen`), never the root key; docs/backup.md says what else to keep.
+ */
+import { type Command, Option } from 'commander';
+import type { BackupManifest } from '../../services/backup/index.js';
+import { stdout } from '../output.js';
+import { configFrom, dataDirOption, keyringOptions, splitFlags } from './server-options.js';
+
+const backup = () => import('../../services/backup/index.js');
+const print = (line: string) => stdout.line(line);
+
+function keyFileOption(command: Command): Command {
+  return command.addOption(
+    new Option(
+      '--key-file <file>',
+      'backup key file (made by `backup keygen`; not the root key)',
+    ).makeOptionMandatory(),
+  );
+}
+
+function describe(manifest: BackupManifest): void {
+  print(`created ${manifest.created_at} by Strongroom ${manifest.strongroom_version}`);
+  print(`schema ${manifest.migrations.at(-1) ?? '(none)'} (${manifest.migrations.length} migrations)`);
+  print(
+    `audit head seq ${manifest.audit.seq} ${manifest.audit.hash}${manifest.audit.time === null ? '' : ` at ${manifest.audit.time}`}`,
+  );
+  print(`files: ${manifest.files.map((f) => `${f.name} (${f.size} bytes)`).join(', ')}`);
+}
+
+export function registerBackupCommands(program: Command): void {
+  const group = program
+    .command('backup')
+    .description('encrypted backups of a SQLite deployment: keygen, create, verify, restore');
+
+  group
+    .command('keygen')
+    .description('write a new random backup key to FILE (0600; never replaces a file)')
+    .argument('<file>', 'where to write the key')
+    .action(async (file: string) => {
+      const { generateBackupKey } = await backup();
+      generateBackupKey(file);
+      print(`backup key written to ${file}: keep a copy off this host; without it no backup can be restored`);
+    });
+
+  keyFileOption(
+    keyringOptions(
+      dataDirOption(
+        group
+          .command('create')
+          .description('back the running (or stopped) SQLite database up into FILE, encrypted')
+          .argument('<file>', 'the backup file to write (replaced only once the new one is complete)'),
+      ),
+    ),
+  ).action(async (file: string, flags: Record<string, unknown>) => {
+    const { own, settings } = splitFlags(flags, ['keyFile']);
+    const { createBackup } = await backup();
+    const manifest = await createBackup(configFrom(settings), { file, keyFile: own.keyFile ?? '' });
+    print(`backup written to ${file}`);
+    describe(manifest);
+    print('the root key is not in it: keep the root key file (or the keyring shares) as well');
+  });
+
+  keyFileOption(
+    group
+      .command('verify')
+      .description('authenticate the whole of FILE and print its manifest; writes nothing')
+      .argument('<file>', 'the backup file'),
+  ).action(async (file: string, flags: { keyFile: string }) => {
+    const { verifyBackup } = await backup();
+    const manifest = await verifyBackup({ file, keyFile: flags.keyFile });
+    print(`backup intact: ${file}`);
+    describe(manifest);
+  });
+
+  keyFileOption(
+    group
+      .command('restore')
+      .description('restore FILE into a new or empty data directory, replaying the erasures made since')
+      .argument('<file>', 'the backup file'),
+  )
+    .addOption(
+      new Option('--data-dir <dir>', 'the new or empty data directory to restore into').makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        '--erasures <file>',
+        'audit events since the backup, as JSONL (`audit export` of the current deployment, or its mirror)',
+      ).conflicts('withoutErasureLog'),
+    )
+    .addOption(
+      new Option('--without-erasure-log', 'state that no audit event after the backup exists anywhere'),
+    )
+    .action(
+      async (
+        file: string,
+        flags: { keyFile: string; dataDir: string; erasures?: string; withoutErasureLog?: boolean },
+      ) => {
+        const { restoreBackup } = await backup();
+        const erasures = flags.erasures ?? (flags.withoutErasureLog === true ? null : undefined);
+        const result = await restoreBackup({
+          file,
+          keyFile: flags.keyFile,
+          dataDir: flags.dataDir,
+          erasures,
+        });
+        print(`restored ${file} into ${flags.dataDir}`);
+        describe(result.manifest);
+        if (result.erasureLog === null) print('no erasure log replayed (--without-erasure-log)');
+        else {
+          const { replayed, erasureLog } = result;
+          print(
+            `erasure log: ${erasureLog.events} events after the backup, up to seq ${erasureLog.lastSeq}; replayed ${replayed.subjects} subject erasures and ${replayed.collections} collection drops (${replayed.records} records)`,
+          );
+        }
+        print(
+          'put the root key in place before starting (the master key file, STRONGROOM_MASTER_KEY, or the keyring shares): see docs/backup.md',
+        );
+      },
+    );
+
+  dataDirOption(
+    group
+      .command('replay-erasures')
+      .description(
+        'replay the erasures recorded since a backup on a database restored by other means (pg_restore), server stopped',
+      ),
+  )
+    .addOption(
+      new Option(
+        '--erasures <file>',
+        'audit events since the backup, as JSONL (`audit export`)',
+      ).makeOptionMandatory(),
+    )
+    .action(async (flags: Record<string, unknown>) => {
+      const { own, settings } = splitFlags(flags, ['erasures']);
+      const { replayErasureLog } = await backup();
+      const { log, replayed } = await replayErasureLog(configFrom(settings), own.erasures ?? '');
+      print(
+        `erasure log: ${log.events} events after the database's audit head, up to seq ${log.lastSeq}; replayed ${replayed.subjects} subject erasures and ${replayed.collections} collection drops (${replayed.records} records)`,
+      );
+    });
+}

@@ -1,0 +1,128 @@
+/**
+ * What the backup tests share: the built CLI run without any STRONGROOM_* variable of the test run, HTTPS calls
+ * with an API key, a second server on a restored data directory, and a server with two subjects' records, an
+ * admin API key and a backup key.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { CLI, type CliResult, type CliServer, json, loginAsAdmin, startCliServer } from './cli-harness.js';
+
+export const ERASED_NAME = 'Erased Canary Person';
+export const KEPT_NAME = 'Kept Canary Person';
+
+export function plainEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => !entry[0].startsWith('STRONGROOM_') && entry[1] !== undefined,
+    ),
+  );
+}
+
+export function cli(args: string[], env: Record<string, string> = {}): CliResult {
+  const result = spawnSync('node', [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...plainEnv(), ...env },
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function call(
+  url: string,
+  ca: string,
+  key: string,
+  method: string,
+  pathname: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      new URL(pathname, url),
+      {
+        method,
+        ca: fs.readFileSync(ca),
+        headers: {
+          'x-api-key': key,
+          'x-access-purpose': 'support',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk) => {
+          text += chunk;
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: text === '' ? {} : JSON.parse(text) }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+export async function serve(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn('node', [CLI, 'serve', '--data-dir', dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: plainEnv(),
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = /listening on (https:\/\/\S+)/.exec(output);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', () => reject(new Error(`server exited: ${output}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export interface BackupFixture {
+  server: CliServer;
+  apiKey: string;
+  keyFile: string;
+  backupFile: string;
+  erasedId: string;
+  keptId: string;
+  at(name: string): string;
+}
+
+/** A server with a `people` collection holding one record of each of two subjects, an API key and a backup key. */
+export async function startBackupFixture(): Promise<BackupFixture> {
+  const server = await startCliServer();
+  expect(loginAsAdmin(server).status).toBe(0);
+  expect(server.run(['collections', 'create', 'people', '--field', 'name:text:sensitive']).status).toBe(0);
+  const put = (subject: string, name: string) =>
+    String(
+      json(
+        server.run(['records', 'put', 'people', '--subject', subject, '--json'], {
+          input: JSON.stringify({ name }),
+        }),
+      ).id,
+    );
+  const at = (name: string) => path.join(server.dir, name);
+  const erasedId = put('subject-to-erase', ERASED_NAME);
+  const keptId = put('subject-to-keep', KEPT_NAME);
+  const apiKey = json<{ key: string }>(server.run(['api-keys', 'create', 'backup-test', '--json'])).key;
+  const keyFile = at('backup.key');
+  expect(cli(['backup', 'keygen', keyFile]).status).toBe(0);
+  return { server, apiKey, keyFile, backupFile: at('strongroom.backup'), erasedId, keptId, at };
+}
