@@ -7,6 +7,12 @@
  * Invariant: `roles` is never read back. Verified claims do not carry it, so nothing in the server can authorize
  * with roles that were revoked after issue; the authenticator reads the user's current roles on every request, and
  * introspection answers with those.
+ * A token issued to a session that must change its password first (started with an administrator's one-time
+ * password) carries `password_change_required: true`, so an application that only verifies signatures refuses it
+ * (packages/node-core answers 403 PASSWORD_CHANGE_REQUIRED) without asking introspection. The claim only ever
+ * narrows what a token is good for, and the server never reads it back either: it re-reads the user's state on every
+ * request. The token keeps the claim for its life (at most `ttlSeconds`), also once the password was changed: a
+ * refresh or a new login after the change issues one without it.
  */
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
@@ -16,6 +22,9 @@ import type { VerifiedClaims, VerifiedTokenCache } from './verified-token-cache.
 const MAX_TOKEN_LENGTH = 4096;
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5c', 'x5u', 'crit'];
 const TYP = 'at+jwt';
+
+/** The claim of a token whose session may only change the password (see the header). */
+export const PASSWORD_CHANGE_CLAIM = 'password_change_required';
 
 export function createAccessTokens(deps: {
   keyring: Pick<SigningKeyring, 'current' | 'findPublicKey'>;
@@ -30,11 +39,20 @@ export function createAccessTokens(deps: {
     issuer: deps.issuer,
     audience: deps.audience,
 
-    /** Signs a token for a user's session, naming the roles the user holds now (informative: see the header). */
-    async issue(input: { userId: string; sessionId: string; roles: readonly string[] }): Promise<string> {
+    /**
+     * Signs a token for a user's session, naming the roles the user holds now (informative: see the header), and
+     * marked `password_change_required` when the session may only change the password.
+     */
+    async issue(input: {
+      userId: string;
+      sessionId: string;
+      roles: readonly string[];
+      passwordChangeRequired?: boolean;
+    }): Promise<string> {
       const { kid, privateKey } = deps.keyring.current();
       const now = Math.floor(deps.clock() / 1000);
-      return new SignJWT({ sid: input.sessionId, roles: [...input.roles] })
+      const pending = input.passwordChangeRequired === true ? { [PASSWORD_CHANGE_CLAIM]: true } : {};
+      return new SignJWT({ sid: input.sessionId, roles: [...input.roles], ...pending })
         .setProtectedHeader({ alg: 'EdDSA', kid, typ: TYP })
         .setIssuer(deps.issuer)
         .setAudience(deps.audience)

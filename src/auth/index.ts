@@ -1,5 +1,5 @@
 export type { Actor } from '../model/index.js';
-export { type AccessTokens, createAccessTokens } from './access-token.js';
+export { type AccessTokens, createAccessTokens, PASSWORD_CHANGE_CLAIM } from './access-token.js';
 export { createSessionCheck, type LiveSession, type SessionCheck } from './active-session.js';
 export { throttleAddressKey } from './address-prefix.js';
 export {

@@ -30,11 +30,17 @@ export interface TokenPair {
 
 export function createLoginFlow(deps: LoginDeps) {
   async function pair(
-    user: { id: string; roles: readonly string[] },
+    user: { id: string; roles: readonly string[]; mustChangePassword: boolean },
     sessionId: string,
     refreshToken: string,
   ): Promise<TokenPair> {
-    const accessToken = await deps.accessTokens.issue({ userId: user.id, sessionId, roles: user.roles });
+    // Marked while the session may only change the password, so applications verifying locally refuse it too.
+    const accessToken = await deps.accessTokens.issue({
+      userId: user.id,
+      sessionId,
+      roles: user.roles,
+      passwordChangeRequired: user.mustChangePassword,
+    });
     return { accessToken, tokenType: 'Bearer', expiresIn: deps.accessTokens.ttlSeconds, refreshToken };
   }
 

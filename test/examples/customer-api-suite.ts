@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { unwrap } from '@strongroom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strongPassword } from '../helpers/test-app.js';
 import { foreignToken, unsignedCopy } from '../packages/forged-tokens.js';
 import { call } from '../packages/middleware-apps.js';
 import { type CustomerVaultFixture, startCustomerVault } from './customer-api-fixture.js';
@@ -138,6 +139,26 @@ export function describeCustomerApi(
       expect(performance.now() - loggedOutAt).toBeLessThan(WINDOW_SECONDS * 1000 + 250);
       expect(reply.status).toBe(401);
       expect(reply.body).toMatchObject({ error: { code: 'INVALID_TOKEN' } });
+    });
+
+    it('refuses a session that must change its password (403 PASSWORD_CHANGE_REQUIRED) until a new login after the change', async () => {
+      const { strongroom } = fixture;
+      const pending = await strongroom.loginPending();
+      for (const target of [app, instant]) {
+        for (const path of ['/me', `/customers/${randomUUID()}`]) {
+          const reply = await request(target, path, pending.token);
+          expect(reply.status).toBe(403);
+          expect(reply.body).toMatchObject({ error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+        }
+      }
+      const password = strongPassword();
+      await strongroom.changePassword(pending.token, pending.oneTimePassword, password);
+      const token = await strongroom.loginAs(pending.username, password);
+      for (const target of [app, instant]) {
+        const reply = await request(target, '/me', token);
+        expect(reply.status).toBe(200);
+        expect(reply.body).toMatchObject({ userId: pending.userId });
+      }
     });
 
     it('refuses a token of another issuer, alg none, an expired token and one in ?access_token=', async () => {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strongPassword } from '../helpers/test-app.js';
 import { foreignToken, unsignedCopy } from './forged-tokens.js';
 import { call, type RunningApp, startExpressApp, startFastifyApp } from './middleware-apps.js';
 import { type StrongroomFixture, startStrongroom } from './strongroom-fixture.js';
@@ -132,6 +133,40 @@ describe.each(STARTERS)('a %s application behind strongroomSafety and strongroom
     expect((await get(instant, '/me', bearer(user.token))).body).toMatchObject({
       error: { code: 'INVALID_TOKEN' },
     });
+  });
+
+  it('refuses a session that must change its password (403 PASSWORD_CHANGE_REQUIRED), from the token alone', async () => {
+    const introspections = async () =>
+      (await strongroom.t.services.audit.query({ action: 'auth.introspect' }, 100_000)).events.length;
+    const pending = await strongroom.loginPending();
+    const asked = await introspections();
+    // Strongroom itself answers the same to anything but the password change, /v1/me and logout.
+    for (const target of [app, instant, app]) {
+      const reply = await get(target, '/me', bearer(pending.token));
+      expect(reply.status).toBe(403);
+      expect(reply.body).toEqual({
+        error: {
+          code: 'PASSWORD_CHANGE_REQUIRED',
+          message:
+            'An administrator reset your password: change it (PUT /v1/me/password) before anything else',
+          request_id: expect.any(String),
+        },
+      });
+      expect(reply.headers['cache-control']).toBe('no-store');
+    }
+    // Decided from the verified token: Strongroom was not asked, not even with revocationCheckSeconds 0.
+    expect(await introspections()).toBe(asked);
+
+    // After the user's own change, a new login is served; the marked token stays refused until it expires.
+    const password = strongPassword();
+    await strongroom.changePassword(pending.token, pending.oneTimePassword, password);
+    const token = await strongroom.loginAs(pending.username, password);
+    for (const target of [app, instant]) {
+      const reply = await get(target, '/me', bearer(token));
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ userId: pending.userId });
+      expect((await get(target, '/me', bearer(pending.token))).status).toBe(403);
+    }
   });
 
   it('refuses a token of another issuer, alg none and an expired token (401 INVALID_TOKEN)', async () => {

@@ -17,6 +17,15 @@ export interface StrongroomFixture {
   readonly introspectionKey: string;
   /** A new user with `roles`, logged in: its id and access token. */
   login(roles?: string[]): Promise<{ userId: string; token: string }>;
+  /**
+   * A new user whose password an administrator reset, logged in with the one-time password (a session Strongroom
+   * lets only change the password): its id, name, one-time password and access token.
+   */
+  loginPending(): Promise<{ userId: string; username: string; oneTimePassword: string; token: string }>;
+  /** Logs `username` in over HTTPS: its access token. */
+  loginAs(username: string, password: string): Promise<string>;
+  /** Changes the password of the session behind `token` (PUT /v1/me/password). */
+  changePassword(token: string, current: string, next: string): Promise<void>;
   logout(token: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -31,15 +40,19 @@ export async function startStrongroom(): Promise<StrongroomFixture> {
     cert: await fs.readFile(path.join(tlsDir, 'server.pem')),
   };
 
-  async function login(roles: string[] = ['user']) {
-    const user = await createUser(t, roles);
+  async function loginAs(username: string, password: string) {
     const reply = await call(port, t.caCert, {
       method: 'POST',
       path: '/v1/auth/login',
-      body: { username: user.username, password: user.password },
+      body: { username, password },
     });
     if (reply.status !== 200) throw new Error(`login failed: ${reply.status}`);
-    return { userId: user.id, token: (reply.body as { access_token: string }).access_token };
+    return (reply.body as { access_token: string }).access_token;
+  }
+
+  async function login(roles: string[] = ['user']) {
+    const user = await createUser(t, roles);
+    return { userId: user.id, token: await loginAs(user.username, user.password) };
   }
 
   const introspector = await login(['introspector']);
@@ -59,6 +72,22 @@ export async function startStrongroom(): Promise<StrongroomFixture> {
     tls,
     introspectionKey: (created.body as { key: string }).key,
     login,
+    loginAs,
+    async loginPending() {
+      const user = await createUser(t, ['user']);
+      const { oneTimePassword } = await t.services.users.resetPassword(user.id, { bySession: true });
+      const token = await loginAs(user.username, oneTimePassword);
+      return { userId: user.id, username: user.username, oneTimePassword, token };
+    },
+    async changePassword(token, current, next) {
+      const reply = await call(port, t.caCert, {
+        method: 'PUT',
+        path: '/v1/me/password',
+        headers: { authorization: `Bearer ${token}` },
+        body: { current_password: current, new_password: next },
+      });
+      if (reply.status !== 204) throw new Error(`password change failed: ${reply.status}`);
+    },
     async logout(token) {
       const reply = await call(port, t.caCert, {
         method: 'POST',

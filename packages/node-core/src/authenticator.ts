@@ -4,12 +4,13 @@
  *
  * Order: credentials in the URL (400) or a cookie (401) → the bearer token (401 AUTHENTICATION_REQUIRED when
  * absent) → local verification with the JWKS (401 INVALID_TOKEN; 503 DEPENDENCY_UNAVAILABLE when the keys cannot be
- * fetched) → the session is live, asked of Strongroom at
+ * fetched) → the token is not marked `password_change_required` (403 PASSWORD_CHANGE_REQUIRED, decided from the
+ * verified claims alone: no call to Strongroom) → the session is live, asked of Strongroom at
  * most `revocationCheckSeconds` ago (401 INVALID_TOKEN when revoked, 503 DEPENDENCY_UNAVAILABLE when Strongroom
  * cannot be asked) → `roles` (403 FORBIDDEN). See token-verifier.ts and session-checker.ts for the invariants.
- * What an application trusts, and for how long: the signature, issuer, audience and expiry of a token for its
- * whole life (at most the server's access-token TTL); the session being live and the user's roles for
- * `revocationCheckSeconds` after Strongroom last confirmed them.
+ * What an application trusts, and for how long: the signature, issuer, audience, expiry and password-change mark
+ * of a token for its whole life (at most the server's access-token TTL); the session being live and the user's
+ * roles for `revocationCheckSeconds` after Strongroom last confirmed them.
  */
 import { resolveAuthOptions, type StrongroomAuthOptions } from './auth-options.js';
 import { type Refusal, refusal } from './errors.js';
@@ -65,6 +66,7 @@ export function createStrongroomAuthenticator(options: StrongroomAuthOptions): S
   const required = new Set(resolved.roles);
 
   const refuse = (code: Parameters<typeof refusal>[0]): AuthResult => ({ ok: false, refusal: refusal(code) });
+  const passwordChangeRefusal = Object.freeze(refuse('PASSWORD_CHANGE_REQUIRED'));
 
   function decide(claims: VerifiedToken, session: SessionVerdict): AuthResult {
     if (!session.ok) return refuse(session.code);
@@ -84,6 +86,8 @@ export function createStrongroomAuthenticator(options: StrongroomAuthOptions): S
       return refuse(verified.code);
     }
     const { claims } = verified;
+    // Strongroom lets such a session only change its password: never serve it as the user, whatever its state.
+    if (claims.passwordChangeRequired) return passwordChangeRefusal;
     const known = sessions.checkCached(digest, claims);
     if (known !== undefined) return decide(claims, known);
     return sessions.check(token, claims, digest).then((session) => decide(claims, session));

@@ -12,6 +12,10 @@ export const ERRORS = {
   AUTHENTICATION_REQUIRED: { status: 401, message: 'Authentication is required' },
   INVALID_TOKEN: { status: 401, message: 'The credentials are invalid, expired or revoked' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    message: 'An administrator reset your password: change it (PUT /v1/me/password) before anything else',
+  },
   URL_TOO_LONG: { status: 414, message: 'The request URL is too long' },
   HTTPS_REQUIRED: { status: 426, message: 'This API is served over HTTPS only' },
   DEPENDENCY_UNAVAILABLE: {

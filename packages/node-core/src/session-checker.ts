@@ -20,6 +20,9 @@ import type { IntrospectionAnswer } from './introspection-client.js';
 import { createLru } from './lru.js';
 import { tokenDigest, type VerifiedToken } from './token-verifier.js';
 
+/** What the checker reads of a verified token: whose session it is. */
+type SessionClaims = Pick<VerifiedToken, 'sub' | 'sid'>;
+
 export type SessionVerdict =
   | { readonly ok: true; readonly roles: readonly string[] }
   | { readonly ok: false; readonly code: 'INVALID_TOKEN' | 'DEPENDENCY_UNAVAILABLE' };
@@ -43,7 +46,7 @@ export function createSessionChecker(deps: {
   const refused = createLru<string, true>(deps.maxEntries);
   const inFlight = new Map<string, Promise<SessionVerdict>>();
 
-  async function ask(token: string, digest: string, claims: VerifiedToken): Promise<SessionVerdict> {
+  async function ask(token: string, digest: string, claims: SessionClaims): Promise<SessionVerdict> {
     const askedAt = deps.clock();
     let answer: IntrospectionAnswer;
     try {
@@ -65,7 +68,7 @@ export function createSessionChecker(deps: {
   }
 
   /** The verdict the caches alone give (refused for good, or confirmed within the window), or undefined. */
-  function checkCached(digest: string, claims: VerifiedToken): SessionVerdict | undefined {
+  function checkCached(digest: string, claims: SessionClaims): SessionVerdict | undefined {
     if (refused.get(digest) !== undefined) return INVALID;
     if (deps.windowMs === 0) return undefined;
     const session = sessions.get(claims.sid);
@@ -86,7 +89,7 @@ export function createSessionChecker(deps: {
      * Whether the session of a verified token is live; see the invariants above. `digest` is the token's
      * `tokenDigest`, when the caller has it already (the authenticator hashes each token once).
      */
-    async check(token: string, claims: VerifiedToken, digest = tokenDigest(token)): Promise<SessionVerdict> {
+    async check(token: string, claims: SessionClaims, digest = tokenDigest(token)): Promise<SessionVerdict> {
       const known = checkCached(digest, claims);
       if (known !== undefined) return known;
       if (deps.windowMs > 0) {

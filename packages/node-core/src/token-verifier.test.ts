@@ -29,12 +29,15 @@ function token(
     typ?: string;
     kid?: string;
     sid?: string | null;
+    claims?: Record<string, unknown>;
   } = {},
   key: typeof privateKey | Uint8Array = privateKey,
   alg = 'EdDSA',
 ) {
   const jwt = new SignJWT(
-    overrides.sid === null ? {} : { sid: overrides.sid ?? randomUUID(), roles: ['user'] },
+    overrides.sid === null
+      ? {}
+      : { sid: overrides.sid ?? randomUUID(), roles: ['user'], ...overrides.claims },
   )
     .setProtectedHeader({ alg, kid: overrides.kid ?? 'k1', typ: overrides.typ ?? 'at+jwt' })
     .setIssuer(overrides.iss ?? ISSUER)
@@ -61,7 +64,22 @@ const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base
 describe('createTokenVerifier', () => {
   it('accepts a token the server would issue and returns its claims', async () => {
     const result = await verifier().verify(await token({ sid: 's-1' }));
-    expect(result).toMatchObject({ ok: true, claims: { sid: 's-1', exp: seconds(NOW) + 900 } });
+    expect(result).toMatchObject({
+      ok: true,
+      claims: { sid: 's-1', exp: seconds(NOW) + 900, passwordChangeRequired: false },
+    });
+  });
+
+  it('reads the password-change mark of a session that may only change its password', async () => {
+    const marked = await verifier().verify(await token({ claims: { password_change_required: true } }));
+    expect(marked).toMatchObject({ ok: true, claims: { passwordChangeRequired: true } });
+    const unmarked = await verifier().verify(await token({ claims: { password_change_required: false } }));
+    expect(unmarked).toMatchObject({ ok: true, claims: { passwordChangeRequired: false } });
+  });
+
+  it.each([['true'], [1], [null], [{}]])('refuses a password-change mark of %j', async (value) => {
+    const result = await verifier().verify(await token({ claims: { password_change_required: value } }));
+    expect(result).toEqual({ ok: false, code: 'INVALID_TOKEN' });
   });
 
   it.each([

@@ -9,6 +9,9 @@
  * cooldown, one fetch at a time). Every invalid token is `invalid`, whatever the reason, so callers cannot tell
  * why; a JWKS that cannot be fetched is `unavailable` (fail closed, but not blamed on the token).
  * A verified token is remembered (by its SHA-256, never the token) until it expires, in a bounded cache.
+ * `password_change_required: true` (a session started with an administrator's one-time password, which Strongroom
+ * lets only change the password) is read into `passwordChangeRequired`; any other value than `true` or `false` makes
+ * the token invalid.
  * Not addressed: revocation (a logout does not change the token): see session-checker.ts.
  */
 import { hash } from 'node:crypto';
@@ -18,6 +21,8 @@ import { createLru } from './lru.js';
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 const MAX_TOKEN_LENGTH = 4096;
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5c', 'x5u', 'crit'];
+/** The claim Strongroom puts on a token whose session must change its password first (src/auth/access-token.ts). */
+export const PASSWORD_CHANGE_CLAIM = 'password_change_required';
 
 export interface VerifiedToken {
   readonly sub: string;
@@ -25,6 +30,8 @@ export interface VerifiedToken {
   /** Seconds since the epoch. */
   readonly exp: number;
   readonly iat: number;
+  /** The session may only change the password (Strongroom answers 403 PASSWORD_CHANGE_REQUIRED to anything else). */
+  readonly passwordChangeRequired: boolean;
 }
 
 export type Verification =
@@ -96,16 +103,17 @@ export function createTokenVerifier(deps: {
           requiredClaims: ['exp', 'iat', 'sub', 'sid', 'jti'],
           currentDate: new Date(deps.clock()),
         });
-        const { sub, sid, exp, iat } = payload;
+        const { sub, sid, exp, iat, [PASSWORD_CHANGE_CLAIM]: pending = false } = payload;
         if (
           typeof sub !== 'string' ||
           typeof sid !== 'string' ||
           typeof exp !== 'number' ||
-          typeof iat !== 'number'
+          typeof iat !== 'number' ||
+          typeof pending !== 'boolean'
         ) {
           return INVALID;
         }
-        const claims: VerifiedToken = Object.freeze({ sub, sid, exp, iat });
+        const claims: VerifiedToken = Object.freeze({ sub, sid, exp, iat, passwordChangeRequired: pending });
         verified.set(key, claims);
         return { ok: true, claims };
       } catch (error) {
