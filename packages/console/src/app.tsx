@@ -7,6 +7,7 @@ import type { FunctionComponent } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { call, createConsoleClient } from './api.js';
 import { ApiKeysPage } from './pages/api-keys.js';
+import { AuditPage } from './pages/audit.js';
 import { ChangePassword } from './pages/change-password.js';
 import { CollectionsPage } from './pages/collections.js';
 import { PoliciesPage } from './pages/policies.js';
@@ -28,6 +29,7 @@ const PAGES: Page[] = [
   { path: 'api-keys', name: 'API keys', component: ApiKeysPage },
   { path: 'collections', name: 'Collections', component: CollectionsPage },
   { path: 'policies', name: 'Policies', component: PoliciesPage },
+  { path: 'audit', name: 'Audit', component: AuditPage },
   { path: 'posture', name: 'Posture', component: PosturePage },
 ];
 
