@@ -49,7 +49,7 @@ const ACTIONS = [
   'audit.hash',
   'audit.export',
   'audit.checkpoints',
-] as const;
+] as const satisfies readonly AuditAction[];
 const OUTCOMES = [
   'allowed',
   'denied',
