@@ -65,10 +65,13 @@ export function call(
   });
 }
 
-export async function serve(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function serve(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const child: ChildProcess = spawn('node', [CLI, 'serve', '--data-dir', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: plainEnv(),
+    env: { ...plainEnv(), ...env },
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -106,8 +109,8 @@ export interface BackupFixture {
 }
 
 /** A server with a `people` collection holding one record of each of two subjects, an API key and a backup key. */
-export async function startBackupFixture(): Promise<BackupFixture> {
-  const server = await startCliServer();
+export async function startBackupFixture(options: { postgres?: boolean } = {}): Promise<BackupFixture> {
+  const server = await startCliServer(options);
   expect(loginAsAdmin(server).status).toBe(0);
   expect(server.run(['collections', 'create', 'people', '--field', 'name:text:sensitive']).status).toBe(0);
   const put = (subject: string, name: string) =>
