@@ -10,6 +10,7 @@ import { ApiKeysPage } from './pages/api-keys.js';
 import { AuditPage } from './pages/audit.js';
 import { ChangePassword } from './pages/change-password.js';
 import { CollectionsPage } from './pages/collections.js';
+import { KeysPage } from './pages/keys.js';
 import { PoliciesPage } from './pages/policies.js';
 import { PosturePage } from './pages/posture.js';
 import { SignIn } from './pages/sign-in.js';
@@ -30,6 +31,7 @@ const PAGES: Page[] = [
   { path: 'collections', name: 'Collections', component: CollectionsPage },
   { path: 'policies', name: 'Policies', component: PoliciesPage },
   { path: 'audit', name: 'Audit', component: AuditPage },
+  { path: 'keys', name: 'Keys', component: KeysPage },
   { path: 'posture', name: 'Posture', component: PosturePage },
 ];
 

@@ -5,7 +5,7 @@
 import type { components } from '@strongroom/client';
 import { useState } from 'preact/hooks';
 import { call, type StrongroomClient } from '../api.js';
-import { CheckField, ErrorNote, SelectField, TextField } from '../components/common.js';
+import { CheckField, ErrorNote, Loading, SelectField, TextField } from '../components/common.js';
 import { useAction, useLoad } from '../components/use-load.js';
 import { showValue } from '../lib/show-value.js';
 import { useSession } from '../session-context.js';
@@ -21,7 +21,11 @@ async function loadPurposes(client: StrongroomClient): Promise<string[] | null> 
 
 export function RevealForm(props: { collection: Collection; record: StoredRecord; onClose(): void }) {
   const { client } = useSession();
-  const sensitive = props.collection.fields.filter((field) => field.sensitive).map((field) => field.name);
+  // The subject id is revealed by name too (`subject`), like a sensitive field.
+  const sensitive = [
+    'subject',
+    ...props.collection.fields.filter((field) => field.sensitive).map((field) => field.name),
+  ];
   const [chosen, setChosen] = useState<string[]>(sensitive);
   const [purpose, setPurpose] = useState('');
   const [revealed, setRevealed] = useState<StoredRecord | null>(null);
@@ -53,7 +57,6 @@ export function RevealForm(props: { collection: Collection; record: StoredRecord
         <form onSubmit={reveal}>
           <fieldset>
             <legend>Fields to reveal</legend>
-            {sensitive.length === 0 && <p class="small">This collection has no sensitive field.</p>}
             {sensitive.map((name) => (
               <CheckField
                 key={name}
@@ -63,7 +66,9 @@ export function RevealForm(props: { collection: Collection; record: StoredRecord
               />
             ))}
           </fieldset>
-          {purposes.data !== null && purposes.data !== undefined && purposes.data.length > 0 ? (
+          {purposes.loading ? (
+            <Loading loading />
+          ) : purposes.data !== null && purposes.data.length > 0 ? (
             <SelectField
               label="Purpose"
               value={purpose}
