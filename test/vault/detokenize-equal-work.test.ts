@@ -2,7 +2,8 @@
  * Guarantee (issue 13, finding 1): detokenizing someone else's stored-field token and a token nobody holds do the
  * same work, counted in storage reads rather than timed: the same token and record reads, and no definition read
  * while the node's cache is fresh (an id that names nothing is cached too), one on each side after it expires.
- * Before the fix the definition cache was keyed by name and never refilled by id: within CACHE_TTL_MS of a read by
+ * A value held by several others reads no more than a token nobody holds (one decoy record read per token, not per
+ * row). Before the fix the definition cache was keyed by name and never refilled by id: within CACHE_TTL_MS of a read by
  * name the stored-field side answered from memory while a miss read the database, every time. The definition cache still forgets a collection
  * dropped behind this node's back within CACHE_TTL_MS.
  */
@@ -81,6 +82,26 @@ describe('detokenizing a hidden stored-field token and an unknown token read sto
     expect(await readsOf(unknownToken)).toEqual(refill);
     expect(await readsOf(hiddenToken)).toEqual(fresh);
     expect(await readsOf(unknownToken)).toEqual(fresh);
+  });
+
+  it('reads as much for a value several others hold as for a token nobody holds', async () => {
+    const tokens = new Set<string>();
+    for (let n = 0; n < 3; n++) {
+      const holder = vaultApi(t, (await loggedInUser(t)).headers);
+      const response = await holder.call('POST', '/v1/tokens', {
+        kind: 'deterministic',
+        type: 'date',
+        value: '1975-01-01',
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      tokens.add((response.json() as { token: string }).token);
+    }
+    expect(tokens.size).toBe(1);
+    const [held = ''] = tokens;
+    await readsOf(held);
+    await readsOf(unknownToken);
+    expect(await readsOf(held)).toEqual(await readsOf(unknownToken));
+    expect(await readsOf(held)).toMatchObject({ records: 1, tokens: 1 });
   });
 
   it('notices within CACHE_TTL_MS a collection dropped behind its back (another node)', async () => {

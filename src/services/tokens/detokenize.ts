@@ -3,15 +3,15 @@
  * Invariants: the policy decides `detokenize` on the source field (with the stored record's facts) or on
  * `tokens/<type>` (with the token's creator as `created_by`); being a revealing action it needs a stated purpose.
  * Only rows the caller may use are opened, so an unknown token and someone else's token give the same per-token
- * TOKEN_NOT_FOUND (no existence oracle), and at the same cost: every token asked for, whether it has a row of a
- * stored field, a row of a value or none, reads a collection definition and a record (real, or on ids nothing has)
- * and is decided on a field and on a token type (real, or a decoy; only the decision that fits the row counts).
- * Definitions come from the node's cache, which remembers an id that names nothing as it remembers one that names a
- * collection (collection-cache.ts): both kinds of token read the database for it equally often (once per
- * CACHE_TTL_MS), never one side alone. Every token asked for is an audit event, written durably before any value is
- * returned.
- * Not addressed: a deterministic token held by several creators has a row each, and each row is checked; a token
- * nobody holds is checked once.
+ * TOKEN_NOT_FOUND (no existence oracle), and at the same cost: a token makes the reads of one stored-field check (a
+ * collection definition and a record: its stored-field row's, or, for a token with only value rows or none, ids
+ * nothing has, once per token), and each row, or a token nobody holds, is decided on a field and on a token type
+ * (real, or a decoy; only the decision that fits the row counts). Definitions come from the node's cache, which
+ * remembers an id that names nothing as it remembers one that names a collection (collection-cache.ts): both kinds
+ * of token read the database for it equally often (once per CACHE_TTL_MS), never one side alone. Every token asked
+ * for is an audit event, written durably before any value is returned.
+ * Not addressed: a token with several stored-field rows (a deterministic token of one value in several records)
+ * reads each row's record; value rows cost a policy decision each (microseconds), no read.
  */
 
 import type { TokenRow } from '../../storage/index.js';
@@ -42,9 +42,8 @@ function detokenizeEvent(caller: Caller, row: TokenRow | null): AuditInput {
 }
 
 /**
- * What the check of a token without a stored-field row (a value token, or no row at all) reads and decides on: ids
- * no collection or record has, and a field of a collection nothing has. Every check makes the same reads (a cached
- * collection definition, a record) and the same two decisions (on a field, on a token type), whatever the row.
+ * What a token without a stored-field row (only value rows, or no row at all) reads and decides on: ids no
+ * collection or record has, once per token, and a field of a collection nothing has.
  */
 const NO_COLLECTION = '00000000-0000-4000-8000-000000000000';
 const NO_RECORD = '00000000-0000-4000-8000-000000000001';
@@ -60,37 +59,51 @@ const NO_SOURCE: Collection = {
 const NO_FACTS = { createdBy: null, subjectHash: null, plainFields: '{}' };
 const NO_TYPE = 'string';
 
+type StoredField = { collectionId: string; recordId: string; field: string };
+
+function storedFieldOf(row: TokenRow): StoredField | null {
+  return row.collectionId !== null && row.recordId !== null && row.field !== null
+    ? { collectionId: row.collectionId, recordId: row.recordId, field: row.field }
+    : null;
+}
+
 export function createDetokenize(
   deps: Pick<TokenServiceDeps, 'stores' | 'collections' | 'access' | 'audit'>,
   sealing: TokenSealing,
 ) {
-  /**
-   * Whether the policy lets `caller` act on `row` (null: a token nobody holds): on its source field, with the
-   * stored record's facts, or on its type. Every row, and no row, goes through the same reads and decisions.
-   */
-  async function mayUse(caller: Caller, action: 'detokenize', row: TokenRow | null): Promise<boolean> {
-    const source =
-      row !== null && row.collectionId !== null && row.recordId !== null && row.field !== null
-        ? { collectionId: row.collectionId, recordId: row.recordId, field: row.field }
-        : null;
+  /** The collection and record behind a stored field (or, for null, the reads of one on ids nothing has). */
+  async function readSource(source: StoredField | null) {
     const collection = await deps.collections.getById(source?.collectionId ?? NO_COLLECTION);
     const record = await deps.stores.records.find(
       collection?.id ?? NO_COLLECTION,
       source?.recordId ?? NO_RECORD,
     );
-    const field = source === null || collection === null ? NO_FIELD : source.field;
+    return collection === null || record === null ? null : { collection, record };
+  }
+
+  /**
+   * Whether the policy lets `caller` act on `row` (null: a token nobody holds): on its source field, with the
+   * stored record's facts, or on its type. Both decisions are taken for every row, and for no row, on a decoy
+   * where the row has nothing to decide on; only a stored-field row reads anything here (see lookUp).
+   */
+  async function mayUse(caller: Caller, action: 'detokenize', row: TokenRow | null): Promise<boolean> {
+    const source = row === null ? null : storedFieldOf(row);
+    const found = source === null ? null : await readSource(source);
+    const field = found === null || source === null ? NO_FIELD : source.field;
     const onField = deps.access
-      .fields(caller, action, collection ?? NO_SOURCE, factsOf(record ?? NO_FACTS), [field])
+      .fields(caller, action, found?.collection ?? NO_SOURCE, factsOf(found?.record ?? NO_FACTS), [field])
       .get(field);
     const onType = deps.access.token(caller, action, row?.type ?? NO_TYPE, row?.createdBy ?? null);
     if (source === null) return row !== null && onType.allow && onType.redaction === 'plain';
-    return collection !== null && record !== null && onField?.allow === true && onField.redaction === 'plain';
+    return found !== null && onField?.allow === true && onField.redaction === 'plain';
   }
 
   /** The first row of `token` the caller may use and that still opens, or null. */
   async function lookUp(caller: Caller, token: string) {
     const rows = await deps.stores.tokens.find(hashToken(token), null, MAX_ROWS_PER_TOKEN);
-    // A token nobody holds is checked as a row of someone else's would be, and refused.
+    // A token without a stored-field row makes the reads of one stored-field check, once whatever its value rows
+    // (so how many others hold a value does not show either); a token nobody holds is decided as a row would be.
+    if (!rows.some((row) => storedFieldOf(row) !== null)) await readSource(null);
     if (rows.length === 0) await mayUse(caller, 'detokenize', null);
     for (const row of rows) {
       if (!(await mayUse(caller, 'detokenize', row))) continue;
