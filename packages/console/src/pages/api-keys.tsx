@@ -15,9 +15,9 @@ import {
   Time,
 } from '../components/common.js';
 import { useAction, useLoad } from '../components/use-load.js';
+import { parseRoles } from '../lib/form-values.js';
 import { hrefOf } from '../router.js';
 import { useSession } from '../session-context.js';
-import { parseRoles } from './users.js';
 
 type ApiKey = components['schemas']['ApiKey'];
 type Owner = { kind: 'me' } | { kind: 'service'; id: string };

@@ -8,6 +8,7 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import { call } from '../api.js';
 import { ErrorNote, Loading, PageHeading, SelectField, Time } from '../components/common.js';
 import { useAction, useLoad } from '../components/use-load.js';
+import { percentDone } from '../lib/form-values.js';
 import { useSession } from '../session-context.js';
 
 type KeyJob = components['schemas']['KeyJob'];
@@ -19,12 +20,6 @@ const KIND_NAMES: Record<KeyJob['kind'], string> = {
   collection: 'Collection data key',
   index: 'Collection blind-index key',
 };
-
-/** Whole percent of a job's items moved (a job with nothing to move is complete). */
-export function percentDone(job: Pick<KeyJob, 'done' | 'total' | 'status'>): number {
-  if (job.total === 0) return job.status === 'running' ? 0 : 100;
-  return Math.min(100, Math.floor((job.done / job.total) * 100));
-}
 
 export function KeysPage() {
   const jobs = useLoad(async (client) => (await call(client.GET('/v1/keys/jobs'))).jobs);

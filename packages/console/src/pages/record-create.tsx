@@ -4,18 +4,11 @@ import { useState } from 'preact/hooks';
 import { call } from '../api.js';
 import { CheckField, ErrorNote, TextField } from '../components/common.js';
 import { useAction } from '../components/use-load.js';
+import { toFieldValue } from '../lib/form-values.js';
 import { useSession } from '../session-context.js';
 
 type Collection = components['schemas']['Collection'];
 type Value = string | number | boolean | null;
-
-/** The typed value of a field's input: integers as numbers, booleans as booleans, empty as absent. */
-export function toFieldValue(type: string, text: string | boolean): Value | undefined {
-  if (type === 'boolean') return text === true;
-  if (typeof text !== 'string' || text === '') return undefined;
-  if (type === 'integer') return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
-  return text;
-}
 
 export function CreateRecord(props: { collection: Collection; onCreated(): void }) {
   const { client } = useSession();

@@ -12,6 +12,7 @@ import {
   Time,
 } from '../components/common.js';
 import { useAction, useLoad } from '../components/use-load.js';
+import { parseRoles } from '../lib/form-values.js';
 import { hrefOf } from '../router.js';
 import { useSession } from '../session-context.js';
 
@@ -29,18 +30,6 @@ async function listUsers(client: StrongroomClient): Promise<User[]> {
     cursor = answer.next_cursor;
   }
   return users;
-}
-
-/** "admin, auditor" → ['admin', 'auditor']. */
-export function parseRoles(text: string): string[] {
-  return [
-    ...new Set(
-      text
-        .split(/[\s,]+/)
-        .map((role) => role.trim())
-        .filter(Boolean),
-    ),
-  ];
 }
 
 export function UsersPage() {
