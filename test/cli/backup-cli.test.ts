@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBackupStream } from '../../src/services/backup/backup-stream.js';
 import {
   type BackupFixture,
   call,
@@ -237,4 +238,55 @@ describe('backup and restore on SQLite', () => {
     expect([again.status, again.stderr]).toEqual([9, expect.stringContaining('BACKUP_ERASURE_LOG_INVALID')]);
     expect(cli(['audit', 'verify', '--data-dir', target]).status).toBe(0);
   }, 120_000);
+
+  it('carries a sealed keyring file along, byte for byte', () => {
+    const dir = at('sealed');
+    const dataDir = path.join(dir, 'data');
+    fs.mkdirSync(dir);
+    const shares = cli(['operator', 'init', '--data-dir', dataDir, '--shares', '3', '--threshold', '2']);
+    expect(shares.status, shares.stderr).toBe(0);
+    expect(cli(['init', '--data-dir', dataDir, '--keyring', 'sealed']).status).toBe(0);
+    const file = path.join(dir, 'sealed.backup');
+    const made = cli([
+      'backup',
+      'create',
+      file,
+      '--data-dir',
+      dataDir,
+      '--keyring',
+      'sealed',
+      '--key-file',
+      keyFile,
+    ]);
+    expect(made.status, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(/files: strongroom\.db \(\d+ bytes\), keyring\.json \(\d+ bytes\)/);
+    const target = path.join(dir, 'restored');
+    const restored = cli([
+      'backup',
+      'restore',
+      file,
+      '--key-file',
+      keyFile,
+      '--data-dir',
+      target,
+      '--without-erasure-log',
+    ]);
+    expect(restored.status, restored.stderr).toBe(0);
+    expect(fs.readdirSync(target).sort()).toEqual(['keyring.json', 'strongroom.db']);
+    expect(fs.readFileSync(path.join(target, 'keyring.json'))).toEqual(
+      fs.readFileSync(path.join(dataDir, 'keyring.json')),
+    );
+  });
+
+  it('never puts the root key in a backup, in any form', async () => {
+    const rootText = fs.readFileSync(path.join(server.dataDir, 'master.key'), 'utf8').trim();
+    const backupKey = Buffer.from(fs.readFileSync(keyFile, 'utf8').trim(), 'base64');
+    const parts: Buffer[] = [];
+    for await (const item of readBackupStream(backupFile, backupKey))
+      if ('chunk' in item) parts.push(item.chunk);
+    const payload = Buffer.concat(parts);
+    expect(payload.subarray(0, 15).toString()).toBe('SQLite format 3');
+    expect(payload.includes(Buffer.from(rootText))).toBe(false);
+    expect(payload.includes(Buffer.from(rootText, 'base64'))).toBe(false);
+  });
 });
