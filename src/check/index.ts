@@ -1,6 +1,15 @@
-/** `strongroom check`: framework-free checks (logs, OpenAPI, live HTTPS URLs), their finding model and report formats. */
+/** `strongroom check`: framework-free checks (deployments, logs, OpenAPI, live HTTPS URLs), their finding model and report formats. */
 export { CheckInputError, isCheckInputError } from './check-error.js';
 export { createFindingCollector, DEFAULT_FINDING_LIMIT } from './collector.js';
+export {
+  type CheckDeploymentOptions,
+  checkDeployment,
+  type DataDirSettings,
+  DEPLOYMENT_RULE_LIST,
+  DEPLOYMENT_RULES,
+  type ServerTarget,
+  type VerifiedMark,
+} from './deployment/index.js';
 export type { CheckReport, CheckRule, Finding, FindingLocation, Severity } from './finding.js';
 export { SEVERITIES } from './finding.js';
 export { FORMATS, formatReport, isReportFormat, type ReportFormat } from './format.js';

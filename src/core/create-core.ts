@@ -13,11 +13,12 @@ import type { Logger } from '../log.js';
 import { type AuditTrail, createAuditTrail } from '../services/audit/index.js';
 import { createAuthorizer, createPolicyService, createSecurityEventRecorder } from '../services/index.js';
 import { startEmailReindex } from '../services/key-jobs/index.js';
-import { createPostureService } from '../services/posture/index.js';
+import { createPostureService, type PostureServiceDeps } from '../services/posture/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from '../setup/initial-admin.js';
 import {
   createPersistence,
   createPostureStore,
+  type DatabaseHandle,
   type KeyStore,
   migrateToLatest,
   openDatabase,
@@ -96,6 +97,27 @@ function watchCore(
   return notReady;
 }
 
+/** `<data-dir>/initial-admin-password`: deleted once the initial admin changes the password. */
+function passwordFileOf(config: Readonly<Config>): string {
+  return path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
+}
+
+/** What GET /v1/sys/posture reads: settings, counts, ids and file modes, never a secret. */
+function postureOf(
+  config: Readonly<Config>,
+  database: Pick<DatabaseHandle, 'db' | 'kind'>,
+  parts: Pick<PostureServiceDeps, 'policies' | 'rootKey' | 'audit' | 'clock'>,
+) {
+  return createPostureService({
+    ...parts,
+    config,
+    store: createPostureStore(database.db),
+    owaspMinimum: DEFAULT_PASSWORD_HASH_PARAMS,
+    databaseKind: database.kind,
+    initialPasswordFile: passwordFileOf(config),
+  });
+}
+
 export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const { logger } = deps;
   const clock = deps.clock ?? Date.now;
@@ -141,20 +163,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   rootKey.onUnseal(async () => void (await vault.convertUserSubjects()));
   rootKey.onUnseal(async () => vault.keyJobs.start());
   rootKey.onUnseal(() => rebuildLegacyEmailIndexes(vault, stores.keys, logger));
-  const initialPasswordFile = path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE);
   let stopMaintenance: (() => void) | null = null;
-  // What GET /v1/sys/posture reads: settings, counts, ids and file modes, never a secret.
-  const posture = createPostureService({
-    config,
-    store: createPostureStore(database.db),
-    policies,
-    rootKey,
-    audit,
-    owaspMinimum: DEFAULT_PASSWORD_HASH_PARAMS,
-    databaseKind: database.kind,
-    initialPasswordFile,
-    clock,
-  });
 
   return {
     config,
@@ -177,7 +186,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
       authorizer,
       quotas: quotas.service,
       revocations,
-      posture,
+      posture: postureOf(config, database, { policies, rootKey, audit, clock }),
     },
 
     /** The dependencies that do not answer (within 0.9 s each): database, signing key, audit trail, Redis. */
@@ -190,7 +199,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
 
     /** The initial admin's password file goes once that password has been changed. */
     async onPasswordChanged(user: { username: string }): Promise<void> {
-      if (user.username === INITIAL_ADMIN_USERNAME) await fs.rm(initialPasswordFile, { force: true });
+      if (user.username === INITIAL_ADMIN_USERNAME) await fs.rm(passwordFileOf(config), { force: true });
     },
 
     async start(): Promise<void> {

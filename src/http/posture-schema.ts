@@ -112,6 +112,7 @@ export const postureSchema = {
           properties: { seq: count, time: timestamp, age_seconds: count },
         },
         events_since_checkpoint: count,
+        unsigned_age_seconds: nullableCount,
         checkpoint_seconds: count,
         checkpoint_events: count,
         checkpoint_fresh: { type: 'boolean' },

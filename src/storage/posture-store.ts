@@ -23,7 +23,8 @@ export interface CountedIds {
   ids: string[];
 }
 
-export function createPostureStore(db: Kysely<Database>) {
+/** Accounts and credentials: password hashes (streamed), last logins, API key ages. */
+function accountQueries(db: Kysely<Database>) {
   /** Counts the rows `query` selects and returns the first `limit` ids. */
   async function counted<Q extends { id: string }>(
     rows: () => Promise<Q[]>,
@@ -120,7 +121,12 @@ export function createPostureStore(db: Kysely<Database>) {
       }
       return found;
     },
+  };
+}
 
+/** Keys and the audit chain: ages of the keys in use, the chain head and checkpoints. */
+function keyQueries(db: Kysely<Database>) {
+  return {
     /** Creation time of the newest token-signing key not retired (null: none yet). */
     async currentSigningKeyCreatedAt(): Promise<number | null> {
       const row = await db
@@ -157,7 +163,7 @@ export function createPostureStore(db: Kysely<Database>) {
       return { live: rows.length, count: stale.length, ids: stale.slice(0, limit).map((row) => row.id) };
     },
 
-    /** The chain head and the newest signed checkpoint (with when it was stored). */
+    /** The chain head, the newest signed checkpoint (with when it was stored) and the oldest event after it. */
     async auditState() {
       const head = await db.selectFrom('audit_chain_head').selectAll().where('id', '=', 1).executeTakeFirst();
       const checkpoint = await db
@@ -166,9 +172,19 @@ export function createPostureStore(db: Kysely<Database>) {
         .orderBy('seq', 'desc')
         .limit(1)
         .executeTakeFirst();
+      // The oldest event no checkpoint covers yet: how long it has waited says whether signing keeps up.
+      const signedThrough = checkpoint?.seq ?? head?.anchor_seq ?? 0;
+      const unsigned = await db
+        .selectFrom('audit_events')
+        .select('occurred_at')
+        .where('seq', '>', signedThrough)
+        .orderBy('seq')
+        .limit(1)
+        .executeTakeFirst();
       return {
         headSeq: head?.seq ?? 0,
         anchorSeq: head?.anchor_seq ?? 0,
+        firstUnsignedAt: unsigned === undefined ? null : Number(unsigned.occurred_at),
         checkpoint:
           checkpoint === undefined
             ? null
@@ -176,6 +192,10 @@ export function createPostureStore(db: Kysely<Database>) {
       };
     },
   };
+}
+
+export function createPostureStore(db: Kysely<Database>) {
+  return { ...accountQueries(db), ...keyQueries(db) };
 }
 
 export type PostureStore = ReturnType<typeof createPostureStore>;

@@ -2,12 +2,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOG_RULE_LIST, OPENAPI_RULE_LIST, URL_RULE_LIST } from '../../src/check/index.js';
+import {
+  DEPLOYMENT_RULE_LIST,
+  LOG_RULE_LIST,
+  OPENAPI_RULE_LIST,
+  URL_RULE_LIST,
+} from '../../src/check/index.js';
 
 const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/checks.md'), 'utf8');
 
 describe('docs/checks.md', () => {
-  const rules = [...LOG_RULE_LIST, ...OPENAPI_RULE_LIST, ...URL_RULE_LIST];
+  const rules = [...DEPLOYMENT_RULE_LIST, ...LOG_RULE_LIST, ...OPENAPI_RULE_LIST, ...URL_RULE_LIST];
 
   it.each(rules.map((rule) => [rule.id, rule]))('documents %s with its severity', (_, rule) => {
     const row = doc.split('\n').find((line) => line.startsWith(`| \`${rule.id}\` |`));
@@ -17,7 +22,7 @@ describe('docs/checks.md', () => {
 
   it('names no finding id that does not exist', () => {
     const known = new Set(rules.map((rule) => rule.id));
-    const named = [...doc.matchAll(/`((?:logs|openapi|url)\/[a-z0-9-]+)`/g)].map((m) => m[1]);
+    const named = [...doc.matchAll(/`((?:deployment|logs|openapi|url)\/[a-z0-9-]+)`/g)].map((m) => m[1]);
     expect(named.filter((id) => id !== undefined && !known.has(id))).toEqual([]);
   });
 

@@ -44,7 +44,17 @@ function cleanEnv(): Record<string, string> {
   );
 }
 
-export async function startCliServer(options: { postgres?: boolean } = {}): Promise<CliServer> {
+export interface CliServerOptions {
+  postgres?: boolean;
+  /** More `serve` flags (e.g. `--mode production --tls-cert …`). */
+  serverArgs?: string[];
+  /** More environment for the server (e.g. STRONGROOM_MASTER_KEY_FILE). */
+  serverEnv?: Record<string, string>;
+  /** The CA of the server's certificate, when it is not the generated one in the data directory. */
+  caFile?: string;
+}
+
+export async function startCliServer(options: CliServerOptions = {}): Promise<CliServer> {
   if (!fs.existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strongroom-admin-cli-'));
   const dataDir = path.join(dir, 'data');
@@ -58,11 +68,16 @@ export async function startCliServer(options: { postgres?: boolean } = {}): Prom
       : { STRONGROOM_DATABASE_URL: DATABASE_URL as string, STRONGROOM_DATABASE_SCHEMA: schema }),
     // Rotation jobs retire old versions after this wait; a test need not sit through the 30 s default.
     STRONGROOM_KEY_JOB_SETTLE_MS: '0',
+    ...options.serverEnv,
   };
-  const server: ChildProcess = spawn('node', [CLI, 'serve', '--data-dir', dataDir, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: serverEnv,
-  });
+  const server: ChildProcess = spawn(
+    'node',
+    [CLI, 'serve', '--data-dir', dataDir, '--port', '0', ...(options.serverArgs ?? [])],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: serverEnv,
+    },
+  );
   let serverOutput = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${serverOutput}`)), 60_000);
@@ -85,7 +100,7 @@ export async function startCliServer(options: { postgres?: boolean } = {}): Prom
     dir,
     dataDir,
     configDir,
-    caFile: path.join(dataDir, 'tls', 'ca.pem'),
+    caFile: options.caFile ?? path.join(dataDir, 'tls', 'ca.pem'),
     adminPassword: fs.readFileSync(path.join(dataDir, 'initial-admin-password'), 'utf8').trim(),
     startupOutput: () => serverOutput,
     run(args, runOptions = {}) {

@@ -1759,6 +1759,8 @@ export interface components {
                 /** Format: int64 */
                 events_since_checkpoint: number;
                 /** Format: int64 */
+                unsigned_age_seconds: number | null;
+                /** Format: int64 */
                 checkpoint_seconds: number;
                 /** Format: int64 */
                 checkpoint_events: number;
@@ -2160,7 +2162,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description API keys older than this are counted (default 90) */
-                api_key_max_age_days?: number;
+                max_key_age_days?: number;
                 /** @description Administrators with no login within this many days are counted (default 90) */
                 login_window_days?: number;
                 /** @description Master and data keys older than this are counted (default 365) */

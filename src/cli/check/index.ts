@@ -1,8 +1,8 @@
 /**
- * `strongroom check logs FILE...` and `strongroom check openapi SPEC` (and `check url`, in url-command.ts): the CLI
- * face of src/check. Each prints a report (`--format table|json|sarif`) on stdout and exits 0 when nothing at or
- * above `--fail-on` was found, 1 when something was, 2 when the check could not run (the error names the input,
- * never a value from it).
+ * `strongroom check logs FILE...` and `strongroom check openapi SPEC` (and `check url` and `check deployment`, in
+ * their own files): the CLI face of src/check. Each prints a report (`--format table|json|sarif`) on stdout and
+ * exits 0 when nothing at or above `--fail-on` was found, 1 when something was, 2 when the check could not run
+ * (the error names the input, never a value from it).
  */
 import fs from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -12,6 +12,7 @@ import { SEVERITIES } from '../../check/finding.js';
 import { FORMATS, formatReport, type ReportFormat } from '../../check/format.js';
 import { EXIT_ERROR, exitCodeFor } from '../../check/severity.js';
 import { VERSION } from '../../version.js';
+import { registerCheckDeployment } from './deployment-command.js';
 import { registerCheckUrl } from './url-command.js';
 
 // The checkers (and their parsers: yaml, jsonc-parser, the $ref resolver) load only when a check runs, so they
@@ -58,7 +59,7 @@ export function registerCheckCommands(program: Command): void {
   const check = program
     .command('check')
     .description(
-      'audit logs, OpenAPI documents and live HTTPS APIs against the practices Strongroom enforces (docs/checks.md)',
+      'audit deployments, logs, OpenAPI documents and live HTTPS APIs against the practices Strongroom enforces (docs/checks.md)',
     );
 
   reportOptions(
@@ -104,4 +105,5 @@ export function registerCheckCommands(program: Command): void {
     });
 
   registerCheckUrl(check, { reportOptions, runCheck });
+  registerCheckDeployment(check, { reportOptions, runCheck });
 }

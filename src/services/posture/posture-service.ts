@@ -64,16 +64,19 @@ async function auditPosture(deps: PostureServiceDeps, now: number): Promise<Post
   const checkpoint = state.checkpoint;
   const age = checkpoint === null ? null : Math.max(0, Math.floor((now - checkpoint.createdAt) / 1000));
   const since = state.headSeq - (checkpoint?.seq ?? state.anchorSeq);
-  const covered = since === 0;
+  const unsignedAge =
+    state.firstUnsignedAt === null ? null : Math.max(0, Math.floor((now - state.firstUnsignedAt) / 1000));
   return {
     head_seq: state.headSeq,
     anchor_seq: state.anchorSeq,
     latest_checkpoint:
       checkpoint === null ? null : { seq: checkpoint.seq, time: checkpoint.time, age_seconds: age ?? 0 },
     events_since_checkpoint: since,
+    unsigned_age_seconds: unsignedAge,
     checkpoint_seconds: audit.checkpointSeconds,
     checkpoint_events: audit.checkpointEvents,
-    checkpoint_fresh: covered || (age !== null && age <= 2 * audit.checkpointSeconds),
+    // Signing runs every checkpointSeconds when there are new events: an event waiting twice that is overdue.
+    checkpoint_fresh: unsignedAge === null || unsignedAge <= 2 * audit.checkpointSeconds,
     healthy: deps.audit.isHealthy(),
     mirror_configured: audit.mirrorFile !== null,
     sinks: audit.sinks.sinks.map((sink) => ({ kind: sink.kind })),

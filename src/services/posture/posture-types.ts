@@ -76,9 +76,11 @@ export interface Posture {
     anchor_seq: number;
     latest_checkpoint: { seq: number; time: string; age_seconds: number } | null;
     events_since_checkpoint: number;
+    /** How long the oldest event no checkpoint covers has waited (null: every event is covered). */
+    unsigned_age_seconds: number | null;
     checkpoint_seconds: number;
     checkpoint_events: number;
-    /** A checkpoint covers the head, or the newest is within twice the checkpoint interval. */
+    /** Every event is covered by a checkpoint, or the oldest uncovered one waited at most twice the interval. */
     checkpoint_fresh: boolean;
     healthy: boolean;
     mirror_configured: boolean;
