@@ -6,7 +6,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type CliServer, startCliServer } from '../cli/cli-harness.js';
+import { type CliServer, type CliServerOptions, startCliServer } from '../cli/cli-harness.js';
 
 export interface ConsoleServer extends CliServer {
   /** https://…/console/ */
@@ -21,9 +21,11 @@ export function spkiHash(certificatePem: string): string {
   return createHash('sha256').update(spki).digest('base64');
 }
 
-/** Starts the server; the caller closes it. */
-export async function startConsoleServer(): Promise<ConsoleServer> {
-  const server = await startCliServer();
+/** Starts the server (with more STRONGROOM_* settings in `serverEnv`); the caller closes it. */
+export async function startConsoleServer(
+  options: Pick<CliServerOptions, 'serverEnv'> = {},
+): Promise<ConsoleServer> {
+  const server = await startCliServer(options);
   const certificatePem = fs.readFileSync(path.join(server.dataDir, 'tls', 'server.pem'), 'utf8');
   const ca = new X509Certificate(fs.readFileSync(server.caFile, 'utf8'));
   // The pin below stands in for the CA: make sure the certificate pinned is the one this test's CA issued.
