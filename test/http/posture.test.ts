@@ -12,7 +12,13 @@ import bcrypt from 'bcrypt';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicyDocument } from '../../src/policy/index.js';
-import { createTestApp, createUser, loggedInUser, type TestApp } from '../helpers/test-app.js';
+import {
+  createTestApp,
+  createUser,
+  loggedInUser,
+  TEST_DATABASE_URL,
+  type TestApp,
+} from '../helpers/test-app.js';
 
 const ROOT_KEY = randomBytes(32).toString('base64');
 const CANARY_PASSWORD = `Canary-${randomBytes(12).toString('base64url')}`;
@@ -149,5 +155,38 @@ describe('GET /v1/sys/posture content', () => {
       }),
       { numRuns: 15 },
     );
+  });
+});
+
+describe.skipIf(TEST_DATABASE_URL === null)('GET /v1/sys/posture on PostgreSQL', () => {
+  let pg: TestApp;
+  beforeAll(async () => {
+    pg = await createTestApp({ database: 'postgres' });
+  });
+  afterAll(async () => {
+    await pg?.close();
+  });
+
+  it('counts from the same queries, and says Redis is missing', async () => {
+    const admin = await loggedInUser(pg, ['admin']);
+    const idle = await createUser(pg, ['admin']);
+    await pg.services.apiKeys.create(idle.id, randomUUID(), { name: 'old' });
+    const imported = await createUser(pg);
+    await pg.services.database.db
+      .updateTable('users')
+      .set({ password_hash: await bcrypt.hash('Imported-password-1', 4) })
+      .where('id', '=', imported.id)
+      .execute();
+    const response = await pg.app.inject({ url: '/v1/sys/posture', headers: admin.headers });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({
+      deployment: { database: 'postgres', redis_configured: false },
+      passwords: { users: 3, bcrypt: { count: 1, ids: [imported.id] } },
+      administrators: { count: 2, without_recent_login: { count: 1, ids: [idle.id] } },
+      api_keys: { live: 1 },
+    });
+    expect(body.files.map((f: { name: string }) => f.name)).not.toContain('database');
+    expect(body.keys.signing.age_days).toBe(0);
   });
 });
