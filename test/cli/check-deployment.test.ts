@@ -15,8 +15,9 @@ import path from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import formats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPolicyDocument } from '../../src/policy/index.js';
 import { ensureDevCertificates } from '../../src/tls/index.js';
-import { type CliServer, loginAsAdmin, startCliServer } from './cli-harness.js';
+import { type CliServer, json, loginAsAdmin, startCliServer } from './cli-harness.js';
 
 const SCHEMA = path.resolve(import.meta.dirname, '../fixtures/check-sarif/sarif-2.1.0-rtm.5.json');
 const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
@@ -165,6 +166,30 @@ describe('check deployment against a production-mode server with a real key', ()
     const rewritten = server.run(['check', 'deployment', '--format', 'json']);
     expect(rewritten.status).toBe(1);
     expect(ids(report(rewritten.stdout))).toContain('deployment/audit-chain-broken');
+  });
+
+  it('works with an API key whose role a policy grants read_posture only (the chain then unverified, low)', () => {
+    const document = defaultPolicyDocument() as { roles: Record<string, unknown> };
+    document.roles.auditor = {
+      rules: [{ effect: 'allow', actions: ['read_posture'], resources: ['system/posture'] }],
+    };
+    const policyFile = path.join(dir, 'policy.json');
+    fs.writeFileSync(policyFile, JSON.stringify(document));
+    const applied = server.run(['policies', 'apply', policyFile, '--yes']);
+    expect(applied.status, applied.stderr).toBe(0);
+    json(server.run(['users', 'create', 'posture-bot', '--service', '--role', 'auditor', '--json']));
+    const minted = json<{ key: string }>(
+      server.run(['api-keys', 'create', 'nightly-posture', '--user', 'posture-bot', '--json']),
+    );
+    const run = server.run(
+      ['check', 'deployment', '--url', server.url, '--ca', server.caFile, '--format', 'json'],
+      {
+        env: { STRONGROOM_TOKEN: minted.key },
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(ids(report(run.stdout))).toContain('deployment/audit-chain-not-verified');
+    expect(run.stdout + run.stderr).not.toContain(minted.key);
   });
 
   it('shows a progress bar on stderr on a long chain, and never on stdout', () => {
