@@ -85,7 +85,9 @@ describe('verifyAuditChain (from outside, incremental)', () => {
 
   it('fails on an event changed after the mark, naming its seq', async () => {
     const chain = chainOf(30);
-    const tampered = chain.map((event) => (event.seq === 25 ? { ...event, outcome: 'denied' as const } : event));
+    const tampered = chain.map((event) =>
+      event.seq === 25 ? { ...event, outcome: 'denied' as const } : event,
+    );
     const server = serverOf(tampered, [10, 20]);
     const outcome = await verifyAuditChain(server.source, { last: null, headSeq: 30 });
     expect(outcome).toEqual({ ok: false, problem: 'changed', firstBadSeq: 25 });
