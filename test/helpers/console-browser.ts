@@ -140,7 +140,10 @@ export function cspProblems(answers: ConsoleBrowser['consoleAnswers']): string[]
     if (directives.get('default-src')?.join(' ') !== "'self'") problems.push(`${answer.url}: default-src`);
     if (directives.get('frame-ancestors')?.join(' ') !== "'none'")
       problems.push(`${answer.url}: frame-ancestors`);
-    if (/unsafe-inline|unsafe-eval/.test(csp)) problems.push(`${answer.url}: allows unsafe-*`);
+    if (directives.get('require-trusted-types-for')?.join(' ') !== "'script'") {
+      problems.push(`${answer.url}: require-trusted-types-for`);
+    }
+    if (/unsafe-inline|unsafe-eval|unsafe-hashes/.test(csp)) problems.push(`${answer.url}: allows unsafe-*`);
   }
   return problems;
 }
