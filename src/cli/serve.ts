@@ -84,6 +84,19 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
     );
   }
   await app.listen({ host: config.host, port: config.port });
+  let plain: ReturnType<typeof createPlainHttpServer> | null = null;
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    plain?.close();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  // Before anything announces the server: whoever reads "listening" and signals it at once (a supervisor, a test)
+  // must find the handlers in place, or the signal's default action ends the process without a clean close.
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   print(`Strongroom listening on https://${hostForUrl(config.host)}:${port}`);
@@ -106,21 +119,9 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
   // After the warnings above: the log is written asynchronously, and they must not wait behind this line.
   logger.info(describeBackends(config, masterKeySource), 'backends in use');
 
-  let plain: ReturnType<typeof createPlainHttpServer> | null = null;
   if (config.httpPort !== null) {
     plain = createPlainHttpServer({ revoker: services.revoker, logger });
     await new Promise<void>((resolve) => plain?.listen(config.httpPort ?? 0, config.host, resolve));
     print(`Plain HTTP on port ${config.httpPort} answers 426 HTTPS_REQUIRED only`);
   }
-
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    plain?.close();
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
