@@ -13,6 +13,8 @@ export interface AppOptions extends HttpAppOptions {
   logger?: Logger;
   /** Milliseconds since the epoch; tests freeze or move time. */
   clock?: () => number;
+  /** Milliseconds that never step back (default `performance.now`): cache entry ages; tests move it by hand. */
+  monotonicClock?: () => number;
 }
 
 /** Builds and starts the core, then the HTTP app on it; a failure stops the core again. */
@@ -26,6 +28,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions) {
   const core = await createCore(config, {
     logger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.monotonicClock === undefined ? {} : { monotonicClock: options.monotonicClock }),
   });
   const app = await startWithHttp(core, options);
   return {

@@ -8,13 +8,14 @@
  * while the revocation bus is live, never older than its age bound), else from storage; the checks themselves run
  * on every request, so expiry is exact.
  */
-import type { SessionRecord, SessionStore, UserRecord } from '../storage/index.js';
-import type { CredentialCache } from './credential-cache.js';
+import type { SessionRecord, SessionStore } from '../storage/index.js';
+import type { CachedUser, CredentialCache } from './credential-cache.js';
 import type { VerifiedClaims } from './verified-token-cache.js';
 
 export interface LiveSession {
   session: SessionRecord;
-  user: UserRecord;
+  /** What authentication reads of the user: never the password hash. */
+  user: CachedUser;
 }
 
 export function createSessionCheck(deps: {
@@ -25,7 +26,7 @@ export function createSessionCheck(deps: {
   const read = (id: string) => deps.sessions.findSessionWithUser(id);
   /** The session and user behind verified claims; null when the token no longer counts, whatever the reason. */
   return async function findLiveSession(claims: VerifiedClaims): Promise<LiveSession | null> {
-    const found =
+    const found: LiveSession | null =
       deps.cache === undefined
         ? await read(claims.sid)
         : await deps.cache.session(claims.sid, () => read(claims.sid));

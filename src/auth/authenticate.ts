@@ -13,7 +13,7 @@ import type { ApiKeyService } from '../services/index.js';
 import type { ApiKeyRecord, SessionStore, UserRecord, UserStore } from '../storage/index.js';
 import type { AccessTokens } from './access-token.js';
 import { createSessionCheck } from './active-session.js';
-import type { CredentialCache } from './credential-cache.js';
+import type { CachedUser, CredentialCache } from './credential-cache.js';
 
 export interface PresentedCredentials {
   authorization: string | undefined;
@@ -41,7 +41,7 @@ export function readCredential(headers: PresentedCredentials): string | null {
   return match[1];
 }
 
-function snapshot(user: UserRecord) {
+function snapshot(user: CachedUser) {
   return {
     userId: user.id,
     username: user.username,

@@ -3,7 +3,10 @@
  * users. It answers only what the database would answer, and only while it can know of every change:
  * - a lookup is a hit only when the credential's row AND its user's row are cached and younger than `maxAgeMs`;
  *   any miss re-reads both (so a user's change, which drops the user, refreshes their sessions and keys too);
- *   an entry stored after the clock's present (the wall clock stepped back) counts as stale;
+ *   ages are measured on a monotonic clock (`performance.now`), so no wall clock step (NTP, VM resume) can
+ *   stretch an entry's life;
+ * - a user is kept as `CachedUser`: the fields authentication reads, never the password hash (nor the sealed
+ *   subject id), so the long-lived cache holds nothing a memory dump could crack or unseal;
  * - while the revocation bus is not live (its subscription lost, messages possibly missed) every lookup bypasses
  *   the cache and nothing is stored; when it is live again the bus has had everything dropped first;
  * - a change published while a lookup was reading the database bumps the generation, and that lookup's rows are
@@ -15,8 +18,41 @@
  * deletion on this or another node. Bounds: a change another node failed to publish (Redis unreachable from it
  * alone) is honoured here within `maxAgeMs`. Unknown credentials are never cached (each costs its database read).
  */
+import { performance } from 'node:perf_hooks';
 import type { Invalidation, RevocationBus } from '../state/index.js';
 import type { ApiKeyRecord, SessionRecord, UserRecord } from '../storage/index.js';
+
+/** What authentication reads of a user (authenticate.ts, active-session.ts): no password hash. */
+export interface CachedUser
+  extends Pick<
+    UserRecord,
+    | 'id'
+    | 'username'
+    | 'roles'
+    | 'disabled'
+    | 'credentialVersion'
+    | 'createdAt'
+    | 'attributes'
+    | 'mustChangePassword'
+  > {
+  /** The subject's keyed HMAC only (what policies compare); its sealed copy stays in the database. */
+  subject: { hash: string } | null;
+}
+
+/** A copy of `user` holding only what authentication needs (a fresh object: the row is never kept). */
+export function toCachedUser(user: CachedUser): CachedUser {
+  return {
+    id: user.id,
+    username: user.username,
+    roles: user.roles,
+    disabled: user.disabled,
+    credentialVersion: user.credentialVersion,
+    createdAt: user.createdAt,
+    attributes: user.attributes,
+    mustChangePassword: user.mustChangePassword,
+    subject: user.subject === null ? null : { hash: user.subject.hash },
+  };
+}
 
 /** The default bound on an entry's age (README "Several nodes"): a missed message is honoured within this. */
 export const CREDENTIAL_CACHE_MAX_AGE_MS = 5_000;
@@ -43,7 +79,7 @@ interface CredentialEntry extends Entry<SessionRecord | ApiKeyRecord> {
 function createEntries(maxEntries: number) {
   // Sessions as `s:<id>`, API keys as `k:<sha-256>`; insertion order is age order.
   const credentials = new Map<string, CredentialEntry>();
-  const users = new Map<string, Entry<UserRecord>>();
+  const users = new Map<string, Entry<CachedUser>>();
   // Which credentials each user has cached: a change of the user drops them all, even once the user is re-read.
   const byUser = new Map<string, Set<string>>();
 
@@ -59,7 +95,7 @@ function createEntries(maxEntries: number) {
   return {
     credentials,
     users,
-    store(key: string, credential: SessionRecord | ApiKeyRecord, user: UserRecord, now: number): void {
+    store(key: string, credential: SessionRecord | ApiKeyRecord, user: CachedUser, now: number): void {
       dropCredential(key);
       credentials.set(key, { value: credential, userId: user.id, storedAt: now });
       byUser.set(user.id, (byUser.get(user.id) ?? new Set<string>()).add(key));
@@ -96,11 +132,13 @@ function createEntries(maxEntries: number) {
 
 export function createCredentialCache(options: {
   bus: Pick<RevocationBus, 'isLive' | 'subscribe'>;
-  clock: () => number;
+  /** Milliseconds from any origin, never stepping back (default `performance.now`); tests move it by hand. */
+  monotonicClock?: () => number;
   maxEntries: number;
   maxAgeMs?: number;
 }) {
   const maxAgeMs = options.maxAgeMs ?? CREDENTIAL_CACHE_MAX_AGE_MS;
+  const now = options.monotonicClock ?? (() => performance.now());
   const enabled = options.maxEntries > 0 && maxAgeMs > 0;
   const { credentials, users, store, drop } = createEntries(options.maxEntries);
   const stats = { hits: 0, misses: 0, bypasses: 0 };
@@ -111,34 +149,33 @@ export function createCredentialCache(options: {
     drop(change);
   });
 
-  // An entry stored "in the future" is one from before the wall clock stepped back: its real age is unknown, so it
-  // is stale (otherwise it would outlive `maxAgeMs` by the size of the step).
-  const fresh = <T>(entry: Entry<T> | undefined, now: number): T | undefined =>
-    entry !== undefined && now >= entry.storedAt && now - entry.storedAt < maxAgeMs ? entry.value : undefined;
+  const fresh = <T>(entry: Entry<T> | undefined, at: number): T | undefined =>
+    entry !== undefined && at - entry.storedAt < maxAgeMs ? entry.value : undefined;
 
   /** A hit when the credential and its user are both cached and fresh; otherwise loads both and maybe stores them. */
   async function lookup<T extends SessionRecord | ApiKeyRecord>(
     key: string,
     load: () => Promise<{ credential: T; user: UserRecord } | null>,
-  ): Promise<{ credential: T; user: UserRecord } | null> {
+  ): Promise<{ credential: T; user: CachedUser } | null> {
     if (!enabled || !options.bus.isLive()) {
       if (enabled) stats.bypasses++;
-      return load();
+      const row = await load();
+      return row === null ? null : { credential: row.credential, user: toCachedUser(row.user) };
     }
-    const now = options.clock();
-    const credential = fresh(credentials.get(key), now) as T | undefined;
-    const user = credential === undefined ? undefined : fresh(users.get(credential.userId), now);
+    const at = now();
+    const credential = fresh(credentials.get(key), at) as T | undefined;
+    const user = credential === undefined ? undefined : fresh(users.get(credential.userId), at);
     if (credential !== undefined && user !== undefined) {
       stats.hits++;
       return { credential, user };
     }
     stats.misses++;
     const before = generation;
-    const loaded = await load();
+    const row = await load();
+    if (row === null) return null;
+    const loaded = { credential: row.credential, user: toCachedUser(row.user) };
     // Not stored when a change was published meanwhile (the rows may predate it) or the channel went down.
-    if (loaded !== null && generation === before && options.bus.isLive()) {
-      store(key, loaded.credential, loaded.user, options.clock());
-    }
+    if (generation === before && options.bus.isLive()) store(key, loaded.credential, loaded.user, now());
     return loaded;
   }
 
@@ -147,7 +184,7 @@ export function createCredentialCache(options: {
     async session(
       id: string,
       load: () => Promise<{ session: SessionRecord; user: UserRecord } | null>,
-    ): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+    ): Promise<{ session: SessionRecord; user: CachedUser } | null> {
       const found = await lookup(`s:${id}`, async () => {
         const row = await load();
         return row === null ? null : { credential: row.session, user: row.user };
@@ -158,7 +195,7 @@ export function createCredentialCache(options: {
     async apiKey(
       keyHash: string,
       load: () => Promise<{ key: ApiKeyRecord; user: UserRecord } | null>,
-    ): Promise<{ key: ApiKeyRecord; user: UserRecord } | null> {
+    ): Promise<{ key: ApiKeyRecord; user: CachedUser } | null> {
       const found = await lookup(`k:${keyHash}`, async () => {
         const row = await load();
         return row === null ? null : { credential: row.key, user: row.user };

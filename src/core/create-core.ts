@@ -38,6 +38,8 @@ export interface CoreDeps {
   logger: Logger;
   /** Milliseconds since the epoch; tests freeze or move time. */
   clock?: () => number;
+  /** Milliseconds that never step back, for ages (default `performance.now`); tests move it with `clock`. */
+  monotonicClock?: () => number;
   /** Replaces what record reads and writes decide and audit with: bench/ only, for its no-policy baseline. */
   records?: (standard: StandardRecordPipeline) => RecordPipeline;
 }
@@ -151,7 +153,12 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const shared = { config, persistence, rootKey, authorizer, clock, logger, metrics, revocations };
   const records = deps.records === undefined ? {} : { records: deps.records };
   const vault = createVault({ ...shared, audit, ...records });
-  const identity = createIdentity({ ...shared, events, userSubjects: vault.userSubjects });
+  const identity = createIdentity({
+    ...shared,
+    events,
+    userSubjects: vault.userSubjects,
+    ...(deps.monotonicClock === undefined ? {} : { monotonicClock: deps.monotonicClock }),
+  });
   const quotas = createQuotas({ config, policies, clock, logger });
   const notReady = watchCore(metrics, { persistence, identity, audit, quotas, vault, rootKey });
   // The signing keys, data keys, audit signer and key jobs all need the root key: they start once it is here.

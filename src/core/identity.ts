@@ -118,10 +118,15 @@ function createAuthentication(deps: {
   apiKeys: ApiKeyService;
   bus: RevocationBus;
   clock: () => number;
+  monotonicClock: (() => number) | undefined;
   maxEntries: number;
 }) {
   const { stores, accessTokens, clock } = deps;
-  const credentialCache = createCredentialCache({ bus: deps.bus, clock, maxEntries: deps.maxEntries });
+  const credentialCache = createCredentialCache({
+    bus: deps.bus,
+    maxEntries: deps.maxEntries,
+    ...(deps.monotonicClock === undefined ? {} : { monotonicClock: deps.monotonicClock }),
+  });
   const authenticator = createAuthenticator({
     accessTokens,
     apiKeys: deps.apiKeys,
@@ -145,6 +150,8 @@ export function createIdentity(deps: {
   events: SecurityEventRecorder;
   userSubjects: UserSubjects;
   clock: () => number;
+  /** The credential cache's entry ages (default `performance.now`): never the wall clock, which can step back. */
+  monotonicClock?: () => number;
   logger: Pick<Logger, 'warn'>;
   metrics?: Pick<Metrics, 'cache'>;
   /** Carries every credential change to every node's credential cache (core/revocations.ts). */
@@ -217,6 +224,7 @@ export function createIdentity(deps: {
     apiKeys,
     bus: deps.revocations,
     clock,
+    monotonicClock: deps.monotonicClock,
     maxEntries: config.verifiedTokenCacheSize,
   });
   const revoker = createExposedCredentialRevoker({ accessTokens, sessions, apiKeys, events: deps.events });

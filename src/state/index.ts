@@ -12,6 +12,8 @@ export {
   createRevocationBus,
   decodeInvalidation,
   encodeInvalidation,
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_TIMEOUT_MS,
   type Invalidation,
   type InvalidationChannel,
   type RevocationBus,

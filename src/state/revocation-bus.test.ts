@@ -3,6 +3,7 @@ import {
   createRevocationBus,
   decodeInvalidation,
   encodeInvalidation,
+  HEARTBEAT_TIMEOUT_MS,
   type Invalidation,
   type InvalidationChannel,
 } from './revocation-bus.js';
@@ -31,6 +32,8 @@ function loopbackChannel() {
     channel,
     sent,
     state: (live: boolean) => handlers?.state(live),
+    /** A message arriving from the channel (another node's, or a heartbeat). */
+    deliver: (text: string) => handlers?.message(text),
     failNext: (n: number) => {
       failSends = n;
     },
@@ -92,6 +95,8 @@ describe('createRevocationBus', () => {
       channel: loop.channel,
       retryForMs: 5000,
       onError: (e) => errors.push(e),
+      // No heartbeat in this test: it counts the sends of one change.
+      heartbeatIntervalMs: 3_600_000,
     });
     loop.state(true);
     loop.failNext(2);
@@ -100,5 +105,64 @@ describe('createRevocationBus', () => {
     await expect.poll(() => loop.sent.length, { timeout: 3000 }).toBe(1);
     expect(decodeInvalidation(loop.sent[0] ?? '')).toMatchObject({ userIds: ['u1'] });
     expect(errors).toHaveLength(2);
+  });
+
+  it('stops trusting a channel that has delivered nothing for the heartbeat bound, and drops all when it is back', () => {
+    const loop = loopbackChannel();
+    let now = 0;
+    // The heartbeat timer is not what is tested: time moves by hand, and deliveries are made by hand.
+    const bus = createRevocationBus({
+      channel: loop.channel,
+      retryForMs: 1000,
+      heartbeatIntervalMs: 3_600_000,
+      monotonicClock: () => now,
+    });
+    const seen: Invalidation[] = [];
+    bus.subscribe((change) => seen.push(change));
+    loop.state(true);
+    expect([bus.isLive(), seen]).toEqual([true, [{ all: true }]]);
+    // A heartbeat heard (any node's): still trusted; heartbeats are no change for the listeners.
+    now += HEARTBEAT_TIMEOUT_MS - 1;
+    expect(bus.isLive()).toBe(true);
+    loop.deliver(JSON.stringify({ v: 1, h: 1 }));
+    now += HEARTBEAT_TIMEOUT_MS - 1;
+    expect([bus.isLive(), seen.length]).toEqual([true, 1]);
+    // Silence for the whole bound: the subscription is still "up", but the node reads the database.
+    now += 1;
+    expect(bus.isLive()).toBe(false);
+    // Heard again: whatever was sent meanwhile may be lost, so everything is dropped first, then the change applies.
+    loop.deliver(encodeInvalidation({ sessionIds: ['s1'] }, 'another-node'));
+    expect(bus.isLive()).toBe(true);
+    expect(seen.slice(1)).toEqual([
+      { all: true },
+      { all: false, sessionIds: ['s1'], userIds: [], apiKeyIds: [] },
+    ]);
+  });
+
+  it('drops all after a silent gap even when no request asked meanwhile', () => {
+    const loop = loopbackChannel();
+    let now = 0;
+    const bus = createRevocationBus({
+      channel: loop.channel,
+      retryForMs: 1000,
+      heartbeatIntervalMs: 3_600_000,
+      monotonicClock: () => now,
+    });
+    const seen: Invalidation[] = [];
+    bus.subscribe((change) => seen.push(change));
+    loop.state(true);
+    now += HEARTBEAT_TIMEOUT_MS;
+    loop.deliver(JSON.stringify({ v: 1, h: 1 }));
+    expect([bus.isLive(), seen]).toEqual([true, [{ all: true }, { all: true }]]);
+  });
+
+  it('sends heartbeats while subscribed', async () => {
+    const loop = loopbackChannel();
+    const bus = createRevocationBus({ channel: loop.channel, retryForMs: 1000, heartbeatIntervalMs: 10 });
+    loop.state(true);
+    await expect.poll(() => loop.sent.length, { timeout: 3000 }).toBeGreaterThan(2);
+    expect(loop.sent.every((text) => JSON.parse(text).h === 1)).toBe(true);
+    expect(decodeInvalidation(loop.sent[0] ?? '')).toMatchObject({ all: false });
+    await bus.close();
   });
 });

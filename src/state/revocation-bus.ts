@@ -11,12 +11,18 @@
  * - A message that cannot be decoded is taken as `all`: a garbled message costs cache misses, never a stale answer.
  * - A send that fails is retried in the background for `retryForMs` (the cache's entry age bound; past it no node
  *   still holds an entry from before the change), and logged; it never fails the change that committed.
+ * - Heartbeat: a node with a channel sends a heartbeat on it every `heartbeatIntervalMs`; `isLive()` is false once
+ *   nothing (no heartbeat, its own included, no change) has come back from the channel for `heartbeatTimeoutMs`,
+ *   so a subscription that died silently (a frozen server, a cut that closes nothing, a subscriber that stopped
+ *   delivering) is noticed within that bound, and the node reads the database until the channel delivers again.
+ *   Hearing again after such a gap, listeners are told `all` first, as on a resubscription.
  * A node's own messages come back to it from the channel; it skips them (it applied them before sending).
- * Threats addressed: a node serving a revoked session or key from memory after a revocation elsewhere. Not addressed:
- * a node partitioned from the channel while its subscription still looks up (no heartbeat): the entry age bound
- * caps what it can serve stale.
+ * Threats addressed: a node serving a revoked session or key from memory after a revocation elsewhere, its channel
+ * lost loudly (closed) or silently (the heartbeat). Not addressed: a node that hears heartbeats but not a change
+ * sent between them (the channel delivers in order: Redis pub/sub and NOTIFY do).
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 
 /** What changed: the sessions, users (their sessions and keys included) and API keys to drop; `all` drops all. */
 export interface Invalidation {
@@ -51,6 +57,14 @@ export interface RevocationBus {
 // PostgreSQL NOTIFY payloads stop at 8000 bytes; a change too large to name is sent as `all`.
 const MAX_MESSAGE_BYTES = 7000;
 const RETRY_BASE_MS = 100;
+/** How often a node with a channel sends a heartbeat on it. */
+export const HEARTBEAT_INTERVAL_MS = 200;
+/**
+ * How long a node trusts its cache after it last heard its channel: the bound (docs/session-cache.md) within which
+ * a node whose subscription died silently reads the database again. Several heartbeats, so one late is no outage.
+ */
+export const HEARTBEAT_TIMEOUT_MS = 1_000;
+const HEARTBEAT = JSON.stringify({ v: 1, h: 1 });
 
 const isIdList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((id) => typeof id === 'string');
@@ -68,13 +82,13 @@ export function encodeInvalidation(change: Invalidation, origin = ''): string {
   return Buffer.byteLength(text) > MAX_MESSAGE_BYTES ? JSON.stringify({ v: 1, o: origin, a: 1 }) : text;
 }
 
-/** The node that sent a message ('' when unnamed or unreadable). */
-function originOf(text: string): string {
+/** The node that sent a message ('' when unnamed or unreadable), and whether it is a heartbeat. */
+function headerOf(text: string): { origin: string; isHeartbeat: boolean } {
   try {
-    const { o } = JSON.parse(text) as { o?: unknown };
-    return typeof o === 'string' ? o : '';
+    const { o, h } = JSON.parse(text) as { o?: unknown; h?: unknown };
+    return { origin: typeof o === 'string' ? o : '', isHeartbeat: h === 1 };
   } catch {
-    return '';
+    return { origin: '', isHeartbeat: false };
   }
 }
 
@@ -99,27 +113,62 @@ export function createRevocationBus(options: {
   /** How long a failed send is retried (the cache's entry age bound). */
   retryForMs: number;
   onError?: (error: unknown) => void;
+  /** Heartbeat period and trust bound (see the header); tests shorten them. */
+  heartbeatIntervalMs?: number;
+  heartbeatTimeoutMs?: number;
+  /** Milliseconds that never step back (default `performance.now`). */
+  monotonicClock?: () => number;
 }): RevocationBus {
   const { channel } = options;
+  const now = options.monotonicClock ?? (() => performance.now());
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
   const listeners = new Set<(change: Invalidation) => void>();
   // This node's changes are delivered here before they are sent: their echo from the channel is skipped.
   const origin = randomUUID();
   let live = channel === null;
   let closed = false;
+  // When the channel last delivered anything, and whether the node stopped trusting it since (a silent gap).
+  let heardAt = now();
+  let deaf = false;
   const deliver = (change: Invalidation) => {
     for (const listener of listeners) listener(change);
+  };
+  const hears = (): boolean => {
+    if (channel === null) return true;
+    if (!deaf && now() - heardAt >= heartbeatTimeoutMs) deaf = true;
+    return !deaf;
   };
 
   channel?.listen({
     message: (text) => {
-      if (originOf(text) !== origin) deliver(decodeInvalidation(text));
+      const at = now();
+      // Heard again after a silent gap (whether or not a request noticed it): what was sent meanwhile may be lost,
+      // as after a resubscription.
+      if (deaf || at - heardAt >= heartbeatTimeoutMs) {
+        deaf = false;
+        deliver({ all: true });
+      }
+      heardAt = at;
+      const { origin: from, isHeartbeat } = headerOf(text);
+      if (from !== origin && !isHeartbeat) deliver(decodeInvalidation(text));
     },
     state: (up) => {
       // Whatever was sent while the subscription was down is lost: drop everything before trusting the cache again.
-      if (up) deliver({ all: true });
+      if (up) {
+        deliver({ all: true });
+        heardAt = now();
+        deaf = false;
+      }
       live = up && !closed;
     },
   });
+  const heartbeat =
+    channel === null
+      ? null
+      : setInterval(() => {
+          if (live) channel.send(HEARTBEAT).catch((error: unknown) => options.onError?.(error));
+        }, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
+  heartbeat?.unref();
 
   async function send(message: string, deadline: number, attempt: number): Promise<void> {
     if (channel === null || closed) return;
@@ -152,10 +201,11 @@ export function createRevocationBus(options: {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    isLive: () => live,
+    isLive: () => live && hears(),
     connectionName: channel?.connectionName ?? null,
     async close() {
       closed = true;
+      if (heartbeat !== null) clearInterval(heartbeat);
       live = channel === null;
       await channel?.close();
     },

@@ -69,7 +69,8 @@ export async function createTestApp(
   const built = await buildApp(config, {
     tls,
     logDestination: logDestination as never,
-    ...(options.clock ? { clock: options.clock } : {}),
+    // A test clock only moves when told to: it serves as the monotonic clock too (cache entry ages).
+    ...(options.clock ? { clock: options.clock, monotonicClock: options.clock } : {}),
     ...(options.keepAliveTimeoutMs === undefined ? {} : { keepAliveTimeoutMs: options.keepAliveTimeoutMs }),
   });
   await built.app.ready();

@@ -282,7 +282,7 @@ describe.skipIf(REDIS_URL === null)('a second node told through Redis, whose sub
   });
 
   it('answers every request as the database does, before and after its channel is killed', async () => {
-    const cache = createCredentialCache({ bus, clock, maxEntries: 1000 });
+    const cache = createCredentialCache({ bus, monotonicClock: clock, maxEntries: 1000 });
     const nodeB = createAuthenticator({
       accessTokens: t.services.accessTokens,
       apiKeys: t.services.apiKeys,

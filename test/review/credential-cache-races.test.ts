@@ -67,16 +67,20 @@ describe.each(databases)('credential cache under attack (%s)', (database) => {
   }
 
   /** A node whose session reads can be held after they read storage (the stale-fill window). */
-  function nodeWithGate(cacheClock: () => number = clock) {
+  function nodeWithGate(cacheClock: () => number = clock, wallClock: () => number = clock) {
     let gate: Promise<void> | null = null;
     let readDone: (() => void) | null = null;
-    const cache = createCredentialCache({ bus: t.services.revocations, clock: cacheClock, maxEntries: 100 });
+    const cache = createCredentialCache({
+      bus: t.services.revocations,
+      monotonicClock: cacheClock,
+      maxEntries: 100,
+    });
     const s = t.services;
     const auth = createAuthenticator({
       accessTokens: s.accessTokens,
       apiKeys: s.apiKeys,
       users: s.stores.users,
-      clock,
+      clock: wallClock,
       cache,
       sessions: {
         async findSessionWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
@@ -155,16 +159,51 @@ describe.each(databases)('credential cache under attack (%s)', (database) => {
   });
 
   it('keeps its entry age bound when the wall clock steps back', async () => {
-    const wall = createTestClock(clock() + 3_600_000);
-    const node = nodeWithGate(wall);
+    // The cache ages its entries on the monotonic clock; the wall clock (what expiry is decided against) steps.
+    const wall = createTestClock(clock());
+    const monotonic = createTestClock(0);
+    const node = nodeWithGate(monotonic, wall);
     const x = await session();
     expect(await outcome(node.auth, x.token)).toBe('ok:user');
     // Another node revoked the session and could not publish: this node is never told.
     await t.services.stores.sessions.revokeSession(x.sessionId, 'logout', clock());
-    // The wall clock is corrected back an hour, then more than the age bound passes in real time.
-    wall.advance(-3_600_000);
-    wall.advance(6_000);
+    // 3 s pass, the wall clock is corrected back 3 s, and 3 s more pass: by the wall the entry is 3 s old, well
+    // within the 5 s bound, but 6 s have passed. Aged by the wall clock it would still answer 'ok:user'.
+    monotonic.advance(3_000);
+    wall.advance(3_000);
+    wall.advance(-3_000);
+    monotonic.advance(3_000);
+    wall.advance(3_000);
     expect(await outcome(node.auth, x.token)).toBe('INVALID_TOKEN');
+  });
+
+  it('keeps no password hash (nor sealed subject) in memory, only what authentication reads', async () => {
+    const node = nodeWithGate();
+    const x = await session();
+    await t.services.users.update(
+      x.userId,
+      { subject: `review-${randomBytes(6).toString('hex')}` },
+      { bySession: true },
+    );
+    const record = await t.services.stores.users.findById(x.userId);
+    const hash = record?.passwordHash ?? '';
+    const sealed = record?.subject?.sealed ?? '';
+    expect(hash.length).toBeGreaterThan(20);
+    expect(sealed.length).toBeGreaterThan(20);
+    const read = () => t.services.stores.sessions.findSessionWithUser(x.sessionId);
+    const missed = await node.cache.session(x.sessionId, read);
+    // Now a hit: what the cache holds.
+    const hit = await node.cache.session(x.sessionId, async () => {
+      throw new Error('read storage on a hit');
+    });
+    expect(node.cache.stats().hits).toBe(1);
+    for (const user of [missed?.user, hit?.user]) {
+      expect(user?.id).toBe(x.userId);
+      expect(Object.keys(user ?? {})).not.toContain('passwordHash');
+      expect(Object.keys(user?.subject ?? {})).toEqual(['hash']);
+      expect(JSON.stringify(user)).not.toContain(hash);
+      expect(JSON.stringify(user)).not.toContain(sealed);
+    }
   });
 
   it('an erasure of the subject a cached user is drops what the cache holds of them', async () => {
@@ -200,7 +239,11 @@ describe.each(databases)('credential cache under attack (%s)', (database) => {
   });
 
   it('stays within its bound under a flood of distinct credentials, and never stores unknown ones', async () => {
-    const cache = createCredentialCache({ bus: t.services.revocations, clock, maxEntries: 8 });
+    const cache = createCredentialCache({
+      bus: t.services.revocations,
+      monotonicClock: clock,
+      maxEntries: 8,
+    });
     const s = t.services;
     const auth = createAuthenticator({
       accessTokens: s.accessTokens,

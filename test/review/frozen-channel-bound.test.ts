@@ -1,9 +1,10 @@
 /**
  * Review (issue 12, item 2): a node whose Redis subscription still looks up while Redis no longer answers (the
- * server frozen: no close, no error, so the bus stays "live") hears of no revocation. What bounds how long it
- * serves a revoked session from memory is the cache's entry age (CREDENTIAL_CACHE_MAX_AGE_MS): the revoked
+ * server frozen: no close, no error) hears of no revocation. Its heartbeat (state/revocation-bus.ts) stops coming
+ * back, so within HEARTBEAT_TIMEOUT_MS the node stops trusting its cache and reads the database: the revoked
  * session must be refused within that bound (plus the scheduling slack of a loaded machine), with Redis still
- * frozen. Own redis-server process (SIGSTOP/SIGCONT), real SQLite storage shared by the two "nodes".
+ * frozen, and once Redis answers again the node trusts its channel again, starting empty.
+ * Own redis-server process (SIGSTOP/SIGCONT), real SQLite storage shared by the two "nodes".
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,7 @@ import { isAppError } from '../../src/errors.js';
 import {
   createRedisInvalidationChannel,
   createRevocationBus,
+  HEARTBEAT_TIMEOUT_MS,
   type RevocationBus,
 } from '../../src/state/index.js';
 import { createTestApp, createUser, type TestApp } from '../helpers/test-app.js';
@@ -82,8 +84,8 @@ describe('a node whose Redis is frozen', () => {
     redis?.kill('SIGKILL');
   });
 
-  it('refuses a session revoked meanwhile within the entry age bound', async () => {
-    const cache = createCredentialCache({ bus, clock: Date.now, maxEntries: 100 });
+  it('refuses a session revoked meanwhile within the heartbeat bound, and trusts the channel once it answers', async () => {
+    const cache = createCredentialCache({ bus, maxEntries: 100 });
     const s = t.services;
     const nodeB = createAuthenticator({
       accessTokens: s.accessTokens,
@@ -103,12 +105,23 @@ describe('a node whose Redis is frozen', () => {
     expect(cache.stats().hits).toBe(1);
 
     redis.kill('SIGSTOP');
-    // The logout commits on A; its message to B cannot get through (and B does not know it missed one).
-    const revokedAt = Date.now();
-    await s.sessions.revoke(started.sessionId, 'logout');
-    expect(bus.isLive()).toBe(true);
+    const frozenAt = Date.now();
+    // The logout is in the database, but its message to B cannot get through (B does not know it missed one).
+    await s.stores.sessions.revokeSession(started.sessionId, 'logout', Date.now());
     expect(await until(async () => (await outcome(nodeB, token)) === 'INVALID_TOKEN', 10_000)).toBe(true);
-    expect(Date.now() - revokedAt).toBeLessThan(CREDENTIAL_CACHE_MAX_AGE_MS + SLACK_MS);
+    // Within the heartbeat bound, far inside the entry age bound that was the only limit before.
+    expect(Date.now() - frozenAt).toBeLessThan(HEARTBEAT_TIMEOUT_MS + SLACK_MS);
+    expect(HEARTBEAT_TIMEOUT_MS + SLACK_MS).toBeLessThan(CREDENTIAL_CACHE_MAX_AGE_MS);
+    expect(bus.isLive()).toBe(false);
+    expect(cache.stats().bypasses).toBeGreaterThan(0);
+
     redis.kill('SIGCONT');
+    expect(await until(() => bus.isLive(), 10_000)).toBe(true);
+    const second = await s.sessions.start(record.id, record.credentialVersion);
+    const token2 = await s.accessTokens.issue({ userId: record.id, sessionId: second.sessionId, roles: [] });
+    expect(await outcome(nodeB, token2)).toBe('ok');
+    const hits = cache.stats().hits;
+    expect(await outcome(nodeB, token2)).toBe('ok');
+    expect(cache.stats().hits).toBe(hits + 1);
   }, 30_000);
 });
