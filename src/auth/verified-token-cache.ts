@@ -4,7 +4,7 @@
  * at the token's `exp`, so expiry is honoured exactly; revocation is NOT cached: callers check the session on every
  * request.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** What the server takes from a verified token: who and which session, and when. Never its `roles`. */
 export interface VerifiedClaims {
@@ -23,7 +23,8 @@ export function createVerifiedTokenCache(options: {
   onLookup?: (hit: boolean) => void;
 }) {
   const entries = new Map<string, VerifiedClaims>();
-  const keyOf = (token: string) => createHash('sha256').update(token).digest('base64');
+  // One-shot hashing: no Hash object per request.
+  const keyOf = (token: string) => hash('sha256', token, 'base64');
 
   return {
     get(token: string): VerifiedClaims | undefined {

@@ -1,9 +1,10 @@
 import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeOpaqueToken as generateOpaqueToken } from '../test/opaque-tokens.js';
-import { DETECTORS, type DetectorName, findSecrets } from './detectors.js';
+import { DETECTORS, type DetectorName, findSecrets, mayHoldSecret } from './detectors.js';
 import { redactString } from './redact-value.js';
 
 // The example token from jwt.io (HS256, secret "your-256-bit-secret").
@@ -176,6 +177,48 @@ describe('detectors', () => {
     it('ignores public keys and certificates', () => {
       expect(found('-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----', 'private_key')).toEqual([]);
     });
+  });
+});
+
+describe('mayHoldSecret', () => {
+  it('is false only for text in which no detector finds anything', () => {
+    const share = `srs1-1-2-${randomBytes(41).toString('base64url').slice(0, 55)}-${randomBytes(4).toString('hex')}`;
+    const secrets = [
+      JWT,
+      JWE,
+      generateOpaqueToken('srk'),
+      share,
+      'Bearer abc123def',
+      '4242424242424242',
+      '078-05-1120',
+    ];
+    for (const secret of secrets) {
+      expect(mayHoldSecret(`x ${secret} y`)).toBe(true);
+    }
+    const pieces = fc.constantFrom(
+      ...secrets,
+      'a',
+      'B',
+      '1',
+      '-',
+      '.',
+      '_',
+      '@',
+      ' ',
+      'eyJ',
+      'srk_',
+      'srs1-',
+      '\n',
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        // Each detector's own scan, without any hint: what the pre-test must never hide.
+        if (!mayHoldSecret(text)) expect(DETECTORS.flatMap((detector) => detector.find(text))).toEqual([]);
+      }),
+    );
+    expect(mayHoldSecret('request completed')).toBe(false);
+    expect(mayHoldSecret('/v1/me')).toBe(false);
   });
 });
 

@@ -133,9 +133,34 @@ export const DETECTORS: readonly Detector[] = Object.freeze(
 
 type RankedMatch = SecretMatch & { rank: number };
 
+const ANY_HINTS = new WeakMap<readonly Detector[], RegExp | null>();
+
+/**
+ * One pattern that matches wherever any of the detectors' hints does (a case-insensitive union: it may match more,
+ * never less), or null when some detector has no hint. Most strings match none, and are then answered by one test.
+ */
+function anyHintOf(detectors: readonly Detector[]): RegExp | null {
+  let any = ANY_HINTS.get(detectors);
+  if (any === undefined) {
+    const hints = detectors.map((detector) => detector.hint);
+    const isPlain = (hint: RegExp | undefined): hint is RegExp =>
+      hint !== undefined && /^i?$/.test(hint.flags);
+    any = hints.every(isPlain) ? new RegExp(hints.map((hint) => `(?:${hint.source})`).join('|'), 'i') : null;
+    ANY_HINTS.set(detectors, any);
+  }
+  return any;
+}
+
+/** False only when no detector of `detectors` can match in `text` (none of their hints is in it): a cheap pre-test. */
+export function mayHoldSecret(text: string, detectors: readonly Detector[] = DETECTORS): boolean {
+  return anyHintOf(detectors)?.test(text) !== false;
+}
+
 function findRanked(text: string, detectors: readonly Detector[]): RankedMatch[] {
   const found: RankedMatch[] = [];
-  for (const [rank, detector] of detectors.entries()) {
+  if (!mayHoldSecret(text, detectors)) return found;
+  for (let rank = 0; rank < detectors.length; rank++) {
+    const detector = detectors[rank] as Detector;
     if (detector.hint !== undefined && !detector.hint.test(text)) continue;
     for (const { start, end } of detector.find(text)) {
       if (end > start) found.push({ detector: detector.name, start, end, rank });

@@ -64,6 +64,26 @@ describe('inspectUrl', () => {
     expect(inspectUrl(url)).toEqual({ ok: true });
   });
 
+  it('answers a short path of letters, digits and dashes at once only when no secret shape can be in it', () => {
+    // The fast path takes such paths; each of these holds a secret made of those characters alone.
+    const share = `srs1-1-2-${'aB3-'.repeat(13)}abc-0123abcd`;
+    expect(share).toMatch(/^[A-Za-z0-9-]+$/);
+    expect(inspectUrl(`/v1/x/${share}`)).toEqual({ ok: false, reason: 'secret_value', location: 'path:2' });
+    expect(inspectUrl('/v1/x/4242-4242-4242-4242')).toEqual({
+      ok: false,
+      reason: 'secret_value',
+      location: 'path:2',
+    });
+    expect(inspectUrl('/v1/x/123-45-6789')).toEqual({
+      ok: false,
+      reason: 'secret_value',
+      location: 'path:2',
+    });
+    expect(inspectUrl('/v1/x/123456789')).toEqual({ ok: false, reason: 'secret_value', location: 'path:2' });
+    expect(inspectUrl('/v1/me')).toEqual({ ok: true });
+    expect(inspectUrl('/v1/users/3fa85f64-5717-4562-b3fc-2c963f66afa6')).toEqual({ ok: true });
+  });
+
   it('does not throw on malformed percent-encoding', () => {
     expect(inspectUrl('/v1/x/%E0%A4%A?q=%E0%A4%A&%=%')).toEqual({ ok: true });
     expect(inspectUrl('/v1/x?password=%E0%A4%A')).toMatchObject({ ok: false, reason: 'sensitive_parameter' });

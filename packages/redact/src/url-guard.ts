@@ -19,7 +19,7 @@
  * Not addressed: secrets with no recognisable shape under an innocuous name, and the fragment (browsers never
  * send it; if present it is scanned as part of the last segment or value).
  */
-import { DETECTORS, type Detector, findSecrets } from './detectors.js';
+import { DETECTORS, type Detector, findSecrets, mayHoldSecret } from './detectors.js';
 import { decodePercent, decodeQueryComponent } from './percent-decode.js';
 import { REDACTED, redactString } from './redact-value.js';
 import { isSensitiveParamName } from './sensitive-names.js';
@@ -38,11 +38,12 @@ const INSPECT_DETECTORS = DETECTORS.filter((detector) => detector.name !== 'emai
 const PLAIN_NAME = /^[\w.\-[\]]{1,64}$/;
 const OK: UrlInspection = Object.freeze({ ok: true });
 /**
- * A short origin-form path of letters, `/` and `-` only: no `?`, `%`, `;`, `@`, `:`, digit, `_`, `.` or space, so
- * no query, parameter, encoding, authority, JWT, opaque token, share, card, SSN, private key or Bearer/Basic
- * credential can be in it. Answered without further work: this runs on every request.
+ * A short origin-form path of letters, digits, `/` and `-` only: no `?`, `%`, `;`, `@`, `:`, `_`, `.` or space, so
+ * no query, parameter, encoding, authority, JWT, opaque token, private key or Bearer/Basic credential can be in it.
+ * When it also holds none of the detectors' hints (no run of 4 digits, which every card number and SSN has, no
+ * `srs1-` share prefix …: `mayHoldSecret`), it is answered without further work: this runs on every request.
  */
-const PLAIN_PATH = /^\/[A-Za-z/-]{0,127}$/;
+const PLAIN_PATH = /^\/[A-Za-z0-9/-]{0,127}$/;
 const TOO_LONG: UrlInspection = Object.freeze({ ok: false, reason: 'too_long', location: 'url' });
 const USERINFO: UrlInspection = Object.freeze({ ok: false, reason: 'userinfo', location: 'url:userinfo' });
 /** `scheme://` (absolute form) or `//` (network path) at the start of a target: an authority follows. */
@@ -127,7 +128,7 @@ function describeParam({ index, name }: QueryParam): string {
 
 /** Decides whether a request target (`/path?query`) may be served: no credentials or secrets in the URL. */
 export function inspectUrl(rawUrl: string): UrlInspection {
-  if (PLAIN_PATH.test(rawUrl)) return OK;
+  if (PLAIN_PATH.test(rawUrl) && !mayHoldSecret(rawUrl, INSPECT_DETECTORS)) return OK;
   if (rawUrl.length > MAX_URL_LENGTH) return TOO_LONG;
   if (userinfoEnd(rawUrl) !== -1) return USERINFO;
   const { path, query } = splitTarget(rawUrl);

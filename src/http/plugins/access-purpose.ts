@@ -51,8 +51,11 @@ async function accessPurposePlugin(
   options: { purposes: () => ReadonlySet<string> },
 ): Promise<void> {
   app.decorateRequest('purpose', null);
-  app.addHook('preValidation', async (request) => {
+  // Callback-style (not async): a hook that answers at once costs no promise on every request. What it throws,
+  // Fastify's hook runner answers as the request's error.
+  app.addHook('preValidation', (request, _reply, done) => {
     readPurpose(request, options.purposes);
+    done();
   });
 }
 

@@ -25,7 +25,8 @@ export function loginOutcome(status: number, errorCode: string | null): LoginOut
 async function metricsPlugin(app: FastifyInstance, options: { metrics: Metrics }): Promise<void> {
   const { metrics } = options;
   app.addHook('onRoute', (route: RouteOptions) => metrics.knowRoute(route.url));
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback-style (not async): a hook that answers at once costs no promise on every request.
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const route = request.routeOptions.url;
     const status = reply.statusCode;
     metrics.observeRequest(request.method, route, status, reply.elapsedTime / 1000);
@@ -34,6 +35,7 @@ async function metricsPlugin(app: FastifyInstance, options: { metrics: Metrics }
     if (route === LOGIN_ROUTE && request.method === 'POST') {
       metrics.login(loginOutcome(status, request.errorCode));
     }
+    done();
   });
 }
 
