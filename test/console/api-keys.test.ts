@@ -66,7 +66,7 @@ async function expectKeyGone(key: string): Promise<void> {
   expect(await readableStorage(page)).not.toContain(key);
 }
 
-describe('console API keys: shown once', { timeout: 60_000 }, () => {
+describe('console API keys: shown once', { timeout: 120_000 }, () => {
   let key = '';
 
   it('shows a new key once, with a copy button, and it works against the API', async () => {

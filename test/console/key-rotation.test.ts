@@ -127,7 +127,7 @@ async function rotate(keyOption: string, keyName: string): Promise<{ status: str
   return { status, seen };
 }
 
-describe('console keys: a rotation watched to 100%', { timeout: 60_000 }, () => {
+describe('console keys: a rotation watched to 100%', { timeout: 120_000 }, () => {
   it("rotates the collection's data key, moving every record", async () => {
     const { page } = session;
     await openPage(page, 'Keys');

@@ -51,7 +51,7 @@ async function sidewaysOverflow(): Promise<number> {
   });
 }
 
-describe('console in a narrow window', { timeout: 90_000 }, () => {
+describe('console in a narrow window', { timeout: 120_000 }, () => {
   it('"Skip to content" is the first tab stop and moves focus into the page', async () => {
     const { page } = session;
     const first = await page.evaluate(() => {

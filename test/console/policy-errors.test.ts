@@ -74,7 +74,7 @@ async function expectErrorAtLine(line: number): Promise<void> {
   await page.getByRole('heading', { name: 'Current policy: version 1' }).waitFor();
 }
 
-describe('console policies: a bad policy is shown at its line', { timeout: 60_000 }, () => {
+describe('console policies: a bad policy is shown at its line', { timeout: 120_000 }, () => {
   it('shows the policy in force with its history', async () => {
     const { page } = session;
     await openPage(page, 'Policies');

@@ -38,7 +38,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('console records: masked, revealed with a purpose, audited', { timeout: 60_000 }, () => {
+describe('console records: masked, revealed with a purpose, audited', { timeout: 120_000 }, () => {
   it('creates a collection with a sensitive, searchable field and a plain one', async () => {
     const { page } = session;
     await openPage(page, 'Collections');

@@ -32,7 +32,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('console sign-in', () => {
+describe('console sign-in', { timeout: 120_000 }, () => {
   it('is refused by a browser that does not pin the test certificate', async () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,

@@ -35,7 +35,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('console users', { timeout: 60_000 }, () => {
+describe('console users', { timeout: 120_000 }, () => {
   it('creates a user, who is listed with its roles and enabled', async () => {
     const { page } = session;
     await openPage(page, 'Users');

@@ -67,7 +67,7 @@ export async function openConsoleBrowser(
   });
   const context = await browser.newContext({ viewport });
   // Shorter than a test's timeout, so a missing element fails with playwright's message naming it.
-  context.setDefaultTimeout(20_000);
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   const tokens = new Set<string>();
   const consoleAnswers: ConsoleBrowser['consoleAnswers'] = [];
