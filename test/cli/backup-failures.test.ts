@@ -85,6 +85,11 @@ describe('backup refusals on SQLite', () => {
     ]);
     expect(fs.readdirSync(busy)).toEqual(['keep.txt']);
     expect(cli(['backup', 'verify', backupFile, '--key-file', keyFile]).status).toBe(0);
+
+    const nowhere = path.join(at('missing-dir'), 'x.backup');
+    const created = cli(['backup', 'create', nowhere, '--data-dir', server.dataDir, '--key-file', keyFile]);
+    expect([created.status, created.stderr]).toEqual([2, expect.stringContaining('is not a directory')]);
+    expect(fs.readdirSync(server.dataDir).filter((name) => name.startsWith('.backup-'))).toEqual([]);
   }, 120_000);
 
   it('leaves FILE as the previous complete backup when backup create is SIGKILLed mid-way', async () => {

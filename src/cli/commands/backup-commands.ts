@@ -2,8 +2,11 @@
  * `strongroom backup keygen | create | verify | restore` (on the server's host; services/backup, imported when one
  * runs). The backup key is a file of its own (`keygen`), never the root key; docs/backup.md says what else to keep.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { type Command, Option } from 'commander';
 import type { BackupManifest } from '../../services/backup/index.js';
+import { CliError } from '../cli-error.js';
 import { stdout } from '../output.js';
 import { configFrom, dataDirOption, keyringOptions, splitFlags } from './server-options.js';
 
@@ -54,6 +57,13 @@ export function registerBackupCommands(program: Command): void {
     ),
   ).action(async (file: string, flags: Record<string, unknown>) => {
     const { own, settings } = splitFlags(flags, ['keyFile']);
+    const directory = path.dirname(path.resolve(file));
+    if (!fs.statSync(directory, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new CliError(
+        'USAGE',
+        `${directory} is not a directory: create it first, or give FILE in another one`,
+      );
+    }
     const { createBackup } = await backup();
     const manifest = await createBackup(configFrom(settings), { file, keyFile: own.keyFile ?? '' });
     print(`backup written to ${file}`);
