@@ -20,10 +20,10 @@ import { bearer, createNodeClient } from '../helpers/multinode-http.js';
 
 const RECORDS = 40;
 /**
- * The server's own knobs for rotation jobs: batches of 5 records with 400 ms between them make the data key's
- * rotation last about 3 s, long enough for the page's 500 ms polls to show it under way.
+ * The server's own knobs for rotation jobs: batches of 5 records with 600 ms between them make the data key's
+ * rotation last about 5 s, long enough for the page's 500 ms polls to show it under way.
  */
-const SLOW_JOBS = { STRONGROOM_KEY_JOB_BATCH_SIZE: '5', STRONGROOM_KEY_JOB_PAUSE_MS: '400' };
+const SLOW_JOBS = { STRONGROOM_KEY_JOB_BATCH_SIZE: '5', STRONGROOM_KEY_JOB_PAUSE_MS: '600' };
 const collection = 'patients';
 let server: ConsoleServer;
 let session: ConsoleBrowser;
