@@ -141,9 +141,8 @@ export function SecretOnce(props: { label: string; value: string; onDone(): void
     }
   };
   return (
-    // Not a labelled region: its name would equal the textbox's label, and the textbox is what tests find.
-    <div class="note secret">
-      <h2>{props.label}</h2>
+    <section class="note secret" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{props.label}</h2>
       <p>Shown once: copy it now. Strongroom keeps only a hash and cannot show it again.</p>
       <div class="field">
         <label for={id}>{props.label}</label>
@@ -164,7 +163,7 @@ export function SecretOnce(props: { label: string; value: string; onDone(): void
               : ''}
         </span>
       </div>
-    </div>
+    </section>
   );
 }
 
