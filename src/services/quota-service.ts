@@ -41,6 +41,8 @@ export function createQuotaService(deps: {
     const fallback = deps.defaults[group];
     if (roles.length === 0) return fallback;
     const { quotas } = deps.policy();
+    // The usual caller holds one role: answered without building a list on every request.
+    if (roles.length === 1) return quotas.get(roles[0] as string)?.[group] ?? fallback;
     return roles
       .map((role) => quotas.get(role)?.[group] ?? fallback)
       .reduce((best, quota) => moreGenerous(best, quota));
