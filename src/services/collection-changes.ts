@@ -14,7 +14,8 @@
  *   checkpoint overwrite them), but a backup holding those rows and the subject's key could still open them (see
  *   README, "Erasure and backups"); the same holds for the values behind the collection's tokens, which are sealed
  *   under the vault-wide token key (tokenizations of a record's field hold off the drop, so it deletes all of
- *   them); nodes that cached the definition may use it for up to the cache's lifetime.
+ *   them); nodes that cached the definition may hold it for up to the cache's lifetime, but their record writes
+ *   hold off the drop and find the collection gone, and their empty reads check it (records/live-collection.ts).
  */
 import { AppError } from '../errors.js';
 import type { Stores, Transactor } from '../storage/index.js';

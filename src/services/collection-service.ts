@@ -5,7 +5,9 @@
  * included (collection-cache.ts), and forgets its own entry at once on a change.
  * Invariants: creating a collection and its two keys is one transaction (no orphan keys, no keyless collection).
  * Not addressed: another node may answer from the previous definition for up to CACHE_TTL_MS after a change (a
- * field added there is refused as unknown meanwhile; a dropped collection's records are gone for every node).
+ * field added there is refused as unknown meanwhile). A dropped collection's records are gone for every node, and
+ * a record request on a definition cached from before the drop answers COLLECTION_NOT_FOUND as for any unknown
+ * collection, changing nothing (services/records/live-collection.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';

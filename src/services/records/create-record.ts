@@ -3,7 +3,8 @@
  * Invariants: the values are checked and the collection and every given field decided before anything is written;
  * values and the subject id are sealed under the newest version of the record's data key (the subject's, created
  * on first use, else the collection's); the row, its filter attributes, blind indexes and audit event commit in
- * one transaction. Threats addressed: unaudited or half-written records, values under a retired key version.
+ * one transaction, in which the collection is first found still there (a drop on another node waits or wins).
+ * Threats addressed: unaudited or half-written records, values under a retired key version.
  */
 import { randomUUID } from 'node:crypto';
 import type { Stores } from '../../storage/index.js';
@@ -11,6 +12,7 @@ import { checkRecordValues, type FieldValue } from '../../vault/index.js';
 import { denialError } from '../authorizer.js';
 import type { Collection } from '../collection-service.js';
 import type { Caller } from './caller.js';
+import { holdLiveCollection } from './live-collection.js';
 import { SUBJECT_FIELD } from './record-crypto.js';
 import { inAuditedTransaction } from './record-transaction.js';
 import type { WriteChecks } from './write-checks.js';
@@ -60,6 +62,8 @@ export function createRecordCreation(deps: RecordWriteDeps, checks: WriteChecks)
     const id = randomUUID();
     const now = deps.clock();
     await inAuditedTransaction(deps.transactor, deps.audit, async (stores) => {
+      // Another node may have dropped the collection since this one cached it (live-collection.ts).
+      await holdLiveCollection(stores, collection);
       const { keyId, keyVersion, sealed, subjectSealed } = await sealNew(
         stores,
         collection,

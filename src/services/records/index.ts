@@ -5,6 +5,7 @@
 
 export { type Caller, purposeOf, systemCaller } from './caller.js';
 export { allowedEvent, auditBase } from './caller-audit.js';
+export { assertCollectionLive, holdLiveCollection } from './live-collection.js';
 export {
   MAX_PAGE,
   type ReadOptions,

@@ -6,11 +6,13 @@
  * (record-page.ts, page-cursor.ts).
  * Every read is audited (action, collection, record id, the fields that left, purpose) and the event is durably
  * written before the response is returned (AUDIT_UNAVAILABLE otherwise).
- * Invariants: erased records answer SUBJECT_ERASED (404 when hidden) and are skipped in lists.
+ * Invariants: erased records answer SUBJECT_ERASED (404 when hidden) and are skipped in lists; a read that finds
+ * nothing on a collection another node dropped answers COLLECTION_NOT_FOUND (live-collection.ts).
  */
 import type { Collection } from '../collection-service.js';
 import { hiddenNotFound } from '../hidden-existence.js';
 import type { Caller } from './caller.js';
+import { readOfLiveCollection } from './live-collection.js';
 import { createPageCursor } from './page-cursor.js';
 import { createReadAudit } from './read-audit.js';
 import {
@@ -36,18 +38,24 @@ export function createRecordReader(deps: RecordReaderDeps) {
     cursor: createPageCursor(deps.cursorKey),
   });
 
+  const empty = (found: RecordPage) => found.records.length === 0;
+  const search = createRecordSearch(deps, page);
+
   return {
     async get(caller: Caller, collection: Collection, id: string, options: ReadOptions): Promise<RecordView> {
       checkReveal(collection, options);
-      const { row, facts } = await findVisibleRecord(
-        deps.stores.records,
-        deps.access,
-        caller,
-        collection,
-        id,
-      );
-      const shown = await view(caller, collection, row, options, facts);
-      if (shown === null) throw hiddenNotFound('RECORD_NOT_FOUND', 'refused');
+      const { facts, shown } = await readOfLiveCollection(deps.stores.collections, collection, async () => {
+        const { row, facts } = await findVisibleRecord(
+          deps.stores.records,
+          deps.access,
+          caller,
+          collection,
+          id,
+        );
+        const shown = await view(caller, collection, row, options, facts);
+        if (shown === null) throw hiddenNotFound('RECORD_NOT_FOUND', 'refused');
+        return { facts, shown };
+      });
       await auditRead(caller, 'record.read', collection, { view: shown, subjectHash: facts.subjectHash });
       return shown;
     },
@@ -62,24 +70,27 @@ export function createRecordReader(deps: RecordReaderDeps) {
         parseFilter(collection, name, text),
       );
       const filtered = attributes.map((a) => a.field);
-      return page(caller, 'record.list', collection, query, {
-        fetch: (after, size, visible, windowed) =>
-          deps.stores.recordQueries.scan(collection.id, {
-            after,
-            size,
-            attributes,
-            indexes: [],
-            visible,
-            windowed,
-          }),
-        // Filtering by a field is reading it: only records whose filtered fields the caller may read can match.
-        keep: async (_row, facts) => mayMatch(deps.access, caller, 'read', collection, facts, filtered),
-        uses: { read: filtered, search: [] },
-        searched: filtered,
-      });
+      const listed = () =>
+        page(caller, 'record.list', collection, query, {
+          fetch: (after, size, visible, windowed) =>
+            deps.stores.recordQueries.scan(collection.id, {
+              after,
+              size,
+              attributes,
+              indexes: [],
+              visible,
+              windowed,
+            }),
+          // Filtering by a field is reading it: only records whose filtered fields the caller may read can match.
+          keep: async (_row, facts) => mayMatch(deps.access, caller, 'read', collection, facts, filtered),
+          uses: { read: filtered, search: [] },
+          searched: filtered,
+        });
+      return readOfLiveCollection(deps.stores.collections, collection, listed, empty);
     },
 
-    search: createRecordSearch(deps, page),
+    search: (...args: Parameters<typeof search>) =>
+      readOfLiveCollection(deps.stores.collections, args[1], () => search(...args), empty),
   };
 }
 

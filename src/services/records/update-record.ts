@@ -14,6 +14,7 @@ import { checkRecordValues, type FieldValue } from '../../vault/index.js';
 import type { Collection } from '../collection-service.js';
 import { holdSubject } from '../subject-service.js';
 import type { Caller } from './caller.js';
+import { holdLiveCollection } from './live-collection.js';
 import { findVisibleRecord } from './record-lookup.js';
 import { inAuditedTransaction } from './record-transaction.js';
 import { locationOf, sealedFieldsOf } from './stored-record.js';
@@ -102,6 +103,8 @@ export function createRecordUpdate(deps: RecordWriteDeps, checks: WriteChecks) {
     values: CheckedValues,
     expectedRevision: number | undefined,
   ): Promise<Applied | null> {
+    // Another node may have dropped the collection since this one cached it (live-collection.ts).
+    await holdLiveCollection(stores, collection);
     const { row: record, facts } = await findVisibleRecord(
       stores.records,
       deps.access,

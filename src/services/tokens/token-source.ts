@@ -10,7 +10,13 @@ import type { Stores, TokenKind } from '../../storage/index.js';
 import { type FieldType, normalizeFieldValue } from '../../vault/index.js';
 import { denialError } from '../authorizer.js';
 import type { Collection } from '../collection-service.js';
-import { type Caller, findVisibleRecord, locationOf, sealedFieldsOf } from '../records/index.js';
+import {
+  assertCollectionLive,
+  type Caller,
+  findVisibleRecord,
+  locationOf,
+  sealedFieldsOf,
+} from '../records/index.js';
 import { holdSubject } from '../subject-service.js';
 import type { ResolvedValue, TokenizeInput, TokenServiceDeps, TokenSource } from './token-model.js';
 
@@ -41,6 +47,8 @@ export function createTokenSource(deps: Pick<TokenServiceDeps, 'collections' | '
     source: TokenSource,
     kind: TokenKind,
   ): Promise<ResolvedValue> {
+    // Under the transaction's hold on collection changes (tokenize.ts): another node may have dropped it.
+    await assertCollectionLive(stores.collections, collection, { field: 'source.collection' });
     const definition = collection.fields.find((f) => f.name === source.field);
     if (definition === undefined) throw new AppError('UNKNOWN_FIELD', { field: 'source.field' });
     if (!definition.sensitive) throw new AppError('FIELD_NOT_SENSITIVE', { field: 'source.field' });
