@@ -1,6 +1,6 @@
 /**
- * The synchronous cached path of @strongroom/node-core's authenticator (`authenticateFast`) and the verifier that
- * authenticators of one Strongroom share, against a real Strongroom over TLS: the cache answers at once only what
+ * The synchronous cached path of @strongroom/node-core's authenticator (`authenticateFast`) and the verifier and
+ * session confirmations that authenticators of one Strongroom share, against a real Strongroom over TLS: the cache answers at once only what
  * the asynchronous path would answer, and the fail-closed rules hold on both paths (the revocation window, 0 =
  * every request asks, an unreachable Strongroom refuses tokens it has not confirmed within the window).
  */
@@ -102,7 +102,7 @@ describe('authenticateFast', () => {
 });
 
 describe('authenticators of one Strongroom', () => {
-  it('share the verified token and the keys: a second one verifies without fetching the JWKS', async () => {
+  it('share the verified token, the keys and the session confirmations: a second one asks Strongroom nothing', async () => {
     const own = await startStrongroom();
     const errors: unknown[] = [];
     const users = authenticator(own, { revocationCheckSeconds: 30 });
@@ -114,13 +114,22 @@ describe('authenticators of one Strongroom', () => {
     const user = await own.login();
     expect(await users.authenticate(request(user.token))).toMatchObject({ ok: true });
     await own.close();
-    // Strongroom is gone: `admins` still verifies the token (the shared verifier has it), and only its own
-    // session check, which it has never made, fails closed.
-    expect(await admins.authenticate(request(user.token))).toMatchObject({
+    // Strongroom is gone: `admins` still verifies the token (the shared verifier has it) and finds the session
+    // confirmed (the same Strongroom, asked with the same key, within the window), so it decides on its own
+    // `roles` without a call: the user is not an admin.
+    expect(admins.authenticateFast(request(user.token))).toMatchObject({
+      ok: false,
+      refusal: { status: 403, code: 'FORBIDDEN' },
+    });
+    expect(errors).toEqual([]);
+    // Another window is another cache: that authenticator has confirmed nothing, and fails closed.
+    const strict = authenticator(own, { revocationCheckSeconds: 10, onError: (error) => errors.push(error) });
+    expect(await strict.authenticate(request(user.token))).toMatchObject({
       ok: false,
       refusal: { status: 503, code: 'DEPENDENCY_UNAVAILABLE' },
     });
     expect(errors.map((error) => (error as Error).name)).toEqual(['IntrospectionUnavailableError']);
+    strict.close();
     // A token the shared verifier never saw needs the keys, which cannot be fetched now.
     const separate = authenticator(own, { revocationCheckSeconds: 30, audience: 'other-api' });
     expect(await separate.authenticate(request(user.token))).toMatchObject({

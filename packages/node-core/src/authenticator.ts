@@ -7,16 +7,17 @@
  * fetched) → the token is not marked `password_change_required` (403 PASSWORD_CHANGE_REQUIRED, decided from the
  * verified claims alone: no call to Strongroom) → the session is live, asked of Strongroom at
  * most `revocationCheckSeconds` ago (401 INVALID_TOKEN when revoked, 503 DEPENDENCY_UNAVAILABLE when Strongroom
- * cannot be asked) → `roles` (403 FORBIDDEN). See token-verifier.ts and session-checker.ts for the invariants.
+ * cannot be asked) → `roles` (403 FORBIDDEN). See token-verifier.ts and session-checker.ts for the invariants,
+ * shared-verifiers.ts and shared-sessions.ts for what authenticators of one Strongroom share.
  * What an application trusts, and for how long: the signature, issuer, audience, expiry and password-change mark
  * of a token for its whole life (at most the server's access-token TTL); the session being live and the user's
  * roles for `revocationCheckSeconds` after Strongroom last confirmed them.
  */
 import { resolveAuthOptions, type StrongroomAuthOptions } from './auth-options.js';
 import { type Refusal, refusal } from './errors.js';
-import { createIntrospectionClient } from './introspection-client.js';
 import { type RequestLike, readBearerToken } from './request-credentials.js';
-import { createSessionChecker, type SessionVerdict } from './session-checker.js';
+import type { SessionVerdict } from './session-checker.js';
+import { acquireSessionChecker } from './shared-sessions.js';
 import { acquireVerifier } from './shared-verifiers.js';
 import { tokenDigest, type Verification, type VerifiedToken } from './token-verifier.js';
 
@@ -50,29 +51,33 @@ export function createStrongroomAuthenticator(options: StrongroomAuthOptions): S
   const resolved = resolveAuthOptions(options);
   // Shared with every authenticator for the same Strongroom and token profile (shared-verifiers.ts).
   const shared = acquireVerifier(resolved, options.clock !== undefined);
-  const { verifier, https } = shared;
-  const introspection = createIntrospectionClient({
-    url: resolved.url,
-    apiKey: resolved.introspectionKey,
-    https,
-  });
-  const sessions = createSessionChecker({
-    introspect: introspection.introspect,
-    windowMs: resolved.revocationWindowMs,
-    clock: resolved.clock,
-    maxEntries: resolved.cacheSize,
-    ...(resolved.onError === undefined ? {} : { onError: resolved.onError }),
-  });
+  const { verifier } = shared;
+  // Confirmations shared with every authenticator asking the same Strongroom with the same key (shared-sessions.ts).
+  const sharedSessions = acquireSessionChecker(resolved, options.clock !== undefined);
+  const sessions = sharedSessions.checker;
   const required = new Set(resolved.roles);
 
-  const refuse = (code: Parameters<typeof refusal>[0]): AuthResult => ({ ok: false, refusal: refusal(code) });
-  const passwordChangeRefusal = Object.freeze(refuse('PASSWORD_CHANGE_REQUIRED'));
+  const refuse = (code: Parameters<typeof refusal>[0]): AuthResult =>
+    Object.freeze({ ok: false, refusal: refusal(code) });
+  // Refusals carry nothing of the request: built once, not per request.
+  const REFUSED = {
+    INVALID_TOKEN: refuse('INVALID_TOKEN'),
+    DEPENDENCY_UNAVAILABLE: refuse('DEPENDENCY_UNAVAILABLE'),
+    FORBIDDEN: refuse('FORBIDDEN'),
+    PASSWORD_CHANGE_REQUIRED: refuse('PASSWORD_CHANGE_REQUIRED'),
+  } as const;
+  // The last accepted identity, given again while the same verified claims meet the same confirmation (both are
+  // cached objects, replaced when the token or the confirmation changes): one frozen result, not one per request.
+  let last: { claims: VerifiedToken; session: SessionVerdict; result: AuthResult } | undefined;
 
   function decide(claims: VerifiedToken, session: SessionVerdict): AuthResult {
-    if (!session.ok) return refuse(session.code);
-    if (required.size > 0 && !session.roles.some((role) => required.has(role))) return refuse('FORBIDDEN');
+    if (!session.ok) return REFUSED[session.code];
+    if (last !== undefined && last.claims === claims && last.session === session) return last.result;
+    if (required.size > 0 && !session.roles.some((role) => required.has(role))) return REFUSED.FORBIDDEN;
     const identity = Object.freeze({ userId: claims.sub, sessionId: claims.sid, roles: session.roles });
-    return { ok: true, identity };
+    const result: AuthResult = Object.freeze({ ok: true, identity });
+    last = { claims, session, result };
+    return result;
   }
 
   function afterVerification(
@@ -83,14 +88,14 @@ export function createStrongroomAuthenticator(options: StrongroomAuthOptions): S
     if (!verified.ok) {
       if (verified.code === 'DEPENDENCY_UNAVAILABLE')
         resolved.onError?.(new Error('the JWKS could not be fetched'));
-      return refuse(verified.code);
+      return REFUSED[verified.code];
     }
     const { claims } = verified;
     // Strongroom lets such a session only change its password: never serve it as the user, whatever its state.
-    if (claims.passwordChangeRequired) return passwordChangeRefusal;
+    if (claims.passwordChangeRequired) return REFUSED.PASSWORD_CHANGE_REQUIRED;
     const known = sessions.checkCached(digest, claims);
     if (known !== undefined) return decide(claims, known);
-    return sessions.check(token, claims, digest).then((session) => decide(claims, session));
+    return sessions.check(token, claims, digest, resolved.onError).then((session) => decide(claims, session));
   }
 
   function authenticateFast(request: RequestLike): AuthResult | Promise<AuthResult> {
@@ -112,6 +117,7 @@ export function createStrongroomAuthenticator(options: StrongroomAuthOptions): S
     },
     close() {
       shared.release();
+      sharedSessions.release();
     },
   };
 }

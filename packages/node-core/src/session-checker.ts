@@ -13,6 +13,8 @@
  *   digest) and forgets the session's positive answer;
  * - concurrent requests with one token share one question (single flight); both caches are bounded (LRU).
  * Roles are those introspection answers (the user's roles now), not the token's claim.
+ * One checker may serve several authenticators (shared-sessions.ts): it holds nothing an authenticator chose
+ * besides the Strongroom it asks, the key it asks with and the window; each caller is told of its own failures.
  * Threats addressed: a logged-out, revoked or disabled user's token replayed until it expires. Not addressed:
  * the window itself: a revoked session may be accepted for up to `windowMs` after the revocation.
  */
@@ -32,39 +34,56 @@ const INVALID: SessionVerdict = Object.freeze({ ok: false, code: 'INVALID_TOKEN'
 interface ConfirmedSession {
   readonly sub: string;
   readonly confirmedAt: number;
-  readonly roles: readonly string[];
+  /** The verdict given while the confirmation is fresh: built once per answer, not per request. */
+  readonly verdict: SessionVerdict & { readonly ok: true };
 }
+
+/** A verdict, and the error that caused it when Strongroom could not be asked. */
+interface Outcome {
+  readonly verdict: SessionVerdict;
+  readonly error?: unknown;
+}
+const INVALID_OUTCOME: Outcome = Object.freeze({ verdict: INVALID });
+const UNAVAILABLE: SessionVerdict = Object.freeze({ ok: false, code: 'DEPENDENCY_UNAVAILABLE' });
 
 export function createSessionChecker(deps: {
   introspect: (token: string) => Promise<IntrospectionAnswer>;
   windowMs: number;
   clock: () => number;
   maxEntries: number;
-  onError?: (error: unknown) => void;
 }) {
   const sessions = createLru<string, ConfirmedSession>(deps.maxEntries);
   const refused = createLru<string, true>(deps.maxEntries);
-  const inFlight = new Map<string, Promise<SessionVerdict>>();
+  const inFlight = new Map<string, Promise<Outcome>>();
 
-  async function ask(token: string, digest: string, claims: SessionClaims): Promise<SessionVerdict> {
+  async function ask(token: string, digest: string, claims: SessionClaims): Promise<Outcome> {
     const askedAt = deps.clock();
     let answer: IntrospectionAnswer;
     try {
       answer = await deps.introspect(token);
     } catch (error) {
-      deps.onError?.(error);
-      return { ok: false, code: 'DEPENDENCY_UNAVAILABLE' };
+      return { verdict: UNAVAILABLE, error };
     }
     if (!answer.active || answer.sid !== claims.sid || answer.sub !== claims.sub) {
       refused.set(digest, true);
       sessions.delete(claims.sid);
-      return INVALID;
+      return INVALID_OUTCOME;
     }
+    const verdict = Object.freeze({ ok: true as const, roles: answer.roles });
     const previous = sessions.get(claims.sid);
     if (previous === undefined || previous.confirmedAt <= askedAt) {
-      sessions.set(claims.sid, { sub: claims.sub, confirmedAt: askedAt, roles: answer.roles });
+      sessions.set(claims.sid, { sub: claims.sub, confirmedAt: askedAt, verdict });
     }
-    return { ok: true, roles: answer.roles };
+    return { verdict };
+  }
+
+  async function settle(
+    question: Promise<Outcome>,
+    onError?: (error: unknown) => void,
+  ): Promise<SessionVerdict> {
+    const outcome = await question;
+    if (outcome.error !== undefined) onError?.(outcome.error);
+    return outcome.verdict;
   }
 
   /** The verdict the caches alone give (refused for good, or confirmed within the window), or undefined. */
@@ -77,7 +96,7 @@ export function createSessionChecker(deps: {
       session.sub === claims.sub &&
       deps.clock() - session.confirmedAt < deps.windowMs
     ) {
-      return { ok: true, roles: session.roles };
+      return session.verdict;
     }
     return undefined;
   }
@@ -87,20 +106,26 @@ export function createSessionChecker(deps: {
 
     /**
      * Whether the session of a verified token is live; see the invariants above. `digest` is the token's
-     * `tokenDigest`, when the caller has it already (the authenticator hashes each token once).
+     * `tokenDigest`, when the caller has it already (the authenticator hashes each token once). `onError` is
+     * told why Strongroom could not be asked, when this call is refused for that reason (once per call).
      */
-    async check(token: string, claims: SessionClaims, digest = tokenDigest(token)): Promise<SessionVerdict> {
+    async check(
+      token: string,
+      claims: SessionClaims,
+      digest = tokenDigest(token),
+      onError?: (error: unknown) => void,
+    ): Promise<SessionVerdict> {
       const known = checkCached(digest, claims);
       if (known !== undefined) return known;
       if (deps.windowMs > 0) {
         const pending = inFlight.get(digest);
-        if (pending !== undefined) return pending;
+        if (pending !== undefined) return settle(pending, onError);
       }
       const question = ask(token, digest, claims);
-      if (deps.windowMs === 0) return question;
+      if (deps.windowMs === 0) return settle(question, onError);
       inFlight.set(digest, question);
       try {
-        return await question;
+        return await settle(question, onError);
       } finally {
         inFlight.delete(digest);
       }

@@ -36,7 +36,7 @@ interface Entry {
 const entries = new Map<string, Entry>();
 
 /** The CA option as a digest: equal certificates give equal keys, whether strings or Buffers. */
-function caKey(ca: ResolvedAuthOptions['ca']): string {
+export function caKey(ca: ResolvedAuthOptions['ca']): string {
   if (ca === undefined) return 'system';
   const list = Array.isArray(ca) ? ca : [ca];
   return list.map((pem) => hash('sha256', Buffer.from(pem as string | Buffer), 'base64url')).join(',');
