@@ -34,7 +34,8 @@ function finish(req: Request, res: Response, next: NextFunction, result: AuthRes
     return;
   }
   req.strongroom = result.identity;
-  res.setHeader('cache-control', 'no-store');
+  // Usually set already by strongroomSafety (the request carried a credential): not set twice.
+  if (res.getHeader('cache-control') !== 'no-store') res.setHeader('cache-control', 'no-store');
   next();
 }
 

@@ -12,14 +12,14 @@ import { sendRefusal } from './send-refusal.js';
 /** Creates the middleware; throws StrongroomOptionsError at once on an invalid `trustProxy`. */
 export function strongroomSafety(options: SafetyOptions = {}) {
   const safety = createSafety(options);
-  // The two header sets as lists, built once: Object.entries on every request is a measurable share of a route.
-  const plain = Object.entries(safety.headersFor(false));
-  const withCredential = Object.entries(safety.headersFor(true));
+  // The two header sets as flat [name, value, …] lists, built once: Object.entries on every request is a measurable share of a route.
+  const plain = Object.entries(safety.headersFor(false)).flat();
+  const withCredential = Object.entries(safety.headersFor(true)).flat();
   return (req: Request, res: Response, next: NextFunction): void => {
     const socket = req.socket as Partial<TLSSocket>;
     res.removeHeader('x-powered-by');
-    for (const [name, value] of carriesCredential(req.headers) ? withCredential : plain)
-      res.setHeader(name, value);
+    const headers = carriesCredential(req.headers) ? withCredential : plain;
+    for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i] as string, headers[i + 1] as string);
     const refused = safety.check({
       url: req.originalUrl,
       headers: req.headers,

@@ -34,7 +34,8 @@ function finish(
     return;
   }
   request.strongroom = result.identity;
-  reply.header('cache-control', 'no-store');
+  // Usually set already by strongroomSafety (the request carried a credential): not set twice.
+  if (reply.getHeader('cache-control') !== 'no-store') reply.header('cache-control', 'no-store');
   done();
 }
 

@@ -14,17 +14,26 @@ export function createLru<K, V>(maxEntries: number): Lru<K, V> {
     throw new RangeError('maxEntries must be a positive integer');
   // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used first.
   const entries = new Map<K, V>();
+  // The key inserted last, hence already the most recently used: a hit on it needs no re-insertion (the common
+  // case of one client sending one token again and again). Reset whenever another key moves to the end.
+  let newest: K | undefined;
+  let hasNewest = false;
   return {
     get(key) {
       const value = entries.get(key);
       if (value === undefined) return undefined;
+      if (hasNewest && newest === key) return value;
       entries.delete(key);
       entries.set(key, value);
+      newest = key;
+      hasNewest = true;
       return value;
     },
     set(key, value) {
       entries.delete(key);
       entries.set(key, value);
+      newest = key;
+      hasNewest = true;
       if (entries.size > maxEntries) {
         const oldest = entries.keys().next();
         if (oldest.done !== true) entries.delete(oldest.value);
@@ -32,6 +41,10 @@ export function createLru<K, V>(maxEntries: number): Lru<K, V> {
     },
     delete(key) {
       entries.delete(key);
+      if (hasNewest && newest === key) {
+        newest = undefined;
+        hasNewest = false;
+      }
     },
     get size() {
       return entries.size;

@@ -60,14 +60,15 @@ export function createTokenVerifier(deps: {
   clock: () => number;
   maxCachedTokens: number;
 }) {
-  const verified = createLru<string, VerifiedToken>(deps.maxCachedTokens);
+  // The verdict itself is remembered (frozen), so a cached hit allocates nothing.
+  const verified = createLru<string, Verification & { readonly ok: true }>(deps.maxCachedTokens);
 
   /** The verdict the cache alone gives (too long, remembered and fresh, remembered but expired), or undefined. */
   function verifyCached(token: string, key: string): Verification | undefined {
     if (token.length > MAX_TOKEN_LENGTH) return INVALID;
     const cached = verified.get(key);
     if (cached === undefined) return undefined;
-    if (cached.exp > deps.clock() / 1000) return { ok: true, claims: cached };
+    if (cached.claims.exp > deps.clock() / 1000) return cached;
     verified.delete(key);
     return INVALID;
   }
@@ -114,8 +115,9 @@ export function createTokenVerifier(deps: {
           return INVALID;
         }
         const claims: VerifiedToken = Object.freeze({ sub, sid, exp, iat, passwordChangeRequired: pending });
-        verified.set(key, claims);
-        return { ok: true, claims };
+        const verdict = Object.freeze({ ok: true as const, claims });
+        verified.set(key, verdict);
+        return verdict;
       } catch (error) {
         return isKeySourceFailure(error) ? UNAVAILABLE : INVALID;
       }
