@@ -25,12 +25,40 @@ export interface ProgressOutput {
   write(text: string): void;
 }
 
-/** One progress line: a bar on a terminal, plain text otherwise. */
+/** What a job moves, for a job that found none of it: records, blind indexes, or data keys (master). */
+const NOTHING: Record<string, string> = {
+  collection: 'nothing to re-encrypt',
+  index: 'nothing to reindex',
+  master: 'no data key to rewrap',
+};
+
+/**
+ * Why a collection data key rotation has nothing to re-encrypt, or null when it has something (or is of another
+ * kind). Its job moves the records sealed under the collection's data key, which are the records without a subject:
+ * a record with a subject is sealed under that subject's own data key (shared by the subject's records in every
+ * collection, and destroyed to erase the subject), which rotating one collection's key does not change; a master
+ * key rotation rewraps it.
+ */
+export function nothingToMoveNotice(job: KeyJobView, collection: string | undefined): string | null {
+  if (job.kind !== 'collection' || job.total !== 0) return null;
+  const which = collection === undefined ? 'the collection' : collection;
+  return (
+    `Nothing to re-encrypt: no record of ${which} is sealed under its data key (records with a subject are ` +
+    "sealed under the subject's own key, which this rotation does not change; --master rewraps those keys). " +
+    'The job still waits for writes begun before it, then retires the old version.'
+  );
+}
+
+/** One progress line: a bar on a terminal, plain text otherwise; "0/0" is said in words. */
 export function formatProgress(job: KeyJobView, bar: boolean): string {
   const ratio = job.total === 0 ? 1 : Math.min(1, job.done / job.total);
   const percent = Math.floor(ratio * 100);
-  const counts = `${job.done}/${job.total}`;
-  if (!bar) return `${job.kind} key job ${job.id}: ${job.status} ${counts} (${percent}%)`;
+  const counts = job.total === 0 ? (NOTHING[job.kind] ?? 'nothing to move') : `${job.done}/${job.total}`;
+  if (!bar) {
+    return job.total === 0
+      ? `${job.kind} key job ${job.id}: ${job.status}, ${counts}`
+      : `${job.kind} key job ${job.id}: ${job.status} ${counts} (${percent}%)`;
+  }
   const filled = Math.round(ratio * BAR_WIDTH);
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(percent).padStart(3)}% ${counts} ${job.status}`;
 }
@@ -86,6 +114,8 @@ export async function keysRotate(
         } as const);
   const { job } = unwrap(await client.POST('/v1/keys/rotate', { body })) as { job: KeyJobView };
   print(`Started ${job.kind} key rotation ${job.id}: version ${job.from_version} -> ${job.to_version}`);
+  const notice = nothingToMoveNotice(job, flags.collection);
+  if (notice !== null) print(notice);
   const done = await followJob(client, job.id, out);
   print('Done: old version retired.');
   return done;

@@ -1595,7 +1595,7 @@ export interface components {
             status: "running" | "completed" | "failed";
             /**
              * Format: int64
-             * @description Items (records, or data keys for the master key) to move
+             * @description Items to move: data keys for the master key; records for an index key; for a collection data key, the records sealed under it, which are those without a subject (a record with a subject is sealed under the subject's own key, which this rotation does not change): 0 when there are none, and the job still completes
              */
             total: number;
             /**

@@ -30,7 +30,11 @@ export const jobBody = {
     id: uuid,
     kind: { type: 'string', enum: ['master', 'collection', 'index'] },
     status: { type: 'string', enum: ['running', 'completed', 'failed'] },
-    total: { ...count, description: 'Items (records, or data keys for the master key) to move' },
+    total: {
+      ...count,
+      description:
+        "Items to move: data keys for the master key; records for an index key; for a collection data key, the records sealed under it, which are those without a subject (a record with a subject is sealed under the subject's own key, which this rotation does not change): 0 when there are none, and the job still completes",
+    },
     done: { ...count, description: 'Items moved so far; never goes backwards' },
     from_version: integer(1),
     to_version: integer(1),
