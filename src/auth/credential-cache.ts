@@ -16,7 +16,12 @@
  *   is decided against the clock at each use, never cached.
  * Threats addressed: stale authorization after logout, revocation, password change, disabling, role change or
  * deletion on this or another node. Bounds: a change another node failed to publish (Redis unreachable from it
- * alone) is honoured here within `maxAgeMs`. Unknown credentials are never cached (each costs its database read).
+ * alone) is honoured here within `maxAgeMs`.
+ * A session id the database does not know is remembered as absent (a negative entry) under the same rules (age
+ * bound, live bus, generation check; dropped by a change naming that session and by every `all` drop), at most
+ * `maxEntries` of them: so introspecting a session that never existed costs what a revoked or logged-out one
+ * costs (a cached row), and the answer's timing does not tell them apart. Only sessions: an unknown API key hash
+ * is never remembered (each costs its database read), since a key is looked up by a value its caller chose.
  */
 import { performance } from 'node:perf_hooks';
 import type { Invalidation, RevocationBus } from '../state/index.js';
@@ -62,7 +67,7 @@ export interface CredentialCacheStats {
   misses: number;
   /** Lookups that went to the database because the revocation channel was down. */
   bypasses: number;
-  /** Cached rows now (sessions + API keys + users). */
+  /** Cached rows now (sessions + API keys + users), absent session ids included. */
   size: number;
 }
 
@@ -79,6 +84,8 @@ interface CredentialEntry extends Entry<SessionRecord | ApiKeyRecord> {
 function createEntries(maxEntries: number) {
   // Sessions as `s:<id>`, API keys as `k:<sha-256>`; insertion order is age order.
   const credentials = new Map<string, CredentialEntry>();
+  // Session ids found absent (`s:<id>` → when), in age order: same bound and drops as the rows.
+  const absent = new Map<string, number>();
   const users = new Map<string, Entry<CachedUser>>();
   // Which credentials each user has cached: a change of the user drops them all, even once the user is re-read.
   const byUser = new Map<string, Set<string>>();
@@ -94,9 +101,18 @@ function createEntries(maxEntries: number) {
 
   return {
     credentials,
+    absent,
     users,
+    storeAbsent(key: string, now: number): void {
+      dropCredential(key);
+      absent.delete(key);
+      absent.set(key, now);
+      const oldest = absent.size > maxEntries ? absent.keys().next().value : undefined;
+      if (oldest !== undefined) absent.delete(oldest);
+    },
     store(key: string, credential: SessionRecord | ApiKeyRecord, user: CachedUser, now: number): void {
       dropCredential(key);
+      absent.delete(key);
       credentials.set(key, { value: credential, userId: user.id, storedAt: now });
       byUser.set(user.id, (byUser.get(user.id) ?? new Set<string>()).add(key));
       users.delete(user.id);
@@ -110,11 +126,15 @@ function createEntries(maxEntries: number) {
     drop(change: Invalidation): void {
       if (change.all === true) {
         credentials.clear();
+        absent.clear();
         users.clear();
         byUser.clear();
         return;
       }
-      for (const id of change.sessionIds ?? []) dropCredential(`s:${id}`);
+      for (const id of change.sessionIds ?? []) {
+        dropCredential(`s:${id}`);
+        absent.delete(`s:${id}`);
+      }
       for (const id of change.userIds ?? []) {
         users.delete(id);
         for (const key of byUser.get(id) ?? []) credentials.delete(key);
@@ -140,7 +160,7 @@ export function createCredentialCache(options: {
   const maxAgeMs = options.maxAgeMs ?? CREDENTIAL_CACHE_MAX_AGE_MS;
   const now = options.monotonicClock ?? (() => performance.now());
   const enabled = options.maxEntries > 0 && maxAgeMs > 0;
-  const { credentials, users, store, drop } = createEntries(options.maxEntries);
+  const { credentials, absent, users, store, storeAbsent, drop } = createEntries(options.maxEntries);
   const stats = { hits: 0, misses: 0, bypasses: 0 };
   let generation = 0;
 
@@ -156,6 +176,7 @@ export function createCredentialCache(options: {
   async function lookup<T extends SessionRecord | ApiKeyRecord>(
     key: string,
     load: () => Promise<{ credential: T; user: UserRecord } | null>,
+    rememberAbsent: boolean,
   ): Promise<{ credential: T; user: CachedUser } | null> {
     if (!enabled || !options.bus.isLive()) {
       if (enabled) stats.bypasses++;
@@ -169,13 +190,24 @@ export function createCredentialCache(options: {
       stats.hits++;
       return { credential, user };
     }
+    if (rememberAbsent && credential === undefined) {
+      const absentAt = absent.get(key);
+      if (absentAt !== undefined && at - absentAt < maxAgeMs) {
+        stats.hits++;
+        return null;
+      }
+    }
     stats.misses++;
     const before = generation;
     const row = await load();
-    if (row === null) return null;
-    const loaded = { credential: row.credential, user: toCachedUser(row.user) };
     // Not stored when a change was published meanwhile (the rows may predate it) or the channel went down.
-    if (generation === before && options.bus.isLive()) store(key, loaded.credential, loaded.user, now());
+    const storable = generation === before && options.bus.isLive();
+    if (row === null) {
+      if (rememberAbsent && storable) storeAbsent(key, now());
+      return null;
+    }
+    const loaded = { credential: row.credential, user: toCachedUser(row.user) };
+    if (storable) store(key, loaded.credential, loaded.user, now());
     return loaded;
   }
 
@@ -185,10 +217,14 @@ export function createCredentialCache(options: {
       id: string,
       load: () => Promise<{ session: SessionRecord; user: UserRecord } | null>,
     ): Promise<{ session: SessionRecord; user: CachedUser } | null> {
-      const found = await lookup(`s:${id}`, async () => {
-        const row = await load();
-        return row === null ? null : { credential: row.session, user: row.user };
-      });
+      const found = await lookup(
+        `s:${id}`,
+        async () => {
+          const row = await load();
+          return row === null ? null : { credential: row.session, user: row.user };
+        },
+        true,
+      );
       return found === null ? null : { session: found.credential, user: found.user };
     },
     /** The API key with SHA-256 `keyHash` and its user, from memory when allowed, else from `load`. */
@@ -196,15 +232,19 @@ export function createCredentialCache(options: {
       keyHash: string,
       load: () => Promise<{ key: ApiKeyRecord; user: UserRecord } | null>,
     ): Promise<{ key: ApiKeyRecord; user: CachedUser } | null> {
-      const found = await lookup(`k:${keyHash}`, async () => {
-        const row = await load();
-        return row === null ? null : { credential: row.key, user: row.user };
-      });
+      const found = await lookup(
+        `k:${keyHash}`,
+        async () => {
+          const row = await load();
+          return row === null ? null : { credential: row.key, user: row.user };
+        },
+        false,
+      );
       return found === null ? null : { key: found.credential, user: found.user };
     },
     /** Cumulative lookups since start (for the metrics: hit rate = hits / (hits + misses + bypasses)). */
     stats(): CredentialCacheStats {
-      return { ...stats, size: credentials.size + users.size };
+      return { ...stats, size: credentials.size + absent.size + users.size };
     },
   };
 }
