@@ -62,11 +62,14 @@ export interface Metrics {
   render(): Promise<string>;
 }
 
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const METHOD_INDEX = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'OTHER'];
+const METHODS = new Set(METHOD_INDEX.slice(0, -1));
 const UNMATCHED = 'unmatched';
 
+const isStatus = (status: number): boolean => Number.isInteger(status) && status >= 100 && status <= 599;
+
 function statusLabel(status: number): string {
-  return Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other';
+  return isStatus(status) ? String(status) : 'other';
 }
 
 function inSets(labels: Readonly<Record<string, string>>, sets: LabelledGauge['labels']): boolean {
@@ -126,18 +129,39 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
+  // The label children of each (route, method, status) seen: bounded, as each label is from a closed set.
+  const requestChildren = new Map<
+    string,
+    Map<number, { count: { inc(): void }; latency: { observe(seconds: number): void } }>
+  >();
+  const cacheChildren = new Map(
+    CACHE_NAMES.map((name) => [
+      name,
+      { hit: cacheLookups.labels(name, 'hit'), miss: cacheLookups.labels(name, 'miss') },
+    ]),
+  );
   return {
     registry,
     contentType: registry.contentType,
     knowRoute: (pattern) => void routes.add(pattern),
     observeRequest(method, route, status, seconds) {
-      const labels = {
-        method: METHODS.has(method) ? method : 'OTHER',
-        route: route !== undefined && routes.has(route) ? route : UNMATCHED,
-        status: statusLabel(status),
-      };
-      requests.inc(labels);
-      latency.observe(labels, seconds);
+      const methodLabel = METHODS.has(method) ? method : 'OTHER';
+      const routeLabel = route !== undefined && routes.has(route) ? route : UNMATCHED;
+      // Looked up without building a label object or key: route, then method and status (numbers, no strings).
+      let ofRoute = requestChildren.get(routeLabel);
+      if (ofRoute === undefined) {
+        ofRoute = new Map();
+        requestChildren.set(routeLabel, ofRoute);
+      }
+      const slot = (isStatus(status) ? status : 0) * 8 + METHOD_INDEX.indexOf(methodLabel);
+      let child = ofRoute.get(slot);
+      if (child === undefined) {
+        const labels = { method: methodLabel, route: routeLabel, status: statusLabel(status) };
+        child = { count: requests.labels(labels), latency: latency.labels(labels) };
+        ofRoute.set(slot, child);
+      }
+      child.count.inc();
+      child.latency.observe(seconds);
     },
     login: (outcome) => {
       if (oneOf(outcome, LOGIN_OUTCOMES)) logins.inc({ outcome });
@@ -146,7 +170,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       if (oneOf(kind, REFUSAL_KINDS)) refusals.inc({ kind });
     },
     cache: (name, hit) => {
-      if (oneOf(name, CACHE_NAMES)) cacheLookups.inc({ cache: name, result: hit ? 'hit' : 'miss' });
+      const child = cacheChildren.get(name);
+      if (child !== undefined) (hit ? child.hit : child.miss).inc();
     },
     auditCommit: (seconds, ok) => auditCommits.observe({ result: ok ? 'ok' : 'failed' }, seconds),
     gauge(name, help, read) {

@@ -63,7 +63,8 @@ export function createQuotaGate(deps: { quotas: Pick<QuotaService, 'take' | 'quo
     enforce: boolean,
   ): Promise<void> {
     const identity = quotaIdentityOf(request);
-    const { capacity } = deps.quotas.quotaFor(charge.group, identity.roles);
+    const quota = deps.quotas.quotaFor(charge.group, identity.roles);
+    const { capacity } = quota;
     // A request that asks for more at once than the bucket can ever hold would be refused forever: say which field.
     if (charge.field !== undefined && charge.cost > capacity) {
       throw new AppError('VALIDATION_FAILED', {
@@ -72,7 +73,7 @@ export function createQuotaGate(deps: { quotas: Pick<QuotaService, 'take' | 'quo
       });
     }
     request.quotaCounted = true;
-    const outcome = await deps.quotas.take(identity, charge.group, charge.cost);
+    const outcome = await deps.quotas.take(identity, charge.group, charge.cost, quota);
     setHeaders(reply, outcome);
     if (enforce && !outcome.allowed) {
       throw new AppError('RATE_LIMITED', { retryAfter: Math.ceil(outcome.retryAfterMs / 1000) });

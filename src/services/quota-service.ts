@@ -51,9 +51,16 @@ export function createQuotaService(deps: {
   return {
     quotaFor,
 
-    /** Takes `cost` tokens of `group` from the identity's bucket; throws DEPENDENCY_UNAVAILABLE if it cannot. */
-    async take(identity: QuotaIdentity, group: QuotaGroup, cost: number): Promise<QuotaOutcome> {
-      const quota = quotaFor(group, identity.roles);
+    /**
+     * Takes `cost` tokens of `group` from the identity's bucket; throws DEPENDENCY_UNAVAILABLE if it cannot.
+     * `quota` is what `quotaFor(group, identity.roles)` answered, when the caller already asked (found once).
+     */
+    async take(
+      identity: QuotaIdentity,
+      group: QuotaGroup,
+      cost: number,
+      quota: Quota = quotaFor(group, identity.roles),
+    ): Promise<QuotaOutcome> {
       try {
         return await deps.store.take(`${group}:${identity.key}`, quota, cost, deps.clock());
       } catch (cause) {

@@ -32,11 +32,18 @@ export function createMemoryQuotaStore(options: { maxBuckets: number }): QuotaSt
 
   return {
     async take(key, quota, cost, now) {
-      const { state, allowed } = takeTokens(buckets.get(key), quota, cost, now);
+      const bucket = buckets.get(key);
+      const { state, allowed } = takeTokens(bucket, quota, cost, now);
       const outcome = describeBucket(state.units, quota, cost, allowed);
-      // Re-inserted so that the map stays in order of last use.
+      // Re-inserted so that the map stays in order of last use; the bucket object is kept and updated in place.
       buckets.delete(key);
-      if (outcome.resetMs > 0) buckets.set(key, { ...state, fullAt: state.at + outcome.resetMs });
+      if (outcome.resetMs > 0) {
+        const kept = bucket ?? { units: 0, at: 0, fullAt: 0 };
+        kept.units = state.units;
+        kept.at = state.at;
+        kept.fullAt = state.at + outcome.resetMs;
+        buckets.set(key, kept);
+      }
       evict(now);
       return outcome;
     },
