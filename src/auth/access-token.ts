@@ -63,6 +63,15 @@ export function createAccessTokens(deps: {
         .sign(privateKey);
     },
 
+    /**
+     * The claims of `token` when it was verified before and is still in the verified-token cache (no signature
+     * work, no promise); null when it is too long to be one of ours; undefined when `verify` must decide.
+     */
+    verifyCached(token: string): VerifiedClaims | null | undefined {
+      if (token.length > MAX_TOKEN_LENGTH) return null;
+      return deps.cache.get(token);
+    },
+
     /** Verifies signature and claims; null for any invalid, expired or foreign token. */
     async verify(token: string): Promise<VerifiedClaims | null> {
       if (token.length > MAX_TOKEN_LENGTH) return null;

@@ -18,26 +18,35 @@ export interface LiveSession {
   user: CachedUser;
 }
 
+/** The session and user behind verified claims; null when the token no longer counts, whatever the reason. */
 export function createSessionCheck(deps: {
   sessions: Pick<SessionStore, 'findSessionWithUser'>;
   clock: () => number;
   cache?: Pick<CredentialCache, 'session'>;
 }) {
   const read = (id: string) => deps.sessions.findSessionWithUser(id);
-  /** The session and user behind verified claims; null when the token no longer counts, whatever the reason. */
   return async function findLiveSession(claims: VerifiedClaims): Promise<LiveSession | null> {
     const found: LiveSession | null =
       deps.cache === undefined
         ? await read(claims.sid)
         : await deps.cache.session(claims.sid, () => read(claims.sid));
-    if (found === null) return null;
-    const { session, user } = found;
-    if (session.revokedAt !== null || session.userId !== claims.sub || session.expiresAt <= deps.clock())
-      return null;
-    // A session from before the last password change (or from a check of the old password) is dead.
-    if (user.disabled || user.credentialVersion !== session.credentialVersion) return null;
-    return found;
+    return liveOrNull(claims, found, deps.clock);
   };
+}
+
+/** `found` when it is the live session of `claims` (every check above, against `clock` now); null otherwise. */
+export function liveOrNull(
+  claims: VerifiedClaims,
+  found: LiveSession | null,
+  clock: () => number,
+): LiveSession | null {
+  if (found === null) return null;
+  const { session, user } = found;
+  if (session.revokedAt !== null || session.userId !== claims.sub || session.expiresAt <= clock())
+    return null;
+  // A session from before the last password change (or from a check of the old password) is dead.
+  if (user.disabled || user.credentialVersion !== session.credentialVersion) return null;
+  return found;
 }
 
 export type SessionCheck = ReturnType<typeof createSessionCheck>;

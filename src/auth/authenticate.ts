@@ -12,7 +12,7 @@ import type { Actor } from '../model/index.js';
 import type { ApiKeyService } from '../services/index.js';
 import type { ApiKeyRecord, SessionStore, UserRecord, UserStore } from '../storage/index.js';
 import type { AccessTokens } from './access-token.js';
-import { createSessionCheck } from './active-session.js';
+import { createSessionCheck, liveOrNull } from './active-session.js';
 import type { CachedUser, CredentialCache } from './credential-cache.js';
 
 export interface PresentedCredentials {
@@ -54,13 +54,13 @@ function snapshot(user: CachedUser) {
 }
 
 export function createAuthenticator(deps: {
-  accessTokens: Pick<AccessTokens, 'verify'>;
+  accessTokens: Pick<AccessTokens, 'verify' | 'verifyCached'>;
   apiKeys: Pick<ApiKeyService, 'hashOf' | 'findByHash' | 'isUsable' | 'noteUse'>;
   sessions: Pick<SessionStore, 'findSessionWithUser'>;
   users: Pick<UserStore, 'findById'>;
   clock: () => number;
   /** Absent: every request reads storage. */
-  cache?: Pick<CredentialCache, 'session' | 'apiKey'>;
+  cache?: Pick<CredentialCache, 'session' | 'sessionNow' | 'apiKey'>;
 }) {
   async function findKey(keyHash: string): Promise<{ key: ApiKeyRecord; user: UserRecord } | null> {
     const key = await deps.apiKeys.findByHash(keyHash);
@@ -95,7 +95,33 @@ export function createAuthenticator(deps: {
     return { kind: 'session', ...snapshot(found.user), sessionId: found.session.id };
   }
 
+  /** The session actor when memory alone decides (see `authenticateNow`), else undefined. */
+  function fromCachedAccessToken(token: string): Actor | null | undefined {
+    const claims = deps.accessTokens.verifyCached(token);
+    if (claims === null) return null;
+    if (claims === undefined || deps.cache === undefined) return undefined;
+    const cached = deps.cache.sessionNow(claims.sid);
+    if (cached === undefined) return undefined;
+    const found = liveOrNull(claims, cached, deps.clock);
+    return found === null ? null : { kind: 'session', ...snapshot(found.user), sessionId: found.session.id };
+  }
+
   return {
+    /**
+     * `authenticate` without a promise when this node's memory decides: an access token already verified and its
+     * session and user (or the session's absence) in the credential cache, with every check applied now. Undefined
+     * when it cannot (an API key, whose use is noted in storage; any miss): the caller then awaits `authenticate`.
+     * Throws as `authenticate` does.
+     */
+    authenticateNow(headers: PresentedCredentials): Actor | undefined {
+      const credential = readCredential(headers);
+      if (credential === null) throw new AppError('AUTHENTICATION_REQUIRED');
+      if (credential.startsWith('srk_')) return undefined;
+      const actor = fromCachedAccessToken(credential);
+      if (actor === null) throw new AppError('INVALID_TOKEN');
+      return actor;
+    },
+
     /** The actor for the presented credential; throws AUTHENTICATION_REQUIRED, AMBIGUOUS_CREDENTIALS, INVALID_TOKEN. */
     async authenticate(headers: PresentedCredentials): Promise<Actor> {
       const credential = readCredential(headers);

@@ -212,6 +212,25 @@ export function createCredentialCache(options: {
   }
 
   return {
+    /**
+     * The session `id` and its user when memory may answer now (a fresh hit, or a fresh absent entry: null),
+     * without a promise; undefined when `session` must ask the database.
+     */
+    sessionNow(id: string): { session: SessionRecord; user: CachedUser } | null | undefined {
+      if (!enabled || !options.bus.isLive()) return undefined;
+      const key = `s:${id}`;
+      const at = now();
+      const credential = fresh(credentials.get(key), at) as SessionRecord | undefined;
+      const user = credential === undefined ? undefined : fresh(users.get(credential.userId), at);
+      if (credential !== undefined && user !== undefined) {
+        stats.hits++;
+        return { session: credential, user };
+      }
+      const absentAt = credential === undefined ? absent.get(key) : undefined;
+      if (absentAt === undefined || at - absentAt >= maxAgeMs) return undefined;
+      stats.hits++;
+      return null;
+    },
     /** The session `id` and its user, from memory when allowed, else from `load` (the database). */
     async session(
       id: string,

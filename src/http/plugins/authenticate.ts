@@ -46,7 +46,8 @@ export function actorOf(request: FastifyRequest): Actor {
 async function authenticatePlugin(
   app: FastifyInstance,
   options: {
-    authenticator: Authenticator;
+    /** `authenticateNow` (optional) decides from memory without a promise; `authenticate` is the fallback. */
+    authenticator: Pick<Authenticator, 'authenticate'> & Partial<Pick<Authenticator, 'authenticateNow'>>;
     authorizer: Pick<Authorizer, 'authorize' | 'purposes'>;
     quota?: { afterAuthentication(request: FastifyRequest, reply: FastifyReply): Promise<void> };
   },
@@ -64,27 +65,54 @@ async function authenticatePlugin(
     );
   };
 
-  const authenticateFor =
-    (access: Access, rule: RouteAuthorization | undefined, pending: boolean): onRequestHookHandler =>
-    async (request, reply) => {
-      const headers = request.headers;
-      const actor = await options.authenticator
-        .authenticate({
-          authorization: firstHeader(headers.authorization),
-          apiKey: firstHeader(headers['x-api-key']),
-        })
-        .catch(async (error: unknown) => {
-          if (isAppError(error) && error.status === 401)
-            await options.quota?.afterAuthentication(request, reply);
-          throw error;
-        });
-      request.actor = actor;
-      await options.quota?.afterAuthentication(request, reply);
+  /** A failed authentication is counted in the address's bucket first (a 429 may answer instead of the 401). */
+  const refused = async (request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<never> => {
+    if (isAppError(error) && error.status === 401) await options.quota?.afterAuthentication(request, reply);
+    throw error;
+  };
+
+  const authenticateFor = (
+    access: Access,
+    rule: RouteAuthorization | undefined,
+    pending: boolean,
+  ): onRequestHookHandler => {
+    const admitted = (request: FastifyRequest, actor: Actor): void => {
       // After an administrator's reset, the one-time password buys the right to replace it and nothing else.
       if (actor.mustChangePassword && !pending) throw new AppError('PASSWORD_CHANGE_REQUIRED');
       if (access === 'session' && actor.kind !== 'session') throw new AppError('FORBIDDEN');
       if (rule !== undefined && typeof rule.resource === 'string') authorize(request, rule);
     };
+    const admit = (request: FastifyRequest, reply: FastifyReply, actor: Actor): Promise<void> | undefined => {
+      request.actor = actor;
+      const counted = options.quota?.afterAuthentication(request, reply);
+      if (counted === undefined) return void admitted(request, actor);
+      return counted.then(() => admitted(request, actor));
+    };
+    // Callback-style: a caller this node's memory knows (authenticateNow) costs no promise until the quota.
+    return (request, reply, done) => {
+      const headers = request.headers;
+      const credentials = {
+        authorization: firstHeader(headers.authorization),
+        apiKey: firstHeader(headers['x-api-key']),
+      };
+      let known: Actor | undefined;
+      try {
+        known = options.authenticator.authenticateNow?.(credentials);
+      } catch (error) {
+        refused(request, reply, error).catch(done);
+        return;
+      }
+      const settled =
+        known !== undefined
+          ? admit(request, reply, known)
+          : options.authenticator.authenticate(credentials).then(
+              (actor) => admit(request, reply, actor),
+              (error: unknown) => refused(request, reply, error),
+            );
+      if (settled === undefined) done();
+      else settled.then(() => done(), done);
+    };
+  };
 
   const authorizeFor =
     (rule: RouteAuthorization): preHandlerHookHandler =>
