@@ -2,7 +2,8 @@
  * `strongroom audit verify | export | checkpoints`: offline tools over the configured database (no server, no root
  * key: everything they read is public material or identifiers). They never migrate or write the database.
  * - verify: streams every event in seq order with bounded memory and checks the hash chain against the signed
- *   checkpoints (from `--checkpoints FILE` exported off the host, else from the database); names the first bad seq.
+ *   checkpoints (from `--checkpoints FILE` exported off the host, else from the database); names the first bad seq;
+ *   on success prints the head as `head SEQ:HASH` (what `backup restore --expect-head` takes).
  * - export: events in a time range as JSONL on stdout, streamed (for SIEM ingestion).
  * - checkpoints: writes the signed checkpoints and their public keys to a file, to keep off the host.
  */
@@ -44,7 +45,9 @@ export async function auditVerify(
   if (verdict.ok) {
     const range =
       verdict.count === 0 ? 'no events' : `seq ${verdict.from}..${verdict.from + verdict.count - 1}`;
-    print(`audit trail intact: ${verdict.count} events (${range}), head ${verdict.headHash}`);
+    print(`audit trail intact: ${verdict.count} events (${range})`);
+    // The form `backup restore|replay-erasures --expect-head` takes.
+    print(`head ${verdict.from + verdict.count - 1}:${verdict.headHash}`);
     print(`checked against ${verdict.checkpoints} signed checkpoints from ${source}`);
     if (verdict.from > 1)
       print(`events before seq ${verdict.from} were removed by retention (anchored by a checkpoint)`);

@@ -15,6 +15,7 @@ import {
   cli,
   ERASED_NAME,
   KEPT_NAME,
+  liveHead,
   serve,
   startBackupFixture,
 } from './backup-harness.js';
@@ -28,6 +29,7 @@ describe('backup and restore on SQLite', () => {
   let backupFile = '';
   let erasedId = '';
   let keptId = '';
+  let head = '';
   const at = (name: string) => fixture.at(name);
 
   beforeAll(async () => {
@@ -112,6 +114,7 @@ describe('backup and restore on SQLite', () => {
     ]);
     expect(exported.status, exported.stderr).toBe(0);
     fs.writeFileSync(log, exported.stdout);
+    head = liveHead(['--data-dir', server.dataDir]);
 
     const target = at('restored');
     const noLog = cli(['backup', 'restore', backupFile, '--key-file', keyFile, '--data-dir', target]);
@@ -132,8 +135,7 @@ describe('backup and restore on SQLite', () => {
       keyFile,
       '--data-dir',
       target,
-      '--erasures',
-      gapped,
+      ...['--erasures', gapped, '--expect-head', head],
     ]);
     expect(gap.status).toBe(9);
     expect(gap.stderr).toContain('BACKUP_ERASURE_LOG_INVALID');
@@ -147,8 +149,7 @@ describe('backup and restore on SQLite', () => {
       keyFile,
       '--data-dir',
       target,
-      '--erasures',
-      log,
+      ...['--erasures', log, '--expect-head', head],
     ]);
     expect(restored.status, restored.stderr).toBe(0);
     expect(restored.stdout).toContain('replayed 1 subject erasures');
@@ -229,12 +230,14 @@ describe('backup and restore on SQLite', () => {
     };
     expect(stillThere()).toBeNull();
     const log = at('since-backup.jsonl');
-    const replayed = cli(['backup', 'replay-erasures', '--data-dir', target, '--erasures', log]);
+    const replay = () =>
+      cli(['backup', 'replay-erasures', '--data-dir', target, '--erasures', log, '--expect-head', head]);
+    const replayed = replay();
     expect(replayed.status, replayed.stderr).toBe(0);
     expect(replayed.stdout).toContain('replayed 1 subject erasures');
     expect(stillThere()).not.toBeNull();
     // The database has moved on (the replay's own event): the same log no longer continues its head.
-    const again = cli(['backup', 'replay-erasures', '--data-dir', target, '--erasures', log]);
+    const again = replay();
     expect([again.status, again.stderr]).toEqual([9, expect.stringContaining('BACKUP_ERASURE_LOG_INVALID')]);
     expect(cli(['audit', 'verify', '--data-dir', target]).status).toBe(0);
   }, 120_000);

@@ -129,3 +129,12 @@ export async function startBackupFixture(options: { postgres?: boolean } = {}): 
   expect(cli(['backup', 'keygen', keyFile]).status).toBe(0);
   return { server, apiKey, keyFile, backupFile: at('strongroom.backup'), erasedId, keptId, at };
 }
+
+/** The head of a deployment's audit trail as `audit verify` prints it (`SEQ:HASH`), for `--expect-head`. */
+export function liveHead(args: string[], env: Record<string, string> = {}): string {
+  const verified = cli(['audit', 'verify', ...args], env);
+  expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+  const head = /^head (\d+:[0-9a-f]{64})$/m.exec(verified.stdout)?.[1];
+  expect(head, verified.stdout).toBeDefined();
+  return head as string;
+}

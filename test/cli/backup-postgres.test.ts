@@ -10,7 +10,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BackupFixture, call, cli, KEPT_NAME, serve, startBackupFixture } from './backup-harness.js';
+import {
+  type BackupFixture,
+  call,
+  cli,
+  KEPT_NAME,
+  liveHead,
+  serve,
+  startBackupFixture,
+} from './backup-harness.js';
 
 const DATABASE_URL = process.env.STRONGROOM_DATABASE_URL;
 const hasPgDump = spawnSync('pg_dump', ['--version']).status === 0;
@@ -75,6 +83,7 @@ describe.runIf(DATABASE_URL !== undefined && hasPgDump)('pg_dump, pg_restore and
     expect(exported.status, exported.stderr).toBe(0);
     const log = at('since-dump.jsonl');
     fs.writeFileSync(log, exported.stdout);
+    const head = liveHead([], live);
 
     await admin(`CREATE DATABASE "${database}"`);
     const restoredUrl = new URL(DATABASE_URL as string);
@@ -85,7 +94,7 @@ describe.runIf(DATABASE_URL !== undefined && hasPgDump)('pg_dump, pg_restore and
       STRONGROOM_DATABASE_URL: restoredUrl.href,
       STRONGROOM_DATABASE_SCHEMA: schema as string,
     };
-    const replayed = cli(['backup', 'replay-erasures', '--erasures', log], target);
+    const replayed = cli(['backup', 'replay-erasures', '--erasures', log, '--expect-head', head], target);
     expect(replayed.status, replayed.stderr).toBe(0);
     expect(replayed.stdout).toContain('replayed 1 subject erasures');
 

@@ -22,6 +22,26 @@ function keyFileOption(command: Command): Command {
   );
 }
 
+const expectHeadOption = () =>
+  new Option(
+    '--expect-head <seq:hash>',
+    "the live audit trail's head the erasure log must end at, as `strongroom audit verify` prints it",
+  );
+
+/** The erasure log and the head it must end at; USAGE without a well-formed --expect-head. */
+async function erasuresFrom(file: string, expectHead: string | undefined) {
+  const { parseAuditHead } = await backup();
+  const head = expectHead === undefined ? null : parseAuditHead(expectHead);
+  if (head === null)
+    throw new CliError(
+      'USAGE',
+      expectHead === undefined
+        ? '--expect-head SEQ:HASH is required with --erasures: the head of the live audit trail (`strongroom audit verify` prints it), so that a log cut short or rewritten is refused (docs/backup.md)'
+        : '--expect-head must be SEQ:HASH (a seq, a colon and 64 hex digits), as `strongroom audit verify` prints the head',
+    );
+  return { file, expectHead: head };
+}
+
 function describe(manifest: BackupManifest): void {
   print(`created ${manifest.created_at} by Strongroom ${manifest.strongroom_version}`);
   print(`schema ${manifest.migrations.at(-1) ?? '(none)'} (${manifest.migrations.length} migrations)`);
@@ -98,16 +118,28 @@ export function registerBackupCommands(program: Command): void {
         'audit events since the backup, as JSONL (`audit export` of the current deployment, or its mirror)',
       ).conflicts('withoutErasureLog'),
     )
+    .addOption(expectHeadOption())
     .addOption(
       new Option('--without-erasure-log', 'state that no audit event after the backup exists anywhere'),
     )
     .action(
       async (
         file: string,
-        flags: { keyFile: string; dataDir: string; erasures?: string; withoutErasureLog?: boolean },
+        flags: {
+          keyFile: string;
+          dataDir: string;
+          erasures?: string;
+          expectHead?: string;
+          withoutErasureLog?: boolean;
+        },
       ) => {
         const { restoreBackup } = await backup();
-        const erasures = flags.erasures ?? (flags.withoutErasureLog === true ? null : undefined);
+        const erasures =
+          flags.erasures !== undefined
+            ? await erasuresFrom(flags.erasures, flags.expectHead)
+            : flags.withoutErasureLog === true
+              ? null
+              : undefined;
         const result = await restoreBackup({
           file,
           keyFile: flags.keyFile,
@@ -142,10 +174,12 @@ export function registerBackupCommands(program: Command): void {
         'audit events since the backup, as JSONL (`audit export`)',
       ).makeOptionMandatory(),
     )
+    .addOption(expectHeadOption())
     .action(async (flags: Record<string, unknown>) => {
-      const { own, settings } = splitFlags(flags, ['erasures']);
+      const { own, settings } = splitFlags(flags, ['erasures', 'expectHead']);
       const { replayErasureLog } = await backup();
-      const { log, replayed } = await replayErasureLog(configFrom(settings), own.erasures ?? '');
+      const erasures = await erasuresFrom(own.erasures ?? '', own.expectHead);
+      const { log, replayed } = await replayErasureLog(configFrom(settings), erasures);
       print(
         `erasure log: ${log.events} events after the database's audit head, up to seq ${log.lastSeq}; replayed ${replayed.subjects} subject erasures and ${replayed.collections} collection drops (${replayed.records} records)`,
       );

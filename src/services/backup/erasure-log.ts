@@ -3,13 +3,17 @@
  * form (`strongroom audit export`, the JSONL mirror, or a SIEM's copy), kept outside the database being restored.
  * Invariants: the log must continue the backup's own audit chain: it holds the backup's head event (same seq and
  * hash) or the event right after it (linked to the head's hash), and every later event is intact (its hash
- * recomputed) and linked to the one before, with no seq missing. So a log of another deployment, one with a gap
- * after the backup, or one edited without recomputing every later hash is refused, and the erasures it lists are
- * all those recorded between the backup and its last event.
+ * recomputed) and linked to the one before, with no seq missing; and its last event must be exactly the expected
+ * head (`--expect-head SEQ:HASH`), which the operator takes from the live trail (`strongroom audit verify` prints
+ * it), a channel the log's writer does not control. Every event's hash covers the previous hash, so a log linked
+ * from the backup's head (authenticated by the backup's AEAD) to the true live head is the true sequence of events.
  * Threats addressed: restoring a backup "under" an erasure made after it (data the subject had erased coming
- * back); a log from another chain silently replaying nothing. Not addressed: a log cut short at its end (the
- * unkeyed chain cannot show that without a later signed checkpoint): export it from the live trail right before
- * restoring, and compare its last seq (printed by the restore) with the live head.
+ * back); a log of another chain (also against a backup taken before any event, seq 0); a log cut short; a log
+ * rewritten by anyone who can write the file: the chain is unkeyed, so an erasure's outcome flipped to `denied`,
+ * an event dropped or a `collection.drop` inserted, with every later hash recomputed, makes a self-consistent log,
+ * and only its final hash differing from the expected head shows it.
+ * Not addressed: an expected head itself taken from a tampered source (take it from the live deployment, or from
+ * a checkpoint export kept off the host).
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
@@ -26,6 +30,19 @@ export interface ErasureLog {
   lastSeq: number;
 }
 
+/** A position in the audit chain: the seq of an event and its hash (`audit verify` prints it as `SEQ:HASH`). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/** Parses `SEQ:HASH` as `strongroom audit verify` prints the head; null when `text` is not one. */
+export function parseAuditHead(text: string): AuditHead | null {
+  const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
+  if (match === null) return null;
+  return { seq: Number(match[1]), hash: match[2] as string };
+}
+
 const invalid = (message: string) =>
   new AppError('BACKUP_ERASURE_LOG_INVALID', { field: 'erasures', message });
 
@@ -39,8 +56,15 @@ function subjectOf(event: ReturnType<typeof fromWireEvent>): string | null {
   return null;
 }
 
-/** Reads and checks the log in `file` against the backup's audit head; throws BACKUP_ERASURE_LOG_INVALID. */
-export async function readErasureLog(file: string, head: { seq: number; hash: string }): Promise<ErasureLog> {
+/**
+ * Reads and checks the log in `file` against the backup's audit head `head` and the live trail's head `expected`
+ * (the log must end exactly there); throws BACKUP_ERASURE_LOG_INVALID.
+ */
+export async function readErasureLog(
+  file: string,
+  head: AuditHead,
+  expected: AuditHead,
+): Promise<ErasureLog> {
   let stream: fs.ReadStream;
   try {
     fs.accessSync(file, fs.constants.R_OK);
@@ -91,6 +115,13 @@ export async function readErasureLog(file: string, head: { seq: number; hash: st
   if (!reachesHead)
     throw invalid(
       `the erasure log does not reach the backup's audit head (seq ${head.seq}): export it with --since before the backup's time`,
+    );
+  const last = log.events === 0 ? head : { seq: log.lastSeq, hash: prevHash };
+  if (last.seq !== expected.seq || last.hash !== expected.hash)
+    throw invalid(
+      last.seq === expected.seq
+        ? `the erasure log's last event (seq ${last.seq}) is not the expected head: the log was rewritten, or is of another deployment`
+        : `the erasure log ends at seq ${last.seq}, not at the expected head (seq ${expected.seq}): it was cut short or rewritten, or the trail moved on since; export it again and take the head (\`audit verify\`) with no event in between`,
     );
   return log;
 }

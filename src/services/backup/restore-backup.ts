@@ -8,8 +8,9 @@
  *   schema, the erasure log replayed (erasure-replay.ts) and the audit chain verified; only then are the files
  *   renamed into place (the database last) and the directories fsynced. On any failure the staging directory is
  *   removed and the target is as it was.
- * - A restore never undoes an erasure: it requires the erasure log recorded since the backup (`erasures`), or
- *   the explicit statement that none exists (`erasures: null`, `--without-erasure-log`).
+ * - A restore never undoes an erasure: it requires the erasure log recorded since the backup together with the
+ *   live trail's head it must end at (`erasures: { file, expectHead }`, erasure-log.ts), or the explicit statement
+ *   that none exists (`erasures: null`, `--without-erasure-log`).
  * - It needs no root key and restores none: the operator puts the root key file (or sets STRONGROOM_MASTER_KEY)
  *   or brings the keyring's shares, as docs/backup.md says.
  */
@@ -31,7 +32,7 @@ import type { BackupManifest } from './backup-format.js';
 import { readBackupKey } from './backup-key.js';
 import { readBackupStream } from './backup-stream.js';
 import { syncDirectory, syncFile } from './durable-file.js';
-import { type ErasureLog, readErasureLog } from './erasure-log.js';
+import { type AuditHead, type ErasureLog, readErasureLog } from './erasure-log.js';
 import { type ReplayResult, replayErasures } from './erasure-replay.js';
 
 export interface RestoreResult {
@@ -146,7 +147,12 @@ async function prepareDatabase(
 
 /** Restores `file` into the new or empty directory `dataDir`; see the module comment for what is checked. */
 export async function restoreBackup(
-  options: { file: string; keyFile: string; dataDir: string; erasures: string | null | undefined },
+  options: {
+    file: string;
+    keyFile: string;
+    dataDir: string;
+    erasures: { file: string; expectHead: AuditHead } | null | undefined;
+  },
   clock: () => number = Date.now,
 ): Promise<RestoreResult> {
   const target = path.resolve(options.dataDir);
@@ -155,7 +161,7 @@ export async function restoreBackup(
     throw new AppError('BACKUP_ERASURE_LOG_REQUIRED', {
       field: 'erasures',
       message:
-        'give the audit events recorded since the backup with --erasures FILE (`strongroom audit export --since …` of the current deployment), or --without-erasure-log when no event after the backup exists anywhere (docs/backup.md)',
+        'give the audit events recorded since the backup with --erasures FILE (`strongroom audit export --since …` of the current deployment) and the live head they end at with --expect-head SEQ:HASH (`strongroom audit verify`), or --without-erasure-log when no event after the backup exists anywhere (docs/backup.md)',
     });
   const key = readBackupKey(options.keyFile);
   const parent = path.dirname(target);
@@ -164,7 +170,9 @@ export async function restoreBackup(
   try {
     await fsp.chmod(staging, 0o700);
     const manifest = await decryptPayload(options.file, key, staging);
-    const log = options.erasures === null ? null : await readErasureLog(options.erasures, manifest.audit);
+    const { erasures } = options;
+    const log =
+      erasures === null ? null : await readErasureLog(erasures.file, manifest.audit, erasures.expectHead);
     const db = path.join(staging, 'strongroom.db');
     const replayed = await prepareDatabase(db, manifest, log, clock);
     settleSqliteFile(db);
