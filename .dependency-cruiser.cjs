@@ -3,6 +3,9 @@
  * and Kysely in storage. Run by `npm test` (pretest → `npm run lint:deps`); any violation fails it.
  */
 const UPPER = '^src/(app\\.ts|cli/|setup/|main\\.ts)';
+/** Bundled by the console (packages/console/src/lib/posture-judgement.ts). */
+const SHARED_WITH_CONSOLE =
+  '^src/(check/deployment/(posture-findings|deployment-rules)|check/finding|services/posture/posture-types|crypto/root-key-source)\\.ts$';
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'Modules must not import each other, directly or not.', from: {}, to: { circular: true } },
@@ -13,6 +16,14 @@ module.exports = {
         'config, errors, log and model are leaves: they import only each other (and @strongroom/redact, the value redactor of the logger, which must never see an unredacted value).',
       from: { path: '^src/(config|errors|log|version)\\.ts$|^src/(model|config)/' },
       to: { path: '^src/', pathNot: ['^src/(model|config)/', '^src/(config|errors|log|version)\\.ts$'] },
+    },
+    {
+      name: 'browser-shared-checks-are-leaves',
+      severity: 'error',
+      comment:
+        'The console bundles the posture rules of `strongroom check deployment` (same code, not a copy): they import only each other and leaf type files, nothing that reaches Node or the rest of the server.',
+      from: { path: SHARED_WITH_CONSOLE },
+      to: { pathNot: SHARED_WITH_CONSOLE },
     },
     {
       name: 'foundations-stay-below-services',

@@ -9,8 +9,9 @@
  */
 import { AppError } from '../errors.js';
 import { deriveKey } from './kdf.js';
+import type { RootKeySource } from './root-key-source.js';
 
-export type RootKeySource = 'development-key-file' | 'key-file' | 'configured' | 'sealed-keyring';
+export type { RootKeySource } from './root-key-source.js';
 
 /**
  * Every label `derive` takes, and whether what its key makes outlives the process: `persistent` keys HMAC values

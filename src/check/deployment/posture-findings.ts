@@ -1,8 +1,10 @@
 /**
  * Findings from a server's own posture (GET /v1/sys/posture, format `strongroom-posture-v1`): each finding points
  * into the answer (a JSON pointer) and names counts and ids, never a value the server withheld.
+ * Shared with the console, which judges the posture in the browser with this same code: it imports only
+ * deployment-rules.ts and types from leaf files (.dependency-cruiser.cjs: browser-shared-checks-are-leaves).
  */
-import type { FilePosture, Posture } from '../../services/posture/index.js';
+import type { FilePosture, Posture } from '../../services/posture/posture-types.js';
 import type { CheckRule } from '../finding.js';
 import { DEPLOYMENT_RULES as R } from './deployment-rules.js';
 

@@ -3,7 +3,7 @@
  * docs/checks.md. Every value is a setting, a count, a time, an id or a file mode: never a key, a hash, a password,
  * a token or a URL that could carry one. Adding a field is compatible; renaming or removing one is a new format.
  */
-import type { RootKeySource } from '../../crypto/index.js';
+import type { RootKeySource } from '../../crypto/root-key-source.js';
 
 export interface HashParams {
   memory_cost: number;

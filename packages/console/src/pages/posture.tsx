@@ -1,13 +1,13 @@
 /**
- * Posture: the deployment's security posture from `GET /v1/sys/posture` (the findings `strongroom check
- * deployment` reads) when the server has that route; otherwise the readiness details every server has
- * (/healthz, /readyz, /v1/sys/seal-status).
+ * Posture: the findings `strongroom check deployment` makes of `GET /v1/sys/posture`, judged here by the same
+ * code (lib/posture-judgement.ts), highest severity first, the raw posture below them; when the posture is
+ * refused, missing or fails, the readiness details every server has (/healthz, /readyz, /v1/sys/seal-status).
  */
 import { call, type StrongroomClient, StrongroomError } from '../api.js';
 import { ErrorNote, Loading, PageHeading } from '../components/common.js';
+import { type Json, JsonView } from '../components/json-view.js';
 import { useLoad } from '../components/use-load.js';
-
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+import { FindingsView } from './posture-findings-view.js';
 
 interface Readiness {
   health: { status: string; sealed: boolean } | null;
@@ -17,17 +17,26 @@ interface Readiness {
 
 type PostureData =
   | { kind: 'posture'; posture: Record<string, Json> }
-  | { kind: 'readiness'; readiness: Readiness };
+  | { kind: 'readiness'; readiness: Readiness; why: string };
 
 // The route may be newer than the client's generated types: called by path, its answer read as JSON.
 type LooseGet = (path: string) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 async function loadPosture(client: StrongroomClient): Promise<PostureData> {
+  let why: string;
   try {
     const posture = await call((client.GET as unknown as LooseGet)('/v1/sys/posture'));
     return { kind: 'posture', posture: posture as Record<string, Json> };
   } catch (error) {
-    if (!(error instanceof StrongroomError && error.status === 404)) throw error;
+    // Signed out is the session's business; anything else (absent, refused, failed) falls back to readiness.
+    if (error instanceof StrongroomError && error.status === 401) throw error;
+    why = !(error instanceof StrongroomError)
+      ? 'The posture report could not be read'
+      : error.status === 404
+        ? 'This server has no posture report'
+        : error.status === 403
+          ? `The posture report was refused (${error.code})`
+          : `The posture report failed (${error.code})`;
   }
   const health = await call(client.GET('/healthz')).catch(() => null);
   const seal = (await call(client.GET('/v1/sys/seal-status')).catch(() => null)) as Record<
@@ -44,41 +53,7 @@ async function loadPosture(client: StrongroomClient): Promise<PostureData> {
         ? { ok: false, code: error.code, message: error.message }
         : { ok: false, code: 'UNREACHABLE', message: 'The server did not answer' };
   }
-  return { kind: 'readiness', readiness: { health, ready, seal } };
-}
-
-/** Any JSON value as nested definition lists, keys as the server names them. */
-function JsonView(props: { value: Json }) {
-  const { value } = props;
-  if (value === null) return <span class="muted">none</span>;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return <span class="muted">none</span>;
-    return (
-      <ul class="plain">
-        {value.map((item, index) => (
-          <li key={index}>
-            <JsonView value={item} />
-          </li>
-        ))}
-      </ul>
-    );
-  }
-  if (typeof value === 'object') {
-    return (
-      <dl class="tree">
-        {Object.entries(value).map(([key, item]) => (
-          <div key={key}>
-            <dt>{key.replaceAll('_', ' ')}</dt>
-            <dd>
-              <JsonView value={item} />
-            </dd>
-          </div>
-        ))}
-      </dl>
-    );
-  }
-  if (typeof value === 'boolean') return <span class={value ? 'yes' : 'no'}>{value ? 'yes' : 'no'}</span>;
-  return <span class="mono">{String(value)}</span>;
+  return { kind: 'readiness', readiness: { health, ready, seal }, why };
 }
 
 export function PosturePage() {
@@ -93,26 +68,18 @@ export function PosturePage() {
       </div>
       <Loading loading={loading} />
       <ErrorNote error={error} />
-      {data?.kind === 'posture' && (
-        <section aria-labelledby="posture-findings">
-          <h2 id="posture-findings">Deployment posture</h2>
-          <p class="small">
-            From <code>GET /v1/sys/posture</code>, the facts <code>strongroom check deployment</code> judges.
-          </p>
-          <JsonView value={data.posture} />
-        </section>
-      )}
-      {data?.kind === 'readiness' && <ReadinessView readiness={data.readiness} />}
+      {data?.kind === 'posture' && <FindingsView posture={data.posture} />}
+      {data?.kind === 'readiness' && <ReadinessView readiness={data.readiness} why={data.why} />}
     </>
   );
 }
 
-function ReadinessView(props: { readiness: Readiness }) {
+function ReadinessView(props: { readiness: Readiness; why: string }) {
   const { health, ready, seal } = props.readiness;
   return (
     <section aria-labelledby="posture-readiness">
       <h2 id="posture-readiness">Readiness</h2>
-      <p class="small">This server has no posture report; these are its health and readiness answers.</p>
+      <p class="small">{props.why}; these are its health and readiness answers.</p>
       <dl class="tree">
         <div>
           <dt>Alive</dt>
