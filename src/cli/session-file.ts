@@ -18,6 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError } from './cli-error.js';
+import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-file.js';
 import { withDirectoryLock } from './session-lock.js';
 
 export interface StoredSession {
@@ -34,43 +35,11 @@ export function sessionPath(configDir: string): string {
   return path.join(configDir, FILE_NAME);
 }
 
-/** Refuses a directory or file another user owns: its owner could read or replace the session at will. */
-function checkOwner(target: string, stat: fs.Stats): void {
-  const uid = process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid) {
-    throw new CliError(
-      'SESSION_FILE_UNSAFE',
-      `${target} belongs to another user (uid ${stat.uid}): use a config directory of your own`,
-    );
-  }
-}
-
-function ensurePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stat = fs.statSync(dir);
-  checkOwner(dir, stat);
-  if ((stat.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
-}
-
 /** The stored session, or null when there is none. Refuses a file that group or others may read. */
 export function readSession(configDir: string): StoredSession | null {
   const file = sessionPath(configDir);
-  let text: string;
-  try {
-    const stat = fs.statSync(file);
-    checkOwner(file, stat);
-    const mode = stat.mode & 0o777;
-    if ((mode & 0o077) !== 0) {
-      throw new CliError(
-        'SESSION_FILE_UNSAFE',
-        `${file} may be read by others (mode ${mode.toString(8)}): delete it and log in again`,
-      );
-    }
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  const text = readPrivateFile(file, 'delete it and log in again');
+  if (text === null) return null;
   try {
     const value = JSON.parse(text) as Record<string, unknown>;
     const { url, ca, username, refresh_token: refreshToken } = value;
@@ -93,24 +62,13 @@ export function readSession(configDir: string): StoredSession | null {
 
 /** Replaces the session file atomically (0600 temporary file, fsync, rename). */
 export function writeSession(configDir: string, session: StoredSession): void {
-  ensurePrivateDir(configDir);
-  const file = sessionPath(configDir);
-  const temporary = `${file}.${process.pid}.tmp`;
   const body = JSON.stringify({
     url: session.url,
     ca: session.ca,
     username: session.username,
     refresh_token: session.refreshToken,
   });
-  fs.rmSync(temporary, { force: true });
-  const fd = fs.openSync(temporary, 'wx', 0o600);
-  try {
-    fs.writeSync(fd, `${body}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temporary, file);
+  writePrivateFile(configDir, sessionPath(configDir), `${body}\n`);
 }
 
 export function deleteSession(configDir: string): boolean {

@@ -151,13 +151,31 @@ describe('check deployment against a production-mode server with a real key', ()
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const first = report(server.run(['check', 'deployment', '--format', 'json']).stdout);
     const marks = JSON.parse(fs.readFileSync(path.join(server.configDir, 'audit-verified.json'), 'utf8'));
-    const mark = marks[server.url] as { seq: number; hash: string };
+    const mark = marks[server.url] as { seq: number; hash: string; key: { kid: string; x: string } };
     expect(mark.seq).toBeGreaterThan(0);
     expect(mark.hash).toMatch(/^[0-9a-f]{64}$/);
+    // The checkpoint signing key the run verified with is pinned in the mark.
+    expect(mark.key.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(mark.key.x).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const second = report(server.run(['check', 'deployment', '--format', 'json']).stdout);
     expect(first.scanned['audit events verified']).toBeGreaterThan(0);
     // The second run reads only the events after the mark the first one kept.
     expect(second.scanned['audit verification resumed after seq']).toBeGreaterThanOrEqual(mark.seq);
+    // Checkpoints signed by another key than the pinned one: medium finding, the mark kept as it was.
+    const marksFile = path.join(server.configDir, 'audit-verified.json');
+    const kept = JSON.parse(fs.readFileSync(marksFile, 'utf8'))[server.url] as typeof mark;
+    const otherKey = { ...kept, key: { kid: kept.key.kid, x: 'A'.repeat(43) } };
+    fs.writeFileSync(marksFile, JSON.stringify({ [server.url]: otherKey }));
+    const changed = report(server.run(['check', 'deployment', '--format', 'json']).stdout);
+    const keyFinding = changed.findings.find((f) => f.ruleId === 'deployment/audit-signing-key-changed');
+    expect(keyFinding?.severity).toBe('medium');
+    expect(JSON.parse(fs.readFileSync(marksFile, 'utf8'))[server.url]).toEqual(otherKey);
+    // A marks file others may read is refused (exit 2), as the session file is.
+    fs.chmodSync(marksFile, 0o644);
+    const unsafe = server.run(['check', 'deployment', '--format', 'json']);
+    expect(unsafe.status).not.toBe(0);
+    expect(unsafe.stderr).toContain('SESSION_FILE_UNSAFE');
+    fs.chmodSync(marksFile, 0o600);
     // A mark the server never signed (history rewritten since) is a high finding.
     fs.writeFileSync(
       path.join(server.configDir, 'audit-verified.json'),

@@ -33,11 +33,18 @@ function chainOf(length: number): ChainedEvent[] {
   return chain;
 }
 
-/** A server's audit API over `chain`, with checkpoints at `at`; counts the events it served. */
-function serverOf(chain: ChainedEvent[], at: number[], anchor = { seq: 0, hash: GENESIS_HASH }) {
-  const jwk = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string };
+const keyX = (publicKey.export({ format: 'jwk' }) as { x: string }).x;
+
+/** A server's audit API over `chain`, with checkpoints at `at` signed by `keys`; counts the events it served. */
+function serverOf(
+  chain: ChainedEvent[],
+  at: number[],
+  anchor = { seq: 0, hash: GENESIS_HASH },
+  keys = { privateKey, publicKey },
+) {
+  const jwk = keys.publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string };
   const checkpoints = at.map((seq) =>
-    signCheckpoint(privateKey, { seq, hash: (chain[seq - 1] as ChainedEvent).hash, time: TIME }),
+    signCheckpoint(keys.privateKey, { seq, hash: (chain[seq - 1] as ChainedEvent).hash, time: TIME }),
   );
   const kid = checkpoints[0]?.kid ?? 'none';
   let served = 0;
@@ -63,8 +70,50 @@ describe('verifyAuditChain (from outside, incremental)', () => {
       ok: true,
       from: 0,
       verified: 30,
-      mark: { seq: 20, hash: chain[19]?.hash },
+      mark: { seq: 20, hash: chain[19]?.hash, key: { kid: server.checkpoints[0]?.kid, x: keyX } },
       checkpoints: 2,
+    });
+  });
+
+  it('keeps the pinned key in the new mark when the same key signs on', async () => {
+    const chain = chainOf(40);
+    const server = serverOf(chain, [10, 20, 35]);
+    const key = { kid: server.checkpoints[0]?.kid as string, x: keyX };
+    const last = { seq: 20, hash: (chain[19] as ChainedEvent).hash, key };
+    const outcome = await verifyAuditChain(server.source, { last, headSeq: 40 });
+    expect(outcome).toMatchObject({ ok: true, from: 20, mark: { seq: 35, key } });
+  });
+
+  it('stops when the checkpoints are re-signed with another key than the pinned one (mark not advanced)', async () => {
+    const chain = chainOf(40);
+    const honest = serverOf(chain, [10, 20, 35]);
+    const pinned = { kid: honest.checkpoints[0]?.kid as string, x: keyX };
+    // Someone with database write access adds a key row of their own and re-signs every checkpoint with it:
+    // same seqs and hashes, valid signatures, only the key differs.
+    const resigned = serverOf(chain, [10, 20, 35], undefined, generateKeyPairSync('ed25519'));
+    const last = { seq: 20, hash: (chain[19] as ChainedEvent).hash, key: pinned };
+    const outcome = await verifyAuditChain(resigned.source, { last, headSeq: 40 });
+    expect(outcome).toEqual({ ok: false, problem: 'signing_key_changed', firstBadSeq: 20 });
+    expect(resigned.served()).toBe(0);
+  });
+
+  it('stops when the pinned kid is listed with another public key', async () => {
+    const chain = chainOf(30);
+    const server = serverOf(chain, [10, 20]);
+    const kid = server.checkpoints[0]?.kid as string;
+    const last = { seq: 10, hash: (chain[9] as ChainedEvent).hash, key: { kid, x: 'A'.repeat(43) } };
+    const outcome = await verifyAuditChain(server.source, { last, headSeq: 30 });
+    expect(outcome).toMatchObject({ ok: false, problem: 'signing_key_changed' });
+  });
+
+  it('pins the key on a mark kept before keys were pinned', async () => {
+    const chain = chainOf(30);
+    const server = serverOf(chain, [10, 20]);
+    const last = { seq: 10, hash: (chain[9] as ChainedEvent).hash };
+    const outcome = await verifyAuditChain(server.source, { last, headSeq: 30 });
+    expect(outcome).toMatchObject({
+      ok: true,
+      mark: { seq: 20, key: { kid: server.checkpoints[0]?.kid, x: keyX } },
     });
   });
 

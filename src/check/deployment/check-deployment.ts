@@ -62,6 +62,15 @@ function auditOutcomeFindings(outcome: AuditChainOutcome, add: AddFinding, scann
     if (outcome.from > 0) scanned['audit verification resumed after seq'] = outcome.from;
     return;
   }
+  if (outcome.problem === 'signing_key_changed') {
+    const at = outcome.firstBadSeq === null ? '' : ` (checkpoints from seq ${outcome.firstBadSeq} on)`;
+    add(
+      R.auditSigningKeyChanged,
+      `signing key changed since last verified run${at}; verify out of band (the mark is not advanced)`,
+      '/audit',
+    );
+    return;
+  }
   const where = outcome.firstBadSeq === null ? '' : ` at seq ${outcome.firstBadSeq}`;
   const problem =
     outcome.problem === 'mark_rewritten'

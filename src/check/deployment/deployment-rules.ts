@@ -161,6 +161,12 @@ export const DEPLOYMENT_RULES = Object.freeze({
     'Treat as an incident: compare with checkpoints kept off the host (`strongroom audit verify --checkpoints`).',
     'The audit trail has been tampered with, or history was rewritten.',
   ),
+  auditSigningKeyChanged: rule(
+    'audit-signing-key-changed',
+    'medium',
+    'The audit checkpoints are signed by another key than the one verified last time',
+    "Verify out of band: the chain against a checkpoint export kept off the host (`strongroom audit verify --checkpoints`), the new key with its operator; then delete this server's entry in <config dir>/audit-verified.json.",
+  ),
   auditNotVerified: rule(
     'audit-chain-not-verified',
     'low',

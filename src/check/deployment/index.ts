@@ -2,6 +2,7 @@ export {
   type AuditChainOutcome,
   type AuditChainSource,
   type CheckpointExport,
+  type SigningKeyPin,
   type VerifiedMark,
   verifyAuditChain,
 } from './audit-chain.js';

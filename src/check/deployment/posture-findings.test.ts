@@ -141,6 +141,7 @@ describe('postureFindings', () => {
           'deployment/root-key-in-environment',
           'deployment/root-key-file',
           'deployment/audit-chain-broken',
+          'deployment/audit-signing-key-changed',
           'deployment/audit-chain-not-verified',
           'deployment/development-key-file-present',
         ].includes(id),

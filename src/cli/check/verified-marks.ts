@@ -1,45 +1,70 @@
 /**
- * The last audit checkpoint `check deployment` verified, per server, in `<config-dir>/audit-verified.json` (0600,
- * beside the session file), so the next run verifies only what came after. It holds public values only (a seq and
- * a chain hash). A file that cannot be read or parsed is ignored: the next run then verifies from the start.
- * Threat addressed: a server that rewrites history between runs (the mark must still be signed with its hash).
- * Not addressed: a local user who edits this file can make a run start later (the file is theirs).
+ * The last audit checkpoint `check deployment` verified, per server, in `<config-dir>/audit-verified.json` (0600 in
+ * the 0700 config directory, beside the session file), so the next run verifies only what came after. It holds
+ * public values only: a seq, a chain hash and the checkpoint signing key that run verified with (kid and Ed25519
+ * `x`), pinned so a later run notices a key it did not verify before.
+ * Invariants: the file is read and written as the session file is (private-file.ts): another user's file, or one
+ * group or others may read or write, is refused (SESSION_FILE_UNSAFE), not used; the write goes to a temporary
+ * file created exclusively (a planted symlink is removed, never followed), fsynced, then renamed. A file of the
+ * wrong shape, or an entry of the wrong shape, is ignored: that server's next run verifies from the start.
+ * Threats addressed: a server that rewrites history between runs (the mark must still be signed with its hash);
+ * a server whose checkpoints are re-signed with another key (the pinned key); another local user planting or
+ * loosening the file. Not addressed: the user who owns the file can edit it (the file is theirs).
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import type { SigningKeyPin, VerifiedMark } from '../../check/deployment/index.js';
+import { readPrivateFile, writePrivateFile } from '../private-file.js';
 
 const FILE_NAME = 'audit-verified.json';
 const HASH = /^[0-9a-f]{64}$/;
+/** A base64url SHA-256 thumbprint or Ed25519 public key: 32 bytes, 43 characters. */
+const KEY_PART = /^[A-Za-z0-9_-]{43}$/;
+const REMEDY = 'delete it (the next run then verifies the audit chain from the start)';
 
-interface Mark {
-  seq: number;
-  hash: string;
-}
-
-function readAll(configDir: string): Record<string, Mark> {
+function readAll(configDir: string): Record<string, unknown> {
+  const text = readPrivateFile(path.join(configDir, FILE_NAME), REMEDY);
+  if (text === null) return {};
   try {
-    const value: unknown = JSON.parse(fs.readFileSync(path.join(configDir, FILE_NAME), 'utf8'));
+    const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, Mark>)
+      ? (value as Record<string, unknown>)
       : {};
   } catch {
     return {};
   }
 }
 
-/** The mark kept for `server`, or null. */
-export function readVerifiedMark(configDir: string, server: string): Mark | null {
-  const mark = readAll(configDir)[server];
-  if (mark === undefined || !Number.isSafeInteger(mark.seq) || mark.seq < 1) return null;
-  return typeof mark.hash === 'string' && HASH.test(mark.hash) ? { seq: mark.seq, hash: mark.hash } : null;
+function keyOf(value: unknown): SigningKeyPin | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { kid, x } = value as Record<string, unknown>;
+  return typeof kid === 'string' && typeof x === 'string' && KEY_PART.test(kid) && KEY_PART.test(x)
+    ? { kid, x }
+    : null;
 }
 
-/** Keeps `mark` for `server` (written to a temporary file, then renamed). */
-export async function writeVerifiedMark(configDir: string, server: string, mark: Mark): Promise<void> {
-  await fs.promises.mkdir(configDir, { recursive: true, mode: 0o700 });
-  const all = { ...readAll(configDir), [server]: { seq: mark.seq, hash: mark.hash } };
-  const file = path.join(configDir, FILE_NAME);
-  const temporary = `${file}.${process.pid}.tmp`;
-  await fs.promises.writeFile(temporary, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
-  await fs.promises.rename(temporary, file);
+/** The mark kept for `server`, or null. A mark kept before keys were pinned has no `key`. */
+export function readVerifiedMark(configDir: string, server: string): VerifiedMark | null {
+  const mark = readAll(configDir)[server];
+  if (typeof mark !== 'object' || mark === null) return null;
+  const { seq, hash, key } = mark as Record<string, unknown>;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return null;
+  if (typeof hash !== 'string' || !HASH.test(hash)) return null;
+  if (key === undefined) return { seq, hash };
+  const pinned = keyOf(key);
+  return pinned === null ? null : { seq, hash, key: pinned };
+}
+
+/** Keeps `mark` for `server` (written to an exclusive temporary file, fsynced, then renamed). */
+export async function writeVerifiedMark(
+  configDir: string,
+  server: string,
+  mark: VerifiedMark,
+): Promise<void> {
+  const entry = {
+    seq: mark.seq,
+    hash: mark.hash,
+    ...(mark.key === undefined ? {} : { key: { kid: mark.key.kid, x: mark.key.x } }),
+  };
+  const all = { ...readAll(configDir), [server]: entry };
+  writePrivateFile(configDir, path.join(configDir, FILE_NAME), `${JSON.stringify(all, null, 2)}\n`);
 }
