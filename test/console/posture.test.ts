@@ -3,6 +3,7 @@
  * certificate, initial password file): it lists the findings of `strongroom check deployment`'s posture rules,
  * judged in the browser by the same code, highest severity first with a count per severity; the development root
  * key is a high finding with its why and fix; the raw posture is one <details> away; axe finds nothing serious.
+ * A user the policy does not grant read_posture sees the readiness details instead, told why.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYMENT_RULES } from '../../src/check/deployment/deployment-rules.js';
@@ -15,8 +16,9 @@ import {
   screenshotIfFailed,
   seriousAxeViolations,
 } from '../helpers/console-browser.js';
-import { openPage, signInAsAdmin } from '../helpers/console-pages.js';
+import { openPage, signIn, signInAsAdmin, signOut } from '../helpers/console-pages.js';
 import { type ConsoleServer, startConsoleServer } from '../helpers/console-server.js';
+import { strongPassword } from '../helpers/test-app.js';
 
 let server: ConsoleServer;
 let session: ConsoleBrowser;
@@ -72,5 +74,24 @@ describe('console posture page', { timeout: 120_000 }, () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(cspProblems(session.consoleAnswers)).toEqual([]);
     expect(session.violations).toEqual([]);
+  });
+
+  it('a user without read_posture gets the readiness details, told the posture was refused', async () => {
+    const { page } = session;
+    await openPage(page, 'Users');
+    const create = page.getByRole('region', { name: 'Create a user' });
+    const password = strongPassword();
+    await create.getByRole('textbox', { name: 'New username' }).fill('reader');
+    await create.getByRole('textbox', { name: 'Initial password' }).fill(password);
+    await create.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('rowheader', { name: 'reader', exact: true }).waitFor();
+    await signOut(page);
+    await signIn(session, 'reader', password);
+    await openPage(page, 'Posture');
+    const readiness = page.getByRole('region', { name: 'Readiness' });
+    await readiness.getByText('The posture report was refused (FORBIDDEN)', { exact: false }).waitFor();
+    expect(await page.getByRole('region', { name: 'Deployment posture' }).count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(cspProblems(session.consoleAnswers)).toEqual([]);
   });
 });
