@@ -166,6 +166,7 @@ export const DEPLOYMENT_RULES = Object.freeze({
     'medium',
     'The audit checkpoints are signed by another key than the one verified last time',
     "Verify out of band: the chain against a checkpoint export kept off the host (`strongroom audit verify --checkpoints`), the new key with its operator; then delete this server's entry in <config dir>/audit-verified.json.",
+    'The server announces no rotation of its checkpoint key: a key row added with database write access (without the root key) re-signs history just the same.',
   ),
   auditNotVerified: rule(
     'audit-chain-not-verified',
