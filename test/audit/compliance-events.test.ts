@@ -327,6 +327,7 @@ describe('compliance questions, answered from the trail', () => {
       call(owner, 'GET', `/v1/collections/patients/records/${id}`, undefined, 'marketing'),
     );
     await expectStatus('keys by user', 403, call(owner, 'GET', '/v1/keys/jobs', undefined, null));
+    await expectStatus('posture', 200, call(admin, 'GET', '/v1/sys/posture', undefined, null));
     // A deny rule for the `user` role, then a reveal it denies.
     const current = await call(admin, 'GET', '/v1/policies/current', undefined, null);
     const document = (current.json() as { document: { roles: { user: { rules: object[] } } } }).document;
