@@ -120,6 +120,35 @@ function postureOf(
   });
 }
 
+/**
+ * The signing keys, data keys, audit signer and key jobs all need the root key: they start once it is here.
+ * First: keys pinned by `operator migrate` from an earlier root key, before anything derives.
+ */
+function startOnUnseal(
+  rootKey: Awaited<ReturnType<typeof openRootKey>>['rootKey'],
+  parts: {
+    rootSealed: Parameters<typeof loadPinnedDerivations>[1];
+    audit: { start(): Promise<void> };
+    identity: { keyring: { refresh(): Promise<void> } };
+    vault: Parameters<typeof rebuildLegacyEmailIndexes>[0] & {
+      keyService: { init(): Promise<void> };
+      convertUserSubjects(): Promise<unknown>;
+      keyJobs: { start(): unknown };
+    };
+    keys: Parameters<typeof rebuildLegacyEmailIndexes>[1];
+    logger: Parameters<typeof rebuildLegacyEmailIndexes>[2];
+  },
+): void {
+  const { rootSealed, audit, identity, vault, keys, logger } = parts;
+  rootKey.onUnseal(() => loadPinnedDerivations(rootKey, rootSealed));
+  rootKey.onUnseal(() => audit.start());
+  rootKey.onUnseal(() => identity.keyring.refresh());
+  rootKey.onUnseal(() => vault.keyService.init());
+  rootKey.onUnseal(async () => void (await vault.convertUserSubjects()));
+  rootKey.onUnseal(async () => vault.keyJobs.start());
+  rootKey.onUnseal(() => rebuildLegacyEmailIndexes(vault, keys, logger));
+}
+
 export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   const { logger } = deps;
   const clock = deps.clock ?? Date.now;
@@ -161,15 +190,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
   });
   const quotas = createQuotas({ config, policies, clock, logger });
   const notReady = watchCore(metrics, { persistence, identity, audit, quotas, vault, rootKey });
-  // The signing keys, data keys, audit signer and key jobs all need the root key: they start once it is here.
-  // First: keys pinned by `operator migrate` from an earlier root key, before anything derives.
-  rootKey.onUnseal(() => loadPinnedDerivations(rootKey, rootSealed));
-  rootKey.onUnseal(() => audit.start());
-  rootKey.onUnseal(() => identity.keyring.refresh());
-  rootKey.onUnseal(() => vault.keyService.init());
-  rootKey.onUnseal(async () => void (await vault.convertUserSubjects()));
-  rootKey.onUnseal(async () => vault.keyJobs.start());
-  rootKey.onUnseal(() => rebuildLegacyEmailIndexes(vault, stores.keys, logger));
+  startOnUnseal(rootKey, { rootSealed, audit, identity, vault, keys: stores.keys, logger });
   let stopMaintenance: (() => void) | null = null;
 
   return {

@@ -85,12 +85,8 @@ function oneOf<T extends string>(value: T, allowed: readonly T[]): boolean {
   return allowed.includes(value);
 }
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
-  const registry = new Registry();
-  // Process CPU, memory, GC and event-loop lag (strongroom_nodejs_eventloop_lag_seconds and its percentiles).
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'strongroom_' });
-  const routes = new Set<string>();
-  const registers = [registry];
+/** The fixed instruments of every node; their labels are the closed sets above. */
+function createInstruments(registers: Registry[]) {
   const requests = new Counter({
     name: 'strongroom_http_requests_total',
     help: 'HTTP requests by method, route pattern and status code',
@@ -129,6 +125,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
+  return { requests, latency, logins, refusals, cacheLookups, auditCommits };
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  // Process CPU, memory, GC and event-loop lag (strongroom_nodejs_eventloop_lag_seconds and its percentiles).
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'strongroom_' });
+  const routes = new Set<string>();
+  const registers = [registry];
+  const { requests, latency, logins, refusals, cacheLookups, auditCommits } = createInstruments(registers);
   // The label children of each (route, method, status) seen: bounded, as each label is from a closed set.
   const requestChildren = new Map<
     string,

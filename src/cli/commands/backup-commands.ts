@@ -103,6 +103,11 @@ export function registerBackupCommands(program: Command): void {
     describe(manifest);
   });
 
+  registerRestore(group);
+  registerReplayErasures(group);
+}
+
+function registerRestore(group: Command): void {
   keyFileOption(
     group
       .command('restore')
@@ -160,7 +165,9 @@ export function registerBackupCommands(program: Command): void {
         );
       },
     );
+}
 
+function registerReplayErasures(group: Command): void {
   dataDirOption(
     group
       .command('replay-erasures')
