@@ -55,13 +55,24 @@ function planOf(request: FastifyRequest): QuotaPlan | null {
   return plan;
 }
 
-export function createQuotaGate(deps: { quotas: Pick<QuotaService, 'take' | 'quotaFor'> }) {
-  async function count(
+export function createQuotaGate(deps: { quotas: Pick<QuotaService, 'take' | 'takeNow' | 'quotaFor'> }) {
+  const settle = (reply: FastifyReply, outcome: QuotaOutcome, enforce: boolean): void => {
+    setHeaders(reply, outcome);
+    if (enforce && !outcome.allowed) {
+      throw new AppError('RATE_LIMITED', { retryAfter: Math.ceil(outcome.retryAfterMs / 1000) });
+    }
+  };
+
+  /**
+   * Counts the request; answered at once (undefined, or a synchronous throw) when the store holds its buckets in
+   * memory, otherwise through the returned promise.
+   */
+  function count(
     request: FastifyRequest,
     reply: FastifyReply,
     charge: { group: QuotaGroup; cost: number; field?: string },
     enforce: boolean,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const identity = quotaIdentityOf(request);
     const quota = deps.quotas.quotaFor(charge.group, identity.roles);
     const { capacity } = quota;
@@ -73,20 +84,27 @@ export function createQuotaGate(deps: { quotas: Pick<QuotaService, 'take' | 'quo
       });
     }
     request.quotaCounted = true;
-    const outcome = await deps.quotas.take(identity, charge.group, charge.cost, quota);
-    setHeaders(reply, outcome);
-    if (enforce && !outcome.allowed) {
-      throw new AppError('RATE_LIMITED', { retryAfter: Math.ceil(outcome.retryAfterMs / 1000) });
+    const now = deps.quotas.takeNow(identity, charge.group, charge.cost, quota);
+    if (now !== undefined) {
+      settle(reply, now, enforce);
+      return undefined;
     }
+    return deps.quotas
+      .take(identity, charge.group, charge.cost, quota)
+      .then((outcome) => settle(reply, outcome, enforce));
   }
 
   return {
-    /** After authentication succeeded or failed: counts routes charged at a fixed price (see header). */
-    async afterAuthentication(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    /**
+     * After authentication succeeded or failed: counts routes charged at a fixed price (see header). Answers at once
+     * (undefined, or a synchronous throw) when the quota store is in memory, so a cached request costs no promise.
+     */
+    afterAuthentication(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
       const plan = planOf(request);
-      if (plan === null || request.quotaCounted) return;
+      if (plan === null || request.quotaCounted) return undefined;
       if (request.actor === null) return count(request, reply, { group: 'auth', cost: 1 }, true);
       if (plan.charge === null) return count(request, reply, { group: plan.group, cost: 1 }, true);
+      return undefined;
     },
 
     /** onRequest of public routes: the client address's bucket. */
@@ -113,9 +131,11 @@ export function createQuotaGate(deps: { quotas: Pick<QuotaService, 'take' | 'quo
       if (plan === undefined || plan === null || request.quotaCounted) return;
       if (status < 400 || status >= 500) return;
       const group = request.actor === null ? 'auth' : plan.group;
-      await count(request, reply, { group, cost: 1 }, false).catch((err: unknown) => {
+      try {
+        await count(request, reply, { group, cost: 1 }, false);
+      } catch (err) {
         log.warn({ err }, 'quota: an early refusal could not be counted');
-      });
+      }
     },
   };
 }

@@ -55,6 +55,19 @@ export function createQuotaService(deps: {
      * Takes `cost` tokens of `group` from the identity's bucket; throws DEPENDENCY_UNAVAILABLE if it cannot.
      * `quota` is what `quotaFor(group, identity.roles)` answered, when the caller already asked (found once).
      */
+    /**
+     * `take` without a promise, when the store holds its buckets in this process (one node, no Redis): the outcome,
+     * or undefined when the store can only answer asynchronously (call `take`).
+     */
+    takeNow(
+      identity: QuotaIdentity,
+      group: QuotaGroup,
+      cost: number,
+      quota: Quota,
+    ): QuotaOutcome | undefined {
+      return deps.store.takeNow?.(`${group}:${identity.key}`, quota, cost, deps.clock());
+    },
+
     async take(
       identity: QuotaIdentity,
       group: QuotaGroup,

@@ -4,7 +4,14 @@
  * first (they start over full, so under that pressure an identity may get a fresh burst; size the bound above the
  * number of identities active within a refill period).
  */
-import { type BucketState, describeBucket, type QuotaStore, takeTokens } from './token-bucket.js';
+import type { Quota } from '../model/index.js';
+import {
+  type BucketState,
+  describeBucket,
+  type QuotaOutcome,
+  type QuotaStore,
+  takeTokens,
+} from './token-bucket.js';
 
 interface Bucket extends BucketState {
   /** When the bucket will be full again: from then on it can be forgotten. */
@@ -30,22 +37,27 @@ export function createMemoryQuotaStore(options: { maxBuckets: number }): QuotaSt
     }
   }
 
+  function takeNow(key: string, quota: Quota, cost: number, now: number): QuotaOutcome {
+    const bucket = buckets.get(key);
+    const { state, allowed } = takeTokens(bucket, quota, cost, now);
+    const outcome = describeBucket(state.units, quota, cost, allowed);
+    // Re-inserted so that the map stays in order of last use; the bucket object is kept and updated in place.
+    buckets.delete(key);
+    if (outcome.resetMs > 0) {
+      const kept = bucket ?? { units: 0, at: 0, fullAt: 0 };
+      kept.units = state.units;
+      kept.at = state.at;
+      kept.fullAt = state.at + outcome.resetMs;
+      buckets.set(key, kept);
+    }
+    evict(now);
+    return outcome;
+  }
+
   return {
+    takeNow,
     async take(key, quota, cost, now) {
-      const bucket = buckets.get(key);
-      const { state, allowed } = takeTokens(bucket, quota, cost, now);
-      const outcome = describeBucket(state.units, quota, cost, allowed);
-      // Re-inserted so that the map stays in order of last use; the bucket object is kept and updated in place.
-      buckets.delete(key);
-      if (outcome.resetMs > 0) {
-        const kept = bucket ?? { units: 0, at: 0, fullAt: 0 };
-        kept.units = state.units;
-        kept.at = state.at;
-        kept.fullAt = state.at + outcome.resetMs;
-        buckets.set(key, kept);
-      }
-      evict(now);
-      return outcome;
+      return takeNow(key, quota, cost, now);
     },
     async ping() {
       return true;

@@ -74,6 +74,8 @@ export function describeBucket(units: number, quota: Quota, cost: number, allowe
 export interface QuotaStore {
   /** Takes `cost` tokens from the bucket `key` if it holds them; rejects when the store cannot answer. */
   take(key: string, quota: Quota, cost: number, now: number): Promise<QuotaOutcome>;
+  /** `take` answered at once, for a store that holds its buckets in this process's memory (no promise per request). */
+  takeNow?(key: string, quota: Quota, cost: number, now: number): QuotaOutcome;
   /** True when the backing store answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

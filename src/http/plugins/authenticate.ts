@@ -49,7 +49,7 @@ async function authenticatePlugin(
     /** `authenticateNow` (optional) decides from memory without a promise; `authenticate` is the fallback. */
     authenticator: Pick<Authenticator, 'authenticate'> & Partial<Pick<Authenticator, 'authenticateNow'>>;
     authorizer: Pick<Authorizer, 'authorize' | 'purposes'>;
-    quota?: { afterAuthentication(request: FastifyRequest, reply: FastifyReply): Promise<void> };
+    quota?: { afterAuthentication(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined };
   },
 ): Promise<void> {
   app.decorateRequest('actor', null);
