@@ -16,7 +16,7 @@ export interface RuleFinding {
 export interface PolicyAnalysis {
   /** Allow rules revealing sensitive fields in plain with no `purposes` restriction; `conditional`: a condition narrows them. */
   readonly plainWithoutPurpose: readonly (RuleFinding & { readonly conditional: boolean })[];
-  /** Allow rules with `**` among their resources: every resource, present and future. */
+  /** Allow rules with `**` (or `*` segments then `**`) among their resources: every resource, present and future. */
   readonly wildcardGrants: readonly RuleFinding[];
 }
 
@@ -36,8 +36,9 @@ export function mayMatchField(pattern: ResourcePattern): boolean {
   return pattern.length === FIELD_SHAPE.length;
 }
 
+// `**`, or any pattern with no fixed segment that ends in `**` (such as */** or */*/**): every resource of its depth.
 function isEverything(pattern: ResourcePattern): boolean {
-  return pattern.length === 1 && pattern[0]?.kind === 'rest';
+  return pattern.at(-1)?.kind === 'rest' && pattern.every((segment) => segment.kind !== 'literal');
 }
 
 function revealsPlainAnyPurpose(rule: PolicyRule): boolean {
