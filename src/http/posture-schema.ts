@@ -40,7 +40,18 @@ const ruleRef = { role: roleName, rule: integer(0, 1024) };
 const file = object({
   name: {
     type: 'string',
-    enum: ['data_dir', 'database', 'master_key', 'keyring', 'tls_key', 'tls_ca_key', 'initial_password'],
+    enum: [
+      'data_dir',
+      'database',
+      'database_wal',
+      'database_shm',
+      'master_key',
+      'keyring',
+      'tls_key',
+      'tls_ca_key',
+      'initial_password',
+      'backup_leftover',
+    ],
   },
   path,
   exists: { type: 'boolean' },
@@ -63,6 +74,7 @@ export const postureSchema = {
           enum: ['development-key-file', 'key-file', 'configured', 'sealed-keyring'],
         },
         sealed: { type: 'boolean' },
+        file_inside_data_dir: { type: 'boolean' },
       }),
       initial_password_file: object({ exists: { type: 'boolean' } }),
       tls: object({
@@ -141,7 +153,7 @@ export const postureSchema = {
         database: { type: 'string', enum: ['sqlite', 'postgres'] },
         redis_configured: { type: 'boolean' },
       }),
-      files: { type: 'array', maxItems: 8, items: file },
+      files: { type: 'array', maxItems: 32, items: file },
       policy: object({
         version: count,
         plain_without_purpose: {

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
+import { ensureDevCertificates } from '../tls/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE } from './initial-admin.js';
 import { productionProblems, productionRefusal } from './production-checks.js';
 
@@ -30,6 +33,41 @@ describe('production checks', () => {
     expect(codes({ ...good, masterKeyFile: path.join(DATA, 'master.key') })).toEqual([
       'PRODUCTION_DEVELOPMENT_ROOT_KEY',
     ]);
+  });
+
+  it('refuses any key file inside the data directory, by any name or through a link (review finding)', () => {
+    expect(codes({ ...good, masterKeyFile: path.join(DATA, 'root.key') })).toEqual([
+      'PRODUCTION_DEVELOPMENT_ROOT_KEY',
+    ]);
+    expect(codes({ ...good, masterKeyFile: path.join(DATA, 'keys', 'nested.key') })).toEqual([
+      'PRODUCTION_DEVELOPMENT_ROOT_KEY',
+    ]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-key-'));
+    try {
+      const data = path.join(dir, 'data');
+      fs.mkdirSync(data);
+      fs.writeFileSync(path.join(data, 'root.key'), 'x');
+      const link = path.join(dir, 'elsewhere.key');
+      fs.symlinkSync(path.join(data, 'root.key'), link);
+      expect(codes({ ...good, dataDir: data, masterKeyFile: link })).toEqual([
+        'PRODUCTION_DEVELOPMENT_ROOT_KEY',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a development certificate copied out of a data directory (its issuer is the local CA)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-cert-'));
+    try {
+      const dev = await ensureDevCertificates(path.join(dir, 'other-data', 'tls'));
+      const copy = path.join(dir, 'etc', 'cert.pem');
+      fs.mkdirSync(path.dirname(copy));
+      fs.copyFileSync(dev.certPath, copy);
+      expect(codes({ ...good, tlsCert: copy })).toEqual(['PRODUCTION_DEVELOPMENT_CERTIFICATE']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts a sealed keyring as the root key source', () => {

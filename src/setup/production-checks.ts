@@ -1,13 +1,17 @@
 /**
  * What production mode refuses to start with: each a development convenience that is a weakness in production.
- * Pure over the configuration plus one file-existence probe, so it runs before anything is created or written: a
- * production start on an empty data directory must not quietly generate a development key or certificate.
+ * Reads only the configuration and the files it names (existence, real paths through links, the certificate's
+ * issuer), so it runs before anything is created or written: a production start on an empty data directory must
+ * not quietly generate a development key or certificate. A key file anywhere inside the data directory counts as
+ * the development key (a copy of the directory holds it), and a development certificate counts wherever it was
+ * copied to (its issuer is a local development CA).
  * Invariants: every problem names the setting to change, never a secret value; an empty list means none was found.
  * Not addressed: the strength of a configured key or certificate (see `strongroom check`, issue 11).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
+import { isDevelopmentCertificate, isInsideDirectory } from '../tls/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE } from './initial-admin.js';
 import { isDefaultMasterKeyFile } from './initialize.js';
 
@@ -29,13 +33,17 @@ export function productionProblems(
   exists: (file: string) => boolean = fs.existsSync,
 ): ProductionProblem[] {
   const problems: ProductionProblem[] = [];
-  if (config.keyring !== 'sealed' && config.masterKey === null && isDefaultMasterKeyFile(config)) {
+  if (
+    config.keyring !== 'sealed' &&
+    config.masterKey === null &&
+    (isDefaultMasterKeyFile(config) || isInsideDirectory(config.masterKeyFile, config.dataDir))
+  ) {
     problems.push({
       code: 'PRODUCTION_DEVELOPMENT_ROOT_KEY',
-      fix: 'set STRONGROOM_MASTER_KEY_FILE (or STRONGROOM_MASTER_KEY, or --keyring sealed) instead of the development key file',
+      fix: 'set STRONGROOM_MASTER_KEY_FILE to a file outside the data directory (or STRONGROOM_MASTER_KEY, or --keyring sealed) instead of a key file inside it',
     });
   }
-  if (config.tlsCertPath === null || isInside(config.tlsCertPath, path.join(config.dataDir, 'tls'))) {
+  if (isDevelopmentCertificate(config.tlsCertPath, config.dataDir)) {
     problems.push({
       code: 'PRODUCTION_DEVELOPMENT_CERTIFICATE',
       fix: 'set --tls-cert and --tls-key to a certificate of your own instead of the generated development one',
@@ -56,9 +64,4 @@ export function productionProblems(
 /** The one line production mode exits with: every change needed, separated by semicolons. */
 export function productionRefusal(problems: readonly ProductionProblem[]): string {
   return `production mode refuses to start: ${problems.map((p) => `${p.fix} [${p.code}]`).join('; ')}`;
-}
-
-function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }

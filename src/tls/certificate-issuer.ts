@@ -52,14 +52,14 @@ async function importSigningKey(pem: string): Promise<webcrypto.CryptoKey> {
 }
 
 /** Creates a self-signed development CA valid for 10 years from `now`. */
-export async function createDevCa(now: Date): Promise<PemPair> {
+export async function createDevCa(now: Date, commonName: string = CA_COMMON_NAME): Promise<PemPair> {
   const x509 = await loadX509();
   const keys = await generateKeyPair();
   const notAfter = new Date(now);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CA_VALIDITY_YEARS);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerialNumber(),
-    name: [{ CN: [CA_COMMON_NAME] }],
+    name: [{ CN: [commonName] }],
     notBefore: now,
     notAfter,
     keys,

@@ -33,6 +33,11 @@ export interface DevCertificateOptions {
   readonly hosts?: readonly string[];
   /** Clock, injectable for tests. */
   readonly now?: () => Date;
+  /**
+   * The CA's common name; default the local development CA's, by which production mode and `check deployment`
+   * recognise a development certificate anywhere. Tests that stand in for an operator's own CA pass another.
+   */
+  readonly caName?: string;
 }
 
 export interface DevCertificateFiles {
@@ -122,7 +127,7 @@ export async function ensureDevCertificates(
   let ca = await readPair(caCertPath, caKeyPath);
   let created = false;
   if (ca === undefined || !ca.cert.ca || !ca.cert.verify(ca.cert.publicKey) || !isCurrent(ca.cert, now)) {
-    const pem = await createDevCa(now);
+    const pem = await createDevCa(now, options.caName);
     await writePair(pem, caCertPath, caKeyPath);
     ca = { pem, cert: new X509Certificate(pem.certPem) };
     created = true;

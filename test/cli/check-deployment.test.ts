@@ -105,7 +105,7 @@ describe('check deployment against a production-mode server with a real key', ()
   let dir: string;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strongroom-check-deployment-'));
-    const certs = await ensureDevCertificates(path.join(dir, 'own-tls'));
+    const certs = await ensureDevCertificates(path.join(dir, 'own-tls'), { caName: 'Example operator CA' });
     const keyFile = path.join(dir, 'root.key');
     fs.writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
     server = await startCliServer({
@@ -161,14 +161,17 @@ describe('check deployment against a production-mode server with a real key', ()
     expect(first.scanned['audit events verified']).toBeGreaterThan(0);
     // The second run reads only the events after the mark the first one kept.
     expect(second.scanned['audit verification resumed after seq']).toBeGreaterThanOrEqual(mark.seq);
-    // Checkpoints signed by another key than the pinned one: medium finding, the mark kept as it was.
+    // Checkpoints signed by another key than the pinned one: high finding, the mark kept as it was.
     const marksFile = path.join(server.configDir, 'audit-verified.json');
     const kept = JSON.parse(fs.readFileSync(marksFile, 'utf8'))[server.url] as typeof mark;
     const otherKey = { ...kept, key: { kid: kept.key.kid, x: 'A'.repeat(43) } };
     fs.writeFileSync(marksFile, JSON.stringify({ [server.url]: otherKey }));
-    const changed = report(server.run(['check', 'deployment', '--format', 'json']).stdout);
+    const changedRun = server.run(['check', 'deployment', '--format', 'json']);
+    // High, so the default --fail-on high gate fails (review finding: a re-signed chain passed CI as medium).
+    expect(changedRun.status).toBe(1);
+    const changed = report(changedRun.stdout);
     const keyFinding = changed.findings.find((f) => f.ruleId === 'deployment/audit-signing-key-changed');
-    expect(keyFinding?.severity).toBe('medium');
+    expect(keyFinding?.severity).toBe('high');
     expect(JSON.parse(fs.readFileSync(marksFile, 'utf8'))[server.url]).toEqual(otherKey);
     // A marks file others may read is refused (exit 2), as the session file is.
     fs.chmodSync(marksFile, 0o644);

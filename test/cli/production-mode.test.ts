@@ -55,7 +55,7 @@ describe('strongroom serve --mode production', () => {
 
   it('starts with a key, a certificate and a log level of its own', async () => {
     const dataDir = path.join(dir, 'own');
-    const certs = await ensureDevCertificates(path.join(dir, 'own-tls'));
+    const certs = await ensureDevCertificates(path.join(dir, 'own-tls'), { caName: 'Example operator CA' });
     const keyFile = path.join(dir, 'root.key');
     fs.writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
     const tls = ['--tls-cert', certs.certPath, '--tls-key', certs.keyPath];

@@ -1627,6 +1627,7 @@ export interface components {
                 /** @enum {string} */
                 source: "development-key-file" | "key-file" | "configured" | "sealed-keyring";
                 sealed: boolean;
+                file_inside_data_dir: boolean;
             };
             initial_password_file: {
                 exists: boolean;
@@ -1817,7 +1818,7 @@ export interface components {
             };
             files: {
                 /** @enum {string} */
-                name: "data_dir" | "database" | "master_key" | "keyring" | "tls_key" | "tls_ca_key" | "initial_password";
+                name: "data_dir" | "database" | "database_wal" | "database_shm" | "master_key" | "keyring" | "tls_key" | "tls_ca_key" | "initial_password" | "backup_leftover";
                 path: string;
                 exists: boolean;
                 mode: string | null;

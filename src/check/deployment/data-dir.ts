@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { filePosture, watchedFiles } from '../../services/posture/index.js';
+import { backupLeftovers, filePosture, watchedFiles } from '../../services/posture/index.js';
+import { isInsideDirectory } from '../../tls/index.js';
 import { CheckInputError } from '../check-error.js';
 import { DEPLOYMENT_RULES as R } from './deployment-rules.js';
 import { type AddFinding, fileFindings } from './posture-findings.js';
@@ -44,13 +45,20 @@ export async function checkDataDir(
   });
   if (!usesKeyFile || path.resolve(settings.masterKeyFile) !== path.resolve(developmentKey))
     files.push({ name: 'master_key', path: developmentKey });
+  files.push(...(await backupLeftovers(settings.dataDir)));
   const found = await filePosture(files);
+  const configuredIsDevelopment = path.resolve(settings.masterKeyFile) === path.resolve(developmentKey);
+  if (usesKeyFile && !configuredIsDevelopment && isInsideDirectory(settings.masterKeyFile, settings.dataDir))
+    add(settings.masterKeyFile)(
+      R.rootKeyInDataDir,
+      'the configured root key file lies inside the data directory',
+    );
   for (const file of found) {
     if (!file.exists) continue;
     if (file.name === 'initial_password')
       add(file.path)(R.initialPasswordFile, 'the initial admin password file exists');
     if (file.name === 'master_key' && path.resolve(file.path) === path.resolve(developmentKey)) {
-      if (usesKeyFile && path.resolve(settings.masterKeyFile) === path.resolve(developmentKey))
+      if (usesKeyFile && configuredIsDevelopment)
         add(file.path)(R.rootKeyDevelopment, 'the configured root key is the development key file');
       else add(file.path)(R.developmentKeyLeft, 'a development key file is present but not configured');
     }

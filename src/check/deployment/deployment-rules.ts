@@ -21,6 +21,13 @@ export const DEPLOYMENT_RULES = Object.freeze({
     'Move to a sealed keyring (`strongroom operator migrate`) or STRONGROOM_MASTER_KEY_FILE kept off the data volume.',
     'It lies next to the data it protects: a copy of the data directory (backup, snapshot, stolen disk) holds the key to every sealed value.',
   ),
+  rootKeyInDataDir: rule(
+    'root-key-in-data-dir',
+    'high',
+    'The root key file lies inside the data directory',
+    'Keep STRONGROOM_MASTER_KEY_FILE off the data volume (a secret mount), or move to a sealed keyring (`strongroom operator migrate`).',
+    'Whatever its name: a copy of the data directory (backup, snapshot, stolen disk) holds the key to every sealed value.',
+  ),
   rootKeyEnvironment: rule(
     'root-key-in-environment',
     'medium',
@@ -163,7 +170,7 @@ export const DEPLOYMENT_RULES = Object.freeze({
   ),
   auditSigningKeyChanged: rule(
     'audit-signing-key-changed',
-    'medium',
+    'high',
     'The audit checkpoints are signed by another key than the one verified last time',
     "Verify out of band: the chain against a checkpoint export kept off the host (`strongroom audit verify --checkpoints`), the new key with its operator; then delete this server's entry in <config dir>/audit-verified.json.",
     'The server announces no rotation of its checkpoint key: a key row added with database write access (without the root key) re-signs history just the same.',
@@ -209,6 +216,13 @@ export const DEPLOYMENT_RULES = Object.freeze({
     'A development key file lies in the data directory though another root key is configured',
     'Once nothing is sealed under it (`strongroom operator migrate` done), delete it.',
     'An old key that may still open data sealed before a migration.',
+  ),
+  backupLeftover: rule(
+    'backup-leftover',
+    'medium',
+    'An interrupted backup left an unencrypted copy of the database in the data directory',
+    'Delete the `.backup-*` directory once no `strongroom backup create` is running.',
+    'An unencrypted copy of the database (wrapped keys and sealed values); erasures made after it never reach it.',
   ),
   policyPlain: rule(
     'policy-plain-without-purpose',

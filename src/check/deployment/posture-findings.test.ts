@@ -28,7 +28,7 @@ describe('postureFindings', () => {
     const some = { count: 25, ids: Array.from({ length: 20 }, (_, i) => `id-${i}`) };
     Object.assign(bad, {
       mode: 'development',
-      root_key: { source: 'development-key-file', sealed: false },
+      root_key: { source: 'development-key-file', sealed: false, file_inside_data_dir: true },
       initial_password_file: { exists: true },
       tls: { development_certificate: true, http_port: 8080, trust_proxy: false },
       log_level: 'debug',
@@ -71,7 +71,10 @@ describe('postureFindings', () => {
       },
       quotas: [{ group: 'auth', capacity: 100_000, per_minute: 600 }],
     };
-    bad.files = [{ ...file('data_dir', '0755'), group_or_other_access: true, owned_by_server: false }];
+    bad.files = [
+      { ...file('data_dir', '0755'), group_or_other_access: true, owned_by_server: false },
+      file('backup_leftover', '0700'),
+    ];
     const found = findingsOf(bad);
     const ids = new Set(found.map((f) => f.ruleId));
     const expected = DEPLOYMENT_RULE_LIST.map((r) => r.id).filter(
@@ -79,6 +82,8 @@ describe('postureFindings', () => {
         ![
           'deployment/root-key-in-environment',
           'deployment/root-key-file',
+          // Reported for a key file only, and this posture's root key is the development one (tested below).
+          'deployment/root-key-in-data-dir',
           'deployment/audit-chain-broken',
           'deployment/audit-signing-key-changed',
           'deployment/audit-chain-not-verified',
@@ -96,10 +101,20 @@ describe('postureFindings', () => {
   });
 
   it('tells the root key sources apart', () => {
-    const of = (source: Posture['root_key']['source']) =>
-      findingsOf({ ...goodPosture(), root_key: { source, sealed: false } }).map((f) => f.ruleId);
+    const of = (source: Posture['root_key']['source'], inside = false) =>
+      findingsOf({ ...goodPosture(), root_key: { source, sealed: false, file_inside_data_dir: inside } }).map(
+        (f) => f.ruleId,
+      );
     expect(of('configured')).toEqual(['deployment/root-key-in-environment']);
     expect(of('key-file')).toEqual(['deployment/root-key-file']);
+    // Any key file inside the data directory is as exposed as the development one (review finding).
+    expect(of('key-file', true)).toEqual(['deployment/root-key-in-data-dir']);
+    expect(
+      findingsOf({
+        ...goodPosture(),
+        root_key: { source: 'key-file', sealed: false, file_inside_data_dir: true },
+      })[0]?.severity,
+    ).toBe('high');
     expect(of('sealed-keyring')).toEqual([]);
   });
 });

@@ -24,6 +24,12 @@ function rootKeyFindings(posture: Posture, add: AddFinding): void {
   if (source === 'development-key-file')
     add(R.rootKeyDevelopment, 'root key source: development key file', at);
   else if (source === 'configured') add(R.rootKeyEnvironment, 'root key source: STRONGROOM_MASTER_KEY', at);
+  else if (source === 'key-file' && posture.root_key.file_inside_data_dir)
+    add(
+      R.rootKeyInDataDir,
+      'root key source: a key file inside the data directory',
+      '/root_key/file_inside_data_dir',
+    );
   else if (source === 'key-file') add(R.rootKeyFile, 'root key source: key file', at);
 }
 
@@ -142,7 +148,11 @@ function policyFindings(posture: Posture, add: AddFinding): void {
     );
   }
   for (const [i, grant] of posture.policy.wildcard_grants.entries())
-    add(R.policyWildcard, `role ${grant.role}, rule ${grant.rule} grants **`, `/policy/wildcard_grants/${i}`);
+    add(
+      R.policyWildcard,
+      `role ${grant.role}, rule ${grant.rule} grants every resource (** or * segments then **)`,
+      `/policy/wildcard_grants/${i}`,
+    );
 }
 
 /** Files whose mode or owner is wrong; `pointer` says where each came from (`/files/2`, or a path offline). */
@@ -153,6 +163,7 @@ export function fileFindings(
 ) {
   files.forEach((file, i) => {
     if (!file.exists) return;
+    if (file.name === 'backup_leftover') add(R.backupLeftover, `${file.path} exists`, pointer(i));
     if (file.group_or_other_access === true)
       add(R.fileAccess, `${file.name} ${file.path} has mode ${file.mode}`, pointer(i));
     if (file.owned_by_server === false)

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliError } from '../cli-error.js';
-import { readVerifiedMark, writeVerifiedMark } from './verified-marks.js';
+import { markEntryOf, readVerifiedMark, writeVerifiedMark } from './verified-marks.js';
 
 const SERVER = 'https://strongroom.example:8443';
 const MARK = { seq: 12, hash: 'ab'.repeat(32), key: { kid: 'k'.repeat(43), x: 'x'.repeat(43) } };
@@ -36,6 +36,19 @@ describe('verified marks', () => {
     expect(readVerifiedMark(dir, SERVER)).toEqual(MARK);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     expect(fs.statSync(fileIn(dir)).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps one mark per server origin, however its URL is spelled (review finding)', async () => {
+    const dir = configDir();
+    await writeVerifiedMark(dir, 'https://Strongroom.example:443/', { seq: 7, hash: 'a'.repeat(64) });
+    for (const spelling of [
+      'https://strongroom.example',
+      'https://STRONGROOM.example/v1/',
+      'https://strongroom.example:443',
+    ])
+      expect(readVerifiedMark(dir, spelling)?.seq).toBe(7);
+    expect(readVerifiedMark(dir, 'https://strongroom.example:8443')).toBeNull();
+    expect(markEntryOf('https://Strongroom.example:443/x')).toBe('https://strongroom.example');
   });
 
   it('reads a mark kept before keys were pinned, and ignores one with a malformed key', async () => {

@@ -34,6 +34,19 @@ function readAll(configDir: string): Record<string, unknown> {
   }
 }
 
+/**
+ * The entry a server's mark is kept under: its origin (scheme, lower-case host, port without the default), so
+ * `https://Host:443/`, `https://host` and `https://host/v1` share one mark and a respelled URL cannot start a fresh
+ * one that trusts a new signing key on first use. Different host names of one server still keep marks apart.
+ */
+export function markEntryOf(server: string): string {
+  try {
+    return new URL(server).origin;
+  } catch {
+    return server;
+  }
+}
+
 function keyOf(value: unknown): SigningKeyPin | null {
   if (typeof value !== 'object' || value === null) return null;
   const { kid, x } = value as Record<string, unknown>;
@@ -44,7 +57,7 @@ function keyOf(value: unknown): SigningKeyPin | null {
 
 /** The mark kept for `server`, or null. A mark kept before keys were pinned has no `key`. */
 export function readVerifiedMark(configDir: string, server: string): VerifiedMark | null {
-  const mark = readAll(configDir)[server];
+  const mark = readAll(configDir)[markEntryOf(server)];
   if (typeof mark !== 'object' || mark === null) return null;
   const { seq, hash, key } = mark as Record<string, unknown>;
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return null;
@@ -65,6 +78,6 @@ export async function writeVerifiedMark(
     hash: mark.hash,
     ...(mark.key === undefined ? {} : { key: { kid: mark.key.kid, x: mark.key.x } }),
   };
-  const all = { ...readAll(configDir), [server]: entry };
+  const all = { ...readAll(configDir), [markEntryOf(server)]: entry };
   writePrivateFile(configDir, path.join(configDir, FILE_NAME), `${JSON.stringify(all, null, 2)}\n`);
 }

@@ -1,11 +1,16 @@
 /**
  * Server-side `stat` of the files a deployment's secrets live in: the data directory, the SQLite database, the
  * development key file or the configured key file, the sealed keyring, the TLS private key and the initial admin
- * password file. Invariant: files are stat'ed, never opened; only paths, modes and ownership are reported.
+ * password file, SQLite's WAL and shared-memory files, and database copies an interrupted backup left behind.
+ * Invariant: files are stat'ed, never opened; only paths, modes and ownership are reported.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FilePosture } from './posture-types.js';
+
+/** The working directory `strongroom backup create` copies the database into (services/backup/create-backup.ts). */
+export const BACKUP_WORK_PREFIX = '.backup-';
+const MAX_LEFTOVERS = 16;
 
 export interface WatchedFile {
   readonly name: string;
@@ -50,6 +55,9 @@ export function watchedFiles(settings: FileSettings): WatchedFile[] {
   const files: (WatchedFile | null)[] = [
     { name: 'data_dir', path: settings.dataDir },
     settings.sqlitePath === null ? null : { name: 'database', path: settings.sqlitePath },
+    // SQLite's write-ahead log and shared memory hold recent pages of the database: the same data, the same mode.
+    settings.sqlitePath === null ? null : { name: 'database_wal', path: `${settings.sqlitePath}-wal` },
+    settings.sqlitePath === null ? null : { name: 'database_shm', path: `${settings.sqlitePath}-shm` },
     settings.masterKeyFile === null ? null : { name: 'master_key', path: settings.masterKeyFile },
     settings.keyringFile === null ? null : { name: 'keyring', path: settings.keyringFile },
     { name: 'tls_key', path: settings.tlsKeyPath ?? path.join(settings.dataDir, 'tls', 'server-key.pem') },
@@ -60,6 +68,18 @@ export function watchedFiles(settings: FileSettings): WatchedFile[] {
     { name: 'initial_password', path: settings.initialPasswordFile },
   ];
   return files.filter((file): file is WatchedFile => file !== null);
+}
+
+/**
+ * The unencrypted database copies an interrupted `strongroom backup create` left behind (`<data-dir>/.backup-*`):
+ * erasures made after the copy never reach them.
+ */
+export async function backupLeftovers(dataDir: string): Promise<WatchedFile[]> {
+  const entries = await fs.readdir(dataDir).catch(() => [] as string[]);
+  return entries
+    .filter((entry) => entry.startsWith(BACKUP_WORK_PREFIX))
+    .slice(0, MAX_LEFTOVERS)
+    .map((entry) => ({ name: 'backup_leftover', path: path.join(dataDir, entry) }));
 }
 
 /** Every watched file's posture, in the order given. */

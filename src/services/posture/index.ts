@@ -1,5 +1,5 @@
 export { classifyHash, POSTURE_ID_LIMIT } from './account-posture.js';
-export { filePosture, statFile, type WatchedFile, watchedFiles } from './file-posture.js';
+export { backupLeftovers, filePosture, statFile, type WatchedFile, watchedFiles } from './file-posture.js';
 export {
   createPostureService,
   type PostureService,

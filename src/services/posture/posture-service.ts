@@ -6,16 +6,16 @@
  * counts, ids, times and modes; read-only. Threats addressed: an operator not knowing the weak spots of a running
  * deployment. Not addressed: a compromised server can lie about itself (check the TLS and audit chain from outside).
  */
-import path from 'node:path';
 import type { Config } from '../../config.js';
 import type { RootKeySource } from '../../crypto/index.js';
 import { analyzePolicy } from '../../policy/index.js';
 import type { PostureStore } from '../../storage/index.js';
+import { isDevelopmentCertificate, isInsideDirectory } from '../../tls/index.js';
 import { VERSION } from '../../version.js';
 import { administrationOf } from '../authorizer.js';
 import type { PolicyService } from '../policy-service.js';
 import { accountPosture, POSTURE_ID_LIMIT } from './account-posture.js';
-import { filePosture, watchedFiles } from './file-posture.js';
+import { backupLeftovers, filePosture, watchedFiles } from './file-posture.js';
 import type { HashParams, Posture, ThrottlePosture } from './posture-types.js';
 
 const DAY_MS = 86_400_000;
@@ -84,6 +84,12 @@ async function auditPosture(deps: PostureServiceDeps, now: number): Promise<Post
   };
 }
 
+/** A key file is in use and lies inside the data directory: a copy of the directory then holds the root key. */
+function keyFileInsideDataDir(config: PostureServiceDeps['config']): boolean {
+  if (config.keyring === 'sealed' || config.masterKey !== null) return false;
+  return isInsideDirectory(config.masterKeyFile, config.dataDir);
+}
+
 function filesOf(deps: PostureServiceDeps) {
   const { config } = deps;
   const keyFile = config.keyring === 'sealed' || config.masterKey !== null ? null : config.masterKeyFile;
@@ -122,7 +128,7 @@ export function createPostureService(deps: PostureServiceDeps) {
         store.currentMasterKeyCreatedAt(),
         store.staleDataKeys(rotationCutoff, POSTURE_ID_LIMIT),
         auditPosture(deps, now),
-        filePosture(filesOf(deps)),
+        backupLeftovers(config.dataDir).then((leftovers) => filePosture([...filesOf(deps), ...leftovers])),
       ]);
       const analysis = analyzePolicy(version.policy);
       const initialPassword = files.find((file) => file.name === 'initial_password')?.exists ?? false;
@@ -131,12 +137,14 @@ export function createPostureService(deps: PostureServiceDeps) {
         generated_at: new Date(now).toISOString(),
         version: VERSION,
         mode: config.mode,
-        root_key: { source: deps.rootKey.source, sealed: deps.rootKey.isSealed() },
+        root_key: {
+          source: deps.rootKey.source,
+          sealed: deps.rootKey.isSealed(),
+          file_inside_data_dir: keyFileInsideDataDir(config),
+        },
         initial_password_file: { exists: initialPassword },
         tls: {
-          development_certificate:
-            config.tlsCertPath === null ||
-            path.resolve(config.tlsCertPath).startsWith(path.resolve(config.dataDir, 'tls') + path.sep),
+          development_certificate: isDevelopmentCertificate(config.tlsCertPath, config.dataDir),
           http_port: config.httpPort,
           trust_proxy: config.trustProxy !== false,
         },

@@ -35,7 +35,8 @@ export interface Posture {
   generated_at: string;
   version: string;
   mode: 'development' | 'production';
-  root_key: { source: RootKeySource; sealed: boolean };
+  /** `file_inside_data_dir`: the key file in use lies inside the data directory (links resolved), whatever its name. */
+  root_key: { source: RootKeySource; sealed: boolean; file_inside_data_dir: boolean };
   initial_password_file: { exists: boolean };
   tls: { development_certificate: boolean; http_port: number | null; trust_proxy: boolean };
   log_level: string;
