@@ -46,6 +46,15 @@ export function createSessionWrites(db: Kysely<Database>) {
       }
       return ids;
     },
+    /** Revokes every live session of every user (a restore: everyone signs in again); returns how many. */
+    async revokeAllSessions(reason: string, now: number): Promise<number> {
+      const result = await db
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
     /** Moves a session to a new credential version (the session that changed the password stays valid). */
     async setCredentialVersion(id: string, version: number): Promise<void> {
       await db.updateTable('sessions').set({ credential_version: version }).where('id', '=', id).execute();

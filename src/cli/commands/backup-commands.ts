@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import type { BackupManifest } from '../../services/backup/index.js';
+import type { BackupManifest, ReplayResult } from '../../services/backup/index.js';
 import { CliError } from '../cli-error.js';
 import { stdout } from '../output.js';
 import { configFrom, dataDirOption, keyringOptions, splitFlags } from './server-options.js';
@@ -49,6 +49,18 @@ function describe(manifest: BackupManifest): void {
     `audit head seq ${manifest.audit.seq} ${manifest.audit.hash}${manifest.audit.time === null ? '' : ` at ${manifest.audit.time}`}`,
   );
   print(`files: ${manifest.files.map((f) => `${f.name} (${f.size} bytes)`).join(', ')}`);
+}
+
+/** What the replay did, kind by kind, and what the operator must still do. */
+function describeReplay(replayed: ReplayResult): void {
+  print(
+    `replayed ${replayed.subjects} subject erasures and ${replayed.collections} collection drops (${replayed.records} records), ${replayed.deletedRecords} record deletions, ${replayed.apiKeys} API key revocations, ${replayed.deletedUsers} user deletions`,
+  );
+  print(`revoked all ${replayed.sessions} sessions: every user signs in again`);
+  if (replayed.changedUsers.length > 0)
+    print(
+      `users whose password or settings changed since the backup: their old password and settings are back — reset them (their API keys were revoked): ${replayed.changedUsers.join(', ')}`,
+    );
 }
 
 export function registerBackupCommands(program: Command): void {
@@ -153,13 +165,13 @@ function registerRestore(group: Command): void {
         });
         print(`restored ${file} into ${flags.dataDir}`);
         describe(result.manifest);
-        if (result.erasureLog === null) print('no erasure log replayed (--without-erasure-log)');
-        else {
-          const { replayed, erasureLog } = result;
-          print(
-            `erasure log: ${erasureLog.events} events after the backup, up to seq ${erasureLog.lastSeq}; replayed ${replayed.subjects} subject erasures and ${replayed.collections} collection drops (${replayed.records} records)`,
-          );
-        }
+        const { replayed, erasureLog } = result;
+        print(
+          erasureLog === null
+            ? "no erasure log (--without-erasure-log): replayed the backup's own audit chain only"
+            : `erasure log: ${erasureLog.events} events after the backup, up to seq ${erasureLog.lastSeq}`,
+        );
+        describeReplay(replayed);
         print(
           'put the root key in place before starting (the master key file, STRONGROOM_MASTER_KEY, or the keyring shares): see docs/backup.md',
         );
@@ -187,8 +199,7 @@ function registerReplayErasures(group: Command): void {
       const { replayErasureLog } = await backup();
       const erasures = await erasuresFrom(own.erasures ?? '', own.expectHead);
       const { log, replayed } = await replayErasureLog(configFrom(settings), erasures);
-      print(
-        `erasure log: ${log.events} events after the database's audit head, up to seq ${log.lastSeq}; replayed ${replayed.subjects} subject erasures and ${replayed.collections} collection drops (${replayed.records} records)`,
-      );
+      print(`erasure log: ${log.events} events after the database's audit head, up to seq ${log.lastSeq}`);
+      describeReplay(replayed);
     });
 }

@@ -74,6 +74,10 @@ describe('readErasureLog', () => {
     expect(log).toEqual({
       subjects: [SUBJECT_HASH, 'legacyHash'],
       collections: ['cards'],
+      deletedRecords: [],
+      revokedApiKeys: [],
+      deletedUsers: [],
+      changedUsers: [],
       events: 4,
       lastSeq: 6,
     });

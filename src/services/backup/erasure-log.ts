@@ -19,13 +19,10 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { fromWireEvent, GENESIS_HASH, isIntactEvent, type WireEvent } from '../../audit/index.js';
 import { AppError } from '../../errors.js';
+import { addReplayEvent, emptyReplayItems, type ReplayItems } from './replay-items.js';
 
-export interface ErasureLog {
-  /** Subject HMACs (the subjects table's base64url form) erased after the backup, in order. */
-  subjects: string[];
-  /** Collections dropped after the backup, by name, in order. */
-  collections: string[];
-  /** Events after the backup's head, and the seq of the last. */
+/** What the log says to replay (replay-items.ts), the events after the backup's head, and the seq of the last. */
+export interface ErasureLog extends ReplayItems {
   events: number;
   lastSeq: number;
 }
@@ -46,16 +43,6 @@ export function parseAuditHead(text: string): AuditHead | null {
 const invalid = (message: string) =>
   new AppError('BACKUP_ERASURE_LOG_INVALID', { field: 'erasures', message });
 
-function subjectOf(event: ReturnType<typeof fromWireEvent>): string | null {
-  if (typeof event.subject === 'string' && /^hmac:[0-9a-f]{64}$/.test(event.subject))
-    return Buffer.from(event.subject.slice(5), 'hex').toString('base64url');
-  // Before issue 13 the erasure event named the subject HMAC as its record id.
-  const recordId = event.resource.recordId;
-  if (typeof recordId === 'string' && recordId.startsWith('subject:'))
-    return recordId.slice('subject:'.length);
-  return null;
-}
-
 /**
  * Reads and checks the log in `file` against the backup's audit head `head` and the live trail's head `expected`
  * (the log must end exactly there); throws BACKUP_ERASURE_LOG_INVALID.
@@ -72,7 +59,7 @@ export async function readErasureLog(
   } catch (error) {
     throw invalid(`cannot read the erasure log ${file} (${(error as NodeJS.ErrnoException).code})`);
   }
-  const log: ErasureLog = { subjects: [], collections: [], events: 0, lastSeq: head.seq };
+  const log: ErasureLog = { ...emptyReplayItems(), events: 0, lastSeq: head.seq };
   let reachesHead = head.seq === 0;
   let prevHash = head.seq === 0 ? GENESIS_HASH : head.hash;
   let line = 0;
@@ -103,14 +90,8 @@ export async function readErasureLog(
     prevHash = event.hash;
     log.lastSeq = event.seq;
     log.events += 1;
-    if (event.outcome !== 'allowed') continue;
-    if (event.action === 'subject.erase') {
-      const subject = subjectOf(event);
-      if (subject === null) throw invalid(`seq ${event.seq}: an erasure event without its subject`);
-      log.subjects.push(subject);
-    } else if (event.action === 'collection.drop' && typeof event.resource.collection === 'string') {
-      log.collections.push(event.resource.collection);
-    }
+    const problem = addReplayEvent(log, event);
+    if (problem !== null) throw invalid(problem);
   }
   if (!reachesHead)
     throw invalid(

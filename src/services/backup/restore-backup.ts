@@ -5,9 +5,9 @@
  * - Nothing final is written before the whole file has authenticated: the payload is decrypted into a private
  *   staging directory beside the target, each file fsynced; then the database is checked (SQLite integrity check,
  *   audit head equal to the manifest's, schema migrations known to this release), brought to this release's
- *   schema, the erasure log replayed (erasure-replay.ts) and the audit chain verified; only then are the files
- *   renamed into place (the database last) and the directories fsynced. On any failure the staging directory is
- *   removed and the target is as it was.
+ *   schema, the erasure log and the database's own chain replayed and every session revoked (erasure-replay.ts)
+ *   and the audit chain verified; only then are the files renamed into place (the database last) and the
+ *   directories fsynced. On any failure the staging directory is removed and the target is as it was.
  * - A restore never undoes an erasure: it requires the erasure log recorded since the backup together with the
  *   live trail's head it must end at (`erasures: { file, expectHead }`, erasure-log.ts), or the explicit statement
  *   that none exists (`erasures: null`, `--without-erasure-log`).
@@ -130,10 +130,8 @@ async function prepareDatabase(
   try {
     await migrateToLatest(database.db as never);
     const persistence = createPersistence(database);
-    const replayed =
-      log === null
-        ? { subjects: 0, collections: 0, records: 0 }
-        : await replayErasures(persistence, log, clock);
+    // Also without a log: the database's own chain is replayed and every session revoked (erasure-replay.ts).
+    const replayed = await replayErasures(persistence, log, clock);
     const verdict = await verifyStoredChain(persistence.stores.audit);
     if (!verdict.ok)
       throw new AppError('BACKUP_CORRUPT', {

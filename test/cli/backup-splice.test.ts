@@ -1,0 +1,115 @@
+/**
+ * Regression (adversarial review, issue 2): whoever holds the backup key can decrypt an old backup, copy a newer
+ * copy's audit tables (audit_events, audit_chain_head, audit_checkpoints, audit_signing_keys) into its database
+ * and encrypt it again. The chain then verifies and links to the live head, so the log since it is empty, and an
+ * erasure recorded only in the spliced-in events came back. A restore now replays the allowed erasures of the
+ * database's own chain too: the erased subject stays erased.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BackupFixture,
+  call,
+  cli,
+  KEPT_NAME,
+  liveHead,
+  serve,
+  startBackupFixture,
+} from './backup-harness.js';
+
+const AUDIT_TABLES = ['audit_events', 'audit_chain_head', 'audit_checkpoints', 'audit_signing_keys'];
+
+describe('backup restore of an old database with a newer audit chain spliced in', () => {
+  let f: BackupFixture;
+  const restore = (file: string, dir: string, erasures: string[]) =>
+    cli(['backup', 'restore', file, '--key-file', f.keyFile, '--data-dir', dir, ...erasures]);
+
+  beforeAll(async () => {
+    f = await startBackupFixture();
+    const created = cli([
+      'backup',
+      'create',
+      f.backupFile,
+      '--data-dir',
+      f.server.dataDir,
+      '--key-file',
+      f.keyFile,
+    ]);
+    expect(created.status, created.stderr).toBe(0);
+    const erased = await call(f.server.url, f.server.caFile, f.apiKey, 'POST', '/v1/subjects/erase', {
+      subject: 'subject-to-erase',
+    });
+    expect(erased.status).toBe(200);
+  }, 180_000);
+  afterAll(async () => {
+    await f?.server?.close();
+  });
+
+  it('replays the erasure the spliced-in chain records: the subject stays erased', async () => {
+    // The forger's "newer backup": a copy of the live database (its audit tables), taken after the erasure.
+    const newer = f.at('newer.db');
+    const copied = spawnSync(
+      'sqlite3',
+      [path.join(f.server.dataDir, 'strongroom.db'), `.backup '${newer}'`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(copied.status, copied.stderr).toBe(0);
+    const old = f.at('old');
+    const opened = restore(f.backupFile, old, ['--without-erasure-log']);
+    expect(opened.status, opened.stderr).toBe(0);
+    const db = new Database(path.join(old, 'strongroom.db'));
+    try {
+      db.pragma('foreign_keys = OFF');
+      db.prepare('attach database ? as newer').run(newer);
+      db.transaction(() => {
+        for (const table of AUDIT_TABLES) {
+          db.exec(`delete from main.${table}`);
+          db.exec(`insert into main.${table} select * from newer.${table}`);
+        }
+      })();
+      db.exec('detach database newer');
+    } finally {
+      db.close();
+    }
+    // Encrypted again under the backup key: a well-formed backup whose chain links to the live head.
+    const spliced = f.at('spliced.backup');
+    const made = cli(['backup', 'create', spliced, '--data-dir', old, '--key-file', f.keyFile]);
+    expect(made.status, made.stderr).toBe(0);
+    const exported = cli([
+      'audit',
+      'export',
+      '--data-dir',
+      f.server.dataDir,
+      '--since',
+      '2000-01-01T00:00:00Z',
+    ]);
+    expect(exported.status, exported.stderr).toBe(0);
+    fs.writeFileSync(f.at('since.jsonl'), exported.stdout);
+    const head = liveHead(['--data-dir', f.server.dataDir]);
+
+    const target = f.at('restored-spliced');
+    const restored = restore(spliced, target, ['--erasures', f.at('since.jsonl'), '--expect-head', head]);
+    expect(restored.status, restored.stderr).toBe(0);
+    fs.copyFileSync(path.join(f.server.dataDir, 'master.key'), path.join(target, 'master.key'));
+    fs.chmodSync(path.join(target, 'master.key'), 0o600);
+    const second = await serve(target);
+    try {
+      const ca = path.join(target, 'tls', 'ca.pem');
+      const get = (id: string) =>
+        call(second.url, ca, f.apiKey, 'GET', `/v1/collections/people/records/${id}?reveal=name`);
+      const gone = await get(f.erasedId);
+      expect([gone.status, (gone.body.error as { code: string }).code]).toEqual([410, 'SUBJECT_ERASED']);
+      const kept = await get(f.keptId);
+      expect([kept.status, (kept.body.fields as { name: string }).name]).toEqual([200, KEPT_NAME]);
+    } finally {
+      await second.stop();
+    }
+    expect(restored.stdout).toContain('erasure log: 0 events after the backup');
+    expect(restored.stdout).toContain('replayed 1 subject erasures');
+  }, 240_000);
+});
