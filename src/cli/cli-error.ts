@@ -123,9 +123,27 @@ export function describeError(error: unknown): { message: string; exit: ExitCode
   return { message: error instanceof Error ? error.message : 'unknown error', exit: EXIT.failed };
 }
 
+function isCertificateFailure(code: string): boolean {
+  return code.includes('CERT') || code.includes('SELF_SIGNED') || code.includes('VERIFY');
+}
+
+const CA_NAMED = "naming the CA that issued it (a development server's is <data-dir>/tls/ca.pem)";
+
 function tlsHint(code: string): string {
-  if (code.includes('CERT') || code.includes('SELF_SIGNED') || code.includes('VERIFY')) {
-    return ": the server's certificate does not verify; log in with --ca FILE naming the CA that issued it (a development server's is <data-dir>/tls/ca.pem)";
-  }
-  return '';
+  return isCertificateFailure(code)
+    ? `: the server's certificate does not verify; log in with --ca FILE ${CA_NAMED}`
+    : '';
+}
+
+/**
+ * `error` as a command run with an API key (STRONGROOM_TOKEN) reports it: a certificate that does not verify is
+ * fixed by passing `--ca FILE` to the command itself, since a key has no login that could pin a CA.
+ */
+export function withApiKeyAdvice(error: unknown): unknown {
+  const network = error instanceof TypeError ? networkCode(error) : null;
+  if (network === null || !isCertificateFailure(network)) return error;
+  return new CliError(
+    'UNREACHABLE',
+    `cannot reach the server (${network}): the server's certificate does not verify; pass --ca FILE ${CA_NAMED}`,
+  );
 }

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { createClient, type StrongroomClient, StrongroomError } from '@strongroom/client';
 import type { CliSettings } from '../config.js';
-import { CliError } from './cli-error.js';
+import { CliError, withApiKeyAdvice } from './cli-error.js';
 import {
   deleteSession,
   readSession,
@@ -79,7 +79,7 @@ async function resumeSession(settings: CliSettings): Promise<StrongroomClient> {
     if (stored === null) {
       throw new CliError(
         'NOT_LOGGED_IN',
-        'not logged in: run `strongroom login --url https://HOST:PORT` first',
+        'not logged in: run `strongroom login --url https://HOST:PORT [--ca FILE]` first',
       );
     }
     const { refreshToken, ...session } = stored;
@@ -102,19 +102,25 @@ async function resumeSession(settings: CliSettings): Promise<StrongroomClient> {
   });
 }
 
+/**
+ * A client for STRONGROOM_TOKEN's key. The server is `--url`, else the logged-in session's; the CA is `--ca`, else
+ * the one the session pinned when the server is the session's (the session's token is not used: only its CA, which
+ * says who that server is), else the system trust store.
+ */
+function apiKeyClient(apiKey: string, stored: StoredSession | null, flags: ServerFlags): StrongroomClient {
+  const given = flags.url ?? stored?.url;
+  if (given === undefined) {
+    throw new CliError('USAGE', 'with STRONGROOM_TOKEN, give the server with --url https://HOST:PORT');
+  }
+  const url = checkServerUrl(given);
+  const ca =
+    flags.ca !== undefined ? readCaFile(flags.ca) : stored !== null && stored.url === url ? stored.ca : null;
+  return createClient({ baseUrl: url, apiKey, ...(ca === null ? {} : { ca }) });
+}
+
 /** The client a command uses: STRONGROOM_TOKEN's API key if set, else the stored session. */
 export async function connect(settings: CliSettings, flags: ServerFlags): Promise<StrongroomClient> {
-  if (settings.apiKey !== null) {
-    const url = flags.url ?? readSession(settings.configDir)?.url;
-    if (url === undefined) {
-      throw new CliError('USAGE', 'with STRONGROOM_TOKEN, give the server with --url https://HOST:PORT');
-    }
-    return createClient({
-      baseUrl: checkServerUrl(url),
-      apiKey: settings.apiKey,
-      ...(flags.ca === undefined ? {} : { ca: readCaFile(flags.ca) }),
-    });
-  }
+  if (settings.apiKey !== null) return apiKeyClient(settings.apiKey, readSession(settings.configDir), flags);
   if (flags.url !== undefined || flags.ca !== undefined) {
     const stored = readSession(settings.configDir);
     if (stored !== null && flags.url !== undefined && checkServerUrl(flags.url) !== stored.url) {
@@ -136,6 +142,8 @@ export async function withClient<T>(
   const client = await connect(settings, flags);
   try {
     return await work(client);
+  } catch (error) {
+    throw settings.apiKey === null ? error : withApiKeyAdvice(error);
   } finally {
     await client.close();
   }

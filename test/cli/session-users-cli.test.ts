@@ -129,6 +129,19 @@ describe('api keys', () => {
     const listed = server.run(['api-keys', 'list']);
     expect(listed.stdout).toContain(key.id);
     expect(listed.stdout).not.toContain(key.key);
+    // No roles given: the key acts with all of its owner's, which a table says (JSON keeps the server's null).
+    expect(listed.stdout).toContain("(owner's roles)");
+    expect(json<Array<{ roles: unknown }>>(server.run(['api-keys', 'list', '--json']))[0]?.roles).toBeNull();
+    // Logged in: the key goes to the session's server with the CA the login pinned, no --url or --ca needed.
+    const beside = server.run(['whoami', '--json'], { env: { STRONGROOM_TOKEN: key.key } });
+    expect(json(beside).authenticated_by).toBe('api_key');
+    // Another server (here another spelling of it) and no --ca: the advice is --ca, not a login.
+    const elsewhere = server.run(['whoami', '--url', server.url.replace('127.0.0.1', 'localhost')], {
+      env: { STRONGROOM_TOKEN: key.key },
+    });
+    expect(elsewhere.status).toBe(8);
+    expect(elsewhere.stderr).toContain('pass --ca FILE');
+    expect(elsewhere.stderr).not.toContain('log in');
     const asKey = server.run(['whoami', '--json', '--url', server.url, '--ca', server.caFile], {
       env: { STRONGROOM_TOKEN: key.key },
     });
@@ -169,7 +182,9 @@ describe('passwd, logout and help', () => {
     expect(changed.status, changed.stderr).toBe(0);
     expect(changed.stdout).toContain('log in again');
     expect(fs.existsSync(server.sessionFile())).toBe(false);
-    expect(server.run(['whoami']).status).toBe(3);
+    const loggedOut = server.run(['whoami']);
+    expect(loggedOut.status).toBe(3);
+    expect(loggedOut.stderr).toContain('strongroom login --url https://HOST:PORT [--ca FILE]');
     const again = server.run(['login', '--url', server.url, '--ca', server.caFile, '--username', 'admin'], {
       input: `${NEW_ADMIN_PASSWORD}\n`,
     });

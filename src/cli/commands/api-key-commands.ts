@@ -10,6 +10,11 @@ import { findUser } from './user-commands.js';
 
 const COLUMNS = ['id', 'name', 'roles', 'created_at', 'expires_at', 'last_used_at'];
 
+/** A key's roles as a table shows them: null is not "none" but every role its owner holds at each use. */
+function shownRoles(key: Record<string, unknown>): Record<string, unknown> {
+  return key.roles === null ? { ...key, roles: "(owner's roles)" } : key;
+}
+
 interface KeyFlags extends ApiFlags {
   user?: string;
 }
@@ -37,7 +42,7 @@ async function createKey(
   });
   emit(flags.json, created, (value) => {
     const { key, ...rest } = value;
-    printFields(stdout, rest, ['id', 'name', 'roles', 'expires_at']);
+    printFields(stdout, shownRoles(rest), ['id', 'name', 'roles', 'expires_at']);
     stdout.line('');
     stdout.line('API key (shown this once; store it now, e.g. in your secret manager):');
     stdout.line(String(key));
@@ -55,7 +60,7 @@ async function listKeys(flags: KeyFlags): Promise<void> {
           );
     return page.api_keys;
   });
-  emit(flags.json, keys, (value) => printTable(stdout, value, COLUMNS));
+  emit(flags.json, keys, (value) => printTable(stdout, value.map(shownRoles), COLUMNS));
 }
 
 async function revokeKey(id: string, flags: KeyFlags): Promise<void> {
