@@ -80,4 +80,13 @@ describe('help text per command', () => {
       expect.arrayContaining(['audit verify', 'backup restore', 'operator unseal', 'users create']),
     );
   }, 300_000);
+
+  it('says where the session is kept and how a new user’s password is given', () => {
+    const login = help(['login']);
+    expect(login).toContain('$XDG_CONFIG_HOME/strongroom');
+    expect(login).toContain('~/.config/strongroom');
+    const create = help(['users', 'create']);
+    expect(create).toContain('not echoed');
+    expect(create).toContain('stdin');
+  }, 60_000);
 });

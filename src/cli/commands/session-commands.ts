@@ -82,7 +82,9 @@ async function changePassword(flags: ApiFlags): Promise<void> {
 export function registerSessionCommands(program: Command): void {
   program
     .command('login')
-    .description('log in to a server; the session is kept in a private file under ~/.config/strongroom')
+    .description(
+      'log in to a server; the session is kept in a private file under $XDG_CONFIG_HOME/strongroom (default ~/.config/strongroom)',
+    )
     .addOption(new Option('--url <url>', 'server URL, e.g. https://127.0.0.1:8443').makeOptionMandatory())
     .addOption(
       new Option(

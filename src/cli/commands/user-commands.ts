@@ -138,7 +138,16 @@ export function registerUserCommands(program: Command): void {
     emit(flags.json, all, (value) => printTable(stdout, value, COLUMNS));
   });
 
-  changeOptions(apiOptions(users.command('create').argument('<username>').description('create a user')))
+  changeOptions(
+    apiOptions(
+      users
+        .command('create')
+        .argument('<username>')
+        .description(
+          'create a user; the password is asked for (not echoed), or read from the first line of stdin (none with --service)',
+        ),
+    ),
+  )
     .addOption(
       new Option('--service', 'a service account: no password, it works with API keys an admin mints'),
     )
