@@ -55,7 +55,7 @@ export function productionProblems(
   if (exists(path.join(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE))) {
     problems.push({
       code: 'PRODUCTION_INITIAL_PASSWORD_FILE',
-      fix: `change the admin password (PUT /v1/me/password) so that ${INITIAL_ADMIN_PASSWORD_FILE} is removed`,
+      fix: `change the admin password, which deletes ${INITIAL_ADMIN_PASSWORD_FILE}: start once in development mode (without --mode production or STRONGROOM_MODE=production, other settings unchanged), log in as admin and run \`strongroom passwd\` (PUT /v1/me/password), then restart in production mode`,
     });
   }
   return problems;

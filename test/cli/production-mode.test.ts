@@ -96,5 +96,8 @@ describe('strongroom serve --mode production', () => {
     expect(again.status).toBe(1);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
     expect(again.stderr).toContain('PRODUCTION_INITIAL_PASSWORD_FILE');
+    // The way out, since this server will not start: change it from a development-mode start.
+    expect(again.stderr).toContain('start once in development mode');
+    expect(again.stderr).toContain('strongroom passwd');
   });
 });
