@@ -139,6 +139,7 @@ export const ERRORS = {
     message: 'A key file or the data directory is not private to the user running Strongroom (internal)',
   },
   CONFIG_KEYRING_INVALID: { status: 500, message: 'The sealed keyring file is not valid (internal)' },
+  CONFIG_ROOT_KEY_MISMATCH: { status: 500, message: 'The root key does not open this data (internal)' },
   CONFIG_TLS_FILE_UNREADABLE: { status: 500, message: 'A TLS file cannot be read (internal)' },
   CONFIG_TLS_FILE_INVALID: {
     status: 500,

@@ -31,7 +31,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createQuotas } from './quotas.js';
 import { createReadiness } from './readiness.js';
 import { openRevocationBus } from './revocations.js';
-import { loadPinnedDerivations, openRootKey, openRootSealed } from './root-key.js';
+import { explainKeyMismatch, loadPinnedDerivations, openRootKey, openRootSealed } from './root-key.js';
 import { createVault, type RecordPipeline, type StandardRecordPipeline, type Vault } from './vault.js';
 
 export interface CoreDeps {
@@ -231,7 +231,7 @@ export async function createCore(config: Readonly<Config>, deps: CoreDeps) {
     },
 
     async start(): Promise<void> {
-      if (key.masterKey !== null) await rootKey.unseal(key.masterKey.key);
+      if (key.masterKey !== null) await rootKey.unseal(key.masterKey.key).catch(explainKeyMismatch);
       // Warm the dummy hash so the first unknown-user login costs the same as any other.
       await identity.hasher.verifyDummy('warm-up');
       stopMaintenance ??= startMaintenance(

@@ -21,6 +21,7 @@ import {
   rootDerivationAad,
   type SealedKeyring,
 } from '../crypto/index.js';
+import { AppError, isAppError } from '../errors.js';
 import { masterKeyAad } from '../services/index.js';
 import { isDefaultMasterKeyFile } from '../setup/initialize.js';
 import {
@@ -132,4 +133,20 @@ export async function openRootSealed(
     throw error;
   }
   return rootSealed;
+}
+
+/**
+ * Rethrows a root key that fails to open what is sealed under it at start as a configuration error that says
+ * what to do: the data was sealed under another root key (a restore without its master.key, a key file swapped),
+ * rather than a bare authentication failure from the first store that tried.
+ */
+export function explainKeyMismatch(error: unknown): never {
+  if (!isAppError(error, 'SEALED_VALUE_FAILED_AUTH')) throw error;
+  throw new AppError('CONFIG_ROOT_KEY_MISMATCH', {
+    field: 'masterKeyFile',
+    message:
+      'the configured root key does not open what this data directory or database holds: it was sealed under another root key. ' +
+      'Configure the key it was created with (the master.key kept with it or its backup, STRONGROOM_MASTER_KEY_FILE or STRONGROOM_MASTER_KEY)',
+    cause: error,
+  });
 }

@@ -6,6 +6,7 @@
  * Like ssh with ~/.ssh, it refuses (POSIX only) an existing data or `tls/` directory that another user owns or that
  * group or others may read, write or enter: they could read the database and keys, or swap in their own master key.
  */
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createPasswordHasher } from '../auth/index.js';
@@ -28,12 +29,38 @@ export function isDefaultMasterKeyFile(config: Readonly<Config>): boolean {
   return config.masterKeyFile === path.join(config.dataDir, 'master.key');
 }
 
+/**
+ * The development key file is created when it is missing, but never beside a database that already holds master
+ * key versions: a new key cannot open them (a restored data directory without its master.key, say), and the
+ * server would then fail at start with nothing to say why, a stray key left beside the data.
+ */
+async function refuseNewKeyOverSealedData(config: Readonly<Config>): Promise<void> {
+  if (config.keyring === 'sealed' || config.masterKey !== null || !isDefaultMasterKeyFile(config)) return;
+  if (existsSync(config.masterKeyFile)) return;
+  if (config.databaseUrl === null && !existsSync(config.sqlitePath)) return;
+  const database = await openDatabase(config);
+  try {
+    await migrateToLatest(database.db as never);
+    const versions = await createPersistence(database).stores.keys.listMasterKeys();
+    if (versions.length === 0) return;
+    throw new AppError('CONFIG_FILE_MISSING', {
+      field: 'masterKeyFile',
+      message:
+        `the database already holds data sealed under a root key, but ${config.masterKeyFile} does not exist: ` +
+        'put the master.key it was created with back in place (or set STRONGROOM_MASTER_KEY_FILE or STRONGROOM_MASTER_KEY); a new key would not open it',
+    });
+  } finally {
+    await database.close();
+  }
+}
+
 /** Prepares the data directory, master key, TLS files, database and initial admin; safe to run again. */
 export async function initialize(
   config: Readonly<Config>,
   clock: () => number = Date.now,
 ): Promise<InitializeResult> {
   await ensurePrivateDirectory(config.dataDir);
+  await refuseNewKeyOverSealedData(config);
   // A sealed keyring is created by `strongroom operator init`; no key file may appear beside it.
   const masterKey =
     config.keyring === 'sealed'

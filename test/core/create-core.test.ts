@@ -77,3 +77,39 @@ describe('createCore: the services without HTTP', () => {
     await core.stop();
   });
 });
+
+describe('a data directory whose root key is missing or another one (new-user finding)', () => {
+  const sealSomething = async (config: ReturnType<typeof loadConfig>) => {
+    const core = await createCore(config, { logger: createLogger({ level: 'silent' }) });
+    await core.start();
+    await core.stop();
+  };
+
+  it('refuses to create a new development key beside data sealed under the old one, and creates none', async () => {
+    const config = await freshConfig();
+    await sealSomething(config);
+    await fs.rm(config.masterKeyFile);
+    const refused = await initialize(config).then(
+      () => null,
+      (error: unknown) => error as { code?: string; field?: string; message: string },
+    );
+    expect(refused?.code).toBe('CONFIG_FILE_MISSING');
+    expect(refused?.field).toBe('masterKeyFile');
+    expect(refused?.message).toContain('put the master.key it was created with back in place');
+    await expect(fs.access(config.masterKeyFile)).rejects.toThrow();
+  });
+
+  it('says the configured root key is not the one the data was sealed under, instead of a bare failure', async () => {
+    const config = await freshConfig();
+    await sealSomething(config);
+    await fs.writeFile(config.masterKeyFile, `${Buffer.alloc(32, 7).toString('base64')}\n`, { mode: 0o600 });
+    const core = await createCore(config, { logger: createLogger({ level: 'silent' }) });
+    const refused = await core.start().then(
+      () => null,
+      (error: unknown) => error as { code?: string; message: string },
+    );
+    await core.stop().catch(() => undefined);
+    expect(refused?.code).toBe('CONFIG_ROOT_KEY_MISMATCH');
+    expect(refused?.message).toContain('sealed under another root key');
+  });
+});
