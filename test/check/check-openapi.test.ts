@@ -53,7 +53,18 @@ describe('check openapi fixtures', () => {
     expect(at('openapi/pii-in-url')).toEqual(['/paths/~1customers/get/parameters/1']);
     expect(at('openapi/basic-auth-over-http')).toEqual(['/paths/~1customers/post']);
     expect(at('openapi/no-security')).toEqual(['/paths/~1customers/get']);
-    expect(at('openapi/secret-in-response')).toEqual(['/components/schemas/Session/properties/clientSecret']);
+    // The same secret, in a component or inline in a response, gets the same two findings (issue 11).
+    const reportKey = '/paths/~1reports/get/responses/200/content/application~1json/schema/properties/apiKey';
+    expect(at('openapi/secret-in-response').sort()).toEqual(
+      ['/components/schemas/Session/properties/clientSecret', reportKey].sort(),
+    );
+    expect(at('openapi/secret-not-write-only').sort()).toEqual(
+      [
+        '/components/schemas/Credentials/properties/password',
+        '/components/schemas/Session/properties/clientSecret',
+        reportKey,
+      ].sort(),
+    );
     // The recursive Customer schema (referrer → Customer) is walked once and reported once.
     expect(at('openapi/pii-in-response').sort()).toEqual(
       ['cardNumber', 'email', 'ssn'].map((p) => `/components/schemas/Customer/properties/${p}`),
@@ -67,7 +78,7 @@ describe('check openapi fixtures', () => {
     );
   });
 
-  it('reports nothing on the passing fixture (3.1, masked and writeOnly fields, 4XX ranges, recursion, ids)', async () => {
+  it('reports nothing on the passing fixture (3.1, masked, writeOnly and fixed-value fields, 4XX ranges, recursion, ids)', async () => {
     const report = await checkOpenApi(good);
     expect(report.findings).toEqual([]);
     expect(report.scanned.operations).toBe(3);

@@ -4,11 +4,16 @@
  * resource consumption).
  *
  * A property is declared masked by `writeOnly: true` (it never appears in a response), a `format` that names a
- * masking (`masked`, `redacted`) or an `x-masked` / `x-redacted` extension that is true.
+ * masking (`masked`, `redacted`) or an `x-masked` / `x-redacted` extension that is true. A property whose values
+ * are fixed by the document (`enum`, `const`: `hasFixedValues`) holds no secret and no personal data, whatever its
+ * name. The writeOnly rule walks every schema the document uses (`schemaRootsOf`), so its findings do not depend
+ * on whether a schema is written inline, in `components/responses` or behind a `$ref`; each is reported once,
+ * where the property is defined.
  */
 
 import type { Operation } from './operations.js';
-import { contentSchemas, hasType, type SchemaVisit, walkSchemas } from './schema-walk.js';
+import { schemaRootsOf } from './schema-roots.js';
+import { contentSchemas, hasFixedValues, hasType, type SchemaVisit, walkSchemas } from './schema-walk.js';
 import { isSecretPropertyName, personalDataKind } from './sensitive-names.js';
 import { childPointer, isObject, type Obj, type SpecContext } from './spec-context.js';
 
@@ -34,7 +39,7 @@ function isDeclaredMasked(schema: Obj): boolean {
 
 function checkWriteOnly(context: SpecContext, { schema, pointer, property }: SchemaVisit): void {
   if (property === undefined || schema.writeOnly === true || !isScalarOrUntyped(schema)) return;
-  if (!isSecretPropertyName(property)) return;
+  if (!isSecretPropertyName(property) || hasFixedValues(context, schema, pointer)) return;
   context.report({
     rule: 'secretNotWriteOnly',
     pointer,
@@ -44,7 +49,6 @@ function checkWriteOnly(context: SpecContext, { schema, pointer, property }: Sch
 
 function checkRequestSchema(context: SpecContext, visit: SchemaVisit): void {
   const { schema, pointer } = visit;
-  checkWriteOnly(context, visit);
   if (hasType(schema, 'string') && schema.enum === undefined && schema.const === undefined) {
     const bounded =
       typeof schema.maxLength === 'number' ||
@@ -58,7 +62,7 @@ function checkRequestSchema(context: SpecContext, visit: SchemaVisit): void {
 
 function checkResponseSchema(context: SpecContext, { schema, pointer, property }: SchemaVisit): void {
   if (property === undefined || schema.writeOnly === true || isDeclaredMasked(schema)) return;
-  if (!isScalarOrUntyped(schema)) return;
+  if (!isScalarOrUntyped(schema) || hasFixedValues(context, schema, pointer)) return;
   if (isSecretPropertyName(property)) {
     context.report({
       rule: 'secretInResponse',
@@ -78,7 +82,7 @@ function checkResponseSchema(context: SpecContext, { schema, pointer, property }
   }
 }
 
-/** Request bodies and responses of every operation, and `components.schemas` for writeOnly. */
+/** Request bodies and responses of every operation; writeOnly on every schema the document uses. */
 export function checkSchemas(context: SpecContext, operations: readonly Operation[]): void {
   const requestSeen = new Set<string>();
   const responseSeen = new Set<string>();
@@ -98,19 +102,9 @@ export function checkSchemas(context: SpecContext, operations: readonly Operatio
       }
     }
   }
-  // Secrets in component schemas that no request body reaches (yet) still deserve writeOnly.
-  const schemas =
-    isObject(context.root.components) && isObject(context.root.components.schemas)
-      ? context.root.components.schemas
-      : {};
-  const componentSeen = new Set<string>();
-  for (const [name, schema] of Object.entries(schemas)) {
-    walkSchemas(
-      context,
-      schema,
-      childPointer('/components/schemas', name),
-      (visit) => checkWriteOnly(context, visit),
-      componentSeen,
-    );
+  // One walk, one seen set: a property reached from many roots is visited (and reported) once, where defined.
+  const writeOnlySeen = new Set<string>();
+  for (const { node, pointer } of schemaRootsOf(context, operations)) {
+    walkSchemas(context, node, pointer, (visit) => checkWriteOnly(context, visit), writeOnlySeen);
   }
 }

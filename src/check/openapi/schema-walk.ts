@@ -19,6 +19,28 @@ export function hasType(schema: Obj, type: string): boolean {
   return declared === type || (Array.isArray(declared) && declared.includes(type));
 }
 
+/**
+ * True when a schema admits only values written in the document: `enum`, `const`, a `oneOf`/`anyOf` whose every
+ * branch is such a schema (the 3.1 spelling of a documented enum), or an `allOf` with one such branch. Such a
+ * value is a fixed choice the API defines, so it cannot carry a caller's secret or a person's data, whatever the
+ * property or parameter is called.
+ */
+export function hasFixedValues(context: SpecContext, schema: Obj, pointer = '', depth = 0): boolean {
+  if (Array.isArray(schema.enum) || 'const' in schema) return true;
+  if (depth > 8) return false;
+  const fixed = (branch: unknown, at: string) => {
+    const resolved = context.resolve(branch, at);
+    return resolved !== null && hasFixedValues(context, resolved.node, resolved.pointer, depth + 1);
+  };
+  const branchesOf = (key: 'oneOf' | 'anyOf' | 'allOf') =>
+    objectsOf(schema[key]).map((branch, index) => [branch, childPointer(pointer, key, index)] as const);
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    const branches = branchesOf(key);
+    if (branches.length > 0 && branches.every(([branch, at]) => fixed(branch, at))) return true;
+  }
+  return branchesOf('allOf').some(([branch, at]) => fixed(branch, at));
+}
+
 /** Calls `visit` for `start` and every schema under it, once each. */
 export function walkSchemas(
   context: SpecContext,

@@ -1,8 +1,10 @@
 /**
  * Which property and parameter names hold secrets or personal data, for the OpenAPI rules. Credentials in URLs
  * use @strongroom/redact's `isSensitiveParamName` (the list Strongroom's own URL guard refuses), so the check
- * flags exactly what Strongroom would refuse; the property lists here are narrower, since responses legitimately
- * return tokens and keys once (at creation) and names like `secretName` or `hasPassword` hold no secret.
+ * flags exactly what Strongroom would refuse; the property lists here are narrower: a bare `token` or `key` is
+ * often a pagination cursor or a primary key, and names like `secretName`, `apiKeyId` or `tokenType` hold no
+ * secret. Named bearer credentials (`apiKey`, `access_token`, `refreshToken`, `clientSecret`) are secrets: a
+ * response that issues one once is a deliberate exception its authors acknowledge, not something to hide here.
  */
 import { isSensitiveParamName } from '@strongroom/redact';
 
@@ -17,7 +19,23 @@ function wordsOf(name: string): string[] {
 }
 
 const SECRET_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'secret', 'passcode', 'cvv', 'cvc']);
-const SECRET_RUNS = [['private', 'key'], ['security', 'code'], ['master', 'key'], ['pin']];
+/** Bearer credentials under their usual names (`apiKey`, `access_token`, `refreshToken`, `X-Api-Token`…). */
+const SECRET_RUNS = [
+  ['private', 'key'],
+  ['security', 'code'],
+  ['master', 'key'],
+  ['pin'],
+  ['api', 'key'],
+  ['apikey'],
+  ['api', 'token'],
+  ['access', 'token'],
+  ['refresh', 'token'],
+  ['id', 'token'],
+  ['auth', 'token'],
+  ['bearer', 'token'],
+  ['session', 'token'],
+  ['access', 'key'],
+];
 /** Words after a secret word that make the name about the secret, not the secret (`secretName`, `passwordHint`). */
 const ABOUT_WORDS = new Set([
   'id',
@@ -81,6 +99,9 @@ const ABOUT_WORDS = new Set([
   'category',
   'alert',
   'alerts',
+  'lifetime',
+  'ttl',
+  'fingerprint',
 ]);
 
 function hasRun(words: readonly string[], run: readonly string[]): number {
