@@ -4,7 +4,9 @@
  * resource consumption).
  *
  * A property is declared masked by `writeOnly: true` (it never appears in a response), a `format` that names a
- * masking (`masked`, `redacted`) or an `x-masked` / `x-redacted` extension that is true. A property whose values
+ * masking (`masked`, `redacted`) or an `x-masked` / `x-redacted` extension that is true; a secret a response
+ * hands to its caller on purpose (login tokens, a one-time password) is declared by `x-issued-secret: true`. A
+ * schema only responses use is not held to writeOnly (secretInResponse covers it). A property whose values
  * are fixed by the document (`enum`, `const`: `hasFixedValues`) holds no secret and no personal data, whatever its
  * name. The writeOnly rule walks every schema the document uses (`schemaRootsOf`), so its findings do not depend
  * on whether a schema is written inline, in `components/responses` or behind a `$ref`; each is reported once,
@@ -64,6 +66,8 @@ function checkResponseSchema(context: SpecContext, { schema, pointer, property }
   if (property === undefined || schema.writeOnly === true || isDeclaredMasked(schema)) return;
   if (!isScalarOrUntyped(schema) || hasFixedValues(context, schema, pointer)) return;
   if (isSecretPropertyName(property)) {
+    // Declared: a credential the server issues to its caller (login tokens, a one-time password shown once).
+    if (schema['x-issued-secret'] === true) return;
     context.report({
       rule: 'secretInResponse',
       pointer,
@@ -103,8 +107,18 @@ export function checkSchemas(context: SpecContext, operations: readonly Operatio
     }
   }
   // One walk, one seen set: a property reached from many roots is visited (and reported) once, where defined.
+  // A schema only responses use cannot be writeOnly (it would then never be sent): secretInResponse covers it.
+  const responseOnly = (pointer: string) => responseSeen.has(pointer) && !requestSeen.has(pointer);
   const writeOnlySeen = new Set<string>();
   for (const { node, pointer } of schemaRootsOf(context, operations)) {
-    walkSchemas(context, node, pointer, (visit) => checkWriteOnly(context, visit), writeOnlySeen);
+    walkSchemas(
+      context,
+      node,
+      pointer,
+      (visit) => {
+        if (!responseOnly(visit.pointer)) checkWriteOnly(context, visit);
+      },
+      writeOnlySeen,
+    );
   }
 }

@@ -10,10 +10,15 @@ export const tokenPairSchema = {
   required: ['access_token', 'token_type', 'expires_in', 'refresh_token'],
   additionalProperties: false,
   properties: {
-    access_token: { ...compactJws, description: 'Ed25519-signed JWT; send as `Authorization: Bearer …`' },
+    // x-issued-secret: handing these to their caller is the point of login and refresh (docs/checks.md).
+    access_token: {
+      ...compactJws,
+      description: 'Ed25519-signed JWT; send as `Authorization: Bearer …`',
+      'x-issued-secret': true,
+    },
     token_type: { type: 'string', enum: ['Bearer'] },
     expires_in: { ...integer(30, 3600), description: 'Seconds until the access token expires' },
-    refresh_token: { ...opaqueToken('srr'), description: 'Opaque, single-use' },
+    refresh_token: { ...opaqueToken('srr'), description: 'Opaque, single-use', 'x-issued-secret': true },
   },
 } as const;
 

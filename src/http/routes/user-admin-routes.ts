@@ -64,6 +64,7 @@ function registerReset(app: FastifyInstance, options: AdminRouteDeps): void {
                   maxLength: 32,
                   pattern: '^[A-Za-z0-9_-]{32}$',
                   description: 'Shown once: hand it to the user over a channel you trust',
+                  'x-issued-secret': true,
                 },
               },
             },
