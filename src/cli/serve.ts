@@ -5,11 +5,12 @@ import { type Config, configError } from '../config.js';
 import { createPlainHttpServer } from '../http/plain-http-server.js';
 import { createLogger } from '../log.js';
 import { INITIAL_ADMIN_PASSWORD_FILE, INITIAL_ADMIN_USERNAME } from '../setup/initial-admin.js';
-import { initialize } from '../setup/initialize.js';
+import { ensurePrivateDirectory, initialize } from '../setup/initialize.js';
 import { productionProblems, productionRefusal } from '../setup/production-checks.js';
 import { deprioritizeWorkerThreads } from '../setup/thread-priority.js';
 import { waitForDatabase } from '../storage/index.js';
 import { loadTlsFiles } from '../tls/index.js';
+import { takeServeLock } from './serve-lock.js';
 
 /** The database URL without credentials or query (which may hold a password): scheme, host, port and database. */
 export function redactDatabaseUrl(url: string): string {
@@ -50,6 +51,11 @@ export async function serve(config: Readonly<Config>, print: (line: string) => v
     const problems = productionProblems(config);
     if (problems.length > 0)
       throw configError('CONFIG_PRODUCTION_REFUSED', 'mode', productionRefusal(problems));
+  }
+  // SQLite: one server per data directory (serve-lock.ts says why), taken before anything is initialised.
+  if (config.databaseUrl === null) {
+    await ensurePrivateDirectory(config.dataDir);
+    takeServeLock(config.dataDir);
   }
   const logger = createLogger({ level: config.logLevel });
   // PostgreSQL may come up after us (same orchestrator start): wait for it, bounded and logged, before anything opens it.

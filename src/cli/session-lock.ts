@@ -26,12 +26,12 @@ const LOCK_WAIT_MS = 15_000;
 /** A reap lock older than this belongs to a command that died in the instant it held it. */
 const STALE_REAP_MS = 60_000;
 
-interface Owner {
+export interface LockOwner {
   pid: number;
   host: string;
 }
 
-function readOwner(lock: string): Owner | null | 'gone' {
+function readOwner(lock: string): LockOwner | null | 'gone' {
   let text: string;
   try {
     text = fs.readFileSync(lock, 'utf8');
@@ -40,7 +40,7 @@ function readOwner(lock: string): Owner | null | 'gone' {
     throw error;
   }
   try {
-    const value = JSON.parse(text) as Partial<Owner>;
+    const value = JSON.parse(text) as Partial<LockOwner>;
     if (typeof value.pid === 'number' && typeof value.host === 'string')
       return { pid: value.pid, host: value.host };
   } catch {
@@ -58,7 +58,7 @@ function isRunning(pid: number): boolean {
   }
 }
 
-const ownerIsGone = (owner: Owner | null | 'gone'): boolean =>
+const ownerIsGone = (owner: LockOwner | null | 'gone'): boolean =>
   owner !== null && owner !== 'gone' && owner.host === os.hostname() && !isRunning(owner.pid);
 
 function tryCreate(target: string, content: string): boolean {
@@ -90,6 +90,22 @@ function reapIfDead(lock: string): boolean {
   } finally {
     fs.rmSync(reap, { force: true });
   }
+}
+
+/**
+ * Takes `lock` for this process at once when it is free or its owner is gone (reaped as above); otherwise answers
+ * who holds it (null when the owner cannot be read), without waiting.
+ */
+export function takeLockNow(lock: string): { taken: true } | { taken: false; owner: LockOwner | null } {
+  const me = JSON.stringify({ pid: process.pid, host: os.hostname() });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (tryCreate(lock, me)) return { taken: true };
+    const owner = readOwner(lock);
+    if (owner === 'gone') continue;
+    if (ownerIsGone(owner) && reapIfDead(lock)) continue;
+    return { taken: false, owner };
+  }
+  return { taken: false, owner: null };
 }
 
 /** Runs `work` holding `<dir>/session.lock`; waits (bounded) for another command of this user to finish. */
