@@ -87,7 +87,7 @@ describe('backup and restore on SQLite', () => {
       keyFile,
     ]);
     expect(created.status, created.stderr).toBe(0);
-    expect(created.stdout).toMatch(/audit head seq \d+ [0-9a-f]{64}/);
+    expect(created.stdout).toMatch(/audit head \d+:[0-9a-f]{64}/);
     expect(fs.statSync(backupFile).mode & 0o777).toBe(0o600);
     const raw = fs.readFileSync(backupFile);
     expect(raw.includes(Buffer.from('people'))).toBe(false);

@@ -46,7 +46,7 @@ function describe(manifest: BackupManifest): void {
   print(`created ${manifest.created_at} by Strongroom ${manifest.strongroom_version}`);
   print(`schema ${manifest.migrations.at(-1) ?? '(none)'} (${manifest.migrations.length} migrations)`);
   print(
-    `audit head seq ${manifest.audit.seq} ${manifest.audit.hash}${manifest.audit.time === null ? '' : ` at ${manifest.audit.time}`}`,
+    `audit head ${manifest.audit.seq}:${manifest.audit.hash}${manifest.audit.time === null ? '' : ` at ${manifest.audit.time}`}`,
   );
   print(`files: ${manifest.files.map((f) => `${f.name} (${f.size} bytes)`).join(', ')}`);
 }
