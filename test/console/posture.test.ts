@@ -86,7 +86,13 @@ describe('console posture page', { timeout: 120_000 }, () => {
     await create.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('rowheader', { name: 'reader', exact: true }).waitFor();
     await signOut(page);
+    // From the console's own address (no page named), a user without the admin role lands on their own API keys,
+    // not on a page that refuses them.
+    await page.evaluate(() => {
+      location.hash = '#/';
+    });
     await signIn(session, 'reader', password);
+    await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
     await openPage(page, 'Posture');
     const readiness = page.getByRole('region', { name: 'Readiness' });
     await readiness.getByText('The posture report was refused (FORBIDDEN)', { exact: false }).waitFor();

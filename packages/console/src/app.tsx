@@ -92,9 +92,12 @@ export function App() {
     );
   }
 
+  // Administrators land on the deployment's posture; anyone else on their own API keys, a page every role can use
+  // (the posture is refused to a caller without read_posture).
+  const landing = session.me.roles.includes('admin') ? 'posture' : 'api-keys';
   const page =
     PAGES.find((candidate) => candidate.path === route[0]) ??
-    PAGES.find((candidate) => candidate.path === 'posture');
+    PAGES.find((candidate) => candidate.path === landing);
   const Component = page?.component;
   return (
     <SessionContext.Provider value={session}>
