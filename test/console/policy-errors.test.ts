@@ -80,6 +80,8 @@ describe('console policies: a bad policy is shown at its line', { timeout: 120_0
     await openPage(page, 'Policies');
     await page.getByRole('heading', { name: 'Policies', level: 1 }).waitFor();
     const current = page.getByRole('region', { name: 'Policy version 1' });
+    // count() does not wait: wait for the highlighted text to render first (it arrives after the heading).
+    await current.locator('div.line').nth(10).waitFor();
     expect(await current.locator('div.line').count()).toBeGreaterThan(10);
     const history = page.getByRole('region', { name: 'History' });
     await history.getByRole('rowheader', { name: '1' }).waitFor();
