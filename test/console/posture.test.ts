@@ -89,7 +89,7 @@ describe('console posture page', { timeout: 120_000 }, () => {
     // From the console's own address (no page named), a user without the admin role lands on their own API keys,
     // not on a page that refuses them.
     await page.evaluate(() => {
-      location.hash = '#/';
+      (globalThis as unknown as { location: { hash: string } }).location.hash = '#/';
     });
     await signIn(session, 'reader', password);
     await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
