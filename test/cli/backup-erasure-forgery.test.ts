@@ -18,10 +18,12 @@ import {
 } from '../../src/audit/index.js';
 import {
   type BackupFixture,
+  backUp,
   call,
   cli,
+  eraseSubject,
+  exportTrail,
   KEPT_NAME,
-  liveHead,
   serve,
   startBackupFixture,
 } from './backup-harness.js';
@@ -66,20 +68,8 @@ describe('backup restore refuses an erasure log that does not end at the live he
 
   beforeAll(async () => {
     f = await startBackupFixture();
-    const created = cli([
-      'backup',
-      'create',
-      f.backupFile,
-      '--data-dir',
-      f.server.dataDir,
-      '--key-file',
-      f.keyFile,
-    ]);
-    expect(created.status, created.stderr).toBe(0);
-    const erased = await call(f.server.url, f.server.caFile, f.apiKey, 'POST', '/v1/subjects/erase', {
-      subject: 'subject-to-erase',
-    });
-    expect(erased.status).toBe(200);
+    backUp(f);
+    await eraseSubject(f);
     // An event after the erasure, so that the last line is not the erasure itself.
     const read = await call(
       f.server.url,
@@ -89,18 +79,9 @@ describe('backup restore refuses an erasure log that does not end at the live he
       `/v1/collections/people/records/${f.keptId}`,
     );
     expect(read.status).toBe(200);
-    const exported = cli([
-      'audit',
-      'export',
-      '--data-dir',
-      f.server.dataDir,
-      '--since',
-      '2000-01-01T00:00:00Z',
-    ]);
-    expect(exported.status, exported.stderr).toBe(0);
-    lines = exported.stdout.trim().split('\n');
-    fs.writeFileSync(f.at('genuine.jsonl'), exported.stdout);
-    head = liveHead(['--data-dir', f.server.dataDir]);
+    const genuine = exportTrail(f, 'genuine.jsonl');
+    lines = genuine.text.trim().split('\n');
+    head = genuine.head;
     expect(Number(head.split(':')[0])).toBe(JSON.parse(lines.at(-1) as string).seq);
   }, 180_000);
   afterAll(async () => {

@@ -138,3 +138,45 @@ export function liveHead(args: string[], env: Record<string, string> = {}): stri
   expect(head, verified.stdout).toBeDefined();
   return head as string;
 }
+
+/** `backup create` of the fixture's live server into its backup file; fails the test if it does not succeed. */
+export function backUp(f: BackupFixture): CliResult {
+  const created = cli([
+    'backup',
+    'create',
+    f.backupFile,
+    '--data-dir',
+    f.server.dataDir,
+    '--key-file',
+    f.keyFile,
+  ]);
+  expect(created.status, created.stderr).toBe(0);
+  return created;
+}
+
+/** Erases `subject` through the live server's API (`POST /v1/subjects/erase`), expecting 200. */
+export async function eraseSubject(f: BackupFixture, subject = 'subject-to-erase'): Promise<void> {
+  const erased = await call(f.server.url, f.server.caFile, f.apiKey, 'POST', '/v1/subjects/erase', {
+    subject,
+  });
+  expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+}
+
+/**
+ * The live trail as a restore takes it: every event exported (`audit export --since 2000-01-01`) into the file
+ * `name` of the fixture, and the head `audit verify` prints for `--expect-head`.
+ */
+export function exportTrail(f: BackupFixture, name: string): { file: string; text: string; head: string } {
+  const exported = cli([
+    'audit',
+    'export',
+    '--data-dir',
+    f.server.dataDir,
+    '--since',
+    '2000-01-01T00:00:00Z',
+  ]);
+  expect(exported.status, exported.stderr).toBe(0);
+  const file = f.at(name);
+  fs.writeFileSync(file, exported.stdout);
+  return { file, text: exported.stdout, head: liveHead(['--data-dir', f.server.dataDir]) };
+}

@@ -10,10 +10,12 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BackupFixture,
+  backUp,
   call,
   cli,
+  eraseSubject,
+  exportTrail,
   KEPT_NAME,
-  liveHead,
   serve,
   startBackupFixture,
 } from './backup-harness.js';
@@ -50,36 +52,14 @@ describe('backup restore replays revocations and deletions recorded since the ba
         ),
       ).id,
     );
-    const created = cli([
-      'backup',
-      'create',
-      f.backupFile,
-      '--data-dir',
-      f.server.dataDir,
-      '--key-file',
-      f.keyFile,
-    ]);
-    expect(created.status, created.stderr).toBe(0);
+    backUp(f);
 
     run(['api-keys', 'revoke', minted.id, '--user', svc]);
     run(['records', 'delete', 'people', deletedRecord]);
     run(['users', 'delete', bob, '--yes']);
     run(['users', 'update', alice, '--attribute', 'team=blue']);
-    const erased = await call(f.server.url, f.server.caFile, f.apiKey, 'POST', '/v1/subjects/erase', {
-      subject: 'subject-to-erase',
-    });
-    expect(erased.status).toBe(200);
-    const exported = cli([
-      'audit',
-      'export',
-      '--data-dir',
-      f.server.dataDir,
-      '--since',
-      '2000-01-01T00:00:00Z',
-    ]);
-    expect(exported.status, exported.stderr).toBe(0);
-    fs.writeFileSync(f.at('since.jsonl'), exported.stdout);
-    const head = liveHead(['--data-dir', f.server.dataDir]);
+    await eraseSubject(f);
+    const { head } = exportTrail(f, 'since.jsonl');
     restored = cli([
       'backup',
       'restore',

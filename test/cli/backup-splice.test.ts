@@ -12,10 +12,12 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BackupFixture,
+  backUp,
   call,
   cli,
+  eraseSubject,
+  exportTrail,
   KEPT_NAME,
-  liveHead,
   serve,
   startBackupFixture,
 } from './backup-harness.js';
@@ -29,20 +31,8 @@ describe('backup restore of an old database with a newer audit chain spliced in'
 
   beforeAll(async () => {
     f = await startBackupFixture();
-    const created = cli([
-      'backup',
-      'create',
-      f.backupFile,
-      '--data-dir',
-      f.server.dataDir,
-      '--key-file',
-      f.keyFile,
-    ]);
-    expect(created.status, created.stderr).toBe(0);
-    const erased = await call(f.server.url, f.server.caFile, f.apiKey, 'POST', '/v1/subjects/erase', {
-      subject: 'subject-to-erase',
-    });
-    expect(erased.status).toBe(200);
+    backUp(f);
+    await eraseSubject(f);
   }, 180_000);
   afterAll(async () => {
     await f?.server?.close();
@@ -80,17 +70,7 @@ describe('backup restore of an old database with a newer audit chain spliced in'
     const spliced = f.at('spliced.backup');
     const made = cli(['backup', 'create', spliced, '--data-dir', old, '--key-file', f.keyFile]);
     expect(made.status, made.stderr).toBe(0);
-    const exported = cli([
-      'audit',
-      'export',
-      '--data-dir',
-      f.server.dataDir,
-      '--since',
-      '2000-01-01T00:00:00Z',
-    ]);
-    expect(exported.status, exported.stderr).toBe(0);
-    fs.writeFileSync(f.at('since.jsonl'), exported.stdout);
-    const head = liveHead(['--data-dir', f.server.dataDir]);
+    const { head } = exportTrail(f, 'since.jsonl');
 
     const target = f.at('restored-spliced');
     const restored = restore(spliced, target, ['--erasures', f.at('since.jsonl'), '--expect-head', head]);
