@@ -115,10 +115,8 @@ export async function withDirectoryLock<T>(
   waitMs = LOCK_WAIT_MS,
 ): Promise<T> {
   const lock = path.join(dir, 'session.lock');
-  const me = JSON.stringify({ pid: process.pid, host: os.hostname() });
   const deadline = Date.now() + waitMs;
-  while (!tryCreate(lock, me)) {
-    if (ownerIsGone(readOwner(lock)) && reapIfDead(lock)) continue;
+  while (!takeLockNow(lock).taken) {
     if (Date.now() > deadline) {
       throw new CliError(
         'SESSION_BUSY',
