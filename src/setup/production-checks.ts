@@ -11,9 +11,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { isDevelopmentCertificate, isInsideDirectory } from '../tls/index.js';
+import { keyFileInsideDataDir } from '../services/posture/index.js';
+import { isDevelopmentCertificate } from '../tls/index.js';
 import { INITIAL_ADMIN_PASSWORD_FILE } from './initial-admin.js';
-import { isDefaultMasterKeyFile } from './initialize.js';
 
 export type ProductionProblemCode =
   | 'PRODUCTION_DEVELOPMENT_ROOT_KEY'
@@ -33,11 +33,7 @@ export function productionProblems(
   exists: (file: string) => boolean = fs.existsSync,
 ): ProductionProblem[] {
   const problems: ProductionProblem[] = [];
-  if (
-    config.keyring !== 'sealed' &&
-    config.masterKey === null &&
-    (isDefaultMasterKeyFile(config) || isInsideDirectory(config.masterKeyFile, config.dataDir))
-  ) {
+  if (keyFileInsideDataDir(config)) {
     problems.push({
       code: 'PRODUCTION_DEVELOPMENT_ROOT_KEY',
       fix: 'set STRONGROOM_MASTER_KEY_FILE to a file outside the data directory (or STRONGROOM_MASTER_KEY, or --keyring sealed) instead of a key file inside it',

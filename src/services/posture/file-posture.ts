@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isInsideDirectory } from '../../tls/index.js';
 import type { FilePosture } from './posture-types.js';
 
 /** The working directory `strongroom backup create` copies the database into (services/backup/create-backup.ts). */
@@ -80,6 +81,20 @@ export async function backupLeftovers(dataDir: string): Promise<WatchedFile[]> {
     .filter((entry) => entry.startsWith(BACKUP_WORK_PREFIX))
     .slice(0, MAX_LEFTOVERS)
     .map((entry) => ({ name: 'backup_leftover', path: path.join(dataDir, entry) }));
+}
+
+/**
+ * A key file is the root key source and lies inside the data directory (links resolved, any name, the development
+ * `master.key` included): a copy of the directory then holds the key to everything sealed in it.
+ */
+export function keyFileInsideDataDir(config: {
+  keyring: 'auto' | 'sealed';
+  masterKey: string | null;
+  masterKeyFile: string;
+  dataDir: string;
+}): boolean {
+  if (config.keyring === 'sealed' || config.masterKey !== null) return false;
+  return isInsideDirectory(config.masterKeyFile, config.dataDir);
 }
 
 /** Every watched file's posture, in the order given. */

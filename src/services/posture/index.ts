@@ -1,5 +1,12 @@
 export { classifyHash, POSTURE_ID_LIMIT } from './account-posture.js';
-export { backupLeftovers, filePosture, statFile, type WatchedFile, watchedFiles } from './file-posture.js';
+export {
+  backupLeftovers,
+  filePosture,
+  keyFileInsideDataDir,
+  statFile,
+  type WatchedFile,
+  watchedFiles,
+} from './file-posture.js';
 export {
   createPostureService,
   type PostureService,

@@ -10,12 +10,12 @@ import type { Config } from '../../config.js';
 import type { RootKeySource } from '../../crypto/index.js';
 import { analyzePolicy } from '../../policy/index.js';
 import type { PostureStore } from '../../storage/index.js';
-import { isDevelopmentCertificate, isInsideDirectory } from '../../tls/index.js';
+import { isDevelopmentCertificate } from '../../tls/index.js';
 import { VERSION } from '../../version.js';
 import { administrationOf } from '../authorizer.js';
 import type { PolicyService } from '../policy-service.js';
 import { accountPosture, POSTURE_ID_LIMIT } from './account-posture.js';
-import { backupLeftovers, filePosture, watchedFiles } from './file-posture.js';
+import { backupLeftovers, filePosture, keyFileInsideDataDir, watchedFiles } from './file-posture.js';
 import type { HashParams, Posture, ThrottlePosture } from './posture-types.js';
 
 const DAY_MS = 86_400_000;
@@ -82,12 +82,6 @@ async function auditPosture(deps: PostureServiceDeps, now: number): Promise<Post
     sinks: audit.sinks.sinks.map((sink) => ({ kind: sink.kind })),
     retention_days: audit.retentionDays,
   };
-}
-
-/** A key file is in use and lies inside the data directory: a copy of the directory then holds the root key. */
-function keyFileInsideDataDir(config: PostureServiceDeps['config']): boolean {
-  if (config.keyring === 'sealed' || config.masterKey !== null) return false;
-  return isInsideDirectory(config.masterKeyFile, config.dataDir);
 }
 
 function filesOf(deps: PostureServiceDeps) {
