@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { createWalSync } from './wal-sync.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -28,8 +29,10 @@ export interface DatabaseHooks {
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
-  /** SQLite: the database file (its `-wal` log is fsynced for durable commits); null on PostgreSQL. */
+  /** SQLite: the database file; null on PostgreSQL. */
   sqliteFile: string | null;
+  /** SQLite: makes the commits in the `-wal` log durable (wal-sync.ts); null on PostgreSQL. */
+  syncLog: (() => Promise<void>) | null;
   close(): Promise<void>;
 }
 
@@ -68,7 +71,15 @@ function openSqlite(file: string): DatabaseHandle {
   // Deleted rows (revoked credential hashes) are overwritten rather than left in free pages.
   database.pragma('secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, kind: 'sqlite', sqliteFile: file, close: () => db.destroy() };
+  const log = createWalSync(`${file}-wal`);
+  return {
+    db,
+    kind: 'sqlite',
+    sqliteFile: file,
+    syncLog: () => log.sync(),
+    // The log's descriptor after the database: SQLite may still write to the log until it closes.
+    close: () => db.destroy().finally(() => log.close()),
+  };
 }
 
 async function openPostgres(
@@ -122,7 +133,7 @@ async function openPostgres(
     await db.destroy().catch(() => undefined);
     throw error;
   }
-  return { db, kind: 'postgres', sqliteFile: null, close: () => db.destroy() };
+  return { db, kind: 'postgres', sqliteFile: null, syncLog: null, close: () => db.destroy() };
 }
 
 /** Opens the configured database. Does not migrate: call `migrateToLatest`. */

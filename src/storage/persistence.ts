@@ -72,16 +72,16 @@ export async function inTransaction<T>(
 }
 
 /** The persistence of an opened database. */
-export function createPersistence(handle: Pick<DatabaseHandle, 'db' | 'kind' | 'sqliteFile'>): Persistence {
+export function createPersistence(handle: Pick<DatabaseHandle, 'db' | 'kind' | 'syncLog'>): Persistence {
   const { db, kind } = handle;
-  const sqliteFile = kind === 'sqlite' ? (handle.sqliteFile ?? null) : null;
+  const syncLog = kind === 'sqlite' ? handle.syncLog : null;
   return {
     kind,
     stores: createStores(db, kind),
     transaction: (work) => inTransaction(db, kind, work),
     // Only the audit store: a batch commit builds nothing it does not use.
     durableTransaction: (work) =>
-      runDurably(db, kind, sqliteFile, (trx) => work(createAuditStore(trx, kind))),
+      runDurably(db, kind, syncLog, (trx) => work(createAuditStore(trx, kind))),
     checkpointLog: () => checkpointLog(db, kind),
     vacuum: (tables) => vacuumTables(db, kind, tables),
   };
