@@ -76,6 +76,26 @@ describe('createPasswordHasher', () => {
     });
   });
 
+  it('flags a rehash when any one param differs from the current ones, in either direction', async () => {
+    const base = { memoryCost: 19_456, timeCost: 3, parallelism: 1 };
+    const current = createPasswordHasher(base);
+    const variants = [
+      { ...base },
+      { ...base, memoryCost: 8192 },
+      { ...base, memoryCost: 24_576 },
+      { ...base, timeCost: 2 },
+      { ...base, timeCost: 4 },
+      { ...base, parallelism: 2 },
+    ];
+    const answers = await Promise.all(
+      variants.map(async (params) =>
+        current.verify(await argon2.hash(PASSWORD, { type: argon2.argon2id, ...params }), PASSWORD),
+      ),
+    );
+    expect(answers.map((answer) => answer.needsRehash)).toEqual([false, true, true, true, true, true]);
+    expect(answers.every((answer) => answer.ok)).toBe(true);
+  });
+
   it('verifies imported bcrypt hashes ($2a$, $2b$, $2y$) and always flags them for rehash', async () => {
     const stored = await bcrypt.hash(PASSWORD, 4);
     for (const prefix of ['$2a$', '$2b$', '$2y$']) {

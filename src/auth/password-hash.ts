@@ -158,8 +158,11 @@ export function createPasswordHasher(params: PasswordHashParams): PasswordHasher
           if (!isAffordable(parsed, current)) return { ok: false, needsRehash: false };
           for (const [i, candidate] of candidates.entries()) {
             if (await argon2.verify(stored, candidate)) {
+              // From the parse above (v=19 is all it accepts): argon2.needsRehash would parse the string again.
               const stale =
-                argon2.needsRehash(stored, current) ||
+                parsed.memoryCost !== current.memoryCost ||
+                parsed.timeCost !== current.timeCost ||
+                parsed.parallelism !== current.parallelism ||
                 parsed.saltBytes !== SALT_BYTES ||
                 parsed.tagBytes !== TAG_BYTES;
               return { ok: true, needsRehash: i > 0 || stale };
