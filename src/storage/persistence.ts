@@ -80,8 +80,7 @@ export function createPersistence(handle: Pick<DatabaseHandle, 'db' | 'kind' | '
     stores: createStores(db, kind),
     transaction: (work) => inTransaction(db, kind, work),
     // Only the audit store: a batch commit builds nothing it does not use.
-    durableTransaction: (work) =>
-      runDurably(db, kind, syncLog, (trx) => work(createAuditStore(trx, kind))),
+    durableTransaction: (work) => runDurably(db, kind, syncLog, (trx) => work(createAuditStore(trx, kind))),
     checkpointLog: () => checkpointLog(db, kind),
     vacuum: (tables) => vacuumTables(db, kind, tables),
   };

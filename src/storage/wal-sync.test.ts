@@ -83,14 +83,16 @@ describe('durable transactions on SQLite', () => {
     const file = path.join(dir, 'strongroom.db');
     const handle = await openDatabase({ databaseUrl: null, databaseSchema: null, sqlitePath: file });
     try {
-      await migrateToLatest(handle.db);
+      await migrateToLatest(handle.db as never);
       const persistence = createPersistence(handle);
       // SQLite holds the log open itself; the log sync adds one descriptor, however many commits it syncs.
       const sqliteOwn = canListDescriptors ? descriptorsOn(`${file}-wal`) : 0;
       const datasync = vi.spyOn(fs, 'fdatasync');
       let seq = 0;
       const append = () =>
-        persistence.durableTransaction(async (audit) => audit.advanceSinkCursor('test', ++seq, 'h', Date.now()));
+        persistence.durableTransaction(async (audit) =>
+          audit.advanceSinkCursor('test', ++seq, 'h', Date.now()),
+        );
       await append();
       expect(await persistence.checkpointLog()).toBe(true);
       await append();

@@ -12,7 +12,9 @@ import fs from 'node:fs';
 
 // Callback APIs on plain descriptors: a FileHandle would add its own open and close jobs and objects.
 const open = (file: string) =>
-  new Promise<number>((resolve, reject) => fs.open(file, 'r', (error, fd) => (error ? reject(error) : resolve(fd))));
+  new Promise<number>((resolve, reject) =>
+    fs.open(file, 'r', (error, fd) => (error ? reject(error) : resolve(fd))),
+  );
 const fdatasync = (fd: number) =>
   new Promise<void>((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())));
 const close = (fd: number) =>
