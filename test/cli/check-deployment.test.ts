@@ -211,6 +211,14 @@ describe('check deployment against a production-mode server with a real key', ()
     expect(run.status, run.stderr).toBe(0);
     expect(ids(report(run.stdout))).toContain('deployment/audit-chain-not-verified');
     expect(run.stdout + run.stderr).not.toContain(minted.key);
+    // Without --ca and without a session that pinned the CA, the advice is --ca on this command, not a login.
+    const unpinned = server.run(['check', 'deployment', '--url', server.url, '--format', 'json'], {
+      env: { STRONGROOM_TOKEN: minted.key, XDG_CONFIG_HOME: path.join(dir, 'no-session') },
+    });
+    expect(unpinned.status).toBe(2);
+    expect(unpinned.stderr).toMatch(/certificate does not verify; pass --ca FILE/);
+    expect(unpinned.stderr).not.toMatch(/log in/);
+    expect(unpinned.stdout + unpinned.stderr).not.toContain(minted.key);
   });
 
   it('shows a progress bar on stderr on a long chain, and never on stdout', () => {

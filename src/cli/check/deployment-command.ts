@@ -12,7 +12,7 @@ import type { WireEvent } from '../../audit/index.js';
 import { CheckInputError } from '../../check/check-error.js';
 import type { AuditChainSource, CheckpointExport } from '../../check/deployment/index.js';
 import { cliSettings } from '../../config.js';
-import { CliError } from '../cli-error.js';
+import { CliError, describeError, EXIT, withApiKeyAdvice } from '../cli-error.js';
 import { configFrom } from '../commands/server-options.js';
 import { checkServerUrl, connect, readCaFile } from '../connect.js';
 import { readSession } from '../session-file.js';
@@ -50,10 +50,19 @@ function whole(min: number, max: number) {
 }
 
 /** A server refusal as a check that could not run: its code only (server messages never hold a value). */
-function refused(error: unknown, what: string): never {
-  if (error instanceof StrongroomError) throw new CheckInputError(`${what}: ${error.code} (${error.status})`);
-  if (error instanceof CliError) throw new CheckInputError(error.message);
-  throw error;
+/**
+ * What a failed call tells the user. With STRONGROOM_TOKEN a certificate that does not verify is fixed with
+ * `--ca FILE` on this command (an API key has no login that could pin a CA), not by logging in.
+ */
+function refused(error: unknown, what: string, apiKey: string | null): never {
+  const advised = apiKey === null ? error : withApiKeyAdvice(error);
+  if (advised instanceof StrongroomError)
+    throw new CheckInputError(`${what}: ${advised.code} (${advised.status})`);
+  if (advised instanceof CliError) throw new CheckInputError(advised.message);
+  // An unreachable server is a check that could not run (exit 2, docs/checks.md), with or without an API key.
+  const described = describeError(advised);
+  if (described.exit === EXIT.unavailable) throw new CheckInputError(described.message);
+  throw advised;
 }
 
 function auditSource(client: StrongroomClient): AuditChainSource & { forbidden: () => boolean } {
@@ -111,7 +120,7 @@ async function run(flags: DeploymentFlags) {
   const client = await connect(settings, {
     ...(flags.url === undefined ? {} : { url: target.url }),
     ...(flags.ca === undefined ? {} : { ca: flags.ca }),
-  }).catch((e: unknown) => refused(e, 'cannot connect'));
+  }).catch((e: unknown) => refused(e, 'cannot connect', settings.apiKey));
   const progress = createProgressBar(process.stderr, 'verifying the audit chain', flags.progressAfter);
   try {
     const query = {
@@ -126,7 +135,7 @@ async function run(flags: DeploymentFlags) {
           try {
             return unwrap(await client.GET('/v1/sys/posture', { params: { query } })) as never;
           } catch (error) {
-            return refused(error, 'the server refused GET /v1/sys/posture');
+            return refused(error, 'the server refused GET /v1/sys/posture', settings.apiKey);
           }
         },
         audit: flags.skipAudit === true ? null : auditSource(client),
