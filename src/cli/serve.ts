@@ -33,7 +33,8 @@ export function describeBackends(config: Readonly<Config>, masterKeySource: stri
             url: redactDatabaseUrl(config.databaseUrl),
             schema: config.databaseSchema ?? 'public',
           },
-    state:
+    // Where login throttles, lockouts, quotas and revocation notices live: shared by every node only through Redis.
+    sharedState:
       config.redisUrl === null ? 'memory (this node only)' : `redis ${redactDatabaseUrl(config.redisUrl)}`,
     rootKey: config.keyring === 'sealed' ? `sealed keyring ${config.keyringFile}` : masterKeySource,
     mode: config.mode,

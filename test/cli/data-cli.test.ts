@@ -45,10 +45,12 @@ describe.each(backends)('data commands on %s', (backend) => {
     expect(line).toBeDefined();
     const logged = JSON.parse(line as string) as {
       database: { kind: string };
+      sharedState: string;
       mode: string;
       rootKey: string;
     };
     expect(logged.database.kind).toBe(backend === 'postgres' ? 'postgresql' : 'sqlite');
+    expect(logged.sharedState).toMatch(/^(memory \(this node only\)|redis redis:\/\/)/);
     expect(logged.mode).toBe('development');
     expect(logged.rootKey).toBe('development-key-file');
     expect(line).not.toMatch(/postgres:\/\/[^/"]*@/);
