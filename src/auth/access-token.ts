@@ -15,7 +15,8 @@
  * refresh or a new login after the change issues one without it.
  */
 import { randomUUID } from 'node:crypto';
-import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { signCompactEd25519 } from './compact-jws.js';
 import type { SigningKeyring } from './signing-keys.js';
 import type { VerifiedClaims, VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -52,15 +53,19 @@ export function createAccessTokens(deps: {
       const { kid, privateKey } = deps.keyring.current();
       const now = Math.floor(deps.clock() / 1000);
       const pending = input.passwordChangeRequired === true ? { [PASSWORD_CHANGE_CLAIM]: true } : {};
-      return new SignJWT({ sid: input.sessionId, roles: [...input.roles], ...pending })
-        .setProtectedHeader({ alg: 'EdDSA', kid, typ: TYP })
-        .setIssuer(deps.issuer)
-        .setAudience(deps.audience)
-        .setSubject(input.userId)
-        .setIssuedAt(now)
-        .setExpirationTime(now + deps.ttlSeconds)
-        .setJti(randomUUID())
-        .sign(privateKey);
+      const claims = {
+        sid: input.sessionId,
+        roles: [...input.roles],
+        ...pending,
+        iss: deps.issuer,
+        aud: deps.audience,
+        sub: input.userId,
+        iat: now,
+        exp: now + deps.ttlSeconds,
+        jti: randomUUID(),
+      };
+      // Synchronous Ed25519 (compact-jws.ts says why not jose's SignJWT); jose still verifies every token.
+      return signCompactEd25519({ alg: 'EdDSA', kid, typ: TYP }, JSON.stringify(claims), privateKey);
     },
 
     /**
