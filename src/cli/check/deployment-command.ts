@@ -49,10 +49,10 @@ function whole(min: number, max: number) {
   };
 }
 
-/** A server refusal as a check that could not run: its code only (server messages never hold a value). */
 /**
- * What a failed call tells the user. With STRONGROOM_TOKEN a certificate that does not verify is fixed with
- * `--ca FILE` on this command (an API key has no login that could pin a CA), not by logging in.
+ * A failed call as a check that could not run (exit 2): a server refusal by its code only (server messages never
+ * hold a value). With STRONGROOM_TOKEN a certificate that does not verify is fixed with `--ca FILE` on this
+ * command (an API key has no login that could pin a CA), not by logging in.
  */
 function refused(error: unknown, what: string, apiKey: string | null): never {
   const advised = apiKey === null ? error : withApiKeyAdvice(error);
