@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { isOpaqueToken } from '@strongroom/redact';
 import { configError } from './reader.js';
 
 export interface CliSettings {
@@ -20,11 +21,15 @@ export function cliSettings(env: NodeJS.ProcessEnv): CliSettings {
   const base =
     xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(env.HOME?.trim() || os.homedir(), '.config');
   const token = env.STRONGROOM_TOKEN?.trim();
-  if (token !== undefined && token !== '' && !token.startsWith('srk_')) {
+  // The whole format, checksum included, before the key goes anywhere: a character a header cannot carry would
+  // otherwise come back inside the HTTP library's error message, key and all. The message never repeats the value.
+  if (token !== undefined && token !== '' && !isOpaqueToken(token, 'srk')) {
     throw configError(
       'CONFIG_INVALID_VALUE',
       'token',
-      'STRONGROOM_TOKEN must be an API key (srk_…); for a session use `strongroom login`',
+      token.startsWith('srk_')
+        ? 'STRONGROOM_TOKEN is not a whole Strongroom API key (srk_ and 49 letters and digits, checksum included): copy it again'
+        : 'STRONGROOM_TOKEN must be an API key (srk_…); for a session use `strongroom login`',
     );
   }
   return {

@@ -151,6 +151,25 @@ describe('api keys', () => {
       env: { STRONGROOM_TOKEN: key.key },
     });
     expect(revoked.status).toBe(3);
+    // A key that is not whole (a character a header cannot carry, a mistyped or cut character) is refused before
+    // any request, naming the variable and never the value: fetch's own error would quote the header, key and all.
+    const body = key.key.slice(4, 40);
+    const flipped = key.key.at(20) === 'a' ? 'b' : 'a';
+    for (const mangled of [
+      `${key.key.slice(0, 20)}\n${key.key.slice(20)}`,
+      `${key.key.slice(0, 20)}\t${key.key.slice(20)}`,
+      `${key.key.slice(0, 20)} ${key.key.slice(20)}`,
+      `${key.key.slice(0, 20)}${flipped}${key.key.slice(21)}`,
+      key.key.slice(0, -1),
+      `${key.key}é`,
+    ]) {
+      for (const args of [['whoami'], ['check', 'deployment', '--url', server.url]]) {
+        const refused = server.run(args, { env: { STRONGROOM_TOKEN: mangled } });
+        expect(refused.status, refused.stderr).not.toBe(0);
+        expect(refused.stderr).toContain('STRONGROOM_TOKEN');
+        expect(refused.stdout + refused.stderr).not.toContain(body.slice(10, 26));
+      }
+    }
     // The key was printed by `create` only.
     expect(server.allOutput().split(key.key).length - 1).toBe(1);
     expect(created.stdout).toContain(key.key);
