@@ -30,7 +30,12 @@ function lazily<F extends Factories>(factories: F): { readonly [K in keyof F]: R
       configurable: true,
       get() {
         const store = make();
-        Object.defineProperty(stores, name, { value: store, enumerable: true });
+        Object.defineProperty(stores, name, {
+          value: store,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         return store;
       },
     });

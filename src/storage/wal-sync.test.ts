@@ -66,6 +66,39 @@ describe('createWalSync', () => {
     if (canListDescriptors) expect(descriptorsOn(file)).toBe(0);
   });
 
+  it('lets go of a log that was renamed away (still linked) and syncs the file now at the path', async () => {
+    const file = path.join(dir, 'db-wal');
+    fs.writeFileSync(file, 'first');
+    const log = createWalSync(file);
+    await log.sync();
+    fs.renameSync(file, path.join(dir, 'moved-wal'));
+    const datasync = vi.spyOn(fs, 'fdatasync');
+    // Nothing at the path: nothing to sync, and the moved file is not synced in its place.
+    await log.sync();
+    expect(datasync).not.toHaveBeenCalled();
+    fs.writeFileSync(file, 'second');
+    await log.sync();
+    const synced = datasync.mock.calls[0]?.[0] as number;
+    expect(fs.fstatSync(synced).ino).toBe(fs.statSync(file).ino);
+    await log.close();
+  });
+
+  it('fails every sync after one datasync failed, without trying again (a writeback error is reported once)', async () => {
+    const file = path.join(dir, 'db-wal');
+    fs.writeFileSync(file, 'frames');
+    const log = createWalSync(file);
+    const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    const datasync = vi
+      .spyOn(fs, 'fdatasync')
+      .mockImplementationOnce(((_fd: number, callback: (error: Error | null) => void) =>
+        callback(eio)) as unknown as typeof fs.fdatasync);
+    await expect(log.sync()).rejects.toThrow(/could not be synced/);
+    await expect(log.sync()).rejects.toThrow(/could not be synced/);
+    await expect(log.sync()).rejects.toThrow(/could not be synced/);
+    expect(datasync).toHaveBeenCalledTimes(1);
+    await log.close();
+  });
+
   it('lets a sync in flight finish before close, then closes', async () => {
     const file = path.join(dir, 'db-wal');
     fs.writeFileSync(file, 'frames');

@@ -1,12 +1,18 @@
 /**
  * fdatasync of SQLite's `-wal` log through one descriptor kept open, so a durable commit costs one threadpool job
  * instead of three (open, datasync, close); under a login load those jobs queue behind password hashing.
- * Invariant: a sync resolves only after the file at the log's path is on disk, never after a sync of some other
- * file. SQLite removes the log only when its last connection closes, which this process's own connection prevents
- * while it runs, and a checkpoint truncates the log in place (same file). Still, each sync first checks the
- * descriptor with fstat (no I/O, microseconds): a log that was unlinked (no links left) is reopened by path.
- * No log at the path (none written yet, or a checkpoint removed it after syncing it into the database) is nothing
- * to sync.
+ * Invariants:
+ * - a sync resolves only after the file at the log's path was synced: before each sync the kept descriptor is
+ *   compared with the path (device and inode, two stat calls on the main thread, no I/O), and a log that was
+ *   replaced, renamed away or removed is let go and the path reopened. SQLite removes the log only when its last
+ *   connection closes, which this process's own connection prevents while it runs, and a checkpoint truncates it
+ *   in place (same file), so this is a guard, not the normal path;
+ * - once a datasync fails, every later sync fails too, until restart: Linux reports a writeback error once per
+ *   descriptor, so a later datasync on the same descriptor could succeed although the failed commit's frames are
+ *   lost (and SQLite's checksum chain would then drop every later frame on recovery);
+ * - no log at the path (none written yet, or a checkpoint removed it after syncing it into the database) is
+ *   nothing to sync.
+ * Threat it does not cover: a log deleted from outside while SQLite still writes to its own descriptor.
  */
 import fs from 'node:fs';
 
@@ -43,8 +49,14 @@ export function createWalSync(file: string): WalSync {
   };
 
   // One open at a time: concurrent syncs share it instead of leaking a second descriptor.
+  const isLogAtPath = (held: number): boolean => {
+    const atPath = fs.statSync(file, { throwIfNoEntry: false });
+    const open = fs.fstatSync(held);
+    return atPath !== undefined && atPath.ino === open.ino && atPath.dev === open.dev;
+  };
+
   const descriptor = async (): Promise<number | null> => {
-    if (fd !== null && fs.fstatSync(fd).nlink === 0) {
+    if (fd !== null && !isLogAtPath(fd)) {
       const stale = fd;
       fd = null;
       // Closed once the syncs that may still use it have settled (this one included, which no longer will).
@@ -60,9 +72,19 @@ export function createWalSync(file: string): WalSync {
     return fd;
   };
 
+  let failure: Error | null = null;
   const syncOnce = async (): Promise<void> => {
+    if (failure !== null) throw failure;
     const current = await descriptor();
-    if (current !== null) await fdatasync(current);
+    if (current === null) return;
+    try {
+      await fdatasync(current);
+    } catch (error) {
+      failure ??= new Error('the database log could not be synced; durable commits fail until restart', {
+        cause: error,
+      });
+      throw failure;
+    }
   };
 
   return {
