@@ -53,6 +53,10 @@ export function createAccessTokens(deps: {
       const { kid, privateKey } = deps.keyring.current();
       const now = Math.floor(deps.clock() / 1000);
       const pending = input.passwordChangeRequired === true ? { [PASSWORD_CHANGE_CLAIM]: true } : {};
+      // As jose's setters did: a clock or lifetime that is not a whole number issues no token (never `exp: null`).
+      if (!Number.isSafeInteger(now) || !Number.isSafeInteger(deps.ttlSeconds) || deps.ttlSeconds <= 0) {
+        throw new TypeError('access token times must be whole seconds');
+      }
       const claims = {
         sid: input.sessionId,
         roles: [...input.roles],

@@ -83,6 +83,43 @@ describe('signing keyring', () => {
     await expect(tokensFor(nodeB).verify(token)).resolves.toMatchObject({ sub: 'u1', sid: 's1' });
   });
 
+  it('issues an RFC 9068 access token: EdDSA header with kid and typ, every claim, whole-second times', async () => {
+    const keyring = keyringOn();
+    await keyring.refresh();
+    const token = await tokensFor(keyring).issue({
+      userId: 'u1',
+      sessionId: 's1',
+      roles: ['user'],
+      passwordChangeRequired: true,
+    });
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    expect(header).toEqual({ alg: 'EdDSA', kid: keyring.current().kid, typ: 'at+jwt' });
+    expect(payload).toEqual({
+      sid: 's1',
+      roles: ['user'],
+      password_change_required: true,
+      iss: 'strongroom',
+      aud: 'strongroom-api',
+      sub: 'u1',
+      iat: now / 1000,
+      exp: now / 1000 + 900,
+      jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    // A clock that is not a number issues no token at all (never one with `exp: null`).
+    const broken = createAccessTokens({
+      keyring,
+      cache: createVerifiedTokenCache({ maxEntries: 0, clock }),
+      clock: () => Number.NaN,
+      issuer: 'strongroom',
+      audience: 'strongroom-api',
+      ttlSeconds: 900,
+    });
+    await expect(broken.issue({ userId: 'u1', sessionId: 's1', roles: [] })).rejects.toThrow(/whole seconds/);
+  });
+
   it('reloads on unknown kids at most once per interval', async () => {
     const nodeA = keyringOn();
     const nodeB = keyringOn();
