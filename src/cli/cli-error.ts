@@ -120,7 +120,16 @@ export function describeError(error: unknown): { message: string; exit: ExitCode
       exit: EXIT.unavailable,
     };
   }
-  return { message: error instanceof Error ? error.message : 'unknown error', exit: EXIT.failed };
+  return { message: error instanceof Error ? maskQuoted(error.message) : 'unknown error', exit: EXIT.failed };
+}
+
+/**
+ * An error nobody here wrote (a library's) may quote what it was given: undici's `Headers.append: "…" is an invalid
+ * header value` quotes a whole credential. Double-quoted spans are masked; the rest of the message still says what
+ * failed, and Node's own file errors (which quote paths in single quotes) keep the path.
+ */
+export function maskQuoted(message: string): string {
+  return message.replace(/"[^"]*"/g, '"…"');
 }
 
 function isCertificateFailure(code: string): boolean {
