@@ -180,3 +180,37 @@ export function exportTrail(f: BackupFixture, name: string): { file: string; tex
   fs.writeFileSync(file, exported.stdout);
   return { file, text: exported.stdout, head: liveHead(['--data-dir', f.server.dataDir]) };
 }
+
+/** A restored server: its URL and CA, and a reader of the fixture's `people` records (name revealed). */
+export interface RestoredNode {
+  url: string;
+  ca: string;
+  record(id: string): Promise<{ status: number; body: Record<string, unknown> }>;
+}
+
+/** Serves a restored directory with the fixture's master key, runs `work` against it, and stops it. */
+export async function serveRestored<T>(
+  f: BackupFixture,
+  target: string,
+  work: (node: RestoredNode) => Promise<T>,
+): Promise<T> {
+  fs.copyFileSync(path.join(f.server.dataDir, 'master.key'), path.join(target, 'master.key'));
+  fs.chmodSync(path.join(target, 'master.key'), 0o600);
+  const second = await serve(target);
+  try {
+    const ca = path.join(target, 'tls', 'ca.pem');
+    const record = (id: string) =>
+      call(second.url, ca, f.apiKey, 'GET', `/v1/collections/people/records/${id}?reveal=name`);
+    return await work({ url: second.url, ca, record });
+  } finally {
+    await second.stop();
+  }
+}
+
+/** The erased subject's record answers 410 SUBJECT_ERASED and the kept one its name. */
+export async function expectErasedAndKept(f: BackupFixture, node: RestoredNode): Promise<void> {
+  const gone = await node.record(f.erasedId);
+  expect([gone.status, (gone.body.error as { code: string }).code]).toEqual([410, 'SUBJECT_ERASED']);
+  const kept = await node.record(f.keptId);
+  expect([kept.status, (kept.body.fields as { name: string }).name]).toEqual([200, KEPT_NAME]);
+}

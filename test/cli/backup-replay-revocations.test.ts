@@ -4,7 +4,6 @@
  * `backup restore --erasures LOG` now replays `api_key.revoke`, `record.delete` and `user.delete` with the
  * erasures, revokes every session, and revokes the keys of (and names) the users whose settings changed.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +13,9 @@ import {
   call,
   cli,
   eraseSubject,
+  expectErasedAndKept,
   exportTrail,
-  KEPT_NAME,
-  serve,
+  serveRestored,
   startBackupFixture,
 } from './backup-harness.js';
 import { json } from './cli-harness.js';
@@ -98,23 +97,13 @@ describe('backup restore replays revocations and deletions recorded since the ba
   });
 
   it('serves without the revoked key, the deleted record, the deleted user and the erased subject', async () => {
-    fs.copyFileSync(path.join(f.server.dataDir, 'master.key'), path.join(target(), 'master.key'));
-    fs.chmodSync(path.join(target(), 'master.key'), 0o600);
-    const second = await serve(target());
-    try {
-      const ca = path.join(target(), 'tls', 'ca.pem');
-      expect((await call(second.url, ca, serviceKey, 'GET', '/v1/me')).status).toBe(401);
-      const get = (id: string) =>
-        call(second.url, ca, f.apiKey, 'GET', `/v1/collections/people/records/${id}?reveal=name`);
-      expect((await get(deletedRecord)).status).toBe(404);
-      expect((await get(f.erasedId)).status).toBe(410);
-      const kept = await get(f.keptId);
-      expect([kept.status, (kept.body.fields as { name: string }).name]).toEqual([200, KEPT_NAME]);
-      expect((await call(second.url, ca, f.apiKey, 'GET', `/v1/users/${bob}`)).status).toBe(404);
-      expect((await call(second.url, ca, f.apiKey, 'GET', `/v1/users/${alice}`)).status).toBe(200);
-    } finally {
-      await second.stop();
-    }
+    await serveRestored(f, target(), async (node) => {
+      expect((await call(node.url, node.ca, serviceKey, 'GET', '/v1/me')).status).toBe(401);
+      expect((await node.record(deletedRecord)).status).toBe(404);
+      await expectErasedAndKept(f, node);
+      expect((await call(node.url, node.ca, f.apiKey, 'GET', `/v1/users/${bob}`)).status).toBe(404);
+      expect((await call(node.url, node.ca, f.apiKey, 'GET', `/v1/users/${alice}`)).status).toBe(200);
+    });
     const verified = cli(['audit', 'verify', '--data-dir', target()]);
     expect(verified.status, verified.stdout + verified.stderr).toBe(0);
   }, 180_000);

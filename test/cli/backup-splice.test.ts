@@ -6,19 +6,17 @@
  * database's own chain too: the erased subject stays erased.
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BackupFixture,
   backUp,
-  call,
   cli,
   eraseSubject,
+  expectErasedAndKept,
   exportTrail,
-  KEPT_NAME,
-  serve,
+  serveRestored,
   startBackupFixture,
 } from './backup-harness.js';
 
@@ -75,20 +73,7 @@ describe('backup restore of an old database with a newer audit chain spliced in'
     const target = f.at('restored-spliced');
     const restored = restore(spliced, target, ['--erasures', f.at('since.jsonl'), '--expect-head', head]);
     expect(restored.status, restored.stderr).toBe(0);
-    fs.copyFileSync(path.join(f.server.dataDir, 'master.key'), path.join(target, 'master.key'));
-    fs.chmodSync(path.join(target, 'master.key'), 0o600);
-    const second = await serve(target);
-    try {
-      const ca = path.join(target, 'tls', 'ca.pem');
-      const get = (id: string) =>
-        call(second.url, ca, f.apiKey, 'GET', `/v1/collections/people/records/${id}?reveal=name`);
-      const gone = await get(f.erasedId);
-      expect([gone.status, (gone.body.error as { code: string }).code]).toEqual([410, 'SUBJECT_ERASED']);
-      const kept = await get(f.keptId);
-      expect([kept.status, (kept.body.fields as { name: string }).name]).toEqual([200, KEPT_NAME]);
-    } finally {
-      await second.stop();
-    }
+    await serveRestored(f, target, (node) => expectErasedAndKept(f, node));
     expect(restored.stdout).toContain('erasure log: 0 events after the backup');
     expect(restored.stdout).toContain('replayed 1 subject erasures');
   }, 240_000);
