@@ -16,51 +16,24 @@ import { createSubjectStore } from './subject-store.js';
 import { createTokenStore } from './token-store.js';
 import { createUserStore } from './user-store.js';
 
-type Factories = Record<string, () => unknown>;
-
-/**
- * An object whose stores are made on first use: a transaction usually touches two or three of the fourteen, and
- * making all of them (closures, compiled-lookup slots) cost more than the small queries a login runs.
- */
-function lazily<F extends Factories>(factories: F): { readonly [K in keyof F]: ReturnType<F[K]> } {
-  const stores = {} as { [K in keyof F]: ReturnType<F[K]> };
-  for (const [name, make] of Object.entries(factories)) {
-    Object.defineProperty(stores, name, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        const store = make();
-        Object.defineProperty(stores, name, {
-          value: store,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-        return store;
-      },
-    });
-  }
-  return stores;
-}
-
-/** Every store bound to one connection or transaction (each made when first used). */
+/** Every store bound to one connection or transaction. */
 export function createStores(db: Kysely<Database>, kind: DatabaseKind) {
-  return lazily({
-    users: () => createUserStore(db, kind),
-    sessions: () => createSessionStore(db),
-    apiKeys: () => createApiKeyStore(db),
-    signingKeys: () => createSigningKeyStore(db),
-    securityEvents: () => createSecurityEventStore(db),
-    keys: () => createKeyStore(db),
-    policies: () => createPolicyStore(db),
-    keyJobs: () => createKeyJobStore(db),
-    collections: () => createCollectionStore(db, kind),
-    records: () => createRecordStore(db),
-    recordQueries: () => createRecordQueryStore(db),
-    subjects: () => createSubjectStore(db),
-    tokens: () => createTokenStore(db),
-    audit: () => createAuditStore(db, kind),
-  });
+  return {
+    users: createUserStore(db, kind),
+    sessions: createSessionStore(db),
+    apiKeys: createApiKeyStore(db),
+    signingKeys: createSigningKeyStore(db),
+    securityEvents: createSecurityEventStore(db),
+    keys: createKeyStore(db),
+    policies: createPolicyStore(db),
+    keyJobs: createKeyJobStore(db),
+    collections: createCollectionStore(db, kind),
+    records: createRecordStore(db),
+    recordQueries: createRecordQueryStore(db),
+    subjects: createSubjectStore(db),
+    tokens: createTokenStore(db),
+    audit: createAuditStore(db, kind),
+  };
 }
 
 export type Stores = ReturnType<typeof createStores>;
