@@ -162,9 +162,8 @@ export function createApiKeyService(deps: {
     },
 
     async revoke(userId: string, id: string, by?: KeyChangeContext): Promise<void> {
-      const key = await deps.store.findById(id);
-      if (key === null || key.userId !== userId || key.revokedAt !== null)
-        throw new AppError('API_KEY_NOT_FOUND');
+      // Another user's key and an unknown id: the same query, the same answer (findLiveOwned says why).
+      if ((await deps.store.findLiveOwned(userId, id)) === null) throw new AppError('API_KEY_NOT_FOUND');
       await deps.store.revoke(id, 'revoked_by_owner', deps.clock());
       await deps.revocations.publish({ apiKeyIds: [id] });
       await recorded('api_key_revoked', userId, id, by);

@@ -31,7 +31,7 @@ export interface ServiceKeyCaller extends KeyChangeContext {
 }
 
 export function createServiceAccountKeys(deps: {
-  store: Pick<ApiKeyStore, 'listByUser' | 'findById' | 'revoke'>;
+  store: Pick<ApiKeyStore, 'listByUser' | 'findLiveOwned' | 'revoke'>;
   users: Pick<UserStore, 'findById'>;
   transactor: Transactor;
   events: Pick<SecurityEventRecorder, 'record'>;
@@ -107,9 +107,8 @@ export function createServiceAccountKeys(deps: {
     /** Revokes key `id` of service account `userId`; another account's key answers API_KEY_NOT_FOUND. */
     async revoke(userId: string, id: string, caller: ServiceKeyCaller): Promise<void> {
       await accountOf(deps.users, userId, caller, true);
-      const key = await deps.store.findById(id);
-      if (key === null || key.userId !== userId || key.revokedAt !== null)
-        throw new AppError('API_KEY_NOT_FOUND');
+      // Another user's key and an unknown id: the same query, the same answer (findLiveOwned says why).
+      if ((await deps.store.findLiveOwned(userId, id)) === null) throw new AppError('API_KEY_NOT_FOUND');
       await deps.store.revoke(id, 'revoked_by_admin', deps.clock());
       await deps.revocations.publish({ apiKeyIds: [id] });
       await record('api_key_revoked', caller, id, userId);

@@ -72,6 +72,20 @@ export function createApiKeyStore(db: Kysely<Database>) {
       const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
       return row === undefined ? null : toRecord(row);
     },
+    /**
+     * Key `id` when `userId` holds it and it is not revoked, else null. The owner and state are tested in SQL, so
+     * another user's key and an unknown id cost the same (no row comes back to parse for either).
+     */
+    async findLiveOwned(userId: string, id: string): Promise<ApiKeyRecord | null> {
+      const row = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return row === undefined ? null : toRecord(row);
+    },
     /** Live (not revoked) keys of one user, newest first. */
     async listByUser(userId: string): Promise<ApiKeyRecord[]> {
       const rows = await db
